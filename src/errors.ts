@@ -1,0 +1,56 @@
+/**
+ * Every error recscore raises on purpose carries a stable `code` (RECSCORE_…) so that callers, logs and
+ * the HTTP layer can branch on it without parsing messages. One mapping turns codes into HTTP statuses
+ * (src/server/on-error.ts); the CLI prints `code: message` and exits non-zero.
+ */
+export type ErrorCode =
+  | 'RECSCORE_MODEL_MISSING' // a model file is absent from the source
+  | 'RECSCORE_MODEL_DECODE' // bz2 or JSON could not be decoded
+  | 'RECSCORE_MODEL_SCHEMA' // decoded JSON does not have the model's shape
+  | 'RECSCORE_MODEL_CONSISTENCY' // files disagree with each other (dimensions, ids, …)
+  | 'RECSCORE_MODEL_TOO_LARGE' // a size limit was exceeded
+  | 'RECSCORE_MODEL_SOURCE' // the model source (folder, GCS) failed
+  | 'RECSCORE_BUNDLE_INVALID' // a packed bundle is corrupt or of another format version
+  | 'RECSCORE_NO_MODEL' // nothing is loaded yet
+  | 'RECSCORE_BAD_REQUEST' // generic invalid input
+  | 'RECSCORE_BAD_JSON'
+  | 'RECSCORE_BAD_CLIENT_ID'
+  | 'RECSCORE_BAD_GUID'
+  | 'RECSCORE_BAD_OPTION'
+  | 'RECSCORE_BODY_TOO_LARGE'
+  | 'RECSCORE_UNSUPPORTED_MEDIA_TYPE'
+  | 'RECSCORE_NOT_FOUND'
+  | 'RECSCORE_METHOD_NOT_ALLOWED'
+  | 'RECSCORE_UNAUTHORIZED'
+  | 'RECSCORE_PROFILE_INVALID' // a stored profile has the wrong shape
+  | 'RECSCORE_PROFILE_STORE' // the profile store failed or timed out
+  | 'RECSCORE_RECOMMENDER_FAILED' // one recommender failed; the others still answer
+  | 'RECSCORE_POOL' // the worker pool failed
+  | 'RECSCORE_TIMEOUT'
+  | 'RECSCORE_CONFIG' // invalid configuration or CLI arguments
+  | 'RECSCORE_INTERNAL';
+
+export class RecscoreError extends Error {
+  readonly code: ErrorCode;
+  readonly details: Record<string, unknown> | undefined;
+  constructor(code: ErrorCode, message: string, details?: Record<string, unknown>, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'RecscoreError';
+    this.code = code;
+    this.details = details;
+  }
+}
+
+/** A model file that cannot be used. `file` is the object name inside the model source. */
+export class ModelError extends RecscoreError {
+  readonly file: string;
+  constructor(code: ErrorCode, file: string, problem: string, options?: { cause?: unknown }) {
+    super(code, `${file}: ${problem}`, { file }, options);
+    this.name = 'ModelError';
+    this.file = file;
+  }
+}
+
+export function isRecscoreError(e: unknown): e is RecscoreError {
+  return e instanceof RecscoreError;
+}

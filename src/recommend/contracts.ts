@@ -1,0 +1,48 @@
+/**
+ * What the HTTP layer needs from scoring, whatever runs it (the Piscina pool in the server, the
+ * in-process kernel in the CLI and in tests). Weighted lists are `[guid, weight]` pairs as TAAR's.
+ */
+import type { ClientInfo, ExtraData } from '../profile/client-info.js';
+
+export type WeightedList = Array<[string, number]>;
+export type RecommenderName = 'collaborative' | 'similarity' | 'locale';
+
+export interface RecommenderFailure {
+  recommender: RecommenderName;
+  code: string;
+  message: string;
+}
+
+export interface ScoreOutput {
+  modelVersion: string;
+  /** The ensemble list with limit = len(whitelist): the input of TAAR's weighted draw (SPEC §6.5). */
+  candidates: WeightedList;
+  /** Recommenders that contributed (could recommend and did not fail). */
+  contributed: RecommenderName[];
+  /** Recommenders that failed; TAAR would have answered [] for the whole ensemble (SPEC §6.4). */
+  failures: RecommenderFailure[];
+}
+
+export interface ScoreInput {
+  clientInfo: ClientInfo;
+  extra: ExtraData;
+}
+
+/** A scoring backend. `deadline` is an absolute `performance.now()` time after which the result is useless. */
+export interface Scorer {
+  score(input: ScoreInput, deadline: number): Promise<ScoreOutput>;
+}
+
+/** The read-only facts of the model version in service that fallbacks and test clients need (no kernel). */
+export interface ModelFacts {
+  version: string;
+  whitelist: readonly string[];
+  /** TAAR's test-client candidates: the whole whitelist in whitelist order with sha256 weights (SPEC §3.2). */
+  testClientCandidates: WeightedList;
+  /** The locale's top list, sorted as TAAR sorts it (SPEC §5.6), or undefined for an unknown locale. */
+  localeTop(locale: string): WeightedList | undefined;
+  /** Global top-popular list from the install ranking, most installed first. */
+  globalTop: WeightedList;
+  /** TAAR-lite: `[[guid, rankString], …]` (SPEC §6.6), at most `limit` entries. */
+  related(guid: string, normalize: string | undefined, limit: number): Array<[string, string]>;
+}
