@@ -1,3 +1,10 @@
-export function lnAt(p: usize, n: i32, out: usize): void {
-  for (let i = 0; i < n; i++) store<f64>(out + (<usize>i << 3), Math.log(load<f64>(p + (<usize>i << 3))));
+// recscore kernel: pure functions over one shared memory laid out by src/model/layout.ts.
+// Nothing here allocates: JS owns every byte and passes the model base and this instance's scratch base.
+export { collaborative } from './collaborative';
+export { similarity, prepareLr, nearestLr } from './similarity';
+export { lite } from './lite';
+
+/** End of the kernel's static data: the model region must start at or after it. */
+export function heapBase(): usize {
+  return __heap_base;
 }

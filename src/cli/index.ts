@@ -1,0 +1,54 @@
+#!/usr/bin/env node
+/**
+ * The `recscore` command: the one entry point with side effects. Each subcommand module exports an
+ * async function returning the exit code; errors print as one line (`error CODE: message`), with the
+ * stack only under --debug.
+ */
+import { isRecscoreError } from '../errors.js';
+
+type Command = (args: string[]) => Promise<number>;
+
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  score: async () => (await import('./score.js')).scoreCommand,
+  related: async () => (await import('./related.js')).relatedCommand,
+  serve: async () => (await import('./serve.js')).serveCommand,
+  'models synth': async () => (await import('./synth.js')).synthCommand,
+  'models pack': async () => (await import('./models-pack.js')).packCommand,
+  profiles: async () => (await import('./profiles.js')).profilesCommand,
+};
+
+const USAGE = `usage: recscore <command> [options]
+  score    --models DIR --profiles FILE.jsonl [--limit N]
+  related  --models DIR (--guid GUID [--normalize MODE] | --queries FILE.jsonl) [--limit N]
+  serve    [--models DIR|gs://…] [--profiles FILE|redis://HOST:PORT[/DB]] [--port N] [--workers N] [--demo]
+  models synth --out DIR [--preset demo|large] [--seed N]
+  models pack  --models SRC --out FILE
+  profiles load FILE --redis URL | profiles --info|--reset --redis URL`;
+
+export async function main(argv: string[]): Promise<number> {
+  const debug = argv.includes('--debug');
+  const [first, second] = argv;
+  const key = first === 'models' && second ? `models ${second}` : first;
+  const load = key ? COMMANDS[key] : undefined;
+  if (!load) {
+    process.stderr.write(`${first && first !== '--help' ? `error RECSCORE_CONFIG: unknown command "${argv.slice(0, 2).join(' ')}"\n` : ''}${USAGE}\n`);
+    return first === '--help' ? 0 : 2;
+  }
+  const rest = argv.slice(key!.split(' ').length).filter((a) => a !== '--debug');
+  try {
+    return await (await load())(rest);
+  } catch (e) {
+    if (isRecscoreError(e)) {
+      process.stderr.write(`error ${e.code}: ${e.message}\n`);
+      if (debug) process.stderr.write(`${e.stack}\n`);
+      return e.code === 'RECSCORE_CONFIG' ? 2 : 1;
+    }
+    process.stderr.write(`error RECSCORE_INTERNAL: ${(e as Error)?.message ?? String(e)}\n`);
+    if (debug) process.stderr.write(`${(e as Error)?.stack}\n`);
+    return 1;
+  }
+}
+
+const code = await main(process.argv.slice(2));
+// Let pending stdout writes flush before exiting.
+process.exitCode = code;

@@ -1,0 +1,25 @@
+/**
+ * The scoring kernel seen from TypeScript: three pure functions over one packed model. Two
+ * implementations: the AssemblyScript/WASM kernel (wasm-kernel.ts, what serves) and a plain TypeScript
+ * reference (reference.ts, the oracle for differential tests and the baseline for benchmarks).
+ * Results are best first; ids are GUID ids of the packed model.
+ */
+export interface Ranked {
+  ids: Int32Array;
+  weights: Float64Array;
+}
+
+/** TAAR raises ZeroDivisionError when a donor maps to an LR entry whose denominator is 0. */
+export const LR_ZERO_DENOMINATOR = 'lr-zero-denominator' as const;
+
+export const LITE_MODES = { none: 0, row_count: 1, row_sum: 2, rownorm_sum: 3, guidception: 4 } as const;
+export type LiteMode = keyof typeof LITE_MODES;
+
+export interface Kernel {
+  /** `hashes`: positive_hash of each installed add-on (duplicates harmless). SPEC §6.1. */
+  collaborative(hashes: ArrayLike<number>, k: number): Ranked;
+  /** `cont`: the 5 continuous features; `cat`: the 3 categorical dictionary ids (-1 = no donor has it). SPEC §6.2. */
+  similarity(cont: ArrayLike<number>, cat: ArrayLike<number>, k: number): Ranked | typeof LR_ZERO_DENOMINATOR;
+  /** TAAR-lite's normalised weights for one key GUID id, best `keep` first. SPEC §6.6. */
+  lite(keyId: number, mode: number, keep: number): Ranked;
+}

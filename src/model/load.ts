@@ -1,0 +1,53 @@
+/**
+ * model source → decode → pack → shared memory: one complete, validated model version. Nothing is
+ * swapped in by this module; the caller (the CLI, or src/model/swap.ts in the server) decides.
+ */
+import { RecscoreError } from '../errors.js';
+import { finishPacking } from '../kernel/wasm-kernel.js';
+import { log as rootLog, type Logger } from '../log.js';
+import { decodeModelFile } from './decode.js';
+import { packModelSet } from './pack.js';
+import { PackedModel } from './packed-model.js';
+import type { ModelSource, SourceVersion } from './source/source.js';
+import type { TaarModelSet } from './types.js';
+
+export interface LoadOptions {
+  signal?: AbortSignal;
+  logger?: Logger;
+  /** A version already obtained from `source.check()` (so the caller can compare before loading). */
+  version?: SourceVersion;
+}
+
+export async function loadModelSet(source: ModelSource, opts: LoadOptions = {}): Promise<{ set: TaarModelSet; version: SourceVersion }> {
+  const version = opts.version ?? (await source.check(opts.signal));
+  const parts: Partial<TaarModelSet> = {};
+  // One file at a time keeps peak memory at one decoded JSON text plus the objects built so far.
+  for (const obj of version.objects) {
+    const bytes = await source.read(obj, { signal: opts.signal });
+    Object.assign(parts, await decodeModelFile(obj.kind, obj.name, bytes));
+  }
+  const missing = (['itemMatrix', 'addonMapping', 'whitelist', 'donors', 'lrCurves', 'locale', 'ensembleWeights', 'coinstall', 'ranking'] as const).filter(
+    (k) => parts[k] === undefined,
+  );
+  if (missing.length) throw new RecscoreError('RECSCORE_MODEL_MISSING', `model source ${source.location} lacks: ${missing.join(', ')}`);
+  return { set: parts as TaarModelSet, version };
+}
+
+export function packModel(set: TaarModelSet, versionId: string): PackedModel {
+  const packed = packModelSet(set, versionId);
+  finishPacking(packed.memory);
+  return new PackedModel(packed.memory, { meta: packed.meta, guids: packed.guids });
+}
+
+export async function loadModel(source: ModelSource, opts: LoadOptions = {}): Promise<PackedModel> {
+  const logger = opts.logger ?? rootLog;
+  const t0 = performance.now();
+  const { set, version } = await loadModelSet(source, opts);
+  const t1 = performance.now();
+  const model = packModel(set, version.id);
+  logger.info('model loaded', {
+    source: source.location, version: version.id, items: model.nItems, donors: model.nDonors, guids: model.nGuids,
+    bytes: model.modelBytes, decodeMs: Math.round(t1 - t0), packMs: Math.round(performance.now() - t1),
+  });
+  return model;
+}

@@ -1,0 +1,63 @@
+/**
+ * client_info → what each recommender needs, with TAAR's can_recommend rules (SPEC §6.1–§6.3), encoded
+ * for the kernel against one packed model's dictionaries. Pure and cheap: runs on the main thread.
+ */
+import { positiveHash } from '../model/addon-hash.js';
+import type { PackedModel } from '../model/packed-model.js';
+import type { ClientInfo, ExtraData } from '../profile/client-info.js';
+
+export const CATEGORICAL_KEYS = ['geo_city', 'locale', 'os'] as const;
+export const CONTINUOUS_KEYS = ['subsession_length', 'bookmark_count', 'tab_open_count', 'total_uri', 'unique_tlds'] as const;
+
+export type SimilarityInput =
+  | { kind: 'ok'; cont: Float64Array; cat: Int32Array }
+  | { kind: 'cannot' } // a feature is missing or null: TAAR's can_recommend is false
+  | { kind: 'invalid'; message: string }; // a value TAAR would crash on (e.g. a string count)
+
+export interface EncodedClient {
+  installed: string[];
+  installedIds: Set<number>;
+  hashes: Int32Array;
+  canCollaborative: boolean;
+  similarity: SimilarityInput;
+  /** index of the locale list to use, or undefined when the locale recommender cannot recommend */
+  localeList: number | undefined;
+}
+
+/** Python truthiness for the JSON scalars a profile can hold. */
+const truthy = (v: unknown) => v !== undefined && v !== null && v !== '' && v !== 0 && v !== false;
+
+function encodeSimilarity(model: PackedModel, cd: ClientInfo): SimilarityInput {
+  const rec = cd as unknown as Record<string, unknown>;
+  for (const k of [...CATEGORICAL_KEYS, ...CONTINUOUS_KEYS]) if (rec[k] === undefined || rec[k] === null) return { kind: 'cannot' };
+  const cont = new Float64Array(5);
+  for (let i = 0; i < 5; i++) {
+    const v = rec[CONTINUOUS_KEYS[i]];
+    if (typeof v === 'number') cont[i] = v;
+    else if (typeof v === 'boolean') cont[i] = v ? 1 : 0; // Python bools are ints
+    else return { kind: 'invalid', message: `${CONTINUOUS_KEYS[i]} must be a number, got ${typeof v}` };
+  }
+  // Python `!=`: a value no donor has can never match; JSON text keeps 5 and "5" apart as Python does.
+  const cat = Int32Array.from(CATEGORICAL_KEYS, (k) => model.categoricalIds.get(JSON.stringify(rec[k])) ?? -1);
+  return { kind: 'ok', cont, cat };
+}
+
+export function encodeClient(model: PackedModel, cd: ClientInfo, extra: ExtraData): EncodedClient {
+  const installed = Array.isArray(cd.installed_addons) ? cd.installed_addons : [];
+  const installedIds = new Set<number>();
+  for (const g of installed) {
+    const id = model.guidIds.get(g);
+    if (id !== undefined) installedIds.add(id);
+  }
+  const loc = truthy(cd.locale) ? cd.locale : truthy(extra.locale) ? extra.locale : undefined;
+  const li = typeof loc === 'string' ? model.localeIndex.get(loc) : undefined;
+  const nonEmpty = li !== undefined && model.localeOffs[li + 1] > model.localeOffs[li];
+  return {
+    installed,
+    installedIds,
+    hashes: Int32Array.from(installed, positiveHash),
+    canCollaborative: installed.length > 0,
+    similarity: encodeSimilarity(model, cd),
+    localeList: nonEmpty ? li : undefined,
+  };
+}

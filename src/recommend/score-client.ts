@@ -1,0 +1,57 @@
+/**
+ * One client through all recommenders and the ensemble (SPEC §6.4, §6.5), on any Kernel. This is what a
+ * worker runs per request and what `recscore score` prints. Results are GUID ids; the caller maps them
+ * to strings with the model's GUID table.
+ */
+import { LR_ZERO_DENOMINATOR, type Kernel, type Ranked } from '../kernel/kernel.js';
+import type { PackedModel } from '../model/packed-model.js';
+import type { RecommenderFailure } from './contracts.js';
+import type { EncodedClient } from './client-features.js';
+import { ensemble, type WeightedIds } from './ensemble.js';
+
+export interface ScoreDetail {
+  /** null where the recommender cannot recommend (TAAR's can_recommend is false) or failed */
+  collaborative: Ranked | null;
+  similarity: Ranked | null;
+  locale: WeightedIds | null;
+  failures: RecommenderFailure[];
+  /** ensemble lists, one per requested limit, in the order of `limits` */
+  ensembles: Ranked[];
+}
+
+export function scoreClient(kernel: Kernel, model: PackedModel, c: EncodedClient, limits: number[]): ScoreDetail {
+  const maxLimit = Math.max(0, ...limits);
+  // Each list is computed once with the largest limit: a top-k under a total order is a prefix of a top-K.
+  const ext = maxLimit + c.installed.length;
+  const failures: RecommenderFailure[] = [];
+  const collaborative = c.canCollaborative ? kernel.collaborative(c.hashes, ext) : null;
+  let similarity: Ranked | null = null;
+  if (c.similarity.kind === 'invalid') {
+    failures.push({ recommender: 'similarity', code: 'RECSCORE_PROFILE_INVALID', message: c.similarity.message });
+  } else if (c.similarity.kind === 'ok') {
+    const r = kernel.similarity(c.similarity.cont, c.similarity.cat, ext);
+    if (r === LR_ZERO_DENOMINATOR) {
+      failures.push({ recommender: 'similarity', code: 'RECSCORE_RECOMMENDER_FAILED', message: 'the nearest LR curve entry has a zero denominator' });
+    } else similarity = r;
+  }
+  let locale: WeightedIds | null = null;
+  if (c.localeList !== undefined) {
+    const a = model.localeOffs[c.localeList];
+    const b = Math.min(model.localeOffs[c.localeList + 1], a + ext);
+    locale = { ids: model.localeGuid.subarray(a, b), weights: model.localeW.subarray(a, b) };
+  }
+  const w = model.meta.ensembleWeights;
+  const lists = [
+    collaborative ? { list: collaborative, coefficient: w.collaborative } : undefined,
+    similarity ? { list: similarity, coefficient: w.similarity } : undefined,
+    locale ? { list: locale, coefficient: w.locale } : undefined,
+  ];
+  const ensembles = limits.map((limit) => ensemble(lists, limit + c.installed.length, model.rank, c.installedIds, limit));
+  return { collaborative, similarity, locale, failures, ensembles };
+}
+
+/** TAAR's answer for a test client id (SPEC §3.2): the whitelist in its own order with sha256 weights. */
+export function testClientList(model: PackedModel, limit: number): Ranked {
+  const n = Math.min(limit, model.meta.whitelist.length);
+  return { ids: Int32Array.from(model.meta.whitelist.slice(0, n)), weights: Float64Array.from(model.meta.testWeights.slice(0, n)) };
+}
