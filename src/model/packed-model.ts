@@ -11,10 +11,10 @@ export class PackedModel {
   readonly memory: WebAssembly.Memory;
   readonly header: Uint32Array;
   readonly meta: PackedMeta;
-  readonly guids: string[];
-  readonly guidIds: Map<string, number>;
-  readonly categoricalIds: Map<string, number>;
-  readonly localeIndex: Map<string, number>;
+  #guids: string[] | undefined;
+  #guidIds: Map<string, number> | undefined;
+  #categoricalIds: Map<string, number> | undefined;
+  #localeIndex: Map<string, number> | undefined;
   /** Views are created once; the model region never moves (memory growth only appends). */
   readonly rank: Int32Array;
   readonly localeOffs: Uint32Array;
@@ -30,16 +30,27 @@ export class PackedModel {
       throw new RecscoreError('RECSCORE_BUNDLE_INVALID', `packed model has magic ${this.header[L.H_MAGIC]} / layout ${this.header[L.H_LAYOUT_VERSION]}, expected ${L.MAGIC} / ${L.LAYOUT_VERSION}`);
     }
     this.meta = known?.meta ?? JSON.parse(Buffer.from(buf, this.addr('META'), this.header[L.H_META_BYTES]).toString('utf8'));
-    this.guids = known?.guids ?? this.decodeGuids();
-    this.guidIds = new Map(this.guids.map((g, i) => [g, i]));
-    this.categoricalIds = new Map(this.meta.categorical.map((k, i) => [k, i]));
-    this.localeIndex = new Map(this.meta.locales.map((k, i) => [k, i]));
+    this.#guids = known?.guids;
     this.rank = this.i32('GUID_RANK', this.nGuids);
     this.localeOffs = new Uint32Array(buf, this.addr('LOCALE_OFFS'), this.meta.locales.length + 1);
     const nLocale = this.localeOffs[this.meta.locales.length];
     this.localeGuid = this.i32('LOCALE_GUID', nLocale);
     this.localeW = this.f64('LOCALE_W', nLocale);
     this.ranking = this.f64('LITE_RANKING', this.nGuids);
+  }
+
+  // The string side is built on first use: workers score on ids and never need it.
+  get guids(): string[] {
+    return (this.#guids ??= this.decodeGuids());
+  }
+  get guidIds(): Map<string, number> {
+    return (this.#guidIds ??= new Map(this.guids.map((g, i) => [g, i])));
+  }
+  get categoricalIds(): Map<string, number> {
+    return (this.#categoricalIds ??= new Map(this.meta.categorical.map((k, i) => [k, i])));
+  }
+  get localeIndex(): Map<string, number> {
+    return (this.#localeIndex ??= new Map(this.meta.locales.map((k, i) => [k, i])));
   }
 
   get version(): string { return this.meta.version; }

@@ -15,7 +15,8 @@ export type SimilarityInput =
   | { kind: 'invalid'; message: string }; // a value TAAR would crash on (e.g. a string count)
 
 export interface EncodedClient {
-  installed: string[];
+  /** len(installed_addons), unknown GUIDs and duplicates included: TAAR's extended limit uses it */
+  installedCount: number;
   installedIds: Set<number>;
   hashes: Int32Array;
   canCollaborative: boolean;
@@ -53,7 +54,7 @@ export function encodeClient(model: PackedModel, cd: ClientInfo, extra: ExtraDat
   const li = typeof loc === 'string' ? model.localeIndex.get(loc) : undefined;
   const nonEmpty = li !== undefined && model.localeOffs[li + 1] > model.localeOffs[li];
   return {
-    installed,
+    installedCount: installed.length,
     installedIds,
     hashes: Int32Array.from(installed, positiveHash),
     canCollaborative: installed.length > 0,

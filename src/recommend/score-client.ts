@@ -22,7 +22,7 @@ export interface ScoreDetail {
 export function scoreClient(kernel: Kernel, model: PackedModel, c: EncodedClient, limits: number[]): ScoreDetail {
   const maxLimit = Math.max(0, ...limits);
   // Each list is computed once with the largest limit: a top-k under a total order is a prefix of a top-K.
-  const ext = maxLimit + c.installed.length;
+  const ext = maxLimit + c.installedCount;
   const failures: RecommenderFailure[] = [];
   const collaborative = c.canCollaborative ? kernel.collaborative(c.hashes, ext) : null;
   let similarity: Ranked | null = null;
@@ -46,7 +46,7 @@ export function scoreClient(kernel: Kernel, model: PackedModel, c: EncodedClient
     similarity ? { list: similarity, coefficient: w.similarity } : undefined,
     locale ? { list: locale, coefficient: w.locale } : undefined,
   ];
-  const ensembles = limits.map((limit) => ensemble(lists, limit + c.installed.length, model.rank, c.installedIds, limit));
+  const ensembles = limits.map((limit) => ensemble(lists, limit + c.installedCount, model.rank, c.installedIds, limit));
   return { collaborative, similarity, locale, failures, ensembles };
 }
 

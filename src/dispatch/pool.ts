@@ -1,0 +1,129 @@
+/**
+ * The scoring pool: the `Scorer` the server uses. Encodes each request against the current model on the
+ * main thread, micro-batches requests (batcher.ts) and runs each batch in a Piscina worker on the WASM
+ * kernel over the model's shared memory (worker.ts). Piscina and the batcher stay private.
+ *
+ * minThreads = maxThreads: a respawned worker re-creates its WASM instance, so the pool never shrinks.
+ * A worker that fails while starting stops Piscina from respawning; `healthy` turns false after
+ * consecutive batch failures so that /ready reports it and the breaker routes to fallbacks.
+ */
+import { availableParallelism } from 'node:os';
+import { Piscina } from 'piscina';
+import { RecscoreError } from '../errors.js';
+import { log as rootLog, type Logger } from '../log.js';
+import type { PackedModel } from '../model/packed-model.js';
+import { encodeClient, type EncodedClient } from '../recommend/client-features.js';
+import type { RecommenderFailure, RecommenderName, ScoreInput, ScoreOutput, Scorer, WeightedList } from '../recommend/contracts.js';
+import { MicroBatcher } from './batcher.js';
+import { decodeResult, encodeBatch } from './encode-batch.js';
+import * as P from './protocol.js';
+
+export interface PoolOptions {
+  workers?: number;
+  maxBatch?: number;
+  maxQueue?: number;
+  /** batches in flight per worker: 2 keeps a worker busy while the main thread prepares the next one */
+  inflightPerWorker?: number;
+  /** the deterministic top list's limit (TAAR_MAX_RESULTS) */
+  topLimit?: number;
+  logger?: Logger;
+  onBatch?: (size: number, workerMicros: number) => void;
+}
+
+export interface PooledScore extends ScoreOutput {
+  /** ensemble with limit `topLimit` (what `recscore score` prints as `ensemble`) */
+  top: WeightedList;
+}
+
+interface Item {
+  model: PackedModel;
+  client: EncodedClient;
+}
+
+const NAMES: Array<[number, RecommenderName]> = [[P.CONTRIB_COLLABORATIVE, 'collaborative'], [P.CONTRIB_SIMILARITY, 'similarity'], [P.CONTRIB_LOCALE, 'locale']];
+
+export class ScoringPool implements Scorer {
+  readonly #piscina: Piscina;
+  readonly #batcher: MicroBatcher<Item, P.BatchResult & { index: number }>;
+  readonly #model: () => PackedModel | undefined;
+  readonly #topLimit: number;
+  readonly #log: Logger;
+  #consecutiveFailures = 0;
+  readonly workers: number;
+
+  constructor(model: () => PackedModel | undefined, opts: PoolOptions = {}) {
+    this.workers = opts.workers ?? Math.max(1, availableParallelism() - 1);
+    this.#model = model;
+    this.#topLimit = opts.topLimit ?? 10;
+    this.#log = (opts.logger ?? rootLog).child({ component: 'pool' });
+    this.#piscina = new Piscina({
+      filename: new URL('./worker.js', import.meta.url).href,
+      minThreads: this.workers,
+      maxThreads: this.workers,
+      idleTimeout: Number.POSITIVE_INFINITY,
+      concurrentTasksPerWorker: 1,
+    });
+    this.#piscina.on('error', (e: unknown) => {
+      this.#consecutiveFailures++;
+      this.#log.error('worker error', { err: e });
+    });
+    const onBatch = opts.onBatch;
+    this.#batcher = new MicroBatcher(
+      (items) => this.#runBatch(items, onBatch),
+      { maxBatch: opts.maxBatch ?? 32, maxQueue: opts.maxQueue ?? 256, maxInflight: this.workers * (opts.inflightPerWorker ?? 2) },
+    );
+  }
+
+  get queueDepth(): number {
+    return this.#batcher.queueDepth;
+  }
+  get healthy(): boolean {
+    return this.#consecutiveFailures < 3;
+  }
+
+  async #runBatch(items: Item[], onBatch?: (size: number, workerMicros: number) => void) {
+    // A swap can leave requests of two versions in one flush: each version is its own task.
+    const byModel = new Map<PackedModel, number[]>();
+    items.forEach((it, i) => byModel.set(it.model, [...(byModel.get(it.model) ?? []), i]));
+    const out = new Array<P.BatchResult & { index: number }>(items.length);
+    await Promise.all(
+      [...byModel].map(async ([model, idx]) => {
+        const whitelistLen = model.meta.whitelist.length;
+        const task = encodeBatch(model, idx.map((i) => items[i].client), [this.#topLimit, whitelistLen]);
+        try {
+          const res = (await this.#piscina.run(task)) as P.BatchResult;
+          this.#consecutiveFailures = 0;
+          onBatch?.(idx.length, res.workerMicros);
+          idx.forEach((i, j) => (out[i] = { ...res, index: j }));
+        } catch (e) {
+          this.#consecutiveFailures++;
+          throw new RecscoreError('RECSCORE_POOL', `worker failed: ${(e as Error)?.message ?? e}`, { reason: 'worker-error' }, { cause: e });
+        }
+      }),
+    );
+    return out;
+  }
+
+  async score(input: ScoreInput, deadline: number): Promise<PooledScore> {
+    const model = this.#model();
+    if (!model) throw new RecscoreError('RECSCORE_NO_MODEL', 'no model is loaded');
+    const client = encodeClient(model, input.clientInfo, input.extra);
+    const res = await this.#batcher.submit({ model, client }, deadline);
+    const d = decodeResult(model, res, res.index);
+    const failures: RecommenderFailure[] = [];
+    if (client.similarity.kind === 'invalid') failures.push({ recommender: 'similarity', code: 'RECSCORE_PROFILE_INVALID', message: client.similarity.message });
+    if (d.failed & P.FAIL_SIMILARITY_LR) failures.push({ recommender: 'similarity', code: 'RECSCORE_RECOMMENDER_FAILED', message: 'the nearest LR curve entry has a zero denominator' });
+    return {
+      modelVersion: model.version,
+      candidates: d.candidates,
+      top: d.top,
+      contributed: NAMES.filter(([bit]) => d.contributed & bit).map(([, n]) => n),
+      failures,
+    };
+  }
+
+  async close(): Promise<void> {
+    this.#batcher.drain('pool closing');
+    await this.#piscina.destroy();
+  }
+}

@@ -1,0 +1,66 @@
+/**
+ * Piscina worker: scores a batch of encoded requests on the WASM kernel over the model's shared memory.
+ * One kernel instance per model version (created on the first batch of that version, never copied);
+ * only the two newest versions are kept so that a swapped-out memory can be freed.
+ */
+import { performance } from 'node:perf_hooks';
+import type { Kernel } from '../kernel/kernel.js';
+import { WasmKernel } from '../kernel/wasm-kernel.js';
+import { PackedModel } from '../model/packed-model.js';
+import type { EncodedClient, SimilarityInput } from '../recommend/client-features.js';
+import { scoreClient } from '../recommend/score-client.js';
+import * as P from './protocol.js';
+
+const versions = new Map<string, { kernel: Kernel; model: PackedModel }>();
+
+function forVersion(version: string, memory: WebAssembly.Memory) {
+  let v = versions.get(version);
+  if (!v) {
+    v = { kernel: new WasmKernel(memory), model: new PackedModel(memory) };
+    versions.set(version, v);
+    while (versions.size > 2) versions.delete(versions.keys().next().value as string);
+  }
+  return v;
+}
+
+export function scoreBatch(task: P.BatchTask): P.BatchResult {
+  const t0 = performance.now();
+  const { kernel, model } = forVersion(task.version, task.memory);
+  const ids: number[] = [];
+  const weights: number[] = [];
+  const offs = new Int32Array(2 * task.n + 1);
+  const contributed = new Uint8Array(task.n);
+  const failed = new Uint8Array(task.n);
+  for (let i = 0; i < task.n; i++) {
+    const similarity: SimilarityInput =
+      task.sim[i] === P.SIM_OK
+        ? { kind: 'ok', cont: task.cont.subarray(5 * i, 5 * i + 5), cat: task.cat.subarray(3 * i, 3 * i + 3) }
+        : { kind: 'cannot' };
+    const client: EncodedClient = {
+      installedCount: task.installedCount[i],
+      installedIds: new Set(task.instIds.subarray(task.instOffs[i], task.instOffs[i + 1])),
+      hashes: task.hashes.subarray(task.hashOffs[i], task.hashOffs[i + 1]),
+      canCollaborative: task.canCollab[i] === 1,
+      similarity,
+      localeList: task.locale[i] >= 0 ? task.locale[i] : undefined,
+    };
+    const d = scoreClient(kernel, model, client, task.limits);
+    contributed[i] =
+      (d.collaborative ? P.CONTRIB_COLLABORATIVE : 0) | (d.similarity ? P.CONTRIB_SIMILARITY : 0) | (d.locale ? P.CONTRIB_LOCALE : 0);
+    if (d.failures.some((f) => f.recommender === 'similarity')) failed[i] |= P.FAIL_SIMILARITY_LR;
+    for (let l = 0; l < 2; l++) {
+      const list = d.ensembles[l];
+      for (let j = 0; j < list.ids.length; j++) {
+        ids.push(list.ids[j]);
+        weights.push(list.weights[j]);
+      }
+      offs[2 * i + l + 1] = ids.length;
+    }
+  }
+  return {
+    version: task.version, offs, ids: Int32Array.from(ids), weights: Float64Array.from(weights), contributed, failed,
+    workerMicros: Math.round((performance.now() - t0) * 1000),
+  };
+}
+
+export default scoreBatch;

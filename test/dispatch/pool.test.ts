@@ -1,0 +1,63 @@
+/**
+ * The pool end to end: real Piscina workers on the WASM kernel over one shared memory. Concurrent
+ * requests are batched, results equal TAAR's vectors, the bounded queue sheds, expired requests are
+ * dropped before dispatch.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { ScoringPool } from '../../src/dispatch/pool.js';
+import { isRecscoreError } from '../../src/errors.js';
+import { loadModel } from '../../src/model/load.js';
+import type { PackedModel } from '../../src/model/packed-model.js';
+import { LocalModelSource } from '../../src/model/source/local-source.js';
+import type { ClientInfo } from '../../src/profile/client-info.js';
+import { isTestClient } from '../../src/recommend/test-clients.js';
+import { firstDifference, haveVectors, readJsonl, VECTOR_MODELS, VECTORS } from '../helpers/vectors.js';
+
+interface ProfileLine { client_id: string; profile: ClientInfo | null; extra_data: Record<string, string> }
+interface Expected { ensemble_limit_10: Array<[string, number]>; manager_candidates: Array<[string, number]>; case: string }
+
+describe('scoring pool', { skip: !haveVectors && 'vectors not found', timeout: 60_000 }, () => {
+  let model: PackedModel;
+  let pool: ScoringPool;
+  const batches: number[] = [];
+  before(async () => {
+    model = await loadModel(new LocalModelSource(VECTOR_MODELS));
+    pool = new ScoringPool(() => model, { workers: 2, maxBatch: 16, maxQueue: 400, onBatch: (n) => batches.push(n) });
+  });
+  after(() => pool.close());
+
+  it('scores concurrent requests in batches and equals TAAR on every vector profile', async () => {
+    const profiles = readJsonl<ProfileLine>(`${VECTORS}/profiles.jsonl`);
+    const expected = readJsonl<Expected>(`${VECTORS}/expected_recommendations.jsonl`);
+    const jobs = profiles.map((p, i) => ({ p, e: expected[i] })).filter(({ p }) => p.profile && !isTestClient(p.client_id));
+    const deadline = performance.now() + 30_000;
+    const results = await Promise.all(jobs.map(({ p }) => pool.score({ clientInfo: p.profile!, extra: p.extra_data }, deadline)));
+    results.forEach((r, i) => {
+      const { e } = jobs[i];
+      assert.equal(r.modelVersion, model.version);
+      assert.equal(firstDifference(r.top, e.ensemble_limit_10), undefined, `${e.case} top`);
+      assert.equal(firstDifference(r.candidates, e.manager_candidates), undefined, `${e.case} candidates`);
+    });
+    assert.ok(Math.max(...batches) > 1, `expected micro-batching, batch sizes were ${batches.join(',')}`);
+  });
+
+  it('sheds at once when the queue is full', async () => {
+    const small = new ScoringPool(() => model, { workers: 1, maxBatch: 1, maxQueue: 2, inflightPerWorker: 1 });
+    try {
+      const p = readJsonl<ProfileLine>(`${VECTORS}/profiles.jsonl`)[0];
+      const deadline = performance.now() + 10_000;
+      const settled = await Promise.allSettled(Array.from({ length: 10 }, () => small.score({ clientInfo: p.profile!, extra: {} }, deadline)));
+      const shed = settled.filter((s) => s.status === 'rejected' && isRecscoreError(s.reason) && s.reason.details?.reason === 'shed');
+      assert.ok(shed.length >= 7, `expected most requests shed, got ${shed.length}`);
+      assert.ok(settled.some((s) => s.status === 'fulfilled'));
+    } finally {
+      await small.close();
+    }
+  });
+
+  it('drops requests whose deadline passed before dispatch', async () => {
+    const p = readJsonl<ProfileLine>(`${VECTORS}/profiles.jsonl`)[0];
+    await assert.rejects(pool.score({ clientInfo: p.profile!, extra: {} }, performance.now() - 1), (e: unknown) => isRecscoreError(e) && e.code === 'RECSCORE_TIMEOUT');
+  });
+});
