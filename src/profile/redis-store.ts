@@ -1,0 +1,225 @@
+/**
+ * The Redis profile store (ioredis 5). Key encoding (written by `recscore profiles load`, see redis-keys.ts):
+ *
+ *   <prefix>current           → "<G>"                    the generation in service
+ *   <prefix>gen:<G>:p:<id>    → JSON of client_info      one key per client (SPEC §4 shape)
+ *
+ * Read path: GET current (cached `generationCacheMs`, so a read is normally one round trip), then GET the
+ * profile key. A miss read through a cached generation asks for `current` once more: a load may have
+ * flipped the generation and deleted the old keys within the cache window, and a client present in both
+ * sets must never look absent.
+ *
+ * Fail fast, recover in the background: no offline queue (a command while disconnected rejects at once),
+ * `maxRetriesPerRequest: 0` (a dropped connection fails in-flight reads instead of parking them until a
+ * reconnect), `commandTimeout` (a stalled server rejects), and a reconnect backoff capped at
+ * `maxReconnectDelayMs` that never gives up. A command timeout also recycles the connection (#recycle).
+ * Only the very first connection attempt is waited for, at most `commandTimeoutMs`. Every failure is
+ * `RECSCORE_PROFILE_STORE`; a malformed stored value is `RECSCORE_PROFILE_INVALID`.
+ */
+import { Redis } from 'ioredis';
+import { RecscoreError, isRecscoreError } from '../errors.js';
+import { log as defaultLog, type Logger } from '../log.js';
+import type { ClientInfo } from './client-info.js';
+import { DEFAULT_REDIS_PREFIX, parseGeneration, redisKeys, type RedisKeys } from './redis-keys.js';
+import { abortedError, closedError } from './store-errors.js';
+import type { ProfileStore } from './store.js';
+import { parseClientInfo } from './validate.js';
+
+export interface RedisStoreOptions {
+  /** Key prefix, default `recscore:`. */
+  prefix?: string;
+  /** Per-command timeout, default 200 ms. */
+  commandTimeoutMs?: number;
+  /** TCP connect timeout, default 1000 ms. */
+  connectTimeoutMs?: number;
+  /** How long the current generation number is reused, default 1000 ms. */
+  generationCacheMs?: number;
+  /** Cap of the reconnect backoff (50 ms doubling), default 1000 ms. */
+  maxReconnectDelayMs?: number;
+  logger?: Logger;
+}
+
+const DEFAULTS = { commandTimeoutMs: 200, connectTimeoutMs: 1000, generationCacheMs: 1000, maxReconnectDelayMs: 1000 };
+
+function checkOptions(url: string, opts: RedisStoreOptions): typeof DEFAULTS & { prefix: string } {
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(url);
+  } catch {
+    parsed = undefined;
+  }
+  if (!parsed || (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') || parsed.hostname === '') {
+    throw new RecscoreError('RECSCORE_CONFIG', `profile store URL ${JSON.stringify(redactUrl(url))} is not redis://host:port[/db]`);
+  }
+  const out = { ...DEFAULTS, prefix: opts.prefix ?? DEFAULT_REDIS_PREFIX };
+  for (const name of Object.keys(DEFAULTS) as Array<keyof typeof DEFAULTS>) {
+    const v = opts[name];
+    if (v === undefined) continue;
+    const min = name === 'generationCacheMs' ? 0 : 1;
+    if (!Number.isInteger(v) || v < min) throw new RecscoreError('RECSCORE_CONFIG', `redis store option ${name} must be an integer ≥ ${min}`);
+    out[name] = v;
+  }
+  if (out.prefix === '') throw new RecscoreError('RECSCORE_CONFIG', 'redis store option prefix must not be empty');
+  return out;
+}
+
+/** The URL without its password, for logs and messages. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return '(unparsable URL)';
+  }
+}
+
+// ioredis's messages name its options, not what happened; say what happened.
+function storeError(e: unknown, commandTimeoutMs: number): RecscoreError {
+  if (isRecscoreError(e)) return e;
+  const msg = (e as Error).message;
+  let problem = msg;
+  if (msg === 'Command timed out') problem = `no answer within ${commandTimeoutMs} ms`;
+  else if ((e as Error).name === 'MaxRetriesPerRequestError') problem = 'connection lost during the read';
+  else if (msg.startsWith("Stream isn't writeable") || msg === 'Connection is closed.') problem = 'not connected';
+  return new RecscoreError('RECSCORE_PROFILE_STORE', `redis: ${problem}`, undefined, { cause: e });
+}
+
+function raceAbort<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(abortedError(signal));
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then(
+      (v) => (signal.removeEventListener('abort', onAbort), resolve(v)),
+      (e) => (signal.removeEventListener('abort', onAbort), reject(e)),
+    );
+  });
+}
+
+export class RedisProfileStore implements ProfileStore {
+  readonly kind = 'redis';
+  readonly #client: Redis;
+  readonly #keys: RedisKeys;
+  readonly #opts: ReturnType<typeof checkOptions>;
+  readonly #firstAttempt: Promise<void>;
+  readonly #logger: Logger;
+  #firstAttemptDone = false;
+  #healthy = false;
+  #closed = false;
+  #generation: { value: number | null; at: number } | null = null;
+
+  constructor(url: string, opts: RedisStoreOptions = {}) {
+    this.#opts = checkOptions(url, opts);
+    this.#keys = redisKeys(this.#opts.prefix);
+    const logger = (opts.logger ?? defaultLog).child({ store: 'redis', url: redactUrl(url) });
+    this.#logger = logger;
+    const { commandTimeoutMs, connectTimeoutMs, maxReconnectDelayMs } = this.#opts;
+    this.#client = new Redis(url, {
+      lazyConnect: true,
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      commandTimeout: commandTimeoutMs,
+      connectTimeout: connectTimeoutMs,
+      disconnectTimeout: 200, // ioredis keeps an already-dead socket's 2 s end timer alive otherwise
+      retryStrategy: (times) => Math.min(50 * 2 ** Math.min(times - 1, 10), maxReconnectDelayMs),
+    });
+    this.#client.on('ready', () => {
+      this.#healthy = true;
+      logger.info('profile store connected');
+    });
+    // Logged once per outage, not once per reconnect attempt.
+    this.#client.on('error', (err: Error) => {
+      if (this.#healthy || !this.#firstAttemptDone) logger.warn('profile store unreachable', { error: err });
+      this.#healthy = false;
+    });
+    this.#firstAttempt = new Promise<void>((resolve) => {
+      const settle = () => {
+        this.#firstAttemptDone = true;
+        resolve();
+      };
+      this.#client.once('ready', settle);
+      this.#client.once('close', settle);
+    });
+    this.#client.connect().catch(() => {}); // failures are reported by the 'error' event and retried
+  }
+
+  async get(clientId: string, signal?: AbortSignal): Promise<ClientInfo | null> {
+    if (this.#closed) throw closedError(this.kind);
+    if (signal?.aborted) throw abortedError(signal);
+    const read = this.#read(clientId);
+    return signal ? raceAbort(read, signal) : read;
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    if (this.#client.status === 'ready') {
+      await Promise.race([this.#client.quit().catch(() => {}), new Promise((r) => setTimeout(r, 500).unref())]);
+    }
+    this.#client.disconnect(); // also stops reconnecting
+  }
+
+  async #read(clientId: string): Promise<ClientInfo | null> {
+    await this.#awaitFirstAttempt();
+    const first = await this.#currentGeneration(false);
+    let raw = first.value === null ? null : await this.#command(() => this.#client.get(this.#keys.profile(first.value!, clientId)));
+    if (raw === null && first.cached) {
+      const again = await this.#currentGeneration(true);
+      if (again.value !== null && again.value !== first.value) {
+        raw = await this.#command(() => this.#client.get(this.#keys.profile(again.value!, clientId)));
+      }
+    }
+    if (raw === null) return null;
+    let value: unknown;
+    try {
+      value = JSON.parse(raw);
+    } catch {
+      throw new RecscoreError('RECSCORE_PROFILE_INVALID', `stored profile of ${clientId}: not JSON`, { clientId, field: '(profile)' });
+    }
+    return parseClientInfo(value, clientId);
+  }
+
+  async #currentGeneration(force: boolean): Promise<{ value: number | null; cached: boolean }> {
+    const now = performance.now();
+    const c = this.#generation;
+    if (!force && c && now - c.at < this.#opts.generationCacheMs) return { value: c.value, cached: true };
+    const raw = await this.#command(() => this.#client.get(this.#keys.current));
+    const value = parseGeneration(raw);
+    if (raw !== null && value === null) {
+      throw new RecscoreError('RECSCORE_PROFILE_STORE', `redis: ${this.#keys.current} holds ${JSON.stringify(raw)}, not a generation`);
+    }
+    this.#generation = { value, at: now };
+    return { value, cached: false };
+  }
+
+  async #awaitFirstAttempt(): Promise<void> {
+    if (this.#firstAttemptDone) return;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, this.#opts.commandTimeoutMs)));
+    await Promise.race([this.#firstAttempt, timeout]);
+    clearTimeout(timer);
+    if (this.#client.status !== 'ready') {
+      throw new RecscoreError('RECSCORE_PROFILE_STORE', `redis: not connected yet (${this.#client.status})`);
+    }
+  }
+
+  async #command<T>(run: () => Promise<T>): Promise<T> {
+    const status = this.#client.status;
+    if (status !== 'ready') throw new RecscoreError('RECSCORE_PROFILE_STORE', `redis: not connected (${status})`);
+    try {
+      return await run();
+    } catch (e) {
+      if ((e as Error).message === 'Command timed out') this.#recycle();
+      throw storeError(e, this.#opts.commandTimeoutMs);
+    }
+  }
+
+  // A timed-out command stays in ioredis's reply queue: if its reply never comes, every later reply would be
+  // matched to the command before it. A fresh connection is the only state known to be in step.
+  #recycle(): void {
+    if (this.#closed || this.#client.status !== 'ready') return;
+    if (this.#healthy) this.#logger.warn('profile store timed out; reconnecting', { commandTimeoutMs: this.#opts.commandTimeoutMs });
+    this.#healthy = false;
+    this.#client.disconnect(true);
+  }
+}
