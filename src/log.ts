@@ -43,3 +43,6 @@ export function createLogger(base: Record<string, unknown> = {}, write: (line: s
 }
 
 export const log: Logger = createLogger({ service: 'recscore' });
+
+/** A logger that drops everything (tests that assert on behaviour, not on logs). */
+export const silentLogger: Logger = createLogger({}, () => undefined);

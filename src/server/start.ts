@@ -1,0 +1,86 @@
+/**
+ * Composition of a running recscore server (import-safe: nothing happens until `startServer` is called):
+ * model source → first version → registry; profile store; worker pool; app; HTTP listener; reloader.
+ * The server is ready once a model is loaded, whatever the state of the profile store.
+ */
+import { log as rootLog, type Logger } from '../log.js';
+import { ScoringPool } from '../dispatch/pool.js';
+import { createMetrics, type Metrics } from '../metrics/registry.js';
+import { BundleCache } from '../model/bundle-cache.js';
+import { ModelRegistry } from '../model/registry.js';
+import { ModelReloader, type ReloaderOptions } from '../model/reloader.js';
+import { createModelSource } from '../model/source/index.js';
+import type { ModelSource } from '../model/source/source.js';
+import { createProfileStore } from '../profile/store.js';
+import type { ProfileStore } from '../profile/store.js';
+import { createApp } from './app.js';
+import { resolveServerConfig, type ServerConfigInput } from './config.js';
+import { listen, type RunningServer } from './listen.js';
+import { registerModelRoutes } from './routes/models.js';
+
+export interface StartOptions {
+  models: string | undefined; // folder, gs://…, or undefined with TAAR_* env vars
+  profiles: string; // .jsonl[.bz2] or redis://
+  workers?: number;
+  maxBatch?: number;
+  maxQueue?: number;
+  server?: ServerConfigInput;
+  reload?: Omit<ReloaderOptions, 'logger' | 'cache'>;
+  /** folder of packed bundles (restart = one read); null disables the cache */
+  cacheDir?: string | null;
+  /** bearer token of POST /v1/models/reload (disabled when undefined) */
+  reloadToken?: string;
+  env?: Record<string, string | undefined>;
+  logger?: Logger;
+  random?: () => number;
+}
+
+export interface Recscore {
+  url: string;
+  http: RunningServer;
+  registry: ModelRegistry;
+  reloader: ModelReloader;
+  pool: ScoringPool;
+  profiles: ProfileStore;
+  metrics: Metrics;
+  close(): Promise<void>;
+}
+
+export async function startServer(opts: StartOptions): Promise<Recscore> {
+  const logger = opts.logger ?? rootLog;
+  const config = resolveServerConfig(opts.server ?? {});
+  const metrics = createMetrics({ defaultMetrics: true });
+  const registry = new ModelRegistry();
+  registry.onInstall((v) => metrics.setModelVersion(v.model.version));
+  const source: ModelSource = createModelSource(opts.models, opts.env ?? process.env, { logger });
+  const cache = opts.cacheDir ? new BundleCache(opts.cacheDir, source.location, 3, logger) : undefined;
+  const reloader = new ModelReloader(source, registry, { ...opts.reload, logger, cache });
+  await reloader.loadInitial();
+
+  const profiles = await createProfileStore(opts.profiles, { logger });
+  const pool = new ScoringPool(() => registry.model, {
+    workers: opts.workers, maxBatch: opts.maxBatch, maxQueue: opts.maxQueue, topLimit: config.maxResults, logger,
+    onBatch: (n) => metrics.pool.observeBatchSize(n),
+  });
+  const app = createApp({
+    scorer: pool, facts: () => registry.facts, profiles, config, log: logger, metrics, random: opts.random,
+    ready: () => pool.healthy,
+  });
+  registerModelRoutes(app, registry, reloader, opts.reloadToken);
+  const http = await listen(app, config, logger);
+  reloader.start();
+  const queueGauge = setInterval(() => metrics.pool.setQueueDepth(pool.queueDepth), 1000).unref();
+  let closed: Promise<void> | undefined;
+  return {
+    url: http.url, http, registry, reloader, pool, profiles, metrics,
+    close: () =>
+      (closed ??= (async () => {
+        clearInterval(queueGauge);
+        reloader.stop();
+        await http.close();
+        await pool.close();
+        await profiles.close();
+        await source.close();
+      })()),
+  };
+}
