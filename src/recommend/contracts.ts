@@ -17,6 +17,11 @@ export interface ScoreOutput {
   modelVersion: string;
   /** The ensemble list with limit = len(whitelist): the input of TAAR's weighted draw (SPEC §6.5). */
   candidates: WeightedList;
+  /**
+   * The ensemble with limit TAAR_MAX_RESULTS, served in deterministic mode (draw off). Not a prefix of
+   * `candidates`: TAAR passes the limit down to each recommender (limit + installed), SPEC §6.4.
+   */
+  top?: WeightedList;
   /** Recommenders that contributed (could recommend and did not fail). */
   contributed: RecommenderName[];
   /** Recommenders that failed; TAAR would have answered [] for the whole ensemble (SPEC §6.4). */

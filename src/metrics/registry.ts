@@ -1,0 +1,76 @@
+/**
+ * Every recscore metric, declared once, named `recscore_<stage>_<unit>`. Other modules import the
+ * object `createMetrics()` returns and only call its members. Each call builds its own prom-client
+ * Registry (never the global one) so tests can run several apps in one process.
+ *
+ * Served path and fallback reason are bounded label sets (see src/resilience/fallback.ts); routes are
+ * route names, never raw paths, so no client input reaches a label value.
+ */
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+// Seconds; the request budgets are 15/25/50 ms so most resolution sits below 0.1 s.
+const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.015, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
+const BATCH_BUCKETS = [1, 2, 4, 8, 16, 32, 64, 128];
+
+/** Gauge values of `recscore_breaker_state`. */
+export const BREAKER_STATE_VALUE = { closed: 0, 'half-open': 1, open: 2, isolated: 3 } as const;
+export type BreakerStateName = keyof typeof BREAKER_STATE_VALUE;
+
+export interface MetricsOptions {
+  /** Add prom-client's process metrics (CPU, memory, event-loop lag) — once per process, in main. */
+  defaultMetrics?: boolean;
+}
+
+export function createMetrics(options: MetricsOptions = {}) {
+  const registry = new Registry();
+  if (options.defaultMetrics) collectDefaultMetrics({ register: registry, prefix: 'recscore_process_' });
+  const registers = [registry];
+
+  const httpRequests = new Counter({ name: 'recscore_http_requests_total', help: 'HTTP requests answered, by route, method and status', labelNames: ['route', 'method', 'status'] as const, registers });
+  const httpDuration = new Histogram({ name: 'recscore_http_duration_seconds', help: 'Time to build the HTTP response, by route', labelNames: ['route'] as const, buckets: LATENCY_BUCKETS, registers });
+  const served = new Counter({ name: 'recscore_recommend_served_total', help: 'Recommendation answers by serving path', labelNames: ['served_by'] as const, registers });
+  const servedDuration = new Histogram({ name: 'recscore_recommend_duration_seconds', help: 'Recommendation latency by serving path', labelNames: ['served_by'] as const, buckets: LATENCY_BUCKETS, registers });
+  const fallbacks = new Counter({ name: 'recscore_fallback_total', help: 'Answers served from the fallback chain, by reason', labelNames: ['reason'] as const, registers });
+  const breakerState = new Gauge({ name: 'recscore_breaker_state', help: 'Circuit breaker state: 0 closed, 1 half-open, 2 open, 3 isolated', labelNames: ['breaker'] as const, registers });
+  const breakerTransitions = new Counter({ name: 'recscore_breaker_transitions_total', help: 'Circuit breaker state changes, by breaker and new state', labelNames: ['breaker', 'state'] as const, registers });
+  const profileDuration = new Histogram({ name: 'recscore_profile_duration_seconds', help: 'Profile store lookups that completed, by outcome', labelNames: ['outcome'] as const, buckets: LATENCY_BUCKETS, registers });
+  const profileErrors = new Counter({ name: 'recscore_profile_errors_total', help: 'Profile store failures, by kind (timeout, error)', labelNames: ['kind'] as const, registers });
+  const profileInvalid = new Counter({ name: 'recscore_profile_invalid_total', help: 'Stored profiles rejected because of their shape', registers });
+  const scoringDuration = new Histogram({ name: 'recscore_scoring_duration_seconds', help: 'Scorer calls that completed, by outcome', labelNames: ['outcome'] as const, buckets: LATENCY_BUCKETS, registers });
+  const poolQueueDepth = new Gauge({ name: 'recscore_pool_queue_depth', help: 'Scoring requests waiting for a worker', registers });
+  const poolBusyWorkers = new Gauge({ name: 'recscore_pool_busy_workers', help: 'Workers currently scoring', registers });
+  const poolBatchSize = new Histogram({ name: 'recscore_pool_batch_size', help: 'Requests per batch sent to a worker', buckets: BATCH_BUCKETS, registers });
+  const modelInfo = new Gauge({ name: 'recscore_model_info', help: 'The model version in service (value 1)', labelNames: ['version'] as const, registers });
+
+  return {
+    registry,
+    httpRequests,
+    httpDuration,
+    served,
+    servedDuration,
+    fallbacks,
+    breakerState,
+    breakerTransitions,
+    profileDuration,
+    profileErrors,
+    profileInvalid,
+    scoringDuration,
+    /** Setters for the worker pool (src/dispatch/), which owns these numbers. */
+    pool: {
+      setQueueDepth: (n: number) => poolQueueDepth.set(n),
+      setBusyWorkers: (n: number) => poolBusyWorkers.set(n),
+      observeBatchSize: (n: number) => poolBatchSize.observe(n),
+    },
+    /** Called on every model swap; the previous version's series is removed. */
+    setModelVersion: (version: string) => {
+      modelInfo.reset();
+      modelInfo.set({ version }, 1);
+    },
+    setBreakerState: (breaker: string, state: BreakerStateName) => {
+      breakerState.set({ breaker }, BREAKER_STATE_VALUE[state]);
+      breakerTransitions.inc({ breaker, state });
+    },
+  };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;

@@ -1,0 +1,99 @@
+/**
+ * The one place where budget, breaker and shedding are composed around the two remote stages
+ * (profile lookup, scoring). Each guarded call settles with a StageResult instead of throwing: either
+ * the value, or the fallback reason the response will carry.
+ *
+ *   breaker.run( withBudget( store.get | scorer.score ) )  →  classify(error) → FallbackReason
+ *
+ * The breaker sits outside the budget, so a stage that times out counts as a failure of its dependency.
+ * Not counted: an invalid stored profile (bad data, healthy store) and a shed (pool overload, which
+ * shedding already handles).
+ */
+import type { Logger } from '../log.js';
+import { isRecscoreError } from '../errors.js';
+import type { Metrics } from '../metrics/registry.js';
+import type { ClientInfo } from '../profile/client-info.js';
+import type { ProfileStore } from '../profile/store.js';
+import type { Scorer, ScoreInput, ScoreOutput } from '../recommend/contracts.js';
+import { createBreaker, isBreakerOpen, type Breaker } from './breaker.js';
+import { isTimeout, withBudget } from './budget.js';
+import type { FallbackReason } from './fallback.js';
+import { isShed } from './shed.js';
+
+export type StageResult<T> = { ok: true; value: T } | { ok: false; reason: FallbackReason; error: unknown };
+
+export interface GuardOptions {
+  profileBudgetMs: number;
+  scoringBudgetMs: number;
+  breakerFailures: number;
+  breakerHalfOpenAfterMs: number;
+}
+
+export interface Guards {
+  readonly profileBreaker: Breaker;
+  readonly scorerBreaker: Breaker;
+  /** `deadline`: absolute performance.now() time at which the whole request must be answered. */
+  profile(store: ProfileStore, clientId: string, deadline: number): Promise<StageResult<ClientInfo | null>>;
+  score(scorer: Scorer, input: ScoreInput, deadline: number): Promise<StageResult<ScoreOutput>>;
+}
+
+const isInvalidProfile = (err: unknown) => isRecscoreError(err) && err.code === 'RECSCORE_PROFILE_INVALID';
+
+export function createGuards(options: GuardOptions, env: { log: Logger; metrics: Metrics }): Guards {
+  const { metrics } = env;
+  const breakerOptions = { failures: options.breakerFailures, halfOpenAfterMs: options.breakerHalfOpenAfterMs };
+  const profileBreaker = createBreaker({ name: 'profile', ...breakerOptions, counts: (e) => !isInvalidProfile(e) }, env);
+  const scorerBreaker = createBreaker({ name: 'scorer', ...breakerOptions, counts: (e) => !isShed(e) }, env);
+
+  return {
+    profileBreaker,
+    scorerBreaker,
+    async profile(store, clientId, deadline) {
+      const started = performance.now();
+      const ms = Math.min(options.profileBudgetMs, deadline - started);
+      try {
+        const value = await profileBreaker.run(() => withBudget('profile', ms, (signal) => store.get(clientId, signal)));
+        metrics.profileDuration.observe({ outcome: value ? 'found' : 'missing' }, (performance.now() - started) / 1000);
+        return { ok: true, value };
+      } catch (error) {
+        const reason: FallbackReason = isBreakerOpen(error)
+          ? 'breaker-open'
+          : isTimeout(error)
+            ? 'profile-timeout'
+            : isInvalidProfile(error)
+              ? 'profile-invalid'
+              : 'profile-error';
+        if (reason === 'profile-invalid') metrics.profileInvalid.inc();
+        else if (reason !== 'breaker-open') metrics.profileErrors.inc({ kind: reason === 'profile-timeout' ? 'timeout' : 'error' });
+        logFailure(env.log, 'profile', reason, error);
+        return { ok: false, reason, error };
+      }
+    },
+    async score(scorer, input, deadline) {
+      const started = performance.now();
+      const ms = Math.min(options.scoringBudgetMs, deadline - started);
+      try {
+        const value = await scorerBreaker.run(() => withBudget('scoring', ms, () => scorer.score(input, started + ms)));
+        metrics.scoringDuration.observe({ outcome: 'ok' }, (performance.now() - started) / 1000);
+        return { ok: true, value };
+      } catch (error) {
+        const reason: FallbackReason = isBreakerOpen(error)
+          ? 'breaker-open'
+          : isShed(error)
+            ? 'shed'
+            : isTimeout(error)
+              ? 'scoring-timeout'
+              : 'scoring-error';
+        logFailure(env.log, 'scoring', reason, error);
+        return { ok: false, reason, error };
+      }
+    },
+  };
+}
+
+// Errors are worth a warning (the breaker bounds their rate); timeouts, sheds and open breakers are
+// expected under load and show in the metrics instead.
+function logFailure(log: Logger, stage: string, reason: FallbackReason, error: unknown): void {
+  if (reason.endsWith('-error')) log.warn(`${stage} stage failed`, { reason, error });
+  else log.debug(`${stage} stage failed`, { reason, error });
+}

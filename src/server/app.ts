@@ -1,0 +1,79 @@
+/**
+ * The HTTP application: TAAR's URLs and JSON (SPEC §2), `POST /v1/recommendations`, health, readiness
+ * and metrics. Import-safe: createApp builds everything from its arguments; listen.ts serves it.
+ *
+ * Middleware order: timing/metrics (outermost, sees every final status) → JSON 405 for known paths
+ * with another method → routes. Errors and unknown routes are JSON (on-error.ts).
+ */
+import { Hono } from 'hono';
+import { methodNotAllowed } from 'hono/method-not-allowed';
+import type { Logger } from '../log.js';
+import type { Metrics } from '../metrics/registry.js';
+import type { ProfileStore } from '../profile/store.js';
+import type { ModelFacts, Scorer } from '../recommend/contracts.js';
+import { createGuards, type Guards } from '../resilience/guard.js';
+import type { ServerConfig } from './config.js';
+import type { AppEnv } from './env.js';
+import { createOnError, notFound, onMethodNotAllowed } from './on-error.js';
+import { createRecommendPipeline } from './recommend-pipeline.js';
+import { registerClientHasAddonRoutes } from './routes/client-has-addon.js';
+import { registerHealthRoutes } from './routes/health.js';
+import { registerLiteRoutes } from './routes/lite.js';
+import { registerRecommendRoutes } from './routes/recommend.js';
+
+export interface AppDeps {
+  scorer: Scorer;
+  /** The model version in service; the lead swaps it atomically, each request reads it once. */
+  facts: () => ModelFacts | undefined;
+  profiles: ProfileStore;
+  /** From resolveServerConfig (src/server/config.ts). */
+  config: ServerConfig;
+  log: Logger;
+  metrics: Metrics;
+  /** Uniform [0, 1) source of the weighted draw (default Math.random; tests inject a seeded one). */
+  random?: () => number;
+  /** Extra readiness condition for /ready (default: always true). */
+  ready?: () => boolean;
+}
+
+/** The app, plus its breakers (for tests and for the operator's logs). */
+export type RecscoreApp = Hono<AppEnv> & { readonly guards: Guards };
+
+const KNOWN_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS']);
+
+export function createApp(deps: AppDeps): RecscoreApp {
+  const { config, metrics, log } = deps;
+  const guards = createGuards(config, { log, metrics });
+  const recommend = createRecommendPipeline({
+    scorer: deps.scorer,
+    facts: deps.facts,
+    profiles: deps.profiles,
+    config,
+    guards,
+    metrics,
+    log,
+    random: deps.random ?? Math.random,
+  });
+
+  const app = new Hono<AppEnv>();
+  app.use(async (c, next) => {
+    const started = performance.now();
+    c.set('started', started);
+    await next();
+    const status = c.res.status;
+    const route = c.get('route') ?? (status === 404 ? 'not_found' : status === 405 ? 'method_not_allowed' : 'other');
+    const method = KNOWN_METHODS.has(c.req.method) ? c.req.method : 'other';
+    metrics.httpRequests.inc({ route, method, status: String(status) });
+    metrics.httpDuration.observe({ route }, (performance.now() - started) / 1000);
+  });
+  app.use(methodNotAllowed({ app, onMethodNotAllowed }));
+  app.notFound(notFound);
+  app.onError(createOnError(log));
+
+  registerRecommendRoutes(app, config, recommend);
+  registerClientHasAddonRoutes(app, config, deps.profiles, guards);
+  registerLiteRoutes(app, config, deps.facts);
+  registerHealthRoutes(app, deps.facts, deps.ready ?? (() => true), metrics);
+
+  return Object.assign(app, { guards });
+}

@@ -1,0 +1,139 @@
+/**
+ * Serves the app over HTTP/1.1 with @hono/node-server's request listener on a Node http.Server that
+ * recscore configures itself. Not `serve()`: it hides the listener's `errorHandler`, and without one a
+ * request the adapter cannot turn into a URL (a `Host: a/b` header, a backslash in the path) gets an
+ * empty 400. An empty `Host` is valid HTTP/1.1 (RFC 9112 §3.2) and is served, the URL being built
+ * with `localhost`.
+ *
+ * What Node itself answers before the app runs (checked by test/server/listen.test.ts), all as JSON
+ * through the `clientError` handler below, then the socket is closed:
+ * - malformed request line or headers, bad chunked encoding, a body without length on a keep-alive
+ *   request, an unknown method (llhttp `HPE_*` errors) → 400 RECSCORE_BAD_REQUEST;
+ * - headers larger than `maxHeaderBytes` (`HPE_HEADER_OVERFLOW`) → 431 RECSCORE_BAD_REQUEST;
+ * - headers not complete within `headersTimeoutMs`, or the whole request not within `requestTimeoutMs`
+ *   (`ERR_HTTP_REQUEST_TIMEOUT`) → 408 RECSCORE_TIMEOUT;
+ * - an HTTP/1.1 request without any `Host` header → 400 RECSCORE_BAD_REQUEST (RFC 9112 §3.2; Node's own
+ *   `requireHostHeader` check answers a bodiless 400, so it is off and the same check is made here);
+ * - a `Host` that cannot be part of a URL (`a/b`, `a b`) → 400 RECSCORE_BAD_REQUEST (@hono/node-server's
+ *   RequestError, through `errorHandler`); a backslash in the path → the same;
+ * - more than `maxConnections` sockets: Node closes the new socket at once, no answer.
+ *
+ * Graceful close: stop accepting, close idle keep-alive sockets, answer in-flight requests with
+ * `Connection: close`, destroy what is left after `closeGraceMs`, resolve when the server is closed.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { getRequestListener } from '@hono/node-server';
+import type { ErrorCode } from '../errors.js';
+import type { Logger } from '../log.js';
+import type { ServerConfig } from './config.js';
+import { errorBody } from './on-error.js';
+
+export interface FetchApp {
+  fetch: (request: Request) => Response | Promise<Response>;
+}
+
+export interface RunningServer {
+  readonly host: string;
+  readonly port: number;
+  /** `http://host:port` */
+  readonly url: string;
+  /** Graceful close (idempotent). */
+  close(): Promise<void>;
+}
+
+type ListenConfig = Pick<ServerConfig, 'host' | 'port' | 'headersTimeoutMs' | 'requestTimeoutMs' | 'keepAliveTimeoutMs' | 'maxConnections' | 'maxHeaderBytes' | 'closeGraceMs'>;
+
+export async function listen(app: FetchApp, config: ListenConfig, log: Logger): Promise<RunningServer> {
+  let closing = false;
+  // Responses not yet sent when close() starts get `Connection: close`, so their sockets end with them.
+  const inflight = new Set<ServerResponse>();
+  const jsonResponse = (status: number, code: ErrorCode, message: string) =>
+    new Response(JSON.stringify(errorBody(code, message)), { status, headers: { 'Content-Type': 'application/json' } });
+  const listener = getRequestListener((req) => app.fetch(req), {
+    hostname: 'localhost',
+    errorHandler: (err) => {
+      const e = err as Error;
+      if (e?.name === 'RequestError') return jsonResponse(400, 'RECSCORE_BAD_REQUEST', `bad request: ${e.message}`);
+      log.error('request listener failed', { error: e });
+      return jsonResponse(500, 'RECSCORE_INTERNAL', 'internal error');
+    },
+  });
+  const server = createServer(
+    {
+      maxHeaderSize: config.maxHeaderBytes,
+      headersTimeout: config.headersTimeoutMs,
+      requestTimeout: config.requestTimeoutMs,
+      keepAliveTimeout: config.keepAliveTimeoutMs,
+      // Node checks both timeouts on this interval (default 30 s, coarser than the timeouts themselves).
+      connectionsCheckingInterval: Math.min(1_000, config.headersTimeoutMs),
+      requireHostHeader: false,
+    },
+    (req: IncomingMessage, res: ServerResponse) => {
+      if (closing) res.setHeader('Connection', 'close');
+      else {
+        inflight.add(res);
+        res.once('close', () => inflight.delete(res));
+      }
+      if (req.headers.host === undefined && req.httpVersionMajor === 1 && req.httpVersionMinor >= 1) {
+        const body = JSON.stringify(errorBody('RECSCORE_BAD_REQUEST', 'an HTTP/1.1 request needs a Host header'));
+        res.writeHead(400, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body), Connection: 'close' });
+        res.end(body);
+        return;
+      }
+      void listener(req, res);
+    },
+  );
+  server.maxConnections = config.maxConnections;
+  server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => answerClientError(err, socket));
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const hostForUrl = config.host.includes(':') ? `[${config.host}]` : config.host;
+  log.info('listening', { host: config.host, port });
+
+  let closed: Promise<void> | undefined;
+  return {
+    host: config.host,
+    port,
+    url: `http://${hostForUrl}:${port}`,
+    close() {
+      closed ??= new Promise<void>((resolve) => {
+        closing = true;
+        for (const res of inflight) if (!res.headersSent) res.setHeader('Connection', 'close');
+        const force = setTimeout(() => server.closeAllConnections(), config.closeGraceMs);
+        server.close(() => {
+          clearTimeout(force);
+          log.info('server closed', { port });
+          resolve();
+        });
+        server.closeIdleConnections();
+      });
+      return closed;
+    },
+  };
+}
+
+const CLIENT_ERRORS: Record<string, [number, string, ErrorCode]> = {
+  HPE_HEADER_OVERFLOW: [431, 'Request Header Fields Too Large', 'RECSCORE_BAD_REQUEST'],
+  ERR_HTTP_REQUEST_TIMEOUT: [408, 'Request Timeout', 'RECSCORE_TIMEOUT'],
+};
+
+// Replaces Node's default (a bodiless 400/408/431) with the same statuses and a JSON body.
+function answerClientError(err: NodeJS.ErrnoException, socket: Socket): void {
+  // A response already under way cannot be replaced (Node's default makes the same check).
+  const started = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent === true;
+  if (err.code === 'ECONNRESET' || !socket.writable || started) {
+    socket.destroy();
+    return;
+  }
+  const [status, text, code] = CLIENT_ERRORS[err.code ?? ''] ?? [400, 'Bad Request', 'RECSCORE_BAD_REQUEST'];
+  const body = JSON.stringify(errorBody(code, `${text} (${err.code ?? 'unknown'})`));
+  socket.end(`HTTP/1.1 ${status} ${text}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+}

@@ -1,0 +1,24 @@
+/**
+ * Locale hints for the locale fallback, most specific source first: the profile's locale, `?locale=`
+ * (or the posted `locale`), then the first language of `Accept-Language`. Values that do not fit the
+ * locale rule of validate.ts (or `*`) are skipped, never rejected: a header is not a request option.
+ */
+import { isLocale } from './validate.js';
+
+export function localeHints(profileLocale: unknown, queryLocale: string | undefined, acceptLanguage: string | undefined): string[] {
+  const hints: string[] = [];
+  const add = (v: unknown) => {
+    if (typeof v === 'string' && v !== '' && isLocale(v) && !hints.includes(v)) hints.push(v);
+  };
+  add(profileLocale);
+  add(queryLocale);
+  add(firstLanguage(acceptLanguage));
+  return hints;
+}
+
+/** `"de-AT,de;q=0.9,en;q=0.5"` → `"de-AT"` (the first listed; clients list their preference first). */
+export function firstLanguage(header: string | undefined): string | undefined {
+  if (!header) return undefined;
+  const first = header.slice(0, 256).split(',')[0].split(';')[0].trim();
+  return first === '*' || first === '' ? undefined : first;
+}

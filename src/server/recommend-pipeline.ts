@@ -1,0 +1,118 @@
+/**
+ * One recommendation request, from a validated input to the answer (SPEC §1, §2.1, §6.5):
+ *
+ *   test client id? ── yes ─→ facts.testClientCandidates ─────────────┐
+ *        │ no                                                          ├→ draw(10) → merge promoted
+ *   profile (posted, or store via guard) → scorer (via guard) ─────────┘
+ *        │ any stage fails / unknown client / no candidates
+ *        └→ fallback chain (locale → global), top 10 in order → merge promoted
+ *
+ * With the draw off (config `draw: false` or `?draw=0`), the scorer's `top` list is served when it
+ * gives one (the ensemble computed with limit `maxResults` = TAAR's `ensemble_limit_10` = `recscore
+ * score`'s ensemble list; it can differ from the first candidates, because TAAR passes the limit down to
+ * each recommender), else the first `maxResults` candidates — in the scorer's order (whitelist order
+ * for test clients). Promoted GUIDs, if any, are still merged by weight. Fallback lists are never drawn. Promoted GUIDs are merged
+ * into every answer, fallbacks included (TAAR merged them into its `[]` too) — note that the global
+ * list's weights are install counts, so promoted weights rank against those there.
+ */
+import { RecscoreError } from '../errors.js';
+import type { Logger } from '../log.js';
+import type { Metrics } from '../metrics/registry.js';
+import type { ClientInfo, ExtraData } from '../profile/client-info.js';
+import type { ProfileStore } from '../profile/store.js';
+import type { ModelFacts, ScoreOutput, Scorer, WeightedList } from '../recommend/contracts.js';
+import { draw } from '../recommend/draw.js';
+import { mergePromoted } from '../recommend/promoted.js';
+import { isTestClient } from '../recommend/test-clients.js';
+import { runFallback, type FallbackReason } from '../resilience/fallback.js';
+import type { Guards } from '../resilience/guard.js';
+import type { ServerConfig } from './config.js';
+import { localeHints } from './locale-hints.js';
+import { recommendationBody, type RecommendationBody, type ResultInfo } from './respond.js';
+
+
+export interface RecommendRequest {
+  /** Validated path id; '' for a posted profile without `client_id`. */
+  clientId: string;
+  /** Set by `POST /v1/recommendations`: no store lookup. */
+  postedProfile?: ClientInfo;
+  extra: ExtraData;
+  acceptLanguage?: string;
+  promoted: WeightedList;
+  draw: boolean;
+  /** performance.now() when the request was first handled: the total budget runs from here. */
+  started: number;
+}
+
+export interface PipelineDeps {
+  scorer: Scorer;
+  facts: () => ModelFacts | undefined;
+  profiles: ProfileStore;
+  config: ServerConfig;
+  guards: Guards;
+  metrics: Metrics;
+  log: Logger;
+  random: () => number;
+}
+
+export function createRecommendPipeline(deps: PipelineDeps): (req: RecommendRequest) => Promise<RecommendationBody> {
+  const { config, metrics } = deps;
+
+  const finish = (req: RecommendRequest, list: WeightedList, info: ResultInfo): RecommendationBody => {
+    metrics.served.inc({ served_by: info.served_by });
+    metrics.servedDuration.observe({ served_by: info.served_by }, (performance.now() - req.started) / 1000);
+    if (info.reason) metrics.fallbacks.inc({ reason: info.reason });
+    const body = recommendationBody(list, info);
+    // What was served, per request (TAAR #125/#186); debug level: at full rate this is the hot path.
+    deps.log.debug('recommendations served', { client_id: req.clientId, served_by: info.served_by, reason: info.reason, results: body.results });
+    return body;
+  };
+
+  const ranked = (req: RecommendRequest, candidates: WeightedList, drawn: boolean, top?: WeightedList): WeightedList => {
+    const picked = drawn ? draw(candidates, config.maxResults, deps.random) : (top ?? candidates).slice(0, config.maxResults);
+    // TAAR always sorts the sample by weight (SPEC §2.1); an undrawn list keeps the scorer's order.
+    return drawn || req.promoted.length > 0 ? mergePromoted(req.promoted, picked) : picked;
+  };
+
+  const fallback = (req: RecommendRequest, facts: ModelFacts, reason: FallbackReason, profile: ClientInfo | null, extraInfo: Partial<ResultInfo> = {}) => {
+    const hints = localeHints(profile?.locale, req.extra.locale, req.acceptLanguage);
+    const answer = runFallback(config.fallbackChain, { facts, localeHints: hints }, config.maxResults);
+    const list = ranked(req, answer.list, false);
+    return finish(req, list, {
+      served_by: answer.servedBy,
+      reason,
+      model_version: facts.version,
+      ...extraInfo,
+      ...(answer.locale !== undefined ? { locale: answer.locale } : {}),
+      draw: false,
+    });
+  };
+
+  return async (req) => {
+    const facts = deps.facts();
+    if (!facts) throw new RecscoreError('RECSCORE_NO_MODEL', 'no model is loaded yet');
+    const deadline = req.started + config.totalBudgetMs;
+    const testId = req.postedProfile ? req.postedProfile.client_id : req.clientId;
+    if (isTestClient(testId)) {
+      const list = ranked(req, facts.testClientCandidates, req.draw);
+      return finish(req, list, { served_by: 'test-client', model_version: facts.version, draw: req.draw });
+    }
+
+    let profile: ClientInfo | null;
+    if (req.postedProfile) profile = req.postedProfile;
+    else {
+      const got = await deps.guards.profile(deps.profiles, req.clientId, deadline);
+      if (!got.ok) return fallback(req, facts, got.reason, null);
+      profile = got.value;
+    }
+    if (!profile) return fallback(req, facts, 'unknown-client', null);
+
+    const scored = await deps.guards.score(deps.scorer, { clientInfo: profile, extra: req.extra }, deadline);
+    if (!scored.ok) return fallback(req, facts, scored.reason, profile);
+    const out: ScoreOutput = scored.value;
+    const failures = out.failures.length > 0 ? { failures: out.failures } : {};
+    if (out.candidates.length === 0) return fallback(req, facts, 'no-recommendations', profile, { recommenders: out.contributed, ...failures });
+    const list = ranked(req, out.candidates, req.draw, out.top);
+    return finish(req, list, { served_by: 'ensemble', model_version: out.modelVersion, recommenders: out.contributed, ...failures, draw: req.draw });
+  };
+}

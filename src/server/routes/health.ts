@@ -1,0 +1,32 @@
+/**
+ * Operational routes: `/health` (the process answers), `/ready` (a model is in service and the
+ * `ready` dependency agrees — e.g. the pool's workers are up), `/metrics` (Prometheus text).
+ * TAAR's Dockerflow names are kept as aliases: `/__lbheartbeat__` = health, `/__heartbeat__` = ready.
+ */
+import type { Context, Hono } from 'hono';
+import type { Metrics } from '../../metrics/registry.js';
+import type { ModelFacts } from '../../recommend/contracts.js';
+import type { AppEnv } from '../env.js';
+import { errorBody } from '../on-error.js';
+
+export function registerHealthRoutes(app: Hono<AppEnv>, facts: () => ModelFacts | undefined, ready: () => boolean, metrics: Metrics): void {
+  const health = (c: Context<AppEnv>) => {
+    c.set('route', 'health');
+    return c.json({ status: 'ok' });
+  };
+  const readiness = (c: Context<AppEnv>) => {
+    c.set('route', 'ready');
+    const f = facts();
+    if (!f) return c.json({ ready: false, ...errorBody('RECSCORE_NO_MODEL', 'no model is loaded yet') }, 503);
+    if (!ready()) return c.json({ ready: false, model_version: f.version, ...errorBody('RECSCORE_INTERNAL', 'not ready (workers starting or stopping)') }, 503);
+    return c.json({ ready: true, model_version: f.version });
+  };
+  app.get('/health', health);
+  app.get('/__lbheartbeat__', health);
+  app.get('/ready', readiness);
+  app.get('/__heartbeat__', readiness);
+  app.get('/metrics', async (c) => {
+    c.set('route', 'metrics');
+    return c.body(await metrics.registry.metrics(), 200, { 'Content-Type': metrics.registry.contentType });
+  });
+}

@@ -1,0 +1,70 @@
+/**
+ * Recommendation routes:
+ * - `GET|POST /v1/api/recommendations/:hashed_client_id/` — TAAR's (SPEC §2.1), plus `result_info`;
+ * - `POST /v1/recommendations` — the caller sends the profile (`{profile, locale?, options?, draw?}`),
+ *   no store lookup, same scoring and response.
+ */
+import type { Context, Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import type { ServerConfig } from '../config.js';
+import { named, type AppEnv } from '../env.js';
+import { errorResponse } from '../on-error.js';
+import { readJsonBody } from '../read-body.js';
+import type { RecommendRequest } from '../recommend-pipeline.js';
+import type { RecommendationBody } from '../respond.js';
+import { redirectToSlash } from '../trailing-slash.js';
+import { checkClientId, parseDrawFlag, parseExtra, parseScoreBody, parseTaarBody } from '../validate.js';
+import { cleanPromoted } from '../../recommend/promoted.js';
+import { RecscoreError } from '../../errors.js';
+
+export const TAAR_RECOMMEND_PATH = '/v1/api/recommendations/:hashed_client_id/';
+
+export function registerRecommendRoutes(
+  app: Hono<AppEnv>,
+  config: ServerConfig,
+  recommend: (req: RecommendRequest) => Promise<RecommendationBody>,
+): void {
+  const limit = bodyLimit({
+    maxSize: config.bodyLimitBytes,
+    onError: (c) => errorResponse(c, 'RECSCORE_BODY_TOO_LARGE', `body is larger than ${config.bodyLimitBytes} bytes`),
+  });
+
+  const taar = async (c: Context<AppEnv>) => {
+    const clientId = checkClientId(c.req.param('hashed_client_id') ?? '');
+    const extra = parseExtra(c.req.query('locale'), c.req.query('platform'));
+    const drawn = parseDrawFlag(c.req.query('draw')) ?? config.draw;
+    let promotedRows: unknown[] = [];
+    if (c.req.method === 'POST') {
+      const json = await readJsonBody(c);
+      if (json !== undefined) promotedRows = parseTaarBody(json).promotedRows;
+    }
+    const body = await recommend({
+      clientId,
+      extra,
+      acceptLanguage: c.req.header('accept-language'),
+      promoted: cleanPromoted(promotedRows),
+      draw: drawn,
+      started: c.get('started'),
+    });
+    return c.json(body);
+  };
+  app.get(TAAR_RECOMMEND_PATH, named('recommendations'), taar);
+  app.post(TAAR_RECOMMEND_PATH, named('recommendations'), limit, taar);
+  app.on(['GET', 'POST'], TAAR_RECOMMEND_PATH.slice(0, -1), named('redirect'), redirectToSlash);
+
+  app.post('/v1/recommendations', named('recommendations_posted'), limit, async (c) => {
+    const json = await readJsonBody(c);
+    if (json === undefined) throw new RecscoreError('RECSCORE_BAD_JSON', 'body required: {"profile": {…}}');
+    const parsed = parseScoreBody(json);
+    const body = await recommend({
+      clientId: parsed.clientInfo.client_id,
+      postedProfile: parsed.clientInfo,
+      extra: parsed.extra,
+      acceptLanguage: c.req.header('accept-language'),
+      promoted: cleanPromoted(parsed.promotedRows),
+      draw: parsed.draw ?? parseDrawFlag(c.req.query('draw')) ?? config.draw,
+      started: c.get('started'),
+    });
+    return c.json(body);
+  });
+}

@@ -1,0 +1,69 @@
+/**
+ * Starts the real app on 127.0.0.1 (free port) over fakes, and an undici client with bounded timeouts.
+ * Every test file builds its own servers and closes them (server, client) in `after`.
+ */
+import { Agent, request } from 'undici';
+import { createLogger } from '../../src/log.js';
+import { createMetrics } from '../../src/metrics/registry.js';
+import type { ProfileStore } from '../../src/profile/store.js';
+import type { ModelFacts, Scorer } from '../../src/recommend/contracts.js';
+import { createApp, type RecscoreApp } from '../../src/server/app.js';
+import { resolveServerConfig, type ServerConfigInput } from '../../src/server/config.js';
+import { listen } from '../../src/server/listen.js';
+
+export interface StartOptions {
+  scorer: Scorer;
+  facts: () => ModelFacts | undefined;
+  profiles: ProfileStore;
+  config?: ServerConfigInput;
+  random?: () => number;
+  ready?: () => boolean;
+}
+
+export interface Reply {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  text: string;
+  json: any;
+}
+
+export async function startApp(opts: StartOptions) {
+  const logs: any[] = [];
+  const log = createLogger({ test: true }, (line) => logs.push(JSON.parse(line)));
+  const metrics = createMetrics();
+  const config = resolveServerConfig({ port: 0, host: '127.0.0.1', closeGraceMs: 1_000, ...opts.config });
+  const app: RecscoreApp = createApp({ scorer: opts.scorer, facts: opts.facts, profiles: opts.profiles, config, log, metrics, random: opts.random, ready: opts.ready });
+  const server = await listen(app, config, log);
+  const agent = new Agent({ connectTimeout: 2_000, headersTimeout: 5_000, bodyTimeout: 5_000, keepAliveTimeout: 1_000 });
+
+  async function call(method: string, path: string, init: { body?: string | Buffer; headers?: Record<string, string> } = {}): Promise<Reply> {
+    const res = await request(server.url + path, { method: method as any, body: init.body, headers: init.headers, dispatcher: agent });
+    const text = await res.body.text();
+    let json: any;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      json = undefined;
+    }
+    return { status: res.statusCode, headers: res.headers, text, json };
+  }
+
+  return {
+    app,
+    config,
+    metrics,
+    logs,
+    server,
+    url: server.url,
+    call,
+    get: (path: string, headers?: Record<string, string>) => call('GET', path, { headers }),
+    postJson: (path: string, body: unknown, headers?: Record<string, string>) =>
+      call('POST', path, { body: typeof body === 'string' ? body : JSON.stringify(body), headers: { 'content-type': 'application/json', ...headers } }),
+    async close() {
+      await agent.close();
+      await server.close();
+    },
+  };
+}
+
+export type TestServer = Awaited<ReturnType<typeof startApp>>;
