@@ -10,6 +10,7 @@
  *   --no-draw               RECSCORE_DRAW=0: serve the deterministic top list instead of TAAR's draw
  *   --cache-dir DIR         RECSCORE_CACHE_DIR (default .cache/bundles; "off" disables the packed-bundle cache)
  *                           RECSCORE_RELOAD_TOKEN: bearer token enabling POST /v1/models/reload
+ *                           RECSCORE_GCS_ENDPOINT: GCS JSON-API endpoint (default Google's)
  *                           RECSCORE_MAX_BATCH (default 32; 1 disables micro-batching), RECSCORE_MAX_QUEUE (256)
  *   --demo                  generate (once, into .cache/demo) and serve the synthetic demo model + profiles
  *

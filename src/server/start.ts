@@ -9,7 +9,7 @@ import { createMetrics, type Metrics } from '../metrics/registry.js';
 import { BundleCache } from '../model/bundle-cache.js';
 import { ModelRegistry } from '../model/registry.js';
 import { ModelReloader, type ReloaderOptions } from '../model/reloader.js';
-import { createModelSource } from '../model/source/index.js';
+import { createModelSource, type CreateSourceOptions } from '../model/source/index.js';
 import type { ModelSource } from '../model/source/source.js';
 import { createProfileStore } from '../profile/store.js';
 import type { ProfileStore } from '../profile/store.js';
@@ -28,6 +28,8 @@ export interface StartOptions {
   reload?: Omit<ReloaderOptions, 'logger' | 'cache'>;
   /** folder of packed bundles (restart = one read); null disables the cache */
   cacheDir?: string | null;
+  /** GCS client timing and retry settings (src/model/source/gcs-options.ts) */
+  gcs?: CreateSourceOptions['gcs'];
   /** bearer token of POST /v1/models/reload (disabled when undefined) */
   reloadToken?: string;
   env?: Record<string, string | undefined>;
@@ -52,7 +54,10 @@ export async function startServer(opts: StartOptions): Promise<Recscore> {
   const metrics = createMetrics({ defaultMetrics: true });
   const registry = new ModelRegistry();
   registry.onInstall((v) => metrics.setModelVersion(v.model.version));
-  const source: ModelSource = createModelSource(opts.models, opts.env ?? process.env, { logger });
+  const env = opts.env ?? process.env;
+  // RECSCORE_GCS_ENDPOINT points the GCS client at another JSON-API endpoint (a loopback fake in tests).
+  const gcs = { ...(env.RECSCORE_GCS_ENDPOINT ? { apiEndpoint: env.RECSCORE_GCS_ENDPOINT } : {}), ...opts.gcs };
+  const source: ModelSource = createModelSource(opts.models, env, { logger, gcs });
   const cache = opts.cacheDir ? new BundleCache(opts.cacheDir, source.location, 3, logger) : undefined;
   const reloader = new ModelReloader(source, registry, { ...opts.reload, logger, cache });
   await reloader.loadInitial();
