@@ -9,13 +9,13 @@ export function parse<T extends NonNullable<ParseArgsConfig['options']>>(args: s
   try {
     return parseArgs({ args, options, allowPositionals, strict: true });
   } catch (e) {
-    throw new RecscoreError('RECSCORE_CONFIG', (e as Error).message);
+    throw new RecscoreError('RECSCORE_CONFIG', (e as Error).message.replace(/\s*\n\s*/g, ' '));
   }
 }
 
 export function intOption(name: string, value: string | undefined, fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER): number {
   if (value === undefined) return fallback;
-  const n = Number(value);
+  const n = /^-?\d+$/.test(value) ? Number(value) : NaN;
   if (!Number.isInteger(n) || n < min || n > max) throw new RecscoreError('RECSCORE_CONFIG', `--${name} must be an integer from ${min} to ${max}, got "${value}"`);
   return n;
 }

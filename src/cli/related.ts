@@ -4,6 +4,7 @@
  * (`{"guid", "normalize"?}` as in the vectors' taarlite_queries.jsonl).
  */
 import { createReadStream } from 'node:fs';
+import { access } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { RecscoreError } from '../errors.js';
 import { WasmKernel } from '../kernel/wasm-kernel.js';
@@ -18,6 +19,11 @@ export async function relatedCommand(args: string[]): Promise<number> {
   });
   const limit = intOption('limit', values.limit, 4, 0, 10_000);
   if ((values.guid === undefined) === (values.queries === undefined)) throw new RecscoreError('RECSCORE_CONFIG', 'give exactly one of --guid or --queries');
+  if (values.queries !== undefined) {
+    await access(values.queries).catch(() => {
+      throw new RecscoreError('RECSCORE_CONFIG', `--queries ${values.queries}: no such readable file`);
+    });
+  }
   const model = await openModels(required('models', values.models));
   const kernel = new WasmKernel(model.memory);
   if (values.guid !== undefined) {

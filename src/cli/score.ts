@@ -4,6 +4,7 @@
  * the vectors' profiles.jsonl: {"client_id", "profile": {...} | null, "extra_data": {...}}.
  */
 import { createReadStream } from 'node:fs';
+import { access } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { RecscoreError } from '../errors.js';
 import type { Ranked } from '../kernel/kernel.js';
@@ -57,6 +58,9 @@ export async function scoreCommand(args: string[]): Promise<number> {
   const { values } = parse(args, { models: { type: 'string' }, profiles: { type: 'string' }, limit: { type: 'string' }, debug: { type: 'boolean' } });
   const limit = intOption('limit', values.limit, 10, 0, 100_000);
   const file = required('profiles', values.profiles);
+  await access(file).catch(() => {
+    throw new RecscoreError('RECSCORE_CONFIG', `--profiles ${file}: no such readable file`);
+  });
   const model = await openModels(required('models', values.models));
   const kernel = new WasmKernel(model.memory);
   const lines = createInterface({ input: createReadStream(file), crlfDelay: Infinity });
