@@ -122,6 +122,17 @@ export class ScoringPool implements Scorer {
     };
   }
 
+  /**
+   * Instantiates `model` in every worker before it serves (one small task per worker, all at once, so
+   * each idle worker takes one): the first requests after a start or a swap then pay no WASM
+   * instantiation or cold JIT inside their budget.
+   */
+  async warm(model: PackedModel): Promise<void> {
+    const client = encodeClient(model, { client_id: 'warm-up', installed_addons: model.meta.whitelist.slice(0, 3).map((id) => model.guids[id]) }, {});
+    const task = () => encodeBatch(model, [client, client], [this.#topLimit, model.meta.whitelist.length]);
+    await Promise.all(Array.from({ length: this.workers }, () => this.#piscina.run(task())));
+  }
+
   async close(): Promise<void> {
     this.#batcher.drain('pool closing');
     await this.#piscina.destroy();

@@ -19,6 +19,8 @@ export interface ReloaderOptions {
   logger?: Logger;
   /** optional packed-bundle cache: returns a model for a version id, or undefined */
   cache?: { get(versionId: string): Promise<PackedModel | undefined>; put(model: PackedModel): Promise<void> };
+  /** runs before a new version is installed (e.g. instantiate it in every worker) */
+  prepare?: (model: PackedModel) => Promise<void>;
   onResult?: (outcome: 'swapped' | 'unchanged' | 'rejected' | 'error', detail?: unknown) => void;
 }
 
@@ -102,6 +104,7 @@ export class ModelReloader {
       let model = await this.#opts.cache?.get(version.id);
       const fromCache = model !== undefined;
       model ??= await loadModel(this.#source, { version, logger: this.#log });
+      await this.#opts.prepare?.(model);
       this.#registry.install(model, this.#source.location);
       this.#status.swaps++;
       this.#status.lastSwap = now();

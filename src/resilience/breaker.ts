@@ -8,13 +8,21 @@
  * half-open probe; we send them to the fallback instead, their budgets being a few ms), JSON logs and
  * the `recscore_breaker_state` gauge on every transition, and a filter of failures that do not count.
  */
-import { BrokenCircuitError, circuitBreaker, CircuitState, ConsecutiveBreaker, handleWhen, isBrokenCircuitError, isIsolatedCircuitError } from 'cockatiel';
+import { BrokenCircuitError, circuitBreaker, CircuitState, ConsecutiveBreaker, handleWhen, isBrokenCircuitError, isIsolatedCircuitError, SamplingBreaker } from 'cockatiel';
 import type { Logger } from '../log.js';
 import type { BreakerStateName, Metrics } from '../metrics/registry.js';
 
 export interface BreakerOptions {
   name: string;
-  /** Consecutive counted failures that open the breaker. */
+  /**
+   * `consecutive`: `failures` counted failures in a row open it (a dependency that is down).
+   * `sampling`: more than half of the calls in the last `windowMs` failed, with at least `failures`
+   * calls in the window. The scorer uses it: requests are scored in batches, so one slow batch fails
+   * many requests at once under load — that is overload (shed and budgets handle it), not a dead pool.
+   */
+  mode?: 'consecutive' | 'sampling';
+  windowMs?: number;
+  /** Failures that open the breaker (consecutive), or the minimum calls in the window (sampling). */
   failures: number;
   /** Time after opening before one probe call is let through. */
   halfOpenAfterMs: number;
@@ -40,7 +48,10 @@ export function createBreaker(options: BreakerOptions, env: { log: Logger; metri
   const counts = options.counts ?? (() => true);
   const policy = circuitBreaker(handleWhen((err) => counts(err)), {
     halfOpenAfter: options.halfOpenAfterMs,
-    breaker: new ConsecutiveBreaker(options.failures),
+    breaker:
+      options.mode === 'sampling'
+        ? new SamplingBreaker({ threshold: 0.5, duration: options.windowMs ?? 10_000, minimumRps: options.failures / ((options.windowMs ?? 10_000) / 1000) })
+        : new ConsecutiveBreaker(options.failures),
   });
   env.metrics.breakerState.set({ breaker: options.name }, 0);
   policy.onStateChange((s) => {

@@ -43,7 +43,10 @@ export function createGuards(options: GuardOptions, env: { log: Logger; metrics:
   const { metrics } = env;
   const breakerOptions = { failures: options.breakerFailures, halfOpenAfterMs: options.breakerHalfOpenAfterMs };
   const profileBreaker = createBreaker({ name: 'profile', ...breakerOptions, counts: (e) => !isInvalidProfile(e) }, env);
-  const scorerBreaker = createBreaker({ name: 'scorer', ...breakerOptions, counts: (e) => !isShed(e) }, env);
+  // Scorer timeouts do not count: requests are scored in batches, so one slow batch under load times out
+  // many requests at once. Overload is handled by the bounded queue (shed) and the deadline; the breaker
+  // is for a broken pool (worker errors).
+  const scorerBreaker = createBreaker({ name: 'scorer', mode: 'sampling', ...breakerOptions, counts: (e) => !isShed(e) && !isTimeout(e) }, env);
 
   return {
     profileBreaker,

@@ -58,15 +58,20 @@ export async function startServer(opts: StartOptions): Promise<Recscore> {
   // RECSCORE_GCS_ENDPOINT points the GCS client at another JSON-API endpoint (a loopback fake in tests).
   const gcs = { ...(env.RECSCORE_GCS_ENDPOINT ? { apiEndpoint: env.RECSCORE_GCS_ENDPOINT } : {}), ...opts.gcs };
   const source: ModelSource = createModelSource(opts.models, env, { logger, gcs });
-  const cache = opts.cacheDir ? new BundleCache(opts.cacheDir, source.location, 3, logger) : undefined;
-  const reloader = new ModelReloader(source, registry, { ...opts.reload, logger, cache });
-  await reloader.loadInitial();
-
-  const profiles = await createProfileStore(opts.profiles, { logger });
   const pool = new ScoringPool(() => registry.model, {
     workers: opts.workers, maxBatch: opts.maxBatch, maxQueue: opts.maxQueue, topLimit: config.maxResults, logger,
     onBatch: (n) => metrics.pool.observeBatchSize(n),
   });
+  const cache = opts.cacheDir ? new BundleCache(opts.cacheDir, source.location, 3, logger) : undefined;
+  const reloader = new ModelReloader(source, registry, { ...opts.reload, logger, cache, prepare: (m) => pool.warm(m) });
+  try {
+    await reloader.loadInitial();
+  } catch (e) {
+    await pool.close();
+    throw e;
+  }
+
+  const profiles = await createProfileStore(opts.profiles, { logger });
   const app = createApp({
     scorer: pool, facts: () => registry.facts, profiles, config, log: logger, metrics, random: opts.random,
     ready: () => pool.healthy,
