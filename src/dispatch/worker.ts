@@ -1,7 +1,8 @@
 /**
  * Piscina worker: scores a batch of encoded requests on the WASM kernel over the model's shared memory.
- * One kernel instance per model version (created on the first batch of that version, never copied);
- * only the two newest versions are kept so that a swapped-out memory can be freed.
+ * One kernel instance per model version (created on the first batch of that version, never copied).
+ * Only the version of the latest batch is kept, so a swapped-out memory can be freed as soon as the
+ * main thread lets go of it too; a late batch of an old version re-instantiates it (rare, ~ms).
  */
 import { performance } from 'node:perf_hooks';
 import type { Kernel } from '../kernel/kernel.js';
@@ -18,7 +19,7 @@ function forVersion(version: string, memory: WebAssembly.Memory) {
   if (!v) {
     v = { kernel: new WasmKernel(memory), model: new PackedModel(memory) };
     versions.set(version, v);
-    while (versions.size > 2) versions.delete(versions.keys().next().value as string);
+    for (const old of [...versions.keys()]) if (old !== version) versions.delete(old);
   }
   return v;
 }

@@ -10,7 +10,7 @@ import { log as rootLog, type Logger } from '../log.js';
 import { loadModel } from './load.js';
 import type { PackedModel } from './packed-model.js';
 import type { ModelRegistry } from './registry.js';
-import type { ModelSource } from './source/source.js';
+import type { ModelSource, SourceVersion } from './source/source.js';
 
 export interface ReloaderOptions {
   intervalMs?: number;
@@ -19,6 +19,8 @@ export interface ReloaderOptions {
   logger?: Logger;
   /** optional packed-bundle cache: returns a model for a version id, or undefined */
   cache?: { get(versionId: string): Promise<PackedModel | undefined>; put(model: PackedModel): Promise<void> };
+  /** how a checked version is loaded (default: in this thread; the server loads in a worker thread) */
+  load?: (source: ModelSource, version: SourceVersion) => Promise<PackedModel>;
   /** runs before a new version is installed (e.g. instantiate it in every worker) */
   prepare?: (model: PackedModel) => Promise<void>;
   onResult?: (outcome: 'swapped' | 'unchanged' | 'rejected' | 'error', detail?: unknown) => void;
@@ -103,7 +105,7 @@ export class ModelReloader {
       const t0 = performance.now();
       let model = await this.#opts.cache?.get(version.id);
       const fromCache = model !== undefined;
-      model ??= await loadModel(this.#source, { version, logger: this.#log });
+      model ??= this.#opts.load ? await this.#opts.load(this.#source, version) : await loadModel(this.#source, { version, logger: this.#log });
       await this.#opts.prepare?.(model);
       this.#registry.install(model, this.#source.location);
       this.#status.swaps++;

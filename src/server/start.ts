@@ -7,6 +7,7 @@ import { log as rootLog, type Logger } from '../log.js';
 import { ScoringPool } from '../dispatch/pool.js';
 import { createMetrics, type Metrics } from '../metrics/registry.js';
 import { BundleCache } from '../model/bundle-cache.js';
+import { loadModelOffThread } from '../model/off-thread-load.js';
 import { ModelRegistry } from '../model/registry.js';
 import { ModelReloader, type ReloaderOptions } from '../model/reloader.js';
 import { createModelSource, type CreateSourceOptions } from '../model/source/index.js';
@@ -63,7 +64,11 @@ export async function startServer(opts: StartOptions): Promise<Recscore> {
     onBatch: (n) => metrics.pool.observeBatchSize(n),
   });
   const cache = opts.cacheDir ? new BundleCache(opts.cacheDir, source.location, 3, logger) : undefined;
-  const reloader = new ModelReloader(source, registry, { ...opts.reload, logger, cache, prepare: (m) => pool.warm(m) });
+  const reloader = new ModelReloader(source, registry, {
+    ...opts.reload, logger, cache, prepare: (m) => pool.warm(m),
+    // Decoding JSON blocks for seconds on a large model: it happens in a loader thread, not here.
+    load: (_source, version) => loadModelOffThread(opts.models, { ...env }, gcs, version),
+  });
   try {
     await reloader.loadInitial();
   } catch (e) {
