@@ -74,9 +74,9 @@ describe('CLI errors', { timeout: 60_000 }, () => {
   });
 
   describe('with the vectors’ models', { skip: haveVectors ? false : `TAAR vectors not found at ${VECTORS}` }, () => {
-    test('a profiles file that does not exist', async () => {
+    test('a profiles file that does not exist: a configuration error, checked before the models load', async () => {
       const missing = join(dir, 'missing.jsonl');
-      assertOneErrorLine(await runCli(['score', '--models', VECTOR_MODELS, '--profiles', missing]), /^RECSCORE_/, 1, missing);
+      assertOneErrorLine(await runCli(['score', '--models', VECTOR_MODELS, '--profiles', missing]), 'RECSCORE_CONFIG', 2, missing);
     });
 
     test('an invalid JSON line names the file and line; earlier lines were answered', async () => {
