@@ -9,6 +9,11 @@
  *   answers from its fallback chain instead of queueing without bound.
  * - Deadlines: requests whose deadline has passed are dropped before dispatch (reason `expired`); a started
  *   batch is never aborted (aborting a Piscina task terminates its worker).
+ * - Deadline-aware batch size: the run function reports the compute time of each batch; from its moving
+ *   average per request, a batch is cut where its estimated finish (work already in flight + this batch)
+ *   would pass the first request's deadline, and a request that cannot finish in time even alone is
+ *   dropped at once (reason `expired`) instead of timing out later. On a slow model this turns "every
+ *   request waits for its budget and falls back" into "as many as fit are scored, the rest answered now".
  */
 import { RecscoreError } from '../errors.js';
 
@@ -16,7 +21,15 @@ export interface BatcherOptions {
   maxBatch: number;
   maxQueue: number;
   maxInflight: number;
+  /** parallel executors (workers): in-flight work is spread over them in the finish estimate */
+  executors?: number;
   now?: () => number;
+}
+
+/** What a run of one batch returns: one output per item, and the compute time if known. */
+export interface BatchRun<O> {
+  outputs: O[];
+  computeMs?: number;
 }
 
 interface Pending<I, O> {
@@ -27,19 +40,22 @@ interface Pending<I, O> {
 }
 
 export class MicroBatcher<I, O> {
-  readonly #run: (items: I[]) => Promise<O[]>;
+  readonly #run: (items: I[]) => Promise<BatchRun<O>>;
   readonly #opts: Required<BatcherOptions>;
   #queue: Array<Pending<I, O>> = [];
   #inflight = 0;
+  #inflightItems = 0;
+  /** moving average of compute ms per request (0 = not measured yet: no cap) */
+  #costMs = 0;
   #scheduled = false;
   #onBatch?: (size: number) => void;
 
-  constructor(run: (items: I[]) => Promise<O[]>, opts: BatcherOptions, onBatch?: (size: number) => void) {
+  constructor(run: (items: I[]) => Promise<BatchRun<O>>, opts: BatcherOptions, onBatch?: (size: number) => void) {
     for (const k of ['maxBatch', 'maxQueue', 'maxInflight'] as const) {
       if (!Number.isInteger(opts[k]) || opts[k] < 1) throw new RecscoreError('RECSCORE_CONFIG', `batcher option ${k} must be a positive integer, got ${opts[k]}`);
     }
     this.#run = run;
-    this.#opts = { now: () => performance.now(), ...opts };
+    this.#opts = { now: () => performance.now(), executors: 1, ...opts };
     this.#onBatch = onBatch;
   }
 
@@ -69,23 +85,44 @@ export class MicroBatcher<I, O> {
     });
   }
 
+  get costPerRequestMs(): number {
+    return this.#costMs;
+  }
+
   #flush(): void {
     const now = this.#opts.now();
+    const cost = this.#costMs;
     while (this.#inflight < this.#opts.maxInflight && this.#queue.length > 0) {
+      // work queued ahead of this batch on one executor, in requests
+      const ahead = Math.ceil(this.#inflightItems / this.#opts.executors);
       const batch: Array<Pending<I, O>> = [];
       while (batch.length < this.#opts.maxBatch && this.#queue.length > 0) {
-        const p = this.#queue.shift()!;
-        if (p.deadline <= now) p.reject(new RecscoreError('RECSCORE_TIMEOUT', 'scoring deadline passed while queued', { reason: 'expired' }));
-        else batch.push(p);
+        const p = this.#queue[0];
+        const finishAlone = now + cost * (ahead + 1);
+        if (p.deadline <= now || (cost > 0 && finishAlone > p.deadline)) {
+          this.#queue.shift();
+          p.reject(new RecscoreError('RECSCORE_TIMEOUT', 'scoring deadline cannot be met', { reason: 'expired' }));
+          continue;
+        }
+        if (cost > 0 && batch.length > 0 && now + cost * (ahead + batch.length + 1) > batch[0].deadline) break;
+        batch.push(this.#queue.shift()!);
       }
       if (batch.length === 0) continue;
       this.#inflight++;
+      this.#inflightItems += batch.length;
       this.#onBatch?.(batch.length);
       this.#run(batch.map((p) => p.item)).then(
-        (outs) => batch.forEach((p, i) => p.resolve(outs[i])),
+        (r) => {
+          if (r.computeMs !== undefined) {
+            const per = r.computeMs / batch.length;
+            this.#costMs = this.#costMs === 0 ? per : 0.8 * this.#costMs + 0.2 * per;
+          }
+          batch.forEach((p, i) => p.resolve(r.outputs[i]));
+        },
         (e) => batch.forEach((p) => p.reject(e)),
       ).finally(() => {
         this.#inflight--;
+        this.#inflightItems -= batch.length;
         this.#schedule();
       });
     }

@@ -70,7 +70,7 @@ export class ScoringPool implements Scorer {
     const onBatch = opts.onBatch;
     this.#batcher = new MicroBatcher(
       (items) => this.#runBatch(items, onBatch),
-      { maxBatch: opts.maxBatch ?? 32, maxQueue: opts.maxQueue ?? 256, maxInflight: this.workers * (opts.inflightPerWorker ?? 2) },
+      { maxBatch: opts.maxBatch ?? 32, maxQueue: opts.maxQueue ?? 256, maxInflight: this.workers * (opts.inflightPerWorker ?? 2), executors: this.workers },
     );
   }
 
@@ -86,6 +86,7 @@ export class ScoringPool implements Scorer {
     const byModel = new Map<PackedModel, number[]>();
     items.forEach((it, i) => byModel.set(it.model, [...(byModel.get(it.model) ?? []), i]));
     const out = new Array<P.BatchResult & { index: number }>(items.length);
+    let computeMs = 0;
     await Promise.all(
       [...byModel].map(async ([model, idx]) => {
         const whitelistLen = model.meta.whitelist.length;
@@ -94,6 +95,7 @@ export class ScoringPool implements Scorer {
           const res = (await this.#piscina.run(task)) as P.BatchResult;
           this.#consecutiveFailures = 0;
           onBatch?.(idx.length, res.workerMicros);
+          computeMs += res.workerMicros / 1000;
           idx.forEach((i, j) => (out[i] = { ...res, index: j }));
         } catch (e) {
           this.#consecutiveFailures++;
@@ -101,7 +103,7 @@ export class ScoringPool implements Scorer {
         }
       }),
     );
-    return out;
+    return { outputs: out, computeMs };
   }
 
   async score(input: ScoreInput, deadline: number): Promise<PooledScore> {
