@@ -16,6 +16,8 @@ export interface LoadOptions {
   logger?: Logger;
   /** A version already obtained from `source.check()` (so the caller can compare before loading). */
   version?: SourceVersion;
+  /** Download progress per object (for a CLI progress bar). */
+  onProgress?: (name: string, bytes: number, total: number) => void;
 }
 
 export async function loadModelSet(source: ModelSource, opts: LoadOptions = {}): Promise<{ set: TaarModelSet; version: SourceVersion }> {
@@ -23,7 +25,7 @@ export async function loadModelSet(source: ModelSource, opts: LoadOptions = {}):
   const parts: Partial<TaarModelSet> = {};
   // One file at a time keeps peak memory at one decoded JSON text plus the objects built so far.
   for (const obj of version.objects) {
-    const bytes = await source.read(obj, { signal: opts.signal });
+    const bytes = await source.read(obj, { signal: opts.signal, onProgress: opts.onProgress && ((b, t) => opts.onProgress!(obj.name, b, t)) });
     Object.assign(parts, await decodeModelFile(obj.kind, obj.name, bytes));
   }
   const missing = (['itemMatrix', 'addonMapping', 'whitelist', 'donors', 'lrCurves', 'locale', 'ensembleWeights', 'coinstall', 'ranking'] as const).filter(
