@@ -58,6 +58,22 @@ export const OUT_IDS: usize = 15;
 export const OUT_W: usize = 16;
 export const X_LITE_W: usize = 17;
 export const X_LITE_G: usize = 18;
+export const X_SEL_W: usize = 19;
+export const X_SEL_POS: usize = 20;
+export const X_SEL_ID: usize = 21;
+export const X_SEL_BIN: usize = 22;
+export const X_SEL_ORDER: usize = 23;
+export const X_SEL_HIST: usize = 24;
+export const IN_INSTALLED: usize = 25;
+export const IN_LIST_IDS: usize = 26;
+export const IN_LIST_W: usize = 27;
+export const IN_LIST_OFFS: usize = 28;
+export const IN_LIST_COEF: usize = 29;
+export const X_FEAT_PAIRS: usize = 30;
+export const X_DONOR_SOA: usize = 31;
+export const X_DONOR_DIST: usize = 32;
+export const X_RANK_GUID: usize = 33;
+export const X_RANK_BITS: usize = 34;
 
 /** Header info slot. */
 @inline export function info(model: usize, slot: usize): i32 {

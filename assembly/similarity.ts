@@ -3,11 +3,12 @@
 // with ln(LR) > 0 add ln(LR) to each of their add-ons in LR-descending donor order; top k by weight,
 // ties by GUID ascending.
 import {
-  H_LR_SORTED, H_N_DONORS, H_N_LR, IN_CAT, IN_CONT, S_DONOR_ADDONS, S_DONOR_ADDON_OFFS, S_DONOR_CAT,
-  S_DONOR_CONT, S_GUID_RANK, S_LR_BAD, S_LR_LN, S_LR_ORDER, S_LR_VAL, S_LR_X, X_ACC, X_BUCKET_HEAD,
-  X_BUCKET_NEXT, X_SEEN, X_TOUCH, info, sec, xs,
+  H_LR_SORTED, H_N_DONORS, H_N_GUIDS, H_N_LR, IN_CAT, IN_CONT, S_DONOR_ADDONS, S_DONOR_ADDON_OFFS, S_DONOR_CAT,
+  S_GUID_RANK, S_LR_BAD, S_LR_LN, S_LR_ORDER, S_LR_VAL, S_LR_X, X_ACC, X_BUCKET_HEAD, X_BUCKET_NEXT,
+  X_DONOR_DIST, X_DONOR_J, X_DONOR_SOA, X_RANK_BITS, X_RANK_GUID, X_SEEN, X_SEL_ID, X_SEL_POS, X_SEL_W, info,
+  sec, xs,
 } from './layout';
-import { heapDrain, heapPush, heapReset } from './topk';
+import { markRank, selectTop } from './select';
 
 const FLOOR_DISTANCE_ADJUSTMENT: f64 = 0.001;
 export const SIMILARITY_LR_ZERO_DENOMINATOR: i32 = -1;
@@ -21,6 +22,53 @@ export function prepareLr(model: usize): void {
 }
 
 @inline function xAt(x: usize, j: i32): f64 { return load<f64>(x + (<usize>j << 3)); }
+
+/** Slope guess for the insertion point in a sorted table: (n − 1) / (x_last − x_0), or 0 when useless. */
+function guessScale(x: usize, n: i32): f64 {
+  const inv = <f64>(n - 1) / (xAt(x, n - 1) - xAt(x, 0));
+  return isFinite(inv) && inv > 0 ? inv : 0.0;
+}
+
+/** First j in [lo, hi) with x_j ≥ d, or hi (x sorted). */
+function lowerBound(x: usize, lo: i32, hi: i32, d: f64): i32 {
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (xAt(x, mid) < d) lo = mid + 1; else hi = mid;
+  }
+  return lo;
+}
+
+/** argmin_j |d − x_j| over a strictly increasing table, first index on ties; d is not NaN. */
+@inline function nearestSorted(x: usize, n: i32, x0: f64, inv: f64, d: f64): i32 {
+  // The insertion point (first x_j ≥ d) is guessed from the slope — exact for a uniform table up to
+  // rounding — then checked against its neighbours; a wrong guess falls back to binary search.
+  const t = (d - x0) * inv;
+  let lo = t > 0 ? (t < <f64>n ? <i32>t : n) : 0;
+  if (lo > 0 && xAt(x, lo - 1) >= d) {
+    lo--;
+    if (lo > 0 && xAt(x, lo - 1) >= d) lo = lowerBound(x, 0, lo - 1, d);
+  } else if (lo < n && xAt(x, lo) < d) {
+    lo++;
+    if (lo < n && xAt(x, lo) < d) lo = lowerBound(x, lo + 1, n, d);
+  }
+  // |d − x_j| falls then rises, so the minimum sits next to the insertion point. Which neighbour wins
+  // is a coin toss for the branch predictor, hence selects (without a left one, left = right).
+  const right = select<i32>(lo, n - 1, lo < n);
+  const left = select<i32>(lo - 1, right, lo > 0);
+  const dr = abs<f64>(d - xAt(x, right));
+  const dl = abs<f64>(d - xAt(x, left));
+  const takeLeft = dl <= dr;
+  // Rounding can make the next one left equally distant: numpy keeps the first. Only the left
+  // neighbour can need that walk (were right's left neighbour as near, left would have won).
+  const before = select<i32>(left - 1, 0, left > 0);
+  const tie = left > 0 && abs<f64>(d - xAt(x, before)) == dl;
+  let bj = select<i32>(left, right, takeLeft);
+  if (takeLeft && tie) {
+    bj = before;
+    while (bj > 0 && abs<f64>(d - xAt(x, bj - 1)) == dl) bj--;
+  }
+  return bj;
+}
 
 /** argmin_j |d − x_j|, first index on ties (np.argmin); NaN distance → 0 as numpy does. */
 export function nearestLr(model: usize, d: f64): i32 {
@@ -36,22 +84,26 @@ export function nearestLr(model: usize, d: f64): i32 {
     }
     return bj;
   }
-  // x strictly increasing: |d − x_j| falls then rises, so the minimum sits next to the insertion point.
-  let lo = 0;
-  let hi = n;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (xAt(x, mid) < d) lo = mid + 1; else hi = mid;
-  }
-  let bj = lo < n ? lo : n - 1;
-  let best = abs<f64>(d - xAt(x, bj));
-  if (lo > 0) {
-    const v = abs<f64>(d - xAt(x, lo - 1));
-    if (v <= best) { best = v; bj = lo - 1; }
-  }
-  // rounding can make neighbours equally distant: numpy keeps the first of them
-  while (bj > 0 && abs<f64>(d - xAt(x, bj - 1)) == best) bj--;
-  return bj;
+  return nearestSorted(x, n, xAt(x, 0), guessScale(x, n), d);
+}
+
+/** Categorical mismatches / 3 (hN = N / 3.0). */
+@inline function hamming(dk: usize, c0: i32, c1: i32, c2: i32, h1: f64, h2: f64, h3: f64): f64 {
+  const m = <i32>(load<i32>(dk) != c0) + <i32>(load<i32>(dk, 4) != c1) + <i32>(load<i32>(dk, 8) != c2);
+  return select<f64>(h3, select<f64>(h2, select<f64>(h1, 0.0, m == 1), m == 2), m == 3);
+}
+
+@inline function nearest(model: usize, x: usize, n: i32, sorted: bool, x0: f64, inv: f64, d: f64): i32 {
+  return sorted && !isNaN(d) ? nearestSorted(x, n, x0, inv, d) : nearestLr(model, d);
+}
+
+/**
+ * One Canberra term of two donors: |d − c| / (|d| + |c|), or +0 where the denominator is 0 — TAAR
+ * skips that term, and adding +0 to the (non-negative) running sum leaves its bits alone.
+ */
+@inline function canberraPair(d: v128, cv: v128, absCv: v128, zero: v128): v128 {
+  const den = f64x2.add(f64x2.abs(d), absCv);
+  return v128.and(f64x2.div(f64x2.abs(f64x2.sub(d, cv)), den), f64x2.ne(den, zero));
 }
 
 /**
@@ -62,36 +114,56 @@ export function nearestLr(model: usize, d: f64): i32 {
 export function similarity(model: usize, scratch: usize, k: i32): i32 {
   const nDonors = info(model, H_N_DONORS);
   const nLr = info(model, H_N_LR);
-  const cont = sec(model, S_DONOR_CONT);
   const cat = sec(model, S_DONOR_CAT);
   const lrBad = sec(model, S_LR_BAD);
   const head = xs(scratch, X_BUCKET_HEAD);
   const next = xs(scratch, X_BUCKET_NEXT);
+  const donorJ = xs(scratch, X_DONOR_J);
   const c = xs(scratch, IN_CONT);
   const cc = xs(scratch, IN_CAT);
   const c0 = load<i32>(cc), c1 = load<i32>(cc, 4), c2 = load<i32>(cc, 8);
+  // Two donors per f64x2 (lane = donor) from the per-instance column copy: lane-wise IEEE operations,
+  // so each donor's Canberra sum is the scalar sequence 0 + t0 + … + t4, bit for bit.
+  const soa = xs(scratch, X_DONOR_SOA);
+  const dists = xs(scratch, X_DONOR_DIST);
+  const colBytes = <usize>(nDonors + (nDonors & 1)) << 3;
+  const cv0 = v128.load64_splat(c), cv1 = v128.load64_splat(c, 8), cv2 = v128.load64_splat(c, 16);
+  const cv3 = v128.load64_splat(c, 24), cv4 = v128.load64_splat(c, 32);
+  const ca0 = f64x2.abs(cv0), ca1 = f64x2.abs(cv1), ca2 = f64x2.abs(cv2), ca3 = f64x2.abs(cv3), ca4 = f64x2.abs(cv4);
+  const zero = f64x2.splat(0.0);
+  const floorAdj = f64x2.splat(FLOOR_DISTANCE_ADJUSTMENT);
+  // hamming = mismatches / 3, the same four quotients as dividing each time
+  const h1 = 1.0 / 3.0, h2 = 2.0 / 3.0, h3 = 3.0 / 3.0;
+  const x = sec(model, S_LR_X);
+  const sorted = info(model, H_LR_SORTED) != 0 && nLr > 1;
+  const x0 = nLr > 0 ? load<f64>(x) : 0.0;
+  const inv = sorted ? guessScale(x, nLr) : 0.0;
 
   for (let j = 0; j < nLr; j++) store<i32>(head + (<usize>j << 2), -1);
-  // Donors are pushed in reverse so each bucket lists them in file order (harmless either way: equal LRs).
-  for (let i = nDonors - 1; i >= 0; i--) {
-    const dc = cont + (<usize>i * 40);
-    let canberra = 0.0;
-    for (let t = 0; t < 5; t++) {
-      const dv = load<f64>(dc + (<usize>t << 3));
-      const cv = load<f64>(c + (<usize>t << 3));
-      const den = abs<f64>(dv) + abs<f64>(cv);
-      if (den != 0) canberra += abs<f64>(dv - cv) / den;
-    }
-    const dk = cat + (<usize>i * 12);
-    let mismatches = 0;
-    if (load<i32>(dk) != c0) mismatches++;
-    if (load<i32>(dk, 4) != c1) mismatches++;
-    if (load<i32>(dk, 8) != c2) mismatches++;
-    const dist = (canberra + FLOOR_DISTANCE_ADJUSTMENT) * (<f64>mismatches / 3.0);
-    const j = nearestLr(model, dist);
+  for (let i = 0; i < nDonors; i += 2) {
+    const col = soa + (<usize>i << 3);
+    let canberra = f64x2.add(zero, canberraPair(v128.load(col), cv0, ca0, zero));
+    canberra = f64x2.add(canberra, canberraPair(v128.load(col + colBytes), cv1, ca1, zero));
+    canberra = f64x2.add(canberra, canberraPair(v128.load(col + 2 * colBytes), cv2, ca2, zero));
+    canberra = f64x2.add(canberra, canberraPair(v128.load(col + 3 * colBytes), cv3, ca3, zero));
+    canberra = f64x2.add(canberra, canberraPair(v128.load(col + 4 * colBytes), cv4, ca4, zero));
+    const hA = hamming(cat + <usize>i * 12, c0, c1, c2, h1, h2, h3);
+    const hB = i + 1 < nDonors ? hamming(cat + <usize>(i + 1) * 12, c0, c1, c2, h1, h2, h3) : 0.0;
+    v128.store(dists + (<usize>i << 3), f64x2.mul(f64x2.add(canberra, floorAdj), f64x2.replace_lane(f64x2.splat(hA), 1, hB)));
+  }
+  // A loop of its own: its iterations are short, so the out-of-order core overlaps many of them.
+  for (let i = 0; i < nDonors; i++) {
+    const j = nearest(model, x, nLr, sorted, x0, inv, load<f64>(dists + (<usize>i << 3)));
     if (load<i32>(lrBad + (<usize>j << 2)) != 0) return SIMILARITY_LR_ZERO_DENOMINATOR;
-    store<i32>(next + (<usize>i << 2), load<i32>(head + (<usize>j << 2)));
-    store<i32>(head + (<usize>j << 2), i);
+    store<i32>(donorJ + (<usize>i << 2), j);
+  }
+  // Buckets per LR entry, linked apart from the loops above (head[j] written there would chain each
+  // donor to the previous one). Donors are pushed in reverse so each bucket lists them in file order
+  // (harmless either way: equal LRs).
+  for (let i = nDonors - 1; i >= 0; i--) {
+    const hj = head + (<usize>load<i32>(donorJ + (<usize>i << 2)) << 2);
+    store<i32>(next + (<usize>i << 2), load<i32>(hj));
+    store<i32>(hj, i);
   }
 
   const order = sec(model, S_LR_ORDER);
@@ -100,8 +172,8 @@ export function similarity(model: usize, scratch: usize, k: i32): i32 {
   const addons = sec(model, S_DONOR_ADDONS);
   const acc = xs(scratch, X_ACC);
   const seen = xs(scratch, X_SEEN);
-  const touch = xs(scratch, X_TOUCH);
-  let nTouched = 0;
+  const rank = sec(model, S_GUID_RANK);
+  const bits = xs(scratch, X_RANK_BITS);
   for (let o = 0; o < nLr; o++) {
     const j = load<i32>(order + (<usize>o << 2));
     const l = load<f64>(ln + (<usize>j << 3));
@@ -114,8 +186,7 @@ export function similarity(model: usize, scratch: usize, k: i32): i32 {
         const ap = acc + (<usize>g << 3);
         if (load<u8>(seen + <usize>g) == 0) {
           store<u8>(seen + <usize>g, 1);
-          store<i32>(touch + (<usize>nTouched << 2), g);
-          nTouched++;
+          markRank(bits, load<i32>(rank + (<usize>g << 2)));
           store<f64>(ap, 0.0);
         }
         store<f64>(ap, load<f64>(ap) + l);
@@ -123,12 +194,33 @@ export function similarity(model: usize, scratch: usize, k: i32): i32 {
     }
   }
 
-  const rank = sec(model, S_GUID_RANK);
-  heapReset(scratch, k);
-  for (let t = 0; t < nTouched; t++) {
-    const g = load<i32>(touch + (<usize>t << 2));
-    store<u8>(seen + <usize>g, 0);
-    heapPush(g, load<f64>(acc + (<usize>g << 3)), load<i32>(rank + (<usize>g << 2)));
+  // candidates in rank order: equal sums then already stand in their final order
+  const rankGuid = xs(scratch, X_RANK_GUID);
+  const candW = xs(scratch, X_SEL_W);
+  const candPos = xs(scratch, X_SEL_POS);
+  const candId = xs(scratch, X_SEL_ID);
+  const nWords = (info(model, H_N_GUIDS) + 64) >> 6;
+  let lo = Infinity;
+  let hi = -Infinity;
+  let n = 0;
+  for (let wi = 0; wi < nWords; wi++) {
+    const wp = bits + (<usize>wi << 3);
+    let word = load<u64>(wp);
+    if (word == 0) continue;
+    store<u64>(wp, 0);
+    while (word != 0) {
+      const r = (wi << 6) + <i32>ctz(word);
+      word &= word - 1;
+      const g = load<i32>(rankGuid + (<usize>r << 2));
+      store<u8>(seen + <usize>g, 0);
+      const w = load<f64>(acc + (<usize>g << 3));
+      if (w < lo) lo = w;
+      if (w > hi) hi = w;
+      store<f64>(candW + (<usize>n << 3), w);
+      store<i32>(candPos + (<usize>n << 2), r);
+      store<i32>(candId + (<usize>n << 2), g);
+      n++;
+    }
   }
-  return heapDrain(scratch);
+  return selectTop(scratch, n, k, lo, hi);
 }

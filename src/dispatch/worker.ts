@@ -8,8 +8,8 @@ import { performance } from 'node:perf_hooks';
 import type { Kernel } from '../kernel/kernel.js';
 import { WasmKernel } from '../kernel/wasm-kernel.js';
 import { PackedModel } from '../model/packed-model.js';
-import type { EncodedClient, SimilarityInput } from '../recommend/client-features.js';
-import { scoreClient } from '../recommend/score-client.js';
+import type { SimilarityInput } from '../recommend/client-features.js';
+import { scoreClient, type ScoreInput } from '../recommend/score-client.js';
 import * as P from './protocol.js';
 
 const versions = new Map<string, { kernel: Kernel; model: PackedModel }>();
@@ -27,19 +27,21 @@ function forVersion(version: string, memory: WebAssembly.Memory) {
 export function scoreBatch(task: P.BatchTask): P.BatchResult {
   const t0 = performance.now();
   const { kernel, model } = forVersion(task.version, task.memory);
-  const ids: number[] = [];
-  const weights: number[] = [];
+  // Each list holds at most min(limit, nGuids) entries: the output arrays are sized once per batch.
+  const perRequest = Math.min(task.limits[0], model.nGuids) + Math.min(task.limits[1], model.nGuids);
+  const ids = new Int32Array(task.n * Math.max(0, perRequest));
+  const weights = new Float64Array(ids.length);
+  let at = 0;
   const offs = new Int32Array(2 * task.n + 1);
   const contributed = new Uint8Array(task.n);
   const failed = new Uint8Array(task.n);
+  const cannot: SimilarityInput = { kind: 'cannot' };
   for (let i = 0; i < task.n; i++) {
     const similarity: SimilarityInput =
-      task.sim[i] === P.SIM_OK
-        ? { kind: 'ok', cont: task.cont.subarray(5 * i, 5 * i + 5), cat: task.cat.subarray(3 * i, 3 * i + 3) }
-        : { kind: 'cannot' };
-    const client: EncodedClient = {
+      task.sim[i] === P.SIM_OK ? { kind: 'ok', cont: task.cont.subarray(5 * i, 5 * i + 5), cat: task.cat.subarray(3 * i, 3 * i + 3) } : cannot;
+    const client: ScoreInput = {
       installedCount: task.installedCount[i],
-      installedIds: new Set(task.instIds.subarray(task.instOffs[i], task.instOffs[i + 1])),
+      installedIds: task.instIds.subarray(task.instOffs[i], task.instOffs[i + 1]),
       hashes: task.hashes.subarray(task.hashOffs[i], task.hashOffs[i + 1]),
       canCollaborative: task.canCollab[i] === 1,
       similarity,
@@ -51,15 +53,14 @@ export function scoreBatch(task: P.BatchTask): P.BatchResult {
     if (d.failures.some((f) => f.recommender === 'similarity')) failed[i] |= P.FAIL_SIMILARITY_LR;
     for (let l = 0; l < 2; l++) {
       const list = d.ensembles[l];
-      for (let j = 0; j < list.ids.length; j++) {
-        ids.push(list.ids[j]);
-        weights.push(list.weights[j]);
-      }
-      offs[2 * i + l + 1] = ids.length;
+      ids.set(list.ids, at);
+      weights.set(list.weights, at);
+      at += list.ids.length;
+      offs[2 * i + l + 1] = at;
     }
   }
   return {
-    version: task.version, offs, ids: Int32Array.from(ids), weights: Float64Array.from(weights), contributed, failed,
+    version: task.version, offs, ids: ids.slice(0, at), weights: weights.slice(0, at), contributed, failed,
     workerMicros: Math.round((performance.now() - t0) * 1000),
   };
 }

@@ -9,6 +9,15 @@ export interface Ranked {
   weights: Float64Array;
 }
 
+/** A recommender's list as the ensemble reads it (a Ranked, or a view into the model's locale lists). */
+export interface WeightedIds {
+  ids: ArrayLike<number>;
+  weights: ArrayLike<number>;
+}
+
+/** One recommender's list and its ensemble coefficient; undefined where the recommender does not run. */
+export type EnsembleInput = { list: WeightedIds; coefficient: number } | undefined;
+
 /** TAAR raises ZeroDivisionError when a donor maps to an LR entry whose denominator is 0. */
 export const LR_ZERO_DENOMINATOR = 'lr-zero-denominator' as const;
 
@@ -20,6 +29,12 @@ export interface Kernel {
   collaborative(hashes: ArrayLike<number>, k: number): Ranked;
   /** `cont`: the 5 continuous features; `cat`: the 3 categorical dictionary ids (-1 = no donor has it). SPEC §6.2. */
   similarity(cont: ArrayLike<number>, cat: ArrayLike<number>, k: number): Ranked | typeof LR_ZERO_DENOMINATOR;
+  /**
+   * TAAR's ensemble (SPEC §6.4) once per limit: `lists` in RECOMMENDER_KEYS order (collaborative,
+   * similarity, locale), each at least limit + installedCount long where the recommender has that many;
+   * `installed`: GUID ids of the installed add-ons. Best first, at most `limit` entries each.
+   */
+  ensemble(lists: EnsembleInput[], installed: Iterable<number>, installedCount: number, limits: number[]): Ranked[];
   /** TAAR-lite's normalised weights for one key GUID id, best `keep` first. SPEC §6.6. */
   lite(keyId: number, mode: number, keep: number): Ranked;
 }

@@ -5,7 +5,8 @@
  */
 import * as L from '../model/layout.js';
 import type { PackedModel } from '../model/packed-model.js';
-import { LITE_MODES, LR_ZERO_DENOMINATOR, type Kernel, type Ranked } from './kernel.js';
+import { ensemble } from '../recommend/ensemble.js';
+import { LITE_MODES, LR_ZERO_DENOMINATOR, type EnsembleInput, type Kernel, type Ranked } from './kernel.js';
 
 const TRUNC_EPS = 0.001; // FLOOR_DISTANCE_ADJUSTMENT
 
@@ -77,6 +78,11 @@ export class ReferenceKernel implements Kernel {
     out.sort((a, b) => m.rank[a.id] - m.rank[b.id]);
     out.sort((a, b) => b.w - a.w);
     return ranked(out, k);
+  }
+
+  ensemble(lists: EnsembleInput[], installed: Iterable<number>, installedCount: number, limits: number[]): Ranked[] {
+    const set = installed instanceof Set ? installed : new Set(installed);
+    return limits.map((limit) => ensemble(lists, limit + installedCount, this.m.rank, set, limit));
   }
 
   lite(keyId: number, mode: number, keep: number): Ranked {

@@ -2,21 +2,28 @@
  * Instantiates the AssemblyScript kernel (build/kernel.wasm) over a packed model's shared memory.
  * Each instance claims its own scratch region by growing the memory (grow() is atomic and returns the old
  * size, so concurrent workers get disjoint regions) and writes the region's sub-offsets table there.
- * The module is compiled once per thread; instantiation is cheap.
+ * The module is compiled once per thread; instantiation is cheap, plus a one-off copy of the item matrix
+ * and the donors' features into the scratch region in the order the kernel streams them
+ * (assembly/prepare.ts: about 0.4 MB and well under a millisecond on the demo model).
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { RecscoreError } from '../errors.js';
 import * as L from '../model/layout.js';
-import { LR_ZERO_DENOMINATOR, type Kernel, type Ranked } from './kernel.js';
+import { ensemble as referenceEnsemble } from '../recommend/ensemble.js';
+import { LR_ZERO_DENOMINATOR, type EnsembleInput, type Kernel, type Ranked } from './kernel.js';
 
 interface KernelExports {
   collaborative(model: number, scratch: number, nHashes: number, k: number): number;
   similarity(model: number, scratch: number, k: number): number;
   lite(model: number, scratch: number, keyGuid: number, mode: number, keep: number): number;
+  ensemble(model: number, scratch: number, perListLimit: number, nInstalled: number, limit: number): number;
   prepareLr(model: number): void;
+  prepareScratch(model: number, scratch: number): void;
   heapBase(): number;
 }
+
+const ARENA_BYTES = 64 * 1024;
 
 let compiled: WebAssembly.Module | undefined;
 export function kernelModule(): WebAssembly.Module {
@@ -47,7 +54,11 @@ export class WasmKernel implements Kernel {
   readonly #ex: KernelExports;
   readonly #memory: WebAssembly.Memory;
   readonly scratch: number;
-  #view!: { hashes: Int32Array; cont: Float64Array; cat: Int32Array; outIds: Int32Array; outW: Float64Array };
+  #view!: {
+    hashes: Int32Array; cont: Float64Array; cat: Int32Array; outIds: Int32Array; outW: Float64Array;
+    installed: Int32Array; listIds: Int32Array; listW: Float64Array; listOffs: Int32Array; listCoef: Float64Array;
+    rank: Int32Array;
+  };
 
   constructor(memory: WebAssembly.Memory) {
     this.#memory = memory;
@@ -60,6 +71,7 @@ export class WasmKernel implements Kernel {
     const plan = L.planScratch(dims);
     this.scratch = memory.grow(plan.bytes / L.PAGE) * L.PAGE;
     new Uint32Array(memory.buffer as unknown as ArrayBuffer, this.scratch, L.SCRATCH_SLOTS).set(plan.offsets);
+    this.#ex.prepareScratch(L.MODEL_BASE, this.scratch);
     const buf = memory.buffer as unknown as ArrayBuffer;
     const at = (slot: number) => this.scratch + plan.offsets[slot];
     const g = dims.nGuids + 1;
@@ -69,6 +81,12 @@ export class WasmKernel implements Kernel {
       cat: new Int32Array(buf, at(L.IN_CAT), 3),
       outIds: new Int32Array(buf, at(L.OUT_IDS), g),
       outW: new Float64Array(buf, at(L.OUT_W), g),
+      installed: new Int32Array(buf, at(L.IN_INSTALLED), L.MAX_INSTALLED),
+      listIds: new Int32Array(buf, at(L.IN_LIST_IDS), L.listCapacity(dims.nGuids)),
+      listW: new Float64Array(buf, at(L.IN_LIST_W), L.listCapacity(dims.nGuids)),
+      listOffs: new Int32Array(buf, at(L.IN_LIST_OFFS), 4),
+      listCoef: new Float64Array(buf, at(L.IN_LIST_COEF), 3),
+      rank: new Int32Array(buf, header[L.HEADER_INFO_SLOTS + L.SECTION_INDEX.GUID_RANK], dims.nGuids),
     };
   }
 
@@ -77,8 +95,23 @@ export class WasmKernel implements Kernel {
     return Math.max(0, Math.min(k, this.#view.outIds.length));
   }
 
+  // Results are copied out of the shared memory into views over a private arena: one typed array with
+  // its own backing store costs far more than a view (the arena is freed once no view refers to it).
+  #arena = new ArrayBuffer(ARENA_BYTES);
+  #arenaAt = 0;
+
   #out(n: number): Ranked {
-    return { ids: this.#view.outIds.slice(0, n), weights: this.#view.outW.slice(0, n) };
+    const bytes = (n * 12 + 7) & ~7;
+    if (this.#arenaAt + bytes > this.#arena.byteLength) {
+      this.#arena = new ArrayBuffer(Math.max(ARENA_BYTES, bytes));
+      this.#arenaAt = 0;
+    }
+    const weights = new Float64Array(this.#arena, this.#arenaAt, n);
+    const ids = new Int32Array(this.#arena, this.#arenaAt + n * 8, n);
+    this.#arenaAt += bytes;
+    weights.set(this.#view.outW.subarray(0, n));
+    ids.set(this.#view.outIds.subarray(0, n));
+    return { ids, weights };
   }
 
   collaborative(hashes: ArrayLike<number>, k: number): Ranked {
@@ -92,6 +125,55 @@ export class WasmKernel implements Kernel {
     this.#view.cat.set(cat);
     const n = this.#ex.similarity(L.MODEL_BASE, this.scratch, this.#k(k));
     return n < 0 ? LR_ZERO_DENOMINATOR : this.#out(n);
+  }
+
+  ensemble(lists: EnsembleInput[], installed: Iterable<number>, installedCount: number, limits: number[]): Ranked[] {
+    const v = this.#view;
+    let nInstalled = 0;
+    if (installed instanceof Int32Array && installed.length <= v.installed.length) {
+      v.installed.set(installed);
+      nInstalled = installed.length;
+    } else {
+      for (const g of installed) {
+        // more installed GUIDs than the scratch holds (requests are capped at MAX_INSTALLED before this)
+        if (nInstalled === v.installed.length) return this.#referenceEnsemble(lists, installed, installedCount, limits);
+        v.installed[nInstalled++] = g;
+      }
+    }
+    // no list needs more than the largest per-list limit; the kernel cuts each limit's own
+    let longest = installedCount;
+    for (const limit of limits) longest = Math.max(longest, limit + installedCount);
+    let at = 0;
+    for (let l = 0; l < 3; l++) {
+      v.listOffs[l] = at;
+      const entry = lists[l];
+      v.listCoef[l] = entry ? entry.coefficient : 0;
+      if (!entry) continue;
+      const { ids, weights } = entry.list;
+      const n = Math.min(ids.length, longest);
+      // lists beyond the scratch (only a locale list with many duplicates can be) use the reference
+      if (at + n > v.listIds.length || lists.length > 3) return this.#referenceEnsemble(lists, installed, installedCount, limits);
+      if (ids instanceof Int32Array && weights instanceof Float64Array) {
+        v.listIds.set(ids.subarray(0, n), at);
+        v.listW.set(weights.subarray(0, n), at);
+      } else {
+        for (let i = 0; i < n; i++) {
+          v.listIds[at + i] = ids[i];
+          v.listW[at + i] = weights[i];
+        }
+      }
+      at += n;
+    }
+    v.listOffs[3] = at;
+    return limits.map((limit) => {
+      const perList = Math.min(0x7fffffff, Math.max(0, limit + installedCount));
+      return this.#out(this.#ex.ensemble(L.MODEL_BASE, this.scratch, perList, nInstalled, this.#k(limit)));
+    });
+  }
+
+  #referenceEnsemble(lists: EnsembleInput[], installed: Iterable<number>, installedCount: number, limits: number[]): Ranked[] {
+    const set = new Set(installed);
+    return limits.map((limit) => referenceEnsemble(lists, limit + installedCount, this.#view.rank, set, limit));
   }
 
   lite(keyId: number, mode: number, keep: number): Ranked {

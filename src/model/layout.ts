@@ -141,7 +141,28 @@ export const OUT_IDS = 15; // i32[nGuids+1]
 export const OUT_W = 16; // f64[nGuids+1]
 export const X_LITE_W = 17; // f64[maxLiteRow]
 export const X_LITE_G = 18; // i32[maxLiteRow]
-export const SCRATCH_SLOTS = 32;
+export const X_SEL_W = 19; // f64[nSel] candidates of a top-k selection (nSel = max(nItems, nGuids + 1))
+export const X_SEL_POS = 20; // i32[nSel] their tie-break position
+export const X_SEL_ID = 21; // i32[nSel] their GUID id
+export const X_SEL_BIN = 22; // i32[nSel] their weight bin
+export const X_SEL_ORDER = 23; // i32[nSel] candidate indices, bin by bin
+export const X_SEL_HIST = 24; // i32[SEL_MAX_BINS + 1]
+export const IN_INSTALLED = 25; // i32[maxInstalled] GUID ids of installed add-ons (ensemble)
+export const IN_LIST_IDS = 26; // i32[3 * (nGuids + 1)] the ensemble's input lists, concatenated
+export const IN_LIST_W = 27; // f64[3 * (nGuids + 1)]
+export const IN_LIST_OFFS = 28; // i32[4] list boundaries in IN_LIST_*
+export const IN_LIST_COEF = 29; // f64[3] ensemble coefficient of each list
+// Per-instance copies of model sections in the order the kernel streams them (assembly/prepare.ts).
+export const X_FEAT_PAIRS = 30; // f64[8 * ceil(nItems / 8) * nFactors] rows 2p, 2p+1 interleaved per factor; absent (offset 0) above MAX_PAIRED_FACTORS
+export const X_DONOR_SOA = 31; // f64[5 * nDonorsEven] continuous feature t of donor i at t * nDonorsEven + i
+export const X_DONOR_DIST = 32; // f64[nDonorsEven] distance of each donor to the client
+export const X_RANK_GUID = 33; // i32[nGuids + 1] GUID id of each GUID rank (inverse of GUID_RANK)
+export const X_RANK_BITS = 34; // u64[ceil((nGuids + 1) / 64)] GUIDs touched by a request, by rank
+export const SCRATCH_SLOTS = 40;
+/** Weight bins of the kernel's top-k selection (assembly/select.ts). */
+export const SEL_MAX_BINS = 4096;
+/** Capacity of IN_LIST_* in entries: three lists of at most nGuids + 1 entries each. */
+export const listCapacity = (nGuids: number) => 3 * (nGuids + 1);
 
 export interface ModelDims {
   nGuids: number;
@@ -152,18 +173,32 @@ export interface ModelDims {
   maxLiteRow: number;
 }
 
+/** Item matrices above this many factors are not copied per instance (the kernel then reads the model's). */
+export const MAX_PAIRED_FACTORS = 4 * 1024 * 1024;
+
+/** Donor count rounded up to even: the similarity kernel reads donors two at a time. */
+export const evenDonors = (nDonors: number) => nDonors + (nDonors & 1);
+
 /** Byte offsets (from the region base) of each scratch sub-region, and the region size. */
 export function planScratch(d: ModelDims): { offsets: number[]; bytes: number } {
   const g = d.nGuids + 1;
+  const sel = Math.max(d.nItems, g);
+  const pairBytes = d.nItems * d.nFactors <= MAX_PAIRED_FACTORS ? Math.ceil(d.nItems / 8) * 4 * d.nFactors * 16 : 0;
   const sizes: Array<[number, number]> = [
     [X_U, d.nFactors * 8], [X_MARK, d.nItems], [X_ROWS, MAX_INSTALLED * 4], [X_ACC, g * 8], [X_SEEN, g],
     [X_TOUCH, g * 4], [X_DONOR_J, d.nDonors * 4], [X_BUCKET_HEAD, d.nLr * 4], [X_BUCKET_NEXT, d.nDonors * 4],
     [X_HEAP_ID, g * 4], [X_HEAP_W, g * 8], [X_HEAP_POS, g * 4], [IN_HASHES, MAX_INSTALLED * 4], [IN_CONT, 5 * 8],
     [IN_CAT, 3 * 4], [OUT_IDS, g * 4], [OUT_W, g * 8], [X_LITE_W, (d.maxLiteRow + 1) * 8], [X_LITE_G, (d.maxLiteRow + 1) * 4],
+    [X_SEL_W, sel * 8], [X_SEL_POS, sel * 4], [X_SEL_ID, sel * 4], [X_SEL_BIN, sel * 4], [X_SEL_ORDER, sel * 4],
+    [X_SEL_HIST, (SEL_MAX_BINS + 1) * 4], [IN_INSTALLED, MAX_INSTALLED * 4], [IN_LIST_IDS, listCapacity(d.nGuids) * 4],
+    [IN_LIST_W, listCapacity(d.nGuids) * 8], [IN_LIST_OFFS, 4 * 4], [IN_LIST_COEF, 3 * 8],
+    [X_FEAT_PAIRS, pairBytes], [X_DONOR_SOA, 5 * evenDonors(d.nDonors) * 8],
+    [X_DONOR_DIST, evenDonors(d.nDonors) * 8], [X_RANK_GUID, g * 4], [X_RANK_BITS, Math.ceil(g / 64) * 8],
   ];
   const offsets = new Array<number>(SCRATCH_SLOTS).fill(0);
   let at = SCRATCH_SLOTS * 4;
   for (const [slot, bytes] of sizes) {
+    if (slot === X_FEAT_PAIRS && bytes === 0) continue; // offset 0 (the slot table itself) = absent
     at = align(at, 8);
     offsets[slot] = at;
     at += bytes;

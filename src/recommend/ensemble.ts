@@ -1,14 +1,12 @@
 /**
  * TAAR's ensemble (SPEC §6.4) over GUID ids: weight each recommender's list by its coefficient, sum per
  * GUID in recommender order, sort by weight descending with ties by GUID ascending, drop installed
- * add-ons, cut to the limit. Runs wherever the lists are (worker or main thread); needs only GUID ranks.
+ * add-ons, cut to the limit. The reference for the kernel's ensemble (assembly/ensemble.ts, which serves):
+ * the ReferenceKernel runs this one, and the WASM kernel falls back to it for lists beyond its scratch.
  */
-import type { Ranked } from '../kernel/kernel.js';
+import type { Ranked, WeightedIds } from '../kernel/kernel.js';
 
-export interface WeightedIds {
-  ids: ArrayLike<number>;
-  weights: ArrayLike<number>;
-}
+export type { WeightedIds };
 
 /**
  * `lists` in RECOMMENDER_KEYS order (collaborative, similarity, locale), each already cut to the

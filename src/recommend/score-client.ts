@@ -7,7 +7,7 @@ import { LR_ZERO_DENOMINATOR, type Kernel, type Ranked } from '../kernel/kernel.
 import type { PackedModel } from '../model/packed-model.js';
 import type { RecommenderFailure } from './contracts.js';
 import type { EncodedClient } from './client-features.js';
-import { ensemble, type WeightedIds } from './ensemble.js';
+import type { WeightedIds } from './ensemble.js';
 
 export interface ScoreDetail {
   /** null where the recommender cannot recommend (TAAR's can_recommend is false) or failed */
@@ -19,7 +19,10 @@ export interface ScoreDetail {
   ensembles: Ranked[];
 }
 
-export function scoreClient(kernel: Kernel, model: PackedModel, c: EncodedClient, limits: number[]): ScoreDetail {
+/** An EncodedClient, or the worker's view of one (installed GUID ids as a slice of its batch array). */
+export type ScoreInput = Omit<EncodedClient, 'installedIds'> & { installedIds: Iterable<number> };
+
+export function scoreClient(kernel: Kernel, model: PackedModel, c: ScoreInput, limits: number[]): ScoreDetail {
   const maxLimit = Math.max(0, ...limits);
   // Each list is computed once with the largest limit: a top-k under a total order is a prefix of a top-K.
   const ext = maxLimit + c.installedCount;
@@ -46,7 +49,7 @@ export function scoreClient(kernel: Kernel, model: PackedModel, c: EncodedClient
     similarity ? { list: similarity, coefficient: w.similarity } : undefined,
     locale ? { list: locale, coefficient: w.locale } : undefined,
   ];
-  const ensembles = limits.map((limit) => ensemble(lists, limit + c.installedCount, model.rank, c.installedIds, limit));
+  const ensembles = kernel.ensemble(lists, c.installedIds, c.installedCount, limits);
   return { collaborative, similarity, locale, failures, ensembles };
 }
 

@@ -1,0 +1,194 @@
+// Top-k of n candidates, best first by (weight desc, pos asc), as a bucket sort instead of a comparison
+// heap. Candidates are binned by weight with a monotone map (a higher bin always holds strictly higher
+// weights), whole bins are taken from the top until k candidates are covered, and only candidates that
+// share a bin are compared exactly. The result equals the heap's (topk.ts) for every finite input;
+// NaN and infinite weights, where the bins are meaningless, still go through the heap.
+import {
+  OUT_IDS, OUT_W, X_SEL_BIN, X_SEL_HIST, X_SEL_ID, X_SEL_ORDER, X_SEL_POS, X_SEL_W, xs,
+} from './layout';
+import { heapDrain, heapPush, heapReset } from './topk';
+
+/** = SEL_MAX_BINS in src/model/layout.ts (the size of X_SEL_HIST). */
+const SEL_MAX_BINS: i32 = 4096;
+
+// Addresses of the current call's arrays: module globals are per instance, like the heap's.
+let sw: usize = 0;
+let sp: usize = 0;
+let so: usize = 0;
+
+@inline function wOf(c: i32): f64 { return load<f64>(sw + (<usize>c << 3)); }
+@inline function pOf(c: i32): i32 { return load<i32>(sp + (<usize>c << 2)); }
+@inline function oAt(i: i32): i32 { return load<i32>(so + (<usize>i << 2)); }
+@inline function oSet(i: i32, c: i32): void { store<i32>(so + (<usize>i << 2), c); }
+
+@inline function before(wa: f64, pa: i32, wb: f64, pb: i32): bool {
+  return wa > wb || (wa == wb && pa < pb);
+}
+
+/**
+ * Puts the best `need` of ORDER[s..e) first, in order. A bin already in order (equal weights arrive in
+ * position order, e.g. every collaborative score 0 when no installed add-on is in the matrix) costs one
+ * scan; a few entries an insertion sort; more a bounded heap of `need`, then heapsort.
+ */
+function sortRange(s: i32, e: i32, need: i32): void {
+  let ordered = true;
+  for (let i = s + 1; i < e; i++) {
+    const a = oAt(i - 1);
+    const b = oAt(i);
+    if (before(wOf(b), pOf(b), wOf(a), pOf(a))) { ordered = false; break; }
+  }
+  if (ordered) return;
+  if (e - s <= 32) {
+    insertionSort(s, e);
+    return;
+  }
+  const n = need < e - s ? need : e - s;
+  for (let i = (n >> 1) - 1; i >= 0; i--) siftWorst(s, i, n);
+  for (let i = s + n; i < e; i++) {
+    const c = oAt(i);
+    const r = oAt(s);
+    if (before(wOf(c), pOf(c), wOf(r), pOf(r))) {
+      oSet(i, r);
+      oSet(s, c);
+      siftWorst(s, 0, n);
+    }
+  }
+  for (let m = n - 1; m > 0; m--) {
+    const t = oAt(s);
+    oSet(s, oAt(s + m));
+    oSet(s + m, t);
+    siftWorst(s, 0, m);
+  }
+}
+
+/** Insertion sort of ORDER[s..e) best first: linear in the entries plus their inversions. */
+function insertionSort(s: i32, e: i32): void {
+  for (let i = s + 1; i < e; i++) {
+    const c = oAt(i);
+    const w = wOf(c);
+    const p = pOf(c);
+    let j = i;
+    while (j > s) {
+      const d = oAt(j - 1);
+      if (!before(w, p, wOf(d), pOf(d))) break;
+      oSet(j, d);
+      j--;
+    }
+    oSet(j, c);
+  }
+}
+
+/** Heap over ORDER[base..base+n) whose root is the worst entry (heapsort then leaves best first). */
+function siftWorst(base: i32, i: i32, n: i32): void {
+  const c0 = oAt(base + i);
+  const w = wOf(c0);
+  const p = pOf(c0);
+  while (true) {
+    let ch = 2 * i + 1;
+    if (ch >= n) break;
+    let d = oAt(base + ch);
+    if (ch + 1 < n) {
+      const d2 = oAt(base + ch + 1);
+      if (before(wOf(d), pOf(d), wOf(d2), pOf(d2))) { ch++; d = d2; }
+    }
+    if (!before(w, p, wOf(d), pOf(d))) break;
+    oSet(base + i, d);
+    i = ch;
+  }
+  oSet(base + i, c0);
+}
+
+/** Sets bit r of a u64 bit set. */
+@inline export function markRank(bits: usize, r: i32): void {
+  const wp = bits + (<usize>(r >>> 6) << 3);
+  store<u64>(wp, load<u64>(wp) | (<u64>1 << <u64>(r & 63)));
+}
+
+function viaHeap(scratch: usize, n: i32, k: i32): i32 {
+  const ids = xs(scratch, X_SEL_ID);
+  heapReset(scratch, k);
+  for (let c = 0; c < n; c++) heapPush(load<i32>(ids + (<usize>c << 2)), wOf(c), pOf(c));
+  return heapDrain(scratch);
+}
+
+/**
+ * Inputs: X_SEL_W/X_SEL_POS/X_SEL_ID[0..n) (positions distinct) and the weights' bounds (lo ≤ w ≤ hi
+ * for every weight that is not NaN; callers track them while writing the candidates). Output:
+ * OUT_IDS/OUT_W, best first; returns min(n, k).
+ */
+export function selectTop(scratch: usize, n: i32, k: i32, lo: f64, hi: f64): i32 {
+  sw = xs(scratch, X_SEL_W);
+  sp = xs(scratch, X_SEL_POS);
+  so = xs(scratch, X_SEL_ORDER);
+  if (k > n) k = n;
+  if (k <= 0) return 0;
+  const range = hi - lo;
+  let nb = 16;
+  while (nb < 2 * n && nb < SEL_MAX_BINS) nb <<= 1;
+  const scale = range > 0 ? <f64>nb / range : 0.0;
+  if (!isFinite(range) || !isFinite(scale)) return viaHeap(scratch, n, k);
+
+  // Bin d = nb-1-floor((w-lo)·scale): rounding keeps the map monotone, so bin d < d' ⇒ weight > weight'.
+  const bin = xs(scratch, X_SEL_BIN);
+  const hist = xs(scratch, X_SEL_HIST);
+  // a plain loop: memory.fill on a shared memory is a slow runtime call in V8
+  for (let b = 0; b < nb; b += 4) v128.store(hist + (<usize>b << 2), i32x4.splat(0));
+  const top = nb - 1;
+  let nan = false;
+  for (let c = 0; c < n; c++) {
+    const w = wOf(c);
+    nan |= w != w;
+    let b = <i32>((w - lo) * scale);
+    if (b > top) b = top;
+    const d = top - b;
+    store<i32>(bin + (<usize>c << 2), d);
+    const hp = hist + (<usize>d << 2);
+    store<i32>(hp, load<i32>(hp) + 1);
+  }
+  if (nan) return viaHeap(scratch, n, k);
+  // the last bin needed, then the start of each needed bin; the largest needed bin picks the sort below
+  let last = 0;
+  let start = 0;
+  let largest = 0;
+  while (true) {
+    const hp = hist + (<usize>last << 2);
+    const cnt = load<i32>(hp);
+    store<i32>(hp, start);
+    start += cnt;
+    largest = select<i32>(cnt, largest, cnt > largest);
+    if (start >= k) break;
+    last++;
+  }
+  // Branch-free scatter (whether a candidate is needed is a coin toss when k ≈ n/2): the others go to
+  // an extra bin `nb` that starts after the needed ones.
+  store<i32>(hist + (<usize>nb << 2), start);
+  for (let c = 0; c < n; c++) {
+    const d = load<i32>(bin + (<usize>c << 2));
+    const hp = hist + (<usize>select<i32>(d, nb, d <= last) << 2);
+    const at = load<i32>(hp);
+    oSet(at, c);
+    store<i32>(hp, at + 1);
+  }
+  if (largest <= 48) {
+    // Bins are small: one insertion sort over all needed candidates costs only the inversions inside
+    // bins and no per-bin branch (many bins are empty when weights are skewed).
+    insertionSort(0, start);
+  } else {
+    let s = 0;
+    for (let d = 0; d <= last; d++) {
+      const e = load<i32>(hist + (<usize>d << 2));
+      if (e - s > 1) sortRange(s, e, k - s);
+      s = e;
+    }
+  }
+
+  const ids = xs(scratch, X_SEL_ID);
+  const outIds = xs(scratch, OUT_IDS);
+  const outW = xs(scratch, OUT_W);
+  for (let i = 0; i < k; i++) {
+    const c = oAt(i);
+    store<i32>(outIds + (<usize>i << 2), load<i32>(ids + (<usize>c << 2)));
+    store<f64>(outW + (<usize>i << 3), wOf(c));
+  }
+  return k;
+}
