@@ -2,18 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { WeightedList } from './contracts.js';
 import { draw, DRAW_EPSILON } from './draw.js';
-
-// mulberry32, so every statistic below is reproducible.
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom as seeded } from './seeded-random.js';
 
 function inclusion(candidates: WeightedList, k: number, trials: number, seed: number): Map<string, number> {
   const random = seeded(seed);

@@ -191,14 +191,4 @@ export function vectorBackend(clientIds: string[]) {
   return { facts, scorer, profiles: new FakeProfileStore(profiles), candidates, lite, http: jsonLines<HttpVector>('expected_http.jsonl') };
 }
 
-/** mulberry32: a small seeded PRNG in [0, 1) for reproducible draws. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom } from '../../src/recommend/seeded-random.js';
