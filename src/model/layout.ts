@@ -173,8 +173,13 @@ export interface ModelDims {
   maxLiteRow: number;
 }
 
-/** Item matrices above this many factors are not copied per instance (the kernel then reads the model's). */
-export const MAX_PAIRED_FACTORS = 4 * 1024 * 1024;
+/**
+ * Item matrices up to this many factor values get a pair-interleaved copy in each instance's scratch
+ * (f64x2 over two rows). 0: never — the model must live once, whatever the worker count; reading the
+ * shared matrix directly costs ~5 µs more per request on the demo model (25.9 vs 20.8 µs, measured with
+ * dist/bench/score-path-micro.js), a second worker then adds no copy of the matrix.
+ */
+export const MAX_PAIRED_FACTORS = 0;
 
 /** Donor count rounded up to even: the similarity kernel reads donors two at a time. */
 export const evenDonors = (nDonors: number) => nDonors + (nDonors & 1);
