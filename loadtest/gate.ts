@@ -1,0 +1,81 @@
+/**
+ * The regression gate: scenario results against loadtest/targets.json. Pure: no I/O, so the unit tests
+ * exercise every rule. A missed check says which target and by how much.
+ */
+import { countMatching, pathMatches, total } from './body-facts.js';
+import type { Check, RssResult, ScenarioResult } from './results.js';
+import type { ScenarioTarget, Targets } from './targets.js';
+
+const MB = 1024 * 1024;
+
+function fmt(n: number): string {
+  if (!Number.isFinite(n)) return String(n);
+  const a = Math.abs(n);
+  return a >= 100 ? n.toFixed(0) : a >= 10 ? n.toFixed(1) : a >= 1 ? n.toFixed(2) : n.toFixed(3);
+}
+
+/** `actual ≥ limit` (or ≤ for `atMost`), with the shortfall in absolute and relative terms. */
+export function bound(scenario: string, check: string, actual: number, limit: number, atMost: boolean, unit = ''): Check {
+  const ok = Number.isFinite(actual) && (atMost ? actual <= limit : actual >= limit);
+  const op = atMost ? (ok ? '≤' : '>') : ok ? '≥' : '<';
+  let detail = `${scenario}: ${check} ${fmt(actual)}${unit} ${op} ${fmt(limit)}${unit}`;
+  if (!ok && Number.isFinite(actual)) {
+    const by = Math.abs(actual - limit);
+    const rel = limit !== 0 ? ` (${fmt((by / Math.abs(limit)) * 100)} %)` : '';
+    detail += ` — ${atMost ? 'over' : 'short'} by ${fmt(by)}${unit}${rel}`;
+  }
+  return { scenario, check, ok, actual, limit, detail };
+}
+
+export function checkScenario(r: ScenarioResult, t: ScenarioTarget): Check[] {
+  const out: Check[] = [];
+  const n = r.name;
+  if (t.minRatio !== undefined) out.push(bound(n, 'ratio to ceiling', r.ratio, t.minRatio, false));
+  if (t.p99) {
+    const limit = r.ceilingLatency.p99 * t.p99.k + t.p99.plusMs;
+    out.push(bound(n, `p99 (≤ ceiling p99 ${fmt(r.ceilingLatency.p99)} ms × ${t.p99.k} + ${t.p99.plusMs})`, r.latency.p99, limit, true, ' ms'));
+  }
+  // Invariants are checked over every round of the scenario, performance over the kept rounds.
+  const all = r.all;
+  out.push(bound(n, 'errors', all.errors, t.maxErrors, true));
+  if (t.maxNon2xx !== undefined) out.push(bound(n, 'non-2xx', all.non2xx, t.maxNon2xx, true));
+  if (t.minGoodShare !== undefined) out.push(bound(n, 'good-answer share', r.goodShare, t.minGoodShare, false));
+  if (t.allowPaths) {
+    const paths = all.facts.paths;
+    const stray = total(paths) - countMatching(paths, t.allowPaths);
+    const others = Object.keys(paths).filter((p) => !t.allowPaths!.some((a) => pathMatches(p, a)));
+    const c = bound(n, `answers outside [${t.allowPaths.join(', ')}]`, stray, 0, true);
+    if (!c.ok) c.detail += `: ${others.map((p) => `${p} ×${paths[p]}`).join(', ')}`;
+    out.push(c);
+  }
+  for (const p of t.requirePaths ?? []) out.push(bound(n, `answers matching ${p}`, countMatching(all.facts.paths, [p]), 1, false));
+  if (t.minVersions !== undefined) out.push(bound(n, 'model versions seen', Object.keys(all.facts.versions).length, t.minVersions, false));
+  if (t.minVersionSwitches !== undefined) out.push(bound(n, 'version switches', all.facts.versionSwitches, t.minVersionSwitches, false));
+  for (const [key, [min, max]] of Object.entries(t.extra ?? {})) {
+    const v = r.extra[key];
+    const actual = typeof v === 'number' ? v : Number.NaN;
+    if (min !== null) out.push(bound(n, key, actual, min, false));
+    if (max !== null) out.push(bound(n, key, actual, max, true));
+  }
+  return out;
+}
+
+export function checkRss(r: RssResult, t: NonNullable<Targets['rss']>): Check[] {
+  const extraMb = r.extraWorkerBytes / MB;
+  return [
+    bound('rss', 'extra worker RSS', extraMb, t.maxExtraWorkerMb, true, ' MB'),
+    bound('rss', `extra worker RSS ÷ model size (${fmt(r.modelBytes / MB)} MB)`, r.extraWorkerBytes / r.modelBytes, t.maxExtraWorkerShareOfModel, true),
+  ];
+}
+
+/** Every check of the scenarios that ran; a scenario without a target gets a failing check. */
+export function evaluate(scenarios: readonly ScenarioResult[], rss: RssResult | null, targets: Targets): Check[] {
+  const out: Check[] = [];
+  for (const r of scenarios) {
+    const t = targets.scenarios[r.name];
+    if (t) out.push(...checkScenario(r, t));
+    else out.push({ scenario: r.name, check: 'target', ok: false, actual: 0, limit: 0, detail: `${r.name}: no entry in targets.json` });
+  }
+  if (rss && targets.rss) out.push(...checkRss(rss, targets.rss));
+  return out;
+}

@@ -1,0 +1,65 @@
+/**
+ * How long and how often to measure: the full run (`node dist/loadtest/run.js`) and the quick one that
+ * `npm test` runs (`--quick`, under two minutes on the 2-core machine). Thresholds are in targets.json;
+ * these are the method's knobs.
+ */
+export interface Plan {
+  name: 'full' | 'quick';
+  /** measured rounds per scenario, each paired with a ceiling round */
+  rounds: number;
+  roundMs: number;
+  warmupMs: number;
+  /** bound on requests per round, besides its duration */
+  maxRequestsPerRound: number;
+  /** the project's operating point (its aim: p99 ≤ 10 ms at 32 connections) */
+  connections: number;
+  /** a round is disturbed when other processes used more cores than this on average */
+  disturbedCores: number;
+  /** extra rounds per scenario when rounds were disturbed */
+  maxRepeats: number;
+  /** no more repeats once the run has taken this long */
+  softBudgetMs: number;
+  /** the watchdog: everything is killed and the run fails after this long */
+  hardBudgetMs: number;
+  /** overload: connection counts tried to find the sustainable one, and the length of each try */
+  sweep: number[];
+  sweepMs: number;
+  /** swap: a symlink flip + SIGHUP this often while a round runs */
+  flipEveryMs: number;
+  /** degraded: what the proxy adds to every Redis exchange (the profile budget is 15 ms) */
+  degradedDelayMs: number;
+  /** rss: load before reading VmRSS */
+  rssWarmupMs: number;
+}
+
+export const FULL: Plan = {
+  name: 'full',
+  rounds: 5,
+  roundMs: 2_000,
+  warmupMs: 2_000,
+  maxRequestsPerRound: 500_000,
+  connections: 32,
+  disturbedCores: 0.25,
+  maxRepeats: 4,
+  softBudgetMs: 15 * 60_000,
+  hardBudgetMs: 25 * 60_000,
+  sweep: [4, 8, 16, 32, 64, 128],
+  sweepMs: 1_500,
+  flipEveryMs: 400,
+  degradedDelayMs: 40,
+  rssWarmupMs: 3_000,
+};
+
+export const QUICK: Plan = {
+  ...FULL,
+  name: 'quick',
+  rounds: 3,
+  roundMs: 1_000,
+  warmupMs: 1_000,
+  maxRepeats: 2,
+  softBudgetMs: 80_000,
+  hardBudgetMs: 150_000,
+  sweep: [8, 16, 32, 64],
+  sweepMs: 800,
+  flipEveryMs: 300,
+};

@@ -1,0 +1,99 @@
+/**
+ * The scenarios, in the order a run takes them. Each names the shared servers it uses (so the run can
+ * stop a server after its last user) and whether the quick run includes it. What counts as a "good"
+ * answer is part of a scenario's meaning, so it is here; the thresholds are in targets.json.
+ */
+import type { RunContext, ServerKey } from './context.js';
+import { DEFAULT_WORKERS, NO_BATCH_ENV } from './context.js';
+import { mixedPaths, recommendPaths, relatedPaths } from './paths.js';
+import type { RssResult, ScenarioResult } from './results.js';
+import { measureRss } from './rss.js';
+import { runDegraded } from './scenario-degraded.js';
+import { runOverload } from './scenario-overload.js';
+import { runSwap } from './scenario-swap.js';
+
+export type Outcome = { scenario: ScenarioResult } | { rss: RssResult };
+
+export interface ScenarioDef {
+  name: string;
+  quick: boolean;
+  servers: ServerKey[];
+  run(ctx: RunContext): Promise<Outcome>;
+}
+
+/**
+ * Recommendations for random known clients on a shared server (the worker/batching variants too), at
+ * the plan's connection count unless `connections` says otherwise.
+ */
+function recommendOn(name: string, key: ServerKey, title: string, quick: boolean, connections?: number): ScenarioDef {
+  return {
+    name,
+    quick,
+    servers: [key],
+    async run(ctx) {
+      const data = await ctx.dataOf(key);
+      const r = await ctx.measureOn(await ctx.server(key), data, {
+        name,
+        title,
+        good: ['ensemble'],
+        target: { connections: connections ?? ctx.plan.connections, nextPath: recommendPaths(data, name.length) },
+      });
+      const workers = /-w(\d)/.exec(key)?.[1];
+      r.extra.workers = workers ? Number(workers) : DEFAULT_WORKERS;
+      r.extra.batching = !key.endsWith('-nobatch');
+      if (key.endsWith('-nobatch') && Number(r.extra.batchesOverOne) > 0) {
+        r.notes.push(`batching was NOT off: ${r.extra.batchesOverOne} batches of more than one request — the server ignores ${Object.keys(NO_BATCH_ENV)[0]}`);
+      }
+      return { scenario: r };
+    },
+  };
+}
+
+export const SCENARIOS: ScenarioDef[] = [
+  recommendOn('recommend', 'demo', 'recommendations, known clients, demo model', true),
+  {
+    name: 'related',
+    quick: true,
+    servers: ['demo'],
+    async run(ctx) {
+      const r = await ctx.measureOn(await ctx.server('demo'), ctx.demo, {
+        name: 'related',
+        title: 'TAAR-lite item-to-item',
+        good: ['plain'],
+        target: { connections: ctx.plan.connections, nextPath: relatedPaths(ctx.demo) },
+      });
+      return { scenario: r };
+    },
+  },
+  {
+    name: 'mixed',
+    quick: true,
+    servers: ['demo'],
+    async run(ctx) {
+      const r = await ctx.measureOn(await ctx.server('demo'), ctx.demo, {
+        name: 'mixed',
+        title: '80 % recommend, 15 % related, 5 % unknown clients',
+        good: ['ensemble', 'plain', '*:unknown-client'],
+        target: { connections: ctx.plan.connections, nextPath: mixedPaths(ctx.demo) },
+      });
+      return { scenario: r };
+    },
+  },
+  {
+    name: 'overload',
+    quick: true,
+    servers: ['demo'],
+    run: async (ctx) => ({ scenario: await runOverload(ctx, await ctx.server('demo'), ctx.demo) }),
+  },
+  { name: 'degraded', quick: true, servers: [], run: async (ctx) => ({ scenario: await runDegraded(ctx) }) },
+  { name: 'swap', quick: true, servers: [], run: async (ctx) => ({ scenario: await runSwap(ctx) }) },
+  recommendOn('recommend-large', 'large-w1', 'recommendations, known clients, large model (95k items × 20 factors, 20k donors), 1 worker', false),
+  // At 32 connections the large model's answers are mostly fallbacks (its scoring cost times 32 exceeds
+  // the 25 ms scoring budget); 4 connections measure its personalised path.
+  recommendOn('recommend-large-c4', 'large-w1', 'as recommend-large at 4 connections', false, 4),
+  { name: 'rss', quick: false, servers: [], run: async (ctx) => ({ rss: await measureRss(ctx) }) },
+  recommendOn('recommend-w1', 'demo-w1', 'recommendations, 1 worker, micro-batching on', false),
+  recommendOn('recommend-w1-nobatch', 'demo-w1-nobatch', 'recommendations, 1 worker, micro-batching off', false),
+  recommendOn('recommend-w2', 'demo-w2', 'recommendations, 2 workers, micro-batching on', false),
+  recommendOn('recommend-w2-nobatch', 'demo-w2-nobatch', 'recommendations, 2 workers, micro-batching off', false),
+];

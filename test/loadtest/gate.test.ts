@@ -1,0 +1,85 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { bound, checkScenario, evaluate } from '../../loadtest/gate.js';
+import { parseTargets, type Targets } from '../../loadtest/targets.js';
+import { scenarioResult } from './fixtures.js';
+
+const AIM = { recommendRatio: 0.6, p99Ms: 10, connections: 32, note: 'aim' };
+
+function targets(scenarios: Record<string, unknown>, rss?: unknown): Targets {
+  return parseTargets({ aim: AIM, scenarios, ...(rss ? { rss } : {}) });
+}
+
+describe('load-test gate', () => {
+  it('a met minimum and a met maximum pass', () => {
+    assert.equal(bound('s', 'ratio', 0.5, 0.4, false).ok, true);
+    assert.equal(bound('s', 'p99', 8, 10, true, ' ms').ok, true);
+    assert.equal(bound('s', 'x', Number.NaN, 0, true).ok, false);
+  });
+
+  it('a missed target says which and by how much', () => {
+    const c = bound('recommend', 'ratio to ceiling', 0.3, 0.4, false);
+    assert.equal(c.ok, false);
+    assert.match(c.detail, /^recommend: ratio to ceiling 0\.300 < 0\.400 — short by 0\.100 \(25\.0 %\)$/);
+    const p = bound('recommend', 'p99', 15, 12, true, ' ms');
+    assert.match(p.detail, /p99 15\.0 ms > 12\.0 ms — over by 3\.00 ms \(25\.0 %\)/);
+  });
+
+  it('the p99 bound is relative to the ceiling measured in the same run', () => {
+    const t = targets({ recommend: { p99: { k: 3, plusMs: 5 } } }).scenarios.recommend;
+    const ok = checkScenario(scenarioResult({ latency: { p50: 1, p90: 2, p99: 10.9, p999: 12, max: 13 } }), t).find((c) => c.check.startsWith('p99'))!;
+    assert.equal(ok.limit, 2 * 3 + 5);
+    assert.equal(ok.ok, true);
+    const slowCeiling = scenarioResult({ latency: { p50: 1, p90: 2, p99: 14, p999: 15, max: 16 }, ceilingLatency: { p50: 1, p90: 2, p99: 3, p999: 4, max: 5 } });
+    assert.equal(checkScenario(slowCeiling, t).find((c) => c.check.startsWith('p99'))!.ok, true); // 14 ≤ 3×3+5
+  });
+
+  it('ratio, errors and non-2xx: errors count over every round, warm-up included', () => {
+    const t = targets({ recommend: { minRatio: 0.05, maxNon2xx: 0 } }).scenarios.recommend;
+    const r = scenarioResult();
+    assert.ok(checkScenario(r, t).every((c) => c.ok));
+    const bad = scenarioResult({ all: { ...r.all, errors: 2, non2xx: 1 } });
+    const missed = checkScenario(bad, t).filter((c) => !c.ok).map((c) => c.check);
+    assert.deepEqual(missed, ['errors', 'non-2xx']);
+  });
+
+  it('good-answer share, allowed and required paths, versions', () => {
+    const t = targets({
+      swap: { minGoodShare: 0.95, allowPaths: ['ensemble', '*:scoring-timeout'], requirePaths: ['*:scoring-timeout'], minVersions: 2, minVersionSwitches: 1 },
+    }).scenarios.swap;
+    const oneVersion = scenarioResult({ name: 'swap' });
+    const missed = checkScenario(oneVersion, t).filter((c) => !c.ok).map((c) => c.check);
+    assert.deepEqual(missed, ['model versions seen', 'version switches']);
+
+    const facts = { paths: { ensemble: 10, 'locale:shed': 3 }, versions: { a: 7, b: 6 }, versionSwitches: 4 };
+    const stray = scenarioResult({ name: 'swap', goodShare: 0.5, all: { ...oneVersion.all, facts } });
+    const checks = checkScenario(stray, t).filter((c) => !c.ok);
+    assert.deepEqual(checks.map((c) => c.check), ['good-answer share', 'answers outside [ensemble, *:scoring-timeout]', 'answers matching *:scoring-timeout']);
+    assert.match(checks[1].detail, /locale:shed ×3/);
+  });
+
+  it('bounds on scenario-specific numbers', () => {
+    const t = targets({ overload: { extra: { sustainableConnections: [8, null], meanBatch: [null, 32] } } }).scenarios.overload;
+    const r = scenarioResult({ name: 'overload', extra: { sustainableConnections: 4, meanBatch: 10 } });
+    const missed = checkScenario(r, t).filter((c) => !c.ok);
+    assert.equal(missed.length, 1);
+    assert.match(missed[0].detail, /sustainableConnections 4\.00 < 8\.00/);
+    const absent = checkScenario(scenarioResult({ name: 'overload' }), t).filter((c) => !c.ok);
+    assert.equal(absent.length, 2); // a missing number never passes
+  });
+
+  it('a scenario without a target fails; RSS is checked in MB and against the model size', () => {
+    const t = targets({ recommend: {} }, { maxExtraWorkerMb: 50, maxExtraWorkerShareOfModel: 0.5 });
+    const checks = evaluate([scenarioResult(), scenarioResult({ name: 'new-one' })], { samples: [], extraWorkerBytes: 60 * 2 ** 20, extraWorkerIdleBytes: 0, modelBytes: 100 * 2 ** 20, notes: [] }, t);
+    const missed = checks.filter((c) => !c.ok);
+    assert.deepEqual(missed.map((c) => `${c.scenario} ${c.check}`), ['new-one target', 'rss extra worker RSS', 'rss extra worker RSS ÷ model size (100 MB)']);
+    assert.match(missed[1].detail, /60\.0 MB > 50\.0 MB — over by 10\.0 MB/);
+  });
+
+  it('targets.json is validated, each message naming the field', () => {
+    assert.throws(() => parseTargets({ aim: AIM, scenarios: { recommend: { minRatio: -1 } } }), /targets\.json scenarios\.recommend\.minRatio/);
+    assert.throws(() => parseTargets({ aim: AIM, scenarios: { recommend: { typo: 1 } } }), /targets\.json scenarios\.recommend/);
+    assert.throws(() => parseTargets({ scenarios: {} }), /targets\.json aim/);
+    assert.equal(parseTargets({ aim: AIM, scenarios: { x: {} } }).scenarios.x.maxErrors, 0);
+  });
+});
