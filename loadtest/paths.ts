@@ -4,7 +4,9 @@
  */
 import type { DataSet } from './datasets.js';
 
-export { seededRandom } from '../src/recommend/seeded-random.js';
+import { seededRandom } from '../src/recommend/seeded-random.js';
+
+export { seededRandom };
 
 export const recommendPath = (clientId: string) => `/v1/api/recommendations/${clientId}/`;
 export const relatedPath = (guid: string) => `/taarlite/api/v1/addon_recommendations/${encodeURIComponent(guid)}/`;
