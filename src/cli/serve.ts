@@ -11,6 +11,7 @@
  *   --cache-dir DIR         RECSCORE_CACHE_DIR (default .cache/bundles; "off" disables the packed-bundle cache)
  *                           RECSCORE_RELOAD_TOKEN: bearer token enabling POST /v1/models/reload
  *                           RECSCORE_GCS_ENDPOINT: GCS JSON-API endpoint (default Google's)
+ *                           RECSCORE_PROFILE_BUDGET_MS (15), RECSCORE_SCORING_BUDGET_MS (25), RECSCORE_TOTAL_BUDGET_MS (50)
  *                           RECSCORE_MAX_BATCH (default 32; 1 disables micro-batching), RECSCORE_MAX_QUEUE (256)
  *   --demo                  generate (once, into .cache/demo) and serve the synthetic demo model + profiles
  *
@@ -47,7 +48,12 @@ export async function serveCommand(args: string[]): Promise<number> {
     models,
     profiles,
     workers: workers === undefined ? undefined : intOption('workers', workers, 1, 1, 64),
-    server: { port, host: values.host ?? env.RECSCORE_HOST ?? '127.0.0.1', draw: !(values['no-draw'] || env.RECSCORE_DRAW === '0') },
+    server: {
+      port, host: values.host ?? env.RECSCORE_HOST ?? '127.0.0.1', draw: !(values['no-draw'] || env.RECSCORE_DRAW === '0'),
+      profileBudgetMs: intOption('RECSCORE_PROFILE_BUDGET_MS', env.RECSCORE_PROFILE_BUDGET_MS, 15, 1, 60_000),
+      scoringBudgetMs: intOption('RECSCORE_SCORING_BUDGET_MS', env.RECSCORE_SCORING_BUDGET_MS, 25, 1, 60_000),
+      totalBudgetMs: intOption('RECSCORE_TOTAL_BUDGET_MS', env.RECSCORE_TOTAL_BUDGET_MS, 50, 1, 60_000),
+    },
     reload: { intervalMs: reloadS * 1000 },
     cacheDir: cacheDir === 'off' ? null : resolve(cacheDir),
     reloadToken: env.RECSCORE_RELOAD_TOKEN || undefined,
