@@ -5,7 +5,8 @@
  * TAAR-lite rows of ~40 entries. Only sizes differ between presets; nothing is written to disk.
  */
 import { positiveHash, POSITIVE_HASH_SPACE } from '../src/model/addon-hash.js';
-import type { AddonMappingEntry, Donor, TaarModelSet } from '../src/model/types.js';
+import { itemMatrixFromRows } from '../src/model/item-matrix.js';
+import type { AddonMappingEntry, Donor, ItemRow, TaarModelSet } from '../src/model/types.js';
 import type { ClientInfo, ExtraData } from '../src/profile/client-info.js';
 
 export interface SynthSize {
@@ -55,7 +56,7 @@ export function synthModelSet(size: SynthSize): SynthModel {
 
   const used = new Uint8Array(POSITIVE_HASH_SPACE);
   let nextFree = 0;
-  const itemMatrix: TaarModelSet['itemMatrix'] = [];
+  const itemMatrix: ItemRow[] = [];
   const addonMapping = new Map<string, AddonMappingEntry>();
   const installable: string[] = [];
   for (let i = 0; i < size.items; i++) {
@@ -107,7 +108,7 @@ export function synthModelSet(size: SynthSize): SynthModel {
 
   return {
     set: {
-      itemMatrix, addonMapping, whitelist, donors, lrCurves, locale,
+      itemMatrix: itemMatrixFromRows(itemMatrix), addonMapping, whitelist, donors, lrCurves, locale,
       ensembleWeights: { collaborative: 0.6817347226, similarity: 0.0213372401, locale: 9.2213761906 },
       coinstall, ranking,
     },

@@ -2,10 +2,10 @@
  * model source → decode → pack → shared memory: one complete, validated model version. Nothing is
  * swapped in by this module; the caller (the CLI, or src/model/swap.ts in the server) decides.
  */
-import { RecscoreError } from '../errors.js';
+import { ModelError, RecscoreError } from '../errors.js';
 import { finishPacking } from '../kernel/wasm-kernel.js';
 import { log as rootLog, type Logger } from '../log.js';
-import { decodeModelFile } from './decode.js';
+import { decodeModelStream } from './decode.js';
 import { packModelSet } from './pack.js';
 import { PackedModel } from './packed-model.js';
 import type { ModelSource, SourceVersion } from './source/source.js';
@@ -23,15 +23,21 @@ export interface LoadOptions {
 export async function loadModelSet(source: ModelSource, opts: LoadOptions = {}): Promise<{ set: TaarModelSet; version: SourceVersion }> {
   const version = opts.version ?? (await source.check(opts.signal));
   const parts: Partial<TaarModelSet> = {};
-  // One file at a time keeps peak memory at one decoded JSON text plus the objects built so far.
+  const problems: ModelError[] = [];
+  // One file at a time, each streamed through decoding: peak memory is what is kept of the files so far.
   for (const obj of version.objects) {
-    const bytes = await source.read(obj, { signal: opts.signal, onProgress: opts.onProgress && ((b, t) => opts.onProgress!(obj.name, b, t)) });
-    Object.assign(parts, await decodeModelFile(obj.kind, obj.name, bytes));
+    const readOpts = { signal: opts.signal, onProgress: opts.onProgress && ((b: number, t: number) => opts.onProgress!(obj.name, b, t)) };
+    const bytes = source.readStream ? source.readStream(obj, readOpts) : [await source.read(obj, readOpts)];
+    const decoded = await decodeModelStream(obj.kind, obj.name, bytes);
+    Object.assign(parts, decoded.part);
+    if (decoded.problem) problems.push(decoded.problem);
   }
   const missing = (['itemMatrix', 'addonMapping', 'whitelist', 'donors', 'lrCurves', 'locale', 'ensembleWeights', 'coinstall', 'ranking'] as const).filter(
     (k) => parts[k] === undefined,
   );
   if (missing.length) throw new RecscoreError('RECSCORE_MODEL_MISSING', `model source ${source.location} lacks: ${missing.join(', ')}`);
+  // Rows that disagree surface only now, as when packing found them: a broken file elsewhere comes first.
+  if (problems.length) throw problems[0];
   return { set: parts as TaarModelSet, version };
 }
 

@@ -4,6 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { ModelError } from '../errors.js';
+import { POSITIVE_HASH_SPACE } from './addon-hash.js';
 import { MODEL_FILES } from './files.js';
 import { GuidTable } from './guid-table.js';
 import * as L from './layout.js';
@@ -38,29 +39,50 @@ export interface PackResult {
   guids: string[];
 }
 
+/**
+ * The first `k` ranking entries by install count descending, then GUID ascending (a total order: GUIDs
+ * are unique) among those `keep` accepts; the same as sorting all of them and slicing, without sorting
+ * a million entries.
+ */
+function topInstalls(ranking: Map<string, number>, k: number, keep: (guid: string) => boolean): Array<[string, number]> {
+  const top: Array<[string, number]> = [];
+  const before = (g: string, n: number, e: [string, number]) => n > e[1] || (n === e[1] && g < e[0]);
+  for (const [g, n] of ranking) {
+    if (top.length === k && !before(g, n, top[k - 1])) continue;
+    if (!keep(g)) continue;
+    let i = top.length;
+    while (i > 0 && before(g, n, top[i - 1])) i--;
+    top.splice(i, 0, [g, n]);
+    if (top.length > k) top.pop();
+  }
+  return top;
+}
+
 export function packModelSet(m: TaarModelSet, version: string): PackResult {
   const t = new GuidTable();
   m.whitelist.forEach((g) => t.intern(g));
 
   // Collaborative: which rows can be recommended, and as which GUID (SPEC §5.1, §5.2, §6.1).
-  const nItems = m.itemMatrix.length;
-  const F = nItems ? m.itemMatrix[0].features.length : 1;
-  const seenIds = new Set<number>();
+  const { ids: itemIds, features } = m.itemMatrix;
+  const nItems = itemIds.length;
+  const F = nItems ? m.itemMatrix.nFactors : 1;
+  const seenIds = new Uint8Array(POSITIVE_HASH_SPACE); // ids are 23-bit hashes: a bitmap beats a Set of a million
   const rowGuid = new Int32Array(nItems);
-  const guidRow = new Map<number, number>();
-  m.itemMatrix.forEach((row, r) => {
-    if (row.features.length !== F) throw consistency(MODEL_FILES.itemMatrix, `row ${r} has ${row.features.length} factors, row 0 has ${F}`);
-    if (seenIds.has(row.id)) throw consistency(MODEL_FILES.itemMatrix, `item id ${row.id} appears twice (ALS ids are unique)`);
-    seenIds.add(row.id);
-    const entry = m.addonMapping.get(String(row.id));
+  // GUID ids interned so far are below whitelist + rows: an array indexed by GUID id beats a Map.
+  const guidRow = new Int32Array(m.whitelist.length + nItems).fill(-1);
+  for (let r = 0; r < nItems; r++) {
+    const id = itemIds[r];
+    if (seenIds[id]) throw consistency(MODEL_FILES.itemMatrix, `item id ${id} appears twice (ALS ids are unique)`);
+    seenIds[id] = 1;
+    const entry = m.addonMapping.get(String(id));
     const recommendable = entry !== undefined && entry.isWebextension !== undefined && entry.isWebextension !== false;
     rowGuid[r] = recommendable ? t.intern(entry.id) : -1;
     if (recommendable) {
-      const prev = guidRow.get(rowGuid[r]);
-      if (prev !== undefined) throw consistency(MODEL_FILES.addonMapping, `GUID "${entry.id}" is mapped from item ids ${m.itemMatrix[prev].id} and ${row.id}`);
-      guidRow.set(rowGuid[r], r);
+      const prev = guidRow[rowGuid[r]];
+      if (prev !== -1) throw consistency(MODEL_FILES.addonMapping, `GUID "${entry.id}" is mapped from item ids ${itemIds[prev]} and ${id}`);
+      guidRow[rowGuid[r]] = r;
     }
-  });
+  }
   let htSize = 2;
   while (htSize < nItems * 2) htSize *= 2;
 
@@ -94,18 +116,19 @@ export function packModelSet(m: TaarModelSet, version: string): PackResult {
     t.intern(k);
     row.forEach(([g]) => t.intern(g));
   }
-  for (const g of m.ranking.keys()) t.intern(g);
+  const rankingIds = new Int32Array(m.ranking.size);
+  let q = 0;
+  for (const g of m.ranking.keys()) rankingIds[q++] = t.intern(g);
 
   const nGuids = t.guids.length;
-  const strBytes = t.guids.map((g) => Buffer.from(g, 'utf8'));
+  const str = t.utf8();
   const filtLen = lite.filtered.reduce((s, r) => s + r.length, 0);
   const rowLen = liteKeys.reduce((s, k) => s + m.coinstall.get(k)!.length, 0);
   const localeLen = localeLists.reduce((s, l) => s + l.length, 0);
   const maxLiteRow = lite.filtered.reduce((s, r) => Math.max(s, r.length), 0);
 
   const whitelistSet = new Set(m.whitelist);
-  const byInstalls = [...m.ranking.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-  const recommendableTop = byInstalls.filter(([g]) => whitelistSet.has(g));
+  const recommendableTop = topInstalls(m.ranking, 10, (g) => whitelistSet.has(g));
   const meta: PackedMeta = {
     whitelist: m.whitelist.map((g) => t.ids.get(g)!),
     testWeights: m.whitelist.map(testWeight),
@@ -113,13 +136,13 @@ export function packModelSet(m: TaarModelSet, version: string): PackResult {
     locales,
     ensembleWeights: { collaborative: m.ensembleWeights.collaborative, similarity: m.ensembleWeights.similarity, locale: m.ensembleWeights.locale },
     minInstalls: lite.minInstalls,
-    globalTop: (recommendableTop.length ? recommendableTop : byInstalls).slice(0, 10).map(([g, n]) => [t.ids.get(g)!, n]),
+    globalTop: (recommendableTop.length ? recommendableTop : topInstalls(m.ranking, 10, () => true)).map(([g, n]) => [t.ids.get(g)!, n]),
     version,
   };
   const metaBytes = Buffer.from(JSON.stringify(meta), 'utf8');
 
   const count: Record<L.SectionName, number> = {
-    GUID_STR_OFFS: nGuids + 1, GUID_STR_BYTES: strBytes.reduce((s, b) => s + b.length, 0), GUID_RANK: nGuids,
+    GUID_STR_OFFS: nGuids + 1, GUID_STR_BYTES: str.bytes.length, GUID_RANK: nGuids,
     ITEM_HASH: nItems, ITEM_GUID: nItems, ITEM_FEAT: nItems * F, HT_KEY: htSize, HT_ROW: htSize,
     DONOR_CONT: m.donors.length * 5, DONOR_CAT: m.donors.length * 3, DONOR_ADDON_OFFS: m.donors.length + 1, DONOR_ADDONS: donorAddons.length,
     LR_X: m.lrCurves.length, LR_VAL: m.lrCurves.length, LR_LN: m.lrCurves.length, LR_BAD: m.lrCurves.length, LR_ORDER: m.lrCurves.length,
@@ -162,25 +185,22 @@ export function packModelSet(m: TaarModelSet, version: string): PackResult {
   header[L.H_MAX_LITE_ROW] = maxLiteRow;
   L.SECTIONS.forEach(([name], i) => (header[L.HEADER_INFO_SLOTS + i] = plan.addr[name]));
 
-  const offs = u32('GUID_STR_OFFS');
-  const bytes = u8('GUID_STR_BYTES');
+  u32('GUID_STR_OFFS').set(str.offs);
+  u8('GUID_STR_BYTES').set(str.bytes);
   let at = 0;
-  strBytes.forEach((b, i) => { offs[i] = at; bytes.set(b, at); at += b.length; });
-  offs[nGuids] = at;
   i32('GUID_RANK').set(t.ranks());
 
-  i32('ITEM_HASH').set(m.itemMatrix.map((r) => r.id));
+  i32('ITEM_HASH').set(itemIds);
   i32('ITEM_GUID').set(rowGuid);
-  const feat = f64('ITEM_FEAT');
-  m.itemMatrix.forEach((r, i) => feat.set(r.features, i * F));
+  f64('ITEM_FEAT').set(features);
   const htKey = i32('HT_KEY').fill(-1);
   const htRow = i32('HT_ROW');
-  m.itemMatrix.forEach((r, i) => {
-    let s = itemSlot(r.id, htSize - 1);
+  for (let i = 0; i < nItems; i++) {
+    let s = itemSlot(itemIds[i], htSize - 1);
     while (htKey[s] !== -1) s = (s + 1) & (htSize - 1);
-    htKey[s] = r.id;
+    htKey[s] = itemIds[i];
     htRow[s] = i;
-  });
+  }
 
   const cont = f64('DONOR_CONT');
   m.donors.forEach((d, i) => cont.set(d.continuous, i * 5));
@@ -231,7 +251,9 @@ export function packModelSet(m: TaarModelSet, version: string): PackResult {
   perGuid('LITE_ROWCOUNT', lite.rowCount);
   perGuid('LITE_COUNTMAP', lite.countMap);
   perGuid('LITE_ROWNORMSUM', lite.rowNormSum);
-  perGuid('LITE_RANKING', m.ranking);
+  const rankingOut = f64('LITE_RANKING');
+  q = 0;
+  for (const n of m.ranking.values()) rankingOut[rankingIds[q++]] = n;
   u8('META').set(metaBytes);
 
   return { memory, meta, guids: t.guids };

@@ -8,6 +8,16 @@ export interface ItemRow {
   features: number[]; // float32 text parsed as float64, as TAAR does
 }
 
+/**
+ * The item matrix as packed (src/model/item-matrix.ts): row r is item `ids[r]`, its factors are
+ * `features[r * nFactors … (r + 1) * nFactors)`. Typed arrays, not rows: a real matrix has a million items.
+ */
+export interface ItemMatrix {
+  ids: Int32Array;
+  features: Float64Array;
+  nFactors: number;
+}
+
 export interface AddonMappingEntry {
   id: string;
   isWebextension?: boolean;
@@ -27,7 +37,7 @@ export interface EnsembleWeights {
 }
 
 export interface TaarModelSet {
-  itemMatrix: ItemRow[];
+  itemMatrix: ItemMatrix;
   addonMapping: Map<string, AddonMappingEntry>;
   whitelist: string[];
   donors: Donor[];

@@ -68,10 +68,10 @@ describe('WASM kernel = reference kernel on random models', { timeout: 120_000 }
     const seen = { nonEmpty: 0, ties: 0, matched: 0, kBeyond: 0 };
     fc.assert(
       fc.property(
-        modelSetArb.chain((set) => fc.tuple(fc.constant(set), fc.array(fc.tuple(hashesArb(set), kArb(set.itemMatrix.length)), { minLength: 1, maxLength: 6 }))),
+        modelSetArb.chain((set) => fc.tuple(fc.constant(set), fc.array(fc.tuple(hashesArb(set), kArb(set.itemMatrix.ids.length)), { minLength: 1, maxLength: 6 }))),
         ([set, queries]) =>
           withKernels(set, (wasm, ref, model) => {
-            const known = new Set(set.itemMatrix.map((r) => r.id));
+            const known = new Set(set.itemMatrix.ids);
             for (const [hashes, k] of queries) {
               const a = wasm.collaborative(hashes, k);
               assertSameRanked(a, ref.collaborative(hashes, k), `collaborative(${JSON.stringify(hashes)}, ${k}) on ${model.nItems} items`);

@@ -7,7 +7,8 @@
  */
 import fc from 'fast-check';
 import { positiveHash } from '../../src/model/addon-hash.js';
-import type { AddonMappingEntry, Donor, TaarModelSet } from '../../src/model/types.js';
+import { itemMatrixFromRows } from '../../src/model/item-matrix.js';
+import type { AddonMappingEntry, Donor, ItemRow, TaarModelSet } from '../../src/model/types.js';
 
 const guidArb = fc.oneof(
   fc.uuid().map((u) => `{${u}}`),
@@ -76,7 +77,7 @@ export const modelSetArb: fc.Arbitrary<TaarModelSet> = fc
         ranking: fc.uniqueArray(fc.tuple(idx, installsArb), { selector: (t) => t[0], maxLength: 40 }),
       })
       .map((r): TaarModelSet => {
-        const itemMatrix: TaarModelSet['itemMatrix'] = [];
+        const itemMatrix: ItemRow[] = [];
         const addonMapping = new Map<string, AddonMappingEntry>();
         const ids = new Set<number>();
         for (const it of r.items) {
@@ -94,7 +95,7 @@ export const modelSetArb: fc.Arbitrary<TaarModelSet> = fc
         }
         const donors = r.donors.map((d): Donor => ({ activeAddons: d.addons.map((i) => pool[i]), continuous: d.cont, categorical: d.cat }));
         return {
-          itemMatrix,
+          itemMatrix: itemMatrixFromRows(itemMatrix),
           addonMapping,
           whitelist: r.whitelist.map((i) => pool[i]),
           donors,
@@ -109,7 +110,7 @@ export const modelSetArb: fc.Arbitrary<TaarModelSet> = fc
 
 /** Installed add-on hashes: matrix ids, unknown hashes, and duplicates of both. */
 export function hashesArb(set: TaarModelSet): fc.Arbitrary<number[]> {
-  const ids = set.itemMatrix.map((r) => r.id);
+  const ids = [...set.itemMatrix.ids];
   const one = ids.length ? fc.oneof(fc.constantFrom(...ids), fc.integer({ min: 0, max: 0x7fffff })) : fc.integer({ min: 0, max: 0x7fffff });
   return fc.tuple(fc.array(one, { maxLength: 10 }), fc.nat(4)).map(([hs, dup]) => [...hs, ...hs.slice(0, dup)]);
 }

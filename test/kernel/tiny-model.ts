@@ -3,11 +3,12 @@
  * only what it is about.
  */
 import { positiveHash } from '../../src/model/addon-hash.js';
+import { itemMatrixFromRows } from '../../src/model/item-matrix.js';
 import type { AddonMappingEntry, Donor, TaarModelSet } from '../../src/model/types.js';
 
 export function tinySet(parts: Partial<TaarModelSet> = {}): TaarModelSet {
   return {
-    itemMatrix: [],
+    itemMatrix: itemMatrixFromRows([]),
     addonMapping: new Map(),
     whitelist: [],
     donors: [],
@@ -23,11 +24,11 @@ export function tinySet(parts: Partial<TaarModelSet> = {}): TaarModelSet {
 /** Item rows keyed by positive_hash(guid); `web: false` rows are in the matrix but never recommended. */
 export function itemRows(rows: Array<{ guid: string; features: number[]; web?: boolean }>): Pick<TaarModelSet, 'itemMatrix' | 'addonMapping'> {
   const addonMapping = new Map<string, AddonMappingEntry>();
-  const itemMatrix = rows.map(({ guid, features, web = true }) => {
+  const itemMatrix = itemMatrixFromRows(rows.map(({ guid, features, web = true }) => {
     const id = positiveHash(guid);
     addonMapping.set(String(id), { id: guid, isWebextension: web });
     return { id, features };
-  });
+  }));
   return { itemMatrix, addonMapping };
 }
 

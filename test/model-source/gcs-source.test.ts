@@ -216,6 +216,52 @@ describe('GCS source: pinning, retries, timeouts, integrity', { timeout: 30_000 
     assert.equal(fake.count('media'), 1);
   });
 
+  /** Drains a stream, counting the bytes delivered before it ends or fails. */
+  const drain = async (s: NodeJS.ReadableStream, seen: { bytes: number }) => {
+    for await (const c of s) seen.bytes += (c as Buffer).length;
+  };
+
+  test('readStream: a body that stalls after the first bytes errors within the idle bound, without a retry', async () => {
+    const source = makeSource(fake);
+    const o = await obj(source, 'itemMatrix');
+    fake.fault({ type: 'stall' });
+    const seen = { bytes: 0 };
+    const t0 = Date.now();
+    await assert.rejects(drain(source.readStream(o), seen), (e) => isModelError('RECSCORE_MODEL_SOURCE', /item_matrix/)(e) && /no data for 250 ms/.test((e as Error).message));
+    assert.ok(Date.now() - t0 < FAST.idleTimeoutMs + 1000);
+    assert.ok(seen.bytes > 0 && seen.bytes < o.size, `half the body was delivered (${seen.bytes})`);
+    assert.equal(fake.count('media'), 1);
+  });
+
+  test('readStream: the overall deadline holds for a stalled stream', async () => {
+    const source = makeSource(fake, 'models', { idleTimeoutMs: 10_000, deadlineMs: 300 });
+    const o = await obj(source, 'itemMatrix');
+    fake.fault({ type: 'stall' });
+    const t0 = Date.now();
+    await assert.rejects(drain(source.readStream(o), { bytes: 0 }), (e) => isModelError('RECSCORE_MODEL_SOURCE')(e) && /not complete within 300 ms/.test((e as Error).message));
+    assert.ok(Date.now() - t0 < 1500);
+  });
+
+  test('readStream: a bad hash errors at the end, after every byte was delivered', async () => {
+    const source = makeSource(fake);
+    const o = await obj(source);
+    fake.fault({ type: 'corrupt', times: Infinity });
+    const seen = { bytes: 0 };
+    await assert.rejects(drain(source.readStream(o), seen), (e) => isModelError('RECSCORE_MODEL_SOURCE')(e) && /md5 mismatch/.test((e as Error).message));
+    assert.equal(seen.bytes, o.size);
+    assert.equal(fake.count('media'), 1);
+  });
+
+  test('readStream: failures before the first byte are retried', async () => {
+    const source = makeSource(fake);
+    const o = await obj(source);
+    fake.fault({ type: 'delay', ms: 5000 });
+    const chunks: Buffer[] = [];
+    for await (const c of source.readStream(o)) chunks.push(c as Buffer);
+    assert.ok(Buffer.concat(chunks).equals(payload(localeName)));
+    assert.equal(fake.count('media'), 2);
+  });
+
   test('a missing bucket is a source failure, not a missing file', async () => {
     const source = new GcsModelSource(layoutFromUrl('gs://no-such-bucket', MODEL_FILE_KINDS), { apiEndpoint: fake.endpoint, logger, ...FAST });
     await assert.rejects(source.check(), (e) => isModelError('RECSCORE_MODEL_SOURCE', /^gs:\/\/no-such-bucket/)(e) && /bucket not found/.test((e as Error).message));

@@ -107,6 +107,26 @@ export function sourceCases(label: string, make: MakeHarness): void {
       assert.deepEqual(v.objects.map((o) => [o.kind, o.compressed]), [['locale', true], ['ensembleWeights', false]]);
     }));
 
+    test('readStream delivers the same bytes as read, with progress', withHarness({}, async (h) => {
+      await publishAll(h);
+      const v = await h.source.check();
+      assert.ok(h.source.readStream, 'the source streams');
+      for (const o of v.objects) {
+        let last = 0;
+        const chunks: Buffer[] = [];
+        for await (const c of h.source.readStream!(o, { onProgress: (n) => (last = n) })) chunks.push(c as Buffer);
+        assert.ok(Buffer.concat(chunks).equals(await h.source.read(o)), `${o.name} bytes differ`);
+        assert.equal(last, o.size);
+      }
+    }));
+
+    test('a file deleted after check fails readStream with RECSCORE_MODEL_MISSING', withHarness({}, async (h) => {
+      await publishAll(h);
+      const obj = (await h.source.check()).objects.find((o) => o.kind === 'ranking')!;
+      await h.remove(`${MODEL_FILES.ranking}.bz2`);
+      await assert.rejects(async () => { for await (const _ of h.source.readStream!(obj)) void _; }, isModelError('RECSCORE_MODEL_MISSING', /guid_install_ranking/));
+    }));
+
     test('a file deleted after check fails read with RECSCORE_MODEL_MISSING', withHarness({}, async (h) => {
       await publishAll(h);
       const v = await h.source.check();

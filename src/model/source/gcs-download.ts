@@ -26,67 +26,115 @@ export class DownloadFailure extends Error {
   }
 }
 
-export function downloadOnce(
+/** One attempt, collected: the object's bytes once they are complete and verified. */
+export async function downloadOnce(
   file: File,
   obj: ModelObject,
   limits: DownloadLimits,
   opts: { signal?: AbortSignal; onBytes?(received: number): void } = {},
 ): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    // validation off: we verify ourselves; decompress off: hashes cover the stored bytes.
-    const stream = file.createReadStream({ validation: false, decompress: false });
-    const chunks: Buffer[] = [];
-    let received = 0;
-    let headers: Record<string, string | string[] | undefined> = {};
-    // md5 is native and ~3x faster than the client's JS CRC32C; composite objects have only a CRC32C.
-    const algo: 'md5' | 'crc32c' = obj.hashes?.md5 ? 'md5' : 'crc32c';
-    const hasher = algo === 'md5' ? createHash('md5') : new CRC32C();
-    let settled = false;
+  const chunks: Buffer[] = [];
+  for await (const c of downloadChunks(file, obj, limits, opts)) chunks.push(c);
+  return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
+}
 
-    const finish = (err: unknown, bytes?: Buffer) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(idle);
-      clearTimeout(deadline);
-      opts.signal?.removeEventListener('abort', onAbort);
-      if (err === undefined) return resolve(bytes!);
-      // The 'error' listener below stays attached, so late errors from the torn-down request are absorbed.
-      stream.destroy();
-      reject(err);
-    };
-    const idle = setTimeout(() => finish(new DownloadFailure(`no data for ${limits.idleTimeoutMs} ms (${received} of ${obj.size} bytes)`, true)), limits.idleTimeoutMs);
-    const deadline = setTimeout(() => finish(new DownloadFailure(`not complete within ${limits.deadlineMs} ms (${received} of ${obj.size} bytes)`, true)), limits.deadlineMs);
-    const onAbort = () => finish(opts.signal!.reason);
-    opts.signal?.addEventListener('abort', onAbort, { once: true });
+const HIGH_WATER = 8 << 20; // bytes queued for a slow consumer before the response is paused
 
-    stream.on('response', (res: { headers?: Record<string, string | string[] | undefined> }) => {
-      headers = res.headers ?? {};
-      idle.refresh();
-    });
-    stream.on('data', (chunk: Buffer) => {
-      if (settled) return;
-      idle.refresh();
-      chunks.push(chunk);
-      received += chunk.length;
-      hasher.update(chunk);
-      if (received > obj.size) return finish(new DownloadFailure(`more bytes than the ${obj.size} listed`, true));
-      opts.onBytes?.(received);
-    });
-    stream.on('error', (err) => finish(err));
-    stream.on('end', () => {
-      if (settled) return;
-      const digest = hasher instanceof CRC32C ? hasher.toString() : hasher.digest('base64');
-      const problem = verify(obj, headers, received, algo, digest);
-      if (problem) return finish(problem);
-      const raw = Buffer.concat(chunks, received);
-      try {
-        // An object stored with Content-Encoding: gzip arrives as stored; TAAR's client would decompress it.
-        finish(undefined, header(headers, 'content-encoding') === 'gzip' ? gunzipSync(raw) : raw);
-      } catch (e) {
-        finish(new DownloadFailure(`stored gzip encoding does not decompress: ${(e as Error).message}`, false));
-      }
-    });
+/**
+ * One attempt as a stream of chunks, delivered as they arrive. Size and hashes can only be checked at the
+ * end, so a mismatch is thrown after the last chunk: the consumer must discard what it built. While the
+ * consumer lags and the response is paused, the inactivity timer is stopped (the stall is ours); the
+ * overall deadline keeps running.
+ */
+export async function* downloadChunks(
+  file: File,
+  obj: ModelObject,
+  limits: DownloadLimits,
+  opts: { signal?: AbortSignal; onBytes?(received: number): void } = {},
+): AsyncGenerator<Buffer> {
+  // validation off: we verify ourselves; decompress off: hashes cover the stored bytes.
+  const stream = file.createReadStream({ validation: false, decompress: false });
+  const queue: Buffer[] = [];
+  let queued = 0;
+  let received = 0;
+  let ended = false;
+  let failure: unknown;
+  let wake: (() => void) | undefined;
+  let headers: Record<string, string | string[] | undefined> = {};
+  // md5 is native and ~3x faster than the client's JS CRC32C; composite objects have only a CRC32C.
+  const algo: 'md5' | 'crc32c' = obj.hashes?.md5 ? 'md5' : 'crc32c';
+  const hasher = algo === 'md5' ? createHash('md5') : new CRC32C();
+  const notify = () => { const w = wake; wake = undefined; w?.(); };
+  const fail = (err: unknown) => { failure ??= err; notify(); };
+  const onIdle = () => fail(new DownloadFailure(`no data for ${limits.idleTimeoutMs} ms (${received} of ${obj.size} bytes)`, true));
+  let idle: NodeJS.Timeout | undefined = setTimeout(onIdle, limits.idleTimeoutMs);
+  const deadline = setTimeout(() => fail(new DownloadFailure(`not complete within ${limits.deadlineMs} ms (${received} of ${obj.size} bytes)`, true)), limits.deadlineMs);
+  const onAbort = () => fail(opts.signal!.reason);
+  opts.signal?.addEventListener('abort', onAbort, { once: true });
+  if (opts.signal?.aborted) onAbort();
+
+  stream.on('response', (res: { headers?: Record<string, string | string[] | undefined> }) => {
+    headers = res.headers ?? {};
+    idle?.refresh();
   });
+  stream.on('data', (chunk: Buffer) => {
+    if (failure !== undefined) return;
+    idle?.refresh();
+    received += chunk.length;
+    hasher.update(chunk);
+    if (received > obj.size) return fail(new DownloadFailure(`more bytes than the ${obj.size} listed`, true));
+    queue.push(chunk);
+    queued += chunk.length;
+    opts.onBytes?.(received);
+    if (queued >= HIGH_WATER && !stream.isPaused()) {
+      stream.pause();
+      clearTimeout(idle);
+      idle = undefined;
+    }
+    notify();
+  });
+  // This listener stays attached, so late errors from the torn-down request are absorbed.
+  stream.on('error', (err) => fail(err));
+  stream.on('end', () => { ended = true; notify(); });
+
+  try {
+    // An object stored with Content-Encoding: gzip arrives as stored; TAAR's client would decompress it.
+    // Such objects are rare (TAAR ships .bz2), so they are gathered and inflated whole.
+    const gathered: Buffer[] = [];
+    for (;;) {
+      if (failure !== undefined) throw failure;
+      const chunk = queue.shift();
+      if (chunk) {
+        queued -= chunk.length;
+        if (stream.isPaused() && queued < HIGH_WATER / 2) {
+          idle = setTimeout(onIdle, limits.idleTimeoutMs);
+          stream.resume();
+        }
+        if (header(headers, 'content-encoding') === 'gzip') gathered.push(chunk);
+        else yield chunk;
+        continue;
+      }
+      if (ended) break;
+      await new Promise<void>((resolve) => (wake = resolve));
+    }
+    const digest = hasher instanceof CRC32C ? hasher.toString() : hasher.digest('base64');
+    const problem = verify(obj, headers, received, algo, digest);
+    if (problem) throw problem;
+    if (gathered.length > 0 || (header(headers, 'content-encoding') === 'gzip' && received === 0)) {
+      let raw: Buffer;
+      try {
+        raw = gunzipSync(Buffer.concat(gathered, received));
+      } catch (e) {
+        throw new DownloadFailure(`stored gzip encoding does not decompress: ${(e as Error).message}`, false);
+      }
+      yield raw;
+    }
+  } finally {
+    clearTimeout(idle);
+    clearTimeout(deadline);
+    opts.signal?.removeEventListener('abort', onAbort);
+    if (!ended) stream.destroy();
+  }
 }
 
 function verify(

@@ -6,14 +6,16 @@
  * mix old and new files. The client's own retries are off (`autoRetry: false`; `maxRetries: 0` alone is
  * ignored): retries here are bounded, back off with jitter, and also cover stalled bodies and bad hashes.
  */
+import { Readable } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Storage, type File } from '@google-cloud/storage';
 import { ModelError, type ErrorCode } from '../../errors.js';
 import { log as rootLog, type Logger } from '../../log.js';
 import { MODEL_FILE_KINDS } from '../files.js';
-import { DownloadFailure, downloadOnce } from './gcs-download.js';
+import { DownloadFailure, downloadChunks, downloadOnce } from './gcs-download.js';
 import { listingsOf, type GcsLayout, type GcsListing } from './gcs-layout.js';
 import { isLoopback, parseGcsOptions, type GcsSettings, type GcsSourceOptions } from './gcs-options.js';
-import { withRetries, type RetryPolicy } from './retry.js';
+import { backoffMs, withRetries, type RetryPolicy } from './retry.js';
 import { versionId, type ModelObject, type ModelSource, type ReadOptions, type SourceVersion } from './source.js';
 
 interface Listed {
@@ -93,7 +95,7 @@ export class GcsModelSource implements ModelSource {
     if (!bucket) throw new ModelError('RECSCORE_MODEL_SOURCE', obj.name, `not a GCS object: ${obj.location}`);
     const file = this.#storage.bucket(bucket).file(obj.name, { generation: Number(obj.version) });
     const progress = this.#progress(obj, opts.onProgress);
-    const gone: NotFound = { code: 'RECSCORE_MODEL_MISSING', problem: `generation ${obj.version} not found (HTTP 404): replaced or deleted since check` };
+    const gone = goneSince(obj);
     const bytes = await this.#retrying(obj.name, gone, opts.signal, () =>
       downloadOnce(file, obj, this.#settings, { signal: opts.signal, onBytes: progress.onBytes }),
     );
@@ -101,7 +103,41 @@ export class GcsModelSource implements ModelSource {
     return bytes;
   }
 
+  /**
+   * The same bytes as a stream. Attempts that fail before the first byte is delivered are retried as in
+   * `read`; after that a failure (stall, deadline, size or hash mismatch at the end) errors the stream.
+   */
+  readStream(obj: ModelObject, opts: ReadOptions = {}): Readable {
+    return Readable.from(this.#chunks(obj, opts), { objectMode: false });
+  }
+
   async close(): Promise<void> {}
+
+  async *#chunks(obj: ModelObject, opts: ReadOptions): AsyncGenerator<Buffer> {
+    const bucket = /^gs:\/\/([^/]+)\//.exec(obj.location)?.[1];
+    if (!bucket) throw new ModelError('RECSCORE_MODEL_SOURCE', obj.name, `not a GCS object: ${obj.location}`);
+    const file = this.#storage.bucket(bucket).file(obj.name, { generation: Number(obj.version) });
+    const progress = this.#progress(obj, opts.onProgress);
+    const { signal } = opts;
+    let delivered = false;
+    for (let attempt = 1; ; attempt++) {
+      signal?.throwIfAborted();
+      try {
+        for await (const chunk of downloadChunks(file, obj, this.#settings, { signal, onBytes: progress.onBytes })) {
+          delivered = true;
+          yield chunk;
+        }
+        progress.done();
+        return;
+      } catch (err) {
+        if (signal?.aborted) throw signal.reason;
+        if (delivered || attempt >= this.#policy.attempts || !isTransient(err)) throw toModelError(obj.name, goneSince(obj), err, attempt);
+        const delayMs = backoffMs(attempt, this.#policy);
+        this.#log.warn('model source retry', { file: obj.name, attempt, delayMs, err });
+        await sleep(delayMs, undefined, { signal });
+      }
+    }
+  }
 
   /** Pages through one prefix; the whole listing is bounded by `requestTimeoutMs`. */
   async #list(listing: GcsListing, signal?: AbortSignal): Promise<Listed[]> {
@@ -152,6 +188,10 @@ export class GcsModelSource implements ModelSource {
       },
     };
   }
+}
+
+function goneSince(obj: ModelObject): NotFound {
+  return { code: 'RECSCORE_MODEL_MISSING', problem: `generation ${obj.version} not found (HTTP 404): replaced or deleted since check` };
 }
 
 /** HTTP 408/429/5xx, network errors, stalls and hash mismatches may pass; 4xx and our own verdicts do not. */

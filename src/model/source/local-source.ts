@@ -5,7 +5,8 @@
  * resolves the root once and pins each file's real path, mtime and size; `read()` opens that pinned path
  * and refuses a file whose mtime or size has moved since, so one version never mixes two targets.
  */
-import { open, realpath, stat } from 'node:fs/promises';
+import { open, realpath, stat, type FileHandle } from 'node:fs/promises';
+import { Readable } from 'node:stream';
 import { join, resolve } from 'node:path';
 import { ModelError } from '../../errors.js';
 import { MODEL_FILE_KINDS, MODEL_FILES, type ModelFileKind } from '../files.js';
@@ -19,6 +20,7 @@ export interface LocalSourceOptions {
 }
 
 const CHUNK = 4 << 20; // progress granularity and read size
+const STREAM_CHUNK = 1 << 20; // read size when streaming: bounded memory, few calls
 
 export class LocalModelSource implements ModelSource {
   readonly location: string;
@@ -55,19 +57,8 @@ export class LocalModelSource implements ModelSource {
   }
 
   async read(obj: ModelObject, opts: ReadOptions = {}): Promise<Buffer> {
-    opts.signal?.throwIfAborted();
-    let fh;
+    const fh = await this.#openPinned(obj, opts);
     try {
-      fh = await open(obj.location, 'r');
-    } catch (e) {
-      const code = errCode(e) === 'ENOENT' ? 'RECSCORE_MODEL_MISSING' : 'RECSCORE_MODEL_SOURCE';
-      throw new ModelError(code, obj.name, `cannot open ${obj.location} (${errCode(e)})`, { cause: e });
-    }
-    try {
-      const st = await fh.stat();
-      if (fileVersion(st) !== obj.version) {
-        throw new ModelError('RECSCORE_MODEL_SOURCE', obj.name, `changed since check (was ${obj.version}, now ${fileVersion(st)}); check again`);
-      }
       const buf = Buffer.allocUnsafe(obj.size);
       for (let off = 0; off < obj.size; ) {
         opts.signal?.throwIfAborted();
@@ -86,7 +77,56 @@ export class LocalModelSource implements ModelSource {
     }
   }
 
+  readStream(obj: ModelObject, opts: ReadOptions = {}): Readable {
+    return Readable.from(this.#chunks(obj, opts), { objectMode: false });
+  }
+
   async close(): Promise<void> {}
+
+  async *#chunks(obj: ModelObject, opts: ReadOptions): AsyncGenerator<Buffer> {
+    const fh = await this.#openPinned(obj, opts);
+    try {
+      for (let off = 0; off < obj.size; ) {
+        opts.signal?.throwIfAborted();
+        // A fresh buffer per chunk: the consumer may still hold the previous one.
+        const buf = Buffer.allocUnsafe(Math.min(STREAM_CHUNK, obj.size - off));
+        const { bytesRead } = await fh.read(buf, 0, buf.length, off);
+        if (bytesRead === 0) throw new ModelError('RECSCORE_MODEL_SOURCE', obj.name, `shrank while being read (${off} of ${obj.size} bytes)`);
+        off += bytesRead;
+        opts.onProgress?.(off, obj.size);
+        yield bytesRead < buf.length ? buf.subarray(0, bytesRead) : buf;
+      }
+      if (obj.size === 0) opts.onProgress?.(0, 0);
+    } catch (e) {
+      if (e instanceof ModelError || opts.signal?.aborted) throw e;
+      throw new ModelError('RECSCORE_MODEL_SOURCE', obj.name, `read failed (${errCode(e)})`, { cause: e });
+    } finally {
+      await fh.close();
+    }
+  }
+
+  /** Opens exactly the pinned file; refuses it when its mtime or size moved since check. */
+  async #openPinned(obj: ModelObject, opts: ReadOptions): Promise<FileHandle> {
+    opts.signal?.throwIfAborted();
+    let fh: FileHandle;
+    try {
+      fh = await open(obj.location, 'r');
+    } catch (e) {
+      const code = errCode(e) === 'ENOENT' ? 'RECSCORE_MODEL_MISSING' : 'RECSCORE_MODEL_SOURCE';
+      throw new ModelError(code, obj.name, `cannot open ${obj.location} (${errCode(e)})`, { cause: e });
+    }
+    try {
+      const st = await fh.stat();
+      if (fileVersion(st) !== obj.version) {
+        throw new ModelError('RECSCORE_MODEL_SOURCE', obj.name, `changed since check (was ${obj.version}, now ${fileVersion(st)}); check again`);
+      }
+      return fh;
+    } catch (e) {
+      await fh.close();
+      if (e instanceof ModelError) throw e;
+      throw new ModelError('RECSCORE_MODEL_SOURCE', obj.name, `read failed (${errCode(e)})`, { cause: e });
+    }
+  }
 
   async #find(root: string, kind: ModelFileKind): Promise<ModelObject | undefined> {
     for (const name of candidateNames(kind)) {

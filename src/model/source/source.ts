@@ -5,6 +5,7 @@
  * so a loaded model never mixes files from two publications.
  */
 import { createHash } from 'node:crypto';
+import type { Readable } from 'node:stream';
 import { MODEL_FILES, type ModelFileKind } from '../files.js';
 
 export interface ModelObject {
@@ -41,6 +42,12 @@ export interface ModelSource {
   check(signal?: AbortSignal): Promise<SourceVersion>;
   /** Raw bytes of exactly `obj.version`; throws RECSCORE_MODEL_SOURCE if that version is no longer there. */
   read(obj: ModelObject, opts?: ReadOptions): Promise<Buffer>;
+  /**
+   * The same bytes as a stream, so that decoding needs no whole-file buffer. Failures (including a size
+   * or hash mismatch found at the end) are stream errors with the codes `read` would throw; a consumer
+   * must discard whatever it built from a stream that errored.
+   */
+  readStream?(obj: ModelObject, opts?: ReadOptions): Readable;
   close(): Promise<void>;
 }
 
