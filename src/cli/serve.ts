@@ -12,7 +12,8 @@
  *                           RECSCORE_RELOAD_TOKEN: bearer token enabling POST /v1/models/reload
  *                           RECSCORE_GCS_ENDPOINT: GCS JSON-API endpoint (default Google's)
  *                           RECSCORE_PROFILE_BUDGET_MS (15), RECSCORE_SCORING_BUDGET_MS (25), RECSCORE_TOTAL_BUDGET_MS (50)
- *                           RECSCORE_MAX_BATCH (default 32; 1 disables micro-batching), RECSCORE_MAX_QUEUE (256)
+ *                           RECSCORE_MAX_BATCH (default 32; 1 disables micro-batching), RECSCORE_MAX_QUEUE (256),
+ *                           RECSCORE_INFLIGHT_PER_WORKER (batches handed to each worker at once, default 2)
  *   --demo                  generate (once, into .cache/demo) and serve the synthetic demo model + profiles
  *
  * SIGTERM/SIGINT: graceful shutdown (stop accepting, finish in-flight requests, exit 0). SIGHUP: check the
@@ -59,6 +60,7 @@ export async function serveCommand(args: string[]): Promise<number> {
     reloadToken: env.RECSCORE_RELOAD_TOKEN || undefined,
     maxBatch: intOption('RECSCORE_MAX_BATCH', env.RECSCORE_MAX_BATCH, 32, 1, 4096),
     maxQueue: intOption('RECSCORE_MAX_QUEUE', env.RECSCORE_MAX_QUEUE, 256, 1, 1_000_000),
+    inflightPerWorker: intOption('RECSCORE_INFLIGHT_PER_WORKER', env.RECSCORE_INFLIGHT_PER_WORKER, 2, 1, 64),
   });
   const facts = app.registry.facts!;
   const example = app.registry.facts?.whitelist.length ? 'client' : '';

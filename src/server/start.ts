@@ -25,6 +25,7 @@ export interface StartOptions {
   workers?: number;
   maxBatch?: number;
   maxQueue?: number;
+  inflightPerWorker?: number;
   server?: ServerConfigInput;
   reload?: Omit<ReloaderOptions, 'logger' | 'cache'>;
   /** folder of packed bundles (restart = one read); null disables the cache */
@@ -60,7 +61,7 @@ export async function startServer(opts: StartOptions): Promise<Recscore> {
   const gcs = { ...(env.RECSCORE_GCS_ENDPOINT ? { apiEndpoint: env.RECSCORE_GCS_ENDPOINT } : {}), ...opts.gcs };
   const source: ModelSource = createModelSource(opts.models, env, { logger, gcs });
   const pool = new ScoringPool(() => registry.model, {
-    workers: opts.workers, maxBatch: opts.maxBatch, maxQueue: opts.maxQueue, topLimit: config.maxResults, logger,
+    workers: opts.workers, maxBatch: opts.maxBatch, maxQueue: opts.maxQueue, inflightPerWorker: opts.inflightPerWorker, topLimit: config.maxResults, logger,
     onBatch: (n) => metrics.pool.observeBatchSize(n),
   });
   const cache = opts.cacheDir ? new BundleCache(opts.cacheDir, source.location, 3, logger) : undefined;
