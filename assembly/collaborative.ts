@@ -4,7 +4,7 @@
 // reference-BLAS products, so results are bit-identical.
 import {
   H_HT_MASK, H_N_FACTORS, H_N_ITEMS, IN_HASHES, S_HT_KEY, S_HT_ROW, S_ITEM_FEAT, S_ITEM_GUID,
-  X_FEAT_PAIRS, X_MARK, X_ROWS, X_SEL_ID, X_SEL_POS, X_SEL_W, X_U, info, sec, xs,
+  X_MARK, X_ROWS, X_SEL_ID, X_SEL_POS, X_SEL_W, X_U, info, sec, xs,
 } from './layout';
 import { selectTop } from './select';
 
@@ -31,20 +31,6 @@ let candHi: f64 = 0;
     store<i32>(candId + (c << 2), g);
     if (s < candLo) candLo = s;
     if (s > candHi) candHi = s;
-  }
-}
-
-/** Row t (0–7) of an eight-row block. */
-function laneOf(s01: v128, s23: v128, s45: v128, s67: v128, t: i32): f64 {
-  switch (t) {
-    case 0: return f64x2.extract_lane(s01, 0);
-    case 1: return f64x2.extract_lane(s01, 1);
-    case 2: return f64x2.extract_lane(s23, 0);
-    case 3: return f64x2.extract_lane(s23, 1);
-    case 4: return f64x2.extract_lane(s45, 0);
-    case 5: return f64x2.extract_lane(s45, 1);
-    case 6: return f64x2.extract_lane(s67, 0);
-    default: return f64x2.extract_lane(s67, 1);
   }
 }
 
@@ -84,43 +70,9 @@ function matchRows(model: usize, scratch: usize, nHashes: i32): i32 {
 }
 
 /**
- * Eight rows at a time from the pair-interleaved copy: each lane is still one row's sequential sum in
- * factor order (bit-equal to the scalar loop), and eight rows share each load of u[f].
+ * dot(u, row) for every row, four rows at a time (independent chains) straight from the shared row-major
+ * matrix: each row's sum stays sequential in factor order, bit-equal to TAAR's reference-BLAS product.
  */
-function scorePairs(pairs: usize, u: usize, F: i32, nItems: i32, itemGuid: usize, mark: usize): void {
-  const pairBytes = <usize>F << 4;
-  const uEnd = u + (<usize>F << 3);
-  let pa = pairs;
-  for (let r = 0; r < nItems; r += 8, pa += pairBytes << 2) {
-    let s01 = f64x2.splat(0.0);
-    let s23 = f64x2.splat(0.0);
-    let s45 = f64x2.splat(0.0);
-    let s67 = f64x2.splat(0.0);
-    let q = pa;
-    for (let p = u; p < uEnd; p += 8, q += 16) {
-      const uf = v128.load64_splat(p);
-      s01 = f64x2.add(s01, f64x2.mul(uf, v128.load(q)));
-      s23 = f64x2.add(s23, f64x2.mul(uf, v128.load(q + pairBytes)));
-      s45 = f64x2.add(s45, f64x2.mul(uf, v128.load(q + 2 * pairBytes)));
-      s67 = f64x2.add(s67, f64x2.mul(uf, v128.load(q + 3 * pairBytes)));
-    }
-    if (r + 8 <= nItems) {
-      offerRow(itemGuid, mark, r, f64x2.extract_lane(s01, 0));
-      offerRow(itemGuid, mark, r + 1, f64x2.extract_lane(s01, 1));
-      offerRow(itemGuid, mark, r + 2, f64x2.extract_lane(s23, 0));
-      offerRow(itemGuid, mark, r + 3, f64x2.extract_lane(s23, 1));
-      offerRow(itemGuid, mark, r + 4, f64x2.extract_lane(s45, 0));
-      offerRow(itemGuid, mark, r + 5, f64x2.extract_lane(s45, 1));
-      offerRow(itemGuid, mark, r + 6, f64x2.extract_lane(s67, 0));
-      offerRow(itemGuid, mark, r + 7, f64x2.extract_lane(s67, 1));
-    } else {
-      // the last block: rows past nItems are zero padding
-      for (let t = 0; r + t < nItems; t++) offerRow(itemGuid, mark, r + t, laneOf(s01, s23, s45, s67, t));
-    }
-  }
-}
-
-/** The same sums straight from the model's row-major matrix, four rows at a time (independent chains). */
 function scoreRows(feat: usize, u: usize, F: i32, nItems: i32, itemGuid: usize, mark: usize): void {
   const rowBytes = <usize>F << 3;
   const uEnd = u + rowBytes;
@@ -178,9 +130,7 @@ export function collaborative(model: usize, scratch: usize, nHashes: i32, k: i32
   nCand = 0;
   candLo = Infinity;
   candHi = -Infinity;
-  // The pair-interleaved copy exists unless the matrix is too large to copy per instance (its slot is 0).
-  if (load<u32>(scratch + (X_FEAT_PAIRS << 2)) != 0) scorePairs(xs(scratch, X_FEAT_PAIRS), u, F, nItems, itemGuid, mark);
-  else scoreRows(feat, u, F, nItems, itemGuid, mark);
+  scoreRows(feat, u, F, nItems, itemGuid, mark);
   for (let i = 0; i < nRows; i++) store<u8>(mark + <usize>load<i32>(rows + (<usize>i << 2)), 0);
   return selectTop(scratch, nCand, k, candLo, candHi);
 }

@@ -3,8 +3,9 @@
 // ((0 + c) + s) + l exactly as TAAR's sequential group sums — installed GUIDs dropped, the best `limit`
 // by (sum desc, GUID rank asc). src/recommend/ensemble.ts is the reference implementation.
 import {
+  S_RANK_GUID,
   H_N_GUIDS, IN_INSTALLED, IN_LIST_COEF, IN_LIST_IDS, IN_LIST_OFFS, IN_LIST_W, S_GUID_RANK, X_ACC,
-  X_RANK_BITS, X_RANK_GUID, X_SEEN, X_SEL_ID, X_SEL_POS, X_SEL_W, info, sec, xs,
+  X_RANK_BITS, X_SEEN, X_SEL_ID, X_SEL_POS, X_SEL_W, info, sec, xs,
 } from './layout';
 import { markRank, selectTop } from './select';
 
@@ -52,7 +53,7 @@ export function ensemble(model: usize, scratch: usize, perListLimit: i32, nInsta
   }
 
   // candidates in rank order: equal sums then already stand in their final order
-  const rankGuid = xs(scratch, X_RANK_GUID);
+  const rankGuid = sec(model, S_RANK_GUID);
   const candW = xs(scratch, X_SEL_W);
   const candPos = xs(scratch, X_SEL_POS);
   const candId = xs(scratch, X_SEL_ID);

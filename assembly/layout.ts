@@ -37,6 +37,8 @@ export const S_LITE_REC2: usize = 27;
 export const S_LITE_ROWCOUNT: usize = 28;
 export const S_LITE_COUNTMAP: usize = 29;
 export const S_LITE_ROWNORMSUM: usize = 30;
+export const S_DONOR_SOA: usize = 33;
+export const S_RANK_GUID: usize = 34;
 
 // Scratch slots.
 export const X_U: usize = 0;
@@ -69,11 +71,8 @@ export const IN_LIST_IDS: usize = 26;
 export const IN_LIST_W: usize = 27;
 export const IN_LIST_OFFS: usize = 28;
 export const IN_LIST_COEF: usize = 29;
-export const X_FEAT_PAIRS: usize = 30;
-export const X_DONOR_SOA: usize = 31;
-export const X_DONOR_DIST: usize = 32;
-export const X_RANK_GUID: usize = 33;
-export const X_RANK_BITS: usize = 34;
+export const X_DONOR_DIST: usize = 30;
+export const X_RANK_BITS: usize = 31;
 
 /** Header info slot. */
 @inline export function info(model: usize, slot: usize): i32 {

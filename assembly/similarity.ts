@@ -3,9 +3,10 @@
 // with ln(LR) > 0 add ln(LR) to each of their add-ons in LR-descending donor order; top k by weight,
 // ties by GUID ascending.
 import {
+  S_DONOR_SOA, S_RANK_GUID,
   H_LR_SORTED, H_N_DONORS, H_N_GUIDS, H_N_LR, IN_CAT, IN_CONT, S_DONOR_ADDONS, S_DONOR_ADDON_OFFS, S_DONOR_CAT,
   S_GUID_RANK, S_LR_BAD, S_LR_LN, S_LR_ORDER, S_LR_VAL, S_LR_X, X_ACC, X_BUCKET_HEAD, X_BUCKET_NEXT,
-  X_DONOR_DIST, X_DONOR_J, X_DONOR_SOA, X_RANK_BITS, X_RANK_GUID, X_SEEN, X_SEL_ID, X_SEL_POS, X_SEL_W, info,
+  X_DONOR_DIST, X_DONOR_J, X_RANK_BITS, X_SEEN, X_SEL_ID, X_SEL_POS, X_SEL_W, info,
   sec, xs,
 } from './layout';
 import { markRank, selectTop } from './select';
@@ -122,9 +123,9 @@ export function similarity(model: usize, scratch: usize, k: i32): i32 {
   const c = xs(scratch, IN_CONT);
   const cc = xs(scratch, IN_CAT);
   const c0 = load<i32>(cc), c1 = load<i32>(cc, 4), c2 = load<i32>(cc, 8);
-  // Two donors per f64x2 (lane = donor) from the per-instance column copy: lane-wise IEEE operations,
+  // Two donors per f64x2 (lane = donor) from the packed column-major copy: lane-wise IEEE operations,
   // so each donor's Canberra sum is the scalar sequence 0 + t0 + … + t4, bit for bit.
-  const soa = xs(scratch, X_DONOR_SOA);
+  const soa = sec(model, S_DONOR_SOA);
   const dists = xs(scratch, X_DONOR_DIST);
   const colBytes = <usize>(nDonors + (nDonors & 1)) << 3;
   const cv0 = v128.load64_splat(c), cv1 = v128.load64_splat(c, 8), cv2 = v128.load64_splat(c, 16);
@@ -195,7 +196,7 @@ export function similarity(model: usize, scratch: usize, k: i32): i32 {
   }
 
   // candidates in rank order: equal sums then already stand in their final order
-  const rankGuid = xs(scratch, X_RANK_GUID);
+  const rankGuid = sec(model, S_RANK_GUID);
   const candW = xs(scratch, X_SEL_W);
   const candPos = xs(scratch, X_SEL_POS);
   const candId = xs(scratch, X_SEL_ID);

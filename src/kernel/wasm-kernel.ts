@@ -2,9 +2,8 @@
  * Instantiates the AssemblyScript kernel (build/kernel.wasm) over a packed model's shared memory.
  * Each instance claims its own scratch region by growing the memory (grow() is atomic and returns the old
  * size, so concurrent workers get disjoint regions) and writes the region's sub-offsets table there.
- * The module is compiled once per thread; instantiation is cheap, plus a one-off copy of the item matrix
- * and the donors' features into the scratch region in the order the kernel streams them
- * (assembly/prepare.ts: about 0.4 MB and well under a millisecond on the demo model).
+ * The module is compiled once per thread; instantiation is cheap. Scratch holds only per-request state:
+ * every model-derived table (including the kernel's column-major donor copy) is packed once, shared.
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -19,7 +18,6 @@ interface KernelExports {
   lite(model: number, scratch: number, keyGuid: number, mode: number, keep: number): number;
   ensemble(model: number, scratch: number, perListLimit: number, nInstalled: number, limit: number): number;
   prepareLr(model: number): void;
-  prepareScratch(model: number, scratch: number): void;
   heapBase(): number;
 }
 
@@ -71,7 +69,6 @@ export class WasmKernel implements Kernel {
     const plan = L.planScratch(dims);
     this.scratch = memory.grow(plan.bytes / L.PAGE) * L.PAGE;
     new Uint32Array(memory.buffer as unknown as ArrayBuffer, this.scratch, L.SCRATCH_SLOTS).set(plan.offsets);
-    this.#ex.prepareScratch(L.MODEL_BASE, this.scratch);
     const buf = memory.buffer as unknown as ArrayBuffer;
     const at = (slot: number) => this.scratch + plan.offsets[slot];
     const g = dims.nGuids + 1;

@@ -28,7 +28,7 @@
 export const PAGE = 65536;
 export const MODEL_BASE = 65536;
 export const MAGIC = 0x4d435352; // 'RSCM'
-export const LAYOUT_VERSION = 1;
+export const LAYOUT_VERSION = 2;
 /** Largest memory a kernel instance accepts (pages); the module is compiled with the same maximum. */
 export const MAX_PAGES = 65536;
 /** A request may carry at most this many installed add-ons (checked at the request boundary). */
@@ -97,6 +97,8 @@ export const SECTIONS = [
   ['LITE_ROWNORMSUM', 'f64'], // [nGuids] sequential sum of count/rowsum over rows (file order)
   ['LITE_RANKING', 'f64'], // [nGuids] install count (0 when absent)
   ['META', 'u8'], // UTF-8 JSON: whitelist, dictionaries, weights, versions (read once at load)
+  ['DONOR_SOA', 'f64'], // [5 * nDonorsEven] DONOR_CONT column-major (feature t of donor i at t * nDonorsEven + i): two donors per f64x2
+  ['RANK_GUID', 'i32'], // [nGuids] GUID id of each rank (inverse of GUID_RANK): touched GUIDs are read back in rank order
 ] as const satisfies ReadonlyArray<readonly [string, ElemType]>;
 
 export type SectionName = (typeof SECTIONS)[number][0];
@@ -152,13 +154,9 @@ export const IN_LIST_IDS = 26; // i32[3 * (nGuids + 1)] the ensemble's input lis
 export const IN_LIST_W = 27; // f64[3 * (nGuids + 1)]
 export const IN_LIST_OFFS = 28; // i32[4] list boundaries in IN_LIST_*
 export const IN_LIST_COEF = 29; // f64[3] ensemble coefficient of each list
-// Per-instance copies of model sections in the order the kernel streams them (assembly/prepare.ts).
-export const X_FEAT_PAIRS = 30; // f64[8 * ceil(nItems / 8) * nFactors] rows 2p, 2p+1 interleaved per factor; absent (offset 0) above MAX_PAIRED_FACTORS
-export const X_DONOR_SOA = 31; // f64[5 * nDonorsEven] continuous feature t of donor i at t * nDonorsEven + i
-export const X_DONOR_DIST = 32; // f64[nDonorsEven] distance of each donor to the client
-export const X_RANK_GUID = 33; // i32[nGuids + 1] GUID id of each GUID rank (inverse of GUID_RANK)
-export const X_RANK_BITS = 34; // u64[ceil((nGuids + 1) / 64)] GUIDs touched by a request, by rank
-export const SCRATCH_SLOTS = 40;
+export const X_DONOR_DIST = 30; // f64[nDonorsEven] distance of each donor to the client
+export const X_RANK_BITS = 31; // u64[ceil((nGuids + 1) / 64)] GUIDs touched by a request, by rank
+export const SCRATCH_SLOTS = 32;
 /** Weight bins of the kernel's top-k selection (assembly/select.ts). */
 export const SEL_MAX_BINS = 4096;
 /** Capacity of IN_LIST_* in entries: three lists of at most nGuids + 1 entries each. */
@@ -173,14 +171,6 @@ export interface ModelDims {
   maxLiteRow: number;
 }
 
-/**
- * Item matrices up to this many factor values get a pair-interleaved copy in each instance's scratch
- * (f64x2 over two rows). 0: never — the model must live once, whatever the worker count; reading the
- * shared matrix directly costs ~5 µs more per request on the demo model (25.9 vs 20.8 µs, measured with
- * dist/bench/score-path-micro.js), a second worker then adds no copy of the matrix.
- */
-export const MAX_PAIRED_FACTORS = 0;
-
 /** Donor count rounded up to even: the similarity kernel reads donors two at a time. */
 export const evenDonors = (nDonors: number) => nDonors + (nDonors & 1);
 
@@ -188,7 +178,6 @@ export const evenDonors = (nDonors: number) => nDonors + (nDonors & 1);
 export function planScratch(d: ModelDims): { offsets: number[]; bytes: number } {
   const g = d.nGuids + 1;
   const sel = Math.max(d.nItems, g);
-  const pairBytes = d.nItems * d.nFactors <= MAX_PAIRED_FACTORS ? Math.ceil(d.nItems / 8) * 4 * d.nFactors * 16 : 0;
   const sizes: Array<[number, number]> = [
     [X_U, d.nFactors * 8], [X_MARK, d.nItems], [X_ROWS, MAX_INSTALLED * 4], [X_ACC, g * 8], [X_SEEN, g],
     [X_TOUCH, g * 4], [X_DONOR_J, d.nDonors * 4], [X_BUCKET_HEAD, d.nLr * 4], [X_BUCKET_NEXT, d.nDonors * 4],
@@ -197,13 +186,11 @@ export function planScratch(d: ModelDims): { offsets: number[]; bytes: number } 
     [X_SEL_W, sel * 8], [X_SEL_POS, sel * 4], [X_SEL_ID, sel * 4], [X_SEL_BIN, sel * 4], [X_SEL_ORDER, sel * 4],
     [X_SEL_HIST, (SEL_MAX_BINS + 1) * 4], [IN_INSTALLED, MAX_INSTALLED * 4], [IN_LIST_IDS, listCapacity(d.nGuids) * 4],
     [IN_LIST_W, listCapacity(d.nGuids) * 8], [IN_LIST_OFFS, 4 * 4], [IN_LIST_COEF, 3 * 8],
-    [X_FEAT_PAIRS, pairBytes], [X_DONOR_SOA, 5 * evenDonors(d.nDonors) * 8],
-    [X_DONOR_DIST, evenDonors(d.nDonors) * 8], [X_RANK_GUID, g * 4], [X_RANK_BITS, Math.ceil(g / 64) * 8],
+    [X_DONOR_DIST, evenDonors(d.nDonors) * 8], [X_RANK_BITS, Math.ceil(g / 64) * 8],
   ];
   const offsets = new Array<number>(SCRATCH_SLOTS).fill(0);
   let at = SCRATCH_SLOTS * 4;
   for (const [slot, bytes] of sizes) {
-    if (slot === X_FEAT_PAIRS && bytes === 0) continue; // offset 0 (the slot table itself) = absent
     at = align(at, 8);
     offsets[slot] = at;
     at += bytes;

@@ -150,6 +150,7 @@ export function packModelSet(m: TaarModelSet, version: string): PackResult {
     LITE_KEY_OF_GUID: nGuids, LITE_FILT_OFFS: liteKeys.length + 1, LITE_FILT_GUID: filtLen, LITE_FILT_COUNT: filtLen,
     LITE_ROW_OFFS: liteKeys.length + 1, LITE_ROW_GUID: rowLen, LITE_ROW_COUNT: rowLen, LITE_REC2: rowLen,
     LITE_ROWCOUNT: nGuids, LITE_COUNTMAP: nGuids, LITE_ROWNORMSUM: nGuids, LITE_RANKING: nGuids, META: metaBytes.length,
+    DONOR_SOA: 5 * L.evenDonors(m.donors.length), RANK_GUID: nGuids,
   };
   const plan = L.planSections(count);
   const dims: L.ModelDims = { nGuids, nItems, nFactors: F, nDonors: m.donors.length, nLr: m.lrCurves.length, maxLiteRow };
@@ -188,7 +189,10 @@ export function packModelSet(m: TaarModelSet, version: string): PackResult {
   u32('GUID_STR_OFFS').set(str.offs);
   u8('GUID_STR_BYTES').set(str.bytes);
   let at = 0;
-  i32('GUID_RANK').set(t.ranks());
+  const rank = t.ranks();
+  i32('GUID_RANK').set(rank);
+  const rankGuid = i32('RANK_GUID');
+  rank.forEach((r, id) => (rankGuid[r] = id));
 
   i32('ITEM_HASH').set(itemIds);
   i32('ITEM_GUID').set(rowGuid);
@@ -204,6 +208,9 @@ export function packModelSet(m: TaarModelSet, version: string): PackResult {
 
   const cont = f64('DONOR_CONT');
   m.donors.forEach((d, i) => cont.set(d.continuous, i * 5));
+  const soa = f64('DONOR_SOA');
+  const nEven = L.evenDonors(m.donors.length);
+  m.donors.forEach((d, i) => d.continuous.forEach((v, f) => (soa[f * nEven + i] = v)));
   i32('DONOR_CAT').set(donorCat);
   u32('DONOR_ADDON_OFFS').set(donorOffs);
   i32('DONOR_ADDONS').set(donorAddons);
