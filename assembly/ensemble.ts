@@ -3,14 +3,13 @@
 // ((0 + c) + s) + l exactly as TAAR's sequential group sums — installed GUIDs dropped, the best `limit`
 // by (sum desc, GUID rank asc). src/recommend/ensemble.ts is the reference implementation.
 import {
-  S_RANK_GUID,
-  H_N_GUIDS, IN_INSTALLED, IN_LIST_COEF, IN_LIST_IDS, IN_LIST_OFFS, IN_LIST_W, S_GUID_RANK, X_ACC,
-  X_RANK_BITS, X_SEEN, X_SEL_ID, X_SEL_POS, X_SEL_W, info, sec, xs,
+  IN_INSTALLED, IN_LIST_COEF, IN_LIST_IDS, IN_LIST_OFFS, IN_LIST_W, S_GUID_RANK, X_ACC, X_RANK_BITS, X_SEEN,
+  sec, xs,
 } from './layout';
-import { markRank, selectTop } from './select';
+import { markRank, SEEN_SKIP, selectMarkedByRank } from './select';
 
 const SEEN: u8 = 1;
-const INSTALLED: u8 = 2;
+const INSTALLED: u8 = SEEN_SKIP;
 
 /**
  * Inputs: IN_LIST_IDS/IN_LIST_W with boundaries IN_LIST_OFFS[0..3] and IN_LIST_COEF[0..2] (an absent
@@ -52,37 +51,7 @@ export function ensemble(model: usize, scratch: usize, perListLimit: i32, nInsta
     store<u8>(sp, load<u8>(sp) | INSTALLED);
   }
 
-  // candidates in rank order: equal sums then already stand in their final order
-  const rankGuid = sec(model, S_RANK_GUID);
-  const candW = xs(scratch, X_SEL_W);
-  const candPos = xs(scratch, X_SEL_POS);
-  const candId = xs(scratch, X_SEL_ID);
-  const nWords = (info(model, H_N_GUIDS) + 64) >> 6;
-  let lo = Infinity;
-  let hi = -Infinity;
-  let n = 0;
-  for (let wi = 0; wi < nWords; wi++) {
-    const wp = bits + (<usize>wi << 3);
-    let word = load<u64>(wp);
-    if (word == 0) continue;
-    store<u64>(wp, 0);
-    while (word != 0) {
-      const r = (wi << 6) + <i32>ctz(word);
-      word &= word - 1;
-      const g = load<i32>(rankGuid + (<usize>r << 2));
-      const sp = seen + <usize>g;
-      const installed = load<u8>(sp) & INSTALLED;
-      store<u8>(sp, 0);
-      if (installed) continue;
-      const w = load<f64>(acc + (<usize>g << 3));
-      if (w < lo) lo = w;
-      if (w > hi) hi = w;
-      store<f64>(candW + (<usize>n << 3), w);
-      store<i32>(candPos + (<usize>n << 2), r);
-      store<i32>(candId + (<usize>n << 2), g);
-      n++;
-    }
-  }
+  const n = selectMarkedByRank(model, scratch, bits, seen, acc, limit);
   for (let i = 0; i < nInstalled; i++) store<u8>(seen + <usize>load<i32>(inst + (<usize>i << 2)), 0);
-  return selectTop(scratch, n, limit, lo, hi);
+  return n;
 }

@@ -4,7 +4,7 @@
 // share a bin are compared exactly. The result equals the heap's (topk.ts) for every finite input;
 // NaN and infinite weights, where the bins are meaningless, still go through the heap.
 import {
-  OUT_IDS, OUT_W, X_SEL_BIN, X_SEL_HIST, X_SEL_ID, X_SEL_ORDER, X_SEL_POS, X_SEL_W, xs,
+  H_N_GUIDS, OUT_IDS, OUT_W, S_RANK_GUID, X_SEL_BIN, X_SEL_HIST, X_SEL_ID, X_SEL_ORDER, X_SEL_POS, X_SEL_W, info, sec, xs,
 } from './layout';
 import { heapDrain, heapPush, heapReset } from './topk';
 
@@ -191,4 +191,47 @@ export function selectTop(scratch: usize, n: i32, k: i32, lo: f64, hi: f64): i32
     store<f64>(outW + (<usize>i << 3), wOf(c));
   }
   return k;
+}
+
+/** X_SEEN flag of a GUID that is read back but never offered (an installed add-on in the ensemble). */
+export const SEEN_SKIP: u8 = 2;
+
+/**
+ * The best k of the GUIDs marked in the rank bit set `bits`, by their weight in `acc`: they are read back
+ * in rank order (so equal weights already stand in their final order, GUID ascending), each bit and X_SEEN
+ * byte is cleared on the way, and GUIDs flagged SEEN_SKIP are cleared but not offered.
+ * Output: OUT_IDS/OUT_W, best first; returns the count.
+ */
+export function selectMarkedByRank(model: usize, scratch: usize, bits: usize, seen: usize, acc: usize, k: i32): i32 {
+  const rankGuid = sec(model, S_RANK_GUID);
+  const candW = xs(scratch, X_SEL_W);
+  const candPos = xs(scratch, X_SEL_POS);
+  const candId = xs(scratch, X_SEL_ID);
+  const nWords = (info(model, H_N_GUIDS) + 64) >> 6;
+  let lo = Infinity;
+  let hi = -Infinity;
+  let n = 0;
+  for (let wi = 0; wi < nWords; wi++) {
+    const wp = bits + (<usize>wi << 3);
+    let word = load<u64>(wp);
+    if (word == 0) continue;
+    store<u64>(wp, 0);
+    while (word != 0) {
+      const r = (wi << 6) + <i32>ctz(word);
+      word &= word - 1;
+      const g = load<i32>(rankGuid + (<usize>r << 2));
+      const sp = seen + <usize>g;
+      const skip = load<u8>(sp) & SEEN_SKIP;
+      store<u8>(sp, 0);
+      if (skip) continue;
+      const w = load<f64>(acc + (<usize>g << 3));
+      if (w < lo) lo = w;
+      if (w > hi) hi = w;
+      store<f64>(candW + (<usize>n << 3), w);
+      store<i32>(candPos + (<usize>n << 2), r);
+      store<i32>(candId + (<usize>n << 2), g);
+      n++;
+    }
+  }
+  return selectTop(scratch, n, k, lo, hi);
 }

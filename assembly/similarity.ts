@@ -3,13 +3,11 @@
 // with ln(LR) > 0 add ln(LR) to each of their add-ons in LR-descending donor order; top k by weight,
 // ties by GUID ascending.
 import {
-  S_DONOR_SOA, S_RANK_GUID,
-  H_LR_SORTED, H_N_DONORS, H_N_GUIDS, H_N_LR, IN_CAT, IN_CONT, S_DONOR_ADDONS, S_DONOR_ADDON_OFFS, S_DONOR_CAT,
-  S_GUID_RANK, S_LR_BAD, S_LR_LN, S_LR_ORDER, S_LR_VAL, S_LR_X, X_ACC, X_BUCKET_HEAD, X_BUCKET_NEXT,
-  X_DONOR_DIST, X_DONOR_J, X_RANK_BITS, X_SEEN, X_SEL_ID, X_SEL_POS, X_SEL_W, info,
-  sec, xs,
+  S_DONOR_SOA, H_LR_SORTED, H_N_DONORS, H_N_LR, IN_CAT, IN_CONT, S_DONOR_ADDONS, S_DONOR_ADDON_OFFS,
+  S_DONOR_CAT, S_GUID_RANK, S_LR_BAD, S_LR_LN, S_LR_ORDER, S_LR_VAL, S_LR_X, X_ACC, X_BUCKET_HEAD,
+  X_BUCKET_NEXT, X_DONOR_DIST, X_DONOR_J, X_RANK_BITS, X_SEEN, info, sec, xs,
 } from './layout';
-import { markRank, selectTop } from './select';
+import { markRank, selectMarkedByRank } from './select';
 
 const FLOOR_DISTANCE_ADJUSTMENT: f64 = 0.001;
 export const SIMILARITY_LR_ZERO_DENOMINATOR: i32 = -1;
@@ -195,33 +193,5 @@ export function similarity(model: usize, scratch: usize, k: i32): i32 {
     }
   }
 
-  // candidates in rank order: equal sums then already stand in their final order
-  const rankGuid = sec(model, S_RANK_GUID);
-  const candW = xs(scratch, X_SEL_W);
-  const candPos = xs(scratch, X_SEL_POS);
-  const candId = xs(scratch, X_SEL_ID);
-  const nWords = (info(model, H_N_GUIDS) + 64) >> 6;
-  let lo = Infinity;
-  let hi = -Infinity;
-  let n = 0;
-  for (let wi = 0; wi < nWords; wi++) {
-    const wp = bits + (<usize>wi << 3);
-    let word = load<u64>(wp);
-    if (word == 0) continue;
-    store<u64>(wp, 0);
-    while (word != 0) {
-      const r = (wi << 6) + <i32>ctz(word);
-      word &= word - 1;
-      const g = load<i32>(rankGuid + (<usize>r << 2));
-      store<u8>(seen + <usize>g, 0);
-      const w = load<f64>(acc + (<usize>g << 3));
-      if (w < lo) lo = w;
-      if (w > hi) hi = w;
-      store<f64>(candW + (<usize>n << 3), w);
-      store<i32>(candPos + (<usize>n << 2), r);
-      store<i32>(candId + (<usize>n << 2), g);
-      n++;
-    }
-  }
-  return selectTop(scratch, n, k, lo, hi);
+  return selectMarkedByRank(model, scratch, bits, seen, acc, k);
 }
