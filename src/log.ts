@@ -13,9 +13,14 @@ export interface Logger {
   child(fields: Record<string, unknown>): Logger;
 }
 
+// Read once: process.env is a slow C++ getter and a debug call on the request path must cost nothing.
+let cachedThreshold: number | undefined;
 function threshold(): number {
-  const lvl = (process.env.RECSCORE_LOG_LEVEL ?? 'info') as LogLevel | 'silent';
-  return ORDER[lvl] ?? ORDER.info;
+  if (cachedThreshold === undefined) {
+    const lvl = (process.env.RECSCORE_LOG_LEVEL ?? 'info') as LogLevel | 'silent';
+    cachedThreshold = ORDER[lvl] ?? ORDER.info;
+  }
+  return cachedThreshold;
 }
 
 function errorFields(v: unknown): unknown {
