@@ -22,7 +22,7 @@ type Pairs = Array<[string, number]> | null;
 
 export function pairs(model: PackedModel, list: WeightedIds | Ranked | null): Pairs {
   if (!list) return null;
-  return Array.from(list.ids, (id, i): [string, number] => [model.guids[id], list.weights[i]]);
+  return model.pairs(list.ids, list.weights);
 }
 
 export interface ScoreLine {

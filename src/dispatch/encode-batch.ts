@@ -43,10 +43,6 @@ export interface DecodedResult {
 }
 
 export function decodeResult(model: PackedModel, r: P.BatchResult, i: number): DecodedResult {
-  const list = (l: number): Array<[string, number]> => {
-    const out: Array<[string, number]> = [];
-    for (let j = r.offs[l]; j < r.offs[l + 1]; j++) out.push([model.guids[r.ids[j]], r.weights[j]]);
-    return out;
-  };
+  const list = (l: number) => model.pairs(r.ids, r.weights, r.offs[l], r.offs[l + 1]);
   return { top: list(2 * i), candidates: list(2 * i + 1), contributed: r.contributed[i], failed: r.failed[i] };
 }

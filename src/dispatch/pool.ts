@@ -13,6 +13,7 @@ import { RecscoreError } from '../errors.js';
 import { log as rootLog, type Logger } from '../log.js';
 import type { PackedModel } from '../model/packed-model.js';
 import { encodeClient, type EncodedClient } from '../recommend/client-features.js';
+import { invalidSimilarityInput, SIMILARITY_LR_FAILURE } from '../recommend/score-client.js';
 import type { RecommenderFailure, RecommenderName, ScoreInput, ScoreOutput, Scorer, WeightedList } from '../recommend/contracts.js';
 import { MicroBatcher } from './batcher.js';
 import { decodeResult, encodeBatch } from './encode-batch.js';
@@ -84,7 +85,11 @@ export class ScoringPool implements Scorer {
   async #runBatch(items: Item[], onBatch?: (size: number, workerMicros: number) => void) {
     // A swap can leave requests of two versions in one flush: each version is its own task.
     const byModel = new Map<PackedModel, number[]>();
-    items.forEach((it, i) => byModel.set(it.model, [...(byModel.get(it.model) ?? []), i]));
+    items.forEach((it, i) => {
+      const idx = byModel.get(it.model);
+      if (idx) idx.push(i);
+      else byModel.set(it.model, [i]);
+    });
     const out = new Array<P.BatchResult & { index: number }>(items.length);
     let computeMs = 0;
     await Promise.all(
@@ -113,8 +118,8 @@ export class ScoringPool implements Scorer {
     const res = await this.#batcher.submit({ model, client }, deadline);
     const d = decodeResult(model, res, res.index);
     const failures: RecommenderFailure[] = [];
-    if (client.similarity.kind === 'invalid') failures.push({ recommender: 'similarity', code: 'RECSCORE_PROFILE_INVALID', message: client.similarity.message });
-    if (d.failed & P.FAIL_SIMILARITY_LR) failures.push({ recommender: 'similarity', code: 'RECSCORE_RECOMMENDER_FAILED', message: 'the nearest LR curve entry has a zero denominator' });
+    if (client.similarity.kind === 'invalid') failures.push(invalidSimilarityInput(client.similarity.message));
+    if (d.failed & P.FAIL_SIMILARITY_LR) failures.push(SIMILARITY_LR_FAILURE);
     return {
       modelVersion: model.version,
       candidates: d.candidates,

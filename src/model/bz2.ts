@@ -3,7 +3,7 @@
  * ("I gave up a while ago on writing error messages"), so every failure is rethrown as a ModelError
  * naming the object. Failures of the input itself (a source error) pass through unchanged.
  */
-import { Readable, type Transform } from 'node:stream';
+import type { Transform } from 'node:stream';
 import unbzip2 from 'unbzip2-stream';
 import { ModelError } from '../errors.js';
 
@@ -47,10 +47,4 @@ function checkMagic(name: string, head: Buffer): void {
   if (head.length < 4 || head.toString('latin1', 0, 3) !== 'BZh') {
     throw new ModelError('RECSCORE_MODEL_DECODE', name, 'not a bzip2 stream (no BZh magic)');
   }
-}
-
-export async function decompressBz2(name: string, input: Buffer): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const c of bz2Chunks(name, Readable.from([input], { objectMode: false }))) chunks.push(c);
-  return Buffer.concat(chunks);
 }

@@ -52,15 +52,6 @@ export async function decodeModelStream(kind: ModelFileKind, name: string, raw: 
   return sink.finish();
 }
 
-/** The same, from bytes already in memory. */
-export function decodeModelFile(kind: ModelFileKind, name: string, bytes: Buffer): Promise<DecodedFile> {
-  return decodeModelStream(kind, name, pieces(bytes));
-}
-
-function* pieces(bytes: Buffer): Generator<Buffer> {
-  for (let at = 0; at < bytes.length; at += 1 << 20) yield bytes.subarray(at, at + (1 << 20));
-}
-
 function feed(sink: Sink, name: string, batch: JsonBatch): void {
   if (batch.container === 'scalar') {
     check(name, sink.whole, batch.values[0], undefined);

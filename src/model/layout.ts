@@ -129,33 +129,32 @@ export const X_MARK = 1; // u8[nItems] rows matched by installed hashes
 export const X_ROWS = 2; // i32[maxInstalled] matched rows
 export const X_ACC = 3; // f64[nGuids] per-GUID accumulator
 export const X_SEEN = 4; // u8[nGuids]
-export const X_TOUCH = 5; // i32[nGuids] GUIDs touched, in first-touch order
-export const X_DONOR_J = 6; // i32[nDonors] LR table index per donor
-export const X_BUCKET_HEAD = 7; // i32[nLr]
-export const X_BUCKET_NEXT = 8; // i32[nDonors]
-export const X_HEAP_ID = 9; // i32[nGuids+1]
-export const X_HEAP_W = 10; // f64[nGuids+1]
-export const X_HEAP_POS = 11; // i32[nGuids+1]
-export const IN_HASHES = 12; // i32[maxInstalled] positive_hash of installed add-ons
-export const IN_CONT = 13; // f64[5] client continuous features
-export const IN_CAT = 14; // i32[3] client categorical ids (-1 = matches no donor)
-export const OUT_IDS = 15; // i32[nGuids+1]
-export const OUT_W = 16; // f64[nGuids+1]
-export const X_LITE_W = 17; // f64[maxLiteRow]
-export const X_LITE_G = 18; // i32[maxLiteRow]
-export const X_SEL_W = 19; // f64[nSel] candidates of a top-k selection (nSel = max(nItems, nGuids + 1))
-export const X_SEL_POS = 20; // i32[nSel] their tie-break position
-export const X_SEL_ID = 21; // i32[nSel] their GUID id
-export const X_SEL_BIN = 22; // i32[nSel] their weight bin
-export const X_SEL_ORDER = 23; // i32[nSel] candidate indices, bin by bin
-export const X_SEL_HIST = 24; // i32[SEL_MAX_BINS + 1]
-export const IN_INSTALLED = 25; // i32[maxInstalled] GUID ids of installed add-ons (ensemble)
-export const IN_LIST_IDS = 26; // i32[3 * (nGuids + 1)] the ensemble's input lists, concatenated
-export const IN_LIST_W = 27; // f64[3 * (nGuids + 1)]
-export const IN_LIST_OFFS = 28; // i32[4] list boundaries in IN_LIST_*
-export const IN_LIST_COEF = 29; // f64[3] ensemble coefficient of each list
-export const X_DONOR_DIST = 30; // f64[nDonorsEven] distance of each donor to the client
-export const X_RANK_BITS = 31; // u64[ceil((nGuids + 1) / 64)] GUIDs touched by a request, by rank
+export const X_DONOR_J = 5; // i32[nDonors] LR table index per donor
+export const X_BUCKET_HEAD = 6; // i32[nLr]
+export const X_BUCKET_NEXT = 7; // i32[nDonors]
+export const X_HEAP_ID = 8; // i32[nGuids+1]
+export const X_HEAP_W = 9; // f64[nGuids+1]
+export const X_HEAP_POS = 10; // i32[nGuids+1]
+export const IN_HASHES = 11; // i32[maxInstalled] positive_hash of installed add-ons
+export const IN_CONT = 12; // f64[5] client continuous features
+export const IN_CAT = 13; // i32[3] client categorical ids (-1 = matches no donor)
+export const OUT_IDS = 14; // i32[nGuids+1]
+export const OUT_W = 15; // f64[nGuids+1]
+export const X_LITE_W = 16; // f64[maxLiteRow]
+export const X_LITE_G = 17; // i32[maxLiteRow]
+export const X_SEL_W = 18; // f64[nSel] candidates of a top-k selection (nSel = max(nItems, nGuids + 1))
+export const X_SEL_POS = 19; // i32[nSel] their tie-break position
+export const X_SEL_ID = 20; // i32[nSel] their GUID id
+export const X_SEL_BIN = 21; // i32[nSel] their weight bin
+export const X_SEL_ORDER = 22; // i32[nSel] candidate indices, bin by bin
+export const X_SEL_HIST = 23; // i32[SEL_MAX_BINS + 1]
+export const IN_INSTALLED = 24; // i32[maxInstalled] GUID ids of installed add-ons (ensemble)
+export const IN_LIST_IDS = 25; // i32[3 * (nGuids + 1)] the ensemble's input lists, concatenated
+export const IN_LIST_W = 26; // f64[3 * (nGuids + 1)]
+export const IN_LIST_OFFS = 27; // i32[4] list boundaries in IN_LIST_*
+export const IN_LIST_COEF = 28; // f64[3] ensemble coefficient of each list
+export const X_DONOR_DIST = 29; // f64[nDonorsEven] distance of each donor to the client
+export const X_RANK_BITS = 30; // u64[ceil((nGuids + 1) / 64)] GUIDs touched by a request, by rank
 export const SCRATCH_SLOTS = 32;
 /** Weight bins of the kernel's top-k selection (assembly/select.ts). */
 export const SEL_MAX_BINS = 4096;
@@ -180,7 +179,7 @@ export function planScratch(d: ModelDims): { offsets: number[]; bytes: number } 
   const sel = Math.max(d.nItems, g);
   const sizes: Array<[number, number]> = [
     [X_U, d.nFactors * 8], [X_MARK, d.nItems], [X_ROWS, MAX_INSTALLED * 4], [X_ACC, g * 8], [X_SEEN, g],
-    [X_TOUCH, g * 4], [X_DONOR_J, d.nDonors * 4], [X_BUCKET_HEAD, d.nLr * 4], [X_BUCKET_NEXT, d.nDonors * 4],
+    [X_DONOR_J, d.nDonors * 4], [X_BUCKET_HEAD, d.nLr * 4], [X_BUCKET_NEXT, d.nDonors * 4],
     [X_HEAP_ID, g * 4], [X_HEAP_W, g * 8], [X_HEAP_POS, g * 4], [IN_HASHES, MAX_INSTALLED * 4], [IN_CONT, 5 * 8],
     [IN_CAT, 3 * 4], [OUT_IDS, g * 4], [OUT_W, g * 8], [X_LITE_W, (d.maxLiteRow + 1) * 8], [X_LITE_G, (d.maxLiteRow + 1) * 4],
     [X_SEL_W, sel * 8], [X_SEL_POS, sel * 4], [X_SEL_ID, sel * 4], [X_SEL_BIN, sel * 4], [X_SEL_ORDER, sel * 4],

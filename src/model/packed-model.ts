@@ -71,6 +71,14 @@ export class PackedModel {
   u32(name: L.SectionName, n: number): Uint32Array { return new Uint32Array(this.memory.buffer as unknown as ArrayBuffer, this.addr(name), n); }
   f64(name: L.SectionName, n: number): Float64Array { return new Float64Array(this.memory.buffer as unknown as ArrayBuffer, this.addr(name), n); }
 
+  /** GUID ids + weights (or the [from, to) slice of them) as TAAR's `[[guid, weight], …]`. */
+  pairs(ids: ArrayLike<number>, weights: ArrayLike<number>, from = 0, to = ids.length): Array<[string, number]> {
+    const guids = this.guids;
+    const out = new Array<[string, number]>(to - from);
+    for (let i = from; i < to; i++) out[i - from] = [guids[ids[i]], weights[i]];
+    return out;
+  }
+
   /** The locale's list as TAAR holds it after load (sorted), as GUID ids and weights. */
   localeList(locale: string): { ids: Int32Array; weights: Float64Array } | undefined {
     const i = this.localeIndex.get(locale);

@@ -23,7 +23,7 @@ export function createModelFacts(model: PackedModel): ModelFacts {
     localeTop(locale: string) {
       if (!localeCache.has(locale)) {
         const l = model.localeList(locale);
-        localeCache.set(locale, l && Array.from(l.ids, (id, i): [string, number] => [guids[id], l.weights[i]]));
+        localeCache.set(locale, l && model.pairs(l.ids, l.weights));
       }
       return localeCache.get(locale);
     },

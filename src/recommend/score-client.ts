@@ -22,6 +22,12 @@ export interface ScoreDetail {
 /** An EncodedClient, or the worker's view of one (installed GUID ids as a slice of its batch array). */
 export type ScoreInput = Omit<EncodedClient, 'installedIds'> & { installedIds: Iterable<number> };
 
+/** Recommender failures TAAR would have crashed on (its whole ensemble then answers []). */
+export const SIMILARITY_LR_FAILURE: RecommenderFailure = {
+  recommender: 'similarity', code: 'RECSCORE_RECOMMENDER_FAILED', message: 'the nearest LR curve entry has a zero denominator',
+};
+export const invalidSimilarityInput = (message: string): RecommenderFailure => ({ recommender: 'similarity', code: 'RECSCORE_PROFILE_INVALID', message });
+
 export function scoreClient(kernel: Kernel, model: PackedModel, c: ScoreInput, limits: number[]): ScoreDetail {
   const maxLimit = Math.max(0, ...limits);
   // Each list is computed once with the largest limit: a top-k under a total order is a prefix of a top-K.
@@ -30,11 +36,11 @@ export function scoreClient(kernel: Kernel, model: PackedModel, c: ScoreInput, l
   const collaborative = c.canCollaborative ? kernel.collaborative(c.hashes, ext) : null;
   let similarity: Ranked | null = null;
   if (c.similarity.kind === 'invalid') {
-    failures.push({ recommender: 'similarity', code: 'RECSCORE_PROFILE_INVALID', message: c.similarity.message });
+    failures.push(invalidSimilarityInput(c.similarity.message));
   } else if (c.similarity.kind === 'ok') {
     const r = kernel.similarity(c.similarity.cont, c.similarity.cat, ext);
     if (r === LR_ZERO_DENOMINATOR) {
-      failures.push({ recommender: 'similarity', code: 'RECSCORE_RECOMMENDER_FAILED', message: 'the nearest LR curve entry has a zero denominator' });
+      failures.push(SIMILARITY_LR_FAILURE);
     } else similarity = r;
   }
   let locale: WeightedIds | null = null;
