@@ -54,11 +54,12 @@ const inputs = new Map(
 const ensemble = perClient((c) => kernel.ensemble(inputs.get(c)!, c.installedIds, c.installedCount, [10, 200]));
 const whole = perClient((c) => scoreClient(kernel, model, c, [10, 200]));
 const batches = [];
-for (let i = 0; i < clients.length; i += 16) batches.push(encodeBatch(model, clients.slice(i, i + 16), [10, 200]));
+// As the server sends them: each request asks for TAAR's draw of 10 from its candidates.
+for (let i = 0; i < clients.length; i += 16) batches.push(encodeBatch(model, clients.slice(i, i + 16).map((client, j) => ({ client, pick: { mode: 'draw', size: 10, seed: i + j } }))));
 let worker = Infinity;
 for (let pass = 0; pass < PASSES; pass++) {
   const t0 = performance.now();
-  for (const b of batches) sink += scoreBatch(b).ids.length;
+  for (const b of batches) sink += scoreBatch(b).total;
   worker = Math.min(worker, (performance.now() - t0) / clients.length);
 }
 

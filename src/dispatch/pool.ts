@@ -12,11 +12,11 @@ import { Piscina } from 'piscina';
 import { RecscoreError } from '../errors.js';
 import { log as rootLog, type Logger } from '../log.js';
 import type { PackedModel } from '../model/packed-model.js';
-import { encodeClient, type EncodedClient } from '../recommend/client-features.js';
+import { encodeClient } from '../recommend/client-features.js';
 import { invalidSimilarityInput, SIMILARITY_LR_FAILURE } from '../recommend/score-client.js';
-import type { RecommenderFailure, RecommenderName, ScoreInput, ScoreOutput, Scorer, WeightedList } from '../recommend/contracts.js';
+import type { RecommenderFailure, RecommenderName, ScoreInput, ScoreOutput, Scorer } from '../recommend/contracts.js';
 import { MicroBatcher } from './batcher.js';
-import { decodeResult, encodeBatch } from './encode-batch.js';
+import { decodeResult, encodeBatch, type BatchRequest } from './encode-batch.js';
 import * as P from './protocol.js';
 
 export interface PoolOptions {
@@ -25,29 +25,26 @@ export interface PoolOptions {
   maxQueue?: number;
   /** batches in flight per worker: 2 keeps a worker busy while the main thread prepares the next one */
   inflightPerWorker?: number;
-  /** the deterministic top list's limit (TAAR_MAX_RESULTS) */
-  topLimit?: number;
   logger?: Logger;
   onBatch?: (size: number, workerMicros: number) => void;
 }
 
-export interface PooledScore extends ScoreOutput {
-  /** ensemble with limit `topLimit` (what `recscore score` prints as `ensemble`) */
-  top: WeightedList;
+interface Item extends BatchRequest {
+  model: PackedModel;
 }
 
-interface Item {
-  model: PackedModel;
-  client: EncodedClient;
+/** A request's place in its batch's result. */
+interface Slot {
+  views: P.ResultViews;
+  index: number;
 }
 
 const NAMES: Array<[number, RecommenderName]> = [[P.CONTRIB_COLLABORATIVE, 'collaborative'], [P.CONTRIB_SIMILARITY, 'similarity'], [P.CONTRIB_LOCALE, 'locale']];
 
 export class ScoringPool implements Scorer {
   readonly #piscina: Piscina;
-  readonly #batcher: MicroBatcher<Item, P.BatchResult & { index: number }>;
+  readonly #batcher: MicroBatcher<Item, Slot>;
   readonly #model: () => PackedModel | undefined;
-  readonly #topLimit: number;
   readonly #log: Logger;
   #consecutiveFailures = 0;
   readonly workers: number;
@@ -55,14 +52,13 @@ export class ScoringPool implements Scorer {
   constructor(model: () => PackedModel | undefined, opts: PoolOptions = {}) {
     this.workers = opts.workers ?? Math.max(1, availableParallelism() - 1);
     this.#model = model;
-    this.#topLimit = opts.topLimit ?? 10;
     this.#log = (opts.logger ?? rootLog).child({ component: 'pool' });
     this.#piscina = new Piscina({
       filename: new URL('./worker.js', import.meta.url).href,
       minThreads: this.workers,
       maxThreads: this.workers,
       idleTimeout: Number.POSITIVE_INFINITY,
-      concurrentTasksPerWorker: 1,
+      concurrentTasksPerWorker: opts.inflightPerWorker ?? 2,
     });
     this.#piscina.on('error', (e: unknown) => {
       this.#consecutiveFailures++;
@@ -90,18 +86,18 @@ export class ScoringPool implements Scorer {
       if (idx) idx.push(i);
       else byModel.set(it.model, [i]);
     });
-    const out = new Array<P.BatchResult & { index: number }>(items.length);
+    const out = new Array<Slot>(items.length);
     let computeMs = 0;
     await Promise.all(
       [...byModel].map(async ([model, idx]) => {
-        const whitelistLen = model.meta.whitelist.length;
-        const task = encodeBatch(model, idx.map((i) => items[i].client), [this.#topLimit, whitelistLen]);
+        const task = encodeBatch(model, idx.length === items.length ? items : idx.map((i) => items[i]));
         try {
           const res = (await this.#piscina.run(task)) as P.BatchResult;
           this.#consecutiveFailures = 0;
           onBatch?.(idx.length, res.workerMicros);
           computeMs += res.workerMicros / 1000;
-          idx.forEach((i, j) => (out[i] = { ...res, index: j }));
+          const views = P.resultViews(res);
+          idx.forEach((i, j) => (out[i] = { views, index: j }));
         } catch (e) {
           this.#consecutiveFailures++;
           throw new RecscoreError('RECSCORE_POOL', `worker failed: ${(e as Error)?.message ?? e}`, { reason: 'worker-error' }, { cause: e });
@@ -111,19 +107,19 @@ export class ScoringPool implements Scorer {
     return { outputs: out, computeMs };
   }
 
-  async score(input: ScoreInput, deadline: number): Promise<PooledScore> {
+  async score(input: ScoreInput, deadline: number): Promise<ScoreOutput> {
     const model = this.#model();
     if (!model) throw new RecscoreError('RECSCORE_NO_MODEL', 'no model is loaded');
     const client = encodeClient(model, input.clientInfo, input.extra);
-    const res = await this.#batcher.submit({ model, client }, deadline);
-    const d = decodeResult(model, res, res.index);
+    const res = await this.#batcher.submit({ model, client, pick: input.pick }, deadline);
+    const d = decodeResult(model, res.views, res.index);
     const failures: RecommenderFailure[] = [];
     if (client.similarity.kind === 'invalid') failures.push(invalidSimilarityInput(client.similarity.message));
     if (d.failed & P.FAIL_SIMILARITY_LR) failures.push(SIMILARITY_LR_FAILURE);
     return {
       modelVersion: model.version,
-      candidates: d.candidates,
-      top: d.top,
+      picked: d.picked,
+      candidateCount: d.candidateCount,
       contributed: NAMES.filter(([bit]) => d.contributed & bit).map(([, n]) => n),
       failures,
     };
@@ -136,7 +132,8 @@ export class ScoringPool implements Scorer {
    */
   async warm(model: PackedModel): Promise<void> {
     const client = encodeClient(model, { client_id: 'warm-up', installed_addons: model.meta.whitelist.slice(0, 3).map((id) => model.guids[id]) }, {});
-    const task = () => encodeBatch(model, [client, client], [this.#topLimit, model.meta.whitelist.length]);
+    const size = model.meta.whitelist.length;
+    const task = () => encodeBatch(model, [{ client, pick: { mode: 'draw', size: 10, seed: 1 } }, { client, pick: { mode: 'top', size } }]);
     await Promise.all(Array.from({ length: this.workers }, () => this.#piscina.run(task())));
   }
 

@@ -1,44 +1,77 @@
 /**
- * Every message between the main thread and a scoring worker. A batch is a handful of flat typed
- * arrays (structured clone copies each array once, however many requests it holds) plus the model's
- * shared memory (cloned as a handle, never copied). Request i's variable-length data lives in
- * [offs[i], offs[i+1]) of the matching flat array.
+ * Every message between the main thread and a scoring worker. A batch travels as one ArrayBuffer of
+ * flat arrays (flat-buffer.ts: one structured-clone object however many requests it holds) plus the
+ * model's shared memory (cloned as a handle, never copied). Request i's variable-length data lives in
+ * [offs[i], offs[i+1]) of the matching flat array. The counts in the message give both sides the shape.
  */
+import { allocate, viewsOf, type Views } from './flat-buffer.js';
+
 export const SIM_CANNOT = 0; // a feature is missing/null: can_recommend is false
 export const SIM_OK = 1;
 export const SIM_INVALID = 2; // the main thread already reported the failure
 
-export interface BatchTask {
-  version: string;
-  memory: WebAssembly.Memory;
-  n: number;
-  /** ensemble limits computed for every request: [deterministic top (10), candidates (len(whitelist))] */
-  limits: [number, number];
-  hashOffs: Int32Array; // n+1
-  hashes: Int32Array; // positive_hash of installed add-ons
-  instOffs: Int32Array; // n+1
-  instIds: Int32Array; // GUID ids of installed add-ons known to the model
-  installedCount: Int32Array; // n: len(installed_addons), unknown GUIDs included (TAAR's limit uses it)
-  canCollab: Uint8Array; // n
-  sim: Uint8Array; // n: SIM_*
-  cont: Float64Array; // 5n
-  cat: Int32Array; // 3n
-  locale: Int32Array; // n: locale list index, -1 = cannot recommend
-}
+export const PICK_TOP = 0;
+export const PICK_DRAW = 1;
 
 export const CONTRIB_COLLABORATIVE = 1;
 export const CONTRIB_SIMILARITY = 2;
 export const CONTRIB_LOCALE = 4;
 export const FAIL_SIMILARITY_LR = 1;
 
+/** n requests, nh installed-add-on hashes, ni installed GUID ids known to the model, in all. */
+export const taskShape = (n: number, nh: number, ni: number) =>
+  ({
+    cont: ['f64', 5 * n], // the 5 continuous similarity features
+    pickMode: ['i32', n], // PICK_*
+    pickSize: ['i32', n], // sample size (draw) or ensemble limit (top)
+    seed: ['u32', n], // PRNG seed of a drawing request
+    installedCount: ['i32', n], // len(installed_addons), unknown GUIDs included (TAAR's limit uses it)
+    canCollab: ['i32', n], // 0 | 1
+    sim: ['i32', n], // SIM_*
+    locale: ['i32', n], // locale list index, -1 = cannot recommend
+    cat: ['i32', 3 * n], // categorical feature ids
+    hashOffs: ['i32', n + 1],
+    hashes: ['i32', nh], // positive_hash of installed add-ons
+    instOffs: ['i32', n + 1],
+    instIds: ['i32', ni], // GUID ids of installed add-ons known to the model
+  }) as const;
+
+export interface BatchTask {
+  version: string;
+  memory: WebAssembly.Memory;
+  n: number;
+  nh: number;
+  ni: number;
+  /** ensemble limit of a drawing request: len(whitelist), TAAR's candidates */
+  candidatesLimit: number;
+  buffer: ArrayBuffer;
+}
+
+export type TaskViews = Views<ReturnType<typeof taskShape>>;
+
+/** n requests, `total` picked entries in all. */
+export const resultShape = (n: number, total: number) =>
+  ({
+    weights: ['f64', total],
+    offs: ['i32', n + 1], // request i's picked list is [offs[i], offs[i+1]) of ids/weights
+    ids: ['i32', total], // GUID ids
+    candidateCount: ['i32', n], // length of the ensemble list each pick was taken from
+    contributed: ['i32', n], // CONTRIB_* bits
+    failed: ['i32', n], // FAIL_* bits
+  }) as const;
+
 export interface BatchResult {
   version: string;
-  /** 2n+1 offsets: list 2i is request i's top (limits[0]), list 2i+1 its candidates (limits[1]) */
-  offs: Int32Array;
-  ids: Int32Array;
-  weights: Float64Array;
-  contributed: Uint8Array; // n: CONTRIB_* bits
-  failed: Uint8Array; // n: FAIL_* bits
+  n: number;
+  total: number;
+  buffer: ArrayBuffer;
   /** time the worker spent on the batch (µs), for the batch metrics */
   workerMicros: number;
 }
+
+export type ResultViews = Views<ReturnType<typeof resultShape>>;
+
+export const newTask = (n: number, nh: number, ni: number) => allocate(taskShape(n, nh, ni));
+export const taskViews = (t: BatchTask): TaskViews => viewsOf(t.buffer, taskShape(t.n, t.nh, t.ni));
+export const newResult = (n: number, total: number) => allocate(resultShape(n, total));
+export const resultViews = (r: BatchResult): ResultViews => viewsOf(r.buffer, resultShape(r.n, r.total));

@@ -1,5 +1,6 @@
 /**
- * Piscina worker: scores a batch of encoded requests on the WASM kernel over the model's shared memory.
+ * Piscina worker: scores a batch of encoded requests on the WASM kernel over the model's shared memory,
+ * and applies each request's pick (TAAR's draw, or the top list) here, where the lists are.
  * One kernel instance per model version (created on the first batch of that version, never copied).
  * Only the version of the latest batch is kept, so a swapped-out memory can be freed as soon as the
  * main thread lets go of it too; a late batch of an old version re-instantiates it (rare, ~ms).
@@ -9,7 +10,9 @@ import type { Kernel } from '../kernel/kernel.js';
 import { WasmKernel } from '../kernel/wasm-kernel.js';
 import { PackedModel } from '../model/packed-model.js';
 import type { SimilarityInput } from '../recommend/client-features.js';
+import { drawIndices } from '../recommend/draw.js';
 import { scoreClient, type ScoreInput } from '../recommend/score-client.js';
+import { seededRandom } from '../recommend/seeded-random.js';
 import * as P from './protocol.js';
 
 const versions = new Map<string, { kernel: Kernel; model: PackedModel }>();
@@ -27,42 +30,59 @@ function forVersion(version: string, memory: WebAssembly.Memory) {
 export function scoreBatch(task: P.BatchTask): P.BatchResult {
   const t0 = performance.now();
   const { kernel, model } = forVersion(task.version, task.memory);
-  // Each list holds at most min(limit, nGuids) entries: the output arrays are sized once per batch.
-  const perRequest = Math.min(task.limits[0], model.nGuids) + Math.min(task.limits[1], model.nGuids);
-  const ids = new Int32Array(task.n * Math.max(0, perRequest));
-  const weights = new Float64Array(ids.length);
+  const t = P.taskViews(task);
+  const n = task.n;
+  let capacity = 0;
+  for (let i = 0; i < n; i++) capacity += Math.max(0, Math.min(t.pickSize[i], model.nGuids));
+  const ids = new Int32Array(capacity);
+  const weights = new Float64Array(capacity);
   let at = 0;
-  const offs = new Int32Array(2 * task.n + 1);
-  const contributed = new Uint8Array(task.n);
-  const failed = new Uint8Array(task.n);
+  const offs = new Int32Array(n + 1);
+  const candidateCount = new Int32Array(n);
+  const contributed = new Int32Array(n);
+  const failed = new Int32Array(n);
   const cannot: SimilarityInput = { kind: 'cannot' };
-  for (let i = 0; i < task.n; i++) {
+  for (let i = 0; i < n; i++) {
     const similarity: SimilarityInput =
-      task.sim[i] === P.SIM_OK ? { kind: 'ok', cont: task.cont.subarray(5 * i, 5 * i + 5), cat: task.cat.subarray(3 * i, 3 * i + 3) } : cannot;
+      t.sim[i] === P.SIM_OK ? { kind: 'ok', cont: t.cont.subarray(5 * i, 5 * i + 5), cat: t.cat.subarray(3 * i, 3 * i + 3) } : cannot;
     const client: ScoreInput = {
-      installedCount: task.installedCount[i],
-      installedIds: task.instIds.subarray(task.instOffs[i], task.instOffs[i + 1]),
-      hashes: task.hashes.subarray(task.hashOffs[i], task.hashOffs[i + 1]),
-      canCollaborative: task.canCollab[i] === 1,
+      installedCount: t.installedCount[i],
+      installedIds: t.instIds.subarray(t.instOffs[i], t.instOffs[i + 1]),
+      hashes: t.hashes.subarray(t.hashOffs[i], t.hashOffs[i + 1]),
+      canCollaborative: t.canCollab[i] === 1,
       similarity,
-      localeList: task.locale[i] >= 0 ? task.locale[i] : undefined,
+      localeList: t.locale[i] >= 0 ? t.locale[i] : undefined,
     };
-    const d = scoreClient(kernel, model, client, task.limits);
+    const drawing = t.pickMode[i] === P.PICK_DRAW;
+    const size = t.pickSize[i];
+    // Only the list the request serves is computed: the candidates for a draw, the limit-`size` ensemble otherwise.
+    const d = scoreClient(kernel, model, client, [drawing ? task.candidatesLimit : size]);
     contributed[i] =
       (d.collaborative ? P.CONTRIB_COLLABORATIVE : 0) | (d.similarity ? P.CONTRIB_SIMILARITY : 0) | (d.locale ? P.CONTRIB_LOCALE : 0);
     if (d.failures.some((f) => f.recommender === 'similarity')) failed[i] |= P.FAIL_SIMILARITY_LR;
-    for (let l = 0; l < 2; l++) {
-      const list = d.ensembles[l];
-      ids.set(list.ids, at);
-      weights.set(list.weights, at);
-      at += list.ids.length;
-      offs[2 * i + l + 1] = at;
+    const list = d.ensembles[0];
+    candidateCount[i] = list.ids.length;
+    if (drawing) {
+      for (const j of drawIndices(list.weights, size, seededRandom(t.seed[i]))) {
+        ids[at] = list.ids[j];
+        weights[at++] = list.weights[j];
+      }
+    } else {
+      const m = Math.min(size, list.ids.length);
+      ids.set(list.ids.subarray(0, m), at);
+      weights.set(list.weights.subarray(0, m), at);
+      at += m;
     }
+    offs[i + 1] = at;
   }
-  return {
-    version: task.version, offs, ids: ids.slice(0, at), weights: weights.slice(0, at), contributed, failed,
-    workerMicros: Math.round((performance.now() - t0) * 1000),
-  };
+  const { buffer, views: r } = P.newResult(n, at);
+  r.offs.set(offs);
+  r.ids.set(ids.subarray(0, at));
+  r.weights.set(weights.subarray(0, at));
+  r.candidateCount.set(candidateCount);
+  r.contributed.set(contributed);
+  r.failed.set(failed);
+  return { version: task.version, n, total: at, buffer, workerMicros: Math.round((performance.now() - t0) * 1000) };
 }
 
 export default scoreBatch;

@@ -56,8 +56,12 @@ export class EmbeddedProfileStore implements ProfileStore {
   }
 
   async get(clientId: string, signal?: AbortSignal): Promise<ClientInfo | null> {
-    if (this.#closed) throw closedError(this.kind);
     if (signal?.aborted) throw abortedError(signal);
+    return this.getNow(clientId);
+  }
+
+  getNow(clientId: string): ClientInfo | null {
+    if (this.#closed) throw closedError(this.kind);
     const v = this.#profiles.get(clientId);
     if (v === undefined) return null;
     // A fresh error each time: a shared instance would carry the stack of the load, not of this read.

@@ -18,6 +18,11 @@ import { RedisProfileStore, type RedisStoreOptions } from './redis-store.js';
 
 export interface ProfileStore {
   get(clientId: string, signal?: AbortSignal): Promise<ClientInfo | null>;
+  /**
+   * get() answered synchronously, by stores that hold every profile in this process (same results and
+   * errors). The guard then calls it without a budget timer or breaker, which exist for remote stores.
+   */
+  getNow?(clientId: string): ClientInfo | null;
   close(): Promise<void>;
   readonly kind: string;
 }

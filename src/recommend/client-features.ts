@@ -9,6 +9,8 @@ import type { ClientInfo, ExtraData } from '../profile/client-info.js';
 export const CATEGORICAL_KEYS = ['geo_city', 'locale', 'os'] as const;
 export const CONTINUOUS_KEYS = ['subsession_length', 'bookmark_count', 'tab_open_count', 'total_uri', 'unique_tlds'] as const;
 
+const SIMILARITY_KEYS = [...CATEGORICAL_KEYS, ...CONTINUOUS_KEYS];
+
 export type SimilarityInput =
   | { kind: 'ok'; cont: Float64Array; cat: Int32Array }
   | { kind: 'cannot' } // a feature is missing or null: TAAR's can_recommend is false
@@ -30,7 +32,7 @@ const truthy = (v: unknown) => v !== undefined && v !== null && v !== '' && v !=
 
 function encodeSimilarity(model: PackedModel, cd: ClientInfo): SimilarityInput {
   const rec = cd as unknown as Record<string, unknown>;
-  for (const k of [...CATEGORICAL_KEYS, ...CONTINUOUS_KEYS]) if (rec[k] === undefined || rec[k] === null) return { kind: 'cannot' };
+  for (const k of SIMILARITY_KEYS) if (rec[k] === undefined || rec[k] === null) return { kind: 'cannot' };
   const cont = new Float64Array(5);
   for (let i = 0; i < 5; i++) {
     const v = rec[CONTINUOUS_KEYS[i]];
@@ -39,7 +41,8 @@ function encodeSimilarity(model: PackedModel, cd: ClientInfo): SimilarityInput {
     else return { kind: 'invalid', message: `${CONTINUOUS_KEYS[i]} must be a number, got ${typeof v}` };
   }
   // Python `!=`: a value no donor has can never match; JSON text keeps 5 and "5" apart as Python does.
-  const cat = Int32Array.from(CATEGORICAL_KEYS, (k) => model.categoricalIds.get(JSON.stringify(rec[k])) ?? -1);
+  const cat = new Int32Array(3);
+  for (let i = 0; i < 3; i++) cat[i] = model.categoricalIds.get(JSON.stringify(rec[CATEGORICAL_KEYS[i]])) ?? -1;
   return { kind: 'ok', cont, cat };
 }
 
@@ -56,9 +59,15 @@ export function encodeClient(model: PackedModel, cd: ClientInfo, extra: ExtraDat
   return {
     installedCount: installed.length,
     installedIds,
-    hashes: Int32Array.from(installed, positiveHash),
+    hashes: hashesOf(installed),
     canCollaborative: installed.length > 0,
     similarity: encodeSimilarity(model, cd),
     localeList: nonEmpty ? li : undefined,
   };
+}
+
+function hashesOf(installed: readonly unknown[]): Int32Array {
+  const out = new Int32Array(installed.length);
+  for (let i = 0; i < installed.length; i++) out[i] = positiveHash(installed[i] as string);
+  return out;
 }

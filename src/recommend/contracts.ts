@@ -15,22 +15,31 @@ export interface RecommenderFailure {
 
 export interface ScoreOutput {
   modelVersion: string;
-  /** The ensemble list with limit = len(whitelist): the input of TAAR's weighted draw (SPEC §6.5). */
-  candidates: WeightedList;
-  /**
-   * The ensemble with limit TAAR_MAX_RESULTS, served in deterministic mode (draw off). Not a prefix of
-   * `candidates`: TAAR passes the limit down to each recommender (limit + installed), SPEC §6.4.
-   */
-  top?: WeightedList;
+  /** What `pick` asked for: the drawn sample (in draw order) or the top list (in ensemble order). */
+  picked: WeightedList;
+  /** Length of the ensemble list the pick was taken from (0: nothing to recommend, the caller falls back). */
+  candidateCount: number;
   /** Recommenders that contributed (could recommend and did not fail). */
   contributed: RecommenderName[];
   /** Recommenders that failed; TAAR would have answered [] for the whole ensemble (SPEC §6.4). */
   failures: RecommenderFailure[];
 }
 
+/**
+ * Which part of the ensemble the caller serves (SPEC §2.1, §6.5). The scorer picks it where the list
+ * lives (a worker), so a response carries `size` entries across threads, not len(whitelist).
+ * - `draw`: TAAR's weighted draw of `size` from the ensemble with limit len(whitelist) (its candidates),
+ *   with a PRNG seeded by `seed` (uint32; the caller's random source makes it, so draws are reproducible
+ *   in tests);
+ * - `top`: the ensemble with limit `size` — not always a prefix of the candidates, because TAAR passes the
+ *   limit down to each recommender (limit + installed), SPEC §6.4.
+ */
+export type Pick = { mode: 'draw'; size: number; seed: number } | { mode: 'top'; size: number };
+
 export interface ScoreInput {
   clientInfo: ClientInfo;
   extra: ExtraData;
+  pick: Pick;
 }
 
 /** A scoring backend. `deadline` is an absolute `performance.now()` time after which the result is useless. */

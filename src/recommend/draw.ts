@@ -7,31 +7,35 @@
  * mass, which is what this does (successive sampling). The numbers differ from numpy's (another RNG),
  * the law does not: which items appear is random, and the caller orders them by weight afterwards.
  * Cost O(k·n): with k = 10 and n ≈ 200 that is ~2,000 additions, cheaper than sorting keys.
+ *
+ * `drawIndices` works on a weight array (what a scoring worker holds: it draws where the candidate
+ * list lives, so only the sample travels back); `draw` is the same law over `[guid, weight]` pairs.
  */
 import type { WeightedList } from './contracts.js';
 
 export const DRAW_EPSILON = 2.220446049250313e-16;
 
 /**
- * Draws `min(k, candidates.length)` distinct entries; returns them in draw order.
- * `random` returns a float in [0, 1) (Math.random by default; tests pass a seeded one).
- * @example draw([['a', 3], ['b', 1], ['c', 2]], 2, Math.random) // e.g. [['a', 3], ['c', 2]]
+ * Positions of `min(k, weights.length)` distinct entries, in draw order.
+ * `random` returns a float in [0, 1) (Math.random by default; tests and workers pass a seeded one).
  */
-export function draw(candidates: WeightedList, k: number, random: () => number = Math.random): WeightedList {
-  const n = candidates.length;
-  const size = Math.min(k, n);
-  if (size <= 0) return [];
-  if (size === n) return candidates.slice();
+export function drawIndices(weights: ArrayLike<number>, k: number, random: () => number = Math.random): Int32Array {
+  const n = weights.length;
+  const size = Math.max(0, Math.min(k, n));
+  const out = new Int32Array(size);
+  if (size === n) {
+    for (let i = 0; i < n; i++) out[i] = i;
+    return out;
+  }
   let min = Infinity;
-  for (const [, w] of candidates) if (w < min) min = w;
+  for (let i = 0; i < n; i++) if (weights[i] < min) min = weights[i];
   // A non-finite shifted weight (NaN/±Infinity from a broken model) would poison every sum: such an
   // entry gets the floor mass instead, so the draw still answers.
   const mass = new Float64Array(n);
   for (let i = 0; i < n; i++) {
-    const m = candidates[i][1] - min + DRAW_EPSILON;
+    const m = weights[i] - min + DRAW_EPSILON;
     mass[i] = Number.isFinite(m) && m > 0 ? m : DRAW_EPSILON;
   }
-  const out: WeightedList = [];
   for (let picked = 0; picked < size; picked++) {
     // Re-summed each round (as numpy re-normalises each batch) so no rounding drift builds up.
     let total = 0;
@@ -46,8 +50,18 @@ export function draw(candidates: WeightedList, k: number, random: () => number =
       if (target < acc) break;
     }
     // `chosen` is the last remaining entry when rounding left target ≥ acc; never −1 because size < n.
-    out.push(candidates[chosen]);
+    out[picked] = chosen;
     mass[chosen] = 0;
   }
   return out;
+}
+
+/**
+ * Draws `min(k, candidates.length)` distinct entries; returns them in draw order.
+ * @example draw([['a', 3], ['b', 1], ['c', 2]], 2, Math.random) // e.g. [['a', 3], ['c', 2]]
+ */
+export function draw(candidates: WeightedList, k: number, random: () => number = Math.random): WeightedList {
+  const weights = new Float64Array(candidates.length);
+  for (let i = 0; i < candidates.length; i++) weights[i] = candidates[i][1];
+  return Array.from(drawIndices(weights, k, random), (i) => candidates[i]);
 }

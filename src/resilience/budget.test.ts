@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { isTimeout, withBudget } from './budget.js';
+import { isTimeout, withBudget, withinBudget } from './budget.js';
 
 const later = <T>(ms: number, v: T) => new Promise<T>((r) => setTimeout(() => r(v), ms));
 
@@ -41,5 +41,18 @@ describe('withBudget', () => {
     await assert.rejects(withBudget('s', 0, async () => (ran = true)), isTimeout);
     assert.equal(ran, false);
     await assert.rejects(withBudget('s', 10, () => { throw new Error('sync'); }), /sync/);
+  });
+});
+
+describe('withinBudget (work that cannot be cancelled)', () => {
+  it('passes a result in time, times out at the deadline while the work keeps running', async () => {
+    assert.equal(await withinBudget('scoring', 100, () => later(5, 7)), 7);
+    let finished = false;
+    const started = performance.now();
+    await assert.rejects(withinBudget('scoring', 20, () => later(80, 0).then(() => (finished = true))), (e) => isTimeout(e) && (e as { details: { stage: string } }).details.stage === 'scoring');
+    assert.ok(performance.now() - started < 75, 'answered at the budget, not when the work ended');
+    assert.equal(finished, false);
+    await later(100, 0);
+    assert.equal(finished, true);
   });
 });

@@ -16,7 +16,7 @@ import type { ClientInfo } from '../profile/client-info.js';
 import type { ProfileStore } from '../profile/store.js';
 import type { Scorer, ScoreInput, ScoreOutput } from '../recommend/contracts.js';
 import { createBreaker, isBreakerOpen, type Breaker } from './breaker.js';
-import { isTimeout, withBudget } from './budget.js';
+import { isTimeout, withBudget, withinBudget } from './budget.js';
 import type { FallbackReason } from './fallback.js';
 import { isShed } from './shed.js';
 
@@ -48,16 +48,25 @@ export function createGuards(options: GuardOptions, env: { log: Logger; metrics:
   // is for a broken pool (worker errors).
   const scorerBreaker = createBreaker({ name: 'scorer', mode: 'sampling', ...breakerOptions, counts: (e) => !isShed(e) && !isTimeout(e) }, env);
 
+  // Label children resolved once: prom-client hashes a label object on every call otherwise.
+  const profileFound = metrics.profileDuration.labels({ outcome: 'found' });
+  const profileMissing = metrics.profileDuration.labels({ outcome: 'missing' });
+  const scoringOk = metrics.scoringDuration.labels({ outcome: 'ok' });
+
   return {
     profileBreaker,
     scorerBreaker,
     async profile(store, clientId, deadline) {
       const started = performance.now();
-      const ms = Math.min(options.profileBudgetMs, deadline - started);
-      try {
-        const value = await profileBreaker.run(() => withBudget('profile', ms, (signal) => store.get(clientId, signal)));
-        metrics.profileDuration.observe({ outcome: value ? 'found' : 'missing' }, (performance.now() - started) / 1000);
+      const found = (value: ClientInfo | null): StageResult<ClientInfo | null> => {
+        (value ? profileFound : profileMissing).observe((performance.now() - started) / 1000);
         return { ok: true, value };
+      };
+      try {
+        // An in-memory store answers in the same tick: a budget timer or a breaker would guard nothing.
+        if (store.getNow) return found(store.getNow(clientId));
+        const ms = Math.min(options.profileBudgetMs, deadline - started);
+        return found(await profileBreaker.run(() => withBudget('profile', ms, (signal) => store.get(clientId, signal))));
       } catch (error) {
         const reason: FallbackReason = isBreakerOpen(error)
           ? 'breaker-open'
@@ -76,8 +85,8 @@ export function createGuards(options: GuardOptions, env: { log: Logger; metrics:
       const started = performance.now();
       const ms = Math.min(options.scoringBudgetMs, deadline - started);
       try {
-        const value = await scorerBreaker.run(() => withBudget('scoring', ms, () => scorer.score(input, started + ms)));
-        metrics.scoringDuration.observe({ outcome: 'ok' }, (performance.now() - started) / 1000);
+        const value = await scorerBreaker.run(() => withinBudget('scoring', ms, () => scorer.score(input, started + ms)));
+        scoringOk.observe((performance.now() - started) / 1000);
         return { ok: true, value };
       } catch (error) {
         const reason: FallbackReason = isBreakerOpen(error)

@@ -8,7 +8,7 @@
 import { Hono } from 'hono';
 import { methodNotAllowed } from 'hono/method-not-allowed';
 import type { Logger } from '../log.js';
-import type { Metrics } from '../metrics/registry.js';
+import { childCache, type Metrics } from '../metrics/registry.js';
 import type { ProfileStore } from '../profile/store.js';
 import type { ModelFacts, Scorer } from '../recommend/contracts.js';
 import { createGuards, type Guards } from '../resilience/guard.js';
@@ -55,6 +55,8 @@ export function createApp(deps: AppDeps): RecscoreApp {
     random: deps.random ?? Math.random,
   });
 
+  const requests = childCache((route: string, method: string, status: string) => metrics.httpRequests.labels({ route, method, status }));
+  const durations = childCache((route: string) => metrics.httpDuration.labels({ route }));
   const app = new Hono<AppEnv>();
   app.use(async (c, next) => {
     const started = performance.now();
@@ -63,8 +65,8 @@ export function createApp(deps: AppDeps): RecscoreApp {
     const status = c.res.status;
     const route = c.get('route') ?? (status === 404 ? 'not_found' : status === 405 ? 'method_not_allowed' : 'other');
     const method = KNOWN_METHODS.has(c.req.method) ? c.req.method : 'other';
-    metrics.httpRequests.inc({ route, method, status: String(status) });
-    metrics.httpDuration.observe({ route }, (performance.now() - started) / 1000);
+    requests(route, method, String(status)).inc();
+    durations(route).observe((performance.now() - started) / 1000);
   });
   app.use(methodNotAllowed({ app, onMethodNotAllowed }));
   app.notFound(notFound);

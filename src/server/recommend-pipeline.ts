@@ -1,27 +1,28 @@
 /**
  * One recommendation request, from a validated input to the answer (SPEC §1, §2.1, §6.5):
  *
- *   test client id? ── yes ─→ facts.testClientCandidates ─────────────┐
- *        │ no                                                          ├→ draw(10) → merge promoted
- *   profile (posted, or store via guard) → scorer (via guard) ─────────┘
+ *   test client id? ── yes ─→ facts.testClientCandidates → draw(10) ─────┐
+ *        │ no                                                             ├→ merge promoted
+ *   profile (posted, or store via guard) → scorer (via guard, picks) ─────┘
  *        │ any stage fails / unknown client / no candidates
  *        └→ fallback chain (locale → global), top 10 in order → merge promoted
  *
- * With the draw off (config `draw: false` or `?draw=0`), the scorer's `top` list is served when it
- * gives one (the ensemble computed with limit `maxResults` = TAAR's `ensemble_limit_10` = `recscore
- * score`'s ensemble list; it can differ from the first candidates, because TAAR passes the limit down to
- * each recommender), else the first `maxResults` candidates — in the scorer's order (whitelist order
- * for test clients). Promoted GUIDs, if any, are still merged by weight. Fallback lists are never drawn. Promoted GUIDs are merged
+ * The scorer applies the pick itself (contracts.ts `Pick`): the draw of 10 from TAAR's candidates, or
+ * with the draw off (config `draw: false` or `?draw=0`) the ensemble with limit `maxResults` (TAAR's
+ * `ensemble_limit_10` = `recscore score`'s ensemble list; it can differ from the first candidates,
+ * because TAAR passes the limit down to each recommender), in the scorer's order (whitelist order for
+ * test clients). Promoted GUIDs, if any, are still merged by weight. Fallback lists are never drawn. Promoted GUIDs are merged
  * into every answer, fallbacks included (TAAR merged them into its `[]` too) — note that the global
  * list's weights are install counts, so promoted weights rank against those there.
  */
 import { RecscoreError } from '../errors.js';
 import type { Logger } from '../log.js';
-import type { Metrics } from '../metrics/registry.js';
+import { childCache, type Metrics } from '../metrics/registry.js';
 import type { ClientInfo, ExtraData } from '../profile/client-info.js';
 import type { ProfileStore } from '../profile/store.js';
-import type { ModelFacts, ScoreOutput, Scorer, WeightedList } from '../recommend/contracts.js';
+import type { ModelFacts, Pick, ScoreOutput, Scorer, WeightedList } from '../recommend/contracts.js';
 import { draw } from '../recommend/draw.js';
+import { drawSeed } from '../recommend/pick.js';
 import { mergePromoted } from '../recommend/promoted.js';
 import { isTestClient } from '../recommend/test-clients.js';
 import { runFallback, type FallbackReason } from '../resilience/fallback.js';
@@ -37,7 +38,8 @@ export interface RecommendRequest {
   /** Set by `POST /v1/recommendations`: no store lookup. */
   postedProfile?: ClientInfo;
   extra: ExtraData;
-  acceptLanguage?: string;
+  /** The Accept-Language header, read only when a fallback needs it (building Hono's Headers costs µs). */
+  acceptLanguage: () => string | undefined;
   promoted: WeightedList;
   draw: boolean;
   /** performance.now() when the request was first handled: the total budget runs from here. */
@@ -58,24 +60,25 @@ export interface PipelineDeps {
 export function createRecommendPipeline(deps: PipelineDeps): (req: RecommendRequest) => Promise<RecommendationBody> {
   const { config, metrics } = deps;
 
+  const served = childCache((by: string) => metrics.served.labels({ served_by: by }));
+  const servedDuration = childCache((by: string) => metrics.servedDuration.labels({ served_by: by }));
+  const fallbacks = childCache((reason: string) => metrics.fallbacks.labels({ reason }));
   const finish = (req: RecommendRequest, list: WeightedList, info: ResultInfo): RecommendationBody => {
-    metrics.served.inc({ served_by: info.served_by });
-    metrics.servedDuration.observe({ served_by: info.served_by }, (performance.now() - req.started) / 1000);
-    if (info.reason) metrics.fallbacks.inc({ reason: info.reason });
+    served(info.served_by).inc();
+    servedDuration(info.served_by).observe((performance.now() - req.started) / 1000);
+    if (info.reason) fallbacks(info.reason).inc();
     const body = recommendationBody(list, info);
     // What was served, per request (TAAR #125/#186); debug level: at full rate this is the hot path.
     deps.log.debug('recommendations served', { client_id: req.clientId, served_by: info.served_by, reason: info.reason, results: body.results });
     return body;
   };
 
-  const ranked = (req: RecommendRequest, candidates: WeightedList, drawn: boolean, top?: WeightedList): WeightedList => {
-    const picked = drawn ? draw(candidates, config.maxResults, deps.random) : (top ?? candidates).slice(0, config.maxResults);
-    // TAAR always sorts the sample by weight (SPEC §2.1); an undrawn list keeps the scorer's order.
-    return drawn || req.promoted.length > 0 ? mergePromoted(req.promoted, picked) : picked;
-  };
+  // TAAR always sorts the sample by weight (SPEC §2.1); an undrawn list keeps the scorer's order.
+  const ranked = (req: RecommendRequest, picked: WeightedList, drawn: boolean): WeightedList =>
+    drawn || req.promoted.length > 0 ? mergePromoted(req.promoted, picked) : picked;
 
   const fallback = (req: RecommendRequest, facts: ModelFacts, reason: FallbackReason, profile: ClientInfo | null, extraInfo: Partial<ResultInfo> = {}) => {
-    const hints = localeHints(profile?.locale, req.extra.locale, req.acceptLanguage);
+    const hints = localeHints(profile?.locale, req.extra.locale, req.acceptLanguage());
     const answer = runFallback(config.fallbackChain, { facts, localeHints: hints }, config.maxResults);
     const list = ranked(req, answer.list, false);
     return finish(req, list, {
@@ -94,7 +97,8 @@ export function createRecommendPipeline(deps: PipelineDeps): (req: RecommendRequ
     const deadline = req.started + config.totalBudgetMs;
     const testId = req.postedProfile ? req.postedProfile.client_id : req.clientId;
     if (isTestClient(testId)) {
-      const list = ranked(req, facts.testClientCandidates, req.draw);
+      const candidates = facts.testClientCandidates;
+      const list = ranked(req, req.draw ? draw(candidates, config.maxResults, deps.random) : candidates.slice(0, config.maxResults), req.draw);
       return finish(req, list, { served_by: 'test-client', model_version: facts.version, draw: req.draw });
     }
 
@@ -107,12 +111,13 @@ export function createRecommendPipeline(deps: PipelineDeps): (req: RecommendRequ
     }
     if (!profile) return fallback(req, facts, 'unknown-client', null);
 
-    const scored = await deps.guards.score(deps.scorer, { clientInfo: profile, extra: req.extra }, deadline);
+    const pick: Pick = req.draw ? { mode: 'draw', size: config.maxResults, seed: drawSeed(deps.random) } : { mode: 'top', size: config.maxResults };
+    const scored = await deps.guards.score(deps.scorer, { clientInfo: profile, extra: req.extra, pick }, deadline);
     if (!scored.ok) return fallback(req, facts, scored.reason, profile);
     const out: ScoreOutput = scored.value;
     const failures = out.failures.length > 0 ? { failures: out.failures } : {};
-    if (out.candidates.length === 0) return fallback(req, facts, 'no-recommendations', profile, { recommenders: out.contributed, ...failures });
-    const list = ranked(req, out.candidates, req.draw, out.top);
+    if (out.candidateCount === 0) return fallback(req, facts, 'no-recommendations', profile, { recommenders: out.contributed, ...failures });
+    const list = ranked(req, out.picked, req.draw);
     return finish(req, list, { served_by: 'ensemble', model_version: out.modelVersion, recommenders: out.contributed, ...failures, draw: req.draw });
   };
 }

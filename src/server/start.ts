@@ -61,7 +61,7 @@ export async function startServer(opts: StartOptions): Promise<Recscore> {
   const gcs = { ...(env.RECSCORE_GCS_ENDPOINT ? { apiEndpoint: env.RECSCORE_GCS_ENDPOINT } : {}), ...opts.gcs };
   const source: ModelSource = createModelSource(opts.models, env, { logger, gcs });
   const pool = new ScoringPool(() => registry.model, {
-    workers: opts.workers, maxBatch: opts.maxBatch, maxQueue: opts.maxQueue, inflightPerWorker: opts.inflightPerWorker, topLimit: config.maxResults, logger,
+    workers: opts.workers, maxBatch: opts.maxBatch, maxQueue: opts.maxQueue, inflightPerWorker: opts.inflightPerWorker, logger,
     onBatch: (n) => metrics.pool.observeBatchSize(n),
   });
   const cache = opts.cacheDir ? new BundleCache(opts.cacheDir, source.location, 3, logger) : undefined;

@@ -11,8 +11,11 @@ import { loadModel } from '../../src/model/load.js';
 import type { PackedModel } from '../../src/model/packed-model.js';
 import { LocalModelSource } from '../../src/model/source/local-source.js';
 import type { ClientInfo } from '../../src/profile/client-info.js';
+import type { Pick } from '../../src/recommend/contracts.js';
 import { isTestClient } from '../../src/recommend/test-clients.js';
 import { firstDifference, haveVectors, readJsonl, VECTOR_MODELS, VECTORS } from '../helpers/vectors.js';
+
+const TOP10: Pick = { mode: 'top', size: 10 };
 
 interface ProfileLine { client_id: string; profile: ClientInfo | null; extra_data: Record<string, string> }
 interface Expected { ensemble_limit_10: Array<[string, number]>; manager_candidates: Array<[string, number]>; case: string }
@@ -23,7 +26,7 @@ describe('scoring pool', { skip: !haveVectors && 'vectors not found', timeout: 6
   const batches: number[] = [];
   before(async () => {
     model = await loadModel(new LocalModelSource(VECTOR_MODELS));
-    pool = new ScoringPool(() => model, { workers: 2, maxBatch: 16, maxQueue: 400, onBatch: (n) => batches.push(n) });
+    pool = new ScoringPool(() => model, { workers: 2, maxBatch: 16, maxQueue: 1000, onBatch: (n) => batches.push(n) });
   });
   after(() => pool.close());
 
@@ -32,14 +35,40 @@ describe('scoring pool', { skip: !haveVectors && 'vectors not found', timeout: 6
     const expected = readJsonl<Expected>(`${VECTORS}/expected_recommendations.jsonl`);
     const jobs = profiles.map((p, i) => ({ p, e: expected[i] })).filter(({ p }) => p.profile && !isTestClient(p.client_id));
     const deadline = performance.now() + 30_000;
-    const results = await Promise.all(jobs.map(({ p }) => pool.score({ clientInfo: p.profile!, extra: p.extra_data }, deadline)));
-    results.forEach((r, i) => {
-      const { e } = jobs[i];
-      assert.equal(r.modelVersion, model.version);
-      assert.equal(firstDifference(r.top, e.ensemble_limit_10), undefined, `${e.case} top`);
-      assert.equal(firstDifference(r.candidates, e.manager_candidates), undefined, `${e.case} candidates`);
+    const all: Pick = { mode: 'top', size: model.meta.whitelist.length };
+    const score = (p: ProfileLine, pick: Pick) => pool.score({ clientInfo: p.profile!, extra: p.extra_data, pick }, deadline);
+    const [top, candidates] = await Promise.all([
+      Promise.all(jobs.map(({ p }) => score(p, { mode: 'top', size: 10 }))),
+      Promise.all(jobs.map(({ p }) => score(p, all))),
+    ]);
+    jobs.forEach(({ e }, i) => {
+      assert.equal(top[i].modelVersion, model.version);
+      assert.equal(firstDifference(top[i].picked, e.ensemble_limit_10), undefined, `${e.case} top`);
+      assert.equal(firstDifference(candidates[i].picked, e.manager_candidates), undefined, `${e.case} candidates`);
+      assert.equal(candidates[i].candidateCount, e.manager_candidates.length, `${e.case} candidate count`);
     });
     assert.ok(Math.max(...batches) > 1, `expected micro-batching, batch sizes were ${batches.join(',')}`);
+  });
+
+  it('draws in the worker: min(10, n) distinct candidates with their weights, reproducible from the seed', async () => {
+    const profiles = readJsonl<ProfileLine>(`${VECTORS}/profiles.jsonl`);
+    const expected = readJsonl<Expected>(`${VECTORS}/expected_recommendations.jsonl`);
+    const jobs = profiles.map((p, i) => ({ p, e: expected[i] })).filter(({ p }) => p.profile && !isTestClient(p.client_id)).slice(0, 60);
+    const deadline = performance.now() + 30_000;
+    const drawn = (seed: number) =>
+      Promise.all(jobs.map(({ p }, i) => pool.score({ clientInfo: p.profile!, extra: p.extra_data, pick: { mode: 'draw', size: 10, seed: seed + i } }, deadline)));
+    const [a, b, c] = await Promise.all([drawn(1), drawn(1), drawn(1000)]);
+    let differs = 0;
+    jobs.forEach(({ e }, i) => {
+      const weightOf = new Map(e.manager_candidates);
+      assert.equal(a[i].candidateCount, e.manager_candidates.length);
+      assert.equal(a[i].picked.length, Math.min(10, e.manager_candidates.length), e.case);
+      assert.equal(new Set(a[i].picked.map(([g]) => g)).size, a[i].picked.length, `${e.case}: distinct`);
+      for (const [g, w] of a[i].picked) assert.equal(weightOf.get(g), w, `${e.case}: ${g} is a candidate with its weight`);
+      assert.deepEqual(a[i].picked, b[i].picked, `${e.case}: same seed, same draw`);
+      if (JSON.stringify(a[i].picked) !== JSON.stringify(c[i].picked)) differs++;
+    });
+    assert.ok(differs > jobs.length / 2, `other seeds should give other draws (${differs}/${jobs.length} differ)`);
   });
 
   it('sheds at once when the queue is full', async () => {
@@ -47,7 +76,7 @@ describe('scoring pool', { skip: !haveVectors && 'vectors not found', timeout: 6
     try {
       const p = readJsonl<ProfileLine>(`${VECTORS}/profiles.jsonl`)[0];
       const deadline = performance.now() + 10_000;
-      const settled = await Promise.allSettled(Array.from({ length: 10 }, () => small.score({ clientInfo: p.profile!, extra: {} }, deadline)));
+      const settled = await Promise.allSettled(Array.from({ length: 10 }, () => small.score({ clientInfo: p.profile!, extra: {}, pick: TOP10 }, deadline)));
       const shed = settled.filter((s) => s.status === 'rejected' && isRecscoreError(s.reason) && s.reason.details?.reason === 'shed');
       assert.ok(shed.length >= 7, `expected most requests shed, got ${shed.length}`);
       assert.ok(settled.some((s) => s.status === 'fulfilled'));
@@ -58,6 +87,6 @@ describe('scoring pool', { skip: !haveVectors && 'vectors not found', timeout: 6
 
   it('drops requests whose deadline passed before dispatch', async () => {
     const p = readJsonl<ProfileLine>(`${VECTORS}/profiles.jsonl`)[0];
-    await assert.rejects(pool.score({ clientInfo: p.profile!, extra: {} }, performance.now() - 1), (e: unknown) => isRecscoreError(e) && e.code === 'RECSCORE_TIMEOUT');
+    await assert.rejects(pool.score({ clientInfo: p.profile!, extra: {}, pick: TOP10 }, performance.now() - 1), (e: unknown) => isRecscoreError(e) && e.code === 'RECSCORE_TIMEOUT');
   });
 });

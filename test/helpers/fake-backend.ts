@@ -10,6 +10,7 @@ import type { ClientInfo } from '../../src/profile/client-info.js';
 import type { ProfileStore } from '../../src/profile/store.js';
 import type { ModelFacts, RecommenderFailure, RecommenderName, Scorer, ScoreInput, ScoreOutput, WeightedList } from '../../src/recommend/contracts.js';
 import { shedError } from '../../src/resilience/shed.js';
+import { pickFrom } from '../../src/recommend/pick.js';
 
 export const VECTORS_DIR = process.env.TAAR_VECTORS ?? '/work/shared/taar/vectors';
 
@@ -75,7 +76,7 @@ export class FakeScorer implements Scorer {
   failures: RecommenderFailure[] = [];
   contributed: RecommenderName[] = ['collaborative', 'similarity', 'locale'];
   modelVersion = 'fake-v1';
-  /** The pool's extra `top` list (ensemble with limit 10); left out of the answer when undefined. */
+  /** The ensemble with limit 10, picked with the draw off; the first candidates when undefined. */
   top: WeightedList | undefined;
   calls = 0;
   /** Completed calls whose result arrived after their deadline. */
@@ -88,8 +89,11 @@ export class FakeScorer implements Scorer {
     if (this.delayMs > 0) await sleep(this.delayMs);
     if (performance.now() > deadline) this.late++;
     if (this.failWith) throw this.failWith;
-    const out: ScoreOutput = { modelVersion: this.modelVersion, candidates: this.candidatesFor(input), contributed: this.contributed, failures: this.failures };
-    return this.top ? Object.assign(out, { top: this.top }) : out;
+    const candidates = this.candidatesFor(input);
+    return {
+      modelVersion: this.modelVersion, picked: pickFrom(candidates, input.pick, this.top), candidateCount: candidates.length,
+      contributed: this.contributed, failures: this.failures,
+    };
   }
 }
 

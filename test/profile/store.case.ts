@@ -102,6 +102,22 @@ export function runProfileStoreCases(name: string, harness: StoreHarness): void 
       got.forEach((g, i) => assert.deepStrictEqual(g?.installed_addons, [`addon-${i}`]));
     });
 
+    it('getNow, where the store offers it, answers as get does (found, unknown, invalid, closed)', async (t) => {
+      const store = await harness.create([
+        { clientId: 'c', value: { installed_addons: ['x'] } },
+        { clientId: 'bad', value: { client_id: 'bad', installed_addons: 'not-a-list' } },
+      ]);
+      if (!store.getNow) {
+        await store.close();
+        return t.skip(`${store.kind} is a remote store: get() only`);
+      }
+      assert.deepStrictEqual(store.getNow('c'), await store.get('c'));
+      assert.equal(store.getNow('unknown'), null);
+      assert.throws(() => store.getNow!('bad'), rejectsWith('RECSCORE_PROFILE_INVALID', (e) => e.details.field === 'installed_addons'));
+      await store.close();
+      assert.throws(() => store.getNow!('c'), rejectsWith('RECSCORE_PROFILE_STORE', (e) => e.details.closed === true));
+    });
+
     it('rejects reads after close with RECSCORE_PROFILE_STORE; close is idempotent', async () => {
       const store = await harness.create([{ clientId: 'c', value: { installed_addons: [] } }]);
       await store.close();

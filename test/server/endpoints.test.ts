@@ -56,7 +56,7 @@ describe('recscore behaviour (synthetic backend)', { timeout: 30_000 }, () => {
     assert.equal(r.status, 200);
     assert.deepEqual(r.json.results, ['p@x', ...top10()]);
     assert.equal(r.json.result_info.served_by, 'ensemble');
-    assert.deepEqual(seen, { clientInfo: profile, extra: { locale: 'fr' } });
+    assert.deepEqual(seen, { clientInfo: profile, extra: { locale: 'fr' }, pick: { mode: 'top', size: 10 } });
     assert.equal(b.profiles.calls, calls);
     const anon = await s.postJson('/v1/recommendations', { profile: { installed_addons: [] } });
     assert.equal(anon.status, 200);

@@ -41,7 +41,7 @@ export function registerRecommendRoutes(
     const body = await recommend({
       clientId,
       extra,
-      acceptLanguage: c.req.header('accept-language'),
+      acceptLanguage: () => c.req.header('accept-language'),
       promoted: cleanPromoted(promotedRows),
       draw: drawn,
       started: c.get('started'),
@@ -60,7 +60,7 @@ export function registerRecommendRoutes(
       clientId: parsed.clientInfo.client_id,
       postedProfile: parsed.clientInfo,
       extra: parsed.extra,
-      acceptLanguage: c.req.header('accept-language'),
+      acceptLanguage: () => c.req.header('accept-language'),
       promoted: cleanPromoted(parsed.promotedRows),
       draw: parsed.draw ?? parseDrawFlag(c.req.query('draw')) ?? config.draw,
       started: c.get('started'),
