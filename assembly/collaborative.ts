@@ -13,26 +13,9 @@ import { selectTop } from './select';
   return <i32>((<u32>hash * 0x9e3779b1) >>> 7) & mask;
 }
 
-let candW: usize = 0;
-let candPos: usize = 0;
-let candId: usize = 0;
-let nCand: i32 = 0;
+// Bounds of the candidates' scores, set by collectCandidates (module globals are per instance).
 let candLo: f64 = 0;
 let candHi: f64 = 0;
-
-/** Row r's score becomes a candidate unless the row is never recommended or installed. */
-@inline function offerRow(itemGuid: usize, mark: usize, r: i32, s: f64): void {
-  const g = load<i32>(itemGuid + (<usize>r << 2));
-  if (g >= 0 && load<u8>(mark + <usize>r) == 0) {
-    const c = <usize>nCand;
-    nCand++;
-    store<f64>(candW + (c << 3), s);
-    store<i32>(candPos + (c << 2), r);
-    store<i32>(candId + (c << 2), g);
-    if (s < candLo) candLo = s;
-    if (s > candHi) candHi = s;
-  }
-}
 
 /** Marks matched rows and returns how many; X_ROWS holds them in ascending row order. */
 function matchRows(model: usize, scratch: usize, nHashes: i32): i32 {
@@ -69,36 +52,77 @@ function matchRows(model: usize, scratch: usize, nHashes: i32): i32 {
   return n;
 }
 
+/** Address of factor f of row r in the pair-interleaved ITEM_FEAT (featIndex in src/model/layout.ts). */
+@inline function featAt(feat: usize, F: i32, r: i32, f: i32): usize {
+  return feat + (((<usize>(r >> 1) * <usize>F + <usize>f) << 4) + (<usize>(r & 1) << 3));
+}
+
 /**
- * dot(u, row) for every row, four rows at a time (independent chains) straight from the shared row-major
- * matrix: each row's sum stays sequential in factor order, bit-equal to TAAR's reference-BLAS product.
+ * dot(u, row) into scores[row] for every row, two rows per f64x2 (lane = row) and four pairs at a time
+ * (independent chains): each lane's sum is the scalar sequence 0 + u0·x0 + … in factor order, bit-equal
+ * to TAAR's reference-BLAS product.
  */
-function scoreRows(feat: usize, u: usize, F: i32, nItems: i32, itemGuid: usize, mark: usize): void {
-  const rowBytes = <usize>F << 3;
-  const uEnd = u + rowBytes;
-  let r = 0;
-  let row = feat;
-  for (; r + 4 <= nItems; r += 4, row += rowBytes << 2) {
-    let s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
-    let q = row;
-    for (let p = u; p < uEnd; p += 8, q += 8) {
-      const uf = load<f64>(p);
-      s0 += uf * load<f64>(q);
-      s1 += uf * load<f64>(q + rowBytes);
-      s2 += uf * load<f64>(q + 2 * rowBytes);
-      s3 += uf * load<f64>(q + 3 * rowBytes);
+function scoreRows(feat: usize, u: usize, F: i32, nItems: i32, scores: usize): void {
+  const pairBytes = <usize>F << 4;
+  const uEnd = u + (<usize>F << 3);
+  const nPairs = nItems >> 1;
+  let p = 0;
+  let pair = feat;
+  for (; p + 4 <= nPairs; p += 4, pair += pairBytes << 2) {
+    let s0 = f64x2.splat(0.0), s1 = s0, s2 = s0, s3 = s0;
+    let q = pair;
+    for (let up = u; up < uEnd; up += 8, q += 16) {
+      const uf = v128.load64_splat(up);
+      s0 = f64x2.add(s0, f64x2.mul(uf, v128.load(q)));
+      s1 = f64x2.add(s1, f64x2.mul(uf, v128.load(q + pairBytes)));
+      s2 = f64x2.add(s2, f64x2.mul(uf, v128.load(q + 2 * pairBytes)));
+      s3 = f64x2.add(s3, f64x2.mul(uf, v128.load(q + 3 * pairBytes)));
     }
-    offerRow(itemGuid, mark, r, s0);
-    offerRow(itemGuid, mark, r + 1, s1);
-    offerRow(itemGuid, mark, r + 2, s2);
-    offerRow(itemGuid, mark, r + 3, s3);
+    const o = scores + (<usize>p << 4);
+    v128.store(o, s0);
+    v128.store(o, s1, 16);
+    v128.store(o, s2, 32);
+    v128.store(o, s3, 48);
   }
-  for (; r < nItems; r++, row += rowBytes) {
-    let s = 0.0;
-    let q = row;
-    for (let p = u; p < uEnd; p += 8, q += 8) s += load<f64>(p) * load<f64>(q);
-    offerRow(itemGuid, mark, r, s);
+  for (; p < nPairs; p++, pair += pairBytes) v128.store(scores + (<usize>p << 4), scorePair(pair, u, uEnd));
+  // an odd last row shares its pair with zero padding; its score array has no room for the padding's
+  if (nItems & 1) v128.store64_lane(scores + (<usize>p << 4), scorePair(pair, u, uEnd), 0);
+}
+
+/** dot(u, row) of the two rows of one pair, one per lane. */
+@inline function scorePair(pair: usize, u: usize, uEnd: usize): v128 {
+  let s = f64x2.splat(0.0);
+  let q = pair;
+  for (let up = u; up < uEnd; up += 8, q += 16) s = f64x2.add(s, f64x2.mul(v128.load64_splat(up), v128.load(q)));
+  return s;
+}
+
+/**
+ * Compacts scores[0..nItems) in place into the selection's candidates (weight, row, GUID), skipping rows
+ * never recommended or installed, and sets candLo/candHi; returns the count. Every row is written and
+ * only a kept one advances the count, so the stores need no branch.
+ */
+function collectCandidates(scratch: usize, scores: usize, nItems: i32, itemGuid: usize, mark: usize): i32 {
+  const pos = xs(scratch, X_SEL_POS);
+  const ids = xs(scratch, X_SEL_ID);
+  let lo = Infinity;
+  let hi = -Infinity;
+  let n = 0;
+  for (let r = 0; r < nItems; r++) {
+    const w = load<f64>(scores + (<usize>r << 3));
+    const g = load<i32>(itemGuid + (<usize>r << 2));
+    store<f64>(scores + (<usize>n << 3), w);
+    store<i32>(pos + (<usize>n << 2), r);
+    store<i32>(ids + (<usize>n << 2), g);
+    if (g >= 0 && load<u8>(mark + <usize>r) == 0) {
+      n++;
+      if (w < lo) lo = w;
+      if (w > hi) hi = w;
+    }
   }
+  candLo = lo;
+  candHi = hi;
+  return n;
 }
 
 /**
@@ -117,20 +141,16 @@ export function collaborative(model: usize, scratch: usize, nHashes: i32, k: i32
   const nRows = matchRows(model, scratch, nHashes);
   for (let f = 0; f < F; f++) store<f64>(u + (<usize>f << 3), 0.0);
   for (let i = 0; i < nRows; i++) {
-    const row = feat + ((<usize>load<i32>(rows + (<usize>i << 2)) * <usize>F) << 3);
+    const r = load<i32>(rows + (<usize>i << 2));
     for (let f = 0; f < F; f++) {
       const p = u + (<usize>f << 3);
-      store<f64>(p, load<f64>(p) + load<f64>(row + (<usize>f << 3)));
+      store<f64>(p, load<f64>(p) + load<f64>(featAt(feat, F, r, f)));
     }
   }
 
-  candW = xs(scratch, X_SEL_W);
-  candPos = xs(scratch, X_SEL_POS);
-  candId = xs(scratch, X_SEL_ID);
-  nCand = 0;
-  candLo = Infinity;
-  candHi = -Infinity;
-  scoreRows(feat, u, F, nItems, itemGuid, mark);
+  const scores = xs(scratch, X_SEL_W);
+  scoreRows(feat, u, F, nItems, scores);
+  const n = collectCandidates(scratch, scores, nItems, itemGuid, mark);
   for (let i = 0; i < nRows; i++) store<u8>(mark + <usize>load<i32>(rows + (<usize>i << 2)), 0);
-  return selectTop(scratch, nCand, k, candLo, candHi);
+  return selectTop(scratch, n, k, candLo, candHi);
 }

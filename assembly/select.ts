@@ -112,6 +112,20 @@ function viaHeap(scratch: usize, n: i32, k: i32): i32 {
 }
 
 /**
+ * The integer nearest to 0 ≤ v < 2^31: adding 1.5·2^52 leaves it in the low mantissa bits. V8's
+ * truncating float-to-int conversions cost several times more.
+ */
+@inline export function roundSmall(v: f64): i32 {
+  return <i32>reinterpret<i64>(v + 6755399441055744.0);
+}
+
+/** Bin d = top − min(top, round((w − lo)·scale)): monotone, so bin d < d' ⇒ weight > weight'. */
+@inline function binOf(w: f64, lo: f64, scale: f64, top: i32): i32 {
+  const b = roundSmall((w - lo) * scale);
+  return top - select<i32>(top, b, b > top);
+}
+
+/**
  * Inputs: X_SEL_W/X_SEL_POS/X_SEL_ID[0..n) (positions distinct) and the weights' bounds (lo ≤ w ≤ hi
  * for every weight that is not NaN; callers track them while writing the candidates). Output:
  * OUT_IDS/OUT_W, best first; returns min(n, k).
@@ -124,25 +138,20 @@ export function selectTop(scratch: usize, n: i32, k: i32, lo: f64, hi: f64): i32
   if (k <= 0) return 0;
   const range = hi - lo;
   let nb = 16;
-  while (nb < 2 * n && nb < SEL_MAX_BINS) nb <<= 1;
+  while (nb < n && nb < SEL_MAX_BINS) nb <<= 1;
   const scale = range > 0 ? <f64>nb / range : 0.0;
   if (!isFinite(range) || !isFinite(scale)) return viaHeap(scratch, n, k);
+  const top = nb - 1;
+  const w0 = sw; // the hot loops below read a local: V8 reloads a module global on every use
 
-  // Bin d = nb-1-floor((w-lo)·scale): rounding keeps the map monotone, so bin d < d' ⇒ weight > weight'.
-  const bin = xs(scratch, X_SEL_BIN);
   const hist = xs(scratch, X_SEL_HIST);
   // a plain loop: memory.fill on a shared memory is a slow runtime call in V8
   for (let b = 0; b < nb; b += 4) v128.store(hist + (<usize>b << 2), i32x4.splat(0));
-  const top = nb - 1;
   let nan = false;
   for (let c = 0; c < n; c++) {
-    const w = wOf(c);
+    const w = load<f64>(w0 + (<usize>c << 3));
     nan |= w != w;
-    let b = <i32>((w - lo) * scale);
-    if (b > top) b = top;
-    const d = top - b;
-    store<i32>(bin + (<usize>c << 2), d);
-    const hp = hist + (<usize>d << 2);
+    const hp = hist + (<usize>binOf(w, lo, scale, top) << 2);
     store<i32>(hp, load<i32>(hp) + 1);
   }
   if (nan) return viaHeap(scratch, n, k);
@@ -159,12 +168,17 @@ export function selectTop(scratch: usize, n: i32, k: i32, lo: f64, hi: f64): i32
     if (start >= k) break;
     last++;
   }
-  // Branch-free scatter (whether a candidate is needed is a coin toss when k ≈ n/2): the others go to
-  // an extra bin `nb` that starts after the needed ones.
-  store<i32>(hist + (<usize>nb << 2), start);
+  // Whether a candidate is needed is a coin toss for the branch predictor, so the needed ones are first
+  // compacted without a branch (into X_SEL_BIN, behind the read position), then placed bin by bin.
+  const needed = xs(scratch, X_SEL_BIN);
+  let m = 0;
   for (let c = 0; c < n; c++) {
-    const d = load<i32>(bin + (<usize>c << 2));
-    const hp = hist + (<usize>select<i32>(d, nb, d <= last) << 2);
+    store<i32>(needed + (<usize>m << 2), c);
+    m += <i32>(binOf(load<f64>(w0 + (<usize>c << 3)), lo, scale, top) <= last);
+  }
+  for (let i = 0; i < m; i++) {
+    const c = load<i32>(needed + (<usize>i << 2));
+    const hp = hist + (<usize>binOf(load<f64>(w0 + (<usize>c << 3)), lo, scale, top) << 2);
     const at = load<i32>(hp);
     oSet(at, c);
     store<i32>(hp, at + 1);

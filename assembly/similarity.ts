@@ -7,7 +7,7 @@ import {
   S_DONOR_CAT, S_GUID_RANK, S_LR_BAD, S_LR_LN, S_LR_ORDER, S_LR_VAL, S_LR_X, X_ACC, X_BUCKET_HEAD,
   X_BUCKET_NEXT, X_DONOR_DIST, X_DONOR_J, X_RANK_BITS, X_SEEN, info, sec, xs,
 } from './layout';
-import { markRank, selectMarkedByRank } from './select';
+import { markRank, roundSmall, selectMarkedByRank } from './select';
 
 const FLOOR_DISTANCE_ADJUSTMENT: f64 = 0.001;
 export const SIMILARITY_LR_ZERO_DENOMINATOR: i32 = -1;
@@ -39,10 +39,10 @@ function lowerBound(x: usize, lo: i32, hi: i32, d: f64): i32 {
 
 /** argmin_j |d − x_j| over a strictly increasing table, first index on ties; d is not NaN. */
 @inline function nearestSorted(x: usize, n: i32, x0: f64, inv: f64, d: f64): i32 {
-  // The insertion point (first x_j ≥ d) is guessed from the slope — exact for a uniform table up to
-  // rounding — then checked against its neighbours; a wrong guess falls back to binary search.
+  // The insertion point (first x_j ≥ d, ⌈t⌉ for a uniform table up to rounding) is guessed from the
+  // slope, then checked against its neighbours; a wrong guess falls back to binary search.
   const t = (d - x0) * inv;
-  let lo = t > 0 ? (t < <f64>n ? <i32>t : n) : 0;
+  let lo = t > 0 ? (t < <f64>n ? roundSmall(t + 0.5) : n) : 0;
   if (lo > 0 && xAt(x, lo - 1) >= d) {
     lo--;
     if (lo > 0 && xAt(x, lo - 1) >= d) lo = lowerBound(x, 0, lo - 1, d);
@@ -173,10 +173,12 @@ export function similarity(model: usize, scratch: usize, k: i32): i32 {
   const seen = xs(scratch, X_SEEN);
   const rank = sec(model, S_GUID_RANK);
   const bits = xs(scratch, X_RANK_BITS);
+  // LR_ORDER is by LR descending, NaN last, so the entries with ln(LR) > 0 (LR > 1) come first: the
+  // first entry without ends the donors that add.
   for (let o = 0; o < nLr; o++) {
     const j = load<i32>(order + (<usize>o << 2));
     const l = load<f64>(ln + (<usize>j << 3));
-    if (!(l > 0)) continue;
+    if (!(l > 0)) break;
     for (let i = load<i32>(head + (<usize>j << 2)); i >= 0; i = load<i32>(next + (<usize>i << 2))) {
       const a = load<u32>(offs + (<usize>i << 2));
       const b = load<u32>(offs + (<usize>(i + 1) << 2));

@@ -23,15 +23,16 @@ export class ReferenceKernel implements Kernel {
     const F = m.nFactors;
     const itemHash = m.i32('ITEM_HASH', m.nItems);
     const itemGuid = m.i32('ITEM_GUID', m.nItems);
-    const feat = m.f64('ITEM_FEAT', m.nItems * F);
+    const feat = m.f64('ITEM_FEAT', L.evenItems(m.nItems) * F);
+    const at = (r: number, f: number) => feat[L.featIndex(r, f, F)];
     const installed = new Set(Array.from(hashes));
     const u = new Array<number>(F).fill(0);
-    for (let r = 0; r < m.nItems; r++) if (installed.has(itemHash[r])) for (let f = 0; f < F; f++) u[f] += feat[r * F + f];
+    for (let r = 0; r < m.nItems; r++) if (installed.has(itemHash[r])) for (let f = 0; f < F; f++) u[f] += at(r, f);
     const scores: Array<{ id: number; w: number; r: number }> = [];
     for (let r = 0; r < m.nItems; r++) {
       if (itemGuid[r] < 0 || installed.has(itemHash[r])) continue;
       let s = 0;
-      for (let f = 0; f < F; f++) s += u[f] * feat[r * F + f];
+      for (let f = 0; f < F; f++) s += u[f] * at(r, f);
       scores.push({ id: itemGuid[r], w: s, r });
     }
     scores.sort((a, b) => b.w - a.w || a.r - b.r);

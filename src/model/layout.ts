@@ -28,7 +28,7 @@
 export const PAGE = 65536;
 export const MODEL_BASE = 65536;
 export const MAGIC = 0x4d435352; // 'RSCM'
-export const LAYOUT_VERSION = 2;
+export const LAYOUT_VERSION = 3;
 /** Largest memory a kernel instance accepts (pages); the module is compiled with the same maximum. */
 export const MAX_PAGES = 65536;
 /** A request may carry at most this many installed add-ons (checked at the request boundary). */
@@ -69,7 +69,7 @@ export const SECTIONS = [
   ['GUID_RANK', 'i32'], // [nGuids] position of the GUID in code-point ascending order (tie-breaks)
   ['ITEM_HASH', 'i32'], // [nItems] item matrix ids (positive_hash), file order
   ['ITEM_GUID', 'i32'], // [nItems] GUID id to recommend, -1 when the row is never recommended
-  ['ITEM_FEAT', 'f64'], // [nItems*nFactors] row-major factors (float32 text parsed as float64, as TAAR)
+  ['ITEM_FEAT', 'f64'], // [evenItems*nFactors] factors (float32 text parsed as float64, as TAAR), rows interleaved in pairs: see featIndex
   ['HT_KEY', 'i32'], // [htSize] open-addressing table: item hash, -1 = empty
   ['HT_ROW', 'i32'], // [htSize] row index for HT_KEY
   ['DONOR_CONT', 'f64'], // [nDonors*5] continuous features (NaN where TAAR has None)
@@ -145,7 +145,7 @@ export const X_LITE_G = 17; // i32[maxLiteRow]
 export const X_SEL_W = 18; // f64[nSel] candidates of a top-k selection (nSel = max(nItems, nGuids + 1))
 export const X_SEL_POS = 19; // i32[nSel] their tie-break position
 export const X_SEL_ID = 20; // i32[nSel] their GUID id
-export const X_SEL_BIN = 21; // i32[nSel] their weight bin
+export const X_SEL_BIN = 21; // i32[nSel] the candidates in the bins the top k needs
 export const X_SEL_ORDER = 22; // i32[nSel] candidate indices, bin by bin
 export const X_SEL_HIST = 23; // i32[SEL_MAX_BINS + 1]
 export const IN_INSTALLED = 24; // i32[maxInstalled] GUID ids of installed add-ons (ensemble)
@@ -169,6 +169,16 @@ export interface ModelDims {
   nLr: number;
   maxLiteRow: number;
 }
+
+/** Item count rounded up to even: ITEM_FEAT holds rows in pairs (the last one padded with zeros). */
+export const evenItems = (nItems: number) => nItems + (nItems & 1);
+
+/**
+ * Index in ITEM_FEAT of factor f of row r: rows 2p and 2p+1 are interleaved factor by factor, so one
+ * f64x2 load yields factor f of two rows and the kernel scores two rows per lane pair while each row's
+ * own sum still runs over its factors in order.
+ */
+export const featIndex = (r: number, f: number, nFactors: number) => (((r >> 1) * nFactors + f) << 1) + (r & 1);
 
 /** Donor count rounded up to even: the similarity kernel reads donors two at a time. */
 export const evenDonors = (nDonors: number) => nDonors + (nDonors & 1);

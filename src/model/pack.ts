@@ -143,7 +143,7 @@ export function packModelSet(m: TaarModelSet, version: string): PackResult {
 
   const count: Record<L.SectionName, number> = {
     GUID_STR_OFFS: nGuids + 1, GUID_STR_BYTES: str.bytes.length, GUID_RANK: nGuids,
-    ITEM_HASH: nItems, ITEM_GUID: nItems, ITEM_FEAT: nItems * F, HT_KEY: htSize, HT_ROW: htSize,
+    ITEM_HASH: nItems, ITEM_GUID: nItems, ITEM_FEAT: L.evenItems(nItems) * F, HT_KEY: htSize, HT_ROW: htSize,
     DONOR_CONT: m.donors.length * 5, DONOR_CAT: m.donors.length * 3, DONOR_ADDON_OFFS: m.donors.length + 1, DONOR_ADDONS: donorAddons.length,
     LR_X: m.lrCurves.length, LR_VAL: m.lrCurves.length, LR_LN: m.lrCurves.length, LR_BAD: m.lrCurves.length, LR_ORDER: m.lrCurves.length,
     LOCALE_OFFS: locales.length + 1, LOCALE_GUID: localeLen, LOCALE_W: localeLen,
@@ -196,7 +196,8 @@ export function packModelSet(m: TaarModelSet, version: string): PackResult {
 
   i32('ITEM_HASH').set(itemIds);
   i32('ITEM_GUID').set(rowGuid);
-  f64('ITEM_FEAT').set(features);
+  const feat = f64('ITEM_FEAT');
+  for (let r = 0; r < nItems; r++) for (let f = 0; f < F; f++) feat[L.featIndex(r, f, F)] = features[r * F + f];
   const htKey = i32('HT_KEY').fill(-1);
   const htRow = i32('HT_ROW');
   for (let i = 0; i < nItems; i++) {
