@@ -107,6 +107,10 @@ export class RunContext {
     const batches = after.batches - before.batches;
     r.extra.meanBatch = batches > 0 ? (after.requests - before.requests) / batches : 0;
     r.extra.batchesOverOne = after.overOne - before.overOne;
+    // Where a batch's time goes (means per batch, ms): waiting for a worker to take it, computing, coming back.
+    for (const phase of ['handoff', 'compute', 'return'] as const) {
+      if (batches > 0) r.extra[`${phase}Ms`] = ((after.phases[phase] - before.phases[phase]) / batches) * 1000;
+    }
     if (waited > 1_000) r.notes.push(`waited ${(waited / 1000).toFixed(1)} s for the scorer breaker a previous scenario left open.`);
     if (settledMs > 1_000) r.notes.push(`waited ${(settledMs / 1000).toFixed(1)} s in all between rounds for the scorer breaker to close.`);
     return r;

@@ -53,6 +53,8 @@ export interface BatchStats {
   requests: number;
   /** batches of more than one request */
   overOne: number;
+  /** summed seconds per batch phase (recscore_pool_batch_seconds): handoff, compute, return */
+  phases: { handoff: number; compute: number; return: number };
 }
 
 function metricValue(text: string, line: string): number {
@@ -67,6 +69,11 @@ export async function batchStats(url: string): Promise<BatchStats> {
     batches,
     requests: metricValue(text, 'recscore_pool_batch_size_sum'),
     overOne: batches - metricValue(text, 'recscore_pool_batch_size_bucket{le="1"}'),
+    phases: {
+      handoff: metricValue(text, 'recscore_pool_batch_seconds_sum{phase="handoff"}'),
+      compute: metricValue(text, 'recscore_pool_batch_seconds_sum{phase="compute"}'),
+      return: metricValue(text, 'recscore_pool_batch_seconds_sum{phase="return"}'),
+    },
   };
 }
 

@@ -26,7 +26,15 @@ export interface PoolOptions {
   /** batches in flight per worker: 2 keeps a worker busy while the main thread prepares the next one */
   inflightPerWorker?: number;
   logger?: Logger;
-  onBatch?: (size: number, workerMicros: number) => void;
+  onBatch?: (batch: BatchTiming) => void;
+}
+
+/** One batch's path, in ms: posted → worker starts (hand-off) → worker ends (compute) → result here (return). */
+export interface BatchTiming {
+  size: number;
+  handoffMs: number;
+  computeMs: number;
+  returnMs: number;
 }
 
 interface Item extends BatchRequest {
@@ -78,7 +86,7 @@ export class ScoringPool implements Scorer {
     return this.#consecutiveFailures < 3;
   }
 
-  async #runBatch(items: Item[], onBatch?: (size: number, workerMicros: number) => void) {
+  async #runBatch(items: Item[], onBatch?: (batch: BatchTiming) => void) {
     // A swap can leave requests of two versions in one flush: each version is its own task.
     const byModel = new Map<PackedModel, number[]>();
     items.forEach((it, i) => {
@@ -92,9 +100,11 @@ export class ScoringPool implements Scorer {
       [...byModel].map(async ([model, idx]) => {
         const task = encodeBatch(model, idx.length === items.length ? items : idx.map((i) => items[i]));
         try {
+          const posted = performance.timeOrigin + performance.now();
           const res = (await this.#piscina.run(task)) as P.BatchResult;
+          const returned = performance.timeOrigin + performance.now();
           this.#consecutiveFailures = 0;
-          onBatch?.(idx.length, res.workerMicros);
+          onBatch?.({ size: idx.length, handoffMs: res.startedAt - posted, computeMs: res.workerMicros / 1000, returnMs: returned - res.endedAt });
           computeMs += res.workerMicros / 1000;
           const views = P.resultViews(res);
           idx.forEach((i, j) => (out[i] = { views, index: j }));

@@ -67,6 +67,12 @@ export interface BatchResult {
   buffer: ArrayBuffer;
   /** time the worker spent on the batch (µs), for the batch metrics */
   workerMicros: number;
+  /**
+   * When the worker started and finished the batch, as performance.timeOrigin + performance.now() (ms):
+   * comparable across threads, so the pool can split a batch's time into hand-off, compute and return.
+   */
+  startedAt: number;
+  endedAt: number;
 }
 
 export type ResultViews = Views<ReturnType<typeof resultShape>>;

@@ -82,7 +82,11 @@ export function scoreBatch(task: P.BatchTask): P.BatchResult {
   r.candidateCount.set(candidateCount);
   r.contributed.set(contributed);
   r.failed.set(failed);
-  return { version: task.version, n, total: at, buffer, workerMicros: Math.round((performance.now() - t0) * 1000) };
+  const t1 = performance.now();
+  return {
+    version: task.version, n, total: at, buffer, workerMicros: Math.round((t1 - t0) * 1000),
+    startedAt: performance.timeOrigin + t0, endedAt: performance.timeOrigin + t1,
+  };
 }
 
 export default scoreBatch;

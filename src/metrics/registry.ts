@@ -11,6 +11,8 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 // Seconds; the request budgets are 15/25/50 ms so most resolution sits below 0.1 s.
 const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.015, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
 const BATCH_BUCKETS = [1, 2, 4, 8, 16, 32, 64, 128];
+// A hand-off is tens to hundreds of µs; a batch's compute up to a few ms.
+const HANDOFF_BUCKETS = [0.00005, 0.0001, 0.0002, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.025];
 
 /** Gauge values of `recscore_breaker_state`. */
 export const BREAKER_STATE_VALUE = { closed: 0, 'half-open': 1, open: 2, isolated: 3 } as const;
@@ -40,6 +42,12 @@ export function createMetrics(options: MetricsOptions = {}) {
   const poolQueueDepth = new Gauge({ name: 'recscore_pool_queue_depth', help: 'Scoring requests waiting for a worker', registers });
   const poolBusyWorkers = new Gauge({ name: 'recscore_pool_busy_workers', help: 'Workers currently scoring', registers });
   const poolBatchSize = new Histogram({ name: 'recscore_pool_batch_size', help: 'Requests per batch sent to a worker', buckets: BATCH_BUCKETS, registers });
+  const poolBatchTime = new Histogram({
+    name: 'recscore_pool_batch_seconds',
+    help: 'A batch\'s time by phase: handoff (posted until a worker starts it), compute (in the worker), return (worker done until the result is back on the main thread)',
+    labelNames: ['phase'] as const, buckets: HANDOFF_BUCKETS, registers,
+  });
+  const batchPhase = { handoff: poolBatchTime.labels({ phase: 'handoff' }), compute: poolBatchTime.labels({ phase: 'compute' }), return: poolBatchTime.labels({ phase: 'return' }) };
   const modelInfo = new Gauge({ name: 'recscore_model_info', help: 'The model version in service (value 1)', labelNames: ['version'] as const, registers });
 
   return {
@@ -59,7 +67,13 @@ export function createMetrics(options: MetricsOptions = {}) {
     pool: {
       setQueueDepth: (n: number) => poolQueueDepth.set(n),
       setBusyWorkers: (n: number) => poolBusyWorkers.set(n),
-      observeBatchSize: (n: number) => poolBatchSize.observe(n),
+      observeBatch: (b: { size: number; handoffMs: number; computeMs: number; returnMs: number }) => {
+        poolBatchSize.observe(b.size);
+        // Clocks of two threads: a sub-µs negative difference is rounding, not time travel.
+        batchPhase.handoff.observe(Math.max(0, b.handoffMs) / 1000);
+        batchPhase.compute.observe(b.computeMs / 1000);
+        batchPhase.return.observe(Math.max(0, b.returnMs) / 1000);
+      },
     },
     /** Called on every model swap; the previous version's series is removed. */
     setModelVersion: (version: string) => {

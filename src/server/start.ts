@@ -62,7 +62,7 @@ export async function startServer(opts: StartOptions): Promise<Recscore> {
   const source: ModelSource = createModelSource(opts.models, env, { logger, gcs });
   const pool = new ScoringPool(() => registry.model, {
     workers: opts.workers, maxBatch: opts.maxBatch, maxQueue: opts.maxQueue, inflightPerWorker: opts.inflightPerWorker, logger,
-    onBatch: (n) => metrics.pool.observeBatchSize(n),
+    onBatch: (b) => metrics.pool.observeBatch(b),
   });
   const cache = opts.cacheDir ? new BundleCache(opts.cacheDir, source.location, 3, logger) : undefined;
   const reloader = new ModelReloader(source, registry, {

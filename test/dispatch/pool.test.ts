@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { ScoringPool } from '../../src/dispatch/pool.js';
+import { ScoringPool, type BatchTiming } from '../../src/dispatch/pool.js';
 import { isRecscoreError } from '../../src/errors.js';
 import { loadModel } from '../../src/model/load.js';
 import type { PackedModel } from '../../src/model/packed-model.js';
@@ -23,10 +23,10 @@ interface Expected { ensemble_limit_10: Array<[string, number]>; manager_candida
 describe('scoring pool', { skip: !haveVectors && 'vectors not found', timeout: 60_000 }, () => {
   let model: PackedModel;
   let pool: ScoringPool;
-  const batches: number[] = [];
+  const timings: BatchTiming[] = [];
   before(async () => {
     model = await loadModel(new LocalModelSource(VECTOR_MODELS));
-    pool = new ScoringPool(() => model, { workers: 2, maxBatch: 16, maxQueue: 1000, onBatch: (n) => batches.push(n) });
+    pool = new ScoringPool(() => model, { workers: 2, maxBatch: 16, maxQueue: 1000, onBatch: (b) => timings.push(b) });
   });
   after(() => pool.close());
 
@@ -47,7 +47,13 @@ describe('scoring pool', { skip: !haveVectors && 'vectors not found', timeout: 6
       assert.equal(firstDifference(candidates[i].picked, e.manager_candidates), undefined, `${e.case} candidates`);
       assert.equal(candidates[i].candidateCount, e.manager_candidates.length, `${e.case} candidate count`);
     });
-    assert.ok(Math.max(...batches) > 1, `expected micro-batching, batch sizes were ${batches.join(',')}`);
+    const sizes = timings.map((t) => t.size);
+    assert.ok(Math.max(...sizes) > 1, `expected micro-batching, batch sizes were ${sizes.join(',')}`);
+    for (const t of timings) {
+      assert.ok(t.computeMs > 0 && t.computeMs < 30_000, `compute ${t.computeMs} ms`);
+      // hand-off and return are differences of two threads' clocks: ≥ 0 up to rounding, and bounded
+      for (const ms of [t.handoffMs, t.returnMs]) assert.ok(ms > -1 && ms < 30_000, `phase ${ms} ms`);
+    }
   });
 
   it('draws in the worker: min(10, n) distinct candidates with their weights, reproducible from the seed', async () => {
