@@ -55,10 +55,12 @@ export class ScoringPool implements Scorer {
   readonly #model: () => PackedModel | undefined;
   readonly #log: Logger;
   #consecutiveFailures = 0;
+  readonly #perWorker: number;
   readonly workers: number;
 
   constructor(model: () => PackedModel | undefined, opts: PoolOptions = {}) {
     this.workers = opts.workers ?? Math.max(1, availableParallelism() - 1);
+    this.#perWorker = opts.inflightPerWorker ?? 2;
     this.#model = model;
     this.#log = (opts.logger ?? rootLog).child({ component: 'pool' });
     this.#piscina = new Piscina({
@@ -66,7 +68,10 @@ export class ScoringPool implements Scorer {
       minThreads: this.workers,
       maxThreads: this.workers,
       idleTimeout: Number.POSITIVE_INFINITY,
-      concurrentTasksPerWorker: opts.inflightPerWorker ?? 2,
+      // A worker holds its next batch while it computes one, so it starts it without waiting for the
+      // main thread to hear of the first result (measured: 19 µs between batches, against ~160 µs to
+      // wake an idle worker on this machine).
+      concurrentTasksPerWorker: this.#perWorker,
     });
     this.#piscina.on('error', (e: unknown) => {
       this.#consecutiveFailures++;
@@ -75,7 +80,7 @@ export class ScoringPool implements Scorer {
     const onBatch = opts.onBatch;
     this.#batcher = new MicroBatcher(
       (items) => this.#runBatch(items, onBatch),
-      { maxBatch: opts.maxBatch ?? 32, maxQueue: opts.maxQueue ?? 256, maxInflight: this.workers * (opts.inflightPerWorker ?? 2), executors: this.workers },
+      { maxBatch: opts.maxBatch ?? 32, maxQueue: opts.maxQueue ?? 256, maxInflight: this.workers * this.#perWorker, executors: this.workers },
     );
   }
 
@@ -136,15 +141,15 @@ export class ScoringPool implements Scorer {
   }
 
   /**
-   * Instantiates `model` in every worker before it serves (one small task per worker, all at once, so
-   * each idle worker takes one): the first requests after a start or a swap then pay no WASM
-   * instantiation or cold JIT inside their budget.
+   * Instantiates `model` in every worker before it serves: as many small tasks at once as the workers
+   * hold together, so Piscina's least-busy balancer hands each worker its share. The first requests
+   * after a start or a swap then pay no WASM instantiation or cold JIT inside their budget.
    */
   async warm(model: PackedModel): Promise<void> {
     const client = encodeClient(model, { client_id: 'warm-up', installed_addons: model.meta.whitelist.slice(0, 3).map((id) => model.guids[id]) }, {});
     const size = model.meta.whitelist.length;
     const task = () => encodeBatch(model, [{ client, pick: { mode: 'draw', size: 10, seed: 1 } }, { client, pick: { mode: 'top', size } }]);
-    await Promise.all(Array.from({ length: this.workers }, () => this.#piscina.run(task())));
+    await Promise.all(Array.from({ length: this.workers * this.#perWorker }, () => this.#piscina.run(task())));
   }
 
   async close(): Promise<void> {
