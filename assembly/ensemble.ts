@@ -3,13 +3,10 @@
 // ((0 + c) + s) + l exactly as TAAR's sequential group sums — installed GUIDs dropped, the best `limit`
 // by (sum desc, GUID rank asc). src/recommend/ensemble.ts is the reference implementation.
 import {
-  IN_INSTALLED, IN_LIST_COEF, IN_LIST_IDS, IN_LIST_OFFS, IN_LIST_W, S_GUID_RANK, X_ACC, X_RANK_BITS, X_SEEN,
+  IN_INSTALLED, IN_LIST_COEF, IN_LIST_IDS, IN_LIST_OFFS, IN_LIST_W, S_GUID_RANK, X_ACC, X_RANK_MARK, X_SEEN,
   sec, xs,
 } from './layout';
 import { markRank, SEEN_SKIP, selectMarkedByRank } from './select';
-
-const SEEN: u8 = 1;
-const INSTALLED: u8 = SEEN_SKIP;
 
 /**
  * Inputs: IN_LIST_IDS/IN_LIST_W with boundaries IN_LIST_OFFS[0..3] and IN_LIST_COEF[0..2] (an absent
@@ -26,7 +23,7 @@ export function ensemble(model: usize, scratch: usize, perListLimit: i32, nInsta
   const inst = xs(scratch, IN_INSTALLED);
 
   const rank = sec(model, S_GUID_RANK);
-  const bits = xs(scratch, X_RANK_BITS);
+  const marks = xs(scratch, X_RANK_MARK);
   for (let l = 0; l < 3; l++) {
     const a = load<i32>(offs + (<usize>l << 2));
     let b = load<i32>(offs + (<usize>(l + 1) << 2));
@@ -35,23 +32,15 @@ export function ensemble(model: usize, scratch: usize, perListLimit: i32, nInsta
     for (let p = a; p < b; p++) {
       const g = load<i32>(ids + (<usize>p << 2));
       const w = load<f64>(ws + (<usize>p << 3)) * c;
+      // acc is +0 until the selection reads it back, so a first weight is stored as 0 + w, as TAAR sums
+      markRank(marks, load<i32>(rank + (<usize>g << 2)));
       const ap = acc + (<usize>g << 3);
-      const sp = seen + <usize>g;
-      if (load<u8>(sp) == 0) {
-        store<u8>(sp, SEEN);
-        markRank(bits, load<i32>(rank + (<usize>g << 2)));
-        store<f64>(ap, 0.0 + w);
-      } else {
-        store<f64>(ap, load<f64>(ap) + w);
-      }
+      store<f64>(ap, load<f64>(ap) + w);
     }
   }
-  for (let i = 0; i < nInstalled; i++) {
-    const sp = seen + <usize>load<i32>(inst + (<usize>i << 2));
-    store<u8>(sp, load<u8>(sp) | INSTALLED);
-  }
+  for (let i = 0; i < nInstalled; i++) store<u8>(seen + <usize>load<i32>(inst + (<usize>i << 2)), SEEN_SKIP);
 
-  const n = selectMarkedByRank(model, scratch, bits, seen, acc, limit);
+  const n = selectMarkedByRank(model, scratch, marks, seen, acc, limit);
   for (let i = 0; i < nInstalled; i++) store<u8>(seen + <usize>load<i32>(inst + (<usize>i << 2)), 0);
   return n;
 }

@@ -71,7 +71,7 @@ export const IN_LIST_W: usize = 26;
 export const IN_LIST_OFFS: usize = 27;
 export const IN_LIST_COEF: usize = 28;
 export const X_DONOR_DIST: usize = 29;
-export const X_RANK_BITS: usize = 30;
+export const X_RANK_MARK: usize = 30;
 
 /** Header info slot. */
 @inline export function info(model: usize, slot: usize): i32 {

@@ -98,10 +98,12 @@ function siftWorst(base: i32, i: i32, n: i32): void {
   oSet(base + i, c0);
 }
 
-/** Sets bit r of a u64 bit set. */
-@inline export function markRank(bits: usize, r: i32): void {
-  const wp = bits + (<usize>(r >>> 6) << 3);
-  store<u64>(wp, load<u64>(wp) | (<u64>1 << <u64>(r & 63)));
+/**
+ * Marks rank r as touched. A byte per rank rather than a bit: a store of its own, with no
+ * read-modify-write chain through a word that other GUIDs of the same request share.
+ */
+@inline export function markRank(marks: usize, r: i32): void {
+  store<u8>(marks + <usize>r, 0xff);
 }
 
 function viaHeap(scratch: usize, n: i32, k: i32): i32 {
@@ -211,12 +213,13 @@ export function selectTop(scratch: usize, n: i32, k: i32, lo: f64, hi: f64): i32
 export const SEEN_SKIP: u8 = 2;
 
 /**
- * The best k of the GUIDs marked in the rank bit set `bits`, by their weight in `acc`: they are read back
- * in rank order (so equal weights already stand in their final order, GUID ascending), each bit and X_SEEN
- * byte is cleared on the way, and GUIDs flagged SEEN_SKIP are cleared but not offered.
+ * The best k of the GUIDs whose rank is marked in `marks` (markRank), by their weight in `acc`: they are
+ * read back in rank order (so equal weights already stand in their final order, GUID ascending), and
+ * each mark, X_SEEN byte and acc entry is zeroed on the way — callers rely on acc being +0 on entry, so
+ * they add to it without first-touch tests. GUIDs flagged SEEN_SKIP are read back but not offered.
  * Output: OUT_IDS/OUT_W, best first; returns the count.
  */
-export function selectMarkedByRank(model: usize, scratch: usize, bits: usize, seen: usize, acc: usize, k: i32): i32 {
+export function selectMarkedByRank(model: usize, scratch: usize, marks: usize, seen: usize, acc: usize, k: i32): i32 {
   const rankGuid = sec(model, S_RANK_GUID);
   const candW = xs(scratch, X_SEL_W);
   const candPos = xs(scratch, X_SEL_POS);
@@ -225,20 +228,28 @@ export function selectMarkedByRank(model: usize, scratch: usize, bits: usize, se
   let lo = Infinity;
   let hi = -Infinity;
   let n = 0;
+  const zero = i32x4.splat(0);
   for (let wi = 0; wi < nWords; wi++) {
-    const wp = bits + (<usize>wi << 3);
-    let word = load<u64>(wp);
-    if (word == 0) continue;
-    store<u64>(wp, 0);
-    while (word != 0) {
-      const r = (wi << 6) + <i32>ctz(word);
-      word &= word - 1;
+    // 64 marks at a time: most of a request's ranks are untouched
+    const mp = marks + (<usize>wi << 6);
+    const v0 = v128.load(mp), v1 = v128.load(mp, 16), v2 = v128.load(mp, 32), v3 = v128.load(mp, 48);
+    if (!v128.any_true(v128.or(v128.or(v0, v1), v128.or(v2, v3)))) continue;
+    v128.store(mp, zero);
+    v128.store(mp, zero, 16);
+    v128.store(mp, zero, 32);
+    v128.store(mp, zero, 48);
+    let bits = <u64>i8x16.bitmask(v0) | (<u64>i8x16.bitmask(v1) << 16) | (<u64>i8x16.bitmask(v2) << 32) | (<u64>i8x16.bitmask(v3) << 48);
+    while (bits != 0) {
+      const r = (wi << 6) + <i32>ctz(bits);
+      bits &= bits - 1;
       const g = load<i32>(rankGuid + (<usize>r << 2));
       const sp = seen + <usize>g;
       const skip = load<u8>(sp) & SEEN_SKIP;
       store<u8>(sp, 0);
+      const ap = acc + (<usize>g << 3);
+      const w = load<f64>(ap);
+      store<f64>(ap, 0.0);
       if (skip) continue;
-      const w = load<f64>(acc + (<usize>g << 3));
       if (w < lo) lo = w;
       if (w > hi) hi = w;
       store<f64>(candW + (<usize>n << 3), w);

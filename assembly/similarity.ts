@@ -5,7 +5,7 @@
 import {
   S_DONOR_SOA, H_LR_SORTED, H_N_DONORS, H_N_LR, IN_CAT, IN_CONT, S_DONOR_ADDONS, S_DONOR_ADDON_OFFS,
   S_DONOR_CAT, S_GUID_RANK, S_LR_BAD, S_LR_LN, S_LR_ORDER, S_LR_VAL, S_LR_X, X_ACC, X_BUCKET_HEAD,
-  X_BUCKET_NEXT, X_DONOR_DIST, X_DONOR_J, X_RANK_BITS, X_SEEN, info, sec, xs,
+  X_BUCKET_NEXT, X_DONOR_DIST, X_DONOR_J, X_RANK_MARK, X_SEEN, info, sec, xs,
 } from './layout';
 import { markRank, roundSmall, selectMarkedByRank } from './select';
 
@@ -92,8 +92,25 @@ export function nearestLr(model: usize, d: f64): i32 {
   return select<f64>(h3, select<f64>(h2, select<f64>(h1, 0.0, m == 1), m == 2), m == 3);
 }
 
-@inline function nearest(model: usize, x: usize, n: i32, sorted: bool, x0: f64, inv: f64, d: f64): i32 {
-  return sorted && !isNaN(d) ? nearestSorted(x, n, x0, inv, d) : nearestLr(model, d);
+/**
+ * nearestLr for a strictly increasing table (n ≥ 2), the common case without branches the predictor
+ * would miss. The answer for d ≤ x_0 is 0; otherwise, once the guessed insertion point lo is confirmed
+ * (x_(lo−1) < d ≤ x_lo), only lo − 1 and lo can be nearest: fl(|d − x_j|) grows away from them. The
+ * left one wins ties unless it ties x_(lo−2) as well; that rare case, a wrong guess and NaN take
+ * nearestLr.
+ */
+@inline function nearestFast(model: usize, x: usize, n: i32, x0: f64, inv: f64, d: f64): i32 {
+  const t = (d - x0) * inv;
+  const lo = t > 1 ? (t < <f64>(n - 1) ? roundSmall(t + 0.5) : n - 1) : 1;
+  const xl = xAt(x, lo - 1);
+  const xr = xAt(x, lo);
+  const dl = d - xl; // = fl(|d − xl|) once confirmed, and ≤ 0 (so left wins) when d ≤ x_0
+  const left = dl <= xr - d;
+  const before = xAt(x, select<i32>(lo - 2, 0, lo > 1));
+  const confirmed = <i32>(d <= xr) & (<i32>(xl < d) | <i32>(lo == 1));
+  const leftTie = <i32>left & <i32>(lo > 1) & <i32>(d - before == dl);
+  if (!(confirmed & ~leftTie)) return nearestLr(model, d);
+  return select<i32>(lo - 1, lo, left);
 }
 
 /**
@@ -152,7 +169,8 @@ export function similarity(model: usize, scratch: usize, k: i32): i32 {
   }
   // A loop of its own: its iterations are short, so the out-of-order core overlaps many of them.
   for (let i = 0; i < nDonors; i++) {
-    const j = nearest(model, x, nLr, sorted, x0, inv, load<f64>(dists + (<usize>i << 3)));
+    const d = load<f64>(dists + (<usize>i << 3));
+    const j = sorted ? nearestFast(model, x, nLr, x0, inv, d) : nearestLr(model, d);
     if (load<i32>(lrBad + (<usize>j << 2)) != 0) return SIMILARITY_LR_ZERO_DENOMINATOR;
     store<i32>(donorJ + (<usize>i << 2), j);
   }
@@ -172,7 +190,7 @@ export function similarity(model: usize, scratch: usize, k: i32): i32 {
   const acc = xs(scratch, X_ACC);
   const seen = xs(scratch, X_SEEN);
   const rank = sec(model, S_GUID_RANK);
-  const bits = xs(scratch, X_RANK_BITS);
+  const marks = xs(scratch, X_RANK_MARK);
   // LR_ORDER is by LR descending, NaN last, so the entries with ln(LR) > 0 (LR > 1) come first: the
   // first entry without ends the donors that add.
   for (let o = 0; o < nLr; o++) {
@@ -183,17 +201,14 @@ export function similarity(model: usize, scratch: usize, k: i32): i32 {
       const a = load<u32>(offs + (<usize>i << 2));
       const b = load<u32>(offs + (<usize>(i + 1) << 2));
       for (let p = a; p < b; p++) {
+        // acc is +0 until the selection reads it back: no first-touch test (a branch it would mispredict)
         const g = load<i32>(addons + (<usize>p << 2));
+        markRank(marks, load<i32>(rank + (<usize>g << 2)));
         const ap = acc + (<usize>g << 3);
-        if (load<u8>(seen + <usize>g) == 0) {
-          store<u8>(seen + <usize>g, 1);
-          markRank(bits, load<i32>(rank + (<usize>g << 2)));
-          store<f64>(ap, 0.0);
-        }
         store<f64>(ap, load<f64>(ap) + l);
       }
     }
   }
 
-  return selectMarkedByRank(model, scratch, bits, seen, acc, k);
+  return selectMarkedByRank(model, scratch, marks, seen, acc, k);
 }

@@ -127,8 +127,8 @@ export function planSections(count: Record<SectionName, number>): SectionPlan {
 export const X_U = 0; // f64[nFactors] user vector
 export const X_MARK = 1; // u8[nItems] rows matched by installed hashes
 export const X_ROWS = 2; // i32[maxInstalled] matched rows
-export const X_ACC = 3; // f64[nGuids] per-GUID accumulator
-export const X_SEEN = 4; // u8[nGuids]
+export const X_ACC = 3; // f64[nGuids] per-GUID accumulator; all +0 between calls (the selection zeroes what it reads back)
+export const X_SEEN = 4; // u8[nGuids] per-GUID flags (installed add-ons in the ensemble); all 0 between calls
 export const X_DONOR_J = 5; // i32[nDonors] LR table index per donor
 export const X_BUCKET_HEAD = 6; // i32[nLr]
 export const X_BUCKET_NEXT = 7; // i32[nDonors]
@@ -154,7 +154,7 @@ export const IN_LIST_W = 26; // f64[3 * (nGuids + 1)]
 export const IN_LIST_OFFS = 27; // i32[4] list boundaries in IN_LIST_*
 export const IN_LIST_COEF = 28; // f64[3] ensemble coefficient of each list
 export const X_DONOR_DIST = 29; // f64[nDonorsEven] distance of each donor to the client
-export const X_RANK_BITS = 30; // u64[ceil((nGuids + 1) / 64)] GUIDs touched by a request, by rank
+export const X_RANK_MARK = 30; // u8[nGuids + 1 rounded up to 64] 0xff at the rank of each GUID a request touched; all 0 between calls
 export const SCRATCH_SLOTS = 32;
 /** Weight bins of the kernel's top-k selection (assembly/select.ts). */
 export const SEL_MAX_BINS = 4096;
@@ -195,7 +195,7 @@ export function planScratch(d: ModelDims): { offsets: number[]; bytes: number } 
     [X_SEL_W, sel * 8], [X_SEL_POS, sel * 4], [X_SEL_ID, sel * 4], [X_SEL_BIN, sel * 4], [X_SEL_ORDER, sel * 4],
     [X_SEL_HIST, (SEL_MAX_BINS + 1) * 4], [IN_INSTALLED, MAX_INSTALLED * 4], [IN_LIST_IDS, listCapacity(d.nGuids) * 4],
     [IN_LIST_W, listCapacity(d.nGuids) * 8], [IN_LIST_OFFS, 4 * 4], [IN_LIST_COEF, 3 * 8],
-    [X_DONOR_DIST, evenDonors(d.nDonors) * 8], [X_RANK_BITS, Math.ceil(g / 64) * 8],
+    [X_DONOR_DIST, evenDonors(d.nDonors) * 8], [X_RANK_MARK, Math.ceil(g / 64) * 64],
   ];
   const offsets = new Array<number>(SCRATCH_SLOTS).fill(0);
   let at = SCRATCH_SLOTS * 4;
