@@ -1,7 +1,8 @@
 /**
  * Per-request cost of the worker's scoring path on the demo model, part by part: the collaborative and
  * similarity kernels at TAAR's extended limit (200 + installed count), the kernel ensemble for the
- * limits [10, 200], the whole scoreClient, and scoreBatch as a worker runs it (batches of 16).
+ * limits [10, 200], the whole scoreClient, and scoreBatch as a worker runs it (batches of 16 requests that
+ * each ask for TAAR's draw of 10, as the server sends them).
  *
  *   npx tsc -p . && node dist/bench/score-path-micro.js [models dir] [profiles.jsonl]
  *
