@@ -30,6 +30,12 @@ export function relatedPaths(data: DataSet, seed = 2): () => string {
   return () => relatedPath(guids[Math.floor(random() * guids.length)]);
 }
 
+/** Clients the store does not know (64-hex ids): answered from the fallback chain, never scored. */
+export function unknownPaths(seed = 4): () => string {
+  const random = seededRandom(seed);
+  return () => recommendPath(unknownClientId(random));
+}
+
 /** 80 % recommendations for known clients, 15 % TAAR-lite, 5 % unknown clients. */
 export function mixedPaths(data: DataSet, seed = 3): () => string {
   const random = seededRandom(seed);

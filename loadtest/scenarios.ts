@@ -5,7 +5,7 @@
  */
 import type { RunContext, ServerKey } from './context.js';
 import { DEFAULT_WORKERS, NO_BATCH_ENV } from './context.js';
-import { mixedPaths, recommendPaths, relatedPaths } from './paths.js';
+import { mixedPaths, recommendPaths, relatedPaths, unknownPaths } from './paths.js';
 import type { RssResult, ScenarioResult } from './results.js';
 import { measureRss } from './rss.js';
 import { runDegraded } from './scenario-degraded.js';
@@ -61,6 +61,22 @@ export const SCENARIOS: ScenarioDef[] = [
         title: 'TAAR-lite item-to-item',
         good: ['plain'],
         target: { connections: ctx.plan.connections, nextPath: relatedPaths(ctx.demo) },
+      });
+      return { scenario: r };
+    },
+  },
+  {
+    // Everything a recommendation costs but scoring (HTTP, validation, profile lookup, answer): the
+    // ratio a personalised answer cannot exceed on the same cores.
+    name: 'unknown',
+    quick: false,
+    servers: ['demo'],
+    async run(ctx) {
+      const r = await ctx.measureOn(await ctx.server('demo'), ctx.demo, {
+        name: 'unknown',
+        title: 'recommendations for unknown clients: fallback answers, no scoring',
+        good: ['*:unknown-client'],
+        target: { connections: ctx.plan.connections, nextPath: unknownPaths() },
       });
       return { scenario: r };
     },

@@ -5,7 +5,10 @@
  * workers and V8's helper threads are the others) and the load generator's own CPU. Not a gate: a tool
  * for the README's "where the time goes".
  *
- *   npm run build && node dist/loadtest/thread-cpu.js [--workers N] [--seconds S] [--connections C] [--path recommend|health]
+ *   npm run build && node dist/loadtest/thread-cpu.js [--workers N] [--seconds S] [--connections C] [--path recommend|unknown|health]
+ *
+ * `unknown`: clients the store does not know, answered from the locale/global fallback without the pool —
+ * the same HTTP, validation and profile lookup as `recommend`, no scoring: what the rest costs.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -13,7 +16,7 @@ import { killAllChildren } from './children.js';
 import { takeCpuSnapshot, cpuBetween, parsePidStat } from './cpu.js';
 import { demoData } from './datasets.js';
 import { fireRound } from './fire.js';
-import { recommendPaths } from './paths.js';
+import { recommendPath, recommendPaths, seededRandom, unknownClientId } from './paths.js';
 import { startRecscore, batchStats } from './servers.js';
 
 const TICK_US = 1e6 / 100; // USER_HZ is 100 on Linux
@@ -36,7 +39,9 @@ const connections = Number(values.connections ?? 32);
 const data = await demoData();
 const server = await startRecscore({ name: 'recscore', models: data.models, profiles: data.profiles, workers: values.workers === undefined ? undefined : Number(values.workers) });
 try {
-  const nextPath = values.path === 'health' ? () => '/health' : recommendPaths(data, 7);
+  const random = seededRandom(7);
+  const nextPath =
+    values.path === 'health' ? () => '/health' : values.path === 'unknown' ? () => recommendPath(unknownClientId(random)) : recommendPaths(data, 7);
   const spec = { url: server.url, connections, maxRequests: 5_000_000, nextPath };
   await fireRound({ ...spec, durationMs: 2_000 });
   const before = threadTicks(server.pid);
