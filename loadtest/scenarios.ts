@@ -49,52 +49,26 @@ function recommendOn(name: string, key: ServerKey, title: string, quick: boolean
   };
 }
 
+/** A plain load scenario on the shared demo server: which paths it requests and which answers count. */
+function onDemo(name: string, title: string, good: string[], paths: (ctx: RunContext) => () => string, quick: boolean): ScenarioDef {
+  return {
+    name,
+    quick,
+    servers: ['demo'],
+    async run(ctx) {
+      const target = { connections: ctx.plan.connections, nextPath: paths(ctx) };
+      return { scenario: await ctx.measureOn(await ctx.server('demo'), ctx.demo, { name, title, good, target }) };
+    },
+  };
+}
+
 export const SCENARIOS: ScenarioDef[] = [
   recommendOn('recommend', 'demo', 'recommendations, known clients, demo model', true),
-  {
-    name: 'related',
-    quick: true,
-    servers: ['demo'],
-    async run(ctx) {
-      const r = await ctx.measureOn(await ctx.server('demo'), ctx.demo, {
-        name: 'related',
-        title: 'TAAR-lite item-to-item',
-        good: ['plain'],
-        target: { connections: ctx.plan.connections, nextPath: relatedPaths(ctx.demo) },
-      });
-      return { scenario: r };
-    },
-  },
-  {
-    // Everything a recommendation costs but scoring (HTTP, validation, profile lookup, answer): the
-    // ratio a personalised answer cannot exceed on the same cores.
-    name: 'unknown',
-    quick: false,
-    servers: ['demo'],
-    async run(ctx) {
-      const r = await ctx.measureOn(await ctx.server('demo'), ctx.demo, {
-        name: 'unknown',
-        title: 'recommendations for unknown clients: fallback answers, no scoring',
-        good: ['*:unknown-client'],
-        target: { connections: ctx.plan.connections, nextPath: unknownPaths() },
-      });
-      return { scenario: r };
-    },
-  },
-  {
-    name: 'mixed',
-    quick: true,
-    servers: ['demo'],
-    async run(ctx) {
-      const r = await ctx.measureOn(await ctx.server('demo'), ctx.demo, {
-        name: 'mixed',
-        title: '80 % recommend, 15 % related, 5 % unknown clients',
-        good: ['ensemble', 'plain', '*:unknown-client'],
-        target: { connections: ctx.plan.connections, nextPath: mixedPaths(ctx.demo) },
-      });
-      return { scenario: r };
-    },
-  },
+  onDemo('related', 'TAAR-lite item-to-item', ['plain'], (ctx) => relatedPaths(ctx.demo), true),
+  // Everything a recommendation costs but scoring (HTTP, validation, profile lookup, answer): the ratio a
+  // personalised answer cannot exceed on the same cores.
+  onDemo('unknown', 'recommendations for unknown clients: fallback answers, no scoring', ['*:unknown-client'], () => unknownPaths(), false),
+  onDemo('mixed', '80 % recommend, 15 % related, 5 % unknown clients', ['ensemble', 'plain', '*:unknown-client'], (ctx) => mixedPaths(ctx.demo), true),
   {
     name: 'overload',
     quick: true,

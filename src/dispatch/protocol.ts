@@ -49,7 +49,7 @@ export interface BatchTask {
 
 export type TaskViews = Views<ReturnType<typeof taskShape>>;
 
-/** n requests, `total` picked entries in all. */
+/** n requests, room for `total` picked entries in all (offs says which are used). */
 export const resultShape = (n: number, total: number) =>
   ({
     weights: ['f64', total],

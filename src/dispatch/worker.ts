@@ -32,15 +32,13 @@ export function scoreBatch(task: P.BatchTask): P.BatchResult {
   const { kernel, model } = forVersion(task.version, task.memory);
   const t = P.taskViews(task);
   const n = task.n;
+  // Written straight into the message buffer, sized for the most a pick can hold; a short list leaves
+  // its share of the tail unused (offs bound each request's entries).
   let capacity = 0;
   for (let i = 0; i < n; i++) capacity += Math.max(0, Math.min(t.pickSize[i], model.nGuids));
-  const ids = new Int32Array(capacity);
-  const weights = new Float64Array(capacity);
+  const { buffer, views: r } = P.newResult(n, capacity);
+  const { ids, weights, offs, candidateCount, contributed, failed } = r;
   let at = 0;
-  const offs = new Int32Array(n + 1);
-  const candidateCount = new Int32Array(n);
-  const contributed = new Int32Array(n);
-  const failed = new Int32Array(n);
   const cannot: SimilarityInput = { kind: 'cannot' };
   for (let i = 0; i < n; i++) {
     const similarity: SimilarityInput =
@@ -75,16 +73,9 @@ export function scoreBatch(task: P.BatchTask): P.BatchResult {
     }
     offs[i + 1] = at;
   }
-  const { buffer, views: r } = P.newResult(n, at);
-  r.offs.set(offs);
-  r.ids.set(ids.subarray(0, at));
-  r.weights.set(weights.subarray(0, at));
-  r.candidateCount.set(candidateCount);
-  r.contributed.set(contributed);
-  r.failed.set(failed);
   const t1 = performance.now();
   return {
-    version: task.version, n, total: at, buffer, workerMicros: Math.round((t1 - t0) * 1000),
+    version: task.version, n, total: capacity, buffer, workerMicros: Math.round((t1 - t0) * 1000),
     startedAt: performance.timeOrigin + t0, endedAt: performance.timeOrigin + t1,
   };
 }

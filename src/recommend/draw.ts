@@ -65,3 +65,8 @@ export function draw(candidates: WeightedList, k: number, random: () => number =
   for (let i = 0; i < candidates.length; i++) weights[i] = candidates[i][1];
   return Array.from(drawIndices(weights, k, random), (i) => candidates[i]);
 }
+
+/** A uint32 seed for a draw made elsewhere (a worker's seeded PRNG) from a [0, 1) source. */
+export function drawSeed(random: () => number): number {
+  return Math.floor(random() * 4294967296) >>> 0;
+}

@@ -8,9 +8,10 @@ import { readFileSync } from 'node:fs';
 import { RecscoreError } from '../../src/errors.js';
 import type { ClientInfo } from '../../src/profile/client-info.js';
 import type { ProfileStore } from '../../src/profile/store.js';
-import type { ModelFacts, RecommenderFailure, RecommenderName, Scorer, ScoreInput, ScoreOutput, WeightedList } from '../../src/recommend/contracts.js';
+import type { ModelFacts, Pick, RecommenderFailure, RecommenderName, Scorer, ScoreInput, ScoreOutput, WeightedList } from '../../src/recommend/contracts.js';
 import { shedError } from '../../src/resilience/shed.js';
-import { pickFrom } from '../../src/recommend/pick.js';
+import { draw } from '../../src/recommend/draw.js';
+import { seededRandom } from '../../src/recommend/seeded-random.js';
 
 export const VECTORS_DIR = process.env.TAAR_VECTORS ?? '/work/shared/taar/vectors';
 
@@ -66,6 +67,11 @@ export function fakeFacts(data: FakeFactsData): ModelFacts & { relatedCalls: num
     },
   };
   return facts;
+}
+
+/** A Pick applied to whole lists, as the pool's workers apply it to typed arrays (src/dispatch/worker.ts). */
+function pickFrom(candidates: WeightedList, pick: Pick, top?: WeightedList): WeightedList {
+  return pick.mode === 'draw' ? draw(candidates, pick.size, seededRandom(pick.seed)) : (top ?? candidates).slice(0, pick.size);
 }
 
 /** A Scorer whose answer, latency and failure mode the test sets. */
