@@ -1,10 +1,9 @@
 /**
  * Fakes of the three things the HTTP layer depends on — a Scorer, the ModelFacts and a ProfileStore —
  * with controllable latency and failures, plus a backend built from TAAR's vectors
- * (/work/shared/taar/vectors) whose scorer answers each client's recorded `manager_candidates`.
+ * (located by ./vectors.ts) whose scorer answers each client's recorded `manager_candidates`.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { RecscoreError } from '../../src/errors.js';
 import type { ClientInfo } from '../../src/profile/client-info.js';
 import type { ProfileStore } from '../../src/profile/store.js';
@@ -12,8 +11,7 @@ import type { ModelFacts, Pick, RecommenderFailure, RecommenderName, Scorer, Sco
 import { shedError } from '../../src/resilience/shed.js';
 import { draw } from '../../src/recommend/draw.js';
 import { seededRandom } from '../../src/recommend/seeded-random.js';
-
-export const VECTORS_DIR = process.env.TAAR_VECTORS ?? '/work/shared/taar/vectors';
+import { readVectorText, VECTORS } from './vectors.js';
 
 /** Waits `ms`, or rejects with the signal's reason as soon as it aborts. */
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
@@ -156,7 +154,7 @@ export function syntheticBackend(candidateCount = 30) {
 }
 
 function jsonLines<T>(file: string, keep: (line: string) => boolean = () => true): T[] {
-  return readFileSync(`${VECTORS_DIR}/${file}`, 'utf8')
+  return readVectorText(`${VECTORS}/${file}`)
     .split('\n')
     .filter((l) => l.trim() !== '' && keep(l))
     .map((l) => JSON.parse(l) as T);

@@ -8,7 +8,7 @@ import { EmbeddedProfileStore } from '../../src/profile/embedded-store.js';
 import { createLogger } from '../../src/log.js';
 import { createProfileStore } from '../../src/profile/store.js';
 import { runProfileStoreCases, type StoredRecord } from './store.case.js';
-import { VECTORS_DIR } from './vectors.js';
+import { VECTORS } from '../helpers/vectors.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'recscore-embedded-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -45,7 +45,7 @@ const rejectsInvalidAt = (line: number) => (e: any) => e.code === 'RECSCORE_PROF
 
 describe('embedded store loading', () => {
   it('reads the vectors profiles.jsonl as is, skipping profile: null', async () => {
-    const store = await createProfileStore(join(VECTORS_DIR, 'profiles.jsonl'), { logger: quiet });
+    const store = await createProfileStore(join(VECTORS, 'profiles.jsonl'), { logger: quiet });
     assert.equal(store.kind, 'embedded');
     assert.equal((store as EmbeddedProfileStore).size, 286);
     assert.equal(await store.get('9fbbe10779e8d6c8d01ce5d41ab5bced71239962a17b2e4e77f555bd9d8861ab'), null);
@@ -53,7 +53,7 @@ describe('embedded store loading', () => {
   });
 
   it('reads raw BigTable payload lines (profiles_raw.jsonl), GCP field names included', async () => {
-    const store = await EmbeddedProfileStore.load(join(VECTORS_DIR, 'profiles_raw.jsonl'), { logger: quiet });
+    const store = await EmbeddedProfileStore.load(join(VECTORS, 'profiles_raw.jsonl'), { logger: quiet });
     const etl = await store.get('etl-format-050d3e4c5c04850be88a');
     assert.equal(etl?.geo_city, 'Sofia');
     assert.equal(etl?.unique_tlds, 35);

@@ -1,13 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { payloadToClientInfo } from '../../src/profile/payload.js';
-import { readJsonl } from './vectors.js';
+import { readJsonl, VECTORS } from '../helpers/vectors.js';
 
 interface Raw { client_id: string; payload: Record<string, unknown> }
 interface Expected { client_id: string; client_info: Record<string, unknown> }
 
-const raw = readJsonl<Raw>('profiles_raw.jsonl');
-const expected = new Map(readJsonl<Expected>('expected_profile_fetcher.jsonl').map((e) => [e.client_id, e.client_info]));
+const raw = readJsonl<Raw>(`${VECTORS}/profiles_raw.jsonl`);
+const fetched = readJsonl<Expected>(`${VECTORS}/expected_profile_fetcher.jsonl`);
+const expected = new Map(fetched.map((e) => [e.client_id, e.client_info]));
 const ETL_ID = 'etl-format-050d3e4c5c04850be88a';
 
 describe('payloadToClientInfo against TAAR ProfileFetcher vectors', () => {

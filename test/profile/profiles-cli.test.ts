@@ -17,7 +17,7 @@ import type { ClientInfo } from '../../src/profile/client-info.js';
 import { unlinkMatching } from '../../src/profile/redis-generations.js';
 import { redisKeys } from '../../src/profile/redis-keys.js';
 import { RedisProfileStore } from '../../src/profile/redis-store.js';
-import { VECTORS_DIR } from './vectors.js';
+import { VECTORS } from '../helpers/vectors.js';
 
 const URL_6379 = 'redis://127.0.0.1:6379';
 const PREFIX = `recscore-test-${process.pid}-${randomBytes(4).toString('hex')}:`;
@@ -52,12 +52,12 @@ async function run(args: string[], opts: { tty?: boolean } = {}): Promise<{ code
 }
 
 const base = ['--redis', URL_6379, '--prefix', PREFIX];
-const vectorProfiles = readFileSync(join(VECTORS_DIR, 'profiles.jsonl'), 'utf8')
+const vectorProfiles = readFileSync(join(VECTORS, 'profiles.jsonl'), 'utf8')
   .split('\n')
   .filter((l) => l.trim())
   .map((l) => JSON.parse(l) as { client_id: string; profile: ClientInfo | null })
   .filter((l) => l.profile !== null);
-const FILE1 = join(VECTORS_DIR, 'profiles.jsonl');
+const FILE1 = join(VECTORS, 'profiles.jsonl');
 // The second file keeps 200 of the clients with one more add-on each, drops the others and adds 50.
 const kept = vectorProfiles.slice(0, 200).map((l) => ({ ...l.profile!, installed_addons: [...l.profile!.installed_addons, 'gen2@example.net'] }));
 const added = Array.from({ length: 50 }, (_, i) => ({ client_id: `new-client-${i}`, installed_addons: ['gen2@example.net'] }));

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import type { ClientInfo } from '../../src/profile/client-info.js';
 import type { ProfileStore } from '../../src/profile/store.js';
-import { readJsonl } from './vectors.js';
+import { readJsonl, VECTORS } from '../helpers/vectors.js';
 
 export interface StoredRecord {
   clientId: string;
@@ -44,7 +44,7 @@ export function runProfileStoreCases(name: string, harness: StoreHarness): void 
     });
 
     it('returns every vectors profile exactly as stored, and null for the not-found ones', async () => {
-      const lines = readJsonl<VectorLine>('profiles.jsonl');
+      const lines = readJsonl<VectorLine>(`${VECTORS}/profiles.jsonl`);
       const found = lines.filter((l) => l.profile !== null);
       assert.ok(found.length > 250);
       const store = await open(found.map((l) => ({ clientId: l.client_id, value: l.profile as unknown as Record<string, unknown> })));
