@@ -35,8 +35,10 @@ export async function serveCommand(args: string[]): Promise<number> {
   const onTerm = () => stop('SIGTERM');
   const onInt = () => stop('SIGINT');
   const onHup = () => {
-    if (app) void app.reloader.checkNow();
-    else log.info('SIGHUP while starting: ignored, the first model load is under way');
+    if (app) {
+      log.info('SIGHUP: checking the model source');
+      void app.reloader.checkNow();
+    } else log.info('SIGHUP while starting: ignored, the first model load is under way');
   };
   process.on('SIGTERM', onTerm);
   process.on('SIGINT', onInt);
