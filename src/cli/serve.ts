@@ -69,10 +69,13 @@ export async function serveCommand(args: string[]): Promise<number> {
       inflightPerWorker: config.inflightPerWorker,
     });
     const facts = app.registry.facts!;
-    log.info('recscore listening', { url: app.url, model: facts.version, workers: app.pool.workers, profiles: app.profiles.kind });
-    process.stdout.write(`recscore listening on ${app.url}\n  try: curl -s ${app.url}/v1/api/recommendations/${'0'.repeat(10)}/   (a TAAR test client id)\n`);
+    const { url } = app;
+    log.info('recscore listening', { url, model: facts.version, workers: app.pool.workers, profiles: app.profiles.kind });
+    const testClient = `${url}/v1/api/recommendations/${'0'.repeat(10)}/`;
+    process.stdout.write(`recscore listening on ${url}\n  try: curl -s ${testClient}   (a TAAR test client id)\n`);
     if (facts.whitelist.length && config.demo) {
-      process.stdout.write(`  or:  curl -s ${app.url}/taarlite/api/v1/addon_recommendations/${encodeURIComponent(facts.whitelist[0])}/\n`);
+      const guid = encodeURIComponent(facts.whitelist[0]);
+      process.stdout.write(`  or:  curl -s ${url}/taarlite/api/v1/addon_recommendations/${guid}/\n`);
     }
     await done;
     return 0;

@@ -6,9 +6,11 @@
  * `process.env`.
  */
 import { RecscoreError } from '../errors.js';
-import { LOG_LEVELS, SETTINGS, TAAR_MODEL_VARIABLES, type ConfigLogLevel, type Setting, type SettingKey } from './settings.js';
+import { LOG_LEVELS, SETTINGS, TAAR_MODEL_VARIABLES } from './settings.js';
+import type { ConfigLogLevel, Setting, SettingKey } from './settings.js';
 
-export { FALLBACK_STEPS, LOG_LEVELS, SETTINGS, TAAR_MODEL_VARIABLES, type ConfigLogLevel, type SettingKey } from './settings.js';
+export { FALLBACK_STEPS, LOG_LEVELS, SETTINGS, TAAR_MODEL_VARIABLES } from './settings.js';
+export type { ConfigLogLevel, FallbackStep, SettingKey } from './settings.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 /** Flag values as node:util parseArgs gives them (string flags, and `true` for a switch). */
@@ -22,11 +24,16 @@ export type Config = {
   readonly taarModelEnv: Readonly<Record<string, string>>;
 };
 
+/** A flag without a variable that takes no value (`--demo`). */
+export function isSwitch(s: Setting<unknown>): boolean {
+  return s.env === undefined && s.kind.describe.startsWith('boolean');
+}
+
 /** `parseArgs` options for every flag of the table (all strings except switches). */
 export function flagOptions(): Record<string, { type: 'string' | 'boolean' }> {
   const out: Record<string, { type: 'string' | 'boolean' }> = {};
   for (const s of Object.values(SETTINGS) as Setting<unknown>[]) {
-    if (s.flag) out[s.flag] = { type: s.env === undefined && s.kind.describe.startsWith('boolean') ? 'boolean' : 'string' };
+    if (s.flag) out[s.flag] = { type: isSwitch(s) ? 'boolean' : 'string' };
   }
   return out;
 }
@@ -58,14 +65,17 @@ export function loadConfig(input: { flags?: Flags; env?: Env } = {}): Config {
   if (Array.isArray(out.fallbackChain)) out.fallbackChain = Object.freeze([...out.fallbackChain]);
   const config = out as Config;
   if (config.headersTimeoutMs > config.requestTimeoutMs) {
+    const headers = nameOf('headersTimeoutMs', flags);
+    const request = nameOf('requestTimeoutMs', flags);
     throw new RecscoreError(
       'RECSCORE_CONFIG',
-      `${nameOf('headersTimeoutMs', flags)} (${config.headersTimeoutMs}) must not exceed ${nameOf('requestTimeoutMs', flags)} (${config.requestTimeoutMs})`,
-      { variable: nameOf('headersTimeoutMs', flags) },
+      `${headers} (${config.headersTimeoutMs}) must not exceed ${request} (${config.requestTimeoutMs})`,
+      { variable: headers },
     );
   }
   if (!config.demo && !config.profiles) {
-    throw new RecscoreError('RECSCORE_CONFIG', '--profiles (or RECSCORE_PROFILES) is required: a .jsonl file or a redis:// URL (or use --demo)', { variable: 'RECSCORE_PROFILES' });
+    const message = '--profiles (or RECSCORE_PROFILES) is required: a .jsonl file or a redis:// URL (or use --demo)';
+    throw new RecscoreError('RECSCORE_CONFIG', message, { variable: 'RECSCORE_PROFILES' });
   }
   return Object.freeze(config);
 }
@@ -84,10 +94,16 @@ export function logLevelFromEnv(env: Env = process.env): ConfigLogLevel {
   return (LOG_LEVELS as readonly string[]).includes(v ?? '') ? (v as ConfigLogLevel) : 'info';
 }
 
+export interface ModelEnv {
+  taarModelEnv: Readonly<Record<string, string>>;
+  gcsEndpoint: string | undefined;
+}
+
 /** What the model source needs from the environment, for callers that have no full config (one-shot CLI commands). */
-export function modelEnvFrom(env: Env = process.env): { taarModelEnv: Readonly<Record<string, string>>; gcsEndpoint: string | undefined } {
+export function modelEnvFrom(env: Env = process.env): ModelEnv {
   const taar: Record<string, string> = {};
   for (const name of TAAR_MODEL_VARIABLES) if (env[name]) taar[name] = env[name]!;
   const endpoint = env.RECSCORE_GCS_ENDPOINT || undefined;
-  return { taarModelEnv: taar, gcsEndpoint: endpoint === undefined ? undefined : SETTINGS.gcsEndpoint.kind.parse(endpoint, 'RECSCORE_GCS_ENDPOINT') };
+  const gcsEndpoint = endpoint === undefined ? undefined : SETTINGS.gcsEndpoint.kind.parse(endpoint, 'RECSCORE_GCS_ENDPOINT');
+  return { taarModelEnv: taar, gcsEndpoint };
 }

@@ -12,7 +12,8 @@ export interface ValueKind<T> {
 
 export function configError(source: string, raw: string, rule: string): RecscoreError {
   const shown = raw.length > 80 ? `${raw.slice(0, 80)}…` : raw;
-  return new RecscoreError('RECSCORE_CONFIG', `${source} must be ${rule}, got ${JSON.stringify(shown)}`, { variable: source, value: shown });
+  const message = `${source} must be ${rule}, got ${JSON.stringify(shown)}`;
+  return new RecscoreError('RECSCORE_CONFIG', message, { variable: source, value: shown });
 }
 
 export function int(min: number, max: number): ValueKind<number> {
@@ -45,7 +46,8 @@ export function text(maxLength = 4096): ValueKind<string> {
   return {
     describe: 'text',
     parse(raw, source) {
-      if (raw.length > maxLength || /[\x00-\x1f]/.test(raw)) throw configError(source, raw, `text of at most ${maxLength} printable characters`);
+      const ok = raw.length <= maxLength && !/[\x00-\x1f]/.test(raw);
+      if (!ok) throw configError(source, raw, `text of at most ${maxLength} printable characters`);
       return raw;
     },
   };

@@ -37,7 +37,7 @@ export interface StartOptions {
   gcs?: CreateSourceOptions['gcs'];
   /** bearer token of POST /v1/models/reload (disabled when undefined) */
   reloadToken?: string;
-  /** Environment for the model source (TAAR_* variables, RECSCORE_GCS_ENDPOINT); default: the process's own, read by src/config */
+  /** The model source's environment (TAAR_* variables, RECSCORE_GCS_ENDPOINT); default the process's, read by src/config */
   env?: Record<string, string | undefined>;
   logger?: Logger;
   random?: () => number;

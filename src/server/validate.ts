@@ -83,7 +83,9 @@ export function parseCount(count: string | undefined, limit: string | undefined)
   const value = count ?? limit;
   if (value === undefined) return undefined;
   const n = /^\d{1,3}$/.test(value) ? Number(value) : NaN;
-  if (!(n >= 1 && n <= MAX_COUNT)) throw new RecscoreError('RECSCORE_BAD_OPTION', `${name} must be an integer from 1 to ${MAX_COUNT}, got ${describe(value)}`);
+  if (!(n >= 1 && n <= MAX_COUNT)) {
+    throw new RecscoreError('RECSCORE_BAD_OPTION', `${name} must be an integer from 1 to ${MAX_COUNT}, got ${describe(value)}`);
+  }
   return n;
 }
 
@@ -120,7 +122,10 @@ const scoreBody = z
     count: bodyCount, limit: bodyCount,
   })
   .strict()
-  .refine((b) => b.count === undefined || b.limit === undefined, { message: 'count and limit are the same field: give one of them', path: ['count'] });
+  .refine((b) => b.count === undefined || b.limit === undefined, {
+    message: 'count and limit are the same field: give one of them',
+    path: ['count'],
+  });
 
 export interface ScoreRequestBody {
   clientInfo: ClientInfo;
