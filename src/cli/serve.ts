@@ -70,7 +70,8 @@ export async function serveCommand(args: string[]): Promise<number> {
     });
     const facts = app.registry.facts!;
     const { url } = app;
-    log.info('recscore listening', { url, model: facts.version, workers: app.pool.workers, profiles: app.profiles.kind });
+    const { pool, profiles: store } = app;
+    log.info('recscore listening', { url, model: facts.version, workers: pool.workers, profiles: store.kind });
     const testClient = `${url}/v1/api/recommendations/${'0'.repeat(10)}/`;
     process.stdout.write(`recscore listening on ${url}\n  try: curl -s ${testClient}   (a TAAR test client id)\n`);
     if (facts.whitelist.length && config.demo) {

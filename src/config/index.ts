@@ -104,6 +104,6 @@ export function modelEnvFrom(env: Env = process.env): ModelEnv {
   const taar: Record<string, string> = {};
   for (const name of TAAR_MODEL_VARIABLES) if (env[name]) taar[name] = env[name]!;
   const endpoint = env.RECSCORE_GCS_ENDPOINT || undefined;
-  const gcsEndpoint = endpoint === undefined ? undefined : SETTINGS.gcsEndpoint.kind.parse(endpoint, 'RECSCORE_GCS_ENDPOINT');
+  const gcsEndpoint = endpoint && SETTINGS.gcsEndpoint.kind.parse(endpoint, 'RECSCORE_GCS_ENDPOINT');
   return { taarModelEnv: taar, gcsEndpoint };
 }

@@ -14,15 +14,20 @@ import { haveVectors, readJsonl, VECTOR_MODELS, VECTORS } from '../helpers/vecto
 type Line = { client_id: string; profile: Record<string, unknown> | null; case?: string };
 type Out = { client_id: string; collaborative: unknown; similarity: unknown; ensemble: unknown[] };
 
-describe('recscore score --profiles in the server\'s format', { skip: !haveVectors && 'vectors not found', timeout: 120_000 }, () => {
+const opts = { skip: !haveVectors && 'vectors not found', timeout: 120_000 };
+const normal = () =>
+  readJsonl<Line>(`${VECTORS}/profiles.jsonl`).filter((r) => r.profile !== null && r.case === 'normal');
+
+describe('recscore score --profiles in the server\'s format', opts, () => {
   it('scores client_info lines exactly as the same profiles in the vectors\' format', async () => {
     const dir = await tempDir();
-    const picked = readJsonl<Line>(`${VECTORS}/profiles.jsonl`).filter((r) => r.profile !== null && r.case === 'normal').slice(0, 12);
+    const picked = normal().slice(0, 12);
     assert.ok(picked.length >= 5);
     const serverFile = join(dir, 'server.jsonl');
     const vectorFile = join(dir, 'vectors.jsonl');
     await writeFile(serverFile, picked.map((r) => JSON.stringify(r.profile)).join('\n') + '\n');
-    await writeFile(vectorFile, picked.map((r) => JSON.stringify({ client_id: r.client_id, profile: r.profile, extra_data: {} })).join('\n') + '\n');
+    const asVectors = picked.map((r) => JSON.stringify({ client_id: r.client_id, profile: r.profile, extra_data: {} }));
+    await writeFile(vectorFile, asVectors.join('\n') + '\n');
 
     const server = await runCli(['score', '--models', VECTOR_MODELS, '--profiles', serverFile]);
     const vectors = await runCli(['score', '--models', VECTOR_MODELS, '--profiles', vectorFile]);
@@ -37,10 +42,11 @@ describe('recscore score --profiles in the server\'s format', { skip: !haveVecto
   it('a line it cannot read as a profile stops it with a message naming file and line', async () => {
     const dir = await tempDir();
     const file = join(dir, 'bad.jsonl');
-    const good = readJsonl<Line>(`${VECTORS}/profiles.jsonl`).find((r) => r.profile !== null && r.case === 'normal')!;
-    await writeFile(file, `${JSON.stringify(good.profile)}\n${JSON.stringify({ client_id: 'abc', installed_addons: 'not-a-list' })}\n`);
+    const bad = { client_id: 'abc', installed_addons: 'not-a-list' };
+    await writeFile(file, `${JSON.stringify(normal()[0].profile)}\n${JSON.stringify(bad)}\n`);
     const r = await runCli(['score', '--models', VECTOR_MODELS, '--profiles', file]);
     assert.notEqual(r.code, 0);
-    assert.match(r.stderr, new RegExp(`error RECSCORE_\\w+: ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:2: .*installed_addons`));
+    const escaped = file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    assert.match(r.stderr, new RegExp(`error RECSCORE_\\w+: ${escaped}:2: .*installed_addons`));
   });
 });

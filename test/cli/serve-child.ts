@@ -39,7 +39,10 @@ export function spawnServe(args: string[], env: Record<string, string> = {}): Se
           else reject(new Error(`exited before ${re}: ${err.slice(-2000)}`));
         }
       };
-      const timer = setTimeout(() => (waiters.delete(check), reject(new Error(`no ${re} within ${ms} ms: ${err.slice(-2000)}`))), ms);
+      const timer = setTimeout(() => {
+        waiters.delete(check);
+        reject(new Error(`no ${re} within ${ms} ms: ${err.slice(-2000)}`));
+      }, ms);
       waiters.add(check);
       check();
     });

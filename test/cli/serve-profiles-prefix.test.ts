@@ -20,7 +20,13 @@ function cli(args: string[]) {
   return spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 60_000 });
 }
 
-describe('serve --profiles-prefix', { skip: (!haveVectors && 'vectors not found') || (!redisUp && 'no Redis at 6379'), timeout: 120_000 }, () => {
+const skip = (!haveVectors && 'vectors not found') || (!redisUp && 'no Redis at 6379');
+const budgets = {
+  RECSCORE_TOTAL_BUDGET_MS: '2000', RECSCORE_PROFILE_BUDGET_MS: '1000', RECSCORE_SCORING_BUDGET_MS: '1000',
+};
+type Body = { results: string[]; result_info: { served_by: string; reason?: string } };
+
+describe('serve --profiles-prefix', { skip, timeout: 120_000 }, () => {
   after(() => {
     cli(['profiles', '--reset', '--redis', REDIS, '--prefix', PREFIX]);
   });
@@ -39,12 +45,13 @@ describe('serve --profiles-prefix', { skip: (!haveVectors && 'vectors not found'
     ] as const;
     for (const [args, env, servedBy] of runs) {
       const s = spawnServe(
-        ['--models', VECTOR_MODELS, '--profiles', REDIS, '--port', '0', '--workers', '1', '--cache-dir', await tempDir(), '--no-draw', ...args],
-        { RECSCORE_LOG_LEVEL: 'warn', RECSCORE_TOTAL_BUDGET_MS: '2000', RECSCORE_PROFILE_BUDGET_MS: '1000', RECSCORE_SCORING_BUDGET_MS: '1000', ...env },
+        ['--models', VECTOR_MODELS, '--profiles', REDIS, '--port', '0', '--workers', '1', '--no-draw',
+          '--cache-dir', await tempDir(), ...args],
+        { RECSCORE_LOG_LEVEL: 'warn', ...budgets, ...env },
       );
       try {
         const [, url] = await s.waitFor(/listening on (http:\/\/\S+)/);
-        const body = (await (await fetch(`${url}/v1/api/recommendations/${client}/`)).json()) as { results: string[]; result_info: { served_by: string; reason?: string } };
+        const body = (await (await fetch(`${url}/v1/api/recommendations/${client}/`)).json()) as Body;
         assert.equal(body.result_info.reason ?? body.result_info.served_by, servedBy, JSON.stringify(body));
         assert.equal(body.results.length, 10);
         s.child.kill('SIGTERM');

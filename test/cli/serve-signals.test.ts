@@ -13,11 +13,15 @@ import { CLI, spawnServe } from './serve-child.js';
 const STARTING = /"msg":"recscore starting"/;
 const LISTENING = /listening on (http:\/\/\S+)/;
 
+const skip = !haveVectors && 'vectors not found';
+
 async function serveArgs() {
-  return ['--models', VECTOR_MODELS, '--profiles', `${VECTORS}/profiles.jsonl`, '--port', '0', '--workers', '1', '--cache-dir', await tempDir()];
+  const cache = await tempDir();
+  const profiles = `${VECTORS}/profiles.jsonl`;
+  return ['--models', VECTOR_MODELS, '--profiles', profiles, '--port', '0', '--workers', '1', '--cache-dir', cache];
 }
 
-describe('recscore serve: signals while starting', { skip: !haveVectors && 'vectors not found', timeout: 120_000 }, () => {
+describe('recscore serve: signals while starting', { skip, timeout: 120_000 }, () => {
   it('SIGHUP before the model is loaded does not kill serve (it used to exit 129)', async () => {
     const s = spawnServe(await serveArgs(), { RECSCORE_LOG_LEVEL: 'debug' });
     try {
@@ -57,7 +61,9 @@ describe('recscore serve: bad settings', { timeout: 60_000 }, () => {
       [['--demo', '--headers-timeout-ms', 'soon'], {}, /--headers-timeout-ms must be an integer .*"soon"/],
       [['--demo'], { TAAR_MAX_RESULTS: '500' }, /TAAR_MAX_RESULTS must be an integer from 1 to 100, got "500"/],
     ] as const) {
-      const r = spawnSync(process.execPath, [CLI, 'serve', ...args], { encoding: 'utf8', timeout: 20_000, env: { ...process.env, ...env } });
+      const r = spawnSync(process.execPath, [CLI, 'serve', ...args], {
+        encoding: 'utf8', timeout: 20_000, env: { ...process.env, ...env },
+      });
       assert.equal(r.status, 2, r.stderr);
       assert.match(r.stderr, /^error RECSCORE_CONFIG: /m);
       assert.match(r.stderr, named);

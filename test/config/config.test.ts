@@ -5,7 +5,9 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { defaultOf, flagOptions, loadConfig, logLevelFromEnv, modelEnvFrom, SETTINGS, TAAR_MODEL_VARIABLES, type Env, type Flags } from '../../src/config/index.js';
+import { defaultOf, flagOptions, loadConfig, logLevelFromEnv, modelEnvFrom } from '../../src/config/index.js';
+import { SETTINGS, TAAR_MODEL_VARIABLES } from '../../src/config/index.js';
+import type { Env, Flags } from '../../src/config/index.js';
 import type { Setting } from '../../src/config/settings.js';
 import { resolveServerConfig, serverConfigOf } from '../../src/server/config.js';
 
@@ -37,13 +39,15 @@ describe('config: precedence', () => {
 
   it('wires the settings that were code-only', () => {
     const c = load({
-      TAAR_MAX_RESULTS: '25', TAARLITE_MAX_RESULTS: '6', RECSCORE_FALLBACK_CHAIN: 'global', RECSCORE_BREAKER_FAILURES: '9',
+      TAAR_MAX_RESULTS: '25', TAARLITE_MAX_RESULTS: '6', RECSCORE_FALLBACK_CHAIN: 'global',
+      RECSCORE_BREAKER_FAILURES: '9',
       RECSCORE_BREAKER_HALF_OPEN_MS: '1234', RECSCORE_BODY_LIMIT_BYTES: '2048', RECSCORE_HOST: '::1',
       RECSCORE_HEADERS_TIMEOUT_MS: '2000', RECSCORE_REQUEST_TIMEOUT_MS: '3000', RECSCORE_PROFILES_PREFIX: 'p1:',
     });
     const server = resolveServerConfig(serverConfigOf(c));
     assert.deepEqual(
-      [server.maxResults, server.liteMaxResults, server.fallbackChain, server.breakerFailures, server.breakerHalfOpenAfterMs, server.bodyLimitBytes, server.host],
+      [server.maxResults, server.liteMaxResults, server.fallbackChain, server.breakerFailures,
+        server.breakerHalfOpenAfterMs, server.bodyLimitBytes, server.host],
       [25, 6, ['global'], 9, 1234, 2048, '::1'],
     );
     assert.deepEqual([server.headersTimeoutMs, server.requestTimeoutMs, c.profilesPrefix], [2000, 3000, 'p1:']);
@@ -68,7 +72,9 @@ describe('config: precedence', () => {
 
 describe('config: booleans (RECSCORE_DRAW=false was silently ignored)', () => {
   it('accepts 1/0, true/false, yes/no, on/off in any case', () => {
-    for (const v of ['0', 'false', 'FALSE', 'no', 'No', 'off', 'OFF']) assert.equal(load({ RECSCORE_DRAW: v }).draw, false, v);
+    for (const v of ['0', 'false', 'FALSE', 'no', 'No', 'off', 'OFF']) {
+      assert.equal(load({ RECSCORE_DRAW: v }).draw, false, v);
+    }
     for (const v of ['1', 'true', 'True', 'yes', 'YES', 'on']) assert.equal(load({ RECSCORE_DRAW: v }).draw, true, v);
     assert.equal(load({ RECSCORE_DRAW: '1' }, { draw: 'off' }).draw, false);
   });
@@ -107,8 +113,10 @@ describe('config: errors name the variable or flag and the value', () => {
   });
 
   it('a combination: headers timeout above the request timeout', () => {
-    assert.throws(() => load({ RECSCORE_HEADERS_TIMEOUT_MS: '40000' }), /RECSCORE_HEADERS_TIMEOUT_MS \(40000\) must not exceed RECSCORE_REQUEST_TIMEOUT_MS/);
-    assert.throws(() => load({}, { 'request-timeout-ms': '5000' }), /RECSCORE_HEADERS_TIMEOUT_MS \(10000\) must not exceed --request-timeout-ms/);
+    assert.throws(() => load({ RECSCORE_HEADERS_TIMEOUT_MS: '40000' }),
+      /RECSCORE_HEADERS_TIMEOUT_MS \(40000\) must not exceed RECSCORE_REQUEST_TIMEOUT_MS/);
+    assert.throws(() => load({}, { 'request-timeout-ms': '5000' }),
+      /RECSCORE_HEADERS_TIMEOUT_MS \(10000\) must not exceed --request-timeout-ms/);
   });
 
   it('profiles are required unless --demo', () => {

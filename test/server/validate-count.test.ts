@@ -23,9 +23,13 @@ describe('parseCount', () => {
   });
 
   it('rejects anything else, naming the parameter and the value', () => {
-    for (const [count, limit, name, value] of [['0', undefined, 'count', '0'], [undefined, '101', 'limit', '101'], ['1.5', undefined, 'count', '1.5'],
-      ['', undefined, 'count', ''], [undefined, '-3', 'limit', '-3'], ['0010', undefined, 'count', '0010']] as const) {
-      assert.throws(() => parseCount(count, limit), (e: any) => e.code === 'RECSCORE_BAD_OPTION' && e.message.startsWith(`${name} `) && e.message.includes(JSON.stringify(value)));
+    const cases = [['0', undefined, 'count', '0'], [undefined, '101', 'limit', '101'],
+      ['1.5', undefined, 'count', '1.5'], ['', undefined, 'count', ''], [undefined, '-3', 'limit', '-3'],
+      ['0010', undefined, 'count', '0010']] as const;
+    for (const [count, limit, name, value] of cases) {
+      assert.throws(() => parseCount(count, limit), (e: any) =>
+        e.code === 'RECSCORE_BAD_OPTION' && e.message.startsWith(`${name} `) &&
+        e.message.includes(JSON.stringify(value)));
     }
     assert.throws(() => parseCount('5', '5'), /count and limit/);
   });
@@ -36,7 +40,8 @@ describe('result count over HTTP', { timeout: 30_000 }, () => {
   let b: ReturnType<typeof syntheticBackend>;
   before(async () => {
     b = syntheticBackend(40);
-    s = await startApp({ scorer: b.scorer, facts: () => b.facts, profiles: b.profiles, random: seededRandom(3), config: budgets });
+    const { scorer, profiles } = b;
+    s = await startApp({ scorer, facts: () => b.facts, profiles, random: seededRandom(3), config: budgets });
   });
   after(() => s.close());
 
@@ -64,7 +69,10 @@ describe('result count over HTTP', { timeout: 30_000 }, () => {
   });
 
   it('answers a JSON 400 naming the parameter', async () => {
-    for (const [q, name] of [['count=0', 'count'], ['limit=101', 'limit'], ['count=ten', 'count'], ['count=2&limit=2', 'count and limit']]) {
+    const cases = [
+      ['count=0', 'count'], ['limit=101', 'limit'], ['count=ten', 'count'], ['count=2&limit=2', 'count and limit'],
+    ];
+    for (const [q, name] of cases) {
       const r = await s.get(`${REC(b.known.client_id)}?${q}`);
       assert.equal(r.status, 400, q);
       assert.equal(r.json.error.code, 'RECSCORE_BAD_OPTION');
@@ -73,14 +81,18 @@ describe('result count over HTTP', { timeout: 30_000 }, () => {
   });
 });
 
-describe('TAAR_MAX_RESULTS, TAARLITE_MAX_RESULTS and the fallback chain from the environment', { timeout: 30_000 }, () => {
+describe('TAAR_MAX_RESULTS, TAARLITE_MAX_RESULTS and the fallback chain from the environment (were code-only)', () => {
   let s: TestServer;
   let b: ReturnType<typeof syntheticBackend>;
   before(async () => {
     b = syntheticBackend(40);
-    const env = { RECSCORE_PROFILES: 'x.jsonl', TAAR_MAX_RESULTS: '6', TAARLITE_MAX_RESULTS: '2', RECSCORE_FALLBACK_CHAIN: 'none', RECSCORE_DRAW: 'false' };
+    const env = {
+      RECSCORE_PROFILES: 'x.jsonl', TAAR_MAX_RESULTS: '6', TAARLITE_MAX_RESULTS: '2', RECSCORE_FALLBACK_CHAIN: 'none',
+      RECSCORE_DRAW: 'false',
+    };
     const config = { ...serverConfigOf(loadConfig({ env })), ...budgets, port: 0 };
-    s = await startApp({ scorer: b.scorer, facts: () => b.facts, profiles: b.profiles, random: seededRandom(3), config });
+    const { scorer, profiles } = b;
+    s = await startApp({ scorer, facts: () => b.facts, profiles, random: seededRandom(3), config });
   });
   after(() => s.close());
 
@@ -97,6 +109,7 @@ describe('TAAR_MAX_RESULTS, TAARLITE_MAX_RESULTS and the fallback chain from the
   });
 
   it('TAAR-lite answers exactly TAARLITE_MAX_RESULTS GUIDs or none', async () => {
-    assert.deepEqual((await s.get('/taarlite/api/v1/addon_recommendations/two@example.net/')).json.results, ['r1', 'r2']);
+    const r = await s.get('/taarlite/api/v1/addon_recommendations/two@example.net/');
+    assert.deepEqual(r.json.results, ['r1', 'r2']);
   });
 });
