@@ -3,8 +3,10 @@
  * default and what it does. src/config/index.ts reads flags and environment through this table only,
  * and the README's "Configuration" table is rendered from it (test/config/readme-table.test.ts checks).
  *
- * Adding a setting: one entry here (the key becomes a field of `Config`), then `npm run build` and
- * `node dist/src/config/doc.js` to print the README table.
+ * Adding a setting (max profile size, a new timeout, …): one entry here (the key becomes a field of
+ * `Config`), then `npm run build` and `node dist/src/config/doc.js` to print the README table. A setting
+ * of the HTTP layer also gets a field in src/server/config.ts's schema (default `defaultOf(key)`) and a
+ * line in its `serverConfigOf`; one of the pool, a line where src/cli/serve.ts calls startServer.
  */
 import { availableParallelism } from 'node:os';
 import { bool, int, listOf, oneOf, text, url, type ValueKind } from './values.js';
