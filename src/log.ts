@@ -2,6 +2,8 @@
  * Structured logs: one JSON object per line on stderr, so stdout stays free for CLI output.
  * Levels below RECSCORE_LOG_LEVEL (default `info`; `silent` turns logging off) are dropped.
  */
+import { logLevelFromEnv } from './config/index.js';
+
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 const ORDER: Record<LogLevel | 'silent', number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
 
@@ -17,8 +19,7 @@ export interface Logger {
 let cachedThreshold: number | undefined;
 function threshold(): number {
   if (cachedThreshold === undefined) {
-    const lvl = (process.env.RECSCORE_LOG_LEVEL ?? 'info') as LogLevel | 'silent';
-    cachedThreshold = ORDER[lvl] ?? ORDER.info;
+    cachedThreshold = ORDER[logLevelFromEnv()];
   }
   return cachedThreshold;
 }

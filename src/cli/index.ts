@@ -20,7 +20,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
 const USAGE = `usage: recscore <command> [options]
   score    --models DIR --profiles FILE.jsonl [--limit N]
   related  --models DIR (--guid GUID [--normalize MODE] | --queries FILE.jsonl) [--limit N]
-  serve    [--models DIR|gs://…] [--profiles FILE|redis://HOST:PORT[/DB]] [--port N] [--workers N] [--demo]
+  serve    [--models DIR|gs://…] [--profiles FILE|redis://HOST:PORT[/DB]] [--profiles-prefix P] [--port N] [--demo]
+           (every setting: README "Configuration")
   models synth --out DIR [--preset demo|large] [--seed N]
   models pack  --models SRC --out FILE
   profiles load FILE --redis URL | profiles --info|--reset --redis URL`;

@@ -3,12 +3,14 @@
  * terminal, a progress bar shows each object's download; elsewhere the source's JSON log lines do.
  */
 import { SingleBar, Presets } from 'cli-progress';
+import { modelEnvFrom } from '../config/index.js';
 import { loadModel } from '../model/load.js';
 import type { PackedModel } from '../model/packed-model.js';
 import { createModelSource } from '../model/source/index.js';
 
 export async function openModels(location: string): Promise<PackedModel> {
-  const source = createModelSource(location, process.env);
+  const { taarModelEnv, gcsEndpoint } = modelEnvFrom();
+  const source = createModelSource(location, taarModelEnv, gcsEndpoint ? { gcs: { apiEndpoint: gcsEndpoint } } : {});
   const bar = process.stderr.isTTY ? new SingleBar({ stream: process.stderr, format: '{name} [{bar}] {percentage}% {value}/{total} bytes', hideCursor: true }, Presets.shades_classic) : undefined;
   let current = '';
   try {

@@ -1,7 +1,10 @@
 /**
  * `recscore score --models DIR --profiles FILE.jsonl [--limit N]`: every recommender and the ensemble for
  * each input line, one JSON line out per line in, deterministic (no random draw). Lines are shaped like
- * the vectors' profiles.jsonl: {"client_id", "profile": {...} | null, "extra_data": {...}}.
+ * the vectors' profiles.jsonl: {"client_id", "profile": {...} | null, "extra_data": {...}}. A line without
+ * a `profile` key is read as the server's profile files are (src/profile/profile-lines.ts: a client_info
+ * object, or a raw `payload`), validated, and scored the same way; such a line used to print null/[] for
+ * every recommender with no error. A line that is neither stops the command, naming file and line.
  */
 import { createReadStream } from 'node:fs';
 import { access } from 'node:fs/promises';
@@ -11,6 +14,7 @@ import type { Ranked } from '../kernel/kernel.js';
 import { WasmKernel } from '../kernel/wasm-kernel.js';
 import type { PackedModel } from '../model/packed-model.js';
 import type { ClientInfo, ExtraData } from '../profile/client-info.js';
+import { parseProfileLine } from '../profile/profile-lines.js';
 import { encodeClient } from '../recommend/client-features.js';
 import type { WeightedIds } from '../recommend/ensemble.js';
 import { scoreClient, testClientList } from '../recommend/score-client.js';
@@ -54,6 +58,14 @@ export function scoreLine(kernel: WasmKernel, model: PackedModel, clientId: stri
   return out;
 }
 
+/** A line in the server's profile format (no `profile` key): its validated client_info. */
+function serverFormatProfile(line: string, file: string, n: number): ClientInfo {
+  const parsed = parseProfileLine(line, file, n);
+  if (parsed?.info) return parsed.info;
+  const why = parsed?.error?.message ?? `${file}:${n}: not a profile line`;
+  throw new RecscoreError('RECSCORE_BAD_REQUEST', `${why} (expected {"client_id", "profile": {…}|null, "extra_data"?} or a client_info object)`);
+}
+
 export async function scoreCommand(args: string[]): Promise<number> {
   const { values } = parse(args, { models: { type: 'string' }, profiles: { type: 'string' }, limit: { type: 'string' }, debug: { type: 'boolean' } });
   const limit = intOption('limit', values.limit, 10, 0, 100_000);
@@ -75,7 +87,7 @@ export async function scoreCommand(args: string[]): Promise<number> {
       throw new RecscoreError('RECSCORE_BAD_JSON', `${file}:${n}: invalid JSON (${(e as Error).message})`);
     }
     if (typeof rec.client_id !== 'string') throw new RecscoreError('RECSCORE_BAD_REQUEST', `${file}:${n}: client_id must be a string`);
-    const profile = (rec.profile ?? null) as ClientInfo | null;
+    const profile = Object.hasOwn(rec, 'profile') ? ((rec.profile ?? null) as ClientInfo | null) : serverFormatProfile(line, file, n);
     if (profile !== null && (typeof profile !== 'object' || Array.isArray(profile))) throw new RecscoreError('RECSCORE_BAD_REQUEST', `${file}:${n}: profile must be an object or null`);
     const extra = (rec.extra_data ?? {}) as ExtraData;
     process.stdout.write(JSON.stringify(scoreLine(kernel, model, rec.client_id, profile, extra, limit)) + '\n');

@@ -7,8 +7,8 @@
  * A worker that fails while starting stops Piscina from respawning; `healthy` turns false after
  * consecutive batch failures so that /ready reports it and the breaker routes to fallbacks.
  */
-import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
+import { defaultOf } from '../config/index.js';
 import { RecscoreError } from '../errors.js';
 import { log as rootLog, type Logger } from '../log.js';
 import type { PackedModel } from '../model/packed-model.js';
@@ -59,8 +59,8 @@ export class ScoringPool implements Scorer {
   readonly workers: number;
 
   constructor(model: () => PackedModel | undefined, opts: PoolOptions = {}) {
-    this.workers = opts.workers ?? Math.max(1, availableParallelism() - 1);
-    this.#perWorker = opts.inflightPerWorker ?? 2;
+    this.workers = opts.workers ?? defaultOf('workers');
+    this.#perWorker = opts.inflightPerWorker ?? defaultOf('inflightPerWorker');
     this.#model = model;
     this.#log = (opts.logger ?? rootLog).child({ component: 'pool' });
     this.#piscina = new Piscina({
@@ -80,7 +80,7 @@ export class ScoringPool implements Scorer {
     const onBatch = opts.onBatch;
     this.#batcher = new MicroBatcher(
       (items) => this.#runBatch(items, onBatch),
-      { maxBatch: opts.maxBatch ?? 32, maxQueue: opts.maxQueue ?? 256, maxInflight: this.workers * this.#perWorker, executors: this.workers },
+      { maxBatch: opts.maxBatch ?? defaultOf('maxBatch'), maxQueue: opts.maxQueue ?? defaultOf('maxQueue'), maxInflight: this.workers * this.#perWorker, executors: this.workers },
     );
   }
 

@@ -8,7 +8,7 @@
  *        └→ fallback chain (locale → global), top 10 in order → merge promoted
  *
  * The scorer applies the pick itself (contracts.ts `Pick`): the draw of 10 from TAAR's candidates, or
- * with the draw off (config `draw: false` or `?draw=0`) the ensemble with limit `maxResults` (TAAR's
+ * with the draw off (config `draw: false` or `?draw=0`) the ensemble with limit `size` (TAAR's
  * `ensemble_limit_10` = `recscore score`'s ensemble list; it can differ from the first candidates,
  * because TAAR passes the limit down to each recommender), in the scorer's order (whitelist order for
  * test clients). Promoted GUIDs, if any, are still merged by weight. Fallback lists are never drawn. Promoted GUIDs are merged
@@ -30,7 +30,6 @@ import type { ServerConfig } from './config.js';
 import { localeHints } from './locale-hints.js';
 import { recommendationBody, type RecommendationBody, type ResultInfo } from './respond.js';
 
-
 export interface RecommendRequest {
   /** Validated path id; '' for a posted profile without `client_id`. */
   clientId: string;
@@ -41,6 +40,8 @@ export interface RecommendRequest {
   acceptLanguage: () => string | undefined;
   promoted: WeightedList;
   draw: boolean;
+  /** Results in the answer (`?count=`, 1–100); default `config.maxResults` (TAAR_MAX_RESULTS). */
+  count?: number;
   /** performance.now() when the request was first handled: the total budget runs from here. */
   started: number;
 }
@@ -78,7 +79,7 @@ export function createRecommendPipeline(deps: PipelineDeps): (req: RecommendRequ
 
   const fallback = (req: RecommendRequest, facts: ModelFacts, reason: FallbackReason, profile: ClientInfo | null, extraInfo: Partial<ResultInfo> = {}) => {
     const hints = localeHints(profile?.locale, req.extra.locale, req.acceptLanguage());
-    const answer = runFallback(config.fallbackChain, { facts, localeHints: hints }, config.maxResults);
+    const answer = runFallback(config.fallbackChain, { facts, localeHints: hints }, req.count ?? config.maxResults);
     const list = ranked(req, answer.list, false);
     return finish(req, list, {
       served_by: answer.servedBy,
@@ -94,10 +95,11 @@ export function createRecommendPipeline(deps: PipelineDeps): (req: RecommendRequ
     const facts = deps.facts();
     if (!facts) throw new RecscoreError('RECSCORE_NO_MODEL', 'no model is loaded yet');
     const deadline = req.started + config.totalBudgetMs;
+    const size = req.count ?? config.maxResults;
     const testId = req.postedProfile ? req.postedProfile.client_id : req.clientId;
     if (isTestClient(testId)) {
       const candidates = facts.testClientCandidates;
-      const list = ranked(req, req.draw ? draw(candidates, config.maxResults, deps.random) : candidates.slice(0, config.maxResults), req.draw);
+      const list = ranked(req, req.draw ? draw(candidates, size, deps.random) : candidates.slice(0, size), req.draw);
       return finish(req, list, { served_by: 'test-client', model_version: facts.version, draw: req.draw });
     }
 
@@ -110,7 +112,7 @@ export function createRecommendPipeline(deps: PipelineDeps): (req: RecommendRequ
     }
     if (!profile) return fallback(req, facts, 'unknown-client', null);
 
-    const pick: Pick = req.draw ? { mode: 'draw', size: config.maxResults, seed: drawSeed(deps.random) } : { mode: 'top', size: config.maxResults };
+    const pick: Pick = req.draw ? { mode: 'draw', size, seed: drawSeed(deps.random) } : { mode: 'top', size };
     const scored = await deps.guards.score(deps.scorer, { clientInfo: profile, extra: req.extra, pick }, deadline);
     if (!scored.ok) return fallback(req, facts, scored.reason, profile);
     const out: ScoreOutput = scored.value;

@@ -14,6 +14,7 @@ import { createModelSource, type CreateSourceOptions } from '../model/source/ind
 import type { ModelSource } from '../model/source/source.js';
 import { createProfileStore } from '../profile/store.js';
 import type { ProfileStore } from '../profile/store.js';
+import { modelEnvFrom } from '../config/index.js';
 import { createApp } from './app.js';
 import { resolveServerConfig, type ServerConfigInput } from './config.js';
 import { listen, type RunningServer } from './listen.js';
@@ -22,6 +23,8 @@ import { registerModelRoutes } from './routes/models.js';
 export interface StartOptions {
   models: string | undefined; // folder, gs://…, or undefined with TAAR_* env vars
   profiles: string; // .jsonl[.bz2] or redis://
+  /** Redis key prefix of the profile store (default `recscore:`, as `profiles load`) */
+  profilesPrefix?: string;
   workers?: number;
   maxBatch?: number;
   maxQueue?: number;
@@ -34,6 +37,7 @@ export interface StartOptions {
   gcs?: CreateSourceOptions['gcs'];
   /** bearer token of POST /v1/models/reload (disabled when undefined) */
   reloadToken?: string;
+  /** The model source's environment (TAAR_* variables, RECSCORE_GCS_ENDPOINT); default the process's, read by src/config */
   env?: Record<string, string | undefined>;
   logger?: Logger;
   random?: () => number;
@@ -56,10 +60,10 @@ export async function startServer(opts: StartOptions): Promise<Recscore> {
   const metrics = createMetrics({ defaultMetrics: true });
   const registry = new ModelRegistry();
   registry.onInstall((v) => metrics.setModelVersion(v.model.version));
-  const env = opts.env ?? process.env;
+  const { taarModelEnv, gcsEndpoint } = modelEnvFrom(opts.env);
   // RECSCORE_GCS_ENDPOINT points the GCS client at another JSON-API endpoint (a loopback fake in tests).
-  const gcs = { ...(env.RECSCORE_GCS_ENDPOINT ? { apiEndpoint: env.RECSCORE_GCS_ENDPOINT } : {}), ...opts.gcs };
-  const source: ModelSource = createModelSource(opts.models, env, { logger, gcs });
+  const gcs = { ...(gcsEndpoint ? { apiEndpoint: gcsEndpoint } : {}), ...opts.gcs };
+  const source: ModelSource = createModelSource(opts.models, taarModelEnv, { logger, gcs });
   const pool = new ScoringPool(() => registry.model, {
     workers: opts.workers, maxBatch: opts.maxBatch, maxQueue: opts.maxQueue, inflightPerWorker: opts.inflightPerWorker, logger,
     onBatch: (b) => metrics.pool.observeBatch(b),
@@ -68,7 +72,7 @@ export async function startServer(opts: StartOptions): Promise<Recscore> {
   const reloader = new ModelReloader(source, registry, {
     ...opts.reload, logger, cache, prepare: (m) => pool.warm(m),
     // Decoding JSON blocks for seconds on a large model: it happens in a loader thread, not here.
-    load: (_source, version) => loadModelOffThread(opts.models, { ...env }, gcs, version),
+    load: (_source, version) => loadModelOffThread(opts.models, { ...taarModelEnv }, gcs, version),
   });
   try {
     await reloader.loadInitial();
@@ -77,7 +81,7 @@ export async function startServer(opts: StartOptions): Promise<Recscore> {
     throw e;
   }
 
-  const profiles = await createProfileStore(opts.profiles, { logger });
+  const profiles = await createProfileStore(opts.profiles, { logger, redis: { prefix: opts.profilesPrefix } });
   const app = createApp({
     scorer: pool, facts: () => registry.facts, profiles, config, log: logger, metrics, random: opts.random,
     ready: () => pool.healthy,

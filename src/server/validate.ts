@@ -13,6 +13,9 @@
  * - `locale`: 0–64 chars of [A-Za-z0-9_-]; `""` is absent (TAAR: falsy). Else 400 RECSCORE_BAD_OPTION.
  * - `platform`: 0–64 printable ASCII chars; passed on, used by no recommender. Else RECSCORE_BAD_OPTION.
  * - `draw`: `1|true` or `0|false` (the weighted draw on/off for this request). Else RECSCORE_BAD_OPTION.
+ * - `count` or `limit` (the same; not both): results in this answer, an integer 1–100 (default
+ *   TAAR_MAX_RESULTS). Else 400 RECSCORE_BAD_OPTION naming the parameter. Also a body field of
+ *   `POST /v1/recommendations` (`"count": 20`), which wins over the query.
  * - `normalize` (TAAR-lite): passed verbatim; an unknown mode answers `{"results": []}` as TAAR.
  * Header `Accept-Language`: never rejected; its first tag is a locale hint only if it fits the locale rule.
  * Bodies (POST; src/server/read-body.ts):
@@ -69,6 +72,23 @@ export function parseDrawFlag(value: string | undefined): boolean | undefined {
   throw new RecscoreError('RECSCORE_BAD_OPTION', `draw must be 0, 1, true or false, got ${describe(value)}`);
 }
 
+export const MAX_COUNT = 100;
+
+/** `?count=` / `?limit=`: undefined when both are absent (the configured TAAR_MAX_RESULTS applies). */
+export function parseCount(count: string | undefined, limit: string | undefined): number | undefined {
+  if (count !== undefined && limit !== undefined) {
+    throw new RecscoreError('RECSCORE_BAD_OPTION', 'count and limit are the same parameter: give one of them');
+  }
+  const name = count !== undefined ? 'count' : 'limit';
+  const value = count ?? limit;
+  if (value === undefined) return undefined;
+  const n = /^\d{1,3}$/.test(value) ? Number(value) : NaN;
+  if (!(n >= 1 && n <= MAX_COUNT)) {
+    throw new RecscoreError('RECSCORE_BAD_OPTION', `${name} must be an integer from 1 to ${MAX_COUNT}, got ${describe(value)}`);
+  }
+  return n;
+}
+
 const options = z.object({ promoted: z.array(z.unknown()).optional() }).strict();
 const taarBody = z.object({ options: options.optional() }).strict();
 
@@ -95,13 +115,24 @@ const profile = z
     unique_tlds: feature.optional(),
   })
   .strict();
-const scoreBody = z.object({ profile: z.unknown(), locale: z.string().optional(), options: options.optional(), draw: z.boolean().optional() }).strict();
+const bodyCount = z.number().int().min(1).max(MAX_COUNT).optional();
+const scoreBody = z
+  .object({
+    profile: z.unknown(), locale: z.string().optional(), options: options.optional(), draw: z.boolean().optional(),
+    count: bodyCount, limit: bodyCount,
+  })
+  .strict()
+  .refine((b) => b.count === undefined || b.limit === undefined, {
+    message: 'count and limit are the same field: give one of them',
+    path: ['count'],
+  });
 
 export interface ScoreRequestBody {
   clientInfo: ClientInfo;
   extra: ExtraData;
   promotedRows: unknown[];
   draw: boolean | undefined;
+  count: number | undefined;
 }
 
 /** The body of `POST /v1/recommendations`. */
@@ -116,6 +147,7 @@ export function parseScoreBody(json: unknown): ScoreRequestBody {
     extra: parseExtra(body.locale, undefined),
     promotedRows: body.options?.promoted ?? [],
     draw: body.draw,
+    count: body.count ?? body.limit,
   };
 }
 

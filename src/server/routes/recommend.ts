@@ -1,7 +1,7 @@
 /**
  * Recommendation routes:
  * - `GET|POST /v1/api/recommendations/:hashed_client_id/` — TAAR's (SPEC §2.1), plus `result_info`;
- * - `POST /v1/recommendations` — the caller sends the profile (`{profile, locale?, options?, draw?}`),
+ * - `POST /v1/recommendations` — the caller sends the profile (`{profile, locale?, options?, draw?, count?}`),
  *   no store lookup, same scoring and response.
  */
 import type { Context, Hono } from 'hono';
@@ -13,7 +13,7 @@ import { readJsonBody } from '../read-body.js';
 import type { RecommendRequest } from '../recommend-pipeline.js';
 import type { RecommendationBody } from '../respond.js';
 import { redirectToSlash } from '../trailing-slash.js';
-import { checkClientId, parseDrawFlag, parseExtra, parseScoreBody, parseTaarBody } from '../validate.js';
+import { checkClientId, parseCount, parseDrawFlag, parseExtra, parseScoreBody, parseTaarBody } from '../validate.js';
 import { cleanPromoted } from '../../recommend/promoted.js';
 import { RecscoreError } from '../../errors.js';
 
@@ -33,6 +33,7 @@ export function registerRecommendRoutes(
     const clientId = checkClientId(c.req.param('hashed_client_id') ?? '');
     const extra = parseExtra(c.req.query('locale'), c.req.query('platform'));
     const drawn = parseDrawFlag(c.req.query('draw')) ?? config.draw;
+    const count = parseCount(c.req.query('count'), c.req.query('limit'));
     let promotedRows: unknown[] = [];
     if (c.req.method === 'POST') {
       const json = await readJsonBody(c);
@@ -44,6 +45,7 @@ export function registerRecommendRoutes(
       acceptLanguage: () => c.req.header('accept-language'),
       promoted: cleanPromoted(promotedRows),
       draw: drawn,
+      count,
       started: c.get('started'),
     });
     return c.json(body);
@@ -63,6 +65,7 @@ export function registerRecommendRoutes(
       acceptLanguage: () => c.req.header('accept-language'),
       promoted: cleanPromoted(parsed.promotedRows),
       draw: parsed.draw ?? parseDrawFlag(c.req.query('draw')) ?? config.draw,
+      count: parsed.count ?? parseCount(c.req.query('count'), c.req.query('limit')),
       started: c.get('started'),
     });
     return c.json(body);
