@@ -29,8 +29,7 @@ export type ErrorCode =
   | 'RECSCORE_TIMEOUT'
   | 'RECSCORE_CONFIG' // invalid configuration or CLI arguments
   | 'RECSCORE_INTERNAL'
-  | 'RECSCORE_REQUEST_FAILED' // scoring one request failed; its batch-mates were still scored
-  | 'RECSCORE_MODEL_UNUSABLE'; // a version that cannot personalise anything (no items, donors, weights)
+  | 'RECSCORE_REQUEST_FAILED'; // scoring one request failed; its batch-mates were still scored
 
 export class RecscoreError extends Error {
   readonly code: ErrorCode;
