@@ -132,7 +132,8 @@ export class MicroBatcher<I, O> {
     this.#inflightItems += batch.length;
     this.#run(batch.map((p) => p.item)).then(
       (r) => {
-        if (r.computeMs !== undefined) this.#measure(r.computeMs / batch.length, batch[0].deadline - batch[0].submitted);
+        const first = batch[0];
+        if (r.computeMs !== undefined) this.#measure(r.computeMs / batch.length, first.deadline - first.submitted);
         batch.forEach((p, i) => p.resolve(r.outputs[i]));
       },
       (e) => batch.forEach((p) => p.reject(e)),

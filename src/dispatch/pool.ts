@@ -112,11 +112,17 @@ export class ScoringPool implements Scorer {
           const returned = performance.timeOrigin + performance.now();
           this.#consecutiveFailures = 0;
           onBatch?.({
-            size: idx.length, handoffMs: res.startedAt - posted, computeMs: res.workerMicros / 1000, returnMs: returned - res.endedAt,
+            size: idx.length,
+            handoffMs: res.startedAt - posted,
+            computeMs: res.workerMicros / 1000,
+            returnMs: returned - res.endedAt,
             referenceEnsembles: res.referenceEnsembles,
           });
           // Never silent: the reference is far slower than the kernel (issue 11).
-          if (res.referenceEnsembles > 0) this.#log.warn('ensembles computed by the TypeScript reference', { count: res.referenceEnsembles, batch: idx.length });
+          if (res.referenceEnsembles > 0) {
+            const detail = { count: res.referenceEnsembles, batch: idx.length };
+            this.#log.warn('ensembles computed by the TypeScript reference', detail);
+          }
           computeMs += res.workerMicros / 1000;
           const views = P.resultViews(res);
           idx.forEach((i, j) => (out[i] = { views, index: j }));
@@ -136,7 +142,8 @@ export class ScoringPool implements Scorer {
     const res = await this.#batcher.submit({ model, client, pick: input.pick }, deadline);
     const d = decodeResult(model, res.views, res.index);
     if (d.failed & P.FAIL_REQUEST) {
-      throw new RecscoreError('RECSCORE_REQUEST_FAILED', 'scoring this request failed in the worker (its batch was scored)', { reason: 'request-failed' });
+      const message = 'scoring this request failed in the worker (its batch-mates were scored)';
+      throw new RecscoreError('RECSCORE_REQUEST_FAILED', message, { reason: 'request-failed' });
     }
     const failures: RecommenderFailure[] = [];
     if (client.similarity.kind === 'invalid') failures.push(invalidSimilarityInput(client.similarity.message));

@@ -72,7 +72,14 @@ export function scoreBatch(task: P.BatchTask): P.BatchResult {
 
 /** Scores request i into the result from entry `at` on; returns where its list ends. */
 function scoreOne(
-  kernel: Kernel, model: PackedModel, client: ScoreInput, t: P.TaskViews, i: number, candidatesLimit: number, r: P.ResultViews, at: number,
+  kernel: Kernel,
+  model: PackedModel,
+  client: ScoreInput,
+  t: P.TaskViews,
+  i: number,
+  candidatesLimit: number,
+  r: P.ResultViews,
+  at: number,
 ): number {
   const { ids, weights, candidateCount, contributed, failed } = r;
   const drawing = t.pickMode[i] === P.PICK_DRAW;
@@ -80,7 +87,9 @@ function scoreOne(
   // Only the list the request serves is computed: the candidates for a draw, the limit-`size` ensemble otherwise.
   const d = scoreClient(kernel, model, client, [drawing ? candidatesLimit : size]);
   contributed[i] =
-    (d.collaborative ? P.CONTRIB_COLLABORATIVE : 0) | (d.similarity ? P.CONTRIB_SIMILARITY : 0) | (d.locale ? P.CONTRIB_LOCALE : 0);
+    (d.collaborative ? P.CONTRIB_COLLABORATIVE : 0) |
+    (d.similarity ? P.CONTRIB_SIMILARITY : 0) |
+    (d.locale ? P.CONTRIB_LOCALE : 0);
   if (d.failures.some((f) => f.recommender === 'similarity')) failed[i] |= P.FAIL_SIMILARITY_LR;
   const list = d.ensembles[0];
   candidateCount[i] = list.ids.length;

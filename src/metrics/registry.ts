@@ -93,7 +93,9 @@ export function createMetrics(options: MetricsOptions = {}) {
     pool: {
       setQueueDepth: (n: number) => poolQueueDepth.set(n),
       setBusyWorkers: (n: number) => poolBusyWorkers.set(n),
-      observeBatch: (b: { size: number; handoffMs: number; computeMs: number; returnMs: number; referenceEnsembles?: number }) => {
+      observeBatch: (b: {
+        size: number; handoffMs: number; computeMs: number; returnMs: number; referenceEnsembles?: number;
+      }) => {
         poolBatchSize.observe(b.size);
         if (b.referenceEnsembles) kernelReference.inc(b.referenceEnsembles);
         // Clocks of two threads: a sub-µs negative difference is rounding, not time travel.

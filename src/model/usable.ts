@@ -33,7 +33,9 @@ export function minimumsFromEnv(env: Record<string, string | undefined>): Usable
   for (const key of Object.keys(MINIMUM_ENV) as Array<keyof UsableMinimums>) {
     const raw = env[MINIMUM_ENV[key]];
     if (raw === undefined || raw === '') continue;
-    if (!/^\d{1,9}$/.test(raw)) throw new RecscoreError('RECSCORE_CONFIG', `${MINIMUM_ENV[key]} must be a non-negative integer, got "${raw}"`);
+    if (!/^\d{1,9}$/.test(raw)) {
+      throw new RecscoreError('RECSCORE_CONFIG', `${MINIMUM_ENV[key]} must be a non-negative integer, got "${raw}"`);
+    }
     out[key] = Number(raw);
   }
   return out;
@@ -41,15 +43,18 @@ export function minimumsFromEnv(env: Record<string, string | undefined>): Usable
 
 /** Throws a ModelError naming the first file that leaves the version unable to personalise. */
 export function assertUsable(set: TaarModelSet, min: UsableMinimums = DEFAULT_MINIMUMS): void {
-  const refuse = (file: string, problem: string) => new ModelError('RECSCORE_MODEL_CONSISTENCY', file, `${problem}: this version cannot personalise`);
+  const refuse = (file: string, problem: string) =>
+    new ModelError('RECSCORE_MODEL_CONSISTENCY', file, `${problem}: this version cannot personalise`);
+  const short = (n: number, least: number, what: string) => `${n} ${what}, at least ${least} required`;
   if (set.whitelist.length < min.whitelist) {
-    throw refuse(MODEL_FILES.whitelist, `${set.whitelist.length} whitelisted GUIDs, at least ${min.whitelist} required`);
+    throw refuse(MODEL_FILES.whitelist, short(set.whitelist.length, min.whitelist, 'whitelisted GUIDs'));
   }
   const items = set.itemMatrix.ids.length;
-  if (items < min.items) throw refuse(MODEL_FILES.itemMatrix, `${items} items, at least ${min.items} required`);
-  if (set.donors.length < min.donors) throw refuse(MODEL_FILES.donors, `${set.donors.length} donors, at least ${min.donors} required`);
+  if (items < min.items) throw refuse(MODEL_FILES.itemMatrix, short(items, min.items, 'items'));
+  if (set.donors.length < min.donors) throw refuse(MODEL_FILES.donors, short(set.donors.length, min.donors, 'donors'));
   const w = set.ensembleWeights;
   if (!(w.collaborative > 0 || w.similarity > 0 || w.locale > 0)) {
-    throw refuse(MODEL_FILES.ensembleWeights, `ensemble weights are ${w.collaborative}/${w.similarity}/${w.locale} (none positive)`);
+    const weights = `${w.collaborative}/${w.similarity}/${w.locale}`;
+    throw refuse(MODEL_FILES.ensembleWeights, `ensemble weights are ${weights} (none positive)`);
   }
 }

@@ -56,7 +56,8 @@ function encodeSimilarity(model: PackedModel, cd: ClientInfo): SimilarityInput {
 export function encodeClient(model: PackedModel, cd: ClientInfo, extra: ExtraData): EncodedClient {
   const installed = Array.isArray(cd.installed_addons) ? cd.installed_addons : [];
   if (installed.length > MAX_INSTALLED) {
-    throw new RecscoreError('RECSCORE_PROFILE_INVALID', `installed_addons has ${installed.length} entries; at most ${MAX_INSTALLED} are scored`);
+    const message = `installed_addons has ${installed.length} entries; at most ${MAX_INSTALLED} are scored`;
+    throw new RecscoreError('RECSCORE_PROFILE_INVALID', message);
   }
   const installedIds = new Set<number>();
   for (const g of installed) {

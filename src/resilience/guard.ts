@@ -39,7 +39,8 @@ export interface Guards {
 
 const isInvalidProfile = (err: unknown) => isRecscoreError(err) && err.code === 'RECSCORE_PROFILE_INVALID';
 /** One request's own data failed (invalid profile, or the worker threw on it): not the pool's health. */
-const isRequestOnly = (err: unknown) => isInvalidProfile(err) || (isRecscoreError(err) && err.code === 'RECSCORE_REQUEST_FAILED');
+const isRequestOnly = (err: unknown) =>
+  isInvalidProfile(err) || (isRecscoreError(err) && err.code === 'RECSCORE_REQUEST_FAILED');
 
 export function createGuards(options: GuardOptions, env: { log: Logger; metrics: Metrics }): Guards {
   const { metrics } = env;
@@ -49,7 +50,10 @@ export function createGuards(options: GuardOptions, env: { log: Logger; metrics:
   // many requests at once. Overload is handled by the bounded queue (shed) and the deadline; the breaker
   // is for a broken pool (worker errors), not for one request's bad data.
   const scorerBreaker = createBreaker(
-    { name: 'scorer', mode: 'sampling', ...breakerOptions, counts: (e) => !isShed(e) && !isTimeout(e) && !isRequestOnly(e) },
+    {
+      name: 'scorer', mode: 'sampling', ...breakerOptions,
+      counts: (e) => !isShed(e) && !isTimeout(e) && !isRequestOnly(e),
+    },
     env,
   );
 

@@ -30,10 +30,12 @@ export function registerHealthRoutes(app: Hono<AppEnv>, facts: () => ModelFacts 
     const serving = {
       personalised: s.personalised,
       fallback: s.fallback,
-      seconds_since_personalised: s.secondsSincePersonalised === undefined ? null : Math.round(s.secondsSincePersonalised * 10) / 10,
+      seconds_since_personalised:
+        s.secondsSincePersonalised === undefined ? null : Math.round(s.secondsSincePersonalised * 10) / 10,
     };
     if (s.onlyFallbacks) {
-      return c.json({ ready: true, model_version: f.version, degraded: true, reason: 'recent answers were all fallbacks', serving });
+      const reason = 'recent answers were all fallbacks';
+      return c.json({ ready: true, model_version: f.version, degraded: true, reason, serving });
     }
     return c.json({ ready: true, model_version: f.version, serving });
   };
