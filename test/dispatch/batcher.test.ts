@@ -138,7 +138,8 @@ describe('MicroBatcher cost estimate recovers', () => {
     await turn();
     // The process was stopped for 10 s while the batch ran: its wall-clock compute time is 10 s.
     await calls[0].finish(10_000);
-    assert.ok(batcher.costPerRequestMs <= 25, `a sample counts for at most the request's budget, got ${batcher.costPerRequestMs}`);
+    const cost = batcher.costPerRequestMs;
+    assert.ok(cost <= 25, `a sample counts for at most the request's budget, got ${cost}`);
     const outcomes: Outcome[] = [];
     for (let i = 0; i < 20; i++) {
       clock.t += 50;

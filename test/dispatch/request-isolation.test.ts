@@ -24,19 +24,26 @@ import { haveVectors, readJsonl, VECTOR_MODELS, VECTORS } from '../helpers/vecto
 const TOP10: Pick = { mode: 'top', size: 10 };
 interface ProfileLine { client_id: string; profile: ClientInfo | null; extra_data: Record<string, string> }
 
-describe('one request\'s bad data fails that request only', { skip: !haveVectors && 'vectors not found', timeout: 60_000 }, () => {
+const opts = { skip: !haveVectors && 'vectors not found', timeout: 60_000 };
+describe('one request\'s bad data fails that request only', opts, () => {
   let model: PackedModel;
   let good: ProfileLine[];
   let huge: ClientInfo;
   before(async () => {
     model = await loadModel(new LocalModelSource(VECTOR_MODELS));
-    good = readJsonl<ProfileLine>(`${VECTORS}/profiles.jsonl`).filter((p) => p.profile && !isTestClient(p.client_id)).slice(0, 40);
-    const addons = Array.from({ length: 5_000 }, (_, i) => model.guids[model.meta.whitelist[i % model.meta.whitelist.length]]);
+    good = readJsonl<ProfileLine>(`${VECTORS}/profiles.jsonl`)
+      .filter((p) => p.profile && !isTestClient(p.client_id))
+      .slice(0, 40);
+    const wl = model.meta.whitelist;
+    const addons = Array.from({ length: 5_000 }, (_, i) => model.guids[wl[i % wl.length]]);
     huge = { ...good[0].profile!, installed_addons: addons };
   });
 
   it('a profile with 5,000 installed add-ons is rejected at the request boundary as an invalid profile', () => {
-    assert.throws(() => encodeClient(model, huge, {}), (e: unknown) => isRecscoreError(e) && e.code === 'RECSCORE_PROFILE_INVALID' && /5000/.test(e.message));
+    assert.throws(
+      () => encodeClient(model, huge, {}),
+      (e: unknown) => isRecscoreError(e) && e.code === 'RECSCORE_PROFILE_INVALID' && /5000/.test(e.message),
+    );
     const atLimit = { ...huge, installed_addons: huge.installed_addons!.slice(0, MAX_INSTALLED) };
     assert.equal(encodeClient(model, atLimit, {}).installedCount, MAX_INSTALLED);
   });
@@ -52,7 +59,8 @@ describe('one request\'s bad data fails that request only', { skip: !haveVectors
     const alone = scoreBatch(encodeBatch(model, [batch[0], batch[2], batch[3]]));
     const a = P.resultViews(alone);
     const list = (v: P.ResultViews, i: number) => [...v.ids.subarray(v.offs[i], v.offs[i + 1])];
-    assert.deepEqual([list(r, 0), list(r, 2), list(r, 3)], [list(a, 0), list(a, 1), list(a, 2)], 'batch-mates get the lists they get alone');
+    const mates = [list(r, 0), list(r, 2), list(r, 3)];
+    assert.deepEqual(mates, [list(a, 0), list(a, 1), list(a, 2)], 'batch-mates get the lists they get alone');
     assert.equal(r.offs[2] - r.offs[1], 0, 'the failed request has an empty list');
   });
 
@@ -65,11 +73,13 @@ describe('one request\'s bad data fails that request only', { skip: !haveVectors
 
     it('100 oversized profiles among good ones: every good request is scored, the pool stays healthy', async () => {
       const deadline = performance.now() + 30_000;
-      const jobs = Array.from({ length: 140 }, (_, i) =>
-        i % 7 < 5
-          ? pool.score({ clientInfo: huge, extra: {}, pick: TOP10 }, deadline).then(() => 'scored', (e: unknown) => (isRecscoreError(e) ? e.code : 'other'))
-          : pool.score({ clientInfo: good[i % good.length].profile!, extra: good[i % good.length].extra_data, pick: TOP10 }, deadline).then(() => 'scored', () => 'failed'),
-      );
+      const outcome = (p: Promise<unknown>) =>
+        p.then(() => 'scored', (e: unknown) => (isRecscoreError(e) ? e.code : 'other'));
+      const jobs = Array.from({ length: 140 }, (_, i) => {
+        const g = good[i % good.length];
+        const input = i % 7 < 5 ? { clientInfo: huge, extra: {} } : { clientInfo: g.profile!, extra: g.extra_data };
+        return outcome(pool.score({ ...input, pick: TOP10 }, deadline));
+      });
       const outcomes = await Promise.all(jobs);
       const goodOutcomes = outcomes.filter((_, i) => i % 7 >= 5);
       const badOutcomes = outcomes.filter((_, i) => i % 7 < 5);

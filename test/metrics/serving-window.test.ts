@@ -15,7 +15,8 @@ describe('ServingWindow', () => {
   it('counts the last window only, and flags fallback-only serving', () => {
     const clock = { t: 100_000 };
     const w = new ServingWindow({ windowSeconds: 10, minAnswers: 3, now: () => clock.t });
-    assert.deepEqual(w.snapshot(), { personalised: 0, fallback: 0, secondsSincePersonalised: undefined, onlyFallbacks: false });
+    const idle = { personalised: 0, fallback: 0, onlyFallbacks: false };
+    assert.deepEqual(w.snapshot(), { ...idle, secondsSincePersonalised: undefined });
     w.record(true);
     clock.t += 2_000;
     w.record(false);
@@ -27,7 +28,7 @@ describe('ServingWindow', () => {
     assert.equal(w.snapshot().onlyFallbacks, true);
     assert.equal(w.snapshot().secondsSincePersonalised, 11);
     clock.t += 10_000; // an idle window says nothing either way
-    assert.deepEqual(w.snapshot(), { personalised: 0, fallback: 0, secondsSincePersonalised: 21, onlyFallbacks: false });
+    assert.deepEqual(w.snapshot(), { ...idle, secondsSincePersonalised: 21 });
     w.record(true);
     assert.equal(w.snapshot().secondsSincePersonalised, 0);
   });
@@ -43,9 +44,11 @@ describe('/ready and /metrics report fallback-only serving', () => {
       const res = await app.request('/ready');
       return { status: res.status, body: (await res.json()) as Record<string, unknown> };
     };
-    const gauge = async (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(await metrics.registry.metrics())?.[1]);
+    const gauge = async (name: string) =>
+      Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(await metrics.registry.metrics())?.[1]);
 
-    assert.deepEqual(await ready(), { status: 200, body: { ready: true, model_version: 'v1', serving: { personalised: 0, fallback: 0, seconds_since_personalised: null } } });
+    const serving = { personalised: 0, fallback: 0, seconds_since_personalised: null };
+    assert.deepEqual(await ready(), { status: 200, body: { ready: true, model_version: 'v1', serving } });
     assert.equal(await gauge('recscore_recommend_seconds_since_personalised'), -1);
     for (let i = 0; i < 20; i++) metrics.serving.record(false);
     const stuck = await ready();

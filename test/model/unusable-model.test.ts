@@ -35,7 +35,11 @@ const EMPTY: Array<[string, ModelFileKind, ObjectContent, RegExp]> = [
   ['an empty whitelist', 'whitelist', '[]', /0 whitelisted GUIDs/],
   ['an empty item matrix', 'itemMatrix', '[]', /0 items/],
   ['no donors', 'donors', '[]', /0 donors/],
-  ['all-zero ensemble weights', 'ensembleWeights', tinyWith('ensembleWeights', () => ({ ensemble_weights: { collaborative: 0, similarity: 0, locale: 0 } })), /none positive/],
+  [
+    'all-zero ensemble weights', 'ensembleWeights',
+    tinyWith('ensembleWeights', () => ({ ensemble_weights: { collaborative: 0, similarity: 0, locale: 0 } })),
+    /none positive/,
+  ],
 ];
 
 describe('a version that cannot personalise is refused', { timeout: 30_000 }, () => {
@@ -60,8 +64,13 @@ describe('a version that cannot personalise is refused', { timeout: 30_000 }, ()
 
   test('minimums from the environment are validated and name the variable', () => {
     assert.deepEqual(minimumsFromEnv({}), DEFAULT_MINIMUMS);
-    assert.deepEqual(minimumsFromEnv({ RECSCORE_MODEL_MIN_DONORS: '0', RECSCORE_MODEL_MIN_ITEMS: '50' }), { whitelist: 1, items: 50, donors: 0 });
-    assert.throws(() => minimumsFromEnv({ RECSCORE_MODEL_MIN_ITEMS: '-1' }), (e: unknown) => e instanceof RecscoreError && e.code === 'RECSCORE_CONFIG' && /RECSCORE_MODEL_MIN_ITEMS/.test(e.message));
+    const env = { RECSCORE_MODEL_MIN_DONORS: '0', RECSCORE_MODEL_MIN_ITEMS: '50' };
+    assert.deepEqual(minimumsFromEnv(env), { whitelist: 1, items: 50, donors: 0 });
+    assert.throws(
+      () => minimumsFromEnv({ RECSCORE_MODEL_MIN_ITEMS: '-1' }),
+      (e: unknown) =>
+        e instanceof RecscoreError && e.code === 'RECSCORE_CONFIG' && /RECSCORE_MODEL_MIN_ITEMS/.test(e.message),
+    );
   });
 
   test('a reloader keeps the version in service and reports why', async () => {

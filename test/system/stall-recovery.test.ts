@@ -1,9 +1,9 @@
 /**
  * Issue 10 #1, "permanent fallback after stalls": a `serve --demo` child under load at 8 connections is
- * stopped and continued 10 times (SIGSTOP 0.3 s, SIGCONT 0.7 s), then 20 more at 1 connection. A stop during a batch inflates its
- * wall-clock compute time; the batcher's cost estimate used to pass the scoring budget and refuse every
- * request for ever. Afterwards single requests must be personalised again within 2 s, and /ready and the
- * metrics must say how answers were served.
+ * stopped and continued 10 times (SIGSTOP 0.3 s, SIGCONT 0.7 s), then 20 more at 1 connection. A stop
+ * during a batch inflates its wall-clock compute time; the batcher's cost estimate used to pass the
+ * scoring budget and refuse every request for ever. Afterwards single requests must be personalised
+ * again within 2 s, and /ready and the metrics must say how answers were served.
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -21,7 +21,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 describe('stall recovery (serve --demo child, SIGSTOP/SIGCONT)', { timeout: 180_000 }, () => {
   it('answers are personalised again within 2 s after 30 stalls under load', async () => {
     const dir = await tempDir();
-    const child = spawn(process.execPath, [CLI, 'serve', '--demo', '--port', '0', '--workers', '1', '--cache-dir', 'off'], {
+    const args = [CLI, 'serve', '--demo', '--port', '0', '--workers', '1', '--cache-dir', 'off'];
+    const child = spawn(process.execPath, args, {
       env: { ...process.env, RECSCORE_LOG_LEVEL: 'error', RECSCORE_DEMO_DIR: dir, RECSCORE_RELOAD_INTERVAL: '0' },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
@@ -90,9 +91,11 @@ describe('stall recovery (serve --demo child, SIGSTOP/SIGCONT)', { timeout: 180_
       assert.ok(first && first.at <= 2_000, `personalised again within 2 s (first at ${first?.at.toFixed(0)} ms)`);
       const late = answers.filter((a) => a.at > 2_000);
       const personalised = late.filter((a) => a.by === 'ensemble').length;
-      assert.ok(personalised >= 0.9 * late.length, `after 2 s, ${personalised} of ${late.length} single requests personalised`);
+      const share = `after 2 s, ${personalised} of ${late.length} single requests personalised`;
+      assert.ok(personalised >= 0.9 * late.length, share);
 
-      const ready = (await (await request(`${url}/ready`, { dispatcher })).body.json()) as { ready: boolean; degraded?: boolean; serving: { personalised: number } };
+      type Ready = { ready: boolean; degraded?: boolean; serving: { personalised: number } };
+      const ready = (await (await request(`${url}/ready`, { dispatcher })).body.json()) as Ready;
       assert.equal(ready.ready, true);
       assert.equal(ready.degraded, undefined);
       assert.ok(ready.serving.personalised > 0);
