@@ -28,7 +28,8 @@ export type ErrorCode =
   | 'RECSCORE_POOL' // the worker pool failed
   | 'RECSCORE_TIMEOUT'
   | 'RECSCORE_CONFIG' // invalid configuration or CLI arguments
-  | 'RECSCORE_INTERNAL';
+  | 'RECSCORE_INTERNAL'
+  | 'RECSCORE_REQUEST_FAILED'; // scoring one request failed; its batch-mates were still scored
 
 export class RecscoreError extends Error {
   readonly code: ErrorCode;

@@ -35,6 +35,8 @@ export interface BatchTiming {
   handoffMs: number;
   computeMs: number;
   returnMs: number;
+  /** ensembles computed by the TypeScript reference instead of the WASM kernel */
+  referenceEnsembles: number;
 }
 
 interface Item extends BatchRequest {
@@ -109,7 +111,18 @@ export class ScoringPool implements Scorer {
           const res = (await this.#piscina.run(task)) as P.BatchResult;
           const returned = performance.timeOrigin + performance.now();
           this.#consecutiveFailures = 0;
-          onBatch?.({ size: idx.length, handoffMs: res.startedAt - posted, computeMs: res.workerMicros / 1000, returnMs: returned - res.endedAt });
+          onBatch?.({
+            size: idx.length,
+            handoffMs: res.startedAt - posted,
+            computeMs: res.workerMicros / 1000,
+            returnMs: returned - res.endedAt,
+            referenceEnsembles: res.referenceEnsembles,
+          });
+          // Never silent: the reference is far slower than the kernel (issue 11).
+          if (res.referenceEnsembles > 0) {
+            const detail = { count: res.referenceEnsembles, batch: idx.length };
+            this.#log.warn('ensembles computed by the TypeScript reference', detail);
+          }
           computeMs += res.workerMicros / 1000;
           const views = P.resultViews(res);
           idx.forEach((i, j) => (out[i] = { views, index: j }));
@@ -128,6 +141,10 @@ export class ScoringPool implements Scorer {
     const client = encodeClient(model, input.clientInfo, input.extra);
     const res = await this.#batcher.submit({ model, client, pick: input.pick }, deadline);
     const d = decodeResult(model, res.views, res.index);
+    if (d.failed & P.FAIL_REQUEST) {
+      const message = 'scoring this request failed in the worker (its batch-mates were scored)';
+      throw new RecscoreError('RECSCORE_REQUEST_FAILED', message, { reason: 'request-failed' });
+    }
     const failures: RecommenderFailure[] = [];
     if (client.similarity.kind === 'invalid') failures.push(invalidSimilarityInput(client.similarity.message));
     if (d.failed & P.FAIL_SIMILARITY_LR) failures.push(SIMILARITY_LR_FAILURE);

@@ -17,6 +17,8 @@ export const CONTRIB_COLLABORATIVE = 1;
 export const CONTRIB_SIMILARITY = 2;
 export const CONTRIB_LOCALE = 4;
 export const FAIL_SIMILARITY_LR = 1;
+/** the worker threw on this request (its batch-mates were still scored); its list is empty */
+export const FAIL_REQUEST = 2;
 
 /** n requests, nh installed-add-on hashes, ni installed GUID ids known to the model, in all. */
 export const taskShape = (n: number, nh: number, ni: number) =>
@@ -67,6 +69,8 @@ export interface BatchResult {
   buffer: ArrayBuffer;
   /** time the worker spent on the batch (µs), for the batch metrics */
   workerMicros: number;
+  /** ensembles of this batch the kernel left to the TypeScript reference (inputs beyond its scratch) */
+  referenceEnsembles: number;
   /**
    * When the worker started and finished the batch, as performance.timeOrigin + performance.now() (ms):
    * comparable across threads, so the pool can split a batch's time into hand-off, compute and return.

@@ -15,7 +15,7 @@ import { scoreClient, type ScoreInput } from '../recommend/score-client.js';
 import { seededRandom } from '../recommend/seeded-random.js';
 import * as P from './protocol.js';
 
-const versions = new Map<string, { kernel: Kernel; model: PackedModel }>();
+const versions = new Map<string, { kernel: WasmKernel; model: PackedModel }>();
 
 function forVersion(version: string, memory: WebAssembly.Memory) {
   let v = versions.get(version);
@@ -30,6 +30,7 @@ function forVersion(version: string, memory: WebAssembly.Memory) {
 export function scoreBatch(task: P.BatchTask): P.BatchResult {
   const t0 = performance.now();
   const { kernel, model } = forVersion(task.version, task.memory);
+  const referenceBefore = kernel.referenceEnsembles;
   const t = P.taskViews(task);
   const n = task.n;
   // Written straight into the message buffer, sized for the most a pick can hold; a short list leaves
@@ -37,7 +38,7 @@ export function scoreBatch(task: P.BatchTask): P.BatchResult {
   let capacity = 0;
   for (let i = 0; i < n; i++) capacity += Math.max(0, Math.min(t.pickSize[i], model.nGuids));
   const { buffer, views: r } = P.newResult(n, capacity);
-  const { ids, weights, offs, candidateCount, contributed, failed } = r;
+  const { offs, candidateCount, contributed, failed } = r;
   let at = 0;
   const cannot: SimilarityInput = { kind: 'cannot' };
   for (let i = 0; i < n; i++) {
@@ -51,33 +52,59 @@ export function scoreBatch(task: P.BatchTask): P.BatchResult {
       similarity,
       localeList: t.locale[i] >= 0 ? t.locale[i] : undefined,
     };
-    const drawing = t.pickMode[i] === P.PICK_DRAW;
-    const size = t.pickSize[i];
-    // Only the list the request serves is computed: the candidates for a draw, the limit-`size` ensemble otherwise.
-    const d = scoreClient(kernel, model, client, [drawing ? task.candidatesLimit : size]);
-    contributed[i] =
-      (d.collaborative ? P.CONTRIB_COLLABORATIVE : 0) | (d.similarity ? P.CONTRIB_SIMILARITY : 0) | (d.locale ? P.CONTRIB_LOCALE : 0);
-    if (d.failures.some((f) => f.recommender === 'similarity')) failed[i] |= P.FAIL_SIMILARITY_LR;
-    const list = d.ensembles[0];
-    candidateCount[i] = list.ids.length;
-    if (drawing) {
-      for (const j of drawIndices(list.weights, size, seededRandom(t.seed[i]))) {
-        ids[at] = list.ids[j];
-        weights[at++] = list.weights[j];
-      }
-    } else {
-      const m = Math.min(size, list.ids.length);
-      ids.set(list.ids.subarray(0, m), at);
-      weights.set(list.weights.subarray(0, m), at);
-      at += m;
+    // One request's data never fails its batch-mates: a throw marks that request failed and the batch goes on.
+    try {
+      at = scoreOne(kernel, model, client, t, i, task.candidatesLimit, r, at);
+    } catch {
+      failed[i] |= P.FAIL_REQUEST;
+      candidateCount[i] = 0;
+      contributed[i] = 0;
     }
     offs[i + 1] = at;
   }
   const t1 = performance.now();
   return {
     version: task.version, n, total: capacity, buffer, workerMicros: Math.round((t1 - t0) * 1000),
+    referenceEnsembles: kernel.referenceEnsembles - referenceBefore,
     startedAt: performance.timeOrigin + t0, endedAt: performance.timeOrigin + t1,
   };
+}
+
+/** Scores request i into the result from entry `at` on; returns where its list ends. */
+function scoreOne(
+  kernel: Kernel,
+  model: PackedModel,
+  client: ScoreInput,
+  t: P.TaskViews,
+  i: number,
+  candidatesLimit: number,
+  r: P.ResultViews,
+  at: number,
+): number {
+  const { ids, weights, candidateCount, contributed, failed } = r;
+  const drawing = t.pickMode[i] === P.PICK_DRAW;
+  const size = t.pickSize[i];
+  // Only the list the request serves is computed: the candidates for a draw, the limit-`size` ensemble otherwise.
+  const d = scoreClient(kernel, model, client, [drawing ? candidatesLimit : size]);
+  contributed[i] =
+    (d.collaborative ? P.CONTRIB_COLLABORATIVE : 0) |
+    (d.similarity ? P.CONTRIB_SIMILARITY : 0) |
+    (d.locale ? P.CONTRIB_LOCALE : 0);
+  if (d.failures.some((f) => f.recommender === 'similarity')) failed[i] |= P.FAIL_SIMILARITY_LR;
+  const list = d.ensembles[0];
+  candidateCount[i] = list.ids.length;
+  if (drawing) {
+    for (const j of drawIndices(list.weights, size, seededRandom(t.seed[i]))) {
+      ids[at] = list.ids[j];
+      weights[at++] = list.weights[j];
+    }
+  } else {
+    const m = Math.min(size, list.ids.length);
+    ids.set(list.ids.subarray(0, m), at);
+    weights.set(list.weights.subarray(0, m), at);
+    at += m;
+  }
+  return at;
 }
 
 export default scoreBatch;

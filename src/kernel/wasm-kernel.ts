@@ -168,7 +168,14 @@ export class WasmKernel implements Kernel {
     });
   }
 
+  /**
+   * Ensembles computed by the TypeScript reference (inputs beyond the kernel's scratch): ~50× slower, so
+   * serving counts them (the worker reports them per batch, the pool logs and counts them in a metric).
+   */
+  referenceEnsembles = 0;
+
   #referenceEnsemble(lists: EnsembleInput[], installed: Iterable<number>, installedCount: number, limits: number[]): Ranked[] {
+    this.referenceEnsembles++;
     const set = new Set(installed);
     return limits.map((limit) => referenceEnsemble(lists, limit + installedCount, this.#view.rank, set, limit));
   }

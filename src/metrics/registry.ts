@@ -7,6 +7,7 @@
  * route names, never raw paths, so no client input reaches a label value.
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { ServingWindow } from './serving-window.js';
 
 // Seconds; the request budgets are 15/25/50 ms so most resolution sits below 0.1 s.
 const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.015, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
@@ -49,6 +50,29 @@ export function createMetrics(options: MetricsOptions = {}) {
   });
   const batchPhase = { handoff: poolBatchTime.labels({ phase: 'handoff' }), compute: poolBatchTime.labels({ phase: 'compute' }), return: poolBatchTime.labels({ phase: 'return' }) };
   const modelInfo = new Gauge({ name: 'recscore_model_info', help: 'The model version in service (value 1)', labelNames: ['version'] as const, registers });
+  const serving = new ServingWindow();
+  new Gauge({
+    name: 'recscore_recommend_personalised_ratio',
+    help: 'Personalised share of the answers to known clients over the last 30 s (1 when there were none)',
+    registers,
+    collect() {
+      const s = serving.snapshot();
+      this.set(s.personalised + s.fallback === 0 ? 1 : s.personalised / (s.personalised + s.fallback));
+    },
+  });
+  new Gauge({
+    name: 'recscore_recommend_seconds_since_personalised',
+    help: 'Seconds since the last personalised answer (-1: none since start)',
+    registers,
+    collect() {
+      this.set(serving.snapshot().secondsSincePersonalised ?? -1);
+    },
+  });
+  const kernelReference = new Counter({
+    name: 'recscore_kernel_reference_ensembles_total',
+    help: 'Ensembles computed by the TypeScript reference instead of the WASM kernel (inputs beyond its scratch)',
+    registers,
+  });
 
   return {
     registry,
@@ -63,12 +87,17 @@ export function createMetrics(options: MetricsOptions = {}) {
     profileErrors,
     profileInvalid,
     scoringDuration,
+    /** Personalised vs fallback answers to known clients (src/server/recommend-pipeline.ts records, /ready reads). */
+    serving,
     /** Setters for the worker pool (src/dispatch/), which owns these numbers. */
     pool: {
       setQueueDepth: (n: number) => poolQueueDepth.set(n),
       setBusyWorkers: (n: number) => poolBusyWorkers.set(n),
-      observeBatch: (b: { size: number; handoffMs: number; computeMs: number; returnMs: number }) => {
+      observeBatch: (b: {
+        size: number; handoffMs: number; computeMs: number; returnMs: number; referenceEnsembles?: number;
+      }) => {
         poolBatchSize.observe(b.size);
+        if (b.referenceEnsembles) kernelReference.inc(b.referenceEnsembles);
         // Clocks of two threads: a sub-µs negative difference is rounding, not time travel.
         batchPhase.handoff.observe(Math.max(0, b.handoffMs) / 1000);
         batchPhase.compute.observe(b.computeMs / 1000);

@@ -9,6 +9,7 @@ import { createLogger } from '../log.js';
 import { loadModelSet, packModel } from './load.js';
 import { createModelSource, type CreateSourceOptions } from './source/index.js';
 import type { SourceVersion } from './source/source.js';
+import { minimumsFromEnv } from './usable.js';
 
 interface LoadJob {
   location: string | undefined;
@@ -22,7 +23,7 @@ const logger = createLogger({ service: 'recscore', component: 'model-loader' });
 const source = createModelSource(job.location, job.env, { logger, gcs: job.gcs });
 try {
   const version = { ...job.version, checkedAt: new Date(job.version.checkedAt) };
-  const { set } = await loadModelSet(source, { version, logger });
+  const { set } = await loadModelSet(source, { version, logger, minimums: minimumsFromEnv(job.env) });
   const model = packModel(set, version.id);
   parentPort!.postMessage({ ok: true, memory: model.memory, meta: model.meta, guids: model.guids });
 } catch (e) {

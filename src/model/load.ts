@@ -10,6 +10,7 @@ import { packModelSet } from './pack.js';
 import { PackedModel } from './packed-model.js';
 import type { ModelSource, SourceVersion } from './source/source.js';
 import type { TaarModelSet } from './types.js';
+import { assertUsable, DEFAULT_MINIMUMS, type UsableMinimums } from './usable.js';
 
 export interface LoadOptions {
   signal?: AbortSignal;
@@ -18,6 +19,8 @@ export interface LoadOptions {
   version?: SourceVersion;
   /** Download progress per object (for a CLI progress bar). */
   onProgress?: (name: string, bytes: number, total: number) => void;
+  /** What a version must hold to be accepted (usable.ts; default DEFAULT_MINIMUMS). */
+  minimums?: UsableMinimums;
 }
 
 export async function loadModelSet(source: ModelSource, opts: LoadOptions = {}): Promise<{ set: TaarModelSet; version: SourceVersion }> {
@@ -38,6 +41,8 @@ export async function loadModelSet(source: ModelSource, opts: LoadOptions = {}):
   if (missing.length) throw new RecscoreError('RECSCORE_MODEL_MISSING', `model source ${source.location} lacks: ${missing.join(', ')}`);
   // Rows that disagree surface only now, as when packing found them: a broken file elsewhere comes first.
   if (problems.length) throw problems[0];
+  // Well-formed but empty: refused here, before packing, so it never replaces a version that serves.
+  assertUsable(parts as TaarModelSet, opts.minimums ?? DEFAULT_MINIMUMS);
   return { set: parts as TaarModelSet, version };
 }
 

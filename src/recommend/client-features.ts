@@ -2,7 +2,9 @@
  * client_info → what each recommender needs, with TAAR's can_recommend rules (SPEC §6.1–§6.3), encoded
  * for the kernel against one packed model's dictionaries. Pure and cheap: runs on the main thread.
  */
+import { RecscoreError } from '../errors.js';
 import { positiveHash } from '../model/addon-hash.js';
+import { MAX_INSTALLED } from '../model/layout.js';
 import type { PackedModel } from '../model/packed-model.js';
 import type { ClientInfo, ExtraData } from '../profile/client-info.js';
 
@@ -46,8 +48,17 @@ function encodeSimilarity(model: PackedModel, cd: ClientInfo): SimilarityInput {
   return { kind: 'ok', cont, cat };
 }
 
+/**
+ * The request boundary for the kernel's fixed scratch: a profile with more installed add-ons than the
+ * kernel holds (MAX_INSTALLED) fails this request only, before it joins a batch. Firefox profiles have
+ * tens of add-ons; thousands are bad data, and capping them would silently change TAAR's answer.
+ */
 export function encodeClient(model: PackedModel, cd: ClientInfo, extra: ExtraData): EncodedClient {
   const installed = Array.isArray(cd.installed_addons) ? cd.installed_addons : [];
+  if (installed.length > MAX_INSTALLED) {
+    const message = `installed_addons has ${installed.length} entries; at most ${MAX_INSTALLED} are scored`;
+    throw new RecscoreError('RECSCORE_PROFILE_INVALID', message);
+  }
   const installedIds = new Set<number>();
   for (const g of installed) {
     const id = model.guidIds.get(g);

@@ -57,4 +57,24 @@ describe('guards', () => {
     assert.equal(g.scorerBreaker.state, 'closed');
     assert.deepEqual(await g.score({ score: async () => out }, input, performance.now() + 1_000), { ok: true, value: out });
   });
+
+  it('scoring: one request\'s bad data (invalid profile, a failed request) never opens the breaker', async () => {
+    const g = guards();
+    const input = { clientInfo: info, extra: {}, pick: { mode: 'top', size: 10 } as const };
+    const rejecting = (code: 'RECSCORE_PROFILE_INVALID' | 'RECSCORE_REQUEST_FAILED'): Scorer => ({
+      score: () => Promise.reject(new RecscoreError(code, 'this request only')),
+    });
+    const reason = async (s: Scorer) => {
+      const r = (await g.score(s, input, performance.now() + 1_000)) as { reason: string };
+      return r.reason;
+    };
+    for (let i = 0; i < 10; i++) {
+      assert.equal(await reason(rejecting('RECSCORE_PROFILE_INVALID')), 'profile-invalid');
+      assert.equal(await reason(rejecting('RECSCORE_REQUEST_FAILED')), 'scoring-error');
+    }
+    assert.equal(g.scorerBreaker.state, 'closed');
+    const broken: Scorer = { score: () => Promise.reject(new RecscoreError('RECSCORE_POOL', 'worker failed')) };
+    for (let i = 0; i < 10; i++) await g.score(broken, input, performance.now() + 1_000);
+    assert.equal(g.scorerBreaker.state, 'open', 'a broken pool still opens it');
+  });
 });

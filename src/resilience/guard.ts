@@ -38,6 +38,9 @@ export interface Guards {
 }
 
 const isInvalidProfile = (err: unknown) => isRecscoreError(err) && err.code === 'RECSCORE_PROFILE_INVALID';
+/** One request's own data failed (invalid profile, or the worker threw on it): not the pool's health. */
+const isRequestOnly = (err: unknown) =>
+  isInvalidProfile(err) || (isRecscoreError(err) && err.code === 'RECSCORE_REQUEST_FAILED');
 
 export function createGuards(options: GuardOptions, env: { log: Logger; metrics: Metrics }): Guards {
   const { metrics } = env;
@@ -45,8 +48,14 @@ export function createGuards(options: GuardOptions, env: { log: Logger; metrics:
   const profileBreaker = createBreaker({ name: 'profile', ...breakerOptions, counts: (e) => !isInvalidProfile(e) }, env);
   // Scorer timeouts do not count: requests are scored in batches, so one slow batch under load times out
   // many requests at once. Overload is handled by the bounded queue (shed) and the deadline; the breaker
-  // is for a broken pool (worker errors).
-  const scorerBreaker = createBreaker({ name: 'scorer', mode: 'sampling', ...breakerOptions, counts: (e) => !isShed(e) && !isTimeout(e) }, env);
+  // is for a broken pool (worker errors), not for one request's bad data.
+  const scorerBreaker = createBreaker(
+    {
+      name: 'scorer', mode: 'sampling', ...breakerOptions,
+      counts: (e) => !isShed(e) && !isTimeout(e) && !isRequestOnly(e),
+    },
+    env,
+  );
 
   // Label children resolved once: prom-client hashes a label object on every call otherwise.
   const profileFound = metrics.profileDuration.labels({ outcome: 'found' });
@@ -95,7 +104,9 @@ export function createGuards(options: GuardOptions, env: { log: Logger; metrics:
             ? 'shed'
             : isTimeout(error)
               ? 'scoring-timeout'
-              : 'scoring-error';
+              : isInvalidProfile(error)
+                ? 'profile-invalid'
+                : 'scoring-error';
         logFailure(env.log, 'scoring', reason, error);
         return { ok: false, reason, error };
       }

@@ -30,6 +30,9 @@ import type { ServerConfig } from './config.js';
 import { localeHints } from './locale-hints.js';
 import { recommendationBody, type RecommendationBody, type ResultInfo } from './respond.js';
 
+/** Fallbacks that say nothing about the personalised path's health (see src/metrics/serving-window.ts). */
+const NOT_EVIDENCE = new Set<string>(['unknown-client', 'no-recommendations', 'profile-invalid']);
+
 export interface RecommendRequest {
   /** Validated path id; '' for a posted profile without `client_id`. */
   clientId: string;
@@ -67,6 +70,8 @@ export function createRecommendPipeline(deps: PipelineDeps): (req: RecommendRequ
     served(info.served_by).inc();
     servedDuration(info.served_by).observe((performance.now() - req.started) / 1000);
     if (info.reason) fallbacks(info.reason).inc();
+    if (info.served_by === 'ensemble') metrics.serving.record(true);
+    else if (info.reason && !NOT_EVIDENCE.has(info.reason)) metrics.serving.record(false);
     const body = recommendationBody(list, info);
     // What was served, per request (TAAR #125/#186); debug level: at full rate this is the hot path.
     deps.log.debug('recommendations served', { client_id: req.clientId, served_by: info.served_by, reason: info.reason, results: body.results });

@@ -148,7 +148,10 @@ describe('recscore behaviour (synthetic backend)', { timeout: 30_000 }, () => {
 
   it('/health, /ready, /metrics', async () => {
     assert.deepEqual((await s.get('/health')).json, { status: 'ok' });
-    assert.deepEqual((await s.get('/ready')).json, { ready: true, model_version: 'fake-v1' });
+    const readyBody = (await s.get('/ready')).json;
+    assert.equal(readyBody.ready, true);
+    assert.equal(readyBody.model_version, 'fake-v1');
+    assert.equal(readyBody.degraded, undefined);
     assert.equal((await s.get('/__heartbeat__')).status, 200);
     ready = false;
     const notReady = await s.get('/ready');

@@ -2,6 +2,13 @@
  * Operational routes: `/health` (the process answers), `/ready` (a model is in service and the
  * `ready` dependency agrees — e.g. the pool's workers are up), `/metrics` (Prometheus text).
  * TAAR's Dockerflow names are kept as aliases: `/__lbheartbeat__` = health, `/__heartbeat__` = ready.
+ *
+ * `/ready` also reports how answers were served lately (`serving`): a server that answers only from its
+ * fallback chain says so there (`degraded: true`, with the reason) and in the gauges
+ * `recscore_recommend_personalised_ratio` / `_seconds_since_personalised`. It stays ready (200): a
+ * fallback is still a useful answer, and the causes (a slow or down profile store, an overloaded pool)
+ * are usually shared by every instance, so taking them out of the balancer would turn degraded answers
+ * into none. Alert on the gauges instead.
  */
 import type { Context, Hono } from 'hono';
 import type { Metrics } from '../../metrics/registry.js';
@@ -19,7 +26,18 @@ export function registerHealthRoutes(app: Hono<AppEnv>, facts: () => ModelFacts 
     const f = facts();
     if (!f) return c.json({ ready: false, ...errorBody('RECSCORE_NO_MODEL', 'no model is loaded yet') }, 503);
     if (!ready()) return c.json({ ready: false, model_version: f.version, ...errorBody('RECSCORE_INTERNAL', 'not ready (workers starting or stopping)') }, 503);
-    return c.json({ ready: true, model_version: f.version });
+    const s = metrics.serving.snapshot();
+    const serving = {
+      personalised: s.personalised,
+      fallback: s.fallback,
+      seconds_since_personalised:
+        s.secondsSincePersonalised === undefined ? null : Math.round(s.secondsSincePersonalised * 10) / 10,
+    };
+    if (s.onlyFallbacks) {
+      const reason = 'recent answers were all fallbacks';
+      return c.json({ ready: true, model_version: f.version, degraded: true, reason, serving });
+    }
+    return c.json({ ready: true, model_version: f.version, serving });
   };
   app.get('/health', health);
   app.get('/__lbheartbeat__', health);

@@ -1,0 +1,60 @@
+/**
+ * A model version that cannot personalise anything — no whitelist (no candidates), no item factors, no
+ * donors, or ensemble weights that are all zero — decodes and packs without a fault, and once swapped in
+ * every request falls back with no error anywhere. Such a version is refused before it serves
+ * (RECSCORE_MODEL_CONSISTENCY, naming the file), so the version in service keeps serving and
+ * `/v1/models` shows why. The minimums are configurable (0 turns a check off), e.g. for a model that
+ * deliberately ships without donors.
+ */
+import { ModelError, RecscoreError } from '../errors.js';
+import { MODEL_FILES } from './files.js';
+import type { TaarModelSet } from './types.js';
+
+export interface UsableMinimums {
+  /** GUIDs in the whitelist (TAAR's candidates) */
+  whitelist: number;
+  /** rows of the item matrix (collaborative recommender) */
+  items: number;
+  /** donors (similarity recommender) */
+  donors: number;
+}
+
+export const DEFAULT_MINIMUMS: Readonly<UsableMinimums> = Object.freeze({ whitelist: 1, items: 1, donors: 1 });
+
+/** Environment variable of each minimum. */
+export const MINIMUM_ENV: Readonly<Record<keyof UsableMinimums, string>> = Object.freeze({
+  whitelist: 'RECSCORE_MODEL_MIN_WHITELIST',
+  items: 'RECSCORE_MODEL_MIN_ITEMS',
+  donors: 'RECSCORE_MODEL_MIN_DONORS',
+});
+
+export function minimumsFromEnv(env: Record<string, string | undefined>): UsableMinimums {
+  const out = { ...DEFAULT_MINIMUMS };
+  for (const key of Object.keys(MINIMUM_ENV) as Array<keyof UsableMinimums>) {
+    const raw = env[MINIMUM_ENV[key]];
+    if (raw === undefined || raw === '') continue;
+    if (!/^\d{1,9}$/.test(raw)) {
+      throw new RecscoreError('RECSCORE_CONFIG', `${MINIMUM_ENV[key]} must be a non-negative integer, got "${raw}"`);
+    }
+    out[key] = Number(raw);
+  }
+  return out;
+}
+
+/** Throws a ModelError naming the first file that leaves the version unable to personalise. */
+export function assertUsable(set: TaarModelSet, min: UsableMinimums = DEFAULT_MINIMUMS): void {
+  const refuse = (file: string, problem: string) =>
+    new ModelError('RECSCORE_MODEL_CONSISTENCY', file, `${problem}: this version cannot personalise`);
+  const short = (n: number, least: number, what: string) => `${n} ${what}, at least ${least} required`;
+  if (set.whitelist.length < min.whitelist) {
+    throw refuse(MODEL_FILES.whitelist, short(set.whitelist.length, min.whitelist, 'whitelisted GUIDs'));
+  }
+  const items = set.itemMatrix.ids.length;
+  if (items < min.items) throw refuse(MODEL_FILES.itemMatrix, short(items, min.items, 'items'));
+  if (set.donors.length < min.donors) throw refuse(MODEL_FILES.donors, short(set.donors.length, min.donors, 'donors'));
+  const w = set.ensembleWeights;
+  if (!(w.collaborative > 0 || w.similarity > 0 || w.locale > 0)) {
+    const weights = `${w.collaborative}/${w.similarity}/${w.locale}`;
+    throw refuse(MODEL_FILES.ensembleWeights, `ensemble weights are ${weights} (none positive)`);
+  }
+}
