@@ -61,16 +61,23 @@ const DEFAULTS = {
 };
 
 /**
- * One round trip, inside Redis: the length first, so that an oversized value stays on the server; the key is
- * echoed back so that a reply meant for another command is recognised.
+ * One round trip, inside Redis: the type and length first, so that a hash or list stored under a profile key
+ * is that client's bad data (not a failing store that opens the breaker for everyone), and an oversized
+ * value stays on the server. The key is echoed back so that a reply meant for another command is recognised.
  */
-const READ_PROFILE = `local n = redis.call('STRLEN', KEYS[1])
+const READ_PROFILE = `local t = redis.call('TYPE', KEYS[1]).ok
+if t ~= 'string' and t ~= 'none' then return {KEYS[1], 'type', t} end
+local n = redis.call('STRLEN', KEYS[1])
 if n > tonumber(ARGV[1]) then return {KEYS[1], 'size', n} end
 local v = redis.call('GET', KEYS[1])
 if not v then return {KEYS[1], 'none'} end
 return {KEYS[1], 'value', v}`;
 
-type ProfileReply = { kind: 'none' } | { kind: 'value'; value: string } | { kind: 'size'; bytes: number };
+type ProfileReply =
+  | { kind: 'none' }
+  | { kind: 'value'; value: string }
+  | { kind: 'size'; bytes: number }
+  | { kind: 'type'; type: string };
 
 /** Checks READ_PROFILE's reply for `key`; anything else is a protocol error. */
 function profileReply(reply: unknown, key: string): ProfileReply {
@@ -79,6 +86,7 @@ function profileReply(reply: unknown, key: string): ProfileReply {
     if (kind === 'none' && reply.length === 2) return { kind };
     if (kind === 'value' && typeof v === 'string' && reply.length === 3) return { kind, value: v };
     if (kind === 'size' && Number.isSafeInteger(v) && reply.length === 3) return { kind, bytes: v as number };
+    if (kind === 'type' && typeof v === 'string' && reply.length === 3) return { kind, type: v };
   }
   throw new RedisProtocolError(`unexpected reply to the read of ${key}`);
 }
@@ -223,6 +231,11 @@ export class RedisProfileStore implements ProfileStore {
       const limit = this.#opts.maxProfileBytes;
       throw new RecscoreError('RECSCORE_PROFILE_INVALID', `stored profile of ${clientId}: ${got.bytes} bytes, more than the limit of ${limit}`, {
         clientId, field: '(size)', bytes: got.bytes, limit,
+      });
+    }
+    if (got.kind === 'type') {
+      throw new RecscoreError('RECSCORE_PROFILE_INVALID', `stored profile of ${clientId}: a Redis ${got.type}, not a string`, {
+        clientId, field: '(type)',
       });
     }
     const raw = got.value;

@@ -42,6 +42,7 @@ describe('redis store: profile size limit', { timeout: 60_000 }, () => {
       .set(keys.profile(1, 'huge'), profileOf('huge', 30 * 1024 * 1024))
       .set(keys.profile(1, 'at-limit'), profileOf('at-limit', 4096))
       .set(keys.profile(1, 'over-limit'), profileOf('over-limit', 4097))
+      .hset(keys.profile(1, 'a-hash'), 'installed_addons', '[]')
       .exec();
     await admin.quit();
     fake = await startFakeRedis({ upstream: redis.port });
@@ -81,6 +82,18 @@ describe('redis store: profile size limit', { timeout: 60_000 }, () => {
       assert.equal(at?.client_id, 'at-limit');
       await assert.rejects(store.get('over-limit'), (e: any) => e.code === 'RECSCORE_PROFILE_INVALID' && e.details.bytes === 4097);
       assert.equal(await store.get('nobody'), null, 'a missing key is still "no profile"');
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('a hash under a profile key fails its own read as RECSCORE_PROFILE_INVALID, not as a store failure', async () => {
+    const store = new RedisProfileStore(redis.url, { prefix: keys.prefix, logger: quiet });
+    try {
+      for (let i = 0; i < 3; i++) {
+        await assert.rejects(store.get('a-hash'), (e: any) => e.code === 'RECSCORE_PROFILE_INVALID' && e.details.field === '(type)');
+      }
+      assert.deepEqual({ ...(await store.get('small')) }, SMALL);
     } finally {
       await store.close();
     }
