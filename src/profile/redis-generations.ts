@@ -74,7 +74,9 @@ async function scanPages(redis: Redis, pattern: string, page: (keys: string[]) =
     const reply: unknown = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
     if (!isScanReply(reply)) throw new RecscoreError('RECSCORE_PROFILE_STORE', 'redis: unexpected reply to SCAN');
     cursor = reply[0];
-    if (seen.has(cursor)) throw new RecscoreError('RECSCORE_PROFILE_STORE', `redis: SCAN returned cursor ${cursor} twice`);
+    if (seen.has(cursor)) {
+      throw new RecscoreError('RECSCORE_PROFILE_STORE', `redis: SCAN returned cursor ${cursor} twice`);
+    }
     seen.add(cursor);
     await page(reply[1]);
   } while (cursor !== '0');

@@ -155,6 +155,8 @@ export class RedisProfileStore implements ProfileStore {
   readonly #firstAttempt: Promise<void>;
   readonly #logger: Logger;
   #firstAttemptDone = false;
+  /** Connections dropped for a protocol error since the last good read (ioredis resets its own count on ready). */
+  #violations = 0;
   #healthy = false;
   #closed = false;
   #generation: { value: number | null; at: number } | null = null;
@@ -172,12 +174,17 @@ export class RedisProfileStore implements ProfileStore {
       commandTimeout: commandTimeoutMs,
       connectTimeout: connectTimeoutMs,
       disconnectTimeout: 200, // ioredis keeps an already-dead socket's 2 s end timer alive otherwise
-      retryStrategy: (times) => Math.min(50 * 2 ** Math.min(times - 1, 10), maxReconnectDelayMs),
+      // A server that handshakes and then breaks the protocol at every read is not reconnected to at 50 ms.
+      retryStrategy: (times) => {
+        const attempt = Math.max(times, this.#violations);
+        return Math.min(50 * 2 ** Math.min(attempt - 1, 10), maxReconnectDelayMs);
+      },
     });
     this.#client.defineCommand('recscoreReadProfile', { numberOfKeys: 1, lua: READ_PROFILE });
     guardReplies(this.#client, {
       maxReplyBytes: this.#opts.maxProfileBytes + 64 * 1024, // + the handshake's INFO reply, a few KiB
       onViolation: (err) => {
+        this.#violations += 1;
         if (this.#healthy) logger.warn('profile store broke the protocol; reconnecting', { error: err });
         this.#healthy = false;
       },
@@ -226,15 +233,18 @@ export class RedisProfileStore implements ProfileStore {
       const again = await this.#currentGeneration(true);
       if (again.value !== null && again.value !== first.value) got = await this.#readProfile(again.value, clientId);
     }
+    this.#violations = 0; // a well-formed reply: the connection is in step
     if (got.kind === 'none') return null;
     if (got.kind === 'size') {
       const limit = this.#opts.maxProfileBytes;
-      throw new RecscoreError('RECSCORE_PROFILE_INVALID', `stored profile of ${clientId}: ${got.bytes} bytes, more than the limit of ${limit}`, {
+      const problem = `${got.bytes} bytes, more than the limit of ${limit}`;
+      throw new RecscoreError('RECSCORE_PROFILE_INVALID', `stored profile of ${clientId}: ${problem}`, {
         clientId, field: '(size)', bytes: got.bytes, limit,
       });
     }
     if (got.kind === 'type') {
-      throw new RecscoreError('RECSCORE_PROFILE_INVALID', `stored profile of ${clientId}: a Redis ${got.type}, not a string`, {
+      const problem = `a Redis ${got.type}, not a string`;
+      throw new RecscoreError('RECSCORE_PROFILE_INVALID', `stored profile of ${clientId}: ${problem}`, {
         clientId, field: '(type)',
       });
     }
@@ -276,6 +286,7 @@ export class RedisProfileStore implements ProfileStore {
   // The connection is out of step with its replies: rebuild it, and fail this read as a store error.
   #protocolError(problem: string): RecscoreError {
     const err = new RedisProtocolError(problem);
+    this.#violations += 1;
     if (this.#healthy) this.#logger.warn('profile store broke the protocol; reconnecting', { error: err });
     this.#healthy = false;
     if (!this.#closed && this.#client.status === 'ready') this.#client.disconnect(true);

