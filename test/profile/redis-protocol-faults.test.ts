@@ -132,9 +132,9 @@ describe('redis store against protocol faults', { timeout: 60_000 }, () => {
         await attempt(store.get('c'));
         await sleep(10);
       }
-      // 50, 100, 200, 400, 800, 800 ms…: at most ~6 connections in 2 s (at 50 ms each it would be ~40).
-      assert.ok(fake.accepted - before <= 8, `${fake.accepted - before} connections in 2 s`);
-      assert.ok(fake.accepted - before >= 2, 'it still reconnects');
+      // 50, 100, 200, 400, 800, 800 ms…: about 6 connections in 2 s (29 measured at 50 ms each).
+      assert.ok(fake.accepted - before <= 12, `${fake.accepted - before} connections in 2 s`);
+      assert.ok(fake.accepted - before >= 1, 'it still reconnects');
     } finally {
       await store.close();
     }
