@@ -51,7 +51,10 @@ function storeError(e: unknown): RecscoreError {
 }
 
 async function readCurrent(redis: Redis, keys: RedisKeys): Promise<number | null> {
-  const raw = await redis.get(keys.current);
+  const raw: unknown = await redis.get(keys.current);
+  if (raw !== null && typeof raw !== 'string') {
+    throw new RecscoreError('RECSCORE_PROFILE_STORE', `redis: unexpected reply to GET ${keys.current}`);
+  }
   const g = parseGeneration(raw);
   if (raw !== null && g === null) {
     throw new RecscoreError('RECSCORE_PROFILE_STORE', `${keys.current} holds ${JSON.stringify(raw)}, not a generation`);
@@ -59,25 +62,42 @@ async function readCurrent(redis: Redis, keys: RedisKeys): Promise<number | null
   return g;
 }
 
+/**
+ * Every key matching `pattern`, one SCAN page at a time. The replies are checked: a server that answers
+ * with another shape, or hands back a cursor it has already given (a SCAN that would never end), fails
+ * with RECSCORE_PROFILE_STORE instead of a TypeError or a loop without end.
+ */
+async function scanPages(redis: Redis, pattern: string, page: (keys: string[]) => Promise<void> | void): Promise<void> {
+  const seen = new Set<string>();
+  let cursor = '0';
+  do {
+    const reply: unknown = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+    if (!isScanReply(reply)) throw new RecscoreError('RECSCORE_PROFILE_STORE', 'redis: unexpected reply to SCAN');
+    cursor = reply[0];
+    if (seen.has(cursor)) {
+      throw new RecscoreError('RECSCORE_PROFILE_STORE', `redis: SCAN returned cursor ${cursor} twice`);
+    }
+    seen.add(cursor);
+    await page(reply[1]);
+  } while (cursor !== '0');
+}
+
+function isScanReply(r: unknown): r is [string, string[]] {
+  return Array.isArray(r) && r.length === 2 && typeof r[0] === 'string' && /^\d{1,20}$/.test(r[0]) &&
+    Array.isArray(r[1]) && r[1].every((k) => typeof k === 'string');
+}
+
 /** SCAN + UNLINK of every key matching `pattern`; returns how many were unlinked. */
 export async function unlinkMatching(redis: Redis, pattern: string): Promise<number> {
-  let cursor = '0';
   let deleted = 0;
-  do {
-    const [next, found] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
-    cursor = next;
+  await scanPages(redis, pattern, async (found) => {
     if (found.length > 0) deleted += await redis.unlink(...found);
-  } while (cursor !== '0');
+  });
   return deleted;
 }
 
 async function countMatching(redis: Redis, pattern: string, each: (key: string) => void): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, found] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
-    cursor = next;
-    found.forEach(each);
-  } while (cursor !== '0');
+  await scanPages(redis, pattern, (found) => found.forEach(each));
 }
 
 async function writeBatch(redis: Redis, batch: string[][]): Promise<void> {

@@ -4,8 +4,8 @@
  *   <prefix>current           → "<G>"                    the generation in service
  *   <prefix>gen:<G>:p:<id>    → JSON of client_info      one key per client (SPEC §4 shape)
  *
- * Read path: GET current (cached `generationCacheMs`, so a read is normally one round trip), then GET the
- * profile key. A miss read through a cached generation asks for `current` once more: a load may have
+ * Read path: GET current (cached `generationCacheMs`, so a read is normally one round trip), then the
+ * profile key through READ_PROFILE (below): a value longer than `maxProfileBytes` is never transferred. A miss read through a cached generation asks for `current` once more: a load may have
  * flipped the generation and deleted the old keys within the cache window, and a client present in both
  * sets must never look absent.
  *
@@ -14,12 +14,20 @@
  * reconnect), `commandTimeout` (a stalled server rejects), and a reconnect backoff capped at
  * `maxReconnectDelayMs` that never gives up. A command timeout also recycles the connection (#recycle).
  * Only the very first connection attempt is waited for, at most `commandTimeoutMs`. Every failure is
- * `RECSCORE_PROFILE_STORE`; a malformed stored value is `RECSCORE_PROFILE_INVALID`.
+ * `RECSCORE_PROFILE_STORE`; a malformed or oversized stored value is `RECSCORE_PROFILE_INVALID` (it fails
+ * its own request only: the guard neither counts it against the breaker nor parses it).
+ *
+ * Replies are not trusted: a reply nobody asked for, one of the wrong shape, or one echoing another key
+ * than the one asked for is a protocol error (redis-reply-guard.ts): the read fails as a store error and
+ * the connection is rebuilt, so a server out of step can neither end the process nor hand one client's
+ * profile to another.
  */
 import { Redis } from 'ioredis';
 import { RecscoreError, isRecscoreError } from '../errors.js';
 import { log as defaultLog, type Logger } from '../log.js';
 import type { ClientInfo } from './client-info.js';
+import { profileReply, READ_PROFILE, type ProfileReply } from './redis-profile-read.js';
+import { guardReplies, RedisProtocolError } from './redis-reply-guard.js';
 import { DEFAULT_REDIS_PREFIX, parseGeneration, redisKeys, type RedisKeys } from './redis-keys.js';
 import { abortedError, closedError } from './store-errors.js';
 import type { ProfileStore } from './store.js';
@@ -36,10 +44,22 @@ export interface RedisStoreOptions {
   generationCacheMs?: number;
   /** Cap of the reconnect backoff (50 ms doubling), default 1000 ms. */
   maxReconnectDelayMs?: number;
+  /** Longest stored profile served, in bytes, default 64 KiB (DEFAULT_MAX_PROFILE_BYTES). */
+  maxProfileBytes?: number;
   logger?: Logger;
 }
 
-const DEFAULTS = { commandTimeoutMs: 200, connectTimeoutMs: 1000, generationCacheMs: 1000, maxReconnectDelayMs: 1000 };
+/**
+ * Why 64 KiB: a client_info is a few scalars and the installed add-on ids. TAAR's vectors' largest profile is
+ * under 2 KiB; 64 KiB holds ~1,400 ids of 45 bytes (a typical GUID), far beyond real installs, while a read
+ * of that size costs ~0.4–0.6 ms of JSON.parse and validation on the event loop (1,500 ids, measured here).
+ */
+export const DEFAULT_MAX_PROFILE_BYTES = 64 * 1024;
+
+const DEFAULTS = {
+  commandTimeoutMs: 200, connectTimeoutMs: 1000, generationCacheMs: 1000, maxReconnectDelayMs: 1000,
+  maxProfileBytes: DEFAULT_MAX_PROFILE_BYTES,
+};
 
 function checkOptions(url: string, opts: RedisStoreOptions): typeof DEFAULTS & { prefix: string } {
   let parsed: URL | undefined;
@@ -82,6 +102,7 @@ function storeError(e: unknown, commandTimeoutMs: number): RecscoreError {
   if (msg === 'Command timed out') problem = `no answer within ${commandTimeoutMs} ms`;
   else if ((e as Error).name === 'MaxRetriesPerRequestError') problem = 'connection lost during the read';
   else if (msg.startsWith("Stream isn't writeable") || msg === 'Connection is closed.') problem = 'not connected';
+  else if (e instanceof RedisProtocolError) problem = msg.replace(/^redis /, '');
   return new RecscoreError('RECSCORE_PROFILE_STORE', `redis: ${problem}`, undefined, { cause: e });
 }
 
@@ -104,6 +125,8 @@ export class RedisProfileStore implements ProfileStore {
   readonly #firstAttempt: Promise<void>;
   readonly #logger: Logger;
   #firstAttemptDone = false;
+  /** Connections dropped for a protocol error since the last good read (ioredis resets its own count on ready). */
+  #violations = 0;
   #healthy = false;
   #closed = false;
   #generation: { value: number | null; at: number } | null = null;
@@ -121,7 +144,20 @@ export class RedisProfileStore implements ProfileStore {
       commandTimeout: commandTimeoutMs,
       connectTimeout: connectTimeoutMs,
       disconnectTimeout: 200, // ioredis keeps an already-dead socket's 2 s end timer alive otherwise
-      retryStrategy: (times) => Math.min(50 * 2 ** Math.min(times - 1, 10), maxReconnectDelayMs),
+      // A server that handshakes and then breaks the protocol at every read is not reconnected to at 50 ms.
+      retryStrategy: (times) => {
+        const attempt = Math.max(times, this.#violations);
+        return Math.min(50 * 2 ** Math.min(attempt - 1, 10), maxReconnectDelayMs);
+      },
+    });
+    this.#client.defineCommand('recscoreReadProfile', { numberOfKeys: 1, lua: READ_PROFILE });
+    guardReplies(this.#client, {
+      maxReplyBytes: this.#opts.maxProfileBytes + 64 * 1024, // + the handshake's INFO reply, a few KiB
+      onViolation: (err) => {
+        this.#violations += 1;
+        if (this.#healthy) logger.warn('profile store broke the protocol; reconnecting', { error: err });
+        this.#healthy = false;
+      },
     });
     this.#client.on('ready', () => {
       this.#healthy = true;
@@ -162,14 +198,27 @@ export class RedisProfileStore implements ProfileStore {
   async #read(clientId: string): Promise<ClientInfo | null> {
     await this.#awaitFirstAttempt();
     const first = await this.#currentGeneration(false);
-    let raw = first.value === null ? null : await this.#command(() => this.#client.get(this.#keys.profile(first.value!, clientId)));
-    if (raw === null && first.cached) {
+    let got: ProfileReply = first.value === null ? { kind: 'none' } : await this.#readProfile(first.value, clientId);
+    if (got.kind === 'none' && first.cached) {
       const again = await this.#currentGeneration(true);
-      if (again.value !== null && again.value !== first.value) {
-        raw = await this.#command(() => this.#client.get(this.#keys.profile(again.value!, clientId)));
-      }
+      if (again.value !== null && again.value !== first.value) got = await this.#readProfile(again.value, clientId);
     }
-    if (raw === null) return null;
+    this.#violations = 0; // a well-formed reply: the connection is in step
+    if (got.kind === 'none') return null;
+    if (got.kind === 'size') {
+      const limit = this.#opts.maxProfileBytes;
+      const problem = `${got.bytes} bytes, more than the limit of ${limit}`;
+      throw new RecscoreError('RECSCORE_PROFILE_INVALID', `stored profile of ${clientId}: ${problem}`, {
+        clientId, field: '(size)', bytes: got.bytes, limit,
+      });
+    }
+    if (got.kind === 'type') {
+      const problem = `a Redis ${got.type}, not a string`;
+      throw new RecscoreError('RECSCORE_PROFILE_INVALID', `stored profile of ${clientId}: ${problem}`, {
+        clientId, field: '(type)',
+      });
+    }
+    const raw = got.value;
     let value: unknown;
     try {
       value = JSON.parse(raw);
@@ -183,13 +232,35 @@ export class RedisProfileStore implements ProfileStore {
     const now = performance.now();
     const c = this.#generation;
     if (!force && c && now - c.at < this.#opts.generationCacheMs) return { value: c.value, cached: true };
-    const raw = await this.#command(() => this.#client.get(this.#keys.current));
+    const raw: unknown = await this.#command(() => this.#client.get(this.#keys.current));
+    if (raw !== null && typeof raw !== 'string') throw this.#protocolError(`unexpected reply to GET ${this.#keys.current}`);
     const value = parseGeneration(raw);
     if (raw !== null && value === null) {
       throw new RecscoreError('RECSCORE_PROFILE_STORE', `redis: ${this.#keys.current} holds ${JSON.stringify(raw)}, not a generation`);
     }
     this.#generation = { value, at: now };
     return { value, cached: false };
+  }
+
+  async #readProfile(generation: number, clientId: string): Promise<ProfileReply> {
+    const key = this.#keys.profile(generation, clientId);
+    const client = this.#client as Redis & { recscoreReadProfile(key: string, max: number): Promise<unknown> };
+    const reply = await this.#command(() => client.recscoreReadProfile(key, this.#opts.maxProfileBytes));
+    try {
+      return profileReply(reply, key);
+    } catch (e) {
+      throw this.#protocolError((e as Error).message.replace(/^redis protocol error: /, ''));
+    }
+  }
+
+  // The connection is out of step with its replies: rebuild it, and fail this read as a store error.
+  #protocolError(problem: string): RecscoreError {
+    const err = new RedisProtocolError(problem);
+    this.#violations += 1;
+    if (this.#healthy) this.#logger.warn('profile store broke the protocol; reconnecting', { error: err });
+    this.#healthy = false;
+    if (!this.#closed && this.#client.status === 'ready') this.#client.disconnect(true);
+    return storeError(err, this.#opts.commandTimeoutMs);
   }
 
   async #awaitFirstAttempt(): Promise<void> {

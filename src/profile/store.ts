@@ -5,7 +5,10 @@
  *
  * Contract shared by every backend (test/profile/store.case.ts runs it against each):
  * - get() resolves the client's `ClientInfo`, or null when the store has no profile for it;
- * - a stored profile of the wrong shape rejects with `RECSCORE_PROFILE_INVALID`;
+ * - a stored profile of the wrong shape rejects with `RECSCORE_PROFILE_INVALID`; so does a Redis value longer
+ *   than `maxProfileBytes` (64 KiB by default), which is refused without being transferred or parsed;
+ * - nothing a remote store sends can throw outside the returned promise: a malformed reply is a
+ *   `RECSCORE_PROFILE_STORE` rejection and the connection is rebuilt (redis-reply-guard.ts);
  * - a failing, slow or closed store rejects with `RECSCORE_PROFILE_STORE` (never hangs past its timeout);
  * - an aborted `signal` rejects at once with `RECSCORE_PROFILE_STORE` (`details.aborted = true`);
  * - returned objects are shared and frozen by the embedded store: treat them as read-only.
