@@ -16,6 +16,7 @@ import { RecscoreError, isRecscoreError } from '../errors.js';
 import { createLogger, type Logger } from '../log.js';
 import { DEFAULT_REDIS_PREFIX } from '../profile/redis-keys.js';
 import { generationInfo, loadGeneration, resetPrefix, type LoadProgress } from '../profile/redis-generations.js';
+import { guardReplies } from '../profile/redis-reply-guard.js';
 import { redactUrl } from '../profile/redis-store.js';
 
 export interface ProfilesIo {
@@ -100,6 +101,8 @@ async function connect(url: string): Promise<Redis> {
   // A batch tool: an offline queue is fine, retrying forever is not.
   const redis = new Redis(url, { lazyConnect: true, connectTimeout: 5000, commandTimeout: 60_000, maxRetriesPerRequest: 1, retryStrategy: () => null });
   redis.on('error', () => {}); // each failure also rejects the command that met it
+  // A malformed reply fails the command instead of ending the process (src/profile/redis-reply-guard.ts).
+  guardReplies(redis, { maxReplyBytes: 256 * 1024 * 1024 });
   try {
     await redis.connect();
   } catch (e) {

@@ -67,6 +67,8 @@ export async function serveCommand(args: string[]): Promise<number> {
       maxBatch: config.maxBatch,
       maxQueue: config.maxQueue,
       inflightPerWorker: config.inflightPerWorker,
+      modelMinimums: { whitelist: config.modelMinWhitelist, items: config.modelMinItems, donors: config.modelMinDonors },
+      maxProfileBytes: config.maxProfileBytes,
     });
     const facts = app.registry.facts!;
     const { url } = app;

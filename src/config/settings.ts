@@ -163,6 +163,24 @@ export const SETTINGS = {
     env: 'RECSCORE_BREAKER_HALF_OPEN_MS', flag: 'breaker-half-open-ms', kind: ms(3_600_000), default: 5_000,
     doc: 'How long an open breaker waits before one probe',
   }),
+  // Model versions that cannot personalise are refused (src/model/usable.ts); 0 turns a check off.
+  modelMinWhitelist: setting({
+    env: 'RECSCORE_MODEL_MIN_WHITELIST', flag: 'model-min-whitelist', kind: int(0, 1_000_000_000), default: 1,
+    doc: 'A model version needs at least this many whitelisted GUIDs',
+  }),
+  modelMinItems: setting({
+    env: 'RECSCORE_MODEL_MIN_ITEMS', flag: 'model-min-items', kind: int(0, 1_000_000_000), default: 1,
+    doc: 'A model version needs at least this many item-matrix rows',
+  }),
+  modelMinDonors: setting({
+    env: 'RECSCORE_MODEL_MIN_DONORS', flag: 'model-min-donors', kind: int(0, 1_000_000_000), default: 1,
+    doc: 'A model version needs at least this many donors',
+  }),
+  // Profiles.
+  maxProfileBytes: setting({
+    env: 'RECSCORE_MAX_PROFILE_BYTES', flag: 'max-profile-bytes', kind: int(1_024, 16_777_216), default: 65_536,
+    doc: 'A stored profile larger than this fails its own request (never transferred from Redis)',
+  }),
   // Scoring pool.
   workers: setting({
     env: 'RECSCORE_WORKERS', flag: 'workers', kind: int(1, 64), default: 1, compute: byCores, shown: 'cores − 1 (≥ 1)',

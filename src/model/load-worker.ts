@@ -9,13 +9,14 @@ import { createLogger } from '../log.js';
 import { loadModelSet, packModel } from './load.js';
 import { createModelSource, type CreateSourceOptions } from './source/index.js';
 import type { SourceVersion } from './source/source.js';
-import { minimumsFromEnv } from './usable.js';
+import type { UsableMinimums } from './usable.js';
 
 interface LoadJob {
   location: string | undefined;
   env: Record<string, string | undefined>;
   gcs: CreateSourceOptions['gcs'];
   version: SourceVersion;
+  minimums: UsableMinimums;
 }
 
 const job = workerData as LoadJob;
@@ -23,7 +24,7 @@ const logger = createLogger({ service: 'recscore', component: 'model-loader' });
 const source = createModelSource(job.location, job.env, { logger, gcs: job.gcs });
 try {
   const version = { ...job.version, checkedAt: new Date(job.version.checkedAt) };
-  const { set } = await loadModelSet(source, { version, logger, minimums: minimumsFromEnv(job.env) });
+  const { set } = await loadModelSet(source, { version, logger, minimums: job.minimums });
   const model = packModel(set, version.id);
   parentPort!.postMessage({ ok: true, memory: model.memory, meta: model.meta, guids: model.guids });
 } catch (e) {

@@ -8,6 +8,7 @@ import type { PackedMeta } from './pack.js';
 import { PackedModel } from './packed-model.js';
 import type { CreateSourceOptions } from './source/index.js';
 import type { SourceVersion } from './source/source.js';
+import { DEFAULT_MINIMUMS, type UsableMinimums } from './usable.js';
 
 type Reply =
   | { ok: true; memory: WebAssembly.Memory; meta: PackedMeta; guids: string[] }
@@ -18,9 +19,10 @@ export function loadModelOffThread(
   env: Record<string, string | undefined>,
   gcs: CreateSourceOptions['gcs'],
   version: SourceVersion,
+  minimums: UsableMinimums = DEFAULT_MINIMUMS,
 ): Promise<PackedModel> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(new URL('./load-worker.js', import.meta.url), { workerData: { location, env, gcs, version } });
+    const worker = new Worker(new URL('./load-worker.js', import.meta.url), { workerData: { location, env, gcs, version, minimums } });
     let settled = false;
     worker.once('message', (r: Reply) => {
       settled = true;

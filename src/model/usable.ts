@@ -3,10 +3,10 @@
  * donors, or ensemble weights that are all zero — decodes and packs without a fault, and once swapped in
  * every request falls back with no error anywhere. Such a version is refused before it serves
  * (RECSCORE_MODEL_CONSISTENCY, naming the file), so the version in service keeps serving and
- * `/v1/models` shows why. The minimums are configurable (0 turns a check off), e.g. for a model that
- * deliberately ships without donors.
+ * `/v1/models` shows why. The minimums are settings (src/config: RECSCORE_MODEL_MIN_*; 0 turns a check
+ * off), e.g. for a model that deliberately ships without donors.
  */
-import { ModelError, RecscoreError } from '../errors.js';
+import { ModelError } from '../errors.js';
 import { MODEL_FILES } from './files.js';
 import type { TaarModelSet } from './types.js';
 
@@ -20,26 +20,6 @@ export interface UsableMinimums {
 }
 
 export const DEFAULT_MINIMUMS: Readonly<UsableMinimums> = Object.freeze({ whitelist: 1, items: 1, donors: 1 });
-
-/** Environment variable of each minimum. */
-export const MINIMUM_ENV: Readonly<Record<keyof UsableMinimums, string>> = Object.freeze({
-  whitelist: 'RECSCORE_MODEL_MIN_WHITELIST',
-  items: 'RECSCORE_MODEL_MIN_ITEMS',
-  donors: 'RECSCORE_MODEL_MIN_DONORS',
-});
-
-export function minimumsFromEnv(env: Record<string, string | undefined>): UsableMinimums {
-  const out = { ...DEFAULT_MINIMUMS };
-  for (const key of Object.keys(MINIMUM_ENV) as Array<keyof UsableMinimums>) {
-    const raw = env[MINIMUM_ENV[key]];
-    if (raw === undefined || raw === '') continue;
-    if (!/^\d{1,9}$/.test(raw)) {
-      throw new RecscoreError('RECSCORE_CONFIG', `${MINIMUM_ENV[key]} must be a non-negative integer, got "${raw}"`);
-    }
-    out[key] = Number(raw);
-  }
-  return out;
-}
 
 /** Throws a ModelError naming the first file that leaves the version unable to personalise. */
 export function assertUsable(set: TaarModelSet, min: UsableMinimums = DEFAULT_MINIMUMS): void {

@@ -8,6 +8,7 @@ import { ScoringPool } from '../dispatch/pool.js';
 import { createMetrics, type Metrics } from '../metrics/registry.js';
 import { BundleCache } from '../model/bundle-cache.js';
 import { loadModelOffThread } from '../model/off-thread-load.js';
+import type { UsableMinimums } from '../model/usable.js';
 import { ModelRegistry } from '../model/registry.js';
 import { ModelReloader, type ReloaderOptions } from '../model/reloader.js';
 import { createModelSource, type CreateSourceOptions } from '../model/source/index.js';
@@ -35,6 +36,10 @@ export interface StartOptions {
   cacheDir?: string | null;
   /** GCS client timing and retry settings (src/model/source/gcs-options.ts) */
   gcs?: CreateSourceOptions['gcs'];
+  /** a model version below these is refused (default: one of each) */
+  modelMinimums?: UsableMinimums;
+  /** a stored profile larger than this fails its own request (Redis store; default 64 KiB) */
+  maxProfileBytes?: number;
   /** bearer token of POST /v1/models/reload (disabled when undefined) */
   reloadToken?: string;
   /** The model source's environment (TAAR_* variables, RECSCORE_GCS_ENDPOINT); default the process's, read by src/config */
@@ -72,7 +77,7 @@ export async function startServer(opts: StartOptions): Promise<Recscore> {
   const reloader = new ModelReloader(source, registry, {
     ...opts.reload, logger, cache, prepare: (m) => pool.warm(m),
     // Decoding JSON blocks for seconds on a large model: it happens in a loader thread, not here.
-    load: (_source, version) => loadModelOffThread(opts.models, { ...taarModelEnv }, gcs, version),
+    load: (_source, version) => loadModelOffThread(opts.models, { ...taarModelEnv }, gcs, version, opts.modelMinimums),
   });
   try {
     await reloader.loadInitial();
@@ -81,7 +86,7 @@ export async function startServer(opts: StartOptions): Promise<Recscore> {
     throw e;
   }
 
-  const profiles = await createProfileStore(opts.profiles, { logger, redis: { prefix: opts.profilesPrefix } });
+  const profiles = await createProfileStore(opts.profiles, { logger, redis: { prefix: opts.profilesPrefix, maxProfileBytes: opts.maxProfileBytes } });
   const app = createApp({
     scorer: pool, facts: () => registry.facts, profiles, config, log: logger, metrics, random: opts.random,
     ready: () => pool.healthy,

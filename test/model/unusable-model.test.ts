@@ -15,7 +15,8 @@ import { loadModel } from '../../src/model/load.js';
 import { ModelRegistry } from '../../src/model/registry.js';
 import { ModelReloader } from '../../src/model/reloader.js';
 import { LocalModelSource } from '../../src/model/source/local-source.js';
-import { DEFAULT_MINIMUMS, minimumsFromEnv, type UsableMinimums } from '../../src/model/usable.js';
+import { loadConfig } from '../../src/config/index.js';
+import { DEFAULT_MINIMUMS, type UsableMinimums } from '../../src/model/usable.js';
 import { flipSymlink } from '../helpers/model-dirs.js';
 import { tinyWith, writeModelDir, type ObjectContent } from './model-dir.js';
 
@@ -63,11 +64,12 @@ describe('a version that cannot personalise is refused', { timeout: 30_000 }, ()
   });
 
   test('minimums from the environment are validated and name the variable', () => {
-    assert.deepEqual(minimumsFromEnv({}), DEFAULT_MINIMUMS);
-    const env = { RECSCORE_MODEL_MIN_DONORS: '0', RECSCORE_MODEL_MIN_ITEMS: '50' };
-    assert.deepEqual(minimumsFromEnv(env), { whitelist: 1, items: 50, donors: 0 });
+    const c = loadConfig({ env: { RECSCORE_PROFILES: 'p.jsonl' } });
+    assert.deepEqual({ whitelist: c.modelMinWhitelist, items: c.modelMinItems, donors: c.modelMinDonors }, DEFAULT_MINIMUMS);
+    const set = loadConfig({ env: { RECSCORE_PROFILES: 'p.jsonl', RECSCORE_MODEL_MIN_DONORS: '0', RECSCORE_MODEL_MIN_ITEMS: '50' } });
+    assert.deepEqual([set.modelMinWhitelist, set.modelMinItems, set.modelMinDonors], [1, 50, 0]);
     assert.throws(
-      () => minimumsFromEnv({ RECSCORE_MODEL_MIN_ITEMS: '-1' }),
+      () => loadConfig({ env: { RECSCORE_PROFILES: 'p.jsonl', RECSCORE_MODEL_MIN_ITEMS: '-1' } }),
       (e: unknown) =>
         e instanceof RecscoreError && e.code === 'RECSCORE_CONFIG' && /RECSCORE_MODEL_MIN_ITEMS/.test(e.message),
     );
