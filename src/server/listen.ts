@@ -21,7 +21,7 @@
  * Graceful close: stop accepting, close idle keep-alive sockets, answer in-flight requests with
  * `Connection: close`, destroy what is left after `closeGraceMs`, resolve when the server is closed.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { getRequestListener } from '@hono/node-server';
 import type { ErrorCode } from '../errors.js';
@@ -46,8 +46,16 @@ type ListenConfig = Pick<ServerConfig, 'host' | 'port' | 'headersTimeoutMs' | 'r
 
 export async function listen(app: FetchApp, config: ListenConfig, log: Logger): Promise<RunningServer> {
   let closing = false;
-  // Responses not yet sent when close() starts get `Connection: close`, so their sockets end with them.
-  const inflight = new Set<ServerResponse>();
+  // Responses whose head is written after close() starts get `Connection: close`, so their sockets end
+  // with them. Decided when the head is written, not by tracking responses: Node never emits 'close'
+  // for a pipelined response still queued behind another when the client goes away, so a set of
+  // in-flight responses kept every such response (and its request) for ever (issue 10 #3).
+  class RecscoreResponse<R extends IncomingMessage = IncomingMessage> extends ServerResponse<R> {
+    override writeHead(statusCode: number, ...rest: unknown[]): this {
+      if (closing && !this.headersSent) this.setHeader('Connection', 'close');
+      return super.writeHead(statusCode, ...(rest as [])) as this;
+    }
+  }
   const jsonResponse = (status: number, code: ErrorCode, message: string) =>
     new Response(JSON.stringify(errorBody(code, message)), { status, headers: { 'Content-Type': 'application/json' } });
   const listener = getRequestListener((req) => app.fetch(req), {
@@ -68,13 +76,9 @@ export async function listen(app: FetchApp, config: ListenConfig, log: Logger): 
       // Node checks both timeouts on this interval (default 30 s, coarser than the timeouts themselves).
       connectionsCheckingInterval: Math.min(1_000, config.headersTimeoutMs),
       requireHostHeader: false,
+      ServerResponse: RecscoreResponse,
     },
     (req: IncomingMessage, res: ServerResponse) => {
-      if (closing) res.setHeader('Connection', 'close');
-      else {
-        inflight.add(res);
-        res.once('close', () => inflight.delete(res));
-      }
       if (req.headers.host === undefined && req.httpVersionMajor === 1 && req.httpVersionMinor >= 1) {
         const body = JSON.stringify(errorBody('RECSCORE_BAD_REQUEST', 'an HTTP/1.1 request needs a Host header'));
         res.writeHead(400, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body), Connection: 'close' });
@@ -106,7 +110,6 @@ export async function listen(app: FetchApp, config: ListenConfig, log: Logger): 
     close() {
       closed ??= new Promise<void>((resolve) => {
         closing = true;
-        for (const res of inflight) if (!res.headersSent) res.setHeader('Connection', 'close');
         const force = setTimeout(() => server.closeAllConnections(), config.closeGraceMs);
         server.close(() => {
           clearTimeout(force);
