@@ -12,8 +12,11 @@
  * - headers larger than `maxHeaderBytes` (`HPE_HEADER_OVERFLOW`) → 431 RECSCORE_BAD_REQUEST;
  * - headers not complete within `headersTimeoutMs`, or the whole request not within `requestTimeoutMs`
  *   (`ERR_HTTP_REQUEST_TIMEOUT`) → 408 RECSCORE_TIMEOUT;
- * - an HTTP/1.1 request without any `Host` header → 400 RECSCORE_BAD_REQUEST (RFC 9112 §3.2; Node's own
- *   `requireHostHeader` check answers a bodiless 400, so it is off and the same check is made here);
+ * - an HTTP/1.1 request without any `Host` header, or any request with two → 400 RECSCORE_BAD_REQUEST
+ *   (RFC 9112 §3.2; Node's own `requireHostHeader` check answers a bodiless 400, so it is off and the
+ *   same check is made here);
+ * - an `Expect` other than `100-continue` → 417 RECSCORE_BAD_REQUEST (Node's default has no body);
+ * - `CONNECT` → 405 RECSCORE_METHOD_NOT_ALLOWED (Node's default closes the socket without an answer);
  * - a `Host` that cannot be part of a URL (`a/b`, `a b`) → 400 RECSCORE_BAD_REQUEST (@hono/node-server's
  *   RequestError, through `errorHandler`); a backslash in the path → the same;
  * - more than `maxConnections` sockets: Node closes the new socket at once, no answer.
@@ -79,16 +82,21 @@ export async function listen(app: FetchApp, config: ListenConfig, log: Logger): 
       ServerResponse: RecscoreResponse,
     },
     (req: IncomingMessage, res: ServerResponse) => {
-      if (req.headers.host === undefined && req.httpVersionMajor === 1 && req.httpVersionMinor >= 1) {
-        const body = JSON.stringify(errorBody('RECSCORE_BAD_REQUEST', 'an HTTP/1.1 request needs a Host header'));
-        res.writeHead(400, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body), Connection: 'close' });
-        res.end(body);
+      const hostProblem = checkHost(req);
+      if (hostProblem !== undefined) {
+        answerEarly(res, 400, 'RECSCORE_BAD_REQUEST', hostProblem);
         return;
       }
       void listener(req, res);
     },
   );
   server.maxConnections = config.maxConnections;
+  // An `Expect` other than 100-continue: Node's default is a bodiless 417.
+  server.on('checkExpectation', (req: IncomingMessage, res: ServerResponse) =>
+    answerEarly(res, 417, 'RECSCORE_BAD_REQUEST', `unsupported expectation: ${truncate(String(req.headers.expect))}`));
+  // CONNECT (recscore is no proxy): Node's default drops the socket without an answer.
+  server.on('connect', (_req: IncomingMessage, socket: Socket) =>
+    answerOnSocket(socket, 405, 'Method Not Allowed', 'RECSCORE_METHOD_NOT_ALLOWED', 'CONNECT is not supported'));
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => answerClientError(err, socket));
 
   await new Promise<void>((resolve, reject) => {
@@ -137,6 +145,38 @@ function answerClientError(err: NodeJS.ErrnoException, socket: Socket): void {
     return;
   }
   const [status, text, code] = CLIENT_ERRORS[err.code ?? ''] ?? [400, 'Bad Request', 'RECSCORE_BAD_REQUEST'];
-  const body = JSON.stringify(errorBody(code, `${text} (${err.code ?? 'unknown'})`));
-  socket.end(`HTTP/1.1 ${status} ${text}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  answerOnSocket(socket, status, text, code, `${text} (${err.code ?? 'unknown'})`);
+}
+
+function answerOnSocket(socket: Socket, status: number, text: string, code: ErrorCode, message: string): void {
+  const body = JSON.stringify(errorBody(code, message));
+  const head = `HTTP/1.1 ${status} ${text}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}`;
+  socket.end(`${head}\r\nConnection: close\r\n\r\n${body}`);
+}
+
+/** A JSON error before the app runs; the connection closes after it (any body is not read). */
+function answerEarly(res: ServerResponse, status: number, code: ErrorCode, message: string): void {
+  const body = JSON.stringify(errorBody(code, message));
+  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body), Connection: 'close' });
+  res.end(body);
+}
+
+/**
+ * RFC 9112 §3.2: an HTTP/1.1 request needs exactly one Host line (Node keeps the first of several in
+ * `headers`, so the raw list is counted).
+ */
+function checkHost(req: IncomingMessage): string | undefined {
+  const raw = req.rawHeaders;
+  let hosts = 0;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i];
+    if (name.length === 4 && name.toLowerCase() === 'host') hosts++;
+  }
+  if (hosts > 1) return 'more than one Host header';
+  if (hosts === 0 && req.httpVersionMajor === 1 && req.httpVersionMinor >= 1) return 'an HTTP/1.1 request needs a Host header';
+  return undefined;
+}
+
+function truncate(s: string, max = 100): string {
+  return s.length > max ? `${s.slice(0, max)}…` : s;
 }
