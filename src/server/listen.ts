@@ -21,6 +21,8 @@
  *   RequestError, through `errorHandler`); a backslash in the path → the same;
  * - more than `maxConnections` sockets: Node closes the new socket at once, no answer.
  *
+ * Every request gets its `x-request-id` here (request-context.ts), before any of the checks above.
+ *
  * Graceful close: stop accepting, close idle keep-alive sockets, answer in-flight requests with
  * `Connection: close`, destroy what is left after `closeGraceMs`, resolve when the server is closed.
  */
@@ -28,9 +30,10 @@ import { createServer, IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { getRequestListener } from '@hono/node-server';
 import type { ErrorCode } from '../errors.js';
-import type { Logger } from '../log.js';
+import { withRequestId, type Logger } from '../log.js';
 import type { ServerConfig } from './config.js';
 import { errorBody } from './on-error.js';
+import { acceptRequestId, REQUEST_ID_HEADER, requestIdSource } from './request-context.js';
 
 export interface FetchApp {
   fetch: (request: Request) => Response | Promise<Response>;
@@ -59,6 +62,7 @@ export async function listen(app: FetchApp, config: ListenConfig, log: Logger): 
       return super.writeHead(statusCode, ...(rest as [])) as this;
     }
   }
+  const nextId = requestIdSource();
   const jsonResponse = (status: number, code: ErrorCode, message: string) =>
     new Response(JSON.stringify(errorBody(code, message)), { status, headers: { 'Content-Type': 'application/json' } });
   const listener = getRequestListener((req) => app.fetch(req), {
@@ -82,18 +86,22 @@ export async function listen(app: FetchApp, config: ListenConfig, log: Logger): 
       ServerResponse: RecscoreResponse,
     },
     (req: IncomingMessage, res: ServerResponse) => {
-      const hostProblem = checkHost(req);
-      if (hostProblem !== undefined) {
-        answerEarly(res, 400, 'RECSCORE_BAD_REQUEST', hostProblem);
-        return;
-      }
-      void listener(req, res);
+      const given = req.headers[REQUEST_ID_HEADER];
+      const id = acceptRequestId(typeof given === 'string' ? given : undefined) ?? nextId();
+      res.setHeader(REQUEST_ID_HEADER, id);
+      withRequestId(id, () => {
+        const hostProblem = checkHost(req);
+        if (hostProblem !== undefined) answerEarly(res, 400, 'RECSCORE_BAD_REQUEST', hostProblem);
+        else void listener(req, res);
+      });
     },
   );
   server.maxConnections = config.maxConnections;
   // An `Expect` other than 100-continue: Node's default is a bodiless 417.
-  server.on('checkExpectation', (req: IncomingMessage, res: ServerResponse) =>
-    answerEarly(res, 417, 'RECSCORE_BAD_REQUEST', `unsupported expectation: ${truncate(String(req.headers.expect))}`));
+  server.on('checkExpectation', (req: IncomingMessage, res: ServerResponse) => {
+    res.setHeader(REQUEST_ID_HEADER, nextId());
+    answerEarly(res, 417, 'RECSCORE_BAD_REQUEST', `unsupported expectation: ${truncate(String(req.headers.expect))}`);
+  });
   // CONNECT (recscore is no proxy): Node's default drops the socket without an answer.
   server.on('connect', (_req: IncomingMessage, socket: Socket) =>
     answerOnSocket(socket, 405, 'Method Not Allowed', 'RECSCORE_METHOD_NOT_ALLOWED', 'CONNECT is not supported'));
