@@ -81,7 +81,10 @@ function codeOf(fields: Record<string, unknown> | undefined): unknown {
 class RepeatLimiter {
   readonly #kinds = new Map<string, { level: 'warn' | 'error'; msg: string; code: unknown; repeats: number }>();
   #timer: NodeJS.Timeout | undefined;
-  constructor(readonly windowMs: number, private readonly flush: (level: LogLevel, rec: Record<string, unknown>) => void) {}
+  constructor(
+    readonly windowMs: number,
+    private readonly flush: (level: LogLevel, rec: Record<string, unknown>) => void,
+  ) {}
 
   /** True when the line should be written. */
   admit(level: 'warn' | 'error', msg: string, code: unknown): boolean {
@@ -105,8 +108,8 @@ class RepeatLimiter {
     this.#kinds.clear();
     for (const k of kinds) {
       if (k.repeats === 0) continue;
-      const rec = { msg: 'repeated log lines suppressed', repeated_msg: k.msg, code: k.code, suppressed: k.repeats, window_ms: this.windowMs };
-      this.flush(k.level, rec);
+      const rec = { repeated_msg: k.msg, code: k.code, suppressed: k.repeats, window_ms: this.windowMs };
+      this.flush(k.level, { msg: 'repeated log lines suppressed', ...rec });
     }
   }
 }

@@ -69,7 +69,10 @@ export class ModelReloader {
     this.#registry = registry;
     this.#opts = { intervalMs: 60_000, retryBaseMs: 1_000, ...opts };
     this.#log = (opts.logger ?? rootLog).child({ component: 'reloader', source: source.location });
-    this.#status = { source: source.location, lastCheck: null, lastSwap: null, lastSuccess: null, lastError: null, consecutiveFailures: 0, swaps: 0, rejected: 0 };
+    this.#status = {
+      source: source.location, lastCheck: null, lastSwap: null, lastSuccess: null, lastError: null,
+      consecutiveFailures: 0, swaps: 0, rejected: 0,
+    };
   }
 
   get status(): ReloadStatus {
@@ -92,7 +95,8 @@ export class ModelReloader {
 
   /** One check now (coalesced with a check already running, whose result it shares). */
   checkNow(): Promise<CheckResult> {
-    const failed = (e: unknown): CheckResult => ({ outcome: 'error', error: { code: 'RECSCORE_INTERNAL', message: String(e), at: new Date().toISOString() } });
+    const failed = (e: unknown): CheckResult =>
+      ({ outcome: 'error', error: { code: 'RECSCORE_INTERNAL', message: String(e), at: new Date().toISOString() } });
     return (this.#running ??= this.#attempt(false).catch(failed).finally(() => (this.#running = undefined)));
   }
 
@@ -142,7 +146,8 @@ export class ModelReloader {
         this.#status.rejected++;
       }
       this.#status.consecutiveFailures++;
-      const error: ReloadError = { code, message: (e as Error)?.message ?? String(e), at: now(), ...(versionId ? { version: versionId } : {}) };
+      const message = (e as Error)?.message ?? String(e);
+      const error: ReloadError = { code, message, at: now(), ...(versionId ? { version: versionId } : {}) };
       this.#status.lastError = error;
       this.#log.error(rejected ? 'model version rejected; the previous version keeps serving' : 'model check failed', { err: e, version: versionId });
       this.#opts.onResult?.(rejected ? 'rejected' : 'error', e);

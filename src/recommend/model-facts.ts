@@ -30,7 +30,13 @@ export function createModelFacts(model: PackedModel): ModelFacts {
  * kept, so the cache is bounded by the model, not by what clients send: a miss (any string from
  * `?locale=` or Accept-Language) is one Map lookup and stores nothing (issue 10 #4).
  */
-export function localeTopLookup(model: PackedModel): { get(locale: string): WeightedList | undefined; readonly size: number } {
+export interface LocaleTopLookup {
+  get(locale: string): WeightedList | undefined;
+  /** Lists cached: at most the model's locale count. */
+  readonly size: number;
+}
+
+export function localeTopLookup(model: PackedModel): LocaleTopLookup {
   const cache = new Map<string, WeightedList>();
   return {
     get(locale) {

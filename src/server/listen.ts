@@ -158,14 +158,15 @@ function answerClientError(err: NodeJS.ErrnoException, socket: Socket): void {
 
 function answerOnSocket(socket: Socket, status: number, text: string, code: ErrorCode, message: string): void {
   const body = JSON.stringify(errorBody(code, message));
-  const head = `HTTP/1.1 ${status} ${text}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}`;
-  socket.end(`${head}\r\nConnection: close\r\n\r\n${body}`);
+  const head = `HTTP/1.1 ${status} ${text}\r\nContent-Type: application/json`;
+  socket.end(`${head}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
 }
 
 /** A JSON error before the app runs; the connection closes after it (any body is not read). */
 function answerEarly(res: ServerResponse, status: number, code: ErrorCode, message: string): void {
   const body = JSON.stringify(errorBody(code, message));
-  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body), Connection: 'close' });
+  const length = Buffer.byteLength(body);
+  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': length, Connection: 'close' });
   res.end(body);
 }
 
@@ -181,7 +182,8 @@ function checkHost(req: IncomingMessage): string | undefined {
     if (name.length === 4 && name.toLowerCase() === 'host') hosts++;
   }
   if (hosts > 1) return 'more than one Host header';
-  if (hosts === 0 && req.httpVersionMajor === 1 && req.httpVersionMinor >= 1) return 'an HTTP/1.1 request needs a Host header';
+  const http11 = req.httpVersionMajor === 1 && req.httpVersionMinor >= 1;
+  if (hosts === 0 && http11) return 'an HTTP/1.1 request needs a Host header';
   return undefined;
 }
 

@@ -45,7 +45,8 @@ export function gitCommit(root: string): string | undefined {
     const ref = /^ref:\s*(\S+)$/.exec(head)?.[1];
     if (!ref) return undefined;
     // A worktree keeps HEAD in its own folder but refs in the common one.
-    const common = existsSync(join(gitDir, 'commondir')) ? resolve(gitDir, readFileSync(join(gitDir, 'commondir'), 'utf8').trim()) : gitDir;
+    const commondir = join(gitDir, 'commondir');
+    const common = existsSync(commondir) ? resolve(gitDir, readFileSync(commondir, 'utf8').trim()) : gitDir;
     for (const dir of [gitDir, common]) {
       const loose = join(dir, ref);
       if (existsSync(loose)) return readFileSync(loose, 'utf8').trim();

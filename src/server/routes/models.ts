@@ -11,7 +11,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Hono } from 'hono';
 import type { ModelRegistry } from '../../model/registry.js';
-import type { ModelReloader, ReloadStatus } from '../../model/reloader.js';
+import type { ModelReloader, ReloadError, ReloadStatus } from '../../model/reloader.js';
 import type { AppEnv } from '../env.js';
 import { errorResponse } from '../on-error.js';
 
@@ -26,12 +26,16 @@ export function bearerMatches(header: string | undefined, token: string | undefi
   return timingSafeEqual(digest(given), digest(token));
 }
 
-function publicStatus(s: ReloadStatus): Omit<ReloadStatus, 'source' | 'lastError'> & { lastError: Omit<NonNullable<ReloadStatus['lastError']>, 'message'> | null } {
-  const { source: _source, lastError, ...rest } = s;
-  return { ...rest, lastError: lastError && { code: lastError.code, at: lastError.at, ...(lastError.version ? { version: lastError.version } : {}) } };
+type PublicStatus = Omit<ReloadStatus, 'source' | 'lastError'> & { lastError: Omit<ReloadError, 'message'> | null };
+
+function publicStatus(s: ReloadStatus): PublicStatus {
+  const { source: _source, lastError: e, ...rest } = s;
+  return { ...rest, lastError: e && { code: e.code, at: e.at, ...(e.version ? { version: e.version } : {}) } };
 }
 
-export function registerModelRoutes(app: Hono<AppEnv>, registry: ModelRegistry, reloader: ModelReloader, reloadToken: string | undefined): void {
+export function registerModelRoutes(
+  app: Hono<AppEnv>, registry: ModelRegistry, reloader: ModelReloader, reloadToken: string | undefined,
+): void {
   app.get('/v1/models', (c) => {
     c.set('route', 'models');
     const full = bearerMatches(c.req.header('authorization'), reloadToken);
@@ -40,8 +44,9 @@ export function registerModelRoutes(app: Hono<AppEnv>, registry: ModelRegistry, 
     return c.json({
       models: m
         ? [{
-            name: 'taar', version: m.version, ...(full ? { source: v!.source } : {}), loaded_at: v!.loadedAt.toISOString(), bytes: m.modelBytes,
-            items: m.nItems, factors: m.nFactors, donors: m.nDonors, guids: m.nGuids, lr_points: m.nLr, whitelist: m.meta.whitelist.length,
+            name: 'taar', version: m.version, ...(full ? { source: v!.source } : {}), loaded_at: v!.loadedAt.toISOString(),
+            bytes: m.modelBytes, items: m.nItems, factors: m.nFactors, donors: m.nDonors, guids: m.nGuids, lr_points: m.nLr,
+            whitelist: m.meta.whitelist.length,
           }]
         : [],
       reload: full ? reloader.status : publicStatus(reloader.status),
@@ -49,13 +54,16 @@ export function registerModelRoutes(app: Hono<AppEnv>, registry: ModelRegistry, 
   });
   app.post('/v1/models/reload', async (c) => {
     c.set('route', 'models_reload');
-    if (!reloadToken) return errorResponse(c, 'RECSCORE_UNAUTHORIZED', 'reload is disabled: set RECSCORE_RELOAD_TOKEN to enable it');
+    if (!reloadToken) {
+      return errorResponse(c, 'RECSCORE_UNAUTHORIZED', 'reload is disabled: set RECSCORE_RELOAD_TOKEN to enable it');
+    }
     if (!bearerMatches(c.req.header('authorization'), reloadToken)) {
       return errorResponse(c, 'RECSCORE_UNAUTHORIZED', 'missing or wrong token (Authorization: Bearer <token>)');
     }
     const before = registry.model?.version;
     const result = await reloader.checkNow();
     // `last_error` is this check's own failure: an earlier one stays in GET /v1/models as history.
-    return c.json({ version: registry.model?.version ?? null, swapped: registry.model?.version !== before, outcome: result.outcome, last_error: result.error });
+    const version = registry.model?.version;
+    return c.json({ version: version ?? null, swapped: version !== before, outcome: result.outcome, last_error: result.error });
   });
 }
