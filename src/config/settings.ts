@@ -124,6 +124,10 @@ export const SETTINGS = {
     env: 'RECSCORE_CLOSE_GRACE_MS', flag: 'close-grace-ms', kind: int(0, 600_000), default: 10_000,
     doc: 'On SIGTERM, in-flight requests get this long before their sockets are destroyed',
   }),
+  accessLogPerSecond: setting({
+    env: 'RECSCORE_ACCESS_LOG_PER_SECOND', flag: 'access-log-per-second', kind: int(0, 1_000_000), default: 100,
+    doc: 'Access-log lines per second; requests above it are counted in the next line (0: no access log)',
+  }),
   // Answers.
   draw: setting({
     env: 'RECSCORE_DRAW', flag: 'draw', kind: bool, default: true,

@@ -8,6 +8,7 @@
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { ServingWindow } from './serving-window.js';
+import { suppressedLogLines } from '../log.js';
 
 // Seconds; the request budgets are 15/25/50 ms so most resolution sits below 0.1 s.
 const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.015, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
@@ -26,7 +27,9 @@ export interface MetricsOptions {
 
 export function createMetrics(options: MetricsOptions = {}) {
   const registry = new Registry();
-  if (options.defaultMetrics) collectDefaultMetrics({ register: registry, prefix: 'recscore_process_' });
+  // prom-client's own names (process_cpu_seconds_total, nodejs_heap_size_used_bytes, …): stock Node
+  // dashboards read them unchanged. A prefix here gave `recscore_process_process_cpu_seconds_total`.
+  if (options.defaultMetrics) collectDefaultMetrics({ register: registry });
   const registers = [registry];
 
   const httpRequests = new Counter({ name: 'recscore_http_requests_total', help: 'HTTP requests answered, by route, method and status', labelNames: ['route', 'method', 'status'] as const, registers });
@@ -49,6 +52,21 @@ export function createMetrics(options: MetricsOptions = {}) {
     labelNames: ['phase'] as const, buckets: HANDOFF_BUCKETS, registers,
   });
   const batchPhase = { handoff: poolBatchTime.labels({ phase: 'handoff' }), compute: poolBatchTime.labels({ phase: 'compute' }), return: poolBatchTime.labels({ phase: 'return' }) };
+  // Per process, like the log limiter it reads: the counter reports the process total at each scrape.
+  const counted = { warn: 0, error: 0 };
+  const logSuppressed: Counter<'level'> = new Counter({
+    name: 'recscore_log_suppressed_total', help: 'Repeated warning and error log lines counted instead of written (src/log.ts)',
+    labelNames: ['level'] as const, registers,
+    collect() {
+      const now = suppressedLogLines();
+      for (const level of ['warn', 'error'] as const) {
+        if (now[level] > counted[level]) logSuppressed.inc({ level }, now[level] - counted[level]);
+        counted[level] = now[level];
+      }
+    },
+  });
+  logSuppressed.inc({ level: 'warn' }, 0);
+  logSuppressed.inc({ level: 'error' }, 0);
   const modelInfo = new Gauge({ name: 'recscore_model_info', help: 'The model version in service (value 1)', labelNames: ['version'] as const, registers });
   const serving = new ServingWindow();
   new Gauge({

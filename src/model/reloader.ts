@@ -26,14 +26,30 @@ export interface ReloaderOptions {
   onResult?: (outcome: 'swapped' | 'unchanged' | 'rejected' | 'error', detail?: unknown) => void;
 }
 
+export interface ReloadError {
+  code: string;
+  message: string;
+  at: string;
+  version?: string;
+}
+
 export interface ReloadStatus {
   source: string;
   lastCheck: string | null;
   lastSwap: string | null;
-  lastError: { code: string; message: string; at: string; version?: string } | null;
+  /** The last check that ended well (swapped or unchanged); compare with `lastError.at`. */
+  lastSuccess: string | null;
+  /** The last failure, kept after later successes as history: it is current only if newer than lastSuccess. */
+  lastError: ReloadError | null;
   consecutiveFailures: number;
   swaps: number;
   rejected: number;
+}
+
+/** What one check did; `error` is this check's own failure, never an earlier one's. */
+export interface CheckResult {
+  outcome: 'swapped' | 'unchanged' | 'rejected' | 'error';
+  error: ReloadError | null;
 }
 
 const REJECTING = new Set(['RECSCORE_MODEL_DECODE', 'RECSCORE_MODEL_SCHEMA', 'RECSCORE_MODEL_CONSISTENCY', 'RECSCORE_MODEL_TOO_LARGE', 'RECSCORE_MODEL_MISSING']);
@@ -44,7 +60,7 @@ export class ModelReloader {
   readonly #opts: Required<Pick<ReloaderOptions, 'intervalMs' | 'retryBaseMs'>> & ReloaderOptions;
   readonly #log: Logger;
   #timer: NodeJS.Timeout | undefined;
-  #running: Promise<void> | undefined;
+  #running: Promise<CheckResult> | undefined;
   #rejectedVersion: string | undefined;
   #status: ReloadStatus;
 
@@ -53,11 +69,14 @@ export class ModelReloader {
     this.#registry = registry;
     this.#opts = { intervalMs: 60_000, retryBaseMs: 1_000, ...opts };
     this.#log = (opts.logger ?? rootLog).child({ component: 'reloader', source: source.location });
-    this.#status = { source: source.location, lastCheck: null, lastSwap: null, lastError: null, consecutiveFailures: 0, swaps: 0, rejected: 0 };
+    this.#status = {
+      source: source.location, lastCheck: null, lastSwap: null, lastSuccess: null, lastError: null,
+      consecutiveFailures: 0, swaps: 0, rejected: 0,
+    };
   }
 
   get status(): ReloadStatus {
-    return { ...this.#status };
+    return { ...this.#status, lastError: this.#status.lastError && { ...this.#status.lastError } };
   }
 
   /** Loads the first version; throws (typed) when the source cannot provide a valid model. */
@@ -74,9 +93,11 @@ export class ModelReloader {
     this.#timer = undefined;
   }
 
-  /** One check now (coalesced with a check already running). */
-  checkNow(): Promise<void> {
-    return (this.#running ??= this.#attempt(false).catch(() => undefined).finally(() => (this.#running = undefined)));
+  /** One check now (coalesced with a check already running, whose result it shares). */
+  checkNow(): Promise<CheckResult> {
+    const failed = (e: unknown): CheckResult =>
+      ({ outcome: 'error', error: { code: 'RECSCORE_INTERNAL', message: String(e), at: new Date().toISOString() } });
+    return (this.#running ??= this.#attempt(false).catch(failed).finally(() => (this.#running = undefined)));
   }
 
   #schedule(ms: number): void {
@@ -90,7 +111,7 @@ export class ModelReloader {
     this.#timer.unref();
   }
 
-  async #attempt(initial: boolean): Promise<void> {
+  async #attempt(initial: boolean): Promise<CheckResult> {
     const now = () => new Date().toISOString();
     let versionId: string | undefined;
     try {
@@ -99,8 +120,9 @@ export class ModelReloader {
       this.#status.lastCheck = now();
       if (version.id === this.#registry.model?.version || version.id === this.#rejectedVersion) {
         this.#status.consecutiveFailures = 0;
+        this.#status.lastSuccess = this.#status.lastCheck;
         this.#opts.onResult?.('unchanged');
-        return;
+        return { outcome: 'unchanged', error: null };
       }
       const t0 = performance.now();
       let model = await this.#opts.cache?.get(version.id);
@@ -110,10 +132,12 @@ export class ModelReloader {
       this.#registry.install(model, this.#source.location);
       this.#status.swaps++;
       this.#status.lastSwap = now();
+      this.#status.lastSuccess = this.#status.lastSwap;
       this.#status.consecutiveFailures = 0;
       this.#log.info('model version installed', { version: model.version, ms: Math.round(performance.now() - t0), fromCache });
       this.#opts.onResult?.('swapped');
       if (!fromCache) await this.#opts.cache?.put(model).catch((e) => this.#log.warn('bundle cache write failed', { err: e }));
+      return { outcome: 'swapped', error: null };
     } catch (e) {
       const code = isRecscoreError(e) ? e.code : 'RECSCORE_INTERNAL';
       const rejected = REJECTING.has(code);
@@ -122,10 +146,13 @@ export class ModelReloader {
         this.#status.rejected++;
       }
       this.#status.consecutiveFailures++;
-      this.#status.lastError = { code, message: (e as Error)?.message ?? String(e), at: now(), ...(versionId ? { version: versionId } : {}) };
+      const message = (e as Error)?.message ?? String(e);
+      const error: ReloadError = { code, message, at: now(), ...(versionId ? { version: versionId } : {}) };
+      this.#status.lastError = error;
       this.#log.error(rejected ? 'model version rejected; the previous version keeps serving' : 'model check failed', { err: e, version: versionId });
       this.#opts.onResult?.(rejected ? 'rejected' : 'error', e);
       if (initial) throw e;
+      return { outcome: rejected ? 'rejected' : 'error', error };
     }
   }
 }

@@ -2,8 +2,8 @@
  * The HTTP application: TAAR's URLs and JSON (SPEC §2), `POST /v1/recommendations`, health, readiness
  * and metrics. Import-safe: createApp builds everything from its arguments; listen.ts serves it.
  *
- * Middleware order: timing/metrics (outermost, sees every final status) → JSON 405 for known paths
- * with another method → routes. Errors and unknown routes are JSON (on-error.ts).
+ * Middleware order: request id, access log and timing/metrics (request-context.ts; outermost, sees every
+ * final status) → JSON 405 for known paths with another method → routes. Errors and unknown routes are JSON (on-error.ts).
  */
 import { Hono } from 'hono';
 import { methodNotAllowed } from 'hono/method-not-allowed';
@@ -16,10 +16,13 @@ import type { ServerConfig } from './config.js';
 import type { AppEnv } from './env.js';
 import { createOnError, notFound, onMethodNotAllowed } from './on-error.js';
 import { createRecommendPipeline } from './recommend-pipeline.js';
+import { requestContext } from './request-context.js';
 import { registerClientHasAddonRoutes } from './routes/client-has-addon.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerLiteRoutes } from './routes/lite.js';
 import { registerRecommendRoutes } from './routes/recommend.js';
+import { registerVersionRoute } from './routes/version.js';
+import { readVersionInfo, type VersionInfo } from './version.js';
 
 export interface AppDeps {
   scorer: Scorer;
@@ -34,6 +37,10 @@ export interface AppDeps {
   random?: () => number;
   /** Extra readiness condition for /ready (default: always true). */
   ready?: () => boolean;
+  /** Access log lines per second before they are counted instead (src/server/request-context.ts). */
+  accessLogPerSecond?: number;
+  /** What /__version__ answers (default: read from version.json, package.json and .git). */
+  version?: VersionInfo;
 }
 
 /** The app, plus its breakers (for tests and for the operator's logs). */
@@ -58,16 +65,16 @@ export function createApp(deps: AppDeps): RecscoreApp {
   const requests = childCache((route: string, method: string, status: string) => metrics.httpRequests.labels({ route, method, status }));
   const durations = childCache((route: string) => metrics.httpDuration.labels({ route }));
   const app = new Hono<AppEnv>();
-  app.use(async (c, next) => {
-    const started = performance.now();
-    c.set('started', started);
-    await next();
-    const status = c.res.status;
-    const route = c.get('route') ?? (status === 404 ? 'not_found' : status === 405 ? 'method_not_allowed' : 'other');
-    const method = KNOWN_METHODS.has(c.req.method) ? c.req.method : 'other';
-    requests(route, method, String(status)).inc();
-    durations(route).observe((performance.now() - started) / 1000);
-  });
+  app.use(requestContext({
+    log,
+    accessLogPerSecond: deps.accessLogPerSecond,
+    onDone: (c, status, ms) => {
+      const route = c.get('route') ?? (status === 404 ? 'not_found' : status === 405 ? 'method_not_allowed' : 'other');
+      const method = KNOWN_METHODS.has(c.req.method) ? c.req.method : 'other';
+      requests(route, method, String(status)).inc();
+      durations(route).observe(ms / 1000);
+    },
+  }));
   app.use(methodNotAllowed({ app, onMethodNotAllowed }));
   app.notFound(notFound);
   app.onError(createOnError(log));
@@ -76,6 +83,7 @@ export function createApp(deps: AppDeps): RecscoreApp {
   registerClientHasAddonRoutes(app, config, deps.profiles, guards);
   registerLiteRoutes(app, config, deps.facts);
   registerHealthRoutes(app, deps.facts, deps.ready ?? (() => true), metrics);
+  registerVersionRoute(app, deps.version ?? readVersionInfo());
 
   return Object.assign(app, { guards });
 }

@@ -46,6 +46,8 @@ const schema = z
     maxHeaderBytes: z.number().int().min(1_024).max(1024 * 1024).default(defaultOf('maxHeaderBytes')),
     /** Graceful close: in-flight requests get this long before their sockets are destroyed. */
     closeGraceMs: z.number().int().min(0).max(600_000).default(defaultOf('closeGraceMs')),
+    /** Access-log lines per second (0: none); requests above it are counted in the next line. */
+    accessLogPerSecond: z.number().int().min(0).max(1_000_000).default(defaultOf('accessLogPerSecond')),
   })
   .strict()
   .refine((c) => c.headersTimeoutMs <= c.requestTimeoutMs, { message: 'headersTimeoutMs must be ≤ requestTimeoutMs', path: ['headersTimeoutMs'] });
@@ -69,6 +71,6 @@ export function serverConfigOf(c: Config): ServerConfigInput {
     maxResults: c.maxResults, liteMaxResults: c.liteMaxResults, fallbackChain: [...c.fallbackChain],
     bodyLimitBytes: c.bodyLimitBytes, host: c.host, port: c.port, headersTimeoutMs: c.headersTimeoutMs,
     requestTimeoutMs: c.requestTimeoutMs, keepAliveTimeoutMs: c.keepAliveTimeoutMs, maxConnections: c.maxConnections,
-    maxHeaderBytes: c.maxHeaderBytes, closeGraceMs: c.closeGraceMs,
+    maxHeaderBytes: c.maxHeaderBytes, closeGraceMs: c.closeGraceMs, accessLogPerSecond: c.accessLogPerSecond,
   };
 }

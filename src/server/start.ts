@@ -89,7 +89,7 @@ export async function startServer(opts: StartOptions): Promise<Recscore> {
   const profiles = await createProfileStore(opts.profiles, { logger, redis: { prefix: opts.profilesPrefix, maxProfileBytes: opts.maxProfileBytes } });
   const app = createApp({
     scorer: pool, facts: () => registry.facts, profiles, config, log: logger, metrics, random: opts.random,
-    ready: () => pool.healthy,
+    ready: () => pool.healthy, accessLogPerSecond: config.accessLogPerSecond,
   });
   registerModelRoutes(app, registry, reloader, opts.reloadToken);
   const http = await listen(app, config, logger);

@@ -153,6 +153,11 @@ describe('bad input', { timeout: 30_000 }, () => {
       ['bad chunk size', 'POST /v1/recommendations HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n', 400, 'RECSCORE_BAD_REQUEST'],
       ['headers over maxHeaderBytes', `GET /health HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`, 431, 'RECSCORE_BAD_REQUEST'],
       ['backslash in the path', 'GET /v1\\api HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n', 400, 'RECSCORE_BAD_REQUEST'],
+      // issue 10 #9: these three had a bodiless 417, no answer at all, and a 200.
+      ['Expect other than 100-continue', 'GET /health HTTP/1.1\r\nHost: x\r\nExpect: foo\r\n\r\n', 417, 'RECSCORE_BAD_REQUEST'],
+      ['CONNECT', 'CONNECT 127.0.0.1:22 HTTP/1.1\r\nHost: 127.0.0.1:22\r\n\r\n', 405, 'RECSCORE_METHOD_NOT_ALLOWED'],
+      ['two Host headers', 'GET /health HTTP/1.1\r\nHost: x\r\nhost: y\r\n\r\n', 400, 'RECSCORE_BAD_REQUEST'],
+      ['two Host headers, HTTP/1.0', 'GET /health HTTP/1.0\r\nHost: x\r\nHOST: x\r\n\r\n', 400, 'RECSCORE_BAD_REQUEST'],
     ];
     for (const [name, bytes, status, code] of table) {
       const r = await rawRequest(s.server.port, bytes);

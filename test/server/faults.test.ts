@@ -149,4 +149,19 @@ describe('faults', { timeout: 30_000 }, () => {
     assert.equal((await s.get(REC(b.known.client_id))).json.result_info.served_by, 'ensemble');
     assert.match((await s.get('/metrics')).text, /recscore_fallback_total\{reason="shed"\} 6/);
   });
+
+  it('store down: client_has_addon answers 503 each time but logs one error line, the rest counted', async () => {
+    const { s, b } = await start({ breakerFailures: 1_000 });
+    b.profiles.failWith = new RecscoreError('RECSCORE_PROFILE_STORE', 'connection refused');
+    const logged = () => s.logs.filter((l) => l.level === 'error' || l.level === 'warn').length;
+    const before = logged();
+    for (let i = 0; i < 50; i++) {
+      const r = await s.get(`/v1/api/client_has_addon/${b.known.client_id}/a${i}@x/`);
+      assert.equal(r.status, 503);
+      assert.equal(r.json.error.code, 'RECSCORE_PROFILE_STORE');
+    }
+    // one 'request failed' line and one 'profile stage failed' warning, instead of 100 lines
+    assert.ok(logged() - before <= 2, JSON.stringify(s.logs.slice(before)));
+    assert.match((await s.get('/metrics')).text, /recscore_log_suppressed_total\{level="error"\} [1-9]/);
+  });
 });

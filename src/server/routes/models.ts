@@ -1,44 +1,69 @@
 /**
- * Model lifecycle routes: `GET /v1/models` (the version in service, its source and size, the reloader's
- * last check and last error) and `POST /v1/models/reload` (check the source now). Reload is guarded by
- * a bearer token from RECSCORE_RELOAD_TOKEN; without a configured token the route answers 401, so an
- * exposed port never lets anyone trigger loads.
+ * Model lifecycle routes: `GET /v1/models` (the version in service, its size, the reloader's last check
+ * and last error) and `POST /v1/models/reload` (check the source now).
+ *
+ * Both use the bearer token of RECSCORE_RELOAD_TOKEN (`Authorization: Bearer <token>`, compared in
+ * constant time). Reload without a configured token answers 401, so an exposed port never lets anyone
+ * trigger loads. `GET /v1/models` answers everyone, but the source location (absolute paths, bucket
+ * names) and error messages (which quote paths and file contents) only to an authenticated caller;
+ * others see versions, sizes, times and error codes (issue 10 #10).
  */
-import { timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Hono } from 'hono';
 import type { ModelRegistry } from '../../model/registry.js';
-import type { ModelReloader } from '../../model/reloader.js';
+import type { ModelReloader, ReloadError, ReloadStatus } from '../../model/reloader.js';
 import type { AppEnv } from '../env.js';
 import { errorResponse } from '../on-error.js';
 
-function tokenMatches(header: string | undefined, token: string): boolean {
-  const given = Buffer.from(header?.replace(/^Bearer\s+/i, '') ?? '', 'utf8');
-  const want = Buffer.from(token, 'utf8');
-  return given.length === want.length && timingSafeEqual(given, want);
+const BEARER = /^Bearer +(\S+) *$/i;
+
+/** Constant time whatever the lengths: both sides are hashed to 32 bytes before the comparison. */
+export function bearerMatches(header: string | undefined, token: string | undefined): boolean {
+  if (!token || header === undefined) return false;
+  const given = BEARER.exec(header)?.[1];
+  if (given === undefined) return false;
+  const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
+  return timingSafeEqual(digest(given), digest(token));
 }
 
-export function registerModelRoutes(app: Hono<AppEnv>, registry: ModelRegistry, reloader: ModelReloader, reloadToken: string | undefined): void {
+type PublicStatus = Omit<ReloadStatus, 'source' | 'lastError'> & { lastError: Omit<ReloadError, 'message'> | null };
+
+function publicStatus(s: ReloadStatus): PublicStatus {
+  const { source: _source, lastError: e, ...rest } = s;
+  return { ...rest, lastError: e && { code: e.code, at: e.at, ...(e.version ? { version: e.version } : {}) } };
+}
+
+export function registerModelRoutes(
+  app: Hono<AppEnv>, registry: ModelRegistry, reloader: ModelReloader, reloadToken: string | undefined,
+): void {
   app.get('/v1/models', (c) => {
     c.set('route', 'models');
+    const full = bearerMatches(c.req.header('authorization'), reloadToken);
     const v = registry.current;
     const m = v?.model;
     return c.json({
       models: m
         ? [{
-            name: 'taar', version: m.version, source: v!.source, loaded_at: v!.loadedAt.toISOString(), bytes: m.modelBytes,
-            items: m.nItems, factors: m.nFactors, donors: m.nDonors, guids: m.nGuids, lr_points: m.nLr, whitelist: m.meta.whitelist.length,
+            name: 'taar', version: m.version, ...(full ? { source: v!.source } : {}), loaded_at: v!.loadedAt.toISOString(),
+            bytes: m.modelBytes, items: m.nItems, factors: m.nFactors, donors: m.nDonors, guids: m.nGuids, lr_points: m.nLr,
+            whitelist: m.meta.whitelist.length,
           }]
         : [],
-      reload: reloader.status,
+      reload: full ? reloader.status : publicStatus(reloader.status),
     });
   });
   app.post('/v1/models/reload', async (c) => {
     c.set('route', 'models_reload');
-    if (!reloadToken) return errorResponse(c, 'RECSCORE_UNAUTHORIZED', 'reload is disabled: set RECSCORE_RELOAD_TOKEN to enable it');
-    if (!tokenMatches(c.req.header('authorization'), reloadToken)) return errorResponse(c, 'RECSCORE_UNAUTHORIZED', 'missing or wrong bearer token');
+    if (!reloadToken) {
+      return errorResponse(c, 'RECSCORE_UNAUTHORIZED', 'reload is disabled: set RECSCORE_RELOAD_TOKEN to enable it');
+    }
+    if (!bearerMatches(c.req.header('authorization'), reloadToken)) {
+      return errorResponse(c, 'RECSCORE_UNAUTHORIZED', 'missing or wrong token (Authorization: Bearer <token>)');
+    }
     const before = registry.model?.version;
-    await reloader.checkNow();
-    const s = reloader.status;
-    return c.json({ version: registry.model?.version ?? null, swapped: registry.model?.version !== before, last_error: s.lastError });
+    const result = await reloader.checkNow();
+    // `last_error` is this check's own failure: an earlier one stays in GET /v1/models as history.
+    const version = registry.model?.version;
+    return c.json({ version: version ?? null, swapped: version !== before, outcome: result.outcome, last_error: result.error });
   });
 }
