@@ -60,7 +60,12 @@ describe('serve against a Redis that breaks the protocol', { skip: !haveVectors 
     const cache = await tempDir();
     const args = ['serve', '--models', VECTOR_MODELS, '--profiles', fake.url, '--port', '0', '--workers', '1', '--cache-dir', cache];
     child = spawn(process.execPath, [CLI, ...args], {
-      env: { ...process.env, RECSCORE_LOG_LEVEL: 'error' },
+      // Budgets far above a loaded machine's stalls: this suite is about how replies are classified, and a
+      // profile timeout counts against the breaker as a store error should.
+      env: {
+        ...process.env, RECSCORE_LOG_LEVEL: 'error',
+        RECSCORE_PROFILE_BUDGET_MS: '1000', RECSCORE_SCORING_BUDGET_MS: '1000', RECSCORE_TOTAL_BUDGET_MS: '2500',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
