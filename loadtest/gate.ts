@@ -8,8 +8,8 @@ import type { ScenarioTarget, Targets } from './targets.js';
 
 const MB = 1024 * 1024;
 
-function fmt(n: number): string {
-  if (!Number.isFinite(n)) return String(n);
+function fmt(n: number | undefined): string {
+  if (n === undefined || !Number.isFinite(n)) return String(n);
   const a = Math.abs(n);
   return a >= 100 ? n.toFixed(0) : a >= 10 ? n.toFixed(1) : a >= 1 ? n.toFixed(2) : n.toFixed(3);
 }
@@ -34,6 +34,11 @@ export function checkScenario(r: ScenarioResult, t: ScenarioTarget): Check[] {
   if (t.p99) {
     const limit = r.ceilingLatency.p99 * t.p99.k + t.p99.plusMs;
     out.push(bound(n, `p99 (≤ ceiling p99 ${fmt(r.ceilingLatency.p99)} ms × ${t.p99.k} + ${t.p99.plusMs})`, r.latency.p99, limit, true, ' ms'));
+  }
+  if (t.maxCpuRatio !== undefined) {
+    const c = r.cpu;
+    const what = `CPU per request ÷ ceiling's (${fmt(c?.perRequestUs)} µs ÷ ${fmt(c?.ceilingPerRequestUs)} µs)`;
+    out.push(bound(n, what, c?.ratio ?? Number.NaN, t.maxCpuRatio, true));
   }
   // Invariants are checked over every round of the scenario, performance over the kept rounds.
   const all = r.all;

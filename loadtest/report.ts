@@ -46,16 +46,20 @@ function pathsLine(s: ScenarioResult): string {
 /** The main table: one row per scenario, the target beside each gated number. */
 export function scenarioTable(res: RunResults): string {
   const lines = [
-    '| scenario | conns | good req/s | ceiling req/s | ratio (min) | p50 ms | p99 ms (bound) | ceiling p99 ms | errors / non-2xx (all rounds) | good share | rounds (disturbed, repeats) |',
-    '|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
+    '| scenario | conns | good req/s | ceiling req/s | ratio (min) | p50 ms | p99 ms (bound) | ceiling p99 ms | errors / non-2xx (all rounds) | good share | CPU µs/req (ceiling) | CPU ratio (max) | rounds (disturbed, repeats) |',
+    '|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
   ];
   for (const s of res.scenarios) {
     const ratio = checkOf(res.checks, s.name, 'ratio');
     const p99 = checkOf(res.checks, s.name, 'p99');
+    const cpu = checkOf(res.checks, s.name, 'CPU');
+    const cpuCells = s.cpu
+      ? `${f1(s.cpu.perRequestUs)} (${f1(s.cpu.ceilingPerRequestUs)}) | ${f2(s.cpu.ratio)}${cpu ? ` (${f2(cpu.limit)})` : ''}${mark(cpu)}`
+      : '– | –';
     const errs = [checkOf(res.checks, s.name, 'errors'), checkOf(res.checks, s.name, 'non-2xx')];
     const errMark = errs.some((c) => c && !c.ok) ? ' ✗' : errs.some(Boolean) ? ' ✓' : '';
     lines.push(
-      `| ${s.name} | ${s.connections} | ${int(s.goodRps)} | ${int(s.ceilingRps)} | ${f2(s.ratio)}${ratio ? ` (${f2(ratio.limit)})` : ''}${mark(ratio)} | ${f2(s.latency.p50)} | ${f2(s.latency.p99)}${p99 ? ` (${f1(p99.limit)})` : ''}${mark(p99)} | ${f2(s.ceilingLatency.p99)} | ${s.all.errors} / ${s.all.non2xx}${errMark} | ${(s.goodShare * 100).toFixed(1)} % | ${s.rounds} (${s.disturbedRounds}, ${s.repeats}) |`,
+      `| ${s.name} | ${s.connections} | ${int(s.goodRps)} | ${int(s.ceilingRps)} | ${f2(s.ratio)}${ratio ? ` (${f2(ratio.limit)})` : ''}${mark(ratio)} | ${f2(s.latency.p50)} | ${f2(s.latency.p99)}${p99 ? ` (${f1(p99.limit)})` : ''}${mark(p99)} | ${f2(s.ceilingLatency.p99)} | ${s.all.errors} / ${s.all.non2xx}${errMark} | ${(s.goodShare * 100).toFixed(1)} % | ${cpuCells} | ${s.rounds} (${s.disturbedRounds}, ${s.repeats}) |`,
     );
   }
   return lines.join('\n');

@@ -110,7 +110,7 @@ try {
       } else {
         const s = outcome.scenario;
         scenarios.push(s);
-        log(`${s.name}: ${Math.round(s.goodRps)} good req/s (ceiling ${Math.round(s.ceilingRps)}, ratio ${s.ratio.toFixed(3)}), p99 ${s.latency.p99.toFixed(2)} ms (ceiling ${s.ceilingLatency.p99.toFixed(2)}), good ${(s.goodShare * 100).toFixed(1)} %, errors ${s.all.errors}, non-2xx ${s.all.non2xx}`);
+        log(`${s.name}: ${Math.round(s.goodRps)} good req/s (ceiling ${Math.round(s.ceilingRps)}, ratio ${s.ratio.toFixed(3)}), p99 ${s.latency.p99.toFixed(2)} ms (ceiling ${s.ceilingLatency.p99.toFixed(2)}), good ${(s.goodShare * 100).toFixed(1)} %, CPU ${s.cpu.perRequestUs.toFixed(1)} µs/req (ceiling ${s.cpu.ceilingPerRequestUs.toFixed(1)}, ratio ${s.cpu.ratio.toFixed(3)}), errors ${s.all.errors}, non-2xx ${s.all.non2xx}`);
         for (const n of s.notes) log(`  note: ${n}`);
       }
     } catch (e) {

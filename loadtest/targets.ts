@@ -16,6 +16,8 @@ const scenarioTarget = z
     minRatio: z.number().min(0).max(10).optional(),
     /** p99 ≤ ceiling p99 × k + plusMs (the ceiling measured at the same connection count) */
     p99: z.object({ k: z.number().min(0).max(1_000), plusMs: z.number().min(0).max(60_000) }).strict().optional(),
+    /** the server's CPU per answer ÷ the ceiling's, same run (all threads, /proc): the sharp regression check */
+    maxCpuRatio: z.number().min(0).max(1_000).optional(),
     /** connection errors + timeouts */
     maxErrors: count.default(0),
     maxNon2xx: count.optional(),

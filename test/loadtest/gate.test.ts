@@ -34,6 +34,18 @@ describe('load-test gate', () => {
     assert.equal(checkScenario(slowCeiling, t).find((c) => c.check.startsWith('p99'))!.ok, true); // 14 ≤ 3×3+5
   });
 
+  it('CPU per request is bounded as a ratio to the ceiling\'s in the same run; a missing reading fails', () => {
+    const t = targets({ recommend: { maxCpuRatio: 3.2 } }).scenarios.recommend;
+    const cpuCheck = (r: ReturnType<typeof scenarioResult>) => checkScenario(r, t).find((c) => c.check.startsWith('CPU'))!;
+    assert.equal(cpuCheck(scenarioResult()).ok, true);
+    const slower = scenarioResult({ cpu: { perRequestUs: 150, ceilingPerRequestUs: 40, ratio: 3.75, roundsUs: [], ceilingRoundsUs: [] } });
+    const c = cpuCheck(slower);
+    assert.equal(c.ok, false);
+    assert.match(c.detail, /CPU per request ÷ ceiling's \(150 µs ÷ 40\.0 µs\) 3\.75 > 3\.20 — over by 0\.550/);
+    const unread = scenarioResult({ cpu: { perRequestUs: Number.NaN, ceilingPerRequestUs: 40, ratio: Number.NaN, roundsUs: [], ceilingRoundsUs: [] } });
+    assert.equal(cpuCheck(unread).ok, false);
+  });
+
   it('ratio, errors and non-2xx: errors count over every round, warm-up included', () => {
     const t = targets({ recommend: { minRatio: 0.05, maxNon2xx: 0 } }).scenarios.recommend;
     const r = scenarioResult();
