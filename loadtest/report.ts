@@ -32,7 +32,7 @@ export function toPlotRows(res: RunResults): PlotRow[] {
 const f1 = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : '–');
 const f2 = (n: number) => (Number.isFinite(n) ? n.toFixed(2) : '–');
 const int = (n: number) => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : '–');
-const mark = (c: Check | undefined) => (c === undefined ? '' : c.ok ? ' ✓' : ' ✗');
+const mark = (c: Check | undefined) => (c === undefined ? '' : c.skipped ? ' –' : c.ok ? ' ✓' : ' ✗');
 
 function pathsLine(s: ScenarioResult): string {
   const all = total(s.facts.paths);
@@ -79,6 +79,14 @@ export function renderMarkdown(res: RunResults, svgName: string | null): string 
   ];
   if (svgName) out.push(`![throughput ratio and p99 per scenario](${svgName})`, '');
   out.push(scenarioTable(res), '');
+  const skipped = res.checks.filter((c) => c.skipped);
+  const index = res.checks.find((c) => c.scenario === 'cpu-index');
+  if (index) out.push(`CPU index: ${index.detail}.`, '');
+  if (skipped.length) {
+    out.push('## Not judged (machine busy)', '');
+    for (const c of skipped) out.push(`- ${c.detail}`);
+    out.push('');
+  }
   if (missed.length || res.errors.length) {
     out.push('## Missed', '');
     for (const c of missed) out.push(`- ${c.detail}`);

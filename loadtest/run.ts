@@ -161,7 +161,10 @@ await writeFile(join(outDir, 'latest.md'), renderMarkdown(results, 'latest.svg')
 clearTimeout(watchdog);
 
 process.stdout.write(`\n${scenarioTable(results)}\n\n`);
+for (const c of checks.filter((c) => c.skipped)) process.stdout.write(`SKIPPED ${c.detail}\n`);
 for (const c of checks.filter((c) => !c.ok)) process.stdout.write(`MISSED ${c.detail}\n`);
+const index = checks.find((c) => c.scenario === 'cpu-index');
+if (index) process.stdout.write(`CPU index ${index.actual.toFixed(2)} (max ${index.limit})\n`);
 for (const e of errors) process.stdout.write(`ERROR ${e}\n`);
 process.stdout.write(`${results.passed ? 'load-test gate passed' : 'load-test gate FAILED'} (${(results.totalMs / 1000).toFixed(0)} s); results in ${outDir}\n`);
 process.exitCode = results.passed ? 0 : 1;

@@ -39,6 +39,8 @@ const schema = z
     $comment: z.union([z.string(), z.array(z.string())]).optional(),
     aim: z.object({ recommendRatio: z.number(), p99Ms: z.number(), connections: z.number().int(), note: z.string() }).strict(),
     scenarios: z.record(scenarioTarget),
+    /** the geometric mean of these scenarios' CPU ratios must stay ≤ max (gate.ts checkCpuIndex) */
+    cpuIndex: z.object({ scenarios: z.array(z.string().min(1)).min(1), max: z.number().min(0) }).strict().optional(),
     rss: z
       .object({
         /** RSS(2 workers) − RSS(1 worker) on the large model, MB */

@@ -6,11 +6,13 @@
  *   RECSCORE_TEST_BUSY_WORKER_US   µs of CPU per request of a batch, in the worker
  *
  * Read once when the module loads (each worker thread loads it too, with the same environment). Unset or
- * 0: each hook is one comparison. The work is a fixed number of loop iterations, not a wall-clock wait:
- * on a shared machine a thread spinning until a time is often descheduled and would spend less CPU than
- * asked. The iterations per µs are calibrated at load as the fastest of many short samples (preemption
- * only ever makes a sample slower), after the loop has been optimised.
+ * 0: each hook is one comparison. The work is a fixed number of bytes hashed, not a wall-clock wait: on
+ * a shared machine a thread spinning until a time is often descheduled and would spend less CPU than
+ * asked. The bytes per µs are calibrated at load as the fastest of many short samples (preemption only
+ * ever makes a sample slower).
  */
+import { createHash } from 'node:crypto';
+
 function micros(name: string): number {
   const raw = process.env[name];
   if (raw === undefined || raw === '') return 0;
@@ -19,15 +21,17 @@ function micros(name: string): number {
   return n;
 }
 
-let sink = 0;
-function work(iterations: number): void {
-  let x = sink;
-  for (let i = 0; i < iterations; i++) x = (Math.imul(x, 1103515245) + 12345) | 0;
-  sink = x;
+// Native work (SHA-256 over a fixed buffer): its cost per byte does not depend on which tier V8's JIT has
+// put a JavaScript loop in (a JS loop calibrated once cost 8× its calibration on the server's main thread).
+const CHUNK = Buffer.alloc(64 * 1024, 0x5a);
+function work(bytes: number): void {
+  const h = createHash('sha256');
+  for (let left = bytes; left > 0; left -= CHUNK.length) h.update(left >= CHUNK.length ? CHUNK : CHUNK.subarray(0, left));
+  h.digest();
 }
 
-function iterationsPerUs(): number {
-  const n = 100_000;
+function bytesPerUs(): number {
+  const n = 32 * 1024;
   let best = 0;
   for (let k = 0; k < 60; k++) {
     const t0 = performance.now();
@@ -40,16 +44,16 @@ function iterationsPerUs(): number {
 
 const MAIN_US = micros('RECSCORE_TEST_BUSY_MAIN_US');
 const WORKER_US = micros('RECSCORE_TEST_BUSY_WORKER_US');
-const RATE = MAIN_US > 0 || WORKER_US > 0 ? iterationsPerUs() : 0;
-const MAIN_ITERATIONS = Math.round(MAIN_US * RATE);
-const WORKER_ITERATIONS = Math.round(WORKER_US * RATE);
+const RATE = MAIN_US > 0 || WORKER_US > 0 ? bytesPerUs() : 0;
+const MAIN_BYTES = Math.round(MAIN_US * RATE);
+const WORKER_BYTES = Math.round(WORKER_US * RATE);
 
 /** The main thread's share, once per recommendation request. */
 export function testBusyMain(): void {
-  if (MAIN_ITERATIONS > 0) work(MAIN_ITERATIONS);
+  if (MAIN_BYTES > 0) work(MAIN_BYTES);
 }
 
 /** The worker's share, once per batch of `requests`. */
 export function testBusyWorker(requests: number): void {
-  if (WORKER_ITERATIONS > 0) work(WORKER_ITERATIONS * requests);
+  if (WORKER_BYTES > 0) work(WORKER_BYTES * requests);
 }
