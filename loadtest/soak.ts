@@ -102,14 +102,43 @@ async function personalisedWithin(since: number, limitMs: number): Promise<{ ms:
   return { ms: null, last };
 }
 
+/** `profile 0, scorer 2`: recscore_breaker_state per breaker (0 closed, 1 half-open, 2 open), or why not. */
+async function breakers(): Promise<string> {
+  try {
+    const { text } = await getText(`${server.url}/metrics`, 3_000);
+    const states = [...text.matchAll(/^recscore_breaker_state\{breaker="([^"]+)"\} (\d+)/gm)].map((m) => `${m[1]} ${m[2]}`);
+    return states.join(', ') || 'no breaker gauge';
+  } catch (e) {
+    return `metrics: ${(e as Error).message}`;
+  }
+}
+
 interface Cycle {
   at_s: number;
+  /** breaker states right after the stall burst, before the recovery probe */
+  breakersAfterStalls: string;
   recoveryMs: number | null;
   recoveryDetail: string;
   heapAfterGcMb: number;
   redisFlap: string;
 }
 const cycles: Cycle[] = [];
+// How often each breaker was found open or half-open, sampled every 2 s: which one a fallback-heavy run had open.
+const breakerSamples: Record<string, { samples: number; notClosed: number }> = {};
+let sampling = false;
+const sampler = setInterval(() => {
+  if (sampling) return; // a sample waits out a stall instead of piling up
+  sampling = true;
+  void breakers()
+    .then((line) => {
+      for (const m of line.matchAll(/(\w+) (\d+)/g)) {
+        const b = (breakerSamples[m[1]] ??= { samples: 0, notClosed: 0 });
+        b.samples++;
+        if (m[2] !== '0') b.notClosed++;
+      }
+    })
+    .finally(() => (sampling = false));
+}, 2_000);
 const errors: string[] = [];
 const mb = (b: number) => b / 2 ** 20;
 let warmHeap = Number.NaN;
@@ -117,7 +146,7 @@ let finalHeap = Number.NaN;
 try {
   await sleep(WARMUP_MS);
   warmHeap = await heap.usedAfterGc();
-  log(`warm: heap after GC ${mb(warmHeap).toFixed(1)} MB; ${traffic.stats.requests} requests so far`);
+  log(`warm: heap after GC ${mb(warmHeap).toFixed(1)} MB; ${traffic.stats.requests} requests so far; breakers ${await breakers()}`);
   const end = started + minutes * 60_000;
   while (Date.now() + cycleMs / 2 < end) {
     const cycleStart = Date.now();
@@ -127,8 +156,10 @@ try {
       process.kill(server.pid, 'SIGCONT');
       if (k < stalls - 1) await sleep(700);
     }
-    const rec = await personalisedWithin(Date.now(), RECOVERY_LIMIT_MS);
-    log(`stalls ×${stalls}: personalised answer ${rec.ms === null ? `NOT within ${RECOVERY_LIMIT_MS} ms` : `after ${rec.ms} ms`} (${rec.last})`);
+    const lastCont = Date.now();
+    const breakersAfterStalls = await breakers();
+    const rec = await personalisedWithin(lastCont, RECOVERY_LIMIT_MS);
+    log(`stalls ×${stalls}: breakers ${breakersAfterStalls}; personalised answer ${rec.ms === null ? `NOT within ${RECOVERY_LIMIT_MS} ms` : `after ${rec.ms} ms`} (${rec.last})`);
     await sleep(Math.max(0, cycleStart + cycleMs / 2 - Date.now()));
     let flap = '';
     try {
@@ -143,7 +174,7 @@ try {
       errors.push(`redis flap: ${(e as Error).message}`);
     }
     const h = await heap.usedAfterGc();
-    cycles.push({ at_s: (cycleStart - started) / 1000, recoveryMs: rec.ms, recoveryDetail: rec.last, heapAfterGcMb: mb(h), redisFlap: flap });
+    cycles.push({ at_s: (cycleStart - started) / 1000, breakersAfterStalls, recoveryMs: rec.ms, recoveryDetail: rec.last, heapAfterGcMb: mb(h), redisFlap: flap });
     log(`redis ${flap}; heap after GC ${mb(h).toFixed(1)} MB; requests ${traffic.stats.requests}, failed ${traffic.stats.failed}, sockets dropped ${traffic.stats.disconnectedSockets}`);
     await sleep(Math.max(0, cycleStart + cycleMs - Date.now()));
   }
@@ -156,6 +187,7 @@ try {
   errors.push(`harness: ${(e as Error).stack ?? e}`);
   await traffic.stop().catch(() => undefined);
 } finally {
+  clearInterval(sampler);
   heap.close();
   await server.stop().catch(() => undefined);
   await redis.stop().catch(() => undefined);
@@ -171,18 +203,22 @@ const checks = [
   { name: 'harness ran', ok: errors.length === 0, detail: errors.join('; ') || 'ok' },
 ];
 const passed = checks.every((c) => c.ok);
-const summary = { startedAt: new Date(started).toISOString(), minutes, cycleMs, stalls, loops, passed, checks, warmHeapMb: mb(warmHeap), finalHeapMb: mb(finalHeap), cycles, traffic: s };
+const summary = { startedAt: new Date(started).toISOString(), minutes, cycleMs, stalls, loops, passed, checks, warmHeapMb: mb(warmHeap), finalHeapMb: mb(finalHeap), cycles, breakerSamples, traffic: s };
+const breakerLine = Object.entries(breakerSamples).map(([b, n]) => `${b} not closed in ${n.notClosed} of ${n.samples} samples`).join(', ');
 const md = [
   `# Soak: ${minutes} min, ${summary.startedAt.slice(0, 16).replace('T', ' ')} UTC — ${passed ? 'passed' : 'FAILED'}`,
   '',
   ...checks.map((c) => `- ${c.ok ? '✓' : '✗'} ${c.name}: ${c.detail}`),
   '',
   `Traffic: ${s.requests} requests (${Object.entries(s.byKind).map(([k, n]) => `${k} ${n}`).join(', ')}), ${s.distinctLocales} distinct locales, ${s.disconnectedSockets} sockets dropped after sending 5 GETs.`,
+  `Breakers (sampled every 2 s): ${breakerLine || 'no samples'}.`,
   `Answers: ${Object.entries(s.servedBy).sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${n}`).join(', ')}.`,
   '',
-  '| cycle at s | personalised after stalls | heap after GC MB | redis flap |',
-  '|--:|---|--:|---|',
-  ...cycles.map((c) => `| ${c.at_s.toFixed(0)} | ${c.recoveryMs === null ? `NO (${c.recoveryDetail.replace(/\|/g, '/')})` : `${c.recoveryMs} ms`} | ${c.heapAfterGcMb.toFixed(1)} | ${c.redisFlap} |`),
+  'Breaker states: 0 closed, 1 half-open, 2 open.',
+  '',
+  '| cycle at s | breakers after stalls | personalised after stalls | heap after GC MB | redis flap |',
+  '|--:|---|---|--:|---|',
+  ...cycles.map((c) => `| ${c.at_s.toFixed(0)} | ${c.breakersAfterStalls} | ${c.recoveryMs === null ? `NO (${c.recoveryDetail.replace(/\|/g, '/')})` : `${c.recoveryMs} ms`} | ${c.heapAfterGcMb.toFixed(1)} | ${c.redisFlap} |`),
   '',
   ...(s.failures.length ? ['First failures:', '', ...s.failures.map((f) => `- ${f}`), ''] : []),
 ];

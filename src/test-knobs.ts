@@ -26,7 +26,9 @@ function micros(name: string): number {
 const CHUNK = Buffer.alloc(64 * 1024, 0x5a);
 function work(bytes: number): void {
   const h = createHash('sha256');
-  for (let left = bytes; left > 0; left -= CHUNK.length) h.update(left >= CHUNK.length ? CHUNK : CHUNK.subarray(0, left));
+  for (let left = bytes; left > 0; left -= CHUNK.length) {
+    h.update(left >= CHUNK.length ? CHUNK : CHUNK.subarray(0, left));
+  }
   h.digest();
 }
 

@@ -6,20 +6,23 @@ import { fileURLToPath } from 'node:url';
 const KNOBS = fileURLToPath(new URL('../../src/test-knobs.js', import.meta.url));
 
 /** CPU ms (this child's user + system) that `calls` calls of a hook spend, with the knobs in `env`. */
-function cpuMsOf(env: Record<string, string>, call: string, calls: number): { ms: number; stderr: string; status: number | null } {
+type Spent = { ms: number; stderr: string; status: number | null };
+function cpuMsOf(env: Record<string, string>, call: string, calls: number): Spent {
   const script = `
     const k = await import(${JSON.stringify(KNOBS)});
     const t = process.cpuUsage();
     for (let i = 0; i < ${calls}; i++) k.${call};
     const u = process.cpuUsage(t);
     process.stdout.write(String((u.user + u.system) / 1000));`;
-  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { env: { ...process.env, ...env }, encoding: 'utf8' });
+  const env2 = { ...process.env, ...env };
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { env: env2, encoding: 'utf8' });
   return { ms: Number(r.stdout), stderr: r.stderr, status: r.status };
 }
 
 describe('test-only slowdown knobs', () => {
-  it('spend about the CPU they are set to, on the main thread per request and in the worker per batched request', () => {
-    // 200 × 500 µs = 100 ms; 50 batches × 4 requests × 250 µs = 50 ms. Wide bounds: the point is "spends CPU, of that order".
+  it('spend about the CPU they are set to: main thread per request, worker per batched request', () => {
+    // 200 × 500 µs = 100 ms; 50 batches × 4 requests × 250 µs = 50 ms.
+    // Wide bounds: the point is "spends CPU, of that order".
     const main = cpuMsOf({ RECSCORE_TEST_BUSY_MAIN_US: '500' }, 'testBusyMain()', 200);
     assert.ok(main.ms >= 60 && main.ms <= 300, `main: ${main.ms} ms of CPU for 100 ms asked (${main.stderr})`);
     const worker = cpuMsOf({ RECSCORE_TEST_BUSY_WORKER_US: '250' }, 'testBusyWorker(4)', 50);
