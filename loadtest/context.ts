@@ -86,7 +86,7 @@ export class RunContext {
   }
 
   ceilingFor(connections: number, nextPath: () => string): LoadTarget {
-    return { url: this.ceiling.url, connections, nextPath };
+    return { url: this.ceiling.url, connections, nextPath, pid: this.ceiling.pid };
   }
 
   /**
@@ -101,8 +101,9 @@ export class RunContext {
     // Each round starts with a closed breaker, so rounds are independent: one that tripped it does not
     // turn the next rounds into fallback-only ones. (The overload scenario keeps it open on purpose.)
     const settle = async () => void (settledMs += await settleBreaker(server.url, probe));
-    const target: LoadTarget = { before: m.keepBreaker ? undefined : settle, ...m.target, url: server.url };
-    const r = await measureAgainstCeiling({ name: m.name, title: m.title, good: m.good, target, ceiling: this.ceilingFor(target.connections, target.nextPath) }, this.measure);
+    const target: LoadTarget = { before: m.keepBreaker ? undefined : settle, ...m.target, url: server.url, pid: server.pid };
+    const ceiling = this.ceilingFor(target.connections, target.nextPath);
+    const r = await measureAgainstCeiling({ name: m.name, title: m.title, good: m.good, target, ceiling }, this.measure);
     const after = await batchStats(server.url);
     const batches = after.batches - before.batches;
     r.extra.meanBatch = batches > 0 ? (after.requests - before.requests) / batches : 0;

@@ -6,7 +6,7 @@
  */
 import autocannon from 'autocannon';
 import { FactsTally, type BodyFacts } from './body-facts.js';
-import { cpuBetween, takeCpuSnapshot, type CpuUse } from './cpu.js';
+import { cpuBetween, processTicks, takeCpuSnapshot, type CpuUse } from './cpu.js';
 import { SampleBuffer, summarize, type LatencySummary } from './stats.js';
 
 export interface LoadSpec {
@@ -20,6 +20,8 @@ export interface LoadSpec {
   nextPath: () => string;
   /** per-request timeout, seconds (a timed-out request counts as an error) */
   timeoutS?: number;
+  /** the server's pid: its CPU (all threads) is read around the round */
+  pid?: number;
 }
 
 export interface RoundResult {
@@ -35,12 +37,15 @@ export interface RoundResult {
   timeouts: number;
   facts: BodyFacts;
   cpu: CpuUse;
+  /** utime + stime ticks of the server process (all threads) during the round; NaN without a pid */
+  serverTicks: number;
 }
 
 export function fireRound(spec: LoadSpec): Promise<RoundResult> {
   const samples = new SampleBuffer();
   const tally = new FactsTally();
   const before = takeCpuSnapshot();
+  const ticksBefore = spec.pid === undefined ? Number.NaN : processTicks(spec.pid);
   const started = performance.now();
   let lastResponse = started;
   return new Promise((resolve, reject) => {
@@ -69,6 +74,7 @@ export function fireRound(spec: LoadSpec): Promise<RoundResult> {
       },
       (err, result) => {
         if (err) return reject(err);
+        const serverTicks = spec.pid === undefined ? Number.NaN : processTicks(spec.pid) - ticksBefore;
         const cpu = cpuBetween(before, takeCpuSnapshot());
         const elapsedMs = Math.max(1, lastResponse - started);
         const status: Record<string, number> = {};
@@ -85,6 +91,7 @@ export function fireRound(spec: LoadSpec): Promise<RoundResult> {
           timeouts: result.timeouts,
           facts: tally.facts,
           cpu,
+          serverTicks,
         });
       },
     );

@@ -7,7 +7,7 @@
  * the median over the kept rounds; the ratio is the median of the per-pair ratios.
  */
 import { countMatching, mergeFacts, total } from './body-facts.js';
-import { isDisturbed } from './cpu.js';
+import { cpuPerRequestUs, isDisturbed, roundCpuUs } from './cpu.js';
 import { fireRound, type LoadSpec, type RoundResult } from './fire.js';
 import type { LatencyMedians, ScenarioResult } from './results.js';
 import { median } from './stats.js';
@@ -31,6 +31,8 @@ export interface LoadTarget {
   around?: (run: () => Promise<RoundResult>) => Promise<RoundResult>;
   /** runs before each measured round, outside its timing (e.g. let an open breaker close) */
   before?: () => Promise<void>;
+  /** the server's pid, for its CPU per request */
+  pid?: number;
 }
 
 export interface Measured {
@@ -43,7 +45,7 @@ export interface Measured {
 }
 
 function spec(t: LoadTarget, durationMs: number, maxRequests: number): LoadSpec {
-  return { url: t.url, connections: t.connections, durationMs, maxRequests, nextPath: t.nextPath };
+  return { url: t.url, connections: t.connections, durationMs, maxRequests, nextPath: t.nextPath, pid: t.pid };
 }
 
 export function goodShareOf(r: RoundResult, good: readonly string[]): number {
@@ -101,6 +103,8 @@ export async function measureAgainstCeiling(m: Measured, opts: MeasureOptions): 
   const facts = mergeFacts(S.map((r) => r.facts));
   const status: Record<string, number> = {};
   for (const r of S) for (const [code, n] of Object.entries(r.status)) status[code] = (status[code] ?? 0) + n;
+  const cpuUs = cpuPerRequestUs(S);
+  const ceilingCpuUs = cpuPerRequestUs(C);
   const sum = (rounds: RoundResult[], k: 'requests' | 'errors' | 'timeouts' | 'non2xx') => rounds.reduce((a, r) => a + r[k], 0);
   return {
     name: m.name,
@@ -128,6 +132,13 @@ export async function measureAgainstCeiling(m: Measured, opts: MeasureOptions): 
     goodShare: median(S.map((r) => goodShareOf(r, m.good))),
     facts,
     otherCores: S.map((r) => r.cpu.otherCores),
+    cpu: {
+      perRequestUs: cpuUs,
+      ceilingPerRequestUs: ceilingCpuUs,
+      ratio: cpuUs / ceilingCpuUs,
+      roundsUs: S.map(roundCpuUs),
+      ceilingRoundsUs: C.map(roundCpuUs),
+    },
     extra: {},
     notes: [],
   };

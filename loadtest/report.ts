@@ -32,7 +32,7 @@ export function toPlotRows(res: RunResults): PlotRow[] {
 const f1 = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : '–');
 const f2 = (n: number) => (Number.isFinite(n) ? n.toFixed(2) : '–');
 const int = (n: number) => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : '–');
-const mark = (c: Check | undefined) => (c === undefined ? '' : c.ok ? ' ✓' : ' ✗');
+const mark = (c: Check | undefined) => (c === undefined ? '' : c.skipped ? ' –' : c.ok ? ' ✓' : ' ✗');
 
 function pathsLine(s: ScenarioResult): string {
   const all = total(s.facts.paths);
@@ -46,16 +46,20 @@ function pathsLine(s: ScenarioResult): string {
 /** The main table: one row per scenario, the target beside each gated number. */
 export function scenarioTable(res: RunResults): string {
   const lines = [
-    '| scenario | conns | good req/s | ceiling req/s | ratio (min) | p50 ms | p99 ms (bound) | ceiling p99 ms | errors / non-2xx (all rounds) | good share | rounds (disturbed, repeats) |',
-    '|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
+    '| scenario | conns | good req/s | ceiling req/s | ratio (min) | p50 ms | p99 ms (bound) | ceiling p99 ms | errors / non-2xx (all rounds) | good share | CPU µs/req (ceiling) | CPU ratio (max) | rounds (disturbed, repeats) |',
+    '|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
   ];
   for (const s of res.scenarios) {
     const ratio = checkOf(res.checks, s.name, 'ratio');
     const p99 = checkOf(res.checks, s.name, 'p99');
+    const cpu = checkOf(res.checks, s.name, 'CPU');
+    const cpuCells = s.cpu
+      ? `${f1(s.cpu.perRequestUs)} (${f1(s.cpu.ceilingPerRequestUs)}) | ${f2(s.cpu.ratio)}${cpu ? ` (${f2(cpu.limit)})` : ''}${mark(cpu)}`
+      : '– | –';
     const errs = [checkOf(res.checks, s.name, 'errors'), checkOf(res.checks, s.name, 'non-2xx')];
     const errMark = errs.some((c) => c && !c.ok) ? ' ✗' : errs.some(Boolean) ? ' ✓' : '';
     lines.push(
-      `| ${s.name} | ${s.connections} | ${int(s.goodRps)} | ${int(s.ceilingRps)} | ${f2(s.ratio)}${ratio ? ` (${f2(ratio.limit)})` : ''}${mark(ratio)} | ${f2(s.latency.p50)} | ${f2(s.latency.p99)}${p99 ? ` (${f1(p99.limit)})` : ''}${mark(p99)} | ${f2(s.ceilingLatency.p99)} | ${s.all.errors} / ${s.all.non2xx}${errMark} | ${(s.goodShare * 100).toFixed(1)} % | ${s.rounds} (${s.disturbedRounds}, ${s.repeats}) |`,
+      `| ${s.name} | ${s.connections} | ${int(s.goodRps)} | ${int(s.ceilingRps)} | ${f2(s.ratio)}${ratio ? ` (${f2(ratio.limit)})` : ''}${mark(ratio)} | ${f2(s.latency.p50)} | ${f2(s.latency.p99)}${p99 ? ` (${f1(p99.limit)})` : ''}${mark(p99)} | ${f2(s.ceilingLatency.p99)} | ${s.all.errors} / ${s.all.non2xx}${errMark} | ${(s.goodShare * 100).toFixed(1)} % | ${cpuCells} | ${s.rounds} (${s.disturbedRounds}, ${s.repeats}) |`,
     );
   }
   return lines.join('\n');
@@ -75,6 +79,14 @@ export function renderMarkdown(res: RunResults, svgName: string | null): string 
   ];
   if (svgName) out.push(`![throughput ratio and p99 per scenario](${svgName})`, '');
   out.push(scenarioTable(res), '');
+  const skipped = res.checks.filter((c) => c.skipped);
+  const index = res.checks.find((c) => c.scenario === 'cpu-index');
+  if (index) out.push(`CPU index: ${index.detail}.`, '');
+  if (skipped.length) {
+    out.push('## Not judged (machine busy)', '');
+    for (const c of skipped) out.push(`- ${c.detail}`);
+    out.push('');
+  }
   if (missed.length || res.errors.length) {
     out.push('## Missed', '');
     for (const c of missed) out.push(`- ${c.detail}`);

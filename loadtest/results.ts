@@ -43,6 +43,11 @@ export interface ScenarioResult {
   all: { rounds: number; requests: number; errors: number; timeouts: number; non2xx: number; facts: BodyFacts };
   /** cores used by other processes, per kept round */
   otherCores: number[];
+  /**
+   * The server's CPU (utime + stime of all its threads, /proc/<pid>/stat) per answer over the kept rounds,
+   * and the ceiling's the same way in the paired rounds: the gate's sharpest number is their ratio.
+   */
+  cpu: { perRequestUs: number; ceilingPerRequestUs: number; ratio: number; roundsUs: number[]; ceilingRoundsUs: number[] };
   /** scenario-specific measurements (swaps made, sustainable connections, batch sizes, …) */
   extra: Record<string, number | string | boolean>;
   notes: string[];
@@ -74,6 +79,8 @@ export interface Check {
   /** e.g. `ratio`, `p99`, `errors` */
   check: string;
   ok: boolean;
+  /** a timing check not judged because other processes took the CPU during most rounds (ok stays true) */
+  skipped?: boolean;
   actual: number;
   limit: number;
   /** one line, with the shortfall when missed */

@@ -110,7 +110,7 @@ try {
       } else {
         const s = outcome.scenario;
         scenarios.push(s);
-        log(`${s.name}: ${Math.round(s.goodRps)} good req/s (ceiling ${Math.round(s.ceilingRps)}, ratio ${s.ratio.toFixed(3)}), p99 ${s.latency.p99.toFixed(2)} ms (ceiling ${s.ceilingLatency.p99.toFixed(2)}), good ${(s.goodShare * 100).toFixed(1)} %, errors ${s.all.errors}, non-2xx ${s.all.non2xx}`);
+        log(`${s.name}: ${Math.round(s.goodRps)} good req/s (ceiling ${Math.round(s.ceilingRps)}, ratio ${s.ratio.toFixed(3)}), p99 ${s.latency.p99.toFixed(2)} ms (ceiling ${s.ceilingLatency.p99.toFixed(2)}), good ${(s.goodShare * 100).toFixed(1)} %, CPU ${s.cpu.perRequestUs.toFixed(1)} µs/req (ceiling ${s.cpu.ceilingPerRequestUs.toFixed(1)}, ratio ${s.cpu.ratio.toFixed(3)}), errors ${s.all.errors}, non-2xx ${s.all.non2xx}`);
         for (const n of s.notes) log(`  note: ${n}`);
       }
     } catch (e) {
@@ -161,7 +161,10 @@ await writeFile(join(outDir, 'latest.md'), renderMarkdown(results, 'latest.svg')
 clearTimeout(watchdog);
 
 process.stdout.write(`\n${scenarioTable(results)}\n\n`);
+for (const c of checks.filter((c) => c.skipped)) process.stdout.write(`SKIPPED ${c.detail}\n`);
 for (const c of checks.filter((c) => !c.ok)) process.stdout.write(`MISSED ${c.detail}\n`);
+const index = checks.find((c) => c.scenario === 'cpu-index');
+if (index) process.stdout.write(`CPU index ${index.actual.toFixed(2)} (max ${index.limit})\n`);
 for (const e of errors) process.stdout.write(`ERROR ${e}\n`);
 process.stdout.write(`${results.passed ? 'load-test gate passed' : 'load-test gate FAILED'} (${(results.totalMs / 1000).toFixed(0)} s); results in ${outDir}\n`);
 process.exitCode = results.passed ? 0 : 1;

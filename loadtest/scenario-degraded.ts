@@ -19,7 +19,7 @@ const PROXY = join(REPO_ROOT, 'dist/loadtest/proxy-server.js');
 const REDIS = join(REPO_ROOT, 'dist/loadtest/redis-child.js');
 
 /** `recscore profiles load FILE --redis URL` in a child; rejects on a non-zero exit or after 60 s. */
-function loadProfiles(file: string, redisUrl: string): Promise<void> {
+export function loadProfiles(file: string, redisUrl: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI, 'profiles', 'load', file, '--redis', redisUrl], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, RECSCORE_LOG_LEVEL: 'warn' } });
     let stderr = '';

@@ -14,6 +14,7 @@ import { drawIndices } from '../recommend/draw.js';
 import { scoreClient, type ScoreInput } from '../recommend/score-client.js';
 import { seededRandom } from '../recommend/seeded-random.js';
 import * as P from './protocol.js';
+import { testBusyWorker } from '../test-knobs.js';
 
 const versions = new Map<string, { kernel: WasmKernel; model: PackedModel }>();
 
@@ -33,6 +34,7 @@ export function scoreBatch(task: P.BatchTask): P.BatchResult {
   const referenceBefore = kernel.referenceEnsembles;
   const t = P.taskViews(task);
   const n = task.n;
+  testBusyWorker(n);
   // Written straight into the message buffer, sized for the most a pick can hold; a short list leaves
   // its share of the tail unused (offs bound each request's entries).
   let capacity = 0;

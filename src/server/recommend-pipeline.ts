@@ -29,6 +29,7 @@ import type { Guards } from '../resilience/guard.js';
 import type { ServerConfig } from './config.js';
 import { localeHints } from './locale-hints.js';
 import { recommendationBody, type RecommendationBody, type ResultInfo } from './respond.js';
+import { testBusyMain } from '../test-knobs.js';
 
 /** Fallbacks that say nothing about the personalised path's health (see src/metrics/serving-window.ts). */
 const NOT_EVIDENCE = new Set<string>(['unknown-client', 'no-recommendations', 'profile-invalid']);
@@ -97,6 +98,7 @@ export function createRecommendPipeline(deps: PipelineDeps): (req: RecommendRequ
   };
 
   return async (req) => {
+    testBusyMain();
     const facts = deps.facts();
     if (!facts) throw new RecscoreError('RECSCORE_NO_MODEL', 'no model is loaded yet');
     const deadline = req.started + config.totalBudgetMs;

@@ -1,6 +1,17 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpuBetween, descendantsOf, isDisturbed, parsePidStat, parseProcStat, takeCpuSnapshot, type CpuSnapshot } from '../../loadtest/cpu.js';
+import {
+  cpuBetween,
+  cpuPerRequestUs,
+  descendantsOf,
+  isDisturbed,
+  parsePidStat,
+  parseProcStat,
+  processTicks,
+  roundCpuUs,
+  takeCpuSnapshot,
+  type CpuSnapshot,
+} from '../../loadtest/cpu.js';
 
 const STAT = `cpu  1000 50 300 8000 100 10 20 5 0 0
 cpu0 500 25 150 4000 50 5 10 2 0 0
@@ -54,6 +65,23 @@ describe('CPU accounting of a round', () => {
       [9, { ppid: 12 }],
     ]);
     assert.deepEqual([...descendantsOf(10, procs)].sort((a, b) => a - b), [9, 10, 11, 12]);
+  });
+
+  it('CPU per request is the least disturbed round\'s (ticks of 10 ms); a round without answers is left out', () => {
+    assert.equal(roundCpuUs({ serverTicks: 30, requests: 2_000 }), 150);
+    const rounds = [{ serverTicks: 60, requests: 2_000 }, { serverTicks: 30, requests: 2_000 }, { serverTicks: 5, requests: 0 }];
+    assert.equal(cpuPerRequestUs(rounds), 150);
+    assert.ok(Number.isNaN(cpuPerRequestUs([])));
+    assert.ok(Number.isNaN(cpuPerRequestUs([{ serverTicks: Number.NaN, requests: 10 }])));
+  });
+
+  it('reads a live process\'s CPU, all threads, and NaN for one that is gone', () => {
+    const before = processTicks(process.pid);
+    // 60 ms of CPU, not of wall time: the machine is shared
+    const start = process.cpuUsage();
+    while (process.cpuUsage(start).user < 60_000);
+    assert.ok(processTicks(process.pid) >= before + 5, '60 ms of CPU is at least 5 ticks of 10 ms');
+    assert.ok(Number.isNaN(processTicks(2 ** 22 + 1)));
   });
 
   it('a live snapshot includes this process', () => {

@@ -23,6 +23,7 @@ export function scenarioResult(over: Partial<ScenarioResult> = {}): ScenarioResu
     facts,
     all: { rounds: 5, requests: 15_000, errors: 0, timeouts: 0, non2xx: 0, facts },
     otherCores: [0, 0.1, 0],
+    cpu: { perRequestUs: 120, ceilingPerRequestUs: 40, ratio: 3, roundsUs: [118, 120, 125], ceilingRoundsUs: [39, 40, 41] },
     extra: {},
     notes: [],
     ...over,

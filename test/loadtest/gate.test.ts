@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { bound, checkScenario, evaluate } from '../../loadtest/gate.js';
+import { bound, checkCpuIndex, checkScenario, evaluate } from '../../loadtest/gate.js';
 import { parseTargets, type Targets } from '../../loadtest/targets.js';
 import { scenarioResult } from './fixtures.js';
 
@@ -32,6 +32,47 @@ describe('load-test gate', () => {
     assert.equal(ok.ok, true);
     const slowCeiling = scenarioResult({ latency: { p50: 1, p90: 2, p99: 14, p999: 15, max: 16 }, ceilingLatency: { p50: 1, p90: 2, p99: 3, p999: 4, max: 5 } });
     assert.equal(checkScenario(slowCeiling, t).find((c) => c.check.startsWith('p99'))!.ok, true); // 14 ≤ 3×3+5
+  });
+
+  it('CPU per request is bounded as a ratio to the ceiling\'s in the same run; a missing reading fails', () => {
+    const t = targets({ recommend: { maxCpuRatio: 3.2 } }).scenarios.recommend;
+    const cpuCheck = (r: ReturnType<typeof scenarioResult>) => checkScenario(r, t).find((c) => c.check.startsWith('CPU'))!;
+    assert.equal(cpuCheck(scenarioResult()).ok, true);
+    const slower = scenarioResult({ cpu: { perRequestUs: 150, ceilingPerRequestUs: 40, ratio: 3.75, roundsUs: [], ceilingRoundsUs: [] } });
+    const c = cpuCheck(slower);
+    assert.equal(c.ok, false);
+    assert.match(c.detail, /CPU per request ÷ ceiling's \(150 µs ÷ 40\.0 µs\) 3\.75 > 3\.20 — over by 0\.550/);
+    const unread = scenarioResult({ cpu: { perRequestUs: Number.NaN, ceilingPerRequestUs: 40, ratio: Number.NaN, roundsUs: [], ceilingRoundsUs: [] } });
+    assert.equal(cpuCheck(unread).ok, false);
+  });
+
+  it('throughput, p99 and good share are not judged when most rounds were disturbed; CPU and invariants still are', () => {
+    const t = targets({ recommend: { minRatio: 0.5, p99: { k: 1, plusMs: 0 }, minGoodShare: 1, maxCpuRatio: 2, maxNon2xx: 0 } }).scenarios.recommend;
+    const busy = scenarioResult({ rounds: 5, disturbedRounds: 3, all: { ...scenarioResult().all, non2xx: 1 } });
+    const checks = checkScenario(busy, t);
+    const byName = (p: string) => checks.find((c) => c.check.startsWith(p))!;
+    for (const p of ['ratio', 'p99', 'good-answer']) {
+      assert.equal(byName(p).ok, true);
+      assert.equal(byName(p).skipped, true);
+      assert.match(byName(p).detail, /not judged: 3 of 5 rounds disturbed/);
+    }
+    assert.equal(byName('CPU').ok, false);
+    assert.equal(byName('non-2xx').ok, false);
+    const quiet = checkScenario(scenarioResult({ rounds: 5, disturbedRounds: 2 }), t);
+    assert.equal(quiet.find((c) => c.check.startsWith('ratio'))!.ok, false);
+    assert.equal(quiet.some((c) => c.skipped), false);
+  });
+
+  it('the CPU index is the geometric mean of the listed scenarios\' CPU ratios, left out when one did not run', () => {
+    const cpu = (ratio: number) => ({ perRequestUs: ratio * 10, ceilingPerRequestUs: 10, ratio, roundsUs: [], ceilingRoundsUs: [] });
+    const runs = [scenarioResult({ name: 'a', cpu: cpu(4) }), scenarioResult({ name: 'b', cpu: cpu(16) })];
+    const [c] = checkCpuIndex(runs, { scenarios: ['a', 'b'], max: 8 });
+    assert.ok(Math.abs(c.actual - 8) < 1e-9);
+    assert.equal(c.ok, true);
+    assert.equal(checkCpuIndex(runs, { scenarios: ['a', 'b'], max: 7.9 })[0].ok, false);
+    assert.deepEqual(checkCpuIndex(runs, { scenarios: ['a', 'c'], max: 8 }), []);
+    const all = evaluate(runs, null, parseTargets({ aim: AIM, scenarios: { a: {}, b: {} }, cpuIndex: { scenarios: ['a', 'b'], max: 7 } }));
+    assert.equal(all.find((x) => x.scenario === 'cpu-index')!.ok, false);
   });
 
   it('ratio, errors and non-2xx: errors count over every round, warm-up included', () => {
