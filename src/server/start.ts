@@ -17,6 +17,7 @@ import type { ProfileStore } from '../profile/store.js';
 import { createApp } from './app.js';
 import { resolveServerConfig, type ServerConfigInput } from './config.js';
 import { listen, type RunningServer } from './listen.js';
+import { attachEvents } from './events-attach.js';
 import { registerModelRoutes } from './routes/models.js';
 
 export interface StartOptions {
@@ -37,6 +38,8 @@ export interface StartOptions {
   env?: Record<string, string | undefined>;
   logger?: Logger;
   random?: () => number;
+  /** event store and rules (src/events/env.ts); default from the environment: embedded under ./data */
+  events?: import('../events/env.js').EventsConfig;
 }
 
 export interface Recscore {
@@ -83,6 +86,7 @@ export async function startServer(opts: StartOptions): Promise<Recscore> {
     ready: () => pool.healthy,
   });
   registerModelRoutes(app, registry, reloader, opts.reloadToken);
+  const events = await attachEvents(app, opts.events, env, logger);
   const http = await listen(app, config, logger);
   reloader.start();
   const queueGauge = setInterval(() => metrics.pool.setQueueDepth(pool.queueDepth), 1000).unref();
@@ -96,6 +100,7 @@ export async function startServer(opts: StartOptions): Promise<Recscore> {
         await http.close();
         await pool.close();
         await profiles.close();
+        await events.close();
         await source.close();
       })()),
   };
