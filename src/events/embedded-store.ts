@@ -43,7 +43,7 @@ export class EmbeddedEventStore implements EventStore {
   static async open(dataDir: string, opts: EventStoreOptions = {}): Promise<EmbeddedEventStore> {
     const s = new EmbeddedEventStore(dataDir, opts);
     await s.#log.init();
-    await s.#rebuild();
+    if (opts.rebuild !== false) await s.#rebuild();
     return s;
   }
 

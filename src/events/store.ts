@@ -54,6 +54,8 @@ export interface EventStoreOptions {
   prefix?: string;
   /** Embedded: distinct tuples kept per day and combination; later ones are counted as overflow. */
   maxTuplesPerDay?: number;
+  /** Embedded: false skips rebuilding the aggregates at open (an export only reads the log). */
+  rebuild?: boolean;
   logger?: Logger;
 }
 
