@@ -19,11 +19,13 @@ type DayAgg = Map<string, Map<string, ByType>>; // combo name → tuple → type
 export class Aggregates {
   readonly #days = new Map<string, DayAgg>();
   readonly #combos: readonly Combo[];
+  readonly #names: readonly string[];
   readonly #maxTuples: number;
   overflowed = 0;
 
   constructor(combos: readonly Combo[], maxTuplesPerDay: number) {
     this.#combos = combos;
+    this.#names = combos.map(comboName);
     this.#maxTuples = maxTuplesPerDay;
   }
 
@@ -32,8 +34,9 @@ export class Aggregates {
     let agg = this.#days.get(day);
     if (!agg) this.#days.set(day, (agg = new Map()));
     const pos = positionOf(e.client_id); // hash once, add to every sketch of the event
-    for (const combo of this.#combos) {
-      const name = comboName(combo);
+    for (let c = 0; c < this.#combos.length; c++) {
+      const combo = this.#combos[c];
+      const name = this.#names[c];
       let tuples = agg.get(name);
       if (!tuples) agg.set(name, (tuples = new Map()));
       const key = tupleKey(e, combo);

@@ -4,8 +4,17 @@ import { RecscoreError } from '../errors.js';
 export const DAY_MS = 86_400_000;
 const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
 
+// Events of one batch nearly always share a day: remember the last one (dayOf runs per event and sketch).
+let lastN = NaN;
+let lastDay = '';
+
 export function dayOf(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 10);
+  const n = Math.floor(ms / DAY_MS);
+  if (n !== lastN) {
+    lastDay = new Date(n * DAY_MS).toISOString().slice(0, 10);
+    lastN = n;
+  }
+  return lastDay;
 }
 
 /** Start of `day` in epoch ms; RECSCORE_BAD_QUERY when it is not a real `YYYY-MM-DD` date. */
