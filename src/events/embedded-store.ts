@@ -29,6 +29,8 @@ export class EmbeddedEventStore implements EventStore {
   readonly #agg: Aggregates;
   readonly #keys = new Map<string, { at: number; result: Promise<AppendResult> }>();
   readonly #logger: Logger;
+  readonly #retentionDays: number;
+  #oldestKept = '';
   /** Lines skipped while rebuilding (torn by a crash). */
   readonly rebuildReport: ReadReport = { skipped: [] };
   rebuiltEvents = 0;
@@ -38,6 +40,17 @@ export class EmbeddedEventStore implements EventStore {
     this.#logger = (opts.logger ?? rootLog).child({ store: 'events-embedded' });
     this.#log = new JsonlLog(join(resolve(dataDir), 'events'), this.#logger);
     this.#agg = new Aggregates(this.combos, opts.maxTuplesPerDay ?? 10_000);
+    this.#retentionDays = opts.retentionDays ?? 90;
+  }
+
+  // Drops the aggregates of days past the retention; runs when the oldest day to keep changes.
+  #retain(): string {
+    const oldest = dayOf(Date.now() - (this.#retentionDays - 1) * DAY_MS);
+    if (oldest !== this.#oldestKept) {
+      this.#agg.dropBefore(oldest);
+      this.#oldestKept = oldest;
+    }
+    return oldest;
   }
 
   static async open(dataDir: string, opts: EventStoreOptions = {}): Promise<EmbeddedEventStore> {
@@ -53,9 +66,11 @@ export class EmbeddedEventStore implements EventStore {
 
   async #rebuild(): Promise<void> {
     const recent = dayOf(Date.now() - 2 * DAY_MS);
+    const oldest = this.#retain();
     for (const day of await this.#log.days()) {
+      if (day < addDays(oldest, -ARRIVAL_AFTER)) continue; // holds no event of a retained day
       for await (const line of this.#log.lines(day, this.rebuildReport)) {
-        for (const e of line.e) this.#agg.add(e);
+        for (const e of line.e) if (dayOf(e.ts) >= oldest) this.#agg.add(e);
         this.rebuiltEvents += line.e.length;
         if (line.k !== null && day >= recent) this.#remember(line.k, line.r, { ids: line.e.map((e) => e.id), replayed: true });
       }
@@ -93,7 +108,8 @@ export class EmbeddedEventStore implements EventStore {
     const b = randomUUID();
     const stored: StoredEvent[] = events.map((e, i) => ({ id: `${b}:${i}`, ...e }));
     await this.#log.append({ b, k: key, r: Date.now(), e: stored });
-    for (const e of stored) this.#agg.add(e);
+    const oldest = this.#retain();
+    for (const e of stored) if (dayOf(e.ts) >= oldest) this.#agg.add(e);
     return { ids: stored.map((e) => e.id), replayed: false };
   }
 

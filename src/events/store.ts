@@ -46,7 +46,10 @@ export interface EventStore {
 
 export interface EventStoreOptions {
   combos?: readonly Combo[];
-  /** Redis: days a day's stream, sketches and counters are kept (EXPIRE), default 90. */
+  /**
+   * Days of aggregates kept, default 90. Redis: EXPIRE of a day's stream, sketches and counters. Embedded:
+   * older days leave memory (and are not rebuilt at open); their log files stay for export.
+   */
   retentionDays?: number;
   /** Redis: approximate cap of entries per day stream (XADD MAXLEN ~), default none. */
   maxLenPerDay?: number;

@@ -123,6 +123,20 @@ describe('event stores', () => {
     emb = await EmbeddedEventStore.open(join(dir, 'a'), { logger: quiet });
   });
 
+  it('embedded aggregates keep only the retained days (memory stays bounded); the log keeps all', async () => {
+    const store = await EmbeddedEventStore.open(join(dir, 'retention'), { logger: quiet, retentionDays: 1 });
+    const old = now - 2 * 86_400_000;
+    await store.append([{ type: 'click', client_id: 'old', ts: old }, { type: 'click', client_id: 'new', ts: now }]);
+    const all = () => true;
+    assert.equal(await store.distinct(['click'], [dayOf(old)], [], all), 0);
+    assert.equal(await store.distinct(['click'], [today], [], all), 1);
+    assert.deepEqual(store.memory().map((m) => m.day), store.memory().map(() => today));
+    const ids = [];
+    for await (const e of store.read(dayOf(old), today)) ids.push(e.client_id);
+    assert.deepEqual(ids, ['old', 'new']);
+    await store.close();
+  });
+
   it('a segment no configured combination holds is a clear error', async () => {
     await assert.rejects(distinctStats(emb, q({ from: today, to: today, locale: 'de', os: 'Linux' })), {
       code: 'RECSCORE_BAD_QUERY', message: /no configured dimension combination holds locale \+ os/,
