@@ -37,6 +37,7 @@ type AppendClient = Redis & { rsEventsAppend(key: string, cmds: string, result: 
 export class RedisEventStore implements EventStore {
   readonly kind = 'redis';
   readonly combos: readonly Combo[];
+  readonly #names: readonly string[];
   readonly #client: AppendClient;
   readonly #p: string;
   readonly #ttl: number;
@@ -47,6 +48,7 @@ export class RedisEventStore implements EventStore {
 
   constructor(url: string, opts: EventStoreOptions = {}) {
     this.combos = opts.combos ?? DEFAULT_COMBOS;
+    this.#names = this.combos.map(comboName);
     this.#p = opts.prefix ?? 'recscore:events:';
     this.#ttl = (opts.retentionDays ?? 90) * 86_400;
     this.#maxLen = opts.maxLenPerDay;
@@ -108,38 +110,45 @@ export class RedisEventStore implements EventStore {
     return { ids, replayed: false };
   }
 
-  // Every command of one batch; PFADD/HINCRBY grouped per key so a batch costs one command per key.
+  // Every command of one batch, one per key: events are grouped by day and type, then per combination by
+  // tuple, so the long key strings are built once per group rather than once per event and combination.
   #plan(stored: StoredEvent[], now: number): string[][] {
     const p = this.#p;
     const stream = `${p}log:${dayOf(now)}`;
+    const ttl = String(this.#ttl);
     const cmds: string[][] = [];
-    const pf = new Map<string, string[]>();
-    const tuples = new Map<string, Set<string>>();
-    const counts = new Map<string, Map<string, number>>();
+    const xadd = this.#maxLen ? ['XADD', stream, 'MAXLEN', '~', String(this.#maxLen), '*', 'e'] : ['XADD', stream, '*', 'e'];
+    const groups = new Map<string, { day: string; type: string; byCombo: Array<Map<string, string[]>> }>();
     for (const e of stored) {
-      cmds.push(this.#maxLen ? ['XADD', stream, 'MAXLEN', '~', String(this.#maxLen), '*', 'e', JSON.stringify(e)] : ['XADD', stream, '*', 'e', JSON.stringify(e)]);
+      cmds.push([...xadd, JSON.stringify(e)]);
       const day = dayOf(e.ts);
-      for (const combo of this.combos) {
-        const name = comboName(combo);
-        const tuple = tupleKey(e, combo);
-        const hll = `${p}hll:${day}:${e.type}:${name}:${tuple}`;
-        (pf.get(hll) ?? pf.set(hll, []).get(hll)!).push(e.client_id);
-        const tk = `${p}tuples:${day}:${name}`;
-        (tuples.get(tk) ?? tuples.set(tk, new Set()).get(tk)!).add(tuple);
-        const ck = `${p}cnt:${day}:${name}`;
-        const row = counts.get(ck) ?? counts.set(ck, new Map()).get(ck)!;
-        const field = `${e.type}\t${tuple}`;
-        row.set(field, (row.get(field) ?? 0) + 1);
+      const g = `${day}\t${e.type}`;
+      let group = groups.get(g);
+      if (!group) groups.set(g, (group = { day, type: e.type, byCombo: this.combos.map(() => new Map()) }));
+      for (let c = 0; c < this.combos.length; c++) {
+        const tuple = tupleKey(e, this.combos[c]);
+        const ids = group.byCombo[c].get(tuple);
+        if (ids) ids.push(e.client_id);
+        else group.byCombo[c].set(tuple, [e.client_id]);
       }
     }
-    const ttl = String(this.#ttl);
     cmds.push(['EXPIRE', stream, ttl]);
-    for (const [k, idsOf] of pf) cmds.push(['PFADD', k, ...idsOf], ['EXPIRE', k, ttl]);
-    for (const [k, set] of tuples) cmds.push(['SADD', k, ...set], ['EXPIRE', k, ttl]);
-    for (const [k, row] of counts) {
-      for (const [f, n] of row) cmds.push(['HINCRBY', k, f, String(n)]);
-      cmds.push(['EXPIRE', k, ttl]);
+    const touched = new Set<string>();
+    for (const { day, type, byCombo } of groups.values()) {
+      for (let c = 0; c < this.combos.length; c++) {
+        const name = this.#names[c];
+        const tk = `${p}tuples:${day}:${name}`;
+        const ck = `${p}cnt:${day}:${name}`;
+        const tuples = [...byCombo[c].keys()];
+        cmds.push(['SADD', tk, ...tuples]);
+        for (const [tuple, ids] of byCombo[c]) {
+          const hll = `${p}hll:${day}:${type}:${name}:${tuple}`;
+          cmds.push(['PFADD', hll, ...ids], ['EXPIRE', hll, ttl], ['HINCRBY', ck, `${type}\t${tuple}`, String(ids.length)]);
+        }
+        touched.add(tk).add(ck);
+      }
     }
+    for (const k of touched) cmds.push(['EXPIRE', k, ttl]);
     return cmds;
   }
 
