@@ -30,14 +30,23 @@ function body(): string {
   const events = [];
   for (let i = 0; i < BATCH; i++) {
     events.push({
-      type: i % 5 === 0 ? 'click' : 'impression', client_id: `lt${process.pid}x${n}x${i}`, item: `item-${i % 40}@example.net`,
+      type: i % 5 === 0 ? 'click' : 'impression',
+      client_id: `lt${process.pid}x${n}x${i}`,
+      item: `item-${i % 40}@example.net`,
       context: { locale: LOCALES[i % LOCALES.length], os: i % 2 ? 'Linux' : 'Windows', served_by: 'ensemble' },
     });
   }
   return JSON.stringify(events);
 }
 
-interface Round { rps: number; p50: number; p99: number; non2xx: number; errors: number; requests: number }
+interface Round {
+  rps: number;
+  p50: number;
+  p99: number;
+  non2xx: number;
+  errors: number;
+  requests: number;
+}
 
 /** CPU seconds used so far by a process (utime + stime of /proc/<pid>/stat, all its threads). */
 function cpuSeconds(pid: number): number {
@@ -50,21 +59,39 @@ function round(url: string, seconds: number): Promise<Round> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
     let last = started;
-    const inst = autocannon({
-      url, connections: 32, pipelining: 1, duration: seconds, sampleInt: 100, timeout: 10,
-      renderProgressBar: false, renderResultsTable: false, renderLatencyTable: false,
-      requests: [{
-        method: 'POST', path: '/v1/events', headers: { 'content-type': 'application/json' },
-        setupRequest: (req) => ({ ...req, body: body() }),
-      }],
-    }, (err, result) => {
-      if (err) return reject(err);
-      const lat = summarize(samples.sorted());
-      resolve({
-        rps: samples.length / ((last - started) / 1000), p50: lat.p50, p99: lat.p99, non2xx: result.non2xx, errors: result.errors,
-        requests: samples.length,
-      });
-    });
+    const inst = autocannon(
+      {
+        url,
+        connections: 32,
+        pipelining: 1,
+        duration: seconds,
+        sampleInt: 100,
+        timeout: 10,
+        renderProgressBar: false,
+        renderResultsTable: false,
+        renderLatencyTable: false,
+        requests: [
+          {
+            method: 'POST',
+            path: '/v1/events',
+            headers: { 'content-type': 'application/json' },
+            setupRequest: (req) => ({ ...req, body: body() }),
+          },
+        ],
+      },
+      (err, result) => {
+        if (err) return reject(err);
+        const lat = summarize(samples.sorted());
+        resolve({
+          rps: samples.length / ((last - started) / 1000),
+          p50: lat.p50,
+          p99: lat.p99,
+          non2xx: result.non2xx,
+          errors: result.errors,
+          requests: samples.length,
+        });
+      },
+    );
     inst.on('response', (_c, _s, _b, ms) => {
       samples.push(ms);
       last = performance.now();
@@ -91,8 +118,16 @@ async function measure(name: string, server: ChildHandle, ceiling: ChildHandle) 
   }
   const rps = median(s.map((x) => x.rps));
   return {
-    name, events: rps * BATCH, rps, ratio: median(ratios), cpuUs: median(cpu), ceilingCpuUs: median(ceil), p50: median(s.map((x) => x.p50)), p99: median(s.map((x) => x.p99)),
-    non2xx: s.reduce((a, x) => a + x.non2xx, 0), errors: s.reduce((a, x) => a + x.errors, 0),
+    name,
+    events: rps * BATCH,
+    rps,
+    ratio: median(ratios),
+    cpuUs: median(cpu),
+    ceilingCpuUs: median(ceil),
+    p50: median(s.map((x) => x.p50)),
+    p99: median(s.map((x) => x.p99)),
+    non2xx: s.reduce((a, x) => a + x.non2xx, 0),
+    errors: s.reduce((a, x) => a + x.errors, 0),
   };
 }
 
@@ -107,18 +142,29 @@ try {
   rows.push(await measure('embedded (JSONL + fdatasync)', emb, ceiling));
   await emb.stop();
   const redis = await startChild('redis', join(REPO_ROOT, 'dist/loadtest/redis-child.js'), []);
-  const red = await startRecscore({ ...base, name: 'events-redis', env: { RECSCORE_EVENTS: redis.url.replace('tcp:', 'redis:') } });
+  const red = await startRecscore({
+    ...base,
+    name: 'events-redis',
+    env: { RECSCORE_EVENTS: redis.url.replace('tcp:', 'redis:') },
+  });
   rows.push(await measure('Redis (one Lua script per batch)', red, ceiling));
   await red.stop();
   await redis.stop();
   await ceiling.stop();
   const f = (x: number, d = 2) => x.toFixed(d);
-  process.stdout.write(`POST /v1/events, ${BATCH} events per request, 32 connections, ${ROUNDS} × ${SECONDS} s rounds (medians)\n\n`);
-  process.stdout.write('| store | events/s | requests/s | ratio to ceiling | p50 ms | p99 ms | server CPU µs/request (ceiling) | non-2xx / errors |\n');
+  process.stdout.write(
+    `POST /v1/events, ${BATCH} events per request, 32 connections, ${ROUNDS} × ${SECONDS} s rounds (medians)\n\n`,
+  );
+  process.stdout.write(
+    '| store | events/s | requests/s | ratio to ceiling | p50 ms | p99 ms | server CPU µs/request (ceiling) ' +
+      '| non-2xx / errors |\n',
+  );
   process.stdout.write('|---|--:|--:|--:|--:|--:|--:|--:|\n');
   for (const r of rows) {
-    process.stdout.write(`| ${r.name} | ${Math.round(r.events)} | ${Math.round(r.rps)} | ${f(r.ratio)} | ${f(r.p50)} | ${f(r.p99)} | `
-      + `${Math.round(r.cpuUs)} (${Math.round(r.ceilingCpuUs)}) | ${r.non2xx} / ${r.errors} |\n`);
+    process.stdout.write(
+      `| ${r.name} | ${Math.round(r.events)} | ${Math.round(r.rps)} | ${f(r.ratio)} | ${f(r.p50)} | ${f(r.p99)} | ` +
+        `${Math.round(r.cpuUs)} (${Math.round(r.ceilingCpuUs)}) | ${r.non2xx} / ${r.errors} |\n`,
+    );
   }
 } finally {
   killAllChildren();

@@ -19,18 +19,31 @@ import { createEventStore, type ReadReport } from '../events/store.js';
 import { parse, required } from './args.js';
 
 export async function eventsCommand(args: string[]): Promise<number> {
-  const { values, positionals } = parse(args, {
-    from: { type: 'string' }, to: { type: 'string' }, format: { type: 'string' }, out: { type: 'string' }, events: { type: 'string' },
-  }, true);
+  const { values, positionals } = parse(
+    args,
+    {
+      from: { type: 'string' },
+      to: { type: 'string' },
+      format: { type: 'string' },
+      out: { type: 'string' },
+      events: { type: 'string' },
+    },
+    true,
+  );
   if (positionals[0] !== 'export' || positionals.length !== 1) {
-    throw new RecscoreError('RECSCORE_CONFIG', 'usage: recscore events export --from DAY --to DAY --format jsonl|parquet|csv [--out FILE]');
+    throw new RecscoreError(
+      'RECSCORE_CONFIG',
+      'usage: recscore events export --from DAY --to DAY --format jsonl|parquet|csv [--out FILE]',
+    );
   }
   const from = required('from', values.from);
   const to = required('to', values.to);
   daysBetween(from, to, 3660); // checks both days and the order
   const format = (values.format ?? 'jsonl') as ExportFormat;
-  if (!EXPORT_FORMATS.includes(format)) throw new RecscoreError('RECSCORE_CONFIG', `--format must be one of ${EXPORT_FORMATS.join(', ')}, got "${format}"`);
-  if (format === 'parquet' && !values.out) throw new RecscoreError('RECSCORE_CONFIG', '--format parquet needs --out FILE');
+  if (!EXPORT_FORMATS.includes(format))
+    throw new RecscoreError('RECSCORE_CONFIG', `--format must be one of ${EXPORT_FORMATS.join(', ')}, got "${format}"`);
+  if (format === 'parquet' && !values.out)
+    throw new RecscoreError('RECSCORE_CONFIG', '--format parquet needs --out FILE');
   const cfg = eventsConfigFromEnv();
   const store = await createEventStore(values.events ?? cfg.spec, { ...cfg.store, rebuild: false });
   const report: ReadReport = { skipped: [] };
@@ -57,13 +70,26 @@ export async function eventsCommand(args: string[]): Promise<number> {
 const STATS = { distinct: distinctStats, engagement: engagementStats, ctr: ctrStats };
 
 export async function statsCommand(args: string[]): Promise<number> {
-  const { values, positionals } = parse(args, {
-    from: { type: 'string' }, to: { type: 'string' }, day: { type: 'string' }, event: { type: 'string' }, by: { type: 'string' },
-    where: { type: 'string', multiple: true }, events: { type: 'string' },
-  }, true);
+  const { values, positionals } = parse(
+    args,
+    {
+      from: { type: 'string' },
+      to: { type: 'string' },
+      day: { type: 'string' },
+      event: { type: 'string' },
+      by: { type: 'string' },
+      where: { type: 'string', multiple: true },
+      events: { type: 'string' },
+    },
+    true,
+  );
   const kind = positionals[0] as keyof typeof STATS;
   if (positionals.length !== 1 || !Object.hasOwn(STATS, kind)) {
-    throw new RecscoreError('RECSCORE_CONFIG', 'usage: recscore stats distinct|engagement|ctr [--from DAY --to DAY | --day DAY] [--event T] [--by DIM] [--where dim=value …]');
+    throw new RecscoreError(
+      'RECSCORE_CONFIG',
+      'usage: recscore stats distinct|engagement|ctr [--from DAY --to DAY | --day DAY] [--event T] [--by DIM] ' +
+        '[--where dim=value …]',
+    );
   }
   const params: Record<string, string> = {};
   for (const k of ['from', 'to', 'day', 'event', 'by'] as const) if (values[k] !== undefined) params[k] = values[k]!;

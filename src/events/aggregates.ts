@@ -55,7 +55,12 @@ export class Aggregates {
     }
   }
 
-  distinct(types: readonly string[], days: readonly string[], combo: Combo, matches: (tuple: string) => boolean): number {
+  distinct(
+    types: readonly string[],
+    days: readonly string[],
+    combo: Combo,
+    matches: (tuple: string) => boolean,
+  ): number {
     const union = new HllSketch();
     for (const day of days) {
       const tuples = this.#days.get(day)?.get(comboName(combo));

@@ -22,7 +22,10 @@ export function parseDay(day: string, what = 'day'): number {
   const m = DAY.exec(day);
   const ms = m ? Date.UTC(+m[1], +m[2] - 1, +m[3]) : NaN;
   if (!m || !Number.isFinite(ms) || dayOf(ms) !== day) {
-    throw new RecscoreError('RECSCORE_BAD_QUERY', `${what}: ${JSON.stringify(day.slice(0, 40))} is not a UTC day (YYYY-MM-DD)`);
+    throw new RecscoreError(
+      'RECSCORE_BAD_QUERY',
+      `${what}: ${JSON.stringify(day.slice(0, 40))} is not a UTC day (YYYY-MM-DD)`,
+    );
   }
   return ms;
 }

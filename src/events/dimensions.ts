@@ -12,7 +12,15 @@ import type { PostedEvent } from './event.js';
 
 export type Combo = readonly string[];
 
-export const DEFAULT_COMBOS: readonly Combo[] = [[], ['locale'], ['os'], ['served_by'], ['variant'], ['item'], ['model']];
+export const DEFAULT_COMBOS: readonly Combo[] = [
+  [],
+  ['locale'],
+  ['os'],
+  ['served_by'],
+  ['variant'],
+  ['item'],
+  ['model'],
+];
 const DIM = /^[a-z][a-z0-9_]{0,31}$/;
 
 /** `none`, `locale`, `locale+os`: stable names for keys and files. */
@@ -23,11 +31,18 @@ export function comboName(combo: Combo): string {
 /** Parses `none;locale;os;locale+os` (RECSCORE_EVENT_DIMENSIONS). `none` is always included. */
 export function parseCombos(spec: string): Combo[] {
   const out = new Map<string, Combo>([['none', []]]);
-  for (const part of spec.split(/[;,]/).map((s) => s.trim()).filter(Boolean)) {
+  for (const part of spec
+    .split(/[;,]/)
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     if (part === 'none') continue;
     const dims = [...new Set(part.split('+').map((d) => d.trim()))].sort();
     for (const d of dims) {
-      if (!DIM.test(d)) throw new RecscoreError('RECSCORE_CONFIG', `event dimension ${JSON.stringify(d)}: 1–32 of a-z 0-9 _, starting with a letter`);
+      if (!DIM.test(d))
+        throw new RecscoreError(
+          'RECSCORE_CONFIG',
+          `event dimension ${JSON.stringify(d)}: 1–32 of a-z 0-9 _, starting with a letter`,
+        );
     }
     out.set(comboName(dims), dims);
   }

@@ -72,7 +72,8 @@ export class EmbeddedEventStore implements EventStore {
       for await (const line of this.#log.lines(day, this.rebuildReport)) {
         for (const e of line.e) if (dayOf(e.ts) >= oldest) this.#agg.add(e);
         this.rebuiltEvents += line.e.length;
-        if (line.k !== null && day >= recent) this.#remember(line.k, line.r, { ids: line.e.map((e) => e.id), replayed: true });
+        if (line.k !== null && day >= recent)
+          this.#remember(line.k, line.r, { ids: line.e.map((e) => e.id), replayed: true });
       }
     }
     for (const s of this.rebuildReport.skipped) this.#logger.warn('skipped an unreadable event log line', s);
@@ -127,7 +128,12 @@ export class EmbeddedEventStore implements EventStore {
     }
   }
 
-  async distinct(types: readonly string[], days: readonly string[], combo: Combo, matches: (tuple: string) => boolean): Promise<number> {
+  async distinct(
+    types: readonly string[],
+    days: readonly string[],
+    combo: Combo,
+    matches: (tuple: string) => boolean,
+  ): Promise<number> {
     return this.#agg.distinct(types, days, combo, matches);
   }
 

@@ -27,17 +27,24 @@ export interface EventsConfig {
 function int(name: string, v: string | undefined, min: number, max: number): number | undefined {
   if (v === undefined || v === '') return undefined;
   const n = /^\d+$/.test(v) ? Number(v) : NaN;
-  if (!Number.isInteger(n) || n < min || n > max) throw new RecscoreError('RECSCORE_CONFIG', `${name} must be an integer from ${min} to ${max}, got "${v}"`);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new RecscoreError('RECSCORE_CONFIG', `${name} must be an integer from ${min} to ${max}, got "${v}"`);
   return n;
 }
 
 export function parseCustomTypes(spec: string): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const part of spec.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const part of spec
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const [name, w] = part.split(':');
     const weight = w === undefined ? 1 : Number(w);
     if (!isCustomTypeName(name) || !Number.isFinite(weight)) {
-      throw new RecscoreError('RECSCORE_CONFIG', `RECSCORE_EVENT_TYPES: "${part}" is not name[:weight] (name: a-z 0-9 _)`);
+      throw new RecscoreError(
+        'RECSCORE_CONFIG',
+        `RECSCORE_EVENT_TYPES: "${part}" is not name[:weight] (name: a-z 0-9 _)`,
+      );
     }
     out[name] = weight;
   }
@@ -46,7 +53,9 @@ export function parseCustomTypes(spec: string): Record<string, number> {
 
 export function eventsConfigFromEnv(env: Record<string, string | undefined> = process.env): EventsConfig {
   const dataDir = env.RECSCORE_DATA_DIR || './data';
-  const combos: readonly Combo[] = env.RECSCORE_EVENT_DIMENSIONS ? parseCombos(env.RECSCORE_EVENT_DIMENSIONS) : DEFAULT_COMBOS;
+  const combos: readonly Combo[] = env.RECSCORE_EVENT_DIMENSIONS
+    ? parseCombos(env.RECSCORE_EVENT_DIMENSIONS)
+    : DEFAULT_COMBOS;
   return {
     spec: env.RECSCORE_EVENTS || dataDir,
     store: {

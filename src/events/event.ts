@@ -8,11 +8,25 @@
 import { z } from 'zod';
 import type { ErrorCode } from '../errors.js';
 
-export const BUILTIN_EVENT_TYPES = ['impression', 'click', 'install', 'uninstall', 'add_to_cart', 'remove_from_cart', 'purchase'] as const;
+export const BUILTIN_EVENT_TYPES = [
+  'impression',
+  'click',
+  'install',
+  'uninstall',
+  'add_to_cart',
+  'remove_from_cart',
+  'purchase',
+] as const;
 
 /** Usage weight of each built-in type in the CSV export (0 = not a usage signal, left out). */
 export const DEFAULT_WEIGHTS: Readonly<Record<string, number>> = {
-  impression: 0, click: 1, install: 4, uninstall: 0, add_to_cart: 2, remove_from_cart: 0, purchase: 5,
+  impression: 0,
+  click: 1,
+  install: 4,
+  uninstall: 0,
+  add_to_cart: 2,
+  remove_from_cart: 0,
+  purchase: 5,
 };
 
 export interface StoredEvent {
@@ -67,7 +81,9 @@ const schema = z
     item: z.string().regex(GUID, 'must be 1–200 printable ASCII characters without spaces, % or /').optional(),
     request_id: z.string().regex(TOKEN, 'must be 1–128 characters of A-Z a-z 0-9 _ . : -').optional(),
     position: z.number().int().min(0).max(10_000).optional(),
-    timestamp: z.union([z.string().regex(ISO, 'must be ISO 8601 with a time zone'), z.number().int().min(0)]).optional(),
+    timestamp: z
+      .union([z.string().regex(ISO, 'must be ISO 8601 with a time zone'), z.number().int().min(0)])
+      .optional(),
     weight: z.number().finite().min(-1_000).max(1_000).optional(),
     context: z
       .record(z.string().regex(CONTEXT_KEY, 'context keys are 1–32 of a-z 0-9 _'), z.string().min(1).max(200))
@@ -79,7 +95,10 @@ const schema = z
 export type Checked = { ok: true; event: PostedEvent } | { ok: false; code: ErrorCode; message: string };
 
 const CODE_OF_FIELD: Record<string, ErrorCode> = {
-  type: 'RECSCORE_BAD_EVENT_TYPE', client_id: 'RECSCORE_BAD_CLIENT_ID', item: 'RECSCORE_BAD_GUID', timestamp: 'RECSCORE_BAD_TIMESTAMP',
+  type: 'RECSCORE_BAD_EVENT_TYPE',
+  client_id: 'RECSCORE_BAD_CLIENT_ID',
+  item: 'RECSCORE_BAD_GUID',
+  timestamp: 'RECSCORE_BAD_TIMESTAMP',
 };
 
 /** Checks one posted event against `rules` at time `now` (ms). */
@@ -97,17 +116,32 @@ export function checkEvent(raw: unknown, rules: EventRules, now: number): Checke
   }
   const e = parsed.data;
   if (!rules.weights.has(e.type)) {
-    return { ok: false, code: 'RECSCORE_BAD_EVENT_TYPE', message: `type: ${JSON.stringify(e.type.slice(0, 40))} is not an event type (${[...rules.weights.keys()].join(', ')})` };
+    return {
+      ok: false,
+      code: 'RECSCORE_BAD_EVENT_TYPE',
+      message:
+        `type: ${JSON.stringify(e.type.slice(0, 40))} is not an event type ` +
+        `(${[...rules.weights.keys()].join(', ')})`,
+    };
   }
   let ts = now;
   if (e.timestamp !== undefined) {
     ts = typeof e.timestamp === 'number' ? e.timestamp : Date.parse(e.timestamp);
-    if (!Number.isFinite(ts)) return { ok: false, code: 'RECSCORE_BAD_TIMESTAMP', message: 'timestamp: not a valid date' };
+    if (!Number.isFinite(ts))
+      return { ok: false, code: 'RECSCORE_BAD_TIMESTAMP', message: 'timestamp: not a valid date' };
     if (ts > now + rules.maxFutureMs) {
-      return { ok: false, code: 'RECSCORE_BAD_TIMESTAMP', message: `timestamp: more than ${rules.maxFutureMs / 1000} s in the future` };
+      return {
+        ok: false,
+        code: 'RECSCORE_BAD_TIMESTAMP',
+        message: `timestamp: more than ${rules.maxFutureMs / 1000} s in the future`,
+      };
     }
     if (ts < now - rules.maxLatenessMs) {
-      return { ok: false, code: 'RECSCORE_BAD_TIMESTAMP', message: `timestamp: older than ${rules.maxLatenessMs / 86_400_000} days` };
+      return {
+        ok: false,
+        code: 'RECSCORE_BAD_TIMESTAMP',
+        message: `timestamp: older than ${rules.maxLatenessMs / 86_400_000} days`,
+      };
     }
   }
   const out: PostedEvent = { type: e.type, client_id: e.client_id, ts };

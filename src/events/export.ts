@@ -41,7 +41,11 @@ export function usageTime(ms: number): string {
   return `${iso.slice(0, 4)}/${iso.slice(5, 7)}/${iso.slice(8, 10)}T${iso.slice(11, 19)}`;
 }
 
-export async function exportCsv(events: AsyncIterable<StoredEvent>, out: Writable, weights: ReadonlyMap<string, number>): Promise<number> {
+export async function exportCsv(
+  events: AsyncIterable<StoredEvent>,
+  out: Writable,
+  weights: ReadonlyMap<string, number>,
+): Promise<number> {
   let n = 0;
   for await (const e of events) {
     const w = e.weight ?? weights.get(e.type) ?? 0;
@@ -52,8 +56,17 @@ export async function exportCsv(events: AsyncIterable<StoredEvent>, out: Writabl
   return n;
 }
 
-type Columns = { id: string[]; type: string[]; client_id: string[]; ts: bigint[]; item: (string | null)[];
-  request_id: (string | null)[]; position: (number | null)[]; weight: (number | null)[]; context: (string | null)[] };
+type Columns = {
+  id: string[];
+  type: string[];
+  client_id: string[];
+  ts: bigint[];
+  item: (string | null)[];
+  request_id: (string | null)[];
+  position: (number | null)[];
+  weight: (number | null)[];
+  context: (string | null)[];
+};
 
 function emptyColumns(): Columns {
   return { id: [], type: [], client_id: [], ts: [], item: [], request_id: [], position: [], weight: [], context: [] };
@@ -74,7 +87,10 @@ function columnData(c: Columns) {
 }
 
 export async function exportParquet(events: AsyncIterable<StoredEvent>, file: string): Promise<number> {
-  const writer = new ParquetWriter({ writer: fileWriter(file), schema: schemaFromColumnData({ columnData: columnData(emptyColumns()) }) });
+  const writer = new ParquetWriter({
+    writer: fileWriter(file),
+    schema: schemaFromColumnData({ columnData: columnData(emptyColumns()) }),
+  });
   let cols = emptyColumns();
   let n = 0;
   const flush = async () => {

@@ -59,7 +59,10 @@ export class JsonlLog {
   /** Days that have a file, ascending. */
   async days(): Promise<string[]> {
     const names = await readdir(this.dir).catch(() => [] as string[]);
-    return names.map((n) => FILE.exec(n)?.[1]).filter((d): d is string => d !== undefined).sort();
+    return names
+      .map((n) => FILE.exec(n)?.[1])
+      .filter((d): d is string => d !== undefined)
+      .sort();
   }
 
   /** Appends one line; resolves once it is on disk. */
@@ -88,7 +91,12 @@ export class JsonlLog {
       } catch (e) {
         // The file may now end in part of this group: reopen (and end that line) before the next write.
         await this.#closeHandle();
-        const err = new RecscoreError('RECSCORE_EVENT_STORE', `event log write failed: ${(e as Error).message}`, undefined, { cause: e });
+        const err = new RecscoreError(
+          'RECSCORE_EVENT_STORE',
+          `event log write failed: ${(e as Error).message}`,
+          undefined,
+          { cause: e },
+        );
         this.#log.error('event log write failed', { error: e, file: this.fileOf(day) });
         for (const p of group) p.reject(err);
       }

@@ -32,7 +32,9 @@ for _, c in ipairs(cmds) do redis.call(unpack(c)) end
 if KEYS[1] ~= '' then redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3]) end
 return false`;
 
-type AppendClient = Redis & { rsEventsAppend(key: string, cmds: string, result: string, ttl: string): Promise<string | null> };
+type AppendClient = Redis & {
+  rsEventsAppend(key: string, cmds: string, result: string, ttl: string): Promise<string | null>;
+};
 
 export class RedisEventStore implements EventStore {
   readonly kind = 'redis';
@@ -89,13 +91,18 @@ export class RedisEventStore implements EventStore {
 
   async #run<T>(what: string, fn: () => Promise<T>): Promise<T> {
     if (this.#client.status !== 'ready') {
-      throw new RecscoreError('RECSCORE_EVENT_STORE', `redis: not connected (${this.#client.status}); nothing was written`);
+      throw new RecscoreError(
+        'RECSCORE_EVENT_STORE',
+        `redis: not connected (${this.#client.status}); nothing was written`,
+      );
     }
     try {
       return await fn();
     } catch (e) {
       if (isRecscoreError(e)) throw e;
-      throw new RecscoreError('RECSCORE_EVENT_STORE', `redis ${what}: ${(e as Error).message}`, undefined, { cause: e });
+      throw new RecscoreError('RECSCORE_EVENT_STORE', `redis ${what}: ${(e as Error).message}`, undefined, {
+        cause: e,
+      });
     }
   }
 
@@ -105,7 +112,9 @@ export class RedisEventStore implements EventStore {
     const ids = stored.map((e) => e.id);
     const cmds = this.#plan(stored, Date.now());
     const idem = idempotencyKey === undefined ? '' : `${this.#p}idem:${idempotencyKey}`;
-    const prior = await this.#run('append', () => this.#client.rsEventsAppend(idem, JSON.stringify(cmds), JSON.stringify(ids), '86400'));
+    const prior = await this.#run('append', () =>
+      this.#client.rsEventsAppend(idem, JSON.stringify(cmds), JSON.stringify(ids), '86400'),
+    );
     if (prior !== null) return { ids: JSON.parse(prior) as string[], replayed: true };
     return { ids, replayed: false };
   }
@@ -117,7 +126,9 @@ export class RedisEventStore implements EventStore {
     const stream = `${p}log:${dayOf(now)}`;
     const ttl = String(this.#ttl);
     const cmds: string[][] = [];
-    const xadd = this.#maxLen ? ['XADD', stream, 'MAXLEN', '~', String(this.#maxLen), '*', 'e'] : ['XADD', stream, '*', 'e'];
+    const xadd = this.#maxLen
+      ? ['XADD', stream, 'MAXLEN', '~', String(this.#maxLen), '*', 'e']
+      : ['XADD', stream, '*', 'e'];
     const groups = new Map<string, { day: string; type: string; byCombo: Array<Map<string, string[]>> }>();
     for (const e of stored) {
       cmds.push([...xadd, JSON.stringify(e)]);
@@ -143,7 +154,11 @@ export class RedisEventStore implements EventStore {
         cmds.push(['SADD', tk, ...tuples]);
         for (const [tuple, ids] of byCombo[c]) {
           const hll = `${p}hll:${day}:${type}:${name}:${tuple}`;
-          cmds.push(['PFADD', hll, ...ids], ['EXPIRE', hll, ttl], ['HINCRBY', ck, `${type}\t${tuple}`, String(ids.length)]);
+          cmds.push(
+            ['PFADD', hll, ...ids],
+            ['EXPIRE', hll, ttl],
+            ['HINCRBY', ck, `${type}\t${tuple}`, String(ids.length)],
+          );
         }
         touched.add(tk).add(ck);
       }
@@ -156,7 +171,9 @@ export class RedisEventStore implements EventStore {
     for (let day = addDays(from, -1); day <= addDays(to, 8); day = addDays(day, 1)) {
       let start = '-';
       for (;;) {
-        const page = await this.#run('read', () => this.#client.xrange(`${this.#p}log:${day}`, start, '+', 'COUNT', 1000));
+        const page = await this.#run('read', () =>
+          this.#client.xrange(`${this.#p}log:${day}`, start, '+', 'COUNT', 1000),
+        );
         for (const [id, fields] of page) {
           const e = JSON.parse(fields[1]) as StoredEvent;
           const d = dayOf(e.ts);
@@ -168,12 +185,18 @@ export class RedisEventStore implements EventStore {
     }
   }
 
-  async distinct(types: readonly string[], days: readonly string[], combo: Combo, matches: (tuple: string) => boolean): Promise<number> {
+  async distinct(
+    types: readonly string[],
+    days: readonly string[],
+    combo: Combo,
+    matches: (tuple: string) => boolean,
+  ): Promise<number> {
     const name = comboName(combo);
     const keys: string[] = [];
     for (const day of days) {
       const tuples = await this.#run('distinct', () => this.#client.smembers(`${this.#p}tuples:${day}:${name}`));
-      for (const t of tuples) if (matches(t)) for (const type of types) keys.push(`${this.#p}hll:${day}:${type}:${name}:${t}`);
+      for (const t of tuples)
+        if (matches(t)) for (const type of types) keys.push(`${this.#p}hll:${day}:${type}:${name}:${t}`);
     }
     if (keys.length === 0) return 0;
     return this.#run('distinct', () => this.#client.pfcount(...keys));

@@ -26,12 +26,14 @@ export function parseStatsQuery(params: Record<string, string>, known: Iterable<
   const knownSet = new Set(known);
   const types = params.event ? params.event.split(',') : [...knownSet];
   for (const t of types) {
-    if (!knownSet.has(t)) throw new RecscoreError('RECSCORE_BAD_QUERY', `event: ${JSON.stringify(t.slice(0, 40))} is not an event type`);
+    if (!knownSet.has(t))
+      throw new RecscoreError('RECSCORE_BAD_QUERY', `event: ${JSON.stringify(t.slice(0, 40))} is not an event type`);
   }
   const segment = new Map<string, string>();
   for (const [k, v] of Object.entries(params)) {
     if (RESERVED.has(k)) continue;
-    if (!DIM.test(k)) throw new RecscoreError('RECSCORE_BAD_QUERY', `${JSON.stringify(k.slice(0, 40))} is not a dimension name`);
+    if (!DIM.test(k))
+      throw new RecscoreError('RECSCORE_BAD_QUERY', `${JSON.stringify(k.slice(0, 40))} is not a dimension name`);
     if (v.length === 0 || v.length > 200) throw new RecscoreError('RECSCORE_BAD_QUERY', `${k}: 1–200 characters`);
     segment.set(k, v);
   }
@@ -54,7 +56,14 @@ export async function distinctStats(store: EventStore, q: StatsQuery) {
   const days = daysBetween(from, to);
   const plan = planSegment(q.segment, store.combos);
   const distinct = await store.distinct(q.types, days, plan.combo, plan.matches);
-  return { distinct, event: q.params.event ?? null, from, to, segment: segmentJson(q.segment), combination: comboName(plan.combo) };
+  return {
+    distinct,
+    event: q.params.event ?? null,
+    from,
+    to,
+    segment: segmentJson(q.segment),
+    combination: comboName(plan.combo),
+  };
 }
 
 export async function engagementStats(store: EventStore, q: StatsQuery) {
@@ -66,7 +75,16 @@ export async function engagementStats(store: EventStore, q: StatsQuery) {
   const mau = await store.distinct(q.types, daysBetween(first, day), plan.combo, plan.matches);
   // Two sketches estimate DAU and MAU separately: DAU may exceed MAU by the error; ER is capped at 1.
   const er = mau === 0 ? null : Math.min(1, dau / mau);
-  return { dau, mau, er, day, mau_from: first, event: q.params.event ?? null, segment: segmentJson(q.segment), combination: comboName(plan.combo) };
+  return {
+    dau,
+    mau,
+    er,
+    day,
+    mau_from: first,
+    event: q.params.event ?? null,
+    segment: segmentJson(q.segment),
+    combination: comboName(plan.combo),
+  };
 }
 
 export async function ctrStats(store: EventStore, q: StatsQuery) {
@@ -74,7 +92,8 @@ export async function ctrStats(store: EventStore, q: StatsQuery) {
   const to = need(q, 'to');
   const days = daysBetween(from, to);
   const by = q.params.by ?? 'served_by';
-  if (!DIM.test(by)) throw new RecscoreError('RECSCORE_BAD_QUERY', `by: ${JSON.stringify(by.slice(0, 40))} is not a dimension name`);
+  if (!DIM.test(by))
+    throw new RecscoreError('RECSCORE_BAD_QUERY', `by: ${JSON.stringify(by.slice(0, 40))} is not a dimension name`);
   const dims = new Map(q.segment);
   const plan = planSegment(dims.set(by, dims.get(by) ?? '\u0000any'), store.combos);
   const byIndex = plan.combo.indexOf(by);
@@ -88,11 +107,13 @@ export async function ctrStats(store: EventStore, q: StatsQuery) {
     row.clicks += perType.get('click') ?? 0;
     row.installs += perType.get('install') ?? 0;
   }
-  const out = [...rows].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([value, r]) => ({
-    [by]: value === '' ? null : value,
-    ...r,
-    ctr: r.impressions ? r.clicks / r.impressions : null,
-    install_rate: r.impressions ? r.installs / r.impressions : null,
-  }));
+  const out = [...rows]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([value, r]) => ({
+      [by]: value === '' ? null : value,
+      ...r,
+      ctr: r.impressions ? r.clicks / r.impressions : null,
+      install_rate: r.impressions ? r.installs / r.impressions : null,
+    }));
   return { by, from, to, segment: segmentJson(q.segment), rows: out };
 }

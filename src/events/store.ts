@@ -38,7 +38,12 @@ export interface EventStore {
   /** Events whose timestamp falls on the UTC days `from`..`to`, in log order. */
   read(from: string, to: string, report?: ReadReport): AsyncIterable<StoredEvent>;
   /** Distinct clients of any of `types` over the union of `days` and of the tuples of `combo` that `matches`. */
-  distinct(types: readonly string[], days: readonly string[], combo: Combo, matches: (tuple: string) => boolean): Promise<number>;
+  distinct(
+    types: readonly string[],
+    days: readonly string[],
+    combo: Combo,
+    matches: (tuple: string) => boolean,
+  ): Promise<number>;
   /** Event counts per tuple of `combo` (key: tuple JSON) and type, summed over `days`. */
   counts(days: readonly string[], combo: Combo): Promise<Map<string, Map<string, number>>>;
   close(): Promise<void>;
@@ -68,7 +73,8 @@ export function isRedisEventSpec(spec: string): boolean {
 
 /** Opens the store named by `spec`: a directory (embedded) or a redis:// URL. */
 export async function createEventStore(spec: string, opts: EventStoreOptions = {}): Promise<EventStore> {
-  if (spec === '') throw new RecscoreError('RECSCORE_CONFIG', 'event store: empty spec (a directory or a redis:// URL)');
+  if (spec === '')
+    throw new RecscoreError('RECSCORE_CONFIG', 'event store: empty spec (a directory or a redis:// URL)');
   if (isRedisEventSpec(spec)) {
     const store = new (await import('./redis-store.js')).RedisEventStore(spec, opts);
     await store.connected(); // not fatal when down: appends answer 503 until it is up

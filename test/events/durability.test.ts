@@ -25,10 +25,29 @@ after(() => {
 });
 
 async function serve(): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [CLI, 'serve', '--models', VECTOR_MODELS, '--profiles', join(VECTORS, 'profiles.jsonl'),
-    '--port', '0', '--workers', '1', '--cache-dir', 'off', '--reload-interval', '0'], {
-    env: { ...process.env, RECSCORE_DATA_DIR: dir, RECSCORE_LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      CLI,
+      'serve',
+      '--models',
+      VECTOR_MODELS,
+      '--profiles',
+      join(VECTORS, 'profiles.jsonl'),
+      '--port',
+      '0',
+      '--workers',
+      '1',
+      '--cache-dir',
+      'off',
+      '--reload-interval',
+      '0',
+    ],
+    {
+      env: { ...process.env, RECSCORE_DATA_DIR: dir, RECSCORE_LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   children.add(child);
   child.once('exit', () => children.delete(child));
   const url = await new Promise<string>((resolve, reject) => {
@@ -47,16 +66,22 @@ async function serve(): Promise<{ child: ChildProcess; url: string }> {
   return { child, url };
 }
 
-interface Batch { key: string; ids: string[] }
+interface Batch {
+  key: string;
+  ids: string[];
+}
 
 describe('durability of acknowledged events', { timeout: 180_000 }, () => {
   it('kill -9 while posting: every acknowledged event once after restart, counts rebuilt', async (t) => {
     const agent = new Agent({ connections: 8, headersTimeout: 10_000, bodyTimeout: 10_000 });
     const post = async (url: string, b: Batch) => {
       const res = await request(`${url}/v1/events`, {
-        method: 'POST', dispatcher: agent,
+        method: 'POST',
+        dispatcher: agent,
         headers: { 'content-type': 'application/json', 'idempotency-key': b.key },
-        body: JSON.stringify(b.ids.map((id, i) => ({ type: i % 3 ? 'impression' : 'click', client_id: id, context: { locale: 'de' } }))),
+        body: JSON.stringify(
+          b.ids.map((id, i) => ({ type: i % 3 ? 'impression' : 'click', client_id: id, context: { locale: 'de' } })),
+        ),
       });
       const body = (await res.body.json()) as { accepted?: number };
       if (res.statusCode !== 200) throw new Error(`status ${res.statusCode}`);
@@ -85,13 +110,16 @@ describe('durability of acknowledged events', { timeout: 180_000 }, () => {
     a.child.kill('SIGKILL');
     killed = true;
     await Promise.all(loops);
-    await new Promise((r) => a.child.exitCode !== null || a.child.signalCode !== null ? r(null) : a.child.once('exit', r));
+    await new Promise((r) =>
+      a.child.exitCode !== null || a.child.signalCode !== null ? r(null) : a.child.once('exit', r),
+    );
     assert.ok(acked.length >= 60);
     assert.ok(unknown.length >= 1, 'the kill interrupted requests in flight');
 
     const b = await serve();
     for (const batch of unknown) assert.equal((await post(b.url, batch)).accepted, 40); // the clients' retries
-    for (const batch of acked.slice(0, 5)) assert.equal((await post(b.url, batch)).accepted, 40); // a lost-answer replay
+    // a replay of answered batches, as after a lost answer
+    for (const batch of acked.slice(0, 5)) assert.equal((await post(b.url, batch)).accepted, 40);
 
     const expected = new Set([...acked, ...unknown].flatMap((x) => x.ids));
     const today = dayOf(Date.now());
@@ -110,6 +138,8 @@ describe('durability of acknowledged events', { timeout: 180_000 }, () => {
     const sketch = new HllSketch();
     for (const id of expected) sketch.add(id);
     assert.equal(distinct, sketch.count(), 'distinct count rebuilt from the log');
-    t.diagnostic(`acknowledged batches ${acked.length}, unanswered at the kill ${unknown.length}, events ${expected.size}`);
+    t.diagnostic(
+      `acknowledged batches ${acked.length}, unanswered at the kill ${unknown.length}, events ${expected.size}`,
+    );
   });
 });

@@ -44,13 +44,16 @@ function sketchOf(list: string[]): HllSketch {
 
 function assertWithin3Se(estimate: number, exact: number, what: string): void {
   const err = Math.abs(estimate - exact) / exact;
-  assert.ok(err <= 3 * HLL_STANDARD_ERROR, `${what}: estimate ${estimate} vs ${exact} (${(err * 100).toFixed(2)} % off)`);
+  assert.ok(
+    err <= 3 * HLL_STANDARD_ERROR,
+    `${what}: estimate ${estimate} vs ${exact} (${(err * 100).toFixed(2)} % off)`,
+  );
 }
 
 describe('MurmurHash64A', () => {
   it('equals the BigInt transcription for every length 0..64 and random bytes', () => {
     let seed = 12345;
-    const rnd = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 24);
+    const rnd = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 24;
     for (let len = 0; len <= 64; len++) {
       for (let t = 0; t < 20; t++) {
         const data = Uint8Array.from({ length: len }, rnd);

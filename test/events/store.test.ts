@@ -113,7 +113,10 @@ describe('event stores', () => {
     const file = join(emb.dir, `events-${today}.jsonl`);
     appendFileSync(file, '{"b":"torn","k":null,"r":1,"e":[{"id":"x');
     const again = await EmbeddedEventStore.open(join(dir, 'a'), { logger: quiet });
-    assert.deepEqual(again.rebuildReport.skipped.map((s) => s.file), [file]);
+    assert.deepEqual(
+      again.rebuildReport.skipped.map((s) => s.file),
+      [file],
+    );
     assert.deepEqual(await figures(again), before);
     // The next append starts a fresh line: the batch after the torn one is readable.
     await again.append([{ type: 'click', client_id: 'after-torn', ts: now }]);
@@ -126,11 +129,17 @@ describe('event stores', () => {
   it('embedded aggregates keep only the retained days (memory stays bounded); the log keeps all', async () => {
     const store = await EmbeddedEventStore.open(join(dir, 'retention'), { logger: quiet, retentionDays: 1 });
     const old = now - 2 * 86_400_000;
-    await store.append([{ type: 'click', client_id: 'old', ts: old }, { type: 'click', client_id: 'new', ts: now }]);
+    await store.append([
+      { type: 'click', client_id: 'old', ts: old },
+      { type: 'click', client_id: 'new', ts: now },
+    ]);
     const all = () => true;
     assert.equal(await store.distinct(['click'], [dayOf(old)], [], all), 0);
     assert.equal(await store.distinct(['click'], [today], [], all), 1);
-    assert.deepEqual(store.memory().map((m) => m.day), store.memory().map(() => today));
+    assert.deepEqual(
+      store.memory().map((m) => m.day),
+      store.memory().map(() => today),
+    );
     const ids = [];
     for await (const e of store.read(dayOf(old), today)) ids.push(e.client_id);
     assert.deepEqual(ids, ['old', 'new']);
@@ -139,7 +148,8 @@ describe('event stores', () => {
 
   it('a segment no configured combination holds is a clear error', async () => {
     await assert.rejects(distinctStats(emb, q({ from: today, to: today, locale: 'de', os: 'Linux' })), {
-      code: 'RECSCORE_BAD_QUERY', message: /no configured dimension combination holds locale \+ os/,
+      code: 'RECSCORE_BAD_QUERY',
+      message: /no configured dimension combination holds locale \+ os/,
     });
   });
 });

@@ -37,9 +37,17 @@ const BAD_EVENTS: Array<[string, unknown, string]> = [
   ['item with a slash', { ...good, item: 'a/b' }, 'RECSCORE_BAD_GUID'],
   ['item empty', { ...good, item: '' }, 'RECSCORE_BAD_GUID'],
   ['item of 201 characters', { ...good, item: 'g'.repeat(201) }, 'RECSCORE_BAD_GUID'],
-  ['timestamp a year ahead', { ...good, timestamp: new Date(NOW + 365 * 86_400_000).toISOString() }, 'RECSCORE_BAD_TIMESTAMP'],
+  [
+    'timestamp a year ahead',
+    { ...good, timestamp: new Date(NOW + 365 * 86_400_000).toISOString() },
+    'RECSCORE_BAD_TIMESTAMP',
+  ],
   ['timestamp 10 minutes ahead (epoch ms)', { ...good, timestamp: NOW + 600_000 }, 'RECSCORE_BAD_TIMESTAMP'],
-  ['timestamp 30 days old', { ...good, timestamp: new Date(NOW - 30 * 86_400_000).toISOString() }, 'RECSCORE_BAD_TIMESTAMP'],
+  [
+    'timestamp 30 days old',
+    { ...good, timestamp: new Date(NOW - 30 * 86_400_000).toISOString() },
+    'RECSCORE_BAD_TIMESTAMP',
+  ],
   ['timestamp a word', { ...good, timestamp: 'yesterday' }, 'RECSCORE_BAD_TIMESTAMP'],
   ['timestamp without a time zone', { ...good, timestamp: '2026-01-01T10:00:00' }, 'RECSCORE_BAD_TIMESTAMP'],
   ['timestamp negative', { ...good, timestamp: -1 }, 'RECSCORE_BAD_TIMESTAMP'],
@@ -53,7 +61,11 @@ const BAD_EVENTS: Array<[string, unknown, string]> = [
   ['context a string', { ...good, context: 'de' }, 'RECSCORE_BAD_EVENT'],
   ['context key uppercase', { ...good, context: { Locale: 'de' } }, 'RECSCORE_BAD_EVENT'],
   ['context value a number', { ...good, context: { locale: 5 } }, 'RECSCORE_BAD_EVENT'],
-  ['context of 17 fields', { ...good, context: Object.fromEntries(Array.from({ length: 17 }, (_, i) => [`k${i}`, 'v'])) }, 'RECSCORE_BAD_EVENT'],
+  [
+    'context of 17 fields',
+    { ...good, context: Object.fromEntries(Array.from({ length: 17 }, (_, i) => [`k${i}`, 'v'])) },
+    'RECSCORE_BAD_EVENT',
+  ],
   ['context value of 201 characters', { ...good, context: { os: 'l'.repeat(201) } }, 'RECSCORE_BAD_EVENT'],
 ];
 
@@ -86,10 +98,12 @@ describe('POST /v1/events and /v1/stats (embedded store)', () => {
   // The server answers 413 before reading the body, then closes that socket: a pooled client would reuse it.
   async function oversize() {
     const res = await request(`${s.url}/v1/events`, {
-      method: 'POST', reset: true, headers: { 'content-type': 'application/json' },
+      method: 'POST',
+      reset: true,
+      headers: { 'content-type': 'application/json' },
       body: JSON.stringify([{ ...good, pad: 'x'.repeat(1024 * 1024) }]),
     });
-    return { status: res.statusCode, json: await res.body.json() as any };
+    return { status: res.statusCode, json: (await res.body.json()) as any };
   }
 
   const BAD_BODIES: Array<[string, () => Promise<{ status: number; json: any }>, number, string]> = [
@@ -99,17 +113,56 @@ describe('POST /v1/events and /v1/stats (embedded store)', () => {
     ['empty array', () => s.postJson('/v1/events', []), 400, 'RECSCORE_BAD_EVENT'],
     ['1,001 events', () => s.postJson('/v1/events', Array(1001).fill(good)), 413, 'RECSCORE_TOO_MANY_EVENTS'],
     ['body over 1 MiB', () => oversize(), 413, 'RECSCORE_BODY_TOO_LARGE'],
-    ['wrong content type', () => s.call('POST', '/v1/events', { body: '[]', headers: { 'content-type': 'text/html' } }), 415, 'RECSCORE_UNSUPPORTED_MEDIA_TYPE'],
-    ['invalid UTF-8', () => s.call('POST', '/v1/events', { body: Buffer.from([0x5b, 0xff, 0x5d]), headers: { 'content-type': 'application/json' } }), 400, 'RECSCORE_BAD_JSON'],
-    ['bad Idempotency-Key', () => s.postJson('/v1/events', [good], { 'idempotency-key': 'a key' }), 400, 'RECSCORE_BAD_REQUEST'],
+    [
+      'wrong content type',
+      () => s.call('POST', '/v1/events', { body: '[]', headers: { 'content-type': 'text/html' } }),
+      415,
+      'RECSCORE_UNSUPPORTED_MEDIA_TYPE',
+    ],
+    [
+      'invalid UTF-8',
+      () =>
+        s.call('POST', '/v1/events', {
+          body: Buffer.from([0x5b, 0xff, 0x5d]),
+          headers: { 'content-type': 'application/json' },
+        }),
+      400,
+      'RECSCORE_BAD_JSON',
+    ],
+    [
+      'bad Idempotency-Key',
+      () => s.postJson('/v1/events', [good], { 'idempotency-key': 'a key' }),
+      400,
+      'RECSCORE_BAD_REQUEST',
+    ],
     ['every event rejected', () => s.postJson('/v1/events', [{ type: 'x' }]), 400, 'RECSCORE_BAD_EVENT'],
     ['stats: from missing', () => s.get(`/v1/stats/distinct?to=${TODAY}`), 400, 'RECSCORE_BAD_QUERY'],
     ['stats: month 13', () => s.get(`/v1/stats/distinct?from=2026-13-01&to=${TODAY}`), 400, 'RECSCORE_BAD_QUERY'],
     ['stats: to before from', () => s.get(`/v1/stats/distinct?from=${TODAY}&to=2020-01-01`), 400, 'RECSCORE_BAD_QUERY'],
-    ['stats: 1,000-day range', () => s.get(`/v1/stats/distinct?from=2020-01-01&to=2022-09-26`), 400, 'RECSCORE_BAD_QUERY'],
-    ['stats: unknown event type', () => s.get(`/v1/stats/distinct?from=${TODAY}&to=${TODAY}&event=nope`), 400, 'RECSCORE_BAD_QUERY'],
-    ['stats: unconfigured segment', () => s.get(`/v1/stats/distinct?from=${TODAY}&to=${TODAY}&locale=de&os=x`), 400, 'RECSCORE_BAD_QUERY'],
-    ['stats: bad dimension name', () => s.get(`/v1/stats/distinct?from=${TODAY}&to=${TODAY}&Locale=de`), 400, 'RECSCORE_BAD_QUERY'],
+    [
+      'stats: 1,000-day range',
+      () => s.get(`/v1/stats/distinct?from=2020-01-01&to=2022-09-26`),
+      400,
+      'RECSCORE_BAD_QUERY',
+    ],
+    [
+      'stats: unknown event type',
+      () => s.get(`/v1/stats/distinct?from=${TODAY}&to=${TODAY}&event=nope`),
+      400,
+      'RECSCORE_BAD_QUERY',
+    ],
+    [
+      'stats: unconfigured segment',
+      () => s.get(`/v1/stats/distinct?from=${TODAY}&to=${TODAY}&locale=de&os=x`),
+      400,
+      'RECSCORE_BAD_QUERY',
+    ],
+    [
+      'stats: bad dimension name',
+      () => s.get(`/v1/stats/distinct?from=${TODAY}&to=${TODAY}&Locale=de`),
+      400,
+      'RECSCORE_BAD_QUERY',
+    ],
     ['engagement: day missing', () => s.get('/v1/stats/engagement'), 400, 'RECSCORE_BAD_QUERY'],
     ['ctr: bad by', () => s.get(`/v1/stats/ctr?from=${TODAY}&to=${TODAY}&by=A-B`), 400, 'RECSCORE_BAD_QUERY'],
   ];

@@ -22,7 +22,8 @@ function bad(problem: string): RecscoreError {
 
 /** Registers (one byte each, 16384 of them) of a Redis HLL string, dense or sparse. */
 export function decodeRedisHll(buf: Uint8Array): Uint8Array {
-  if (buf.length < HDR || buf[0] !== 0x48 || buf[1] !== 0x59 || buf[2] !== 0x4c || buf[3] !== 0x4c) throw bad('no HYLL header');
+  if (buf.length < HDR || buf[0] !== 0x48 || buf[1] !== 0x59 || buf[2] !== 0x4c || buf[3] !== 0x4c)
+    throw bad('no HYLL header');
   const regs = new Uint8Array(HLL_REGISTERS);
   if (buf[4] === 0) {
     if (buf.length !== REDIS_DENSE_SIZE) throw bad(`dense size ${buf.length}, expected ${REDIS_DENSE_SIZE}`);
@@ -38,7 +39,7 @@ export function decodeRedisHll(buf: Uint8Array): Uint8Array {
   }
   if (buf[4] !== 1) throw bad(`unknown encoding ${buf[4]}`);
   let idx = 0;
-  for (let p = HDR; p < buf.length; ) {
+  for (let p = HDR; p < buf.length;) {
     const op = buf[p];
     let run: number;
     if ((op & 0xc0) === 0) {

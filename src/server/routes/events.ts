@@ -46,7 +46,10 @@ export function registerEventRoutes(app: Hono<AppEnv>, deps: EventRouteDeps): vo
     if (!Array.isArray(json)) throw new RecscoreError('RECSCORE_BAD_JSON', 'body must be a JSON array of events');
     if (json.length === 0) throw new RecscoreError('RECSCORE_BAD_EVENT', 'no events: the array is empty');
     if (json.length > MAX_EVENTS_PER_POST) {
-      throw new RecscoreError('RECSCORE_TOO_MANY_EVENTS', `${json.length} events; at most ${MAX_EVENTS_PER_POST} per request`);
+      throw new RecscoreError(
+        'RECSCORE_TOO_MANY_EVENTS',
+        `${json.length} events; at most ${MAX_EVENTS_PER_POST} per request`,
+      );
     }
     const t = now();
     const accepted: PostedEvent[] = [];
@@ -57,14 +60,23 @@ export function registerEventRoutes(app: Hono<AppEnv>, deps: EventRouteDeps): vo
       else rejected.push({ index, code: r.code, message: r.message });
     });
     if (accepted.length === 0) {
-      return c.json({ ...errorBody('RECSCORE_BAD_EVENT', `all ${rejected.length} events were rejected`), accepted: 0, rejected }, 400);
+      return c.json(
+        { ...errorBody('RECSCORE_BAD_EVENT', `all ${rejected.length} events were rejected`), accepted: 0, rejected },
+        400,
+      );
     }
     const result = await store.append(accepted, key);
     return c.json({ accepted: result.ids.length, rejected, ...(result.replayed ? { replayed: true } : {}) });
   });
 
   const types = () => rules.weights.keys();
-  app.get('/v1/stats/distinct', named('stats_distinct'), async (c) => c.json(await distinctStats(store, parseStatsQuery(c.req.query(), types()))));
-  app.get('/v1/stats/engagement', named('stats_engagement'), async (c) => c.json(await engagementStats(store, parseStatsQuery(c.req.query(), types()))));
-  app.get('/v1/stats/ctr', named('stats_ctr'), async (c) => c.json(await ctrStats(store, parseStatsQuery(c.req.query(), types()))));
+  app.get('/v1/stats/distinct', named('stats_distinct'), async (c) =>
+    c.json(await distinctStats(store, parseStatsQuery(c.req.query(), types()))),
+  );
+  app.get('/v1/stats/engagement', named('stats_engagement'), async (c) =>
+    c.json(await engagementStats(store, parseStatsQuery(c.req.query(), types()))),
+  );
+  app.get('/v1/stats/ctr', named('stats_ctr'), async (c) =>
+    c.json(await ctrStats(store, parseStatsQuery(c.req.query(), types()))),
+  );
 }
