@@ -136,6 +136,7 @@ describe('POST /v1/events and /v1/stats (embedded store)', () => {
       'RECSCORE_BAD_REQUEST',
     ],
     ['every event rejected', () => s.postJson('/v1/events', [{ type: 'x' }]), 400, 'RECSCORE_BAD_EVENT'],
+    ['GET on the POST route', () => s.get('/v1/events'), 405, 'RECSCORE_METHOD_NOT_ALLOWED'],
     ['stats: from missing', () => s.get(`/v1/stats/distinct?to=${TODAY}`), 400, 'RECSCORE_BAD_QUERY'],
     ['stats: month 13', () => s.get(`/v1/stats/distinct?from=2026-13-01&to=${TODAY}`), 400, 'RECSCORE_BAD_QUERY'],
     ['stats: to before from', () => s.get(`/v1/stats/distinct?from=${TODAY}&to=2020-01-01`), 400, 'RECSCORE_BAD_QUERY'],
