@@ -90,6 +90,29 @@ export class Aggregates {
     return out;
   }
 
+  /** Every cell, for the snapshot. */
+  *cells(): Iterable<{ day: string; combo: string; tuple: string; type: string; count: number; sketch: HllSketch }> {
+    for (const [day, agg] of this.#days) {
+      for (const [combo, tuples] of agg) {
+        for (const [tuple, byType] of tuples) {
+          for (const [type, cell] of byType) yield { day, combo, tuple, type, count: cell.count, sketch: cell.sketch };
+        }
+      }
+    }
+  }
+
+  /** Restores one cell from a snapshot (combinations no longer configured are dropped). */
+  restore(day: string, combo: string, tuple: string, type: string, count: number, sketch: HllSketch): void {
+    if (!this.#names.includes(combo)) return;
+    let agg = this.#days.get(day);
+    if (!agg) this.#days.set(day, (agg = new Map()));
+    let tuples = agg.get(combo);
+    if (!tuples) agg.set(combo, (tuples = new Map()));
+    let byType = tuples.get(tuple);
+    if (!byType) tuples.set(tuple, (byType = new Map()));
+    byType.set(type, { sketch, count });
+  }
+
   /** Drops the days before `oldest` (retention). */
   dropBefore(oldest: string): void {
     for (const day of this.#days.keys()) if (day < oldest) this.#days.delete(day);

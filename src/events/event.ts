@@ -30,7 +30,7 @@ export const DEFAULT_WEIGHTS: Readonly<Record<string, number>> = {
 };
 
 export interface StoredEvent {
-  /** `<batch id>:<index in the posted array>`: unique, and the same on a retried batch with the same key. */
+  /** `<batch id>:<index among the batch's accepted events>`: unique; a replayed key answers the first ids. */
   id: string;
   type: string;
   client_id: string;

@@ -26,10 +26,16 @@ export interface LogLine {
   e: StoredEvent[];
 }
 
+/** Where an appended line ends: its file (by arrival day) and the byte offset just after its newline. */
+export interface LogPosition {
+  day: string;
+  end: number;
+}
+
 interface Pending {
   day: string;
   bytes: Buffer;
-  resolve: () => void;
+  resolve: (pos: LogPosition) => void;
   reject: (e: Error) => void;
 }
 
@@ -38,7 +44,7 @@ const FILE = /^events-(\d{4}-\d{2}-\d{2})\.jsonl$/;
 export class JsonlLog {
   readonly dir: string;
   readonly #log: Logger;
-  #handle: { day: string; fh: FileHandle } | null = null;
+  #handle: { day: string; fh: FileHandle; size: number } | null = null;
   #queue: Pending[] = [];
   #flushing = false;
   #closed = false;
@@ -65,8 +71,8 @@ export class JsonlLog {
       .sort();
   }
 
-  /** Appends one line; resolves once it is on disk. */
-  append(line: LogLine): Promise<void> {
+  /** Appends one line; resolves once it is on disk, with where it ends. */
+  append(line: LogLine): Promise<LogPosition> {
     if (this.#closed) return Promise.reject(new RecscoreError('RECSCORE_EVENT_STORE', 'event log is closed'));
     const bytes = Buffer.from(JSON.stringify(line) + '\n');
     return new Promise((resolve, reject) => {
@@ -82,12 +88,14 @@ export class JsonlLog {
       const group = [];
       while (this.#queue.length > 0 && this.#queue[0].day === day) group.push(this.#queue.shift()!);
       try {
-        const fh = await this.#handleFor(day);
+        const h = await this.#handleFor(day);
         const buf = Buffer.concat(group.map((p) => p.bytes));
         let off = 0;
-        while (off < buf.length) off += (await fh.write(buf, off)).bytesWritten;
-        await fh.datasync();
-        for (const p of group) p.resolve();
+        while (off < buf.length) off += (await h.fh.write(buf, off)).bytesWritten;
+        await h.fh.datasync();
+        let end = h.size;
+        h.size += buf.length;
+        for (const p of group) p.resolve({ day, end: (end += p.bytes.length) });
       } catch (e) {
         // The file may now end in part of this group: reopen (and end that line) before the next write.
         await this.#closeHandle();
@@ -104,23 +112,24 @@ export class JsonlLog {
     this.#flushing = false;
   }
 
-  async #handleFor(day: string): Promise<FileHandle> {
-    if (this.#handle?.day === day) return this.#handle.fh;
+  async #handleFor(day: string): Promise<{ day: string; fh: FileHandle; size: number }> {
+    if (this.#handle?.day === day) return this.#handle;
     await this.#closeHandle();
     const path = this.fileOf(day);
     const fh = await open(path, 'a+');
-    const { size } = await fh.stat();
+    let { size } = await fh.stat();
     if (size > 0) {
       const last = Buffer.alloc(1);
       await fh.read(last, 0, 1, size - 1);
       if (last[0] !== 0x0a) {
         await fh.write('\n');
         await fh.datasync();
+        size++;
         this.#log.warn('event log ended in a torn line (a crash mid-write); ended it, readers skip it', { file: path });
       }
     }
-    this.#handle = { day, fh };
-    return fh;
+    this.#handle = { day, fh, size };
+    return this.#handle;
   }
 
   async #closeHandle(): Promise<void> {
@@ -129,11 +138,23 @@ export class JsonlLog {
     await h?.fh.close().catch(() => {});
   }
 
-  /** Lines of one day's file; unparsable lines are skipped and reported. */
-  async *lines(day: string, report?: { skipped: Array<{ file: string; line: number }> }): AsyncIterable<LogLine> {
+  /** Size of a day's file in bytes (0 when absent). */
+  async sizeOf(day: string): Promise<number> {
+    return (await stat(this.fileOf(day)).catch(() => null))?.size ?? 0;
+  }
+
+  /**
+   * Lines of one day's file from byte `start` (a line boundary; `line` numbers in the report count from
+   * there); unparsable lines are skipped and reported.
+   */
+  async *lines(
+    day: string,
+    report?: { skipped: Array<{ file: string; line: number }> },
+    start = 0,
+  ): AsyncIterable<LogLine> {
     const path = this.fileOf(day);
     if (!(await stat(path).catch(() => null))) return;
-    const rl = createInterface({ input: createReadStream(path), crlfDelay: Infinity });
+    const rl = createInterface({ input: createReadStream(path, { start }), crlfDelay: Infinity });
     let n = 0;
     for await (const text of rl) {
       n++;

@@ -62,6 +62,8 @@ export interface EventStoreOptions {
   prefix?: string;
   /** Embedded: distinct tuples kept per day and combination; later ones are counted as overflow. */
   maxTuplesPerDay?: number;
+  /** Embedded: how often the aggregates snapshot is written (ms, default 300,000; 0 = only at close). */
+  snapshotIntervalMs?: number;
   /** Embedded: false skips rebuilding the aggregates at open (an export only reads the log). */
   rebuild?: boolean;
   logger?: Logger;

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -12,6 +12,7 @@ import { RedisEventStore } from '../../src/events/redis-store.js';
 import { ctrStats, distinctStats, engagementStats, parseStatsQuery } from '../../src/events/stats.js';
 import type { EventStore } from '../../src/events/store.js';
 import { BUILTIN_EVENT_TYPES } from '../../src/events/event.js';
+import { HllSketch } from '../../src/events/hll/sketch.js';
 
 const quiet = createLogger({}, () => {});
 const dir = mkdtempSync(join(tmpdir(), 'recscore-events-'));
@@ -144,6 +145,47 @@ describe('event stores', () => {
     for await (const e of store.read(dayOf(old), today)) ids.push(e.client_id);
     assert.deepEqual(ids, ['old', 'new']);
     await store.close();
+  });
+
+  it('opens from the snapshot plus the log after it; a bad snapshot means a full rebuild', async () => {
+    const at = join(dir, 'snap');
+    const batch = (tag: string, n: number): PostedEvent[] =>
+      Array.from({ length: n }, (_, i) => ({
+        type: 'click',
+        client_id: `${tag}${i}`,
+        ts: now,
+        context: { locale: 'de' },
+      }));
+    const a = await EmbeddedEventStore.open(at, { logger: quiet, snapshotIntervalMs: 0 });
+    await a.append(batch('a', 500), 'k-a');
+    await a.close(); // writes the snapshot
+    const b = await EmbeddedEventStore.open(at, { logger: quiet, snapshotIntervalMs: 0 });
+    assert.deepEqual([b.fromSnapshot, b.rebuiltEvents], [true, 0]);
+    assert.equal((await b.append(batch('a', 500), 'k-a')).replayed, true, 'keys restored from the snapshot');
+    await b.append(batch('b', 300));
+    await b.saveSnapshot();
+    await b.append(batch('c', 200)); // after the last snapshot; b is never closed (a crash)
+    const c = await EmbeddedEventStore.open(at, { logger: quiet, snapshotIntervalMs: 0 });
+    assert.deepEqual([c.fromSnapshot, c.rebuiltEvents], [true, 200]);
+    const count = async (s: EventStore) =>
+      (await distinctStats(s, q({ from: today, to: today, locale: 'de' }))).distinct;
+    const expected = HllSketch.unionCount(
+      [
+        ['a', 500],
+        ['b', 300],
+        ['c', 200],
+      ].map(([t, n]) => {
+        const s = new HllSketch();
+        for (let i = 0; i < (n as number); i++) s.add(`${t}${i}`);
+        return s;
+      }),
+    );
+    assert.equal(await count(c), expected);
+    writeFileSync(join(c.dir, 'aggregates.snapshot'), '{"v":1,"positions":{},"keys":[]}\n["x"');
+    const d = await EmbeddedEventStore.open(at, { logger: quiet, snapshotIntervalMs: 0 });
+    assert.deepEqual([d.fromSnapshot, d.rebuiltEvents], [false, 1000]);
+    assert.equal(await count(d), expected);
+    await Promise.all([b.close(), c.close(), d.close()]);
   });
 
   it('a segment no configured combination holds is a clear error', async () => {

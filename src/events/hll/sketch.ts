@@ -8,6 +8,7 @@
  * dense (one byte per register, 16 KiB) past SPARSE_MAX entries, so the many small per-item / per-segment
  * sketches of a day cost what they hold.
  */
+import { RecscoreError } from '../../errors.js';
 import { HLL_Q, HLL_REGISTERS, estimateFromHistogram } from './estimate.js';
 import { murmur64a, REDIS_HLL_SEED, type Hash64 } from './murmur64a.js';
 import { decodeRedisHll, encodeRedisDense } from './redis-format.js';
@@ -154,6 +155,36 @@ export class HllSketch {
   /** From a Redis HLL string (dense or sparse), e.g. the value of `GET key` or of toBytes(). */
   static fromBytes(buf: Uint8Array): HllSketch {
     return HllSketch.fromRegisters(decodeRedisHll(buf));
+  }
+
+  /** Compact bytes for the embedded snapshot: 0 + sparse entries (4 bytes LE each), or 1 + 16384 registers. */
+  toCompact(): Uint8Array {
+    if (this.#dense) {
+      const out = new Uint8Array(1 + HLL_REGISTERS);
+      out[0] = 1;
+      out.set(this.#dense, 1);
+      return out;
+    }
+    const out = new Uint8Array(1 + this.#n * 4);
+    const view = new DataView(out.buffer);
+    for (let i = 0; i < this.#n; i++) view.setUint32(1 + i * 4, this.#sparse![i], true);
+    return out;
+  }
+
+  static fromCompact(buf: Uint8Array): HllSketch {
+    if (buf[0] === 1 && buf.length === 1 + HLL_REGISTERS) return HllSketch.fromRegisters(buf.subarray(1));
+    if (buf[0] !== 0 || (buf.length - 1) % 4 !== 0)
+      throw new RecscoreError('RECSCORE_BAD_SKETCH', 'compact sketch bytes');
+    const s = new HllSketch();
+    const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+    for (let i = 1; i < buf.length; i += 4) {
+      const pos = view.getUint32(i, true);
+      if ((pos & 63) === 0 || (pos & 63) > HLL_Q + 1 || pos >>> 6 >= HLL_REGISTERS) {
+        throw new RecscoreError('RECSCORE_BAD_SKETCH', 'compact sketch entry out of range');
+      }
+      s.addPosition(pos);
+    }
+    return s;
   }
 
   static fromRegisters(regs: Uint8Array): HllSketch {
