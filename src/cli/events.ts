@@ -100,7 +100,8 @@ export async function statsCommand(args: string[]): Promise<number> {
   }
   const cfg = eventsConfigFromEnv();
   const query = parseStatsQuery(params, cfg.rules.weights.keys());
-  const store = await createEventStore(values.events ?? cfg.spec, cfg.store);
+  // Reads the snapshot but never writes one: the server owning the directory does.
+  const store = await createEventStore(values.events ?? cfg.spec, { ...cfg.store, writeSnapshot: false });
   try {
     process.stdout.write(JSON.stringify(await STATS[kind](store, query)) + '\n');
   } finally {

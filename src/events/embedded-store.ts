@@ -78,8 +78,8 @@ export class EmbeddedEventStore implements EventStore {
     await s.#log.init();
     if (opts.rebuild !== false) {
       await s.#rebuild();
-      s.#snapshotting = true;
-      if (s.#snapshotMs > 0) s.#snapshotTimer = setInterval(() => void s.saveSnapshot(), s.#snapshotMs).unref();
+      s.#snapshotting = opts.writeSnapshot !== false;
+      if (s.#snapshotting && s.#snapshotMs > 0) s.#snapshotTimer = setInterval(() => void s.saveSnapshot(), s.#snapshotMs).unref();
     }
     return s;
   }

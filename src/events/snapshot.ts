@@ -50,7 +50,7 @@ export function encodeSnapshot(
 }
 
 export async function writeSnapshot(path: string, bytes: Buffer): Promise<void> {
-  const tmp = `${path}.tmp`;
+  const tmp = `${path}.${process.pid}.tmp`; // two processes on one dir never share a temp file
   const fh = await open(tmp, 'w');
   try {
     await fh.writeFile(bytes);

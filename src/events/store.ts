@@ -64,6 +64,8 @@ export interface EventStoreOptions {
   maxTuplesPerDay?: number;
   /** Embedded: how often the aggregates snapshot is written (ms, default 300,000; 0 = only at close). */
   snapshotIntervalMs?: number;
+  /** Embedded: false never writes the snapshot (a CLI reading the log beside a running server). */
+  writeSnapshot?: boolean;
   /** Embedded: false skips rebuilding the aggregates at open (an export only reads the log). */
   rebuild?: boolean;
   logger?: Logger;

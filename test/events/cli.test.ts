@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -94,7 +94,9 @@ describe('recscore events export / recscore stats', () => {
     assert.match(lines[0], /^c0,"item,0",\d{4}\/\d{2}\/\d{2}T\d{2}:\d{2}:\d{2},,1$/);
   });
 
-  it('stats prints what the store counts', async () => {
+  it('stats prints what the store counts and writes no snapshot', async () => {
+    const snapshot = join(env.RECSCORE_DATA_DIR, 'events', 'aggregates.snapshot');
+    const before = statSync(snapshot).mtimeMs;
     const d = await runCli(
       ['stats', 'distinct', '--from', today, '--to', today, '--event', 'impression', '--where', 'locale=de'],
       { env },
@@ -108,6 +110,7 @@ describe('recscore events export / recscore stats', () => {
     assert.deepEqual(((j) => [j.dau, j.mau, j.er])(JSON.parse(e.stdout)), [est, est, 1]);
     const c = await runCli(['stats', 'ctr', '--from', today, '--to', today, '--by', 'locale'], { env });
     const rows = JSON.parse(c.stdout).rows;
+    assert.equal(statSync(snapshot).mtimeMs, before, 'the CLI wrote no snapshot');
     assert.deepEqual(
       rows.map((x: any) => [x.locale, x.impressions, x.clicks]),
       [
