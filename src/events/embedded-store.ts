@@ -79,7 +79,8 @@ export class EmbeddedEventStore implements EventStore {
     if (opts.rebuild !== false) {
       await s.#rebuild();
       s.#snapshotting = opts.writeSnapshot !== false;
-      if (s.#snapshotting && s.#snapshotMs > 0) s.#snapshotTimer = setInterval(() => void s.saveSnapshot(), s.#snapshotMs).unref();
+      if (s.#snapshotting && s.#snapshotMs > 0)
+        s.#snapshotTimer = setInterval(() => void s.saveSnapshot(), s.#snapshotMs).unref();
     }
     return s;
   }
