@@ -9,6 +9,7 @@ declare module 'autocannon' {
       method?: string;
       path?: string;
       headers?: Record<string, string>;
+      body?: string | Buffer;
       setupRequest?: (req: RequestSpec, context: Record<string, unknown>) => RequestSpec;
       onResponse?: (status: number, body: string, context: Record<string, unknown>) => void;
     }

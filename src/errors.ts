@@ -29,7 +29,14 @@ export type ErrorCode =
   | 'RECSCORE_TIMEOUT'
   | 'RECSCORE_CONFIG' // invalid configuration or CLI arguments
   | 'RECSCORE_INTERNAL'
-  | 'RECSCORE_REQUEST_FAILED'; // scoring one request failed; its batch-mates were still scored
+  | 'RECSCORE_REQUEST_FAILED' // scoring one request failed; its batch-mates were still scored
+  | 'RECSCORE_BAD_EVENT' // one posted event is invalid (rejected alone, the others are kept)
+  | 'RECSCORE_BAD_EVENT_TYPE' // an event type that is neither built in nor configured
+  | 'RECSCORE_BAD_TIMESTAMP' // unparsable, too far in the future, or older than the accepted lateness
+  | 'RECSCORE_TOO_MANY_EVENTS' // more events in one POST than allowed
+  | 'RECSCORE_BAD_QUERY' // invalid stats query (day, range, segment)
+  | 'RECSCORE_BAD_SKETCH' // HyperLogLog bytes that are not a Redis HLL string
+  | 'RECSCORE_EVENT_STORE'; // the event store failed: nothing was acknowledged
 
 export class RecscoreError extends Error {
   readonly code: ErrorCode;

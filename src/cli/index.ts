@@ -15,6 +15,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   'models synth': async () => (await import('./synth.js')).synthCommand,
   'models pack': async () => (await import('./models-pack.js')).packCommand,
   profiles: async () => (await import('./profiles.js')).profilesCommand,
+  events: async () => (await import('./events.js')).eventsCommand,
+  stats: async () => (await import('./events.js')).statsCommand,
 };
 
 const USAGE = `usage: recscore <command> [options]
@@ -24,7 +26,9 @@ const USAGE = `usage: recscore <command> [options]
            (every setting: README "Configuration")
   models synth --out DIR [--preset demo|large] [--seed N]
   models pack  --models SRC --out FILE
-  profiles load FILE --redis URL | profiles --info|--reset --redis URL`;
+  profiles load FILE --redis URL | profiles --info|--reset --redis URL
+  events export --from DAY --to DAY --format jsonl|parquet|csv [--out FILE] [--events DIR|redis://…]
+  stats distinct|engagement|ctr [--from DAY --to DAY | --day DAY] [--event T] [--by DIM] [--where dim=value]`;
 
 export async function main(argv: string[]): Promise<number> {
   const debug = argv.includes('--debug');

@@ -11,6 +11,7 @@
  */
 import { resolve } from 'node:path';
 import { flagOptions, loadConfig, type Flags } from '../config/index.js';
+import { eventsConfigOf } from '../events/config.js';
 import { log } from '../log.js';
 import { ensureSynthData } from '../model/synth-cache.js';
 import { serverConfigOf } from '../server/config.js';
@@ -69,6 +70,7 @@ export async function serveCommand(args: string[]): Promise<number> {
       inflightPerWorker: config.inflightPerWorker,
       modelMinimums: { whitelist: config.modelMinWhitelist, items: config.modelMinItems, donors: config.modelMinDonors },
       maxProfileBytes: config.maxProfileBytes,
+      events: eventsConfigOf(config),
     });
     const facts = app.registry.facts!;
     const { url } = app;

@@ -80,6 +80,14 @@ export function loadConfig(input: { flags?: Flags; env?: Env } = {}): Config {
   return Object.freeze(config);
 }
 
+/**
+ * One setting from the environment alone (flags aside), for one-shot CLI commands that have no serve
+ * configuration: validated like `loadConfig`, naming the variable in its error.
+ */
+export function settingFromEnv<K extends SettingKey>(key: K, env: Env = process.env): ValueOf<(typeof SETTINGS)[K]> {
+  return read(key, {}, env) as ValueOf<(typeof SETTINGS)[K]>;
+}
+
 /** The default of one setting (the HTTP layer's schema and the pool take theirs from here). */
 export function defaultOf<K extends SettingKey>(key: K): ValueOf<(typeof SETTINGS)[K]> {
   return (SETTINGS[key] as Setting<ValueOf<(typeof SETTINGS)[K]>>).fallback();

@@ -185,6 +185,36 @@ export const SETTINGS = {
     env: 'RECSCORE_MAX_PROFILE_BYTES', flag: 'max-profile-bytes', kind: int(1_024, 16_777_216), default: 65_536,
     doc: 'A stored profile larger than this fails its own request (never transferred from Redis)',
   }),
+  // Feedback events (src/events/).
+  dataDir: setting({
+    env: 'RECSCORE_DATA_DIR', flag: 'data-dir', kind: text(), default: './data',
+    doc: 'Base folder of local data; the embedded event log is `<dir>/events/`',
+  }),
+  events: optional({
+    env: 'RECSCORE_EVENTS', flag: 'events', kind: text(),
+    doc: 'Event store: a folder (embedded) or `redis://host:port[/db]`; unset: the data folder',
+  }),
+  eventDimensions: optional({
+    env: 'RECSCORE_EVENT_DIMENSIONS', flag: 'event-dimensions', kind: text(),
+    doc: 'Distinct-count segments, `;`-separated, dimensions joined by `+` '
+      + '(unset: none;locale;os;served_by;variant;item;model)',
+  }),
+  eventTypes: optional({
+    env: 'RECSCORE_EVENT_TYPES', flag: 'event-types', kind: text(),
+    doc: 'Custom event types with their usage weight: `like:2,share:3`',
+  }),
+  eventRetentionDays: setting({
+    env: 'RECSCORE_EVENT_RETENTION_DAYS', flag: 'event-retention-days', kind: int(1, 3650), default: 90,
+    doc: 'Days the event log, sketches and counters are kept',
+  }),
+  eventMaxLen: optional({
+    env: 'RECSCORE_EVENT_MAXLEN', flag: 'event-maxlen', kind: int(1, 1_000_000_000_000),
+    doc: 'Redis: approximate cap of entries per day stream',
+  }),
+  eventPrefix: setting({
+    env: 'RECSCORE_EVENT_PREFIX', flag: 'event-prefix', kind: text(256), default: 'recscore:events:',
+    doc: 'Redis key prefix of the event store',
+  }),
   // Scoring pool.
   workers: setting({
     env: 'RECSCORE_WORKERS', flag: 'workers', kind: int(1, 64), default: 1, compute: byCores, shown: 'cores − 1 (≥ 1)',

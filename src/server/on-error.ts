@@ -25,6 +25,12 @@ const STATUS: Partial<Record<ErrorCode, ContentfulStatusCode>> = {
   RECSCORE_NO_MODEL: 503, // nothing to serve yet (TAAR answered a 500)
   RECSCORE_PROFILE_STORE: 503,
   RECSCORE_POOL: 503,
+  RECSCORE_BAD_EVENT: 400,
+  RECSCORE_BAD_EVENT_TYPE: 400,
+  RECSCORE_BAD_TIMESTAMP: 400,
+  RECSCORE_TOO_MANY_EVENTS: 413,
+  RECSCORE_BAD_QUERY: 400,
+  RECSCORE_EVENT_STORE: 503,
 };
 
 /** HTTP status for an error code; anything unlisted is a 500. */

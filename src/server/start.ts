@@ -19,6 +19,7 @@ import { modelEnvFrom } from '../config/index.js';
 import { createApp } from './app.js';
 import { resolveServerConfig, type ServerConfigInput } from './config.js';
 import { listen, type RunningServer } from './listen.js';
+import { attachEvents } from './events-attach.js';
 import { registerModelRoutes } from './routes/models.js';
 
 export interface StartOptions {
@@ -46,6 +47,8 @@ export interface StartOptions {
   env?: Record<string, string | undefined>;
   logger?: Logger;
   random?: () => number;
+  /** event store and rules (src/events/config.ts); default: the embedded log under ./data */
+  events?: import('../events/config.js').EventsConfig;
 }
 
 export interface Recscore {
@@ -92,6 +95,7 @@ export async function startServer(opts: StartOptions): Promise<Recscore> {
     ready: () => pool.healthy, accessLogPerSecond: config.accessLogPerSecond,
   });
   registerModelRoutes(app, registry, reloader, opts.reloadToken);
+  const events = await attachEvents(app, opts.events, logger);
   const http = await listen(app, config, logger);
   reloader.start();
   const queueGauge = setInterval(() => metrics.pool.setQueueDepth(pool.queueDepth), 1000).unref();
@@ -105,6 +109,7 @@ export async function startServer(opts: StartOptions): Promise<Recscore> {
         await http.close();
         await pool.close();
         await profiles.close();
+        await events.close();
         await source.close();
       })()),
   };

@@ -46,8 +46,9 @@ describe('README Configuration table', () => {
 
 describe('environment reads', () => {
   it('only src/config reads process.env', () => {
-    // A default parameter of createModelSource (callers pass src/config's TAAR variables) is the one exception.
-    const allowed = new Set(['src/model/source/index.ts']);
+    // Two exceptions: a default parameter of createModelSource (callers pass src/config's TAAR variables),
+    // and the load test's slowdown knobs (RECSCORE_TEST_*), which are not settings an operator may use.
+    const allowed = new Set(['src/model/source/index.ts', 'src/test-knobs.ts']);
     const offenders = sources(join(REPO_ROOT, 'src'))
       .map((p) => relative(REPO_ROOT, p))
       .filter((p) => !p.startsWith('src/config/') && !allowed.has(p))

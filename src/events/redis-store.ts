@@ -1,0 +1,226 @@
+/**
+ * The Redis event store (ioredis 5), for several replicas writing one log. Keys (prefix default
+ * `recscore:events:`), each expiring after the retention (default 90 days):
+ *
+ *   <p>log:<arrival day>            Stream, one entry per event: field `e` = the stored event's JSON
+ *   <p>hll:<day>:<type>:<combo>:<tuple>   HyperLogLog of client ids (PFADD; PFCOUNT of several = union)
+ *   <p>tuples:<day>:<combo>         Set of the tuples seen that day (what a segment query unions over)
+ *   <p>cnt:<day>:<combo>            Hash `<type>\t<tuple>` → event count
+ *   <p>idem:<key>                   the ids written under an idempotency key (24 h)
+ *
+ * One batch is one Lua script: the idempotency check, every XADD, PFADD, SADD, HINCRBY and EXPIRE run
+ * atomically, so a batch is either wholly written (and then acknowledged) or not at all — a connection lost
+ * before EXEC writes nothing. Fail fast like the profile store: no offline queue, no retries of a command,
+ * a command timeout; every failure is RECSCORE_EVENT_STORE (503), and the client's retry is safe with a key.
+ */
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { RecscoreError, isRecscoreError } from '../errors.js';
+import { log as rootLog, type Logger } from '../log.js';
+import { addDays, dayOf } from './day.js';
+import { comboName, DEFAULT_COMBOS, tupleKey, type Combo } from './dimensions.js';
+import type { PostedEvent, StoredEvent } from './event.js';
+import type { AppendResult, EventStore, EventStoreOptions } from './store.js';
+
+const APPEND_LUA = `
+if KEYS[1] ~= '' then
+  local v = redis.call('GET', KEYS[1])
+  if v then return v end
+end
+local cmds = cjson.decode(ARGV[1])
+for _, c in ipairs(cmds) do redis.call(unpack(c)) end
+if KEYS[1] ~= '' then redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3]) end
+return false`;
+
+type AppendClient = Redis & {
+  rsEventsAppend(key: string, cmds: string, result: string, ttl: string): Promise<string | null>;
+};
+
+export class RedisEventStore implements EventStore {
+  readonly kind = 'redis';
+  readonly combos: readonly Combo[];
+  readonly #names: readonly string[];
+  readonly #client: AppendClient;
+  readonly #p: string;
+  readonly #ttl: number;
+  readonly #maxLen: number | undefined;
+  readonly #logger: Logger;
+  #healthy = false;
+  readonly #first: Promise<void>;
+
+  constructor(url: string, opts: EventStoreOptions = {}) {
+    this.combos = opts.combos ?? DEFAULT_COMBOS;
+    this.#names = this.combos.map(comboName);
+    this.#p = opts.prefix ?? 'recscore:events:';
+    this.#ttl = (opts.retentionDays ?? 90) * 86_400;
+    this.#maxLen = opts.maxLenPerDay;
+    this.#logger = (opts.logger ?? rootLog).child({ store: 'events-redis' });
+    const client = new Redis(url, {
+      lazyConnect: true,
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      commandTimeout: 2_000,
+      connectTimeout: 1_000,
+      disconnectTimeout: 200,
+      retryStrategy: (times) => Math.min(50 * 2 ** Math.min(times - 1, 10), 1_000),
+    });
+    client.defineCommand('rsEventsAppend', { numberOfKeys: 1, lua: APPEND_LUA });
+    this.#client = client as AppendClient;
+    client.on('ready', () => {
+      this.#healthy = true;
+      this.#logger.info('event store connected');
+    });
+    client.on('error', (err: Error) => {
+      if (this.#healthy) this.#logger.warn('event store unreachable', { error: err });
+      this.#healthy = false;
+    });
+    this.#first = new Promise<void>((done) => {
+      client.once('ready', () => done());
+      client.once('close', () => done());
+    });
+    client.connect().catch(() => {}); // reported by 'error', retried by retryStrategy
+  }
+
+  /** Resolves after the first connection attempt (success or not), at most `ms` later. */
+  async connected(ms = 1_000): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.#first, new Promise((r) => (timer = setTimeout(r, ms)))]);
+    clearTimeout(timer);
+    return this.#client.status === 'ready';
+  }
+
+  async #run<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    if (this.#client.status !== 'ready') {
+      throw new RecscoreError(
+        'RECSCORE_EVENT_STORE',
+        `redis: not connected (${this.#client.status}); nothing was written`,
+      );
+    }
+    try {
+      return await fn();
+    } catch (e) {
+      if (isRecscoreError(e)) throw e;
+      throw new RecscoreError('RECSCORE_EVENT_STORE', `redis ${what}: ${(e as Error).message}`, undefined, {
+        cause: e,
+      });
+    }
+  }
+
+  async append(events: PostedEvent[], idempotencyKey?: string): Promise<AppendResult> {
+    const b = randomUUID();
+    const stored: StoredEvent[] = events.map((e, i) => ({ id: `${b}:${i}`, ...e }));
+    const ids = stored.map((e) => e.id);
+    const cmds = this.#plan(stored, Date.now());
+    const idem = idempotencyKey === undefined ? '' : `${this.#p}idem:${idempotencyKey}`;
+    const prior = await this.#run('append', () =>
+      this.#client.rsEventsAppend(idem, JSON.stringify(cmds), JSON.stringify(ids), '86400'),
+    );
+    if (prior !== null) return { ids: JSON.parse(prior) as string[], replayed: true };
+    return { ids, replayed: false };
+  }
+
+  // Every command of one batch, one per key: events are grouped by day and type, then per combination by
+  // tuple, so the long key strings are built once per group rather than once per event and combination.
+  #plan(stored: StoredEvent[], now: number): string[][] {
+    const p = this.#p;
+    const stream = `${p}log:${dayOf(now)}`;
+    const ttl = String(this.#ttl);
+    const cmds: string[][] = [];
+    const xadd = this.#maxLen
+      ? ['XADD', stream, 'MAXLEN', '~', String(this.#maxLen), '*', 'e']
+      : ['XADD', stream, '*', 'e'];
+    const groups = new Map<string, { day: string; type: string; byCombo: Array<Map<string, string[]>> }>();
+    for (const e of stored) {
+      cmds.push([...xadd, JSON.stringify(e)]);
+      const day = dayOf(e.ts);
+      const g = `${day}\t${e.type}`;
+      let group = groups.get(g);
+      if (!group) groups.set(g, (group = { day, type: e.type, byCombo: this.combos.map(() => new Map()) }));
+      for (let c = 0; c < this.combos.length; c++) {
+        const tuple = tupleKey(e, this.combos[c]);
+        const ids = group.byCombo[c].get(tuple);
+        if (ids) ids.push(e.client_id);
+        else group.byCombo[c].set(tuple, [e.client_id]);
+      }
+    }
+    cmds.push(['EXPIRE', stream, ttl]);
+    const touched = new Set<string>();
+    for (const { day, type, byCombo } of groups.values()) {
+      for (let c = 0; c < this.combos.length; c++) {
+        const name = this.#names[c];
+        const tk = `${p}tuples:${day}:${name}`;
+        const ck = `${p}cnt:${day}:${name}`;
+        const tuples = [...byCombo[c].keys()];
+        cmds.push(['SADD', tk, ...tuples]);
+        for (const [tuple, ids] of byCombo[c]) {
+          const hll = `${p}hll:${day}:${type}:${name}:${tuple}`;
+          cmds.push(
+            ['PFADD', hll, ...ids],
+            ['EXPIRE', hll, ttl],
+            ['HINCRBY', ck, `${type}\t${tuple}`, String(ids.length)],
+          );
+        }
+        touched.add(tk).add(ck);
+      }
+    }
+    for (const k of touched) cmds.push(['EXPIRE', k, ttl]);
+    return cmds;
+  }
+
+  async *read(from: string, to: string): AsyncIterable<StoredEvent> {
+    for (let day = addDays(from, -1); day <= addDays(to, 8); day = addDays(day, 1)) {
+      let start = '-';
+      for (;;) {
+        const page = await this.#run('read', () =>
+          this.#client.xrange(`${this.#p}log:${day}`, start, '+', 'COUNT', 1000),
+        );
+        for (const [id, fields] of page) {
+          const e = JSON.parse(fields[1]) as StoredEvent;
+          const d = dayOf(e.ts);
+          if (d >= from && d <= to) yield e;
+          start = `(${id}`;
+        }
+        if (page.length < 1000) break;
+      }
+    }
+  }
+
+  async distinct(
+    types: readonly string[],
+    days: readonly string[],
+    combo: Combo,
+    matches: (tuple: string) => boolean,
+  ): Promise<number> {
+    const name = comboName(combo);
+    const keys: string[] = [];
+    for (const day of days) {
+      const tuples = await this.#run('distinct', () => this.#client.smembers(`${this.#p}tuples:${day}:${name}`));
+      for (const t of tuples)
+        if (matches(t)) for (const type of types) keys.push(`${this.#p}hll:${day}:${type}:${name}:${t}`);
+    }
+    if (keys.length === 0) return 0;
+    return this.#run('distinct', () => this.#client.pfcount(...keys));
+  }
+
+  async counts(days: readonly string[], combo: Combo): Promise<Map<string, Map<string, number>>> {
+    const out = new Map<string, Map<string, number>>();
+    for (const day of days) {
+      const h = await this.#run('counts', () => this.#client.hgetall(`${this.#p}cnt:${day}:${comboName(combo)}`));
+      for (const [field, n] of Object.entries(h)) {
+        const tab = field.indexOf('\t');
+        const type = field.slice(0, tab);
+        const tuple = field.slice(tab + 1);
+        const row = out.get(tuple) ?? out.set(tuple, new Map()).get(tuple)!;
+        row.set(type, (row.get(type) ?? 0) + Number(n));
+      }
+    }
+    return out;
+  }
+
+  async close(): Promise<void> {
+    if (this.#client.status === 'ready') {
+      await Promise.race([this.#client.quit().catch(() => {}), new Promise((r) => setTimeout(r, 500).unref())]);
+    }
+    this.#client.disconnect();
+  }
+}

@@ -1,0 +1,88 @@
+/**
+ * Where feedback events go. Two backends behind one small interface, chosen by the spec string as the
+ * profile stores are (src/profile/store.ts):
+ *   a directory (default `./data`, RECSCORE_DATA_DIR) → embedded: JSONL log under `<dir>/events/`, one file
+ *                                                         per UTC day, sketches in memory rebuilt from it
+ *   `redis://host:port[/db]`, `rediss://…`            → Redis: a Stream per day, PFADD sketches
+ *
+ * Contract of every backend:
+ * - append() resolves only once the events are durable (fsync'd / applied by Redis); it rejects with
+ *   RECSCORE_EVENT_STORE otherwise, and then none of the batch is acknowledged;
+ * - a batch appended with an idempotency key is written once: appending the same key again (a client's
+ *   retry after a lost answer) writes nothing and resolves `replayed: true` with the first call's ids;
+ *   without a key, delivery is at-least-once (a retried batch is stored twice, with new ids);
+ * - distinct()/counts() read the per-day aggregates (HyperLogLog sketches and counters).
+ */
+import { RecscoreError } from '../errors.js';
+import type { Logger } from '../log.js';
+import type { Combo } from './dimensions.js';
+import type { PostedEvent, StoredEvent } from './event.js';
+
+export interface AppendResult {
+  /** Ids of the stored events, in order. */
+  ids: string[];
+  /** True when this idempotency key had already been written: nothing new was stored. */
+  replayed: boolean;
+}
+
+export interface ReadReport {
+  /** Lines of the embedded log that could not be parsed (a torn last line after a crash), by file. */
+  skipped: Array<{ file: string; line: number }>;
+}
+
+export interface EventStore {
+  readonly kind: string;
+  /** The configured dimension combinations. */
+  readonly combos: readonly Combo[];
+  append(events: PostedEvent[], idempotencyKey?: string): Promise<AppendResult>;
+  /** Events whose timestamp falls on the UTC days `from`..`to`, in log order. */
+  read(from: string, to: string, report?: ReadReport): AsyncIterable<StoredEvent>;
+  /** Distinct clients of any of `types` over the union of `days` and of the tuples of `combo` that `matches`. */
+  distinct(
+    types: readonly string[],
+    days: readonly string[],
+    combo: Combo,
+    matches: (tuple: string) => boolean,
+  ): Promise<number>;
+  /** Event counts per tuple of `combo` (key: tuple JSON) and type, summed over `days`. */
+  counts(days: readonly string[], combo: Combo): Promise<Map<string, Map<string, number>>>;
+  close(): Promise<void>;
+}
+
+export interface EventStoreOptions {
+  combos?: readonly Combo[];
+  /**
+   * Days of aggregates kept, default 90. Redis: EXPIRE of a day's stream, sketches and counters. Embedded:
+   * older days leave memory (and are not rebuilt at open); their log files stay for export.
+   */
+  retentionDays?: number;
+  /** Redis: approximate cap of entries per day stream (XADD MAXLEN ~), default none. */
+  maxLenPerDay?: number;
+  /** Redis: key prefix, default `recscore:events:`. */
+  prefix?: string;
+  /** Embedded: distinct tuples kept per day and combination; later ones are counted as overflow. */
+  maxTuplesPerDay?: number;
+  /** Embedded: how often the aggregates snapshot is written (ms, default 300,000; 0 = only at close). */
+  snapshotIntervalMs?: number;
+  /** Embedded: false never writes the snapshot (a CLI reading the log beside a running server). */
+  writeSnapshot?: boolean;
+  /** Embedded: false skips rebuilding the aggregates at open (an export only reads the log). */
+  rebuild?: boolean;
+  logger?: Logger;
+}
+
+export function isRedisEventSpec(spec: string): boolean {
+  return spec.startsWith('redis://') || spec.startsWith('rediss://');
+}
+
+/** Opens the store named by `spec`: a directory (embedded) or a redis:// URL. */
+export async function createEventStore(spec: string, opts: EventStoreOptions = {}): Promise<EventStore> {
+  if (spec === '')
+    throw new RecscoreError('RECSCORE_CONFIG', 'event store: empty spec (a directory or a redis:// URL)');
+  if (isRedisEventSpec(spec)) {
+    const store = new (await import('./redis-store.js')).RedisEventStore(spec, opts);
+    await store.connected(); // not fatal when down: appends answer 503 until it is up
+    return store;
+  }
+  return (await import('./embedded-store.js')).EmbeddedEventStore.open(spec, opts);
+}

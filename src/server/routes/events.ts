@@ -1,0 +1,82 @@
+/**
+ * Feedback events and engagement analytics:
+ * - `POST /v1/events`: a JSON array of ≤ 1,000 events, ≤ 1 MiB. Each event is checked on its own; the
+ *   answer `{"accepted": N, "rejected": [{index, code, message}]}` is sent only after the accepted ones are
+ *   durable (503 RECSCORE_EVENT_STORE otherwise: nothing acknowledged). Every event rejected → 400 with the
+ *   same list. `Idempotency-Key: <1–128 of A-Z a-z 0-9 _ . : ->` makes a retry after a lost answer a no-op
+ *   (`"replayed": true`); without one, delivery is at-least-once.
+ * - `GET /v1/stats/distinct|engagement|ctr`: src/events/stats.ts.
+ */
+import type { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { RecscoreError } from '../../errors.js';
+import type { Logger } from '../../log.js';
+import { checkEvent, type EventRules, type PostedEvent } from '../../events/event.js';
+import { ctrStats, distinctStats, engagementStats, parseStatsQuery } from '../../events/stats.js';
+import type { EventStore } from '../../events/store.js';
+import { named, type AppEnv } from '../env.js';
+import { errorBody, errorResponse } from '../on-error.js';
+import { readJsonBody } from '../read-body.js';
+
+export const MAX_EVENTS_PER_POST = 1_000;
+export const MAX_EVENTS_BODY = 1024 * 1024;
+const IDEMPOTENCY_KEY = /^[A-Za-z0-9_.:-]{1,128}$/;
+
+export interface EventRouteDeps {
+  store: EventStore;
+  rules: EventRules;
+  log: Logger;
+  now?: () => number;
+}
+
+export function registerEventRoutes(app: Hono<AppEnv>, deps: EventRouteDeps): void {
+  const { store, rules } = deps;
+  const now = deps.now ?? Date.now;
+  const limit = bodyLimit({
+    maxSize: MAX_EVENTS_BODY,
+    onError: (c) => errorResponse(c, 'RECSCORE_BODY_TOO_LARGE', `body is larger than ${MAX_EVENTS_BODY} bytes`),
+  });
+
+  app.post('/v1/events', named('events'), limit, async (c) => {
+    const key = c.req.header('idempotency-key');
+    if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) {
+      throw new RecscoreError('RECSCORE_BAD_REQUEST', 'Idempotency-Key: 1–128 characters of A-Z a-z 0-9 _ . : -');
+    }
+    const json = await readJsonBody(c);
+    if (!Array.isArray(json)) throw new RecscoreError('RECSCORE_BAD_JSON', 'body must be a JSON array of events');
+    if (json.length === 0) throw new RecscoreError('RECSCORE_BAD_EVENT', 'no events: the array is empty');
+    if (json.length > MAX_EVENTS_PER_POST) {
+      throw new RecscoreError(
+        'RECSCORE_TOO_MANY_EVENTS',
+        `${json.length} events; at most ${MAX_EVENTS_PER_POST} per request`,
+      );
+    }
+    const t = now();
+    const accepted: PostedEvent[] = [];
+    const rejected: Array<{ index: number; code: string; message: string }> = [];
+    json.forEach((raw, index) => {
+      const r = checkEvent(raw, rules, t);
+      if (r.ok) accepted.push(r.event);
+      else rejected.push({ index, code: r.code, message: r.message });
+    });
+    if (accepted.length === 0) {
+      return c.json(
+        { ...errorBody('RECSCORE_BAD_EVENT', `all ${rejected.length} events were rejected`), accepted: 0, rejected },
+        400,
+      );
+    }
+    const result = await store.append(accepted, key);
+    return c.json({ accepted: result.ids.length, rejected, ...(result.replayed ? { replayed: true } : {}) });
+  });
+
+  const types = () => rules.weights.keys();
+  app.get('/v1/stats/distinct', named('stats_distinct'), async (c) =>
+    c.json(await distinctStats(store, parseStatsQuery(c.req.query(), types()))),
+  );
+  app.get('/v1/stats/engagement', named('stats_engagement'), async (c) =>
+    c.json(await engagementStats(store, parseStatsQuery(c.req.query(), types()))),
+  );
+  app.get('/v1/stats/ctr', named('stats_ctr'), async (c) =>
+    c.json(await ctrStats(store, parseStatsQuery(c.req.query(), types()))),
+  );
+}
