@@ -28,7 +28,9 @@ export type ErrorCode =
   | 'RECSCORE_POOL' // the worker pool failed
   | 'RECSCORE_TIMEOUT'
   | 'RECSCORE_CONFIG' // invalid configuration or CLI arguments
-  | 'RECSCORE_INTERNAL';
+  | 'RECSCORE_INTERNAL'
+  | 'RECSCORE_SAR_INPUT' // SAR usage events cannot be read (missing path, bad compression)
+  | 'RECSCORE_SAR_TRAINING'; // SAR training refused: too many bad lines, or no event left
 
 export class RecscoreError extends Error {
   readonly code: ErrorCode;
