@@ -15,6 +15,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   'models synth': async () => (await import('./synth.js')).synthCommand,
   'models pack': async () => (await import('./models-pack.js')).packCommand,
   profiles: async () => (await import('./profiles.js')).profilesCommand,
+  sar: async () => (await import('./sar.js')).sarCommand,
 };
 
 const USAGE = `usage: recscore <command> [options]
