@@ -14,6 +14,8 @@ export function rowTimesSim(sim: Csr, cols: ArrayLike<number>, vals: ArrayLike<n
 /**
  * PY's normalize (SPEC §6): rescale r into [rmin, rmax] with the user's bounds lo = min(Â·S)·rmin and
  * hi = max(Â·S)·rmax, where Â is the affinity with every rating 1. In place; PY's operation order.
+ * When hi = lo (e.g. every seen item is below the threshold, so all scores are 0) PY divides 0 by 0;
+ * recscore leaves the scores as they are instead of returning NaN.
  */
 export function normalizeScores(scores: Float64Array, unitScores: Float64Array, rmin: number, rmax: number): void {
   let cmin = Infinity;
@@ -26,6 +28,7 @@ export function normalizeScores(scores: Float64Array, unitScores: Float64Array, 
   const lo = cmin * rmin;
   const hi = cmax * rmax;
   const range = hi - lo;
+  if (range === 0) return;
   const span = rmax - rmin;
   for (let j = 0; j < scores.length; j++) scores[j] = ((scores[j] - lo) / range) * span + rmin;
 }

@@ -11,6 +11,7 @@ export function topK(scores: Float64Array, k: number, excluded?: Uint8Array): Ar
   for (let j = 0; j < scores.length; j++) {
     if (excluded && excluded[j]) continue;
     const s = scores[j];
+    if (s !== s) continue; // NaN is not a score
     if (n === k && !(s > val[k - 1])) continue; // equal scores keep the earlier (smaller) index
     let p = n < k ? n++ : k - 1;
     while (p > 0 && s > val[p - 1]) {
