@@ -45,13 +45,18 @@ export function memoryWithModel(image: Uint8Array): WebAssembly.Memory {
 
 export class SarKernel {
   readonly #ex: Exports;
-  readonly #memory: WebAssembly.Memory;
   readonly kMax: number;
   readonly maxIn: number;
+  // Views over this instance's fixed scratch slots, made once: growing the memory later (another
+  // instance claiming scratch) leaves these bytes where they are.
+  #outIdx!: Int32Array;
+  #outVal!: Float64Array;
+  #inCols!: Int32Array;
+  #inVals!: Float64Array;
+  #inUnit!: Float64Array;
 
   /** `model` is the unpacked view of the same image (ids and lookups stay in JS). */
   constructor(memory: WebAssembly.Memory, readonly model: SarModel, opts: { kMax?: number; maxIn?: number } = {}) {
-    this.#memory = memory;
     this.kMax = opts.kMax ?? 1024;
     this.maxIn = opts.maxIn ?? 65536;
     const instance = new WebAssembly.Instance(sarModule(), {
@@ -65,6 +70,12 @@ export class SarKernel {
     if (this.#ex.setup(MODEL_BASE, scratch, this.kMax, this.maxIn) === 0) {
       throw new RecscoreError('RECSCORE_BUNDLE_INVALID', 'SAR model: the kernel does not recognise the image at MODEL_BASE');
     }
+    const buf = memory.buffer;
+    this.#outIdx = new Int32Array(buf, this.#ex.outIdxAddr(), this.kMax);
+    this.#outVal = new Float64Array(buf, this.#ex.outValAddr(), this.kMax);
+    this.#inCols = new Int32Array(buf, this.#ex.inColsAddr(), this.maxIn);
+    this.#inVals = new Float64Array(buf, this.#ex.inValsAddr(), this.maxIn);
+    this.#inUnit = new Float64Array(buf, this.#ex.inUnitAddr(), this.maxIn);
   }
 
   #flags(o: RecOptions): number {
@@ -72,11 +83,8 @@ export class SarKernel {
   }
 
   #top(n: number): Top {
-    const buf = this.#memory.buffer;
-    const idx = new Int32Array(buf, this.#ex.outIdxAddr(), n);
-    const val = new Float64Array(buf, this.#ex.outValAddr(), n);
     const out: Top = new Array(n);
-    for (let r = 0; r < n; r++) out[r] = [this.model.items[idx[r]], val[r]];
+    for (let r = 0; r < n; r++) out[r] = [this.model.items[this.#outIdx[r]], this.#outVal[r]];
     return out;
   }
 
@@ -95,10 +103,9 @@ export class SarKernel {
 
   #row(cols: ArrayLike<number>, vals: ArrayLike<number>, unit: ArrayLike<number> | undefined, k: number, flags: number): Top {
     if (cols.length > this.maxIn) throw new RecscoreError('RECSCORE_BAD_REQUEST', `more than ${this.maxIn} distinct items`);
-    const buf = this.#memory.buffer;
-    new Int32Array(buf, this.#ex.inColsAddr(), cols.length).set(cols);
-    new Float64Array(buf, this.#ex.inValsAddr(), cols.length).set(vals);
-    if (unit) new Float64Array(buf, this.#ex.inUnitAddr(), cols.length).set(unit);
+    this.#inCols.set(cols);
+    this.#inVals.set(vals);
+    if (unit) this.#inUnit.set(unit);
     return this.#top(this.#ex.recommendRow(cols.length, k, flags));
   }
 

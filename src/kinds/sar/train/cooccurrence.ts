@@ -60,5 +60,6 @@ export function similarityFromUnits(
     rowPtr[i + 1] = cols.n;
     onRow?.(i);
   }
-  return { sim: { rowPtr, cols: cols.view().slice(), vals: vals.view().slice() }, itemFreq: d };
+  // Views, not copies: a copy would briefly hold the largest array three times over.
+  return { sim: { rowPtr, cols: cols.view(), vals: vals.view() }, itemFreq: d };
 }
