@@ -63,3 +63,15 @@ test('a flipped byte, a truncated file, a foreign file and a newer version are r
   assert.throws(() => readModelFile(join(dir, 'x.sarm')), invalid);
   assert.throws(() => readModelFile(join(dir, 'absent.sarm')), (e) => isRecscoreError(e) && e.code === 'RECSCORE_MODEL_MISSING');
 });
+
+test('training in a worker thread returns a packed image equal to training here', async () => {
+  const { trainInWorker } = await import('../../src/kinds/sar/train/train-worker.js');
+  const { vectorPath } = await import('./vectors.js');
+  const { image, report } = await trainInWorker(vectorPath('data/train.jsonl'), { similarity: 'lift', decayHalfLifeDays: 30 });
+  assert.equal(report.successfulLines, 8932);
+  const back = unpackModel(image);
+  const here = await modelFor('data/train.jsonl', { similarity: 'lift', decayHalfLifeDays: 30 });
+  assert.deepEqual([...back.sim.vals], [...here.sim.vals]);
+  assert.deepEqual(recommendForUser(back, 'u000', { k: 10 }), recommendForUser(here, 'u000', { k: 10 }));
+  await assert.rejects(trainInWorker('/nonexistent/events', {}), (e) => isRecscoreError(e) && e.code === 'RECSCORE_SAR_INPUT');
+});
