@@ -26,7 +26,12 @@ import { unpackModel } from '../src/kinds/sar/pack/unpack.js';
 
 const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const CLI = join(ROOT, 'dist/src/cli/index.js');
-const { values: args } = parseArgs({ options: { sizes: { type: 'string', default: '300k,9m' }, dir: { type: 'string', default: '/tmp/recscore-sar-bench' } } });
+const { values: args } = parseArgs({
+  options: {
+    sizes: { type: 'string', default: '300k,9m' },
+    dir: { type: 'string', default: '/tmp/recscore-sar-bench' },
+  },
+});
 const lines: string[] = [];
 const say = (s: string) => {
   console.log(s);
@@ -39,11 +44,17 @@ function cpuMs(f: () => unknown): number {
   const d = process.cpuUsage(c);
   return (d.user + d.system) / 1000;
 }
+const row = (...cells: Array<string | number>) => say(`| ${cells.join(' | ')} |`);
+const fmt = (n: number) => n.toLocaleString('en');
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))];
+const pct = (xs: number[], p: number) =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))];
 
 async function vectorsSection(): Promise<void> {
-  const dataFile = [join(ROOT, 'test/fixtures/sar/data/train.jsonl.gz'), resolve(ROOT, '../shared/sar/vectors/data/train.jsonl')].find(existsSync);
+  const dataFile = [
+    join(ROOT, 'test/fixtures/sar/data/train.jsonl.gz'),
+    resolve(ROOT, '../shared/sar/vectors/data/train.jsonl'),
+  ].find(existsSync);
   if (!dataFile) return say('(vectors data not found: section 1 skipped)');
   const events: UsageEvent[] = [];
   await readEvents(dataFile, emptyReport(), (e) => events.push(e));
@@ -57,15 +68,25 @@ async function vectorsSection(): Promise<void> {
   const recRef: number[] = [];
   const recWasm: number[] = [];
   for (let r = 0; r < 25; r++) {
-    recRef.push(cpuMs(() => { for (const u of model.users) recommendForUser(model, u, { k: 10, removeSeen: true }); }));
-    recWasm.push(cpuMs(() => { for (const u of model.users) kernel.recommendUser(u, { k: 10, removeSeen: true }); }));
+    recRef.push(
+      cpuMs(() => {
+        for (const u of model.users) recommendForUser(model, u, { k: 10, removeSeen: true });
+      }),
+    );
+    recWasm.push(
+      cpuMs(() => {
+        for (const u of model.users) kernel.recommendUser(u, { k: 10, removeSeen: true });
+      }),
+    );
   }
-  say(`\n### Vectors' data (${model.users.length} users × ${model.items.length} items, ${events.length} rows; jaccard, decay, t1)\n`);
-  say('| step | recscore, CPU ms (median of 25) | PY wall ms (SPEC §12, median of 5) | ratio |');
-  say('|---|--:|--:|--:|');
-  say(`| fit (events in memory → model) | ${median(fits).toFixed(2)} ms | 15.7 ms | ${(15.7 / median(fits)).toFixed(1)}× faster |`);
-  say(`| recommend-all, k 10, remove-seen — WASM kernel | ${median(recWasm).toFixed(2)} ms | 4.8 ms | ${(4.8 / median(recWasm)).toFixed(1)}× faster |`);
-  say(`| recommend-all — TypeScript reference | ${median(recRef).toFixed(2)} ms | 4.8 ms | ${(4.8 / median(recRef)).toFixed(1)}× |`);
+  const size = `${model.users.length} users × ${model.items.length} items, ${events.length} rows`;
+  say(`\n### Vectors' data (${size}; jaccard, decay, t1)\n`);
+  row('step', 'recscore, CPU ms (median of 25)', 'PY wall ms (SPEC §12, median of 5)', 'PY / recscore');
+  row('---', '--:', '--:', '--:');
+  const cmp = (name: string, ms: number, py: number) => row(name, ms.toFixed(2), py, `${(py / ms).toFixed(1)}×`);
+  cmp('fit (events in memory → model)', median(fits), 15.7);
+  cmp('recommend-all, k 10, remove-seen — WASM kernel', median(recWasm), 4.8);
+  cmp('recommend-all — TypeScript reference', median(recRef), 4.8);
 }
 
 const SIZES: Record<string, { users: number; items: number; events: number; pr: string; prSeconds: number }> = {
@@ -76,30 +97,78 @@ const SIZES: Record<string, { users: number; items: number; events: number; pr: 
 
 function trainingSection(): string | undefined {
   mkdirSync(args.dir!, { recursive: true });
-  say('\n### Training on synthetic logs (`recscore sar synth` JSONL → `recscore sar train`, jaccard, decay 30 d, threshold 1)\n');
-  say('| log | users | CPU s (wall s) parse + train + pack | peak RSS | similarity nnz | PR wall (4 cores) | ratio (CPU) |');
-  say('|---|--:|--:|--:|--:|--:|--:|');
+  say('\n### Training on synthetic logs (`sar synth` JSONL → `sar train`, jaccard, decay 30 d, threshold 1)\n');
+  row(
+    'log',
+    'users',
+    'CPU s (wall s): parse, train, pack',
+    'peak RSS',
+    'similarity nnz',
+    'PR wall, 4 cores',
+    'PR / CPU',
+  );
+  row('---', '--:', '--:', '--:', '--:', '--:', '--:');
   let last: string | undefined;
   for (const name of args.sizes!.split(',')) {
     const s = SIZES[name];
     if (!s) throw new Error(`unknown size ${name}`);
     const log = join(args.dir!, `synth-${name}.jsonl`);
     if (!existsSync(log)) {
-      const g = spawnSync(process.execPath, [CLI, 'sar', 'synth', '--users', `${s.users}`, '--items', `${s.items}`, '--events', `${s.events}`, '--out', log], { encoding: 'utf8' });
+      const g = spawnSync(
+        process.execPath,
+        [
+          CLI,
+          'sar',
+          'synth',
+          '--users',
+          `${s.users}`,
+          '--items',
+          `${s.items}`,
+          '--events',
+          `${s.events}`,
+          '--out',
+          log,
+        ],
+        { encoding: 'utf8' },
+      );
       if (g.status !== 0) throw new Error(g.stderr);
     }
     const model = join(args.dir!, `model-${name}.sarm`);
-    const r = spawnSync('/usr/bin/time', ['-f', '%e %U %S %M', process.execPath, CLI, 'sar', 'train', '--events', log, '--out', model, '--decay-half-life', '30'], {
-      encoding: 'utf8',
-      maxBuffer: 1 << 26,
-    });
+    const r = spawnSync(
+      '/usr/bin/time',
+      [
+        '-f',
+        '%e %U %S %M',
+        process.execPath,
+        CLI,
+        'sar',
+        'train',
+        '--events',
+        log,
+        '--out',
+        model,
+        '--decay-half-life',
+        '30',
+      ],
+      {
+        encoding: 'utf8',
+        maxBuffer: 1 << 26,
+      },
+    );
     if (r.status !== 0) throw new Error(r.stderr);
     const [wall, user, sys, rssKb] = r.stderr.trim().split('\n').pop()!.split(' ').map(Number);
     const cpu = user + sys;
     const out = JSON.parse(r.stdout);
     const mb = (statSync(log).size / 1e6).toFixed(0);
-    say(`| ${s.events.toLocaleString('en')} events / ${s.items.toLocaleString('en')} items (${mb} MB) | ${out.stats.users.toLocaleString('en')} | ` +
-      `${cpu.toFixed(1)} (${wall.toFixed(1)}) | ${(rssKb / 1024).toFixed(0)} MB | ${out.stats.similarityNnz.toLocaleString('en')} | ${s.pr} | ${(s.prSeconds / cpu).toFixed(0)}× |`);
+    row(
+      `${fmt(s.events)} events / ${fmt(s.items)} items (${mb} MB)`,
+      fmt(out.stats.users),
+      `${cpu.toFixed(1)} (${wall.toFixed(1)})`,
+      `${(rssKb / 1024).toFixed(0)} MB`,
+      fmt(out.stats.similarityNnz),
+      s.pr,
+      `${(s.prSeconds / cpu).toFixed(0)}×`,
+    );
     last = model;
   }
   return last;
@@ -109,7 +178,9 @@ function scoringSection(modelFile: string): void {
   const { model, image } = readModelFile(modelFile);
   const memory = memoryWithModel(image);
   const kernel = new SarKernel(memory, unpackModel(new Uint8Array(memory.buffer, MODEL_BASE, image.length)));
-  const users = model.users.filter((_, i) => i % Math.max(1, Math.floor(model.users.length / 2000)) === 0).slice(0, 2000);
+  const users = model.users
+    .filter((_, i) => i % Math.max(1, Math.floor(model.users.length / 2000)) === 0)
+    .slice(0, 2000);
   const time = (f: (u: string, i: number) => unknown) => {
     const xs: number[] = [];
     users.forEach((u, i) => {
@@ -125,13 +196,20 @@ function scoringSection(modelFile: string): void {
     rows.length = 0;
     rows.push(['personalised, WASM', time((u) => kernel.recommendUser(u, { k: 10, removeSeen: true }))]);
     rows.push(['personalised, TS reference', time((u) => recommendForUser(model, u, { k: 10, removeSeen: true }))]);
-    rows.push(['item-based (1 seed), WASM', time((_, i) => kernel.similarItems([model.items[(i * 7919) % model.items.length]]))]);
-    rows.push(['item-based (1 seed), TS reference', time((_, i) => similarItems(model, [model.items[(i * 7919) % model.items.length]]))]);
+    rows.push([
+      'item-based (1 seed), WASM',
+      time((_, i) => kernel.similarItems([model.items[(i * 7919) % model.items.length]])),
+    ]);
+    rows.push([
+      'item-based (1 seed), TS reference',
+      time((_, i) => similarItems(model, [model.items[(i * 7919) % model.items.length]])),
+    ]);
   }
-  say(`\n### Scoring per request on the ${model.items.length.toLocaleString('en')}-item model (${users.length} users, k 10, remove-seen; main thread)\n`);
-  say('| query | CPU p50 µs | CPU p99 µs |');
-  say('|---|--:|--:|');
-  for (const [name, xs] of rows) say(`| ${name} | ${pct(xs, 0.5).toFixed(0)} | ${pct(xs, 0.99).toFixed(0)} |`);
+  const what = `${fmt(model.items.length)}-item model (${users.length} users, k 10, remove-seen; main thread)`;
+  say(`\n### Scoring per request on the ${what}\n`);
+  row('query', 'CPU p50 µs', 'CPU p99 µs');
+  row('---', '--:', '--:');
+  for (const [name, xs] of rows) row(name, pct(xs, 0.5).toFixed(0), pct(xs, 0.99).toFixed(0));
 }
 
 say(`## SAR benchmark — ${new Date().toISOString().slice(0, 16)} UTC, node ${process.version}`);

@@ -16,7 +16,11 @@ const read = (f) => {
   const buf = readFileSync(join(src, f));
   return (f.endsWith('.gz') ? gunzipSync(buf) : buf).toString('utf8');
 };
-const jsonl = (f) => read(f).split('\n').filter(Boolean).map((l) => JSON.parse(l));
+const jsonl = (f) =>
+  read(f)
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l));
 const manifest = JSON.parse(read('MANIFEST.json'));
 rmSync(dest, { recursive: true, force: true });
 const kept = {};
@@ -31,28 +35,51 @@ function write(name, lines) {
 const rawLines = (f) => read(f).split('\n').filter(Boolean);
 
 // Users that exercise the corrected rules or the tie rules, plus every 5th user.
-const users = jsonl('affinity/decay0.jsonl').map((r) => r.user).sort();
-const negative = new Set(jsonl('affinity/decay0.jsonl').filter((r) => r.a.some(([, a]) => a < 0)).map((r) => r.user));
+const users = jsonl('affinity/decay0.jsonl')
+  .map((r) => r.user)
+  .sort();
+const negative = new Set(
+  jsonl('affinity/decay0.jsonl')
+    .filter((r) => r.a.some(([, a]) => a < 0))
+    .map((r) => r.user),
+);
 const freq3 = jsonl('item_frequencies.jsonl').find((r) => r.thr === 3).freq;
 const below = new Set(Object.keys(freq3).filter((i) => freq3[i] === 0));
-const belowUsers = new Set(jsonl('data/train.jsonl').filter((r) => below.has(r.item)).map((r) => r.user));
+const belowUsers = new Set(
+  jsonl('data/train.jsonl')
+    .filter((r) => below.has(r.item))
+    .map((r) => r.user),
+);
 const recFiles = Object.keys(manifest.files).filter((f) => f.startsWith('recs/'));
 const tieUsers = new Set();
-const nearTie = (top) => top.some((p, i) => i > 0 && p[1] !== top[i - 1][1] && Math.abs(p[1] - top[i - 1][1]) <= 1e-12 + 1e-9 * Math.abs(p[1]));
+const nearTie = (top) =>
+  top.some(
+    (p, i) => i > 0 && p[1] !== top[i - 1][1] && Math.abs(p[1] - top[i - 1][1]) <= 1e-12 + 1e-9 * Math.abs(p[1]),
+  );
 for (const f of recFiles) for (const r of jsonl(f)) if (r.alt?.length || nearTie(r.top)) tieUsers.add(r.user);
 const keepUser = new Set(users.filter((u, i) => i % 5 === 0 || belowUsers.has(u) || tieUsers.has(u)));
 [...negative].slice(0, 25).forEach((u) => keepUser.add(u));
 
 for (const f of Object.keys(manifest.files)) {
   if (f.startsWith('py_quirks/')) continue;
-  if (f.startsWith('recs/')) write(f, rawLines(f).filter((l) => keepUser.has(JSON.parse(l).user)));
+  if (f.startsWith('recs/'))
+    write(
+      f,
+      rawLines(f).filter((l) => keepUser.has(JSON.parse(l).user)),
+    );
   else if (f.startsWith('sim/')) {
     const rows = rawLines(f);
-    const byFreq = Object.entries(freq3).sort((a, b) => b[1] - a[1]).slice(0, 10).map(([i]) => i);
-    write(f, rows.filter((l, idx) => {
-      const i = JSON.parse(l).i;
-      return idx % 10 === 0 || below.has(i) || byFreq.includes(i);
-    }));
+    const byFreq = Object.entries(freq3)
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 10)
+      .map(([i]) => i);
+    write(
+      f,
+      rows.filter((l, idx) => {
+        const i = JSON.parse(l).i;
+        return idx % 10 === 0 || below.has(i) || byFreq.includes(i);
+      }),
+    );
   } else write(f, rawLines(f));
 }
 manifest.fixture = {
@@ -63,5 +90,9 @@ manifest.fixture = {
 };
 manifest.files = Object.fromEntries(Object.entries(kept).map(([f, v]) => [f, v]));
 writeFileSync(join(dest, 'MANIFEST.json'), JSON.stringify(manifest, null, 1) + '\n');
-const total = (d) => readdirSync(d, { withFileTypes: true }).reduce((s, e) => s + (e.isDirectory() ? total(join(d, e.name)) : readFileSync(join(d, e.name)).length), 0);
+const total = (d) =>
+  readdirSync(d, { withFileTypes: true }).reduce(
+    (s, e) => s + (e.isDirectory() ? total(join(d, e.name)) : readFileSync(join(d, e.name)).length),
+    0,
+  );
 console.log(JSON.stringify({ dest, users_kept: keepUser.size, bytes: total(dest) }));

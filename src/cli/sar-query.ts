@@ -19,7 +19,9 @@ const open = (path: string): SarModel => readModelFile(path).model;
 async function* lines(path: string): AsyncGenerator<[string, number]> {
   const input = createReadStream(path);
   const failed = new Promise<never>((_, reject) =>
-    input.once('error', (e: NodeJS.ErrnoException) => reject(new RecscoreError('RECSCORE_CONFIG', `cannot read ${path}: ${e.code ?? e.message}`))),
+    input.once('error', (e: NodeJS.ErrnoException) =>
+      reject(new RecscoreError('RECSCORE_CONFIG', `cannot read ${path}: ${e.code ?? e.message}`)),
+    ),
   );
   failed.catch(() => {});
   const rl = createInterface({ input, crlfDelay: Infinity });
@@ -82,16 +84,32 @@ export async function recommendCommand(args: string[]): Promise<number> {
 
 function postedEvent(file: string, n: number, i: number, e: unknown): PostedEvent {
   const o = (e ?? {}) as Record<string, unknown>;
-  const ok = typeof o.item === 'string' && (o.rating === undefined || Number.isFinite(o.rating)) &&
+  const ok =
+    typeof o.item === 'string' &&
+    (o.rating === undefined || Number.isFinite(o.rating)) &&
     (o.timestamp === undefined || Number.isFinite(o.timestamp));
-  if (!ok) throw new RecscoreError('RECSCORE_BAD_REQUEST', `${file}:${n}: event ${i} needs a string "item" and numeric rating/timestamp`);
-  return { item: o.item as string, rating: o.rating as number | undefined, timestamp: o.timestamp as number | undefined };
+  if (!ok)
+    throw new RecscoreError(
+      'RECSCORE_BAD_REQUEST',
+      `${file}:${n}: event ${i} needs a string "item" and numeric rating/timestamp`,
+    );
+  return {
+    item: o.item as string,
+    rating: o.rating as number | undefined,
+    timestamp: o.timestamp as number | undefined,
+  };
 }
 
 export async function similarCommand(args: string[]): Promise<number> {
-  const { values: v } = parse(args, { model: { type: 'string' }, item: { type: 'string' }, queries: { type: 'string' }, k: { type: 'string' } });
+  const { values: v } = parse(args, {
+    model: { type: 'string' },
+    item: { type: 'string' },
+    queries: { type: 'string' },
+    k: { type: 'string' },
+  });
   const k = intOption('k', v.k, 10, 1, 100000);
-  if ((v.item === undefined) === (v.queries === undefined)) throw new RecscoreError('RECSCORE_CONFIG', 'give exactly one of --item and --queries');
+  if ((v.item === undefined) === (v.queries === undefined))
+    throw new RecscoreError('RECSCORE_CONFIG', 'give exactly one of --item and --queries');
   const model = open(required('model', v.model));
   const w = new LineWriter();
   if (v.item !== undefined) await w.line({ q: v.item, top: similarItems(model, [v.item], k) });
@@ -99,9 +117,15 @@ export async function similarCommand(args: string[]): Promise<number> {
     for await (const [line, n] of lines(v.queries!)) {
       const o = jsonLine(v.queries!, line, n);
       const seeds = o.seeds;
-      const valid = Array.isArray(seeds) && seeds.every((s) => typeof s === 'string' ||
-        (Array.isArray(s) && typeof s[0] === 'string' && (s[1] === undefined || Number.isFinite(s[1]))));
-      if (!valid) throw new RecscoreError('RECSCORE_BAD_REQUEST', `${v.queries}:${n}: "seeds" must be [[item, weight?], …]`);
+      const valid =
+        Array.isArray(seeds) &&
+        seeds.every(
+          (s) =>
+            typeof s === 'string' ||
+            (Array.isArray(s) && typeof s[0] === 'string' && (s[1] === undefined || Number.isFinite(s[1]))),
+        );
+      if (!valid)
+        throw new RecscoreError('RECSCORE_BAD_REQUEST', `${v.queries}:${n}: "seeds" must be [[item, weight?], …]`);
       await w.line({ q: o.q ?? null, top: similarItems(model, seeds as Seed[], k) });
     }
   }
@@ -110,7 +134,11 @@ export async function similarCommand(args: string[]): Promise<number> {
 }
 
 export async function popularCommand(args: string[]): Promise<number> {
-  const { values: v } = parse(args, { model: { type: 'string' }, k: { type: 'string' }, users: { type: 'boolean', default: false } });
+  const { values: v } = parse(args, {
+    model: { type: 'string' },
+    k: { type: 'string' },
+    users: { type: 'boolean', default: false },
+  });
   const k = intOption('k', v.k, 10, 1, 100000);
   const model = open(required('model', v.model));
   process.stdout.write(`${JSON.stringify({ top: v.users ? popularUsers(model, k) : popularItems(model, k) })}\n`);

@@ -53,7 +53,8 @@ export async function sarCommand(args: string[]): Promise<number> {
 function positiveNumber(name: string, v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
   const n = Number(v);
-  if (v.trim() === '' || !Number.isFinite(n) || n <= 0) throw new RecscoreError('RECSCORE_CONFIG', `--${name} must be a positive number, got "${v}"`);
+  if (v.trim() === '' || !Number.isFinite(n) || n <= 0)
+    throw new RecscoreError('RECSCORE_CONFIG', `--${name} must be a positive number, got "${v}"`);
   return n;
 }
 
@@ -70,8 +71,10 @@ async function trainCommand(args: string[]): Promise<number> {
   });
   const events = required('events', v.events);
   const out = required('out', v.out);
-  if (events.startsWith('gs://')) throw new RecscoreError('RECSCORE_CONFIG', 'gs:// event sources are not supported yet; copy the log locally');
-  if (v.unit !== 'user' && v.unit !== 'timestamp') throw new RecscoreError('RECSCORE_CONFIG', `--unit must be user or timestamp, got "${v.unit}"`);
+  if (events.startsWith('gs://'))
+    throw new RecscoreError('RECSCORE_CONFIG', 'gs:// event sources are not supported yet; copy the log locally');
+  if (v.unit !== 'user' && v.unit !== 'timestamp')
+    throw new RecscoreError('RECSCORE_CONFIG', `--unit must be user or timestamp, got "${v.unit}"`);
   const refText = v['reference-time'];
   const referenceTime = refText === undefined ? undefined : Number(refText);
   if (refText !== undefined && (refText.trim() === '' || !Number.isFinite(referenceTime))) {
@@ -86,7 +89,10 @@ async function trainCommand(args: string[]): Promise<number> {
   };
   const maxBadLines = intOption('max-bad-lines', v['max-bad-lines'], 100, 0);
   const bar = process.stderr.isTTY
-    ? new SingleBar({ stream: process.stderr, format: '{phase} [{bar}] {percentage}% {value}/{total}', hideCursor: true }, Presets.shades_classic)
+    ? new SingleBar(
+        { stream: process.stderr, format: '{phase} [{bar}] {percentage}% {value}/{total}', hideCursor: true },
+        Presets.shades_classic,
+      )
     : undefined;
   let phase = '';
   const started = performance.now();
@@ -99,13 +105,32 @@ async function trainCommand(args: string[]): Promise<number> {
             bar.update(read, { phase });
           }
         : undefined,
-      onPhase: bar ? (p) => { bar.stop(); phase = p; bar.start(1, 0, { phase: p }); } : undefined,
-      onRows: bar ? (done, total) => { bar.setTotal(total); bar.update(done, { phase: 'similarity (items)' }); } : undefined,
+      onPhase: bar
+        ? (p) => {
+            bar.stop();
+            phase = p;
+            bar.start(1, 0, { phase: p });
+          }
+        : undefined,
+      onRows: bar
+        ? (done, total) => {
+            bar.setTotal(total);
+            bar.update(done, { phase: 'similarity (items)' });
+          }
+        : undefined,
     });
     bar?.stop();
     const trainSeconds = (performance.now() - started) / 1000;
     const bytes = await writeModel(out, model, { report });
-    process.stdout.write(`${JSON.stringify({ model: out, bytes, train_seconds: trainSeconds, params: model.params, report, stats: model.stats }, null, 1)}\n`);
+    const summary = {
+      model: out,
+      bytes,
+      train_seconds: trainSeconds,
+      params: model.params,
+      report,
+      stats: model.stats,
+    };
+    process.stdout.write(`${JSON.stringify(summary, null, 1)}\n`);
     return 0;
   } catch (e) {
     bar?.stop();

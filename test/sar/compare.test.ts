@@ -29,7 +29,24 @@ test('a 1e-7 relative score change, a swap across scores, a short list, a foreig
 });
 
 test('sparse rows: missing keys are 0; a 1e-6 change fails', () => {
-  assert.equal(sparseDifference(new Map([['a', 1]]), new Map([['a', 1], ['b', 0]])), undefined);
+  assert.equal(
+    sparseDifference(
+      new Map([['a', 1]]),
+      new Map([
+        ['a', 1],
+        ['b', 0],
+      ]),
+    ),
+    undefined,
+  );
   assert.ok(sparseDifference(new Map([['a', 1 + 1e-6]]), new Map([['a', 1]])));
-  assert.ok(sparseDifference(new Map([['a', 1], ['c', 0.5]]), new Map([['a', 1]])));
+  assert.ok(
+    sparseDifference(
+      new Map([
+        ['a', 1],
+        ['c', 0.5],
+      ]),
+      new Map([['a', 1]]),
+    ),
+  );
 });

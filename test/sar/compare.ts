@@ -29,8 +29,10 @@ export function topDifference(actual: Top, expected: Top, alt: string[] = []): s
     if (last) for (const a of alt) want.add(a);
     for (let i = start; i < end; i++) {
       if (!want.has(actual[i][0])) {
-        return `position ${i}: item ${actual[i][0]} not in the expected ${last ? 'last tie group + alt' : 'tie group'} ` +
-          `{${[...want].join(',')}}`;
+        return (
+          `position ${i}: item ${actual[i][0]} not in the expected ${last ? 'last tie group + alt' : 'tie group'} ` +
+          `{${[...want].join(',')}}`
+        );
       }
     }
     if (!last) {

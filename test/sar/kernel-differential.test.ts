@@ -45,7 +45,13 @@ test('kernel = reference on random logs (personalised, posted events, item-based
       fc.integer({ min: 0, max: 40 }),
       fc.boolean(),
       fc.boolean(),
-      fc.array(fc.tuple(fc.integer({ min: 0, max: 30 }).map((i) => `i${String(i).padStart(2, '0')}`), fc.constantFrom(1, 2, -1)), { maxLength: 4 }),
+      fc.array(
+        fc.tuple(
+          fc.integer({ min: 0, max: 30 }).map((i) => `i${String(i).padStart(2, '0')}`),
+          fc.constantFrom(1, 2, -1),
+        ),
+        { maxLength: 4 },
+      ),
       (events, p, k, removeSeen, normalize, seeds) => {
         const params: Partial<SarParams> = { similarity: p.similarity, threshold: p.threshold, unit: p.unit };
         if (p.decay) params.decayHalfLifeDays = 30;
@@ -67,7 +73,7 @@ test('kernel = reference on random logs (personalised, posted events, item-based
   );
 });
 
-test('kernel reproduces the vectors\' configuration lists (jaccard, decay, normalize)', async () => {
+test("kernel reproduces the vectors' configuration lists (jaccard, decay, normalize)", async () => {
   const model = await modelFor('data/train.jsonl', { decayHalfLifeDays: 30 });
   const kernel = kernelFor(model);
   for (const user of model.users) {
@@ -79,7 +85,7 @@ test('kernel reproduces the vectors\' configuration lists (jaccard, decay, norma
   }
 });
 
-test('the kernel refuses an image of another format version and accepts the packer\'s', () => {
+test("the kernel refuses an image of another format version and accepts the packer's", () => {
   const model = train([{ user: 'a', item: 'x', rating: 1, timestamp: 1 }]);
   const image = packModel(model);
   const memory = memoryWithModel(image);

@@ -16,9 +16,17 @@ export interface VectorConfig {
 export function parseConfig(name: string): VectorConfig {
   const m = /^(?:(raw|norm)_)?([a-z]+)_d([01])_t(\d+)$/.exec(name);
   if (!m || !SLUG_TO_TYPE[m[2]]) throw new Error(`unknown vector configuration ${name}`);
-  const params: Partial<SarParams> = { similarity: SLUG_TO_TYPE[m[2]] as SarParams['similarity'], threshold: Number(m[4]) };
+  const params: Partial<SarParams> = {
+    similarity: SLUG_TO_TYPE[m[2]] as SarParams['similarity'],
+    threshold: Number(m[4]),
+  };
   if (m[3] === '1') params.decayHalfLifeDays = 30;
-  return { name, data: m[1] === 'raw' ? 'data/raw_events.jsonl' : 'data/train.jsonl', params, normalize: m[1] === 'norm' };
+  return {
+    name,
+    data: m[1] === 'raw' ? 'data/raw_events.jsonl' : 'data/train.jsonl',
+    params,
+    normalize: m[1] === 'norm',
+  };
 }
 
 export function modelFor(data: string, params: Partial<SarParams>): Promise<SarModel> {

@@ -37,7 +37,10 @@ test('write → read (one read into shared memory) reproduces the model bit for 
   assert.deepEqual([...back.itemFreq], [...model.itemFreq]);
   assert.deepEqual(back.stats, model.stats);
   for (const u of model.users.slice(0, 50)) {
-    assert.deepEqual(recommendForUser(back, u, { removeSeen: true, normalize: true }), recommendForUser(model, u, { removeSeen: true, normalize: true }));
+    assert.deepEqual(
+      recommendForUser(back, u, { removeSeen: true, normalize: true }),
+      recommendForUser(model, u, { removeSeen: true, normalize: true }),
+    );
   }
   assert.deepEqual(similarItems(back, ['i092', 'i164']), similarItems(model, ['i092', 'i164']));
   assert.deepEqual((modelInfo(image) as { report: unknown }).report, { files: 1 });
@@ -49,29 +52,50 @@ test('a flipped byte, a truncated file, a foreign file and a newer version are r
   const image = packModel(await modelFor('data/train.jsonl', {}));
   const flipped = image.slice();
   flipped[image.length - 100] ^= 1;
-  assert.throws(() => unpackModel(flipped), (e) => invalid(e) && /checksum/.test((e as Error).message));
-  assert.throws(() => unpackModel(image.slice(0, image.length - 8)), (e) => invalid(e) && /truncated/.test((e as Error).message));
-  assert.throws(() => unpackModel(new Uint8Array(4096)), (e) => invalid(e) && /magic/.test((e as Error).message));
+  assert.throws(
+    () => unpackModel(flipped),
+    (e) => invalid(e) && /checksum/.test((e as Error).message),
+  );
+  assert.throws(
+    () => unpackModel(image.slice(0, image.length - 8)),
+    (e) => invalid(e) && /truncated/.test((e as Error).message),
+  );
+  assert.throws(
+    () => unpackModel(new Uint8Array(4096)),
+    (e) => invalid(e) && /magic/.test((e as Error).message),
+  );
   const newer = image.slice();
   new Uint32Array(newer.buffer)[L.H_VERSION] = L.SAR_FORMAT_VERSION + 1;
-  assert.throws(() => unpackModel(newer), (e) => invalid(e) && /version/.test((e as Error).message));
+  assert.throws(
+    () => unpackModel(newer),
+    (e) => invalid(e) && /version/.test((e as Error).message),
+  );
   // A consistent checksum over inconsistent content is still caught by the structural checks.
   const lying = image.slice();
   new Uint32Array(lying.buffer)[L.H_SIM_NNZ] += 1;
   assert.throws(() => unpackModel(lying, { verifyChecksum: false }), invalid);
   writeFileSync(join(dir, 'x.sarm'), image.subarray(0, 100));
   assert.throws(() => readModelFile(join(dir, 'x.sarm')), invalid);
-  assert.throws(() => readModelFile(join(dir, 'absent.sarm')), (e) => isRecscoreError(e) && e.code === 'RECSCORE_MODEL_MISSING');
+  assert.throws(
+    () => readModelFile(join(dir, 'absent.sarm')),
+    (e) => isRecscoreError(e) && e.code === 'RECSCORE_MODEL_MISSING',
+  );
 });
 
 test('training in a worker thread returns a packed image equal to training here', async () => {
   const { trainInWorker } = await import('../../src/kinds/sar/train/train-worker.js');
   const { vectorPath } = await import('./vectors.js');
-  const { image, report } = await trainInWorker(vectorPath('data/train.jsonl'), { similarity: 'lift', decayHalfLifeDays: 30 });
+  const { image, report } = await trainInWorker(vectorPath('data/train.jsonl'), {
+    similarity: 'lift',
+    decayHalfLifeDays: 30,
+  });
   assert.equal(report.successfulLines, 8932);
   const back = unpackModel(image);
   const here = await modelFor('data/train.jsonl', { similarity: 'lift', decayHalfLifeDays: 30 });
   assert.deepEqual([...back.sim.vals], [...here.sim.vals]);
   assert.deepEqual(recommendForUser(back, 'u000', { k: 10 }), recommendForUser(here, 'u000', { k: 10 }));
-  await assert.rejects(trainInWorker('/nonexistent/events', {}), (e) => isRecscoreError(e) && e.code === 'RECSCORE_SAR_INPUT');
+  await assert.rejects(
+    trainInWorker('/nonexistent/events', {}),
+    (e) => isRecscoreError(e) && e.code === 'RECSCORE_SAR_INPUT',
+  );
 });

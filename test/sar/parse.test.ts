@@ -22,7 +22,8 @@ test('timestamps: epoch seconds, ISO 8601 with and without zone, PR slashes; jun
   assert.equal(parseTimestamp('2015/08/04T11:02:52'), Date.UTC(2015, 7, 4, 11, 2, 52) / 1000);
   assert.equal(parseTimestamp('2015-08-04T11:02:52+02:00'), Date.UTC(2015, 7, 4, 9, 2, 52) / 1000);
   assert.equal(parseTimestamp('2015-08-04'), Date.UTC(2015, 7, 4) / 1000);
-  for (const bad of ['yesterday', '2015-02-30T00:00:00', '2015-13-01', '', '12abc']) assert.ok(Number.isNaN(parseTimestamp(bad)), bad);
+  for (const bad of ['yesterday', '2015-02-30T00:00:00', '2015-13-01', '', '12abc'])
+    assert.ok(Number.isNaN(parseTimestamp(bad)), bad);
 });
 
 test('CSV lines: event types, explicit weights, and each error code', () => {
@@ -45,8 +46,16 @@ test('CSV lines: event types, explicit weights, and each error code', () => {
 });
 
 test('JSONL lines: rating defaults to 1, non-numeric or non-finite ratings are rejected (SPEC §1)', () => {
-  assert.deepEqual(parseJsonLine('{"user":"u","item":"i","timestamp":5}'), { user: 'u', item: 'i', rating: 1, timestamp: 5 });
-  assert.equal((parseJsonLine('{"user":"u","item":"i","timestamp":"2015-08-04T00:00:00Z"}') as { timestamp: number }).timestamp, 1438646400);
+  assert.deepEqual(parseJsonLine('{"user":"u","item":"i","timestamp":5}'), {
+    user: 'u',
+    item: 'i',
+    rating: 1,
+    timestamp: 5,
+  });
+  assert.equal(
+    (parseJsonLine('{"user":"u","item":"i","timestamp":"2015-08-04T00:00:00Z"}') as { timestamp: number }).timestamp,
+    1438646400,
+  );
   assert.equal(parseJsonLine('{"user":"u","item":"i","rating":"4","timestamp":5}'), 'BadWeightFormat');
   assert.equal(parseJsonLine('{"user":"u","item":"i","rating":null,"timestamp":5}'), 'BadWeightFormat');
   assert.equal(parseJsonLine('{"user":"u","item":"i","rating":1e999,"timestamp":5}'), 'BadWeightFormat');
@@ -59,8 +68,17 @@ test('JSONL lines: rating defaults to 1, non-numeric or non-finite ratings are r
 test('a folder of plain, gzip and bzip2 files is read as one log, with a report of bad lines', async (t) => {
   const dir = tmp();
   t.after(() => rmSync(dir, { recursive: true, force: true }));
-  writeFileSync(join(dir, 'a.csv'), 'userId,itemId,time,eventType\nu1,i1,2015/08/04T11:02:52,Purchase\n\nu1,i2,1438687372\nbroken\nu2,i1,whenever\n');
-  writeFileSync(join(dir, 'b.log'), gzipSync('{"user":"u2","item":"i2","rating":2,"timestamp":1438687372}\r\n{"user":"u2","item":"i2","rating":3,"timestamp":1438687372}\n'));
+  writeFileSync(
+    join(dir, 'a.csv'),
+    'userId,itemId,time,eventType\nu1,i1,2015/08/04T11:02:52,Purchase\n\nu1,i2,1438687372\nbroken\nu2,i1,whenever\n',
+  );
+  writeFileSync(
+    join(dir, 'b.log'),
+    gzipSync(
+      '{"user":"u2","item":"i2","rating":2,"timestamp":1438687372}\r\n' +
+        '{"user":"u2","item":"i2","rating":3,"timestamp":1438687372}\n',
+    ),
+  );
   const bz = spawnSync('bzip2', ['-c'], { input: 'u3,i1,1438687372,,-1\nu3,i1,1438687372,RemoveShopCart\n' });
   const haveBz = bz.status === 0;
   if (haveBz) writeFileSync(join(dir, 'c.csv.bz2'), bz.stdout);
@@ -72,7 +90,8 @@ test('a folder of plain, gzip and bzip2 files is read as one log, with a report 
   assert.deepEqual(report.errors.BadTimestampFormat, { count: 1, sample: { file: 'a.csv', line: 6 } });
   const a = (u: string, i: string) => {
     const r = model.users.indexOf(u);
-    for (let k = model.aff.rowPtr[r]; k < model.aff.rowPtr[r + 1]; k++) if (model.items[model.aff.cols[k]] === i) return model.aff.vals[k];
+    for (let k = model.aff.rowPtr[r]; k < model.aff.rowPtr[r + 1]; k++)
+      if (model.items[model.aff.cols[k]] === i) return model.aff.vals[k];
     return undefined;
   };
   assert.equal(a('u1', 'i1'), 4);
@@ -86,11 +105,17 @@ test('more bad lines than --max-bad-lines, or no valid line, fails training with
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const f = join(dir, 'e.csv');
   writeFileSync(f, 'u1,i1,1\nx\ny\nz\n');
-  await assert.rejects(trainFromPath(f, {}, { maxBadLines: 2 }), (e) => isRecscoreError(e) && e.code === 'RECSCORE_SAR_TRAINING' && /3 bad lines/.test(e.message));
+  await assert.rejects(
+    trainFromPath(f, {}, { maxBadLines: 2 }),
+    (e) => isRecscoreError(e) && e.code === 'RECSCORE_SAR_TRAINING' && /3 bad lines/.test(e.message),
+  );
   assert.equal((await trainFromPath(f, {}, { maxBadLines: 3 })).report.successfulLines, 1);
   writeFileSync(f, 'x\n');
   await assert.rejects(trainFromPath(f, {}), (e) => isRecscoreError(e) && /no valid event/.test(e.message));
-  await assert.rejects(trainFromPath(join(dir, 'missing.csv'), {}), (e) => isRecscoreError(e) && e.code === 'RECSCORE_SAR_INPUT');
+  await assert.rejects(
+    trainFromPath(join(dir, 'missing.csv'), {}),
+    (e) => isRecscoreError(e) && e.code === 'RECSCORE_SAR_INPUT',
+  );
   writeFileSync(f, Buffer.concat([gzipSync('u1,i1,1\n').subarray(0, 12)]));
   await assert.rejects(trainFromPath(f, {}), (e) => isRecscoreError(e) && e.code === 'RECSCORE_SAR_INPUT');
 });

@@ -14,9 +14,25 @@ import { close, topDifference, type Top } from './compare.js';
 import { modelFor, parseConfig } from './model-cache.js';
 import { readManifest, readVectorJsonl, SLUG_TO_TYPE } from './vectors.js';
 
-interface RecRecord { user: string; rs: boolean; src: string; top: Top; alt?: string[] }
-interface ItemRecord { q: string; seeds: Array<[string, number]>; src: string; top: Top; alt?: string[] }
-interface MetricRecord { cfg: string; src: string; [metric: string]: number | string }
+interface RecRecord {
+  user: string;
+  rs: boolean;
+  src: string;
+  top: Top;
+  alt?: string[];
+}
+interface ItemRecord {
+  q: string;
+  seeds: Array<[string, number]>;
+  src: string;
+  top: Top;
+  alt?: string[];
+}
+interface MetricRecord {
+  cfg: string;
+  src: string;
+  [metric: string]: number | string;
+}
 
 const manifest = readManifest();
 const files = Object.keys(manifest.files).map((f) => f.replace(/\.gz$/, ''));
@@ -28,8 +44,12 @@ const METRICS = ['map', 'map_at_k', 'ndcg_at_k', 'precision_at_k', 'recall_at_k'
 
 test('the manifest lists the files this suite and train-parity cover', () => {
   const covered = (f: string) =>
-    /^(recs|itembased|affinity|sim|data|py_quirks)\//.test(f) || ['popularity.jsonl', 'metrics.jsonl', 'item_frequencies.jsonl'].includes(f);
-  assert.deepEqual(files.filter((f) => !covered(f)), []);
+    /^(recs|itembased|affinity|sim|data|py_quirks)\//.test(f) ||
+    ['popularity.jsonl', 'metrics.jsonl', 'item_frequencies.jsonl'].includes(f);
+  assert.deepEqual(
+    files.filter((f) => !covered(f)),
+    [],
+  );
   assert.equal(recFiles.length, 32);
   assert.equal(itemFiles.length, 14);
 });
@@ -53,7 +73,10 @@ for (const file of recFiles) {
 for (const file of itemFiles) {
   const [, slug, thr] = /^itembased\/([a-z]+)_t(\d+)\.jsonl$/.exec(file)!;
   test(`item-based top-k: ${file}`, async () => {
-    const model = await modelFor('data/train.jsonl', { similarity: SLUG_TO_TYPE[slug] as never, threshold: Number(thr) });
+    const model = await modelFor('data/train.jsonl', {
+      similarity: SLUG_TO_TYPE[slug] as never,
+      threshold: Number(thr),
+    });
     for (const rec of readVectorJsonl<ItemRecord>(file)) {
       const diff = topDifference(similarItems(model, rec.seeds, 10), rec.top, rec.alt);
       assert.equal(diff, undefined, `${file} query ${rec.q} (${rec.src}): ${diff}`);
@@ -74,18 +97,27 @@ const targets = readVectorJsonl<MetricRecord>('metrics.jsonl').filter((r) => r.s
 const truth = truthFromRows(readVectorJsonl<{ user: string; item: string; rating: number }>('data/test.jsonl'));
 
 const fullRecs = recFiles.every((f) => recordsOf(f) === 800);
-test('metrics from the vectors\' own remove-seen lists equal metrics.jsonl (SPEC §10)', {
-  skip: fullRecs ? false : 'needs every user\'s list: run with RECSCORE_SAR_VECTORS=../shared/sar/vectors',
-}, () => {
-  assert.ok(targets.length >= 28);
-  for (const t of targets) {
-    const recs = new Map<string, string[]>();
-    for (const r of readVectorJsonl<RecRecord>(`recs/${t.cfg}.jsonl`)) if (r.rs) recs.set(r.user, r.top.map((p) => p[0]));
-    const got = rankingMetrics(truth, recs, 10);
-    for (const k of METRICS) assert.ok(close(got[k], t[k] as number), `${t.cfg} ${k}: ${got[k]}, expected ${t[k]}`);
-    assert.equal(got.n_users, t.n_users, `${t.cfg} n_users`);
-  }
-});
+test(
+  "metrics from the vectors' own remove-seen lists equal metrics.jsonl (SPEC §10)",
+  {
+    skip: fullRecs ? false : "needs every user's list: run with RECSCORE_SAR_VECTORS=../shared/sar/vectors",
+  },
+  () => {
+    assert.ok(targets.length >= 28);
+    for (const t of targets) {
+      const recs = new Map<string, string[]>();
+      for (const r of readVectorJsonl<RecRecord>(`recs/${t.cfg}.jsonl`))
+        if (r.rs)
+          recs.set(
+            r.user,
+            r.top.map((p) => p[0]),
+          );
+      const got = rankingMetrics(truth, recs, 10);
+      for (const k of METRICS) assert.ok(close(got[k], t[k] as number), `${t.cfg} ${k}: ${got[k]}, expected ${t[k]}`);
+      assert.equal(got.n_users, t.n_users, `${t.cfg} n_users`);
+    }
+  },
+);
 
 test('metrics end to end (train, recommend, evaluate) equal metrics.jsonl', async (t) => {
   let flips = 0;

@@ -33,10 +33,14 @@ function checkAffinity(m: SarModel, file: string): void {
   }
 }
 
-test('affinity without decay equals affinity/decay0', async () => checkAffinity(await fit('data/train.jsonl', {}), 'affinity/decay0.jsonl'));
-test('affinity with 30-day decay equals affinity/decay1', async () => checkAffinity(await fit('data/train.jsonl', DECAY), 'affinity/decay1.jsonl'));
-test('repeated raw events are summed (raw_d0)', async () => checkAffinity(await fit('data/raw_events.jsonl', {}), 'affinity/raw_d0.jsonl'));
-test('repeated raw events are decayed then summed (raw_d1)', async () => checkAffinity(await fit('data/raw_events.jsonl', DECAY), 'affinity/raw_d1.jsonl'));
+test('affinity without decay equals affinity/decay0', async () =>
+  checkAffinity(await fit('data/train.jsonl', {}), 'affinity/decay0.jsonl'));
+test('affinity with 30-day decay equals affinity/decay1', async () =>
+  checkAffinity(await fit('data/train.jsonl', DECAY), 'affinity/decay1.jsonl'));
+test('repeated raw events are summed (raw_d0)', async () =>
+  checkAffinity(await fit('data/raw_events.jsonl', {}), 'affinity/raw_d0.jsonl'));
+test('repeated raw events are decayed then summed (raw_d1)', async () =>
+  checkAffinity(await fit('data/raw_events.jsonl', DECAY), 'affinity/raw_d1.jsonl'));
 
 test('item frequencies at both thresholds', async () => {
   for (const rec of readVectorJsonl<{ thr: number; freq: Record<string, number> }>('item_frequencies.jsonl')) {
@@ -48,7 +52,9 @@ test('item frequencies at both thresholds', async () => {
 
 for (const thr of [1, 3]) {
   test(`similarity rows of all seven types at threshold ${thr}`, async () => {
-    const expected = readVectorJsonl<Record<string, unknown> & { i: string; j: string[] }>(`sim/t${thr}.jsonl${thr === 1 ? '.gz' : ''}`);
+    const expected = readVectorJsonl<Record<string, unknown> & { i: string; j: string[] }>(
+      `sim/t${thr}.jsonl${thr === 1 ? '.gz' : ''}`,
+    );
     for (const [slug, type] of Object.entries(SLUG_TO_TYPE)) {
       const m = await fit('data/train.jsonl', { similarity: type as SarParams['similarity'], threshold: thr });
       for (const rec of expected) {
@@ -57,7 +63,11 @@ for (const thr of [1, 3]) {
         const diff = sparseDifference(row(m, m.sim, i), new Map(rec.j.map((j, k) => [j, vals[k]])));
         assert.equal(diff, undefined, `${slug} t${thr} row ${rec.i}: ${diff}`);
         // Stored entries are exactly the c_ij ≥ threshold pattern (MI may store an exact 0 there).
-        assert.equal(m.sim.rowPtr[i + 1] - m.sim.rowPtr[i], rec.j.length, `${slug} t${thr} row ${rec.i}: stored entries`);
+        assert.equal(
+          m.sim.rowPtr[i + 1] - m.sim.rowPtr[i],
+          rec.j.length,
+          `${slug} t${thr} row ${rec.i}: stored entries`,
+        );
       }
     }
   });

@@ -15,7 +15,8 @@ const CANDIDATES = [
   resolve(REPO_ROOT, '../shared/sar/vectors'),
 ].filter((p): p is string => !!p);
 
-export const SAR_VECTORS = CANDIDATES.find((p) => existsSync(join(p, 'MANIFEST.json'))) ?? CANDIDATES[CANDIDATES.length - 1];
+export const SAR_VECTORS =
+  CANDIDATES.find((p) => existsSync(join(p, 'MANIFEST.json'))) ?? CANDIDATES[CANDIDATES.length - 1];
 
 /** The vector file's path, whichever of `name` and `name.gz` exists. */
 export function vectorPath(name: string): string {

@@ -10,7 +10,14 @@ export { train, trainFromPath } from './train/train.js';
 export { trainInWorker } from './train/train-worker.js';
 export { packModel, writeModel } from './pack/pack.js';
 export { unpackModel, readModelFile, modelInfo } from './pack/unpack.js';
-export { recommendForUser, recommendForEvents, predict, type RecOptions, type PostedEvent, type Top } from './score/personal.js';
+export {
+  recommendForUser,
+  recommendForEvents,
+  predict,
+  type RecOptions,
+  type PostedEvent,
+  type Top,
+} from './score/personal.js';
 export { similarItems, type Seed } from './score/item-based.js';
 export { popularItems, popularUsers } from './score/popularity.js';
 export { SarKernel, memoryWithModel, MODEL_BASE } from './score/wasm.js';

@@ -4,9 +4,15 @@ import { DEFAULT_PARAMS, SIMILARITY_TYPES, type SarParams, type SimilarityType }
 
 /** Accepts the CLI's dashed names and PY's spaced ones ("inclusion index"). */
 export function similarityType(name: string): SimilarityType {
-  const t = name.trim().toLowerCase().replace(/[\s_]+/g, '-');
+  const t = name
+    .trim()
+    .toLowerCase()
+    .replace(/[\s_]+/g, '-');
   if (!(SIMILARITY_TYPES as readonly string[]).includes(t)) {
-    throw new RecscoreError('RECSCORE_CONFIG', `unknown similarity "${name}"; expected one of ${SIMILARITY_TYPES.join(', ')}`);
+    throw new RecscoreError(
+      'RECSCORE_CONFIG',
+      `unknown similarity "${name}"; expected one of ${SIMILARITY_TYPES.join(', ')}`,
+    );
   }
   return t as SimilarityType;
 }
@@ -18,7 +24,10 @@ export function validateParams(p: Partial<SarParams>): SarParams {
     throw new RecscoreError('RECSCORE_CONFIG', `threshold must be an integer ≥ 1, got ${out.threshold}`);
   }
   if (out.decayHalfLifeDays !== undefined && !(Number.isFinite(out.decayHalfLifeDays) && out.decayHalfLifeDays > 0)) {
-    throw new RecscoreError('RECSCORE_CONFIG', `decay half-life must be a positive number of days, got ${out.decayHalfLifeDays}`);
+    throw new RecscoreError(
+      'RECSCORE_CONFIG',
+      `decay half-life must be a positive number of days, got ${out.decayHalfLifeDays}`,
+    );
   }
   if (out.referenceTime !== undefined && !Number.isFinite(out.referenceTime)) {
     throw new RecscoreError('RECSCORE_CONFIG', `reference time must be finite epoch seconds, got ${out.referenceTime}`);

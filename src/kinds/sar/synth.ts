@@ -78,6 +78,7 @@ export function* synthEvents(o: SynthOptions): Generator<SynthEvent> {
 
 export function formatEvent(e: SynthEvent, format: 'jsonl' | 'csv'): string {
   if (format === 'jsonl') return JSON.stringify(e);
-  const type = e.rating === -1 ? 'RemoveShopCart' : ['', 'Click', 'RecommendationClick', 'AddShopCart', 'Purchase'][e.rating];
+  const type =
+    e.rating === -1 ? 'RemoveShopCart' : ['', 'Click', 'RecommendationClick', 'AddShopCart', 'Purchase'][e.rating];
   return `${e.user},${e.item},${new Date(e.timestamp * 1000).toISOString().slice(0, 19)},${type}`;
 }

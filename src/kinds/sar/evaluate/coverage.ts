@@ -16,7 +16,12 @@ export interface Coverage {
   };
 }
 
-export function coverage(model: SarModel, truth: Map<string, Set<string>>, recs: Map<string, readonly string[]>, k = 10): Coverage {
+export function coverage(
+  model: SarModel,
+  truth: Map<string, Set<string>>,
+  recs: Map<string, readonly string[]>,
+  k = 10,
+): Coverage {
   let users = 0;
   let hitUsers = 0;
   for (const [user, relevant] of truth) {

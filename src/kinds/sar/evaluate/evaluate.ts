@@ -9,14 +9,28 @@ import { rankingMetrics, truthFromRows, type RankingMetrics } from './ranking.js
 
 export type Evaluation = RankingMetrics & Coverage & { k: number; truth_users: number; unknown_users: number };
 
-export function evaluate(model: SarModel, testRows: Iterable<{ user: string; item: string; rating: number }>, k = 10): Evaluation {
+export function evaluate(
+  model: SarModel,
+  testRows: Iterable<{ user: string; item: string; rating: number }>,
+  k = 10,
+): Evaluation {
   const truth = truthFromRows(testRows);
   const recs = new Map<string, string[]>();
   let unknown = 0;
   for (const user of truth.keys()) {
     const r = recommendForUser(model, user, { k, removeSeen: true });
-    if (r.known) recs.set(user, r.top.map((p) => p[0]));
+    if (r.known)
+      recs.set(
+        user,
+        r.top.map((p) => p[0]),
+      );
     else unknown++;
   }
-  return { ...rankingMetrics(truth, recs, k), ...coverage(model, truth, recs, k), k, truth_users: truth.size, unknown_users: unknown };
+  return {
+    ...rankingMetrics(truth, recs, k),
+    ...coverage(model, truth, recs, k),
+    k,
+    truth_users: truth.size,
+    unknown_users: unknown,
+  };
 }

@@ -13,7 +13,11 @@ export interface RankingMetrics {
 }
 
 /** `recs`: each user's ranked list (only the first k count); users with an empty list have none. */
-export function rankingMetrics(truth: Map<string, Set<string>>, recs: Map<string, readonly string[]>, k = 10): RankingMetrics {
+export function rankingMetrics(
+  truth: Map<string, Set<string>>,
+  recs: Map<string, readonly string[]>,
+  k = 10,
+): RankingMetrics {
   let common = 0;
   let precision = 0;
   let recall = 0;
@@ -54,7 +58,9 @@ export function rankingMetrics(truth: Map<string, Set<string>>, recs: Map<string
 }
 
 /** Truth sets from test rows: every row with rating > 0 is one relevant item (SPEC §10). */
-export function truthFromRows(rows: Iterable<{ user: string; item: string; rating: number }>): Map<string, Set<string>> {
+export function truthFromRows(
+  rows: Iterable<{ user: string; item: string; rating: number }>,
+): Map<string, Set<string>> {
   const truth = new Map<string, Set<string>>();
   for (const r of rows) {
     if (!(r.rating > 0)) continue;

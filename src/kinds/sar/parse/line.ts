@@ -43,7 +43,8 @@ export function parseJsonLine(line: string): LineResult {
   const o = v as Record<string, unknown>;
   const user = idText(o.user);
   const item = idText(o.item);
-  if (user === undefined || item === undefined || o.timestamp === undefined || o.timestamp === null) return 'MissingFields';
+  if (user === undefined || item === undefined || o.timestamp === undefined || o.timestamp === null)
+    return 'MissingFields';
   if (user === null || item === null) return 'MalformedLine';
   const idError = checkIds(user, item);
   if (idError) return idError;

@@ -24,7 +24,10 @@ export async function listEventFiles(path: string): Promise<Array<{ path: string
   try {
     st = await fsp.stat(path);
   } catch (e) {
-    throw new RecscoreError('RECSCORE_SAR_INPUT', `cannot read events at ${path}: ${(e as NodeJS.ErrnoException).code ?? e}`);
+    throw new RecscoreError(
+      'RECSCORE_SAR_INPUT',
+      `cannot read events at ${path}: ${(e as NodeJS.ErrnoException).code ?? e}`,
+    );
   }
   if (st.isFile()) return [{ path, name: path, size: st.size }];
   const out: Array<{ path: string; name: string; size: number }> = [];
@@ -41,7 +44,12 @@ export async function listEventFiles(path: string): Promise<Array<{ path: string
   return out;
 }
 
-export async function readEvents(path: string, report: ParseReport, sink: (e: ParsedEvent) => void, opts: ReadOptions = {}): Promise<void> {
+export async function readEvents(
+  path: string,
+  report: ParseReport,
+  sink: (e: ParsedEvent) => void,
+  opts: ReadOptions = {},
+): Promise<void> {
   const files = await listEventFiles(path);
   const total = files.reduce((s, f) => s + f.size, 0);
   let done = 0;
@@ -87,7 +95,13 @@ async function* decompressed(path: string, name: string, onBytes: (n: number) =>
   } else yield* rest();
 }
 
-async function readOneFile(path: string, name: string, report: ParseReport, sink: (e: ParsedEvent) => void, onBytes: (n: number) => void) {
+async function readOneFile(
+  path: string,
+  name: string,
+  report: ParseReport,
+  sink: (e: ParsedEvent) => void,
+  onBytes: (n: number) => void,
+) {
   const decoder = new StringDecoder('utf8');
   let carry = '';
   let lineNo = 0;

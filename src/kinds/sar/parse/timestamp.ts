@@ -4,7 +4,8 @@
  * same thing on every machine. Returns epoch seconds, or NaN when the text is not a time.
  */
 const EPOCH = /^-?\d+(\.\d+)?$/;
-const ISO = /^(\d{4})[-/](\d{2})[-/](\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
+const ISO =
+  /^(\d{4})[-/](\d{2})[-/](\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
 
 export function parseTimestamp(text: string): number {
   const t = text.trim();

@@ -20,7 +20,12 @@ export function similarItems(model: SarModel, seeds: readonly Seed[], k = 10): T
   }
   if (weights.size === 0) return [];
   const cols = [...weights.keys()].sort((a, b) => a - b);
-  const scores = rowTimesSim(model.sim, cols, cols.map((i) => weights.get(i)!), new Float64Array(m));
+  const scores = rowTimesSim(
+    model.sim,
+    cols,
+    cols.map((i) => weights.get(i)!),
+    new Float64Array(m),
+  );
   const exclude = new Uint8Array(m);
   for (const i of cols) exclude[i] = 1;
   return topK(scores, k, exclude).map(([j, s]) => [model.items[j], s]);

@@ -27,7 +27,11 @@ export interface AffinityRow {
 export function userAffinity(model: SarModel, u: number): AffinityRow {
   const a = model.aff.rowPtr[u];
   const b = model.aff.rowPtr[u + 1];
-  return { cols: model.aff.cols.subarray(a, b), vals: model.aff.vals.subarray(a, b), unit: model.affUnit.subarray(a, b) };
+  return {
+    cols: model.aff.cols.subarray(a, b),
+    vals: model.aff.vals.subarray(a, b),
+    unit: model.affUnit.subarray(a, b),
+  };
 }
 
 export function recommendForUser(model: SarModel, user: string, opts: RecOptions = {}): UserRecs {
@@ -90,7 +94,10 @@ export function eventsAffinity(model: SarModel, events: readonly PostedEvent[], 
     const i = indexOf(model.items, e.item);
     if (i < 0) continue;
     const r = e.rating ?? 1;
-    const f = halfLife === undefined || e.timestamp === undefined ? 1 : decayFactor(t0!, e.timestamp, halfLife * SECONDS_PER_DAY);
+    const f =
+      halfLife === undefined || e.timestamp === undefined
+        ? 1
+        : decayFactor(t0!, e.timestamp, halfLife * SECONDS_PER_DAY);
     const cur = acc.get(i);
     if (cur) {
       cur[0] += r * f;
@@ -101,7 +108,11 @@ export function eventsAffinity(model: SarModel, events: readonly PostedEvent[], 
   return { cols, vals: cols.map((i) => acc.get(i)![0]), unit: cols.map((i) => acc.get(i)![1]) };
 }
 
-export function recommendForEvents(model: SarModel, events: readonly PostedEvent[], opts: RecOptions & { referenceTime?: number } = {}): Top {
+export function recommendForEvents(
+  model: SarModel,
+  events: readonly PostedEvent[],
+  opts: RecOptions & { referenceTime?: number } = {},
+): Top {
   return recommendForRow(model, eventsAffinity(model, events, opts.referenceTime), opts);
 }
 

@@ -1,7 +1,12 @@
 /** The sparse product r = a · S (SPEC §6): one affinity row times the similarity CSR into dense scores. */
 import type { Csr } from '../types.js';
 
-export function rowTimesSim(sim: Csr, cols: ArrayLike<number>, vals: ArrayLike<number>, out: Float64Array): Float64Array {
+export function rowTimesSim(
+  sim: Csr,
+  cols: ArrayLike<number>,
+  vals: ArrayLike<number>,
+  out: Float64Array,
+): Float64Array {
   out.fill(0);
   for (let t = 0; t < cols.length; t++) {
     const i = cols[t];

@@ -31,7 +31,9 @@ interface Exports {
 
 let compiled: WebAssembly.Module | undefined;
 function sarModule(): WebAssembly.Module {
-  compiled ??= new WebAssembly.Module(readFileSync(fileURLToPath(new URL('../../../../../build/sar.wasm', import.meta.url))));
+  compiled ??= new WebAssembly.Module(
+    readFileSync(fileURLToPath(new URL('../../../../../build/sar.wasm', import.meta.url))),
+  );
   return compiled;
 }
 
@@ -56,19 +58,32 @@ export class SarKernel {
   #inUnit!: Float64Array;
 
   /** `model` is the unpacked view of the same image (ids and lookups stay in JS). */
-  constructor(memory: WebAssembly.Memory, readonly model: SarModel, opts: { kMax?: number; maxIn?: number } = {}) {
+  constructor(
+    memory: WebAssembly.Memory,
+    readonly model: SarModel,
+    opts: { kMax?: number; maxIn?: number } = {},
+  ) {
     this.kMax = opts.kMax ?? 1024;
     this.maxIn = opts.maxIn ?? 65536;
     const instance = new WebAssembly.Instance(sarModule(), {
-      env: { memory, abort: () => { throw new RecscoreError('RECSCORE_INTERNAL', 'SAR kernel abort'); } },
+      env: {
+        memory,
+        abort: () => {
+          throw new RecscoreError('RECSCORE_INTERNAL', 'SAR kernel abort');
+        },
+      },
     });
     this.#ex = instance.exports as unknown as Exports;
-    if (this.#ex.heapBase() > MODEL_BASE) throw new RecscoreError('RECSCORE_INTERNAL', 'SAR kernel static data overlaps the model');
+    if (this.#ex.heapBase() > MODEL_BASE)
+      throw new RecscoreError('RECSCORE_INTERNAL', 'SAR kernel static data overlaps the model');
     const m = model.items.length;
     const need = 17 * m + 32 * this.kMax + 20 * this.maxIn + 64;
     const scratch = memory.grow(Math.ceil(need / PAGE)) * PAGE;
     if (this.#ex.setup(MODEL_BASE, scratch, this.kMax, this.maxIn) === 0) {
-      throw new RecscoreError('RECSCORE_BUNDLE_INVALID', 'SAR model: the kernel does not recognise the image at MODEL_BASE');
+      throw new RecscoreError(
+        'RECSCORE_BUNDLE_INVALID',
+        'SAR model: the kernel does not recognise the image at MODEL_BASE',
+      );
     }
     const buf = memory.buffer;
     this.#outIdx = new Int32Array(buf, this.#ex.outIdxAddr(), this.kMax);
@@ -90,7 +105,8 @@ export class SarKernel {
 
   #k(k: number | undefined): number {
     const v = k ?? 10;
-    if (!Number.isInteger(v) || v < 0 || v > this.kMax) throw new RecscoreError('RECSCORE_BAD_OPTION', `k must be an integer from 0 to ${this.kMax}`);
+    if (!Number.isInteger(v) || v < 0 || v > this.kMax)
+      throw new RecscoreError('RECSCORE_BAD_OPTION', `k must be an integer from 0 to ${this.kMax}`);
     return v;
   }
 
@@ -101,8 +117,15 @@ export class SarKernel {
     return this.#top(this.#ex.recommendUser(u, this.#k(opts.k), this.#flags(opts)));
   }
 
-  #row(cols: ArrayLike<number>, vals: ArrayLike<number>, unit: ArrayLike<number> | undefined, k: number, flags: number): Top {
-    if (cols.length > this.maxIn) throw new RecscoreError('RECSCORE_BAD_REQUEST', `more than ${this.maxIn} distinct items`);
+  #row(
+    cols: ArrayLike<number>,
+    vals: ArrayLike<number>,
+    unit: ArrayLike<number> | undefined,
+    k: number,
+    flags: number,
+  ): Top {
+    if (cols.length > this.maxIn)
+      throw new RecscoreError('RECSCORE_BAD_REQUEST', `more than ${this.maxIn} distinct items`);
     this.#inCols.set(cols);
     this.#inVals.set(vals);
     if (unit) this.#inUnit.set(unit);
@@ -123,6 +146,12 @@ export class SarKernel {
     }
     if (weights.size === 0) return [];
     const cols = [...weights.keys()].sort((a, b) => a - b);
-    return this.#row(cols, cols.map((i) => weights.get(i)!), undefined, this.#k(k), FLAG_REMOVE_SEEN);
+    return this.#row(
+      cols,
+      cols.map((i) => weights.get(i)!),
+      undefined,
+      this.#k(k),
+      FLAG_REMOVE_SEEN,
+    );
   }
 }

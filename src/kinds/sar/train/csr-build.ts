@@ -13,7 +13,12 @@ export function sortNames(names: string[]): { sorted: string[]; rank: Int32Array
  * Entries (row[e], col[e]) → CSR permutation: `perm[k]` is the entry stored at position k, rows in order
  * and columns ascending within a row (entries are distinct, so the order is total).
  */
-export function csrOrder(rows: Int32Array, cols: Int32Array, nRows: number, nCols: number): { rowPtr: Uint32Array; perm: Int32Array } {
+export function csrOrder(
+  rows: Int32Array,
+  cols: Int32Array,
+  nRows: number,
+  nCols: number,
+): { rowPtr: Uint32Array; perm: Int32Array } {
   const n = rows.length;
   const byCol = countingSort(cols, nCols, identity(n));
   const rowPtr = new Uint32Array(nRows + 1);
@@ -29,7 +34,11 @@ export function csrOrder(rows: Int32Array, cols: Int32Array, nRows: number, nCol
 }
 
 /** The pattern of a CSR's transpose (values unused): rowPtr over columns, and the row of each entry. */
-export function transposePattern(ptr: Uint32Array, cols: Int32Array, nCols: number): { ptr: Uint32Array; idx: Int32Array } {
+export function transposePattern(
+  ptr: Uint32Array,
+  cols: Int32Array,
+  nCols: number,
+): { ptr: Uint32Array; idx: Int32Array } {
   const nRows = ptr.length - 1;
   const tPtr = new Uint32Array(nCols + 1);
   for (let k = 0; k < cols.length; k++) tPtr[cols[k] + 1]++;

@@ -19,7 +19,11 @@ type Reply =
   | { ok: true; image: Uint8Array; report: ParseReport }
   | { ok: false; code: ErrorCode; message: string; details?: Record<string, unknown> };
 
-export function trainInWorker(path: string, params: Partial<SarParams>, opts: Pick<FileTrainOptions, 'maxBadLines'> = {}): Promise<{ image: Uint8Array; report: ParseReport }> {
+export function trainInWorker(
+  path: string,
+  params: Partial<SarParams>,
+  opts: Pick<FileTrainOptions, 'maxBadLines'> = {},
+): Promise<{ image: Uint8Array; report: ParseReport }> {
   return new Promise((resolve, reject) => {
     const job: Job = { path, params, maxBadLines: opts.maxBadLines };
     const worker = new Worker(new URL(import.meta.url), { workerData: { sarTrainJob: job } });
@@ -27,7 +31,9 @@ export function trainInWorker(path: string, params: Partial<SarParams>, opts: Pi
       if (r.ok) resolve({ image: r.image, report: r.report });
       else reject(new RecscoreError(r.code, r.message, r.details));
     });
-    worker.once('error', (e) => reject(new RecscoreError('RECSCORE_INTERNAL', `training worker failed: ${e.message}`, undefined, { cause: e })));
+    worker.once('error', (e) =>
+      reject(new RecscoreError('RECSCORE_INTERNAL', `training worker failed: ${e.message}`, undefined, { cause: e })),
+    );
     worker.once('exit', (code) => {
       if (code !== 0) reject(new RecscoreError('RECSCORE_INTERNAL', `training worker exited with ${code}`));
     });

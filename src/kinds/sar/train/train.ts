@@ -10,10 +10,15 @@ import type { SarModel, SarParams, UsageEvent } from '../types.js';
 import { EventAccumulator } from './accumulate.js';
 import { buildModel, type BuildProgress } from './build.js';
 
-export function train(events: Iterable<UsageEvent>, params: Partial<SarParams> = {}, progress?: BuildProgress): SarModel {
+export function train(
+  events: Iterable<UsageEvent>,
+  params: Partial<SarParams> = {},
+  progress?: BuildProgress,
+): SarModel {
   const acc = new EventAccumulator(validateParams(params));
   for (const e of events) {
-    if (!Number.isFinite(e.rating)) throw new RecscoreError('RECSCORE_SAR_TRAINING', `rating of (${e.user}, ${e.item}) is not a finite number`);
+    if (!Number.isFinite(e.rating))
+      throw new RecscoreError('RECSCORE_SAR_TRAINING', `rating of (${e.user}, ${e.item}) is not a finite number`);
     acc.add(e.user, e.item, e.rating, e.timestamp);
   }
   if (acc.events === 0) throw new RecscoreError('RECSCORE_SAR_TRAINING', 'no events to train on');
@@ -36,7 +41,9 @@ export async function trainFromPath(
   await readEvents(path, report, (e) => acc.add(e.user, e.item, e.rating, e.timestamp), opts);
   const bad = badLines(report);
   if (bad > maxBad) {
-    throw new RecscoreError('RECSCORE_SAR_TRAINING', `${bad} bad lines (more than --max-bad-lines ${maxBad})`, { report });
+    throw new RecscoreError('RECSCORE_SAR_TRAINING', `${bad} bad lines (more than --max-bad-lines ${maxBad})`, {
+      report,
+    });
   }
   if (acc.events === 0) throw new RecscoreError('RECSCORE_SAR_TRAINING', `no valid event in ${path}`, { report });
   return { model: buildModel(acc, opts), report };
