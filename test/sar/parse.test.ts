@@ -119,3 +119,17 @@ test('more bad lines than --max-bad-lines, or no valid line, fails training with
   writeFileSync(f, Buffer.concat([gzipSync('u1,i1,1\n').subarray(0, 12)]));
   await assert.rejects(trainFromPath(f, {}), (e) => isRecscoreError(e) && e.code === 'RECSCORE_SAR_INPUT');
 });
+
+test('the fast path for canonical JSONL lines reads what JSON.parse reads', async () => {
+  const fc = (await import('fast-check')).default;
+  const id = fc.stringMatching(/^[A-Za-z0-9_.:-]{1,20}$/);
+  fc.assert(
+    fc.property(id, id, fc.double({ noNaN: true, noDefaultInfinity: true }), fc.integer(), (user, item, rating, timestamp) => {
+      const line = JSON.stringify({ user, item, rating, timestamp });
+      assert.deepEqual(parseJsonLine(line), JSON.parse(line)); // (-0 is written as 0)
+      // The same event with another key order goes through JSON.parse and must agree.
+      assert.deepEqual(parseJsonLine(JSON.stringify({ timestamp, item, user, rating })), parseJsonLine(line));
+    }),
+    { numRuns: 500, seed: 7 },
+  );
+});

@@ -32,7 +32,24 @@ export type LineResult = ParsedEvent | ParseErrorCode;
 // eslint-disable-next-line no-control-regex
 const ILLEGAL = /[\u0000-\u0020\u007f-\u00a0,"\u2028\u2029\ufeff]/;
 
+/**
+ * The exact shape the vectors and `sar synth` write, with escape-free ids and JSON numbers: read by one
+ * regular expression (~2× faster than JSON.parse on 9M lines). Anything else takes the general path.
+ */
+const NUM = '(-?(?:0|[1-9]\\d*)(?:\\.\\d+)?(?:[eE][+-]?\\d+)?)';
+const CANONICAL = new RegExp(`^\\{"user":"([^"\\\\]*)","item":"([^"\\\\]*)","rating":${NUM},"timestamp":${NUM}\\}$`);
+
 export function parseJsonLine(line: string): LineResult {
+  const c = CANONICAL.exec(line);
+  if (c !== null && c[1] !== '' && c[2] !== '') {
+    const idError = checkIds(c[1], c[2]);
+    if (idError) return idError;
+    const rating = Number(c[3]);
+    const timestamp = Number(c[4]);
+    if (!Number.isFinite(timestamp)) return 'BadTimestampFormat';
+    if (!Number.isFinite(rating)) return 'BadWeightFormat';
+    return { user: c[1], item: c[2], rating, timestamp };
+  }
   let v: unknown;
   try {
     v = JSON.parse(line);
