@@ -124,12 +124,45 @@ test('the fast path for canonical JSONL lines reads what JSON.parse reads', asyn
   const fc = (await import('fast-check')).default;
   const id = fc.stringMatching(/^[A-Za-z0-9_.:-]{1,20}$/);
   fc.assert(
-    fc.property(id, id, fc.double({ noNaN: true, noDefaultInfinity: true }), fc.integer(), (user, item, rating, timestamp) => {
-      const line = JSON.stringify({ user, item, rating, timestamp });
-      assert.deepEqual(parseJsonLine(line), JSON.parse(line)); // (-0 is written as 0)
-      // The same event with another key order goes through JSON.parse and must agree.
-      assert.deepEqual(parseJsonLine(JSON.stringify({ timestamp, item, user, rating })), parseJsonLine(line));
-    }),
+    fc.property(
+      id,
+      id,
+      fc.double({ noNaN: true, noDefaultInfinity: true }),
+      fc.integer(),
+      (user, item, rating, timestamp) => {
+        const line = JSON.stringify({ user, item, rating, timestamp });
+        assert.deepEqual(parseJsonLine(line), JSON.parse(line)); // (-0 is written as 0)
+        // The same event with another key order goes through JSON.parse and must agree.
+        assert.deepEqual(parseJsonLine(JSON.stringify({ timestamp, item, user, rating })), parseJsonLine(line));
+      },
+    ),
     { numRuns: 500, seed: 7 },
   );
+});
+
+test('multi-chunk files (plain and gzip) lose no line, and progress counts every byte once', async (t) => {
+  const dir = tmp();
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const lines: string[] = [];
+  for (let n = 0; n < 120_000; n++) lines.push(`user${n % 997},item${n % 131},${1_700_000_000 + n},Click`);
+  const text = `${lines.join('\n')}\n`; // ~4.6 MB: several 1 MiB read chunks
+  writeFileSync(join(dir, 'a.csv'), text);
+  writeFileSync(join(dir, 'b.csv.gz'), gzipSync(text));
+  const { statSync } = await import('node:fs');
+  const total = statSync(join(dir, 'a.csv')).size + statSync(join(dir, 'b.csv.gz')).size;
+  let last = 0;
+  const { model, report } = await trainFromPath(
+    dir,
+    {},
+    {
+      onBytes: (read, all) => {
+        assert.ok(read >= last && all === total);
+        last = read;
+      },
+    },
+  );
+  assert.equal(last, total);
+  assert.equal(report.successfulLines, 240_000);
+  assert.equal(model.stats.events, 240_000);
+  assert.equal(model.users.length, 997);
 });

@@ -67,7 +67,6 @@ export async function readEvents(
 
 async function* decompressed(path: string, name: string, onBytes: (n: number) => void): AsyncGenerator<Buffer> {
   const raw = createReadStream(path, { highWaterMark: 1 << 20 });
-  raw.on('data', (c) => onBytes(c.length));
   const it = raw[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
   const first = await it.next().catch((e: NodeJS.ErrnoException) => {
     throw new RecscoreError('RECSCORE_SAR_INPUT', `cannot read ${name}: ${e.code ?? e.message}`);
@@ -75,8 +74,12 @@ async function* decompressed(path: string, name: string, onBytes: (n: number) =>
   if (first.done) return;
   const head = first.value;
   async function* rest(): AsyncGenerator<Buffer> {
+    onBytes(head.length);
     yield head;
-    for (let r = await it.next(); !r.done; r = await it.next()) yield r.value;
+    for (let r = await it.next(); !r.done; r = await it.next()) {
+      onBytes(r.value.length);
+      yield r.value;
+    }
   }
   if (head[0] === 0x1f && head[1] === 0x8b) {
     const gunzip = createGunzip();
