@@ -64,7 +64,10 @@ test('decay: t0 = newest event by default; a configured t0 clamps newer events t
 
 test('invalid parameters and ratings are RECSCORE errors', () => {
   const bad = (params: object, re: RegExp) =>
-    assert.throws(() => train(log, params), (e) => isRecscoreError(e) && re.test(e.message));
+    assert.throws(
+      () => train(log, params),
+      (e) => isRecscoreError(e) && re.test(e.message),
+    );
   bad({ similarity: 'pearson' }, /unknown similarity/);
   bad({ threshold: 0 }, /threshold/);
   bad({ threshold: 1.5 }, /threshold/);
@@ -73,4 +76,27 @@ test('invalid parameters and ratings are RECSCORE errors', () => {
   assert.throws(() => train([{ user: 'a', item: 'x', rating: Number.NaN, timestamp: 1 }]), /not a finite number/);
   assert.throws(() => train([]), /no events/);
   assert.equal(train(log, { similarity: 'inclusion index' as never }).params.similarity, 'inclusion-index');
+});
+
+test('ids that pack into numbers and ids that do not are interned consistently', async () => {
+  const { Interner } = await import('../../src/kinds/sar/train/interner.js');
+  const it = new Interner();
+  const ids = [
+    'u1',
+    'u01',
+    'u1 ',
+    'abcdefghij',
+    'abcdefghijk',
+    'é',
+    'e',
+    '',
+    'u1',
+    'abcdefghijk',
+    'ABC',
+    'abc',
+    '\u0000',
+  ];
+  const got = ids.map((s) => it.id(s));
+  assert.deepEqual(got, [0, 1, 2, 3, 4, 5, 6, 7, 0, 4, 8, 9, 10]);
+  got.forEach((g, k) => assert.equal(it.names[g], ids[k]));
 });

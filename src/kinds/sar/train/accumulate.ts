@@ -10,14 +10,13 @@
 import type { SarParams } from '../types.js';
 import { GrowF64, GrowI32 } from './grow.js';
 import { KeyTable } from './key-table.js';
+import { Interner } from './interner.js';
 
 export const SECONDS_PER_DAY = 86400;
 
 export class EventAccumulator {
-  readonly userIndex = new Map<string, number>();
-  readonly itemIndex = new Map<string, number>();
-  readonly userNames: string[] = [];
-  readonly itemNames: string[] = [];
+  readonly users = new Interner();
+  readonly items = new Interner();
   readonly pairs = new KeyTable();
   readonly aff = new GrowF64();
   readonly unit = new GrowF64();
@@ -43,8 +42,8 @@ export class EventAccumulator {
   }
 
   add(user: string, item: string, rating: number, timestamp: number): void {
-    const u = intern(this.userIndex, this.userNames, user);
-    const i = intern(this.itemIndex, this.itemNames, item);
+    const u = this.users.id(user);
+    const i = this.items.id(item);
     this.events++;
     if (timestamp < this.tsMin) this.tsMin = timestamp;
     if (timestamp > this.tsMax) this.tsMax = timestamp;
@@ -112,14 +111,4 @@ export class EventAccumulator {
 /** PY `exponential_decay`: min(1, 0.5^((t0 − t)/T)); events newer than t0 weigh 1. */
 export function decayFactor(t0: number, t: number, halfLifeSeconds: number): number {
   return Math.min(1, 0.5 ** ((t0 - t) / halfLifeSeconds));
-}
-
-function intern(index: Map<string, number>, names: string[], key: string): number {
-  let v = index.get(key);
-  if (v === undefined) {
-    v = names.length;
-    index.set(key, v);
-    names.push(key);
-  }
-  return v;
 }
