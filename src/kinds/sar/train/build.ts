@@ -19,8 +19,8 @@ export function buildModel(acc: EventAccumulator, progress: BuildProgress = {}):
   const params = acc.params;
   progress.onPhase?.('affinity');
   acc.finish();
-  const users = sortNames(acc.users.names);
-  const items = sortNames(acc.items.names);
+  const users = sortNames(acc.users.names, (s) => acc.users.id(s));
+  const items = sortNames(acc.items.names, (s) => acc.items.id(s));
   const n = users.sorted.length;
   const m = items.sorted.length;
   const nPairs = acc.pairs.size;

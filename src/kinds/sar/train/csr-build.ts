@@ -1,12 +1,16 @@
 /** Index renumbering and CSR construction by counting sort: O(entries + rows + cols), no comparisons. */
 import type { Csr } from '../types.js';
 
-/** Sorts names by code unit (the tie-break order of SPEC §6); returns them and old index → new index. */
-export function sortNames(names: string[]): { sorted: string[]; rank: Int32Array } {
-  const order = names.map((_, i) => i).sort((a, b) => (names[a] < names[b] ? -1 : names[a] > names[b] ? 1 : 0));
+/**
+ * Sorts names by code unit (the tie-break order of SPEC §6); returns them and old index → new index.
+ * The comparator-free Array sort compares strings by UTF-16 code units natively (several times faster
+ * than a JS comparator on 600k ids); `idOf` maps each sorted name back to its old index.
+ */
+export function sortNames(names: string[], idOf: (name: string) => number): { sorted: string[]; rank: Int32Array } {
+  const sorted = names.slice().sort();
   const rank = new Int32Array(names.length);
-  order.forEach((old, pos) => (rank[old] = pos));
-  return { sorted: order.map((i) => names[i]), rank };
+  for (let pos = 0; pos < sorted.length; pos++) rank[idOf(sorted[pos])] = pos;
+  return { sorted, rank };
 }
 
 /**
