@@ -107,6 +107,7 @@ async function trainCommand(args: string[]): Promise<number> {
         : undefined,
       onPhase: bar
         ? (p) => {
+            bar.update(bar.getTotal()); // the previous phase is complete
             bar.stop();
             phase = p;
             bar.start(1, 0, { phase: p });
@@ -119,6 +120,7 @@ async function trainCommand(args: string[]): Promise<number> {
           }
         : undefined,
     });
+    bar?.update(bar.getTotal());
     bar?.stop();
     const trainSeconds = (performance.now() - started) / 1000;
     const bytes = await writeModel(out, model, { report });
