@@ -50,7 +50,7 @@ export function buildModel(acc: EventAccumulator, progress: BuildProgress = {}):
   let nUnits: number;
   if (params.unit === 'user') {
     const t = transposePattern(rowPtr, cols, m);
-    units = { ptr: rowPtr, items: cols, itemPtr: t.ptr, itemUnits: t.idx };
+    units = { ptr: rowPtr, items: cols, itemPtr: t.ptr, itemUnits: t.idx, itemUnitAt: t.at };
     nUnits = n;
   } else {
     const nb = acc.baskets!.size;
@@ -59,7 +59,7 @@ export function buildModel(acc: EventAccumulator, progress: BuildProgress = {}):
     const bItems = new Int32Array(o.perm.length);
     for (let k = 0; k < o.perm.length; k++) bItems[k] = bi[o.perm[k]];
     const t = transposePattern(o.rowPtr, bItems, m);
-    units = { ptr: o.rowPtr, items: bItems, itemPtr: t.ptr, itemUnits: t.idx };
+    units = { ptr: o.rowPtr, items: bItems, itemPtr: t.ptr, itemUnits: t.idx, itemUnitAt: t.at };
     nUnits = nb;
   }
   progress.onPhase?.('similarity');

@@ -37,20 +37,27 @@ export function csrOrder(
   return { rowPtr, perm };
 }
 
-/** The pattern of a CSR's transpose (values unused): rowPtr over columns, and the row of each entry. */
+/** The pattern of a CSR's transpose (values unused): rowPtr over columns, the row of each entry, and its position. */
 export function transposePattern(
   ptr: Uint32Array,
   cols: Int32Array,
   nCols: number,
-): { ptr: Uint32Array; idx: Int32Array } {
+): { ptr: Uint32Array; idx: Int32Array; at: Uint32Array } {
   const nRows = ptr.length - 1;
   const tPtr = new Uint32Array(nCols + 1);
   for (let k = 0; k < cols.length; k++) tPtr[cols[k] + 1]++;
   for (let c = 0; c < nCols; c++) tPtr[c + 1] += tPtr[c];
   const next = tPtr.slice(0, nCols);
   const idx = new Int32Array(cols.length);
-  for (let r = 0; r < nRows; r++) for (let k = ptr[r]; k < ptr[r + 1]; k++) idx[next[cols[k]]++] = r;
-  return { ptr: tPtr, idx };
+  const at = new Uint32Array(cols.length); // where the entry sits in the original rows
+  for (let r = 0; r < nRows; r++) {
+    for (let k = ptr[r]; k < ptr[r + 1]; k++) {
+      const t = next[cols[k]]++;
+      idx[t] = r;
+      at[t] = k;
+    }
+  }
+  return { ptr: tPtr, idx, at };
 }
 
 export function emptyCsr(rows: number): Csr {
