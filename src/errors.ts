@@ -36,7 +36,9 @@ export type ErrorCode =
   | 'RECSCORE_TOO_MANY_EVENTS' // more events in one POST than allowed
   | 'RECSCORE_BAD_QUERY' // invalid stats query (day, range, segment)
   | 'RECSCORE_BAD_SKETCH' // HyperLogLog bytes that are not a Redis HLL string
-  | 'RECSCORE_EVENT_STORE'; // the event store failed: nothing was acknowledged
+  | 'RECSCORE_EVENT_STORE' // the event store failed: nothing was acknowledged
+  | 'RECSCORE_SAR_INPUT' // SAR usage events cannot be read (missing path, bad compression)
+  | 'RECSCORE_SAR_TRAINING'; // SAR training refused: too many bad lines, or no event left
 
 export class RecscoreError extends Error {
   readonly code: ErrorCode;

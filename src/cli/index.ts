@@ -17,6 +17,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   profiles: async () => (await import('./profiles.js')).profilesCommand,
   events: async () => (await import('./events.js')).eventsCommand,
   stats: async () => (await import('./events.js')).statsCommand,
+  sar: async () => (await import('./sar.js')).sarCommand,
 };
 
 const USAGE = `usage: recscore <command> [options]
