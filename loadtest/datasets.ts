@@ -8,8 +8,8 @@ import { cp, mkdir, readlink, rename, rm, symlink } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RecscoreError } from '../src/errors.js';
-import { MODEL_FILES } from '../src/model/files.js';
-import { ensureSynthData } from '../src/model/synth-cache.js';
+import { MODEL_FILES } from '../src/model/kinds/taar/files.js';
+import { ensureSynthData } from '../src/model/synth/cache.js';
 
 /** The repository root (this file is dist/loadtest/datasets.js once built). */
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));

@@ -1,5 +1,5 @@
 /** Requests ⇄ the batch messages of protocol.ts (main-thread side of the worker protocol). */
-import type { PackedModel } from '../model/packed-model.js';
+import type { PackedModel } from '../model/kinds/taar/packed-model.js';
 import type { Pick, WeightedList } from '../recommend/contracts.js';
 import type { EncodedClient } from '../recommend/client-features.js';
 import * as P from './protocol.js';

@@ -11,7 +11,7 @@ import { Piscina } from 'piscina';
 import { defaultOf } from '../config/index.js';
 import { RecscoreError } from '../errors.js';
 import { log as rootLog, type Logger } from '../log.js';
-import type { PackedModel } from '../model/packed-model.js';
+import type { PackedModel } from '../model/kinds/taar/packed-model.js';
 import { encodeClient } from '../recommend/client-features.js';
 import { invalidSimilarityInput, SIMILARITY_LR_FAILURE } from '../recommend/score-client.js';
 import type { RecommenderFailure, RecommenderName, ScoreInput, ScoreOutput, Scorer } from '../recommend/contracts.js';

@@ -8,7 +8,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Kernel } from '../kernel/kernel.js';
 import { WasmKernel } from '../kernel/wasm-kernel.js';
-import { PackedModel } from '../model/packed-model.js';
+import { PackedModel } from '../model/kinds/taar/packed-model.js';
 import type { SimilarityInput } from '../recommend/client-features.js';
 import { drawIndices } from '../recommend/draw.js';
 import { scoreClient, type ScoreInput } from '../recommend/score-client.js';

@@ -4,7 +4,7 @@
  * add-ons, cut to the limit. The reference for the kernel's ensemble (assembly/ensemble.ts, which serves):
  * the ReferenceKernel runs this one, and the WASM kernel falls back to it for lists beyond its scratch.
  */
-import type { Ranked, WeightedIds } from '../kernel/kernel.js';
+import type { Ranked, WeightedIds } from './kernel.js';
 
 export type { WeightedIds };
 

@@ -3,7 +3,7 @@
  * (or the posted `locale`), then the first language of `Accept-Language`. Values that do not fit the
  * locale rule of validate.ts (or `*`) are skipped, never rejected: a header is not a request option.
  */
-import { isLocale } from './validate.js';
+import { isLocale } from '../server/validate.js';
 
 export function localeHints(profileLocale: unknown, queryLocale: string | undefined, acceptLanguage: string | undefined): string[] {
   const hints: string[] = [];

@@ -26,7 +26,7 @@ import { mergePromoted } from '../recommend/promoted.js';
 import { isTestClient } from '../recommend/test-clients.js';
 import { runFallback, type FallbackReason } from '../resilience/fallback.js';
 import type { Guards } from '../resilience/guard.js';
-import type { ServerConfig } from './config.js';
+import type { ServerConfig } from '../server/config.js';
 import { localeHints } from './locale-hints.js';
 import { recommendationBody, type RecommendationBody, type ResultInfo } from './respond.js';
 

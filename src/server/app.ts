@@ -15,7 +15,7 @@ import { createGuards, type Guards } from '../resilience/guard.js';
 import type { ServerConfig } from './config.js';
 import type { AppEnv } from './env.js';
 import { createOnError, notFound, onMethodNotAllowed } from './on-error.js';
-import { createRecommendPipeline } from './recommend-pipeline.js';
+import { createRecommendPipeline } from '../pipeline/recommend.js';
 import { requestContext } from './request-context.js';
 import { registerClientHasAddonRoutes } from './routes/client-has-addon.js';
 import { registerHealthRoutes } from './routes/health.js';

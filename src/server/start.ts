@@ -6,11 +6,11 @@
 import { log as rootLog, type Logger } from '../log.js';
 import { ScoringPool } from '../dispatch/pool.js';
 import { createMetrics, type Metrics } from '../metrics/registry.js';
-import { BundleCache } from '../model/bundle-cache.js';
-import { loadModelOffThread } from '../model/off-thread-load.js';
-import type { UsableMinimums } from '../model/usable.js';
-import { ModelRegistry } from '../model/registry.js';
-import { ModelReloader, type ReloaderOptions } from '../model/reloader.js';
+import { BundleCache } from '../model/lifecycle/bundle-cache.js';
+import { loadModelOffThread } from '../model/lifecycle/off-thread-load.js';
+import type { UsableMinimums } from '../model/kinds/taar/usable.js';
+import { ModelRegistry } from '../model/lifecycle/registry.js';
+import { ModelReloader, type ReloaderOptions } from '../model/lifecycle/reloader.js';
 import { createModelSource, type CreateSourceOptions } from '../model/source/index.js';
 import type { ModelSource } from '../model/source/source.js';
 import { createProfileStore } from '../profile/store.js';

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { LITE_MODES } from '../../src/kernel/kernel.js';
 import { kernelModule } from '../../src/kernel/wasm-kernel.js';
-import * as L from '../../src/model/layout.js';
+import * as L from '../../src/model/kinds/taar/layout.js';
 import { REPO_ROOT } from '../helpers/vectors.js';
 
 /** `export const NAME: type = value;` → { NAME: value } (decimal or hex integer literals only). */

@@ -10,13 +10,13 @@ import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { ModelError, RecscoreError } from '../../src/errors.js';
 import { createLogger } from '../../src/log.js';
-import { MODEL_FILES, type ModelFileKind } from '../../src/model/files.js';
-import { loadModel } from '../../src/model/load.js';
-import { ModelRegistry } from '../../src/model/registry.js';
-import { ModelReloader } from '../../src/model/reloader.js';
+import { MODEL_FILES, type ModelFileKind } from '../../src/model/kinds/taar/files.js';
+import { loadModel } from '../../src/model/kinds/taar/load.js';
+import { ModelRegistry } from '../../src/model/lifecycle/registry.js';
+import { ModelReloader } from '../../src/model/lifecycle/reloader.js';
 import { LocalModelSource } from '../../src/model/source/local-source.js';
 import { loadConfig } from '../../src/config/index.js';
-import { DEFAULT_MINIMUMS, type UsableMinimums } from '../../src/model/usable.js';
+import { DEFAULT_MINIMUMS, type UsableMinimums } from '../../src/model/kinds/taar/usable.js';
 import { flipSymlink } from '../helpers/model-dirs.js';
 import { tinyWith, writeModelDir, type ObjectContent } from './model-dir.js';
 

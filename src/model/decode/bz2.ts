@@ -5,7 +5,7 @@
  */
 import type { Transform } from 'node:stream';
 import unbzip2 from 'unbzip2-stream';
-import { ModelError } from '../errors.js';
+import { ModelError } from '../../errors.js';
 
 export function bz2DecodeStream(): Transform {
   return unbzip2() as unknown as Transform;

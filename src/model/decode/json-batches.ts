@@ -2,7 +2,7 @@
  * UTF-8 bytes of a JSON model file → batches of its top-level elements (src/model/json-stream.ts), so
  * that decoding holds one batch of text at a time rather than the whole document.
  */
-import { ModelError } from '../errors.js';
+import { ModelError } from '../../errors.js';
 import { JsonSplitter, type JsonBatch } from './json-stream.js';
 
 /** Text is scanned in pieces of at least this many characters (fewer, larger batches). */

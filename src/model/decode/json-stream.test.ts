@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { ModelError } from '../errors.js';
+import { ModelError } from '../../errors.js';
 import { jsonBatches } from './json-batches.js';
 import { JsonSplitter, type JsonBatch } from './json-stream.js';
 

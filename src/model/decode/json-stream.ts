@@ -12,7 +12,7 @@
  *   const s = new JsonSplitter('x.json', (b) => console.log(b.first, b.keys, b.values));
  *   s.push('{"a": [1, "]"], "b"'); s.push(': 2}'); s.end(); // → 0 ['a', 'b'] [[1, ']'], 2]
  */
-import { ModelError } from '../errors.js';
+import { ModelError } from '../../errors.js';
 
 export type JsonContainer = 'array' | 'object' | 'scalar';
 

@@ -5,9 +5,9 @@
  */
 import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { log as rootLog, type Logger } from '../log.js';
+import { log as rootLog, type Logger } from '../../log.js';
 import { readBundle, writeBundle } from './bundle.js';
-import type { PackedModel } from './packed-model.js';
+import type { PackedModel } from '../kinds/taar/packed-model.js';
 
 export class BundleCache {
   constructor(

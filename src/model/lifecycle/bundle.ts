@@ -9,9 +9,9 @@
  */
 import { createHash } from 'node:crypto';
 import { open, rename, rm } from 'node:fs/promises';
-import { ModelError, RecscoreError } from '../errors.js';
-import * as L from './layout.js';
-import { PackedModel } from './packed-model.js';
+import { ModelError, RecscoreError } from '../../errors.js';
+import * as L from '../kinds/taar/layout.js';
+import { PackedModel } from '../kinds/taar/packed-model.js';
 
 const BUNDLE_MAGIC = 0x42435352; // 'RSCB'
 const BUNDLE_FORMAT = 1;

@@ -4,12 +4,12 @@
  * model blocks for seconds). Posts back the shared memory (a handle, not a copy) and the metadata.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { isRecscoreError } from '../errors.js';
-import { createLogger } from '../log.js';
-import { loadModelSet, packModel } from './load.js';
-import { createModelSource, type CreateSourceOptions } from './source/index.js';
-import type { SourceVersion } from './source/source.js';
-import type { UsableMinimums } from './usable.js';
+import { isRecscoreError } from '../../errors.js';
+import { createLogger } from '../../log.js';
+import { loadModelSet, packModel } from '../kinds/taar/load.js';
+import { createModelSource, type CreateSourceOptions } from '../source/index.js';
+import type { SourceVersion } from '../source/source.js';
+import type { UsableMinimums } from '../kinds/taar/usable.js';
 
 interface LoadJob {
   location: string | undefined;

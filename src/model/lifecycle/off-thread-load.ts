@@ -3,12 +3,12 @@
  * this thread. Errors keep their RECSCORE_… code and the file they name.
  */
 import { Worker } from 'node:worker_threads';
-import { ModelError, RecscoreError, type ErrorCode } from '../errors.js';
-import type { PackedMeta } from './pack.js';
-import { PackedModel } from './packed-model.js';
-import type { CreateSourceOptions } from './source/index.js';
-import type { SourceVersion } from './source/source.js';
-import { DEFAULT_MINIMUMS, type UsableMinimums } from './usable.js';
+import { ModelError, RecscoreError, type ErrorCode } from '../../errors.js';
+import type { PackedMeta } from '../kinds/taar/pack.js';
+import { PackedModel } from '../kinds/taar/packed-model.js';
+import type { CreateSourceOptions } from '../source/index.js';
+import type { SourceVersion } from '../source/source.js';
+import { DEFAULT_MINIMUMS, type UsableMinimums } from '../kinds/taar/usable.js';
 
 type Reply =
   | { ok: true; memory: WebAssembly.Memory; meta: PackedMeta; guids: string[] }

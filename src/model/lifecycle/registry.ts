@@ -3,9 +3,9 @@
  * the current version once and keeps using that object, so requests in flight finish on the old version
  * while new ones see the new; the old memory is freed by GC when the last of them lets go.
  */
-import type { ModelFacts } from '../recommend/contracts.js';
-import { createModelFacts } from '../recommend/model-facts.js';
-import type { PackedModel } from './packed-model.js';
+import type { ModelFacts } from '../../recommend/contracts.js';
+import { createModelFacts } from '../../recommend/model-facts.js';
+import type { PackedModel } from '../kinds/taar/packed-model.js';
 
 export interface ServingVersion {
   model: PackedModel;

@@ -5,12 +5,12 @@
  * (POST /v1/models/reload, SIGHUP). Failures back off exponentially (capped at the interval); a version
  * whose files were rejected is not re-loaded until the source changes again.
  */
-import { isRecscoreError } from '../errors.js';
-import { log as rootLog, type Logger } from '../log.js';
-import { loadModel } from './load.js';
-import type { PackedModel } from './packed-model.js';
+import { isRecscoreError } from '../../errors.js';
+import { log as rootLog, type Logger } from '../../log.js';
+import { loadModel } from '../kinds/taar/load.js';
+import type { PackedModel } from '../kinds/taar/packed-model.js';
 import type { ModelRegistry } from './registry.js';
-import type { ModelSource, SourceVersion } from './source/source.js';
+import type { ModelSource, SourceVersion } from '../source/source.js';
 
 export interface ReloaderOptions {
   intervalMs?: number;

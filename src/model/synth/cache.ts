@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { generateModelSet, generateProfiles, resolveSynthPreset, writeModelSet, writeProfiles, type SynthOverrides } from './synth/index.js';
+import { generateModelSet, generateProfiles, resolveSynthPreset, writeModelSet, writeProfiles, type SynthOverrides } from './index.js';
 
 export interface SynthData {
   models: string;

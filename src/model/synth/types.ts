@@ -3,7 +3,7 @@
  * file. Field names are the ModelFileKind keys of src/model/files.ts, so a writer maps them 1:1 onto
  * object names.
  */
-import type { EnsembleWeights, ItemRow } from '../types.js';
+import type { EnsembleWeights, ItemRow } from '../kinds/taar/types.js';
 
 export interface SynthOptions {
   seed: number;

@@ -10,8 +10,8 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Hono } from 'hono';
-import type { ModelRegistry } from '../../model/registry.js';
-import type { ModelReloader, ReloadError, ReloadStatus } from '../../model/reloader.js';
+import type { ModelRegistry } from '../../model/lifecycle/registry.js';
+import type { ModelReloader, ReloadError, ReloadStatus } from '../../model/lifecycle/reloader.js';
 import type { AppEnv } from '../env.js';
 import { errorResponse } from '../on-error.js';
 

@@ -11,13 +11,13 @@
  * thrown, so that the loader raises them only once every file has decoded, as packing did.
  */
 import type { ZodType } from 'zod';
-import { ModelError } from '../errors.js';
-import { bz2Chunks } from './bz2.js';
+import { ModelError } from '../../../errors.js';
+import { bz2Chunks } from '../../decode/bz2.js';
 import type { ModelFileKind } from './files.js';
 import { ItemMatrixBuilder } from './item-matrix.js';
-import { jsonBatches } from './json-batches.js';
-import type { JsonBatch } from './json-stream.js';
-import { RecordCollector } from './record-collector.js';
+import { jsonBatches } from '../../decode/json-batches.js';
+import type { JsonBatch } from '../../decode/json-stream.js';
+import { RecordCollector } from '../../decode/record-collector.js';
 import * as S from './schemas.js';
 import type { AddonMappingEntry, Donor, EnsembleWeights, TaarModelSet } from './types.js';
 

@@ -3,7 +3,7 @@
  * `features[r * nFactors … (r + 1) * nFactors)`. Rows are validated one at a time as they are parsed, so
  * the 1M × 20 matrix of a large model never exists as a JS object graph.
  */
-import { ModelError } from '../errors.js';
+import { ModelError } from '../../../errors.js';
 import { MODEL_FILES } from './files.js';
 import type { ItemMatrix, ItemRow } from './types.js';
 

@@ -3,7 +3,7 @@
  * computed once per model version so that a query touches at most 20 row entries. Float operations
  * follow TAAR's order exactly (sequential sums in file order).
  */
-import { ModelError } from '../errors.js';
+import { ModelError } from '../../../errors.js';
 import { MODEL_FILES } from './files.js';
 
 export const TAARLITE_TRUNCATE = 20; // TAARLITE_MAX_RESULTS (4) * 5

@@ -2,13 +2,13 @@
  * model source → decode → pack → shared memory: one complete, validated model version. Nothing is
  * swapped in by this module; the caller (the CLI, or src/model/swap.ts in the server) decides.
  */
-import { ModelError, RecscoreError } from '../errors.js';
-import { finishPacking } from '../kernel/wasm-kernel.js';
-import { log as rootLog, type Logger } from '../log.js';
+import { ModelError, RecscoreError } from '../../../errors.js';
+import { finishPacking } from '../../../kernel/wasm-kernel.js';
+import { log as rootLog, type Logger } from '../../../log.js';
 import { decodeModelStream } from './decode.js';
 import { packModelSet } from './pack.js';
 import { PackedModel } from './packed-model.js';
-import type { ModelSource, SourceVersion } from './source/source.js';
+import type { ModelSource, SourceVersion } from '../../source/source.js';
 import type { TaarModelSet } from './types.js';
 import { assertUsable, DEFAULT_MINIMUMS, type UsableMinimums } from './usable.js';
 

@@ -3,7 +3,7 @@
  * only writer of the model region; after `packModelSet` returns, the region is read-only.
  */
 import { createHash } from 'node:crypto';
-import { ModelError } from '../errors.js';
+import { ModelError } from '../../../errors.js';
 import { POSITIVE_HASH_SPACE } from './addon-hash.js';
 import { MODEL_FILES } from './files.js';
 import { GuidTable } from './guid-table.js';

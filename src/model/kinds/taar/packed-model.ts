@@ -3,7 +3,7 @@
  * needs (GUID strings, the GUID → id map, dictionaries from META). Built once per version on the main
  * thread; workers use only the memory and the header (src/kernel/wasm-kernel.ts).
  */
-import { RecscoreError } from '../errors.js';
+import { RecscoreError } from '../../../errors.js';
 import * as L from './layout.js';
 import type { PackedMeta } from './pack.js';
 

@@ -6,7 +6,7 @@
  * `/v1/models` shows why. The minimums are settings (src/config: RECSCORE_MODEL_MIN_*; 0 turns a check
  * off), e.g. for a model that deliberately ships without donors.
  */
-import { ModelError } from '../errors.js';
+import { ModelError } from '../../../errors.js';
 import { MODEL_FILES } from './files.js';
 import type { TaarModelSet } from './types.js';
 
