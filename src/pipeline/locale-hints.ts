@@ -1,9 +1,14 @@
 /**
  * Locale hints for the locale fallback, most specific source first: the profile's locale, `?locale=`
  * (or the posted `locale`), then the first language of `Accept-Language`. Values that do not fit the
- * locale rule of validate.ts (or `*`) are skipped, never rejected: a header is not a request option.
+ * locale rule below (or `*`) are skipped, never rejected: a header is not a request option.
  */
-import { isLocale } from '../server/validate.js';
+const LOCALE = /^[A-Za-z0-9_-]{0,64}$/;
+
+/** The locale rule, shared with request validation (src/server/validate.ts). */
+export function isLocale(s: string): boolean {
+  return LOCALE.test(s);
+}
 
 export function localeHints(profileLocale: unknown, queryLocale: string | undefined, acceptLanguage: string | undefined): string[] {
   const hints: string[] = [];

@@ -24,9 +24,8 @@ import type { ModelFacts, Pick, ScoreOutput, Scorer, WeightedList } from '../rec
 import { draw, drawSeed } from '../recommend/draw.js';
 import { mergePromoted } from '../recommend/promoted.js';
 import { isTestClient } from '../recommend/test-clients.js';
-import { runFallback, type FallbackReason } from '../resilience/fallback.js';
+import { runFallback, type FallbackReason, type FallbackStepName } from '../resilience/fallback.js';
 import type { Guards } from '../resilience/guard.js';
-import type { ServerConfig } from '../server/config.js';
 import { localeHints } from './locale-hints.js';
 import { recommendationBody, type RecommendationBody, type ResultInfo } from './respond.js';
 
@@ -49,11 +48,18 @@ export interface RecommendRequest {
   started: number;
 }
 
+/** What the pipeline reads of the server's configuration (src/server/config.ts satisfies it). */
+export interface PipelineConfig {
+  fallbackChain: readonly FallbackStepName[];
+  maxResults: number;
+  totalBudgetMs: number;
+}
+
 export interface PipelineDeps {
   scorer: Scorer;
   facts: () => ModelFacts | undefined;
   profiles: ProfileStore;
-  config: ServerConfig;
+  config: PipelineConfig;
   guards: Guards;
   metrics: Metrics;
   log: Logger;

@@ -13,7 +13,7 @@ import { ModelRegistry } from '../model/lifecycle/registry.js';
 import { ModelReloader, type ReloaderOptions } from '../model/lifecycle/reloader.js';
 import { createModelSource, type CreateSourceOptions } from '../model/source/index.js';
 import type { ModelSource } from '../model/source/source.js';
-import { createProfileStore } from '../profile/store.js';
+import { createProfileStore } from '../profile/create-store.js';
 import type { ProfileStore } from '../profile/store.js';
 import { modelEnvFrom } from '../config/index.js';
 import { createApp } from './app.js';
