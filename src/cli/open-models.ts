@@ -4,7 +4,7 @@
  */
 import { SingleBar, Presets } from 'cli-progress';
 import { modelEnvFrom } from '../config/index.js';
-import { loadModel } from '../model/kinds/taar/load.js';
+import { loadModel } from '../kernel/taar-model.js';
 import type { PackedModel } from '../model/kinds/taar/packed-model.js';
 import { createModelSource } from '../model/source/index.js';
 

@@ -55,9 +55,15 @@ export interface PipelineConfig {
   totalBudgetMs: number;
 }
 
-export interface PipelineDeps {
-  scorer: Scorer;
-  facts: () => ModelFacts | undefined;
+/** What the pipeline reads of a model version; the scorer receives the same object. */
+export interface PipelineVersion {
+  facts: ModelFacts;
+}
+
+export interface PipelineDeps<V extends PipelineVersion> {
+  scorer: Scorer<V>;
+  /** The version in service (`registry.current`), read once per request. */
+  current: () => V | undefined;
   profiles: ProfileStore;
   config: PipelineConfig;
   guards: Guards;
@@ -66,7 +72,7 @@ export interface PipelineDeps {
   random: () => number;
 }
 
-export function createRecommendPipeline(deps: PipelineDeps): (req: RecommendRequest) => Promise<RecommendationBody> {
+export function createRecommendPipeline<V extends PipelineVersion>(deps: PipelineDeps<V>): (req: RecommendRequest) => Promise<RecommendationBody> {
   const { config, metrics } = deps;
 
   const served = childCache((by: string) => metrics.served.labels({ served_by: by }));
@@ -103,8 +109,10 @@ export function createRecommendPipeline(deps: PipelineDeps): (req: RecommendRequ
   };
 
   return async (req) => {
-    const facts = deps.facts();
-    if (!facts) throw new RecscoreError('RECSCORE_NO_MODEL', 'no model is loaded yet');
+    // The one read of the version in service: facts, fallbacks and scoring all use this version.
+    const version = deps.current();
+    if (!version) throw new RecscoreError('RECSCORE_NO_MODEL', 'no model is loaded yet');
+    const facts = version.facts;
     const deadline = req.started + config.totalBudgetMs;
     const size = req.count ?? config.maxResults;
     const testId = req.postedProfile ? req.postedProfile.client_id : req.clientId;
@@ -124,7 +132,7 @@ export function createRecommendPipeline(deps: PipelineDeps): (req: RecommendRequ
     if (!profile) return fallback(req, facts, 'unknown-client', null);
 
     const pick: Pick = req.draw ? { mode: 'draw', size, seed: drawSeed(deps.random) } : { mode: 'top', size };
-    const scored = await deps.guards.score(deps.scorer, { clientInfo: profile, extra: req.extra, pick }, deadline);
+    const scored = await deps.guards.score(deps.scorer, { clientInfo: profile, extra: req.extra, pick }, deadline, version);
     if (!scored.ok) return fallback(req, facts, scored.reason, profile);
     const out: ScoreOutput = scored.value;
     const failures = out.failures.length > 0 ? { failures: out.failures } : {};

@@ -12,7 +12,7 @@ import { WasmKernel } from '../../src/kernel/wasm-kernel.js';
 import { silentLogger } from '../../src/log.js';
 import { readBundle, writeBundle } from '../../src/model/lifecycle/bundle.js';
 import { BundleCache } from '../../src/model/lifecycle/bundle-cache.js';
-import { loadModel } from '../../src/model/kinds/taar/load.js';
+import { loadModel } from '../../src/kernel/taar-model.js';
 import type { PackedModel } from '../../src/model/kinds/taar/packed-model.js';
 import { LocalModelSource } from '../../src/model/source/local-source.js';
 import { encodeClient } from '../../src/recommend/client-features.js';

@@ -10,7 +10,7 @@ import fc from 'fast-check';
 import type { EnsembleInput, Ranked } from '../../src/kernel/kernel.js';
 import { ReferenceKernel } from '../../src/kernel/reference.js';
 import { WasmKernel } from '../../src/kernel/wasm-kernel.js';
-import { packModel } from '../../src/model/kinds/taar/load.js';
+import { packModel } from '../../src/kernel/taar-model.js';
 import { modelSetArb } from './model-arbitrary.js';
 import { tinySet } from './tiny-model.js';
 

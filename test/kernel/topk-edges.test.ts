@@ -12,7 +12,7 @@ import { ReferenceKernel } from '../../src/kernel/reference.js';
 import { WasmKernel, kernelModule } from '../../src/kernel/wasm-kernel.js';
 import { positiveHash } from '../../src/model/kinds/taar/addon-hash.js';
 import * as L from '../../src/model/kinds/taar/layout.js';
-import { packModel } from '../../src/model/kinds/taar/load.js';
+import { packModel } from '../../src/kernel/taar-model.js';
 import type { PackedModel } from '../../src/model/kinds/taar/packed-model.js';
 import type { TaarModelSet } from '../../src/model/kinds/taar/types.js';
 import { donor, itemRows, tinySet } from './tiny-model.js';

@@ -10,7 +10,7 @@ import { after, describe, test } from 'node:test';
 import { ModelError, type ErrorCode } from '../../src/errors.js';
 import { createLogger } from '../../src/log.js';
 import { MODEL_FILES, MODEL_FILE_KINDS, type ModelFileKind } from '../../src/model/kinds/taar/files.js';
-import { loadModel } from '../../src/model/kinds/taar/load.js';
+import { loadModel } from '../../src/kernel/taar-model.js';
 import { LocalModelSource } from '../../src/model/source/local-source.js';
 import { VECTORS, VECTOR_MODELS, haveVectors } from '../helpers/vectors.js';
 import { TINY_MODEL, TINY_WHITELIST_BZ2, tinyWith, writeModelDir, type ObjectContent } from './model-dir.js';

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import { WasmKernel } from '../../src/kernel/wasm-kernel.js';
 import { createLogger } from '../../src/log.js';
-import { loadModel } from '../../src/model/kinds/taar/load.js';
+import { loadModel } from '../../src/kernel/taar-model.js';
 import type { PackedModel } from '../../src/model/kinds/taar/packed-model.js';
 import { LocalModelSource } from '../../src/model/source/local-source.js';
 import type { ClientInfo, ExtraData } from '../../src/profile/client-info.js';

@@ -1,33 +1,35 @@
 /**
- * Loads a model version in a dedicated worker thread (load-worker.ts) and returns it as a PackedModel on
- * this thread. Errors keep their RECSCORE_… code and the file they name.
+ * Loads a model version in a dedicated worker thread (load-worker.ts) and returns it opened by its kind
+ * on this thread, after `finish` (the kernel's pack-time step, passed in by the caller: a higher layer).
+ * Errors keep their RECSCORE_… code and the file they name.
  */
 import { Worker } from 'node:worker_threads';
 import { ModelError, RecscoreError, type ErrorCode } from '../../errors.js';
-import type { PackedMeta } from '../kinds/taar/pack.js';
-import { PackedModel } from '../kinds/taar/packed-model.js';
-import type { CreateSourceOptions } from '../source/index.js';
-import type { SourceVersion } from '../source/source.js';
-import { DEFAULT_MINIMUMS, type UsableMinimums } from '../kinds/taar/usable.js';
+import type { ModelKind, PackedParts, ServableModel } from '../kind.js';
+import type { LoadJob } from './load-worker.js';
 
 type Reply =
-  | { ok: true; memory: WebAssembly.Memory; meta: PackedMeta; guids: string[] }
+  | { ok: true; parts: PackedParts }
   | { ok: false; error: { code: ErrorCode; message: string; file?: string } };
 
-export function loadModelOffThread(
-  location: string | undefined,
-  env: Record<string, string | undefined>,
-  gcs: CreateSourceOptions['gcs'],
-  version: SourceVersion,
-  minimums: UsableMinimums = DEFAULT_MINIMUMS,
-): Promise<PackedModel> {
+export function loadModelOffThread<M extends ServableModel>(
+  kind: ModelKind<M>,
+  job: Omit<LoadJob, 'kind'>,
+  finish: (memory: WebAssembly.Memory) => void,
+): Promise<M> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(new URL('./load-worker.js', import.meta.url), { workerData: { location, env, gcs, version, minimums } });
+    const worker = new Worker(new URL('./load-worker.js', import.meta.url), { workerData: { ...job, kind: kind.name } });
     let settled = false;
     worker.once('message', (r: Reply) => {
       settled = true;
-      if (r.ok) resolve(new PackedModel(r.memory, { meta: r.meta, guids: r.guids }));
-      else {
+      if (r.ok) {
+        try {
+          finish(r.parts.memory);
+          resolve(kind.open(r.parts));
+        } catch (e) {
+          reject(e);
+        }
+      } else {
         const { code, message, file } = r.error;
         // The message already names the file (ModelError's format): rebuild without prefixing it again.
         const e = file ? Object.assign(new ModelError(code, file, ''), { message }) : new RecscoreError(code, message);

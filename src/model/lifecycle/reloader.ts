@@ -7,23 +7,27 @@
  */
 import { isRecscoreError } from '../../errors.js';
 import { log as rootLog, type Logger } from '../../log.js';
-import { loadModel } from '../kinds/taar/load.js';
-import type { PackedModel } from '../kinds/taar/packed-model.js';
-import type { ModelRegistry } from './registry.js';
+import type { ServableModel } from '../kind.js';
 import type { ModelSource, SourceVersion } from '../source/source.js';
 
-export interface ReloaderOptions {
+export interface ReloaderOptions<M extends ServableModel = ServableModel> {
   intervalMs?: number;
   /** first retry delay after a failure; doubles up to intervalMs */
   retryBaseMs?: number;
   logger?: Logger;
   /** optional packed-bundle cache: returns a model for a version id, or undefined */
-  cache?: { get(versionId: string): Promise<PackedModel | undefined>; put(model: PackedModel): Promise<void> };
-  /** how a checked version is loaded (default: in this thread; the server loads in a worker thread) */
-  load?: (source: ModelSource, version: SourceVersion) => Promise<PackedModel>;
+  cache?: { get(versionId: string): Promise<M | undefined>; put(model: M): Promise<void> };
+  /** how a checked version is loaded, kind and pack-time step included (the server loads in a loader thread) */
+  load: (source: ModelSource, version: SourceVersion) => Promise<M>;
   /** runs before a new version is installed (e.g. instantiate it in every worker) */
-  prepare?: (model: PackedModel) => Promise<void>;
+  prepare?: (model: M) => Promise<void>;
   onResult?: (outcome: 'swapped' | 'unchanged' | 'rejected' | 'error', detail?: unknown) => void;
+}
+
+/** What the reloader needs of the registry (registry.ts): the version in service, and the swap. */
+export interface InstallTarget<M extends ServableModel> {
+  readonly model: M | undefined;
+  install(model: M, source: string): unknown;
 }
 
 export interface ReloadError {
@@ -54,17 +58,17 @@ export interface CheckResult {
 
 const REJECTING = new Set(['RECSCORE_MODEL_DECODE', 'RECSCORE_MODEL_SCHEMA', 'RECSCORE_MODEL_CONSISTENCY', 'RECSCORE_MODEL_TOO_LARGE', 'RECSCORE_MODEL_MISSING']);
 
-export class ModelReloader {
+export class ModelReloader<M extends ServableModel = ServableModel> {
   readonly #source: ModelSource;
-  readonly #registry: ModelRegistry;
-  readonly #opts: Required<Pick<ReloaderOptions, 'intervalMs' | 'retryBaseMs'>> & ReloaderOptions;
+  readonly #registry: InstallTarget<M>;
+  readonly #opts: Required<Pick<ReloaderOptions<M>, 'intervalMs' | 'retryBaseMs'>> & ReloaderOptions<M>;
   readonly #log: Logger;
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<CheckResult> | undefined;
   #rejectedVersion: string | undefined;
   #status: ReloadStatus;
 
-  constructor(source: ModelSource, registry: ModelRegistry, opts: ReloaderOptions = {}) {
+  constructor(source: ModelSource, registry: InstallTarget<M>, opts: ReloaderOptions<M>) {
     this.#source = source;
     this.#registry = registry;
     this.#opts = { intervalMs: 60_000, retryBaseMs: 1_000, ...opts };
@@ -127,7 +131,7 @@ export class ModelReloader {
       const t0 = performance.now();
       let model = await this.#opts.cache?.get(version.id);
       const fromCache = model !== undefined;
-      model ??= this.#opts.load ? await this.#opts.load(this.#source, version) : await loadModel(this.#source, { version, logger: this.#log });
+      model ??= await this.#opts.load(this.#source, version);
       await this.#opts.prepare?.(model);
       this.#registry.install(model, this.#source.location);
       this.#status.swaps++;

@@ -1,9 +1,9 @@
 /**
  * model source → decode → pack → shared memory: one complete, validated model version. Nothing is
- * swapped in by this module; the caller (the CLI, or src/model/swap.ts in the server) decides.
+ * swapped in by this module; the caller decides. `finish` is the kernel's pack-time step (a higher layer
+ * passes it in: src/kernel/taar-model.ts, src/dispatch/kinds.ts).
  */
 import { ModelError, RecscoreError } from '../../../errors.js';
-import { finishPacking } from '../../../kernel/wasm-kernel.js';
 import { log as rootLog, type Logger } from '../../../log.js';
 import { decodeModelStream } from './decode.js';
 import { packModelSet } from './pack.js';
@@ -46,18 +46,21 @@ export async function loadModelSet(source: ModelSource, opts: LoadOptions = {}):
   return { set: parts as TaarModelSet, version };
 }
 
-export function packModel(set: TaarModelSet, versionId: string): PackedModel {
+/** The kernel's pack-time step on a freshly packed memory (ln of the LR table, in WASM for exactness). */
+export type FinishPacking = (memory: WebAssembly.Memory) => void;
+
+export function packModel(set: TaarModelSet, versionId: string, finish: FinishPacking): PackedModel {
   const packed = packModelSet(set, versionId);
-  finishPacking(packed.memory);
+  finish(packed.memory);
   return new PackedModel(packed.memory, { meta: packed.meta, guids: packed.guids });
 }
 
-export async function loadModel(source: ModelSource, opts: LoadOptions = {}): Promise<PackedModel> {
+export async function loadModel(source: ModelSource, finish: FinishPacking, opts: LoadOptions = {}): Promise<PackedModel> {
   const logger = opts.logger ?? rootLog;
   const t0 = performance.now();
   const { set, version } = await loadModelSet(source, opts);
   const t1 = performance.now();
-  const model = packModel(set, version.id);
+  const model = packModel(set, version.id, finish);
   logger.info('model loaded', {
     source: source.location, version: version.id, items: model.nItems, donors: model.nDonors, guids: model.nGuids,
     bytes: model.modelBytes, decodeMs: Math.round(t1 - t0), packMs: Math.round(performance.now() - t1),

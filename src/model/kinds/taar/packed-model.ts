@@ -1,13 +1,16 @@
 /**
  * The JavaScript side of one packed model version: typed views over its sections plus what only JS
  * needs (GUID strings, the GUID → id map, dictionaries from META). Built once per version on the main
- * thread; workers use only the memory and the header (src/kernel/wasm-kernel.ts).
+ * thread; workers use only the memory and the header (src/kernel/wasm-kernel.ts). TAAR's view of its
+ * kind (kind.ts).
  */
 import { RecscoreError } from '../../../errors.js';
 import * as L from './layout.js';
+import type { ServableModel } from '../../kind.js';
 import type { PackedMeta } from './pack.js';
 
-export class PackedModel {
+export class PackedModel implements ServableModel {
+  readonly kind = 'taar';
   readonly memory: WebAssembly.Memory;
   readonly header: Uint32Array;
   readonly meta: PackedMeta;

@@ -10,14 +10,14 @@ import { ModelError } from '../../../errors.js';
 import { MODEL_FILES } from './files.js';
 import type { TaarModelSet } from './types.js';
 
-export interface UsableMinimums {
+export type UsableMinimums = {
   /** GUIDs in the whitelist (TAAR's candidates) */
   whitelist: number;
   /** rows of the item matrix (collaborative recommender) */
   items: number;
   /** donors (similarity recommender) */
   donors: number;
-}
+};
 
 export const DEFAULT_MINIMUMS: Readonly<UsableMinimums> = Object.freeze({ whitelist: 1, items: 1, donors: 1 });
 
