@@ -1,5 +1,5 @@
 /**
- * The data the scenarios serve: synthetic model sets + profiles generated once (src/model/synth-cache.ts)
+ * The data the scenarios serve: synthetic model sets + profiles generated once (src/model/synth/cache.ts)
  * and reused, the client ids and TAAR-lite GUIDs to request, and the two-version model folder of the
  * swap scenario (`current` → a | b, flipped atomically as operators do with `ln -sfn`).
  */

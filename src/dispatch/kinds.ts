@@ -23,6 +23,10 @@ export interface ServingKind<M extends ServableModel = ServableModel> {
   createFacts(model: M): ModelFacts;
 }
 
-export const taarServing: ServingKind<PackedModel> = { model: taarKind, finish: finishPacking, createFacts: createModelFacts };
+export const taarServing: ServingKind<PackedModel> = {
+  model: taarKind,
+  finish: finishPacking,
+  createFacts: createModelFacts,
+};
 
 export const servingKinds = { [taarKind.name]: taarServing } as const;

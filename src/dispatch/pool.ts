@@ -14,7 +14,9 @@ import { log as rootLog, type Logger } from '../log.js';
 import type { PackedModel } from '../model/kinds/taar/packed-model.js';
 import { encodeClient } from '../recommend/client-features.js';
 import { invalidSimilarityInput, SIMILARITY_LR_FAILURE } from '../recommend/score-client.js';
-import type { RecommenderFailure, RecommenderName, ScoreInput, ScoreOutput, Scorer, VersionInService } from '../recommend/contracts.js';
+import type {
+  RecommenderFailure, RecommenderName, ScoreInput, ScoreOutput, Scorer, VersionInService,
+} from '../recommend/contracts.js';
 import { MicroBatcher } from './batcher.js';
 import { decodeResult, encodeBatch, type BatchRequest } from './encode-batch.js';
 import * as P from './protocol.js';

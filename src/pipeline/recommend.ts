@@ -72,7 +72,9 @@ export interface PipelineDeps<V extends PipelineVersion> {
   random: () => number;
 }
 
-export function createRecommendPipeline<V extends PipelineVersion>(deps: PipelineDeps<V>): (req: RecommendRequest) => Promise<RecommendationBody> {
+export function createRecommendPipeline<V extends PipelineVersion>(
+  deps: PipelineDeps<V>,
+): (req: RecommendRequest) => Promise<RecommendationBody> {
   const { config, metrics } = deps;
 
   const served = childCache((by: string) => metrics.served.labels({ served_by: by }));
@@ -132,7 +134,8 @@ export function createRecommendPipeline<V extends PipelineVersion>(deps: Pipelin
     if (!profile) return fallback(req, facts, 'unknown-client', null);
 
     const pick: Pick = req.draw ? { mode: 'draw', size, seed: drawSeed(deps.random) } : { mode: 'top', size };
-    const scored = await deps.guards.score(deps.scorer, { clientInfo: profile, extra: req.extra, pick }, deadline, version);
+    const input = { clientInfo: profile, extra: req.extra, pick };
+    const scored = await deps.guards.score(deps.scorer, input, deadline, version);
     if (!scored.ok) return fallback(req, facts, scored.reason, profile);
     const out: ScoreOutput = scored.value;
     const failures = out.failures.length > 0 ? { failures: out.failures } : {};

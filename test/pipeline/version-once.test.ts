@@ -35,7 +35,8 @@ class RecordingScorer implements Scorer<Version> {
   async score(_input: ScoreInput, _deadline: number, v: Version): Promise<ScoreOutput> {
     this.seen.push(v);
     const picked: Array<[string, number]> = this.empty ? [] : [[v.facts.whitelist[0], 1]];
-    return { modelVersion: v.name, picked, candidateCount: picked.length, contributed: ['collaborative'], failures: [] };
+    const contributed: ScoreOutput['contributed'] = ['collaborative'];
+    return { modelVersion: v.name, picked, candidateCount: picked.length, contributed, failures: [] };
   }
 }
 

@@ -1,5 +1,5 @@
 /**
- * UTF-8 bytes of a JSON model file → batches of its top-level elements (src/model/json-stream.ts), so
+ * UTF-8 bytes of a JSON model file → batches of its top-level elements (src/model/decode/json-stream.ts), so
  * that decoding holds one batch of text at a time rather than the whole document.
  */
 import { ModelError } from '../../errors.js';

@@ -11,6 +11,7 @@ export const modelKinds: Readonly<Record<string, ModelKind>> = Object.freeze({ [
 
 export function modelKind(name: string): ModelKind {
   const kind = modelKinds[name];
-  if (!kind) throw new RecscoreError('RECSCORE_INTERNAL', `unknown model kind ${JSON.stringify(name)}; known: ${Object.keys(modelKinds).join(', ')}`);
-  return kind;
+  if (kind) return kind;
+  const known = Object.keys(modelKinds).join(', ');
+  throw new RecscoreError('RECSCORE_INTERNAL', `unknown model kind ${JSON.stringify(name)}; known: ${known}`);
 }

@@ -18,7 +18,8 @@ export function loadModelOffThread<M extends ServableModel>(
   finish: (memory: WebAssembly.Memory) => void,
 ): Promise<M> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(new URL('./load-worker.js', import.meta.url), { workerData: { ...job, kind: kind.name } });
+    const workerData: LoadJob = { ...job, kind: kind.name };
+    const worker = new Worker(new URL('./load-worker.js', import.meta.url), { workerData });
     let settled = false;
     worker.once('message', (r: Reply) => {
       settled = true;

@@ -15,7 +15,7 @@ export interface WriteModelSetOptions {
 }
 
 /**
- * Writes the nine files under TAAR's object names (src/model/files.ts) below `dir`, as plain JSON,
+ * Writes the nine files under TAAR's object names (src/model/kinds/taar/files.ts) below `dir`, as plain JSON,
  * streaming element by element. Returns the paths written, in MODEL_FILE_KINDS order.
  */
 export async function writeModelSet(dir: string, output: SynthOutput, opts: WriteModelSetOptions = {}): Promise<string[]> {

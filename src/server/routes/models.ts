@@ -36,7 +36,8 @@ function publicStatus(s: ReloadStatus): PublicStatus {
 }
 
 export function registerModelRoutes(
-  app: Hono<AppEnv>, registry: ModelRegistry<PackedModel, ModelFacts>, reloader: ModelReloader<PackedModel>, reloadToken: string | undefined,
+  app: Hono<AppEnv>, registry: ModelRegistry<PackedModel, ModelFacts>,
+  reloader: ModelReloader<PackedModel>, reloadToken: string | undefined,
 ): void {
   app.get('/v1/models', (c) => {
     c.set('route', 'models');

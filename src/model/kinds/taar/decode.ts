@@ -1,8 +1,8 @@
 /**
  * model source bytes → validated parts of a TaarModelSet, streaming: bz2 (when the name ends in .bz2) →
- * UTF-8 → top-level JSON elements (src/model/json-batches.ts) → each element checked against its schema
- * (src/model/schemas.ts) and converted to the typed shape of src/model/types.ts. No file's whole text or
- * whole JSON value is ever held; the item matrix goes straight into typed arrays.
+ * UTF-8 → top-level JSON elements (src/model/decode/json-batches.ts) → each element checked against its
+ * schema (schemas.ts) and converted to the typed shape of types.ts. No file's whole text or whole JSON
+ * value is ever held; the item matrix goes straight into typed arrays.
  *
  * The verdicts are those of parsing the whole file first: a decode error (bz2, UTF-8, JSON) anywhere in
  * a file wins over a schema error, so after the first schema problem the rest is still read; the first

@@ -24,7 +24,8 @@ export const taarKind: ModelKind<PackedModel> = {
   layoutVersion: L.LAYOUT_VERSION,
   async pack(source, opts) {
     const minimums: UsableMinimums = { ...DEFAULT_MINIMUMS, ...opts.limits };
-    const { set, version } = await loadModelSet(source, { version: opts.version, logger: opts.logger, signal: opts.signal, minimums });
+    const { version, logger, signal } = opts;
+    const { set } = await loadModelSet(source, { version, logger, signal, minimums });
     const packed = packModelSet(set, version.id);
     const extra: TaarExtra = { meta: packed.meta, guids: packed.guids };
     return { kind: TAAR, memory: packed.memory, extra };

@@ -10,7 +10,7 @@
  *              │ header: 64 u32 info slots     │ H_* below: magic, layout version, counts
  *              │       + 64 u32 section addrs  │ S_* below: absolute byte address of each section
  *              ├──────────────────────────────┤
- *              │ sections, each 8-byte aligned │ written once by src/model/pack.ts (or copied verbatim
+ *              │ sections, each 8-byte aligned │ written once by src/model/kinds/taar/pack.ts (or copied verbatim
  *              │ (see SECTIONS for type/count) │ from a packed bundle), read-only afterwards
  *   MODEL_END  ├──────────────────────────────┤ = MODEL_BASE + header[H_MODEL_BYTES], page aligned
  *              │ scratch region of instance 1  │ claimed with memory.grow() by each kernel instance:

@@ -55,7 +55,11 @@ export function packModel(set: TaarModelSet, versionId: string, finish: FinishPa
   return new PackedModel(packed.memory, { meta: packed.meta, guids: packed.guids });
 }
 
-export async function loadModel(source: ModelSource, finish: FinishPacking, opts: LoadOptions = {}): Promise<PackedModel> {
+export async function loadModel(
+  source: ModelSource,
+  finish: FinishPacking,
+  opts: LoadOptions = {},
+): Promise<PackedModel> {
   const logger = opts.logger ?? rootLog;
   const t0 = performance.now();
   const { set, version } = await loadModelSet(source, opts);

@@ -1,5 +1,5 @@
 /**
- * TaarModelSet → one shared WebAssembly.Memory laid out as src/model/layout.ts describes. This is the
+ * TaarModelSet → one shared WebAssembly.Memory laid out as src/model/kinds/taar/layout.ts describes. This is the
  * only writer of the model region; after `packModelSet` returns, the region is read-only.
  */
 import { createHash } from 'node:crypto';

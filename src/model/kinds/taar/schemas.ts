@@ -2,7 +2,7 @@
  * The shapes of TAAR's model files (SPEC §5), checked once when a file is decoded. Inside recscore the
  * decoded values are trusted. Extra keys are allowed everywhere: TAAR ignores them too.
  *
- * Files are decoded element by element (src/model/decode.ts), so each file's element schema is exported
+ * Files are decoded element by element (src/model/kinds/taar/decode.ts), so each file's element schema is exported
  * beside the whole-file schema built from it.
  */
 import { z } from 'zod';

@@ -1,5 +1,5 @@
 /**
- * The TAAR model set after decoding and schema validation (src/model/decode.ts), before packing.
+ * The TAAR model set after decoding and schema validation (src/model/kinds/taar/decode.ts), before packing.
  * Shapes follow SPEC §5 exactly; object key order is kept as JSON.parse gives it, which is the file
  * order for every key that is not an array index (GUIDs never are).
  */
@@ -9,7 +9,7 @@ export interface ItemRow {
 }
 
 /**
- * The item matrix as packed (src/model/item-matrix.ts): row r is item `ids[r]`, its factors are
+ * The item matrix as packed (src/model/kinds/taar/item-matrix.ts): row r is item `ids[r]`, its factors are
  * `features[r * nFactors … (r + 1) * nFactors)`. Typed arrays, not rows: a real matrix has a million items.
  */
 export interface ItemMatrix {
