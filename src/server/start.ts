@@ -78,7 +78,7 @@ export async function startServer(opts: StartOptions): Promise<Recscore> {
     workers: opts.workers, maxBatch: opts.maxBatch, maxQueue: opts.maxQueue, inflightPerWorker: opts.inflightPerWorker, logger,
     onBatch: (b) => metrics.pool.observeBatch(b),
   });
-  const cache = opts.cacheDir ? new BundleCache(opts.cacheDir, source.location, 3, logger) : undefined;
+  const cache = opts.cacheDir ? new BundleCache(kind.model, opts.cacheDir, source.location, 3, logger) : undefined;
   const reloader = new ModelReloader(source, registry, {
     ...opts.reload, logger, cache, prepare: (m) => pool.warm(m),
     // Decoding JSON blocks for seconds on a large model: it happens in a loader thread, not here.

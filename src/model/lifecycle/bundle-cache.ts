@@ -7,10 +7,11 @@ import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { log as rootLog, type Logger } from '../../log.js';
 import { readBundle, writeBundle } from './bundle.js';
-import type { PackedModel } from '../kinds/taar/packed-model.js';
+import type { ModelKind, ServableModel } from '../kind.js';
 
-export class BundleCache {
+export class BundleCache<M extends ServableModel = ServableModel> {
   constructor(
+    private readonly kind: ModelKind<M>,
     private readonly dir: string,
     private readonly source: string,
     private readonly keep = 3,
@@ -21,7 +22,7 @@ export class BundleCache {
     return join(this.dir, `${versionId.replace(/[^A-Za-z0-9_-]/g, '_')}.rscb`);
   }
 
-  async get(versionId: string): Promise<PackedModel | undefined> {
+  async get(versionId: string): Promise<M | undefined> {
     const file = this.#file(versionId);
     try {
       await stat(file);
@@ -29,7 +30,7 @@ export class BundleCache {
       return undefined;
     }
     try {
-      return (await readBundle(file)).model;
+      return (await readBundle(file, this.kind)).model;
     } catch (e) {
       this.log.warn('cached bundle unusable; deleting it', { file, err: e });
       await rm(file, { force: true });
@@ -37,7 +38,7 @@ export class BundleCache {
     }
   }
 
-  async put(model: PackedModel): Promise<void> {
+  async put(model: M): Promise<void> {
     await mkdir(this.dir, { recursive: true });
     await writeBundle(model, this.#file(model.version), this.source);
     const files = await Promise.all(

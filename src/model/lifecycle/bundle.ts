@@ -10,8 +10,10 @@
 import { createHash } from 'node:crypto';
 import { open, rename, rm } from 'node:fs/promises';
 import { ModelError, RecscoreError } from '../../errors.js';
+import type { ModelKind, ServableModel } from '../kind.js';
+import { modelKind } from '../kinds/index.js';
+// Memory-wide constants (page size, where model regions start, the memory's maximum), the same for every kind.
 import * as L from '../kinds/taar/layout.js';
-import { PackedModel } from '../kinds/taar/packed-model.js';
 
 const BUNDLE_MAGIC = 0x42435352; // 'RSCB'
 const BUNDLE_FORMAT = 1;
@@ -25,14 +27,14 @@ export interface BundleInfo {
 
 const pad8 = (n: number) => Math.ceil(n / 8) * 8;
 
-export async function writeBundle(model: PackedModel, file: string, source: string): Promise<number> {
+export async function writeBundle(model: ServableModel, file: string, source: string): Promise<number> {
   const info: BundleInfo = { version: model.version, source, createdAt: new Date().toISOString() };
   const json = Buffer.from(JSON.stringify(info), 'utf8');
   const body = new Uint8Array(model.memory.buffer as unknown as ArrayBuffer, L.MODEL_BASE, model.modelBytes);
   const prefix = Buffer.alloc(PREFIX + pad8(json.length));
   prefix.writeUInt32LE(BUNDLE_MAGIC, 0);
   prefix.writeUInt32LE(BUNDLE_FORMAT, 4);
-  prefix.writeUInt32LE(L.LAYOUT_VERSION, 8);
+  prefix.writeUInt32LE(modelKind(model.kind).layoutVersion, 8);
   prefix.writeUInt32LE(json.length, 12);
   prefix.writeDoubleLE(model.modelBytes, 16);
   createHash('sha256').update(body).digest().copy(prefix, 24);
@@ -52,15 +54,17 @@ export async function writeBundle(model: PackedModel, file: string, source: stri
   return prefix.length + body.length;
 }
 
-export async function readBundle(file: string): Promise<{ model: PackedModel; info: BundleInfo }> {
+/** Reads a bundle of `kind` (its layout version must match; the kind's `open` checks the header's magic). */
+export async function readBundle<M extends ServableModel>(file: string, kind: ModelKind<M>): Promise<{ model: M; info: BundleInfo }> {
   const bad = (problem: string) => new ModelError('RECSCORE_BUNDLE_INVALID', file, problem);
   const fh = await open(file, 'r');
   try {
     const head = Buffer.alloc(PREFIX);
     if ((await fh.read(head, 0, PREFIX, 0)).bytesRead < PREFIX) throw bad('shorter than the bundle header');
     if (head.readUInt32LE(0) !== BUNDLE_MAGIC) throw bad('not a recscore bundle (bad magic)');
-    if (head.readUInt32LE(4) !== BUNDLE_FORMAT || head.readUInt32LE(8) !== L.LAYOUT_VERSION) {
-      throw bad(`bundle format ${head.readUInt32LE(4)}/layout ${head.readUInt32LE(8)}, this build reads ${BUNDLE_FORMAT}/${L.LAYOUT_VERSION}`);
+    if (head.readUInt32LE(4) !== BUNDLE_FORMAT || head.readUInt32LE(8) !== kind.layoutVersion) {
+      const found = `${head.readUInt32LE(4)}/layout ${head.readUInt32LE(8)}`;
+      throw bad(`bundle format ${found}, this build reads ${BUNDLE_FORMAT}/${kind.layoutVersion} (${kind.name})`);
     }
     const jsonLen = head.readUInt32LE(12);
     const modelBytes = head.readDoubleLE(16);
@@ -79,7 +83,7 @@ export async function readBundle(file: string): Promise<{ model: PackedModel; in
       at += bytesRead;
     }
     if (!createHash('sha256').update(body).digest().equals(head.subarray(24, 56))) throw bad('checksum mismatch');
-    const model = new PackedModel(memory);
+    const model = kind.open({ kind: kind.name, memory });
     if (model.version !== info.version) throw bad(`header names version ${info.version}, model says ${model.version}`);
     return { model, info };
   } catch (e) {
