@@ -37,7 +37,7 @@ export function encodeBatch(model: PackedModel, requests: BatchRequest[]): P.Bat
     } else t.sim[i] = c.similarity.kind === 'invalid' ? P.SIM_INVALID : P.SIM_CANNOT;
     t.locale[i] = c.localeList ?? -1;
   }
-  return { version: model.version, memory: model.memory, n, nh, ni, candidatesLimit: model.meta.whitelist.length, buffer };
+  return { kind: model.kind, version: model.version, memory: model.memory, n, nh, ni, candidatesLimit: model.meta.whitelist.length, buffer };
 }
 
 export interface DecodedResult {

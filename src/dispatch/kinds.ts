@@ -4,9 +4,10 @@
  * here and hands its functions down: `finish` to the off-thread loader, `createFacts` to the registry,
  * so the model lifecycle never imports the kernel or the recommenders.
  *
- * A new kind adds one entry: its ModelKind, its kernel's pack-time step, the facts its fallbacks need,
- * and the worker-side batch scorer (src/dispatch/worker.ts today scores TAAR's batches only; a second
- * kind's requests need their own encode/score pair keyed here the same way).
+ * A new kind adds one entry here (its ModelKind, its kernel's pack-time step, the facts its fallbacks
+ * need) and its batch scorer to the worker's table (src/dispatch/worker.ts; tasks carry the kind's name).
+ * Still TAAR-shaped: the pool's request encoding (encode-batch.ts, client-features) and ScoreInput; a
+ * second kind's requests need their own encoder keyed by the same name.
  */
 import { finishPacking } from '../kernel/wasm-kernel.js';
 import type { ModelKind, ServableModel } from '../model/kind.js';

@@ -7,7 +7,7 @@ import type { ModelKind } from '../../kind.js';
 import * as L from './layout.js';
 import { loadModelSet } from './load.js';
 import { packModelSet, type PackedMeta } from './pack.js';
-import { PackedModel } from './packed-model.js';
+import { PackedModel, TAAR } from './packed-model.js';
 import { DEFAULT_MINIMUMS, type UsableMinimums } from './usable.js';
 
 /** What TAAR keeps beside its memory across threads (structured-cloneable). */
@@ -15,8 +15,6 @@ interface TaarExtra {
   meta: PackedMeta;
   guids: string[];
 }
-
-export const TAAR = 'taar';
 
 export const taarKind: ModelKind<PackedModel> = {
   name: TAAR,

@@ -9,8 +9,11 @@ import * as L from './layout.js';
 import type { ServableModel } from '../../kind.js';
 import type { PackedMeta } from './pack.js';
 
+/** TAAR's name in the per-kind tables (src/model/kinds/index.ts, src/dispatch/kinds.ts, the worker). */
+export const TAAR = 'taar';
+
 export class PackedModel implements ServableModel {
-  readonly kind = 'taar';
+  readonly kind = TAAR;
   readonly memory: WebAssembly.Memory;
   readonly header: Uint32Array;
   readonly meta: PackedMeta;
