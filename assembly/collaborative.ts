@@ -8,7 +8,7 @@ import {
 } from './layout';
 import { selectTop } from './select';
 
-/** Must equal itemSlot() in src/model/pack.ts: multiplicative hashing of the 23-bit id. */
+/** Must equal itemSlot() in src/model/kinds/taar/pack.ts: multiplicative hashing of the 23-bit id. */
 @inline export function itemSlot(hash: i32, mask: i32): i32 {
   return <i32>((<u32>hash * 0x9e3779b1) >>> 7) & mask;
 }
@@ -52,7 +52,7 @@ function matchRows(model: usize, scratch: usize, nHashes: i32): i32 {
   return n;
 }
 
-/** Address of factor f of row r in the pair-interleaved ITEM_FEAT (featIndex in src/model/layout.ts). */
+/** Address of factor f of row r in the pair-interleaved ITEM_FEAT (featIndex in src/model/kinds/taar/layout.ts). */
 @inline function featAt(feat: usize, F: i32, r: i32, f: i32): usize {
   return feat + (((<usize>(r >> 1) * <usize>F + <usize>f) << 4) + (<usize>(r & 1) << 3));
 }

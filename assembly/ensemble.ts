@@ -1,7 +1,7 @@
 // TAAR's ensemble (SPEC §6.4) over GUID ids: each recommender's list (cut to perListLimit) weighted by
 // its coefficient, summed per GUID in list order — lists come in RECOMMENDER_KEYS order, so a sum is
 // ((0 + c) + s) + l exactly as TAAR's sequential group sums — installed GUIDs dropped, the best `limit`
-// by (sum desc, GUID rank asc). src/recommend/ensemble.ts is the reference implementation.
+// by (sum desc, GUID rank asc). src/kernel/ensemble.ts is the reference implementation.
 import {
   IN_INSTALLED, IN_LIST_COEF, IN_LIST_IDS, IN_LIST_OFFS, IN_LIST_W, S_GUID_RANK, X_ACC, X_RANK_MARK, X_SEEN,
   sec, xs,

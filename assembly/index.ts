@@ -1,4 +1,4 @@
-// recscore kernel: pure functions over one shared memory laid out by src/model/layout.ts.
+// recscore kernel: pure functions over one shared memory laid out by src/model/kinds/taar/layout.ts.
 // Nothing here allocates: JS owns every byte and passes the model base and this instance's scratch base.
 export { collaborative } from './collaborative';
 export { similarity, prepareLr, nearestLr } from './similarity';

@@ -1,4 +1,4 @@
-// Mirror of src/model/layout.ts (the diagram and the ownership rules live there).
+// Mirror of src/model/kinds/taar/layout.ts (the diagram and the ownership rules live there).
 // test/kernel/layout-mirror.test.ts checks that every constant below equals its TypeScript twin.
 
 export const MODEL_BASE: usize = 65536;
@@ -12,7 +12,7 @@ export const H_N_DONORS: usize = 7;
 export const H_N_LR: usize = 8;
 export const H_LR_SORTED: usize = 9;
 
-// Section indices (order of SECTIONS in src/model/layout.ts).
+// Section indices (order of SECTIONS in src/model/kinds/taar/layout.ts).
 export const S_GUID_RANK: usize = 2;
 export const S_ITEM_HASH: usize = 3;
 export const S_ITEM_GUID: usize = 4;

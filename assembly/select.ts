@@ -8,7 +8,7 @@ import {
 } from './layout';
 import { heapDrain, heapPush, heapReset } from './topk';
 
-/** = SEL_MAX_BINS in src/model/layout.ts (the size of X_SEL_HIST). */
+/** = SEL_MAX_BINS in src/model/kinds/taar/layout.ts (the size of X_SEL_HIST). */
 const SEL_MAX_BINS: i32 = 4096;
 
 // Addresses of the current call's arrays: module globals are per instance, like the heap's.

@@ -8,7 +8,7 @@
 import { LR_ZERO_DENOMINATOR, type Kernel } from '../src/kernel/kernel.js';
 import { ReferenceKernel } from '../src/kernel/reference.js';
 import { WasmKernel } from '../src/kernel/wasm-kernel.js';
-import type { PackedModel } from '../src/model/packed-model.js';
+import type { PackedModel } from '../src/model/kinds/taar/packed-model.js';
 import { encodeClient, type EncodedClient } from '../src/recommend/client-features.js';
 import { scoreClient } from '../src/recommend/score-client.js';
 import { timeCalls, type TimeOptions, type Timing } from './measure.js';

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { ReferenceKernel } from '../src/kernel/reference.js';
 import { WasmKernel } from '../src/kernel/wasm-kernel.js';
 import { createLogger } from '../src/log.js';
-import { loadModel, packModel } from '../src/model/load.js';
+import { loadModel, packModel } from '../src/kernel/taar-model.js';
 import { LocalModelSource } from '../src/model/source/local-source.js';
 import type { ClientInfo, ExtraData } from '../src/profile/client-info.js';
 import { related } from '../src/recommend/related.js';

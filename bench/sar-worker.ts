@@ -4,8 +4,8 @@
  * reports per-request CPU µs for personalised and item-based queries.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { unpackModel } from '../src/kinds/sar/pack/unpack.js';
-import { MODEL_BASE, SarKernel } from '../src/kinds/sar/score/wasm.js';
+import { unpackModel } from '../src/model/kinds/sar/pack/unpack.js';
+import { MODEL_BASE, SarKernel } from '../src/kernel/sar/wasm.js';
 
 interface Job {
   memory: WebAssembly.Memory;

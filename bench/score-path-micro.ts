@@ -13,7 +13,7 @@ import { encodeBatch } from '../src/dispatch/encode-batch.js';
 import { scoreBatch } from '../src/dispatch/worker.js';
 import { WasmKernel } from '../src/kernel/wasm-kernel.js';
 import { silentLogger } from '../src/log.js';
-import { loadModel } from '../src/model/load.js';
+import { loadModel } from '../src/kernel/taar-model.js';
 import { LocalModelSource } from '../src/model/source/local-source.js';
 import { encodeClient, type EncodedClient } from '../src/recommend/client-features.js';
 import { scoreClient } from '../src/recommend/score-client.js';

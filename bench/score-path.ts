@@ -7,7 +7,7 @@
 import type { Kernel, Ranked } from '../src/kernel/kernel.js';
 import { ReferenceKernel } from '../src/kernel/reference.js';
 import { WasmKernel } from '../src/kernel/wasm-kernel.js';
-import type { PackedModel } from '../src/model/packed-model.js';
+import type { PackedModel } from '../src/model/kinds/taar/packed-model.js';
 import type { ClientInfo, ExtraData } from '../src/profile/client-info.js';
 import { encodeClient } from '../src/recommend/client-features.js';
 import { scoreClient } from '../src/recommend/score-client.js';

@@ -4,9 +4,9 @@
  * in 20 clusters with 3–10 add-ons, a 1,000-point LR table (x increasing, LR > 1 near 0), 40 locales,
  * TAAR-lite rows of ~40 entries. Only sizes differ between presets; nothing is written to disk.
  */
-import { positiveHash, POSITIVE_HASH_SPACE } from '../src/model/addon-hash.js';
-import { itemMatrixFromRows } from '../src/model/item-matrix.js';
-import type { AddonMappingEntry, Donor, ItemRow, TaarModelSet } from '../src/model/types.js';
+import { positiveHash, POSITIVE_HASH_SPACE } from '../src/model/kinds/taar/addon-hash.js';
+import { itemMatrixFromRows } from '../src/model/kinds/taar/item-matrix.js';
+import type { AddonMappingEntry, Donor, ItemRow, TaarModelSet } from '../src/model/kinds/taar/types.js';
 import type { ClientInfo, ExtraData } from '../src/profile/client-info.js';
 
 export interface SynthSize {

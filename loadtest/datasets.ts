@@ -1,5 +1,5 @@
 /**
- * The data the scenarios serve: synthetic model sets + profiles generated once (src/model/synth-cache.ts)
+ * The data the scenarios serve: synthetic model sets + profiles generated once (src/model/synth/cache.ts)
  * and reused, the client ids and TAAR-lite GUIDs to request, and the two-version model folder of the
  * swap scenario (`current` → a | b, flipped atomically as operators do with `ln -sfn`).
  */
@@ -8,8 +8,8 @@ import { cp, mkdir, readlink, rename, rm, symlink } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { RecscoreError } from '../src/errors.js';
-import { MODEL_FILES } from '../src/model/files.js';
-import { ensureSynthData } from '../src/model/synth-cache.js';
+import { MODEL_FILES } from '../src/model/kinds/taar/files.js';
+import { ensureSynthData } from '../src/model/synth/cache.js';
 
 /** The repository root (this file is dist/loadtest/datasets.js once built). */
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));

@@ -15,7 +15,8 @@ import { daysBetween } from '../events/day.js';
 import { eventSettingsFromEnv, eventsConfigOf } from '../events/config.js';
 import { EXPORT_FORMATS, exportCsv, exportJsonl, exportParquet, type ExportFormat } from '../events/export.js';
 import { ctrStats, distinctStats, engagementStats, parseStatsQuery } from '../events/stats.js';
-import { createEventStore, type ReadReport } from '../events/store.js';
+import { createEventStore } from '../events/create-store.js';
+import type { ReadReport } from '../events/store.js';
 import { parse, required } from './args.js';
 
 export async function eventsCommand(args: string[]): Promise<number> {

@@ -1,8 +1,8 @@
 /**
  * `recscore models pack --models SRC --out FILE`: load, validate and pack a model set, then write the
- * packed bundle (src/model/bundle.ts) — what the server's bundle cache holds.
+ * packed bundle (src/model/lifecycle/bundle.ts) — what the server's bundle cache holds.
  */
-import { writeBundle } from '../model/bundle.js';
+import { writeBundle } from '../model/lifecycle/bundle.js';
 import { parse, required } from './args.js';
 import { openModels } from './open-models.js';
 

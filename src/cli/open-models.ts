@@ -4,8 +4,8 @@
  */
 import { SingleBar, Presets } from 'cli-progress';
 import { modelEnvFrom } from '../config/index.js';
-import { loadModel } from '../model/load.js';
-import type { PackedModel } from '../model/packed-model.js';
+import { loadModel } from '../kernel/taar-model.js';
+import type { PackedModel } from '../model/kinds/taar/packed-model.js';
 import { createModelSource } from '../model/source/index.js';
 
 export async function openModels(location: string): Promise<PackedModel> {

@@ -2,14 +2,14 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { RecscoreError } from '../errors.js';
-import { evaluate } from '../kinds/sar/evaluate/evaluate.js';
-import { readModelFile } from '../kinds/sar/pack/unpack.js';
-import { emptyReport } from '../kinds/sar/parse/codes.js';
-import { readEvents } from '../kinds/sar/parse/read-events.js';
-import { similarItems, type Seed } from '../kinds/sar/score/item-based.js';
-import { recommendForEvents, recommendForUser, type PostedEvent } from '../kinds/sar/score/personal.js';
-import { popularItems, popularUsers } from '../kinds/sar/score/popularity.js';
-import type { SarModel } from '../kinds/sar/types.js';
+import { evaluate } from '../recommend/sar/evaluate/evaluate.js';
+import { readModelFile } from '../model/kinds/sar/pack/unpack.js';
+import { emptyReport } from '../model/kinds/sar/parse/codes.js';
+import { readEvents } from '../model/kinds/sar/parse/read-events.js';
+import { similarItems, type Seed } from '../kernel/sar/item-based.js';
+import { recommendForEvents, recommendForUser, type PostedEvent } from '../kernel/sar/personal.js';
+import { popularItems, popularUsers } from '../kernel/sar/popularity.js';
+import type { SarModel } from '../model/kinds/sar/types.js';
 import { intOption, parse, required } from './args.js';
 import { LineWriter } from './sar-output.js';
 

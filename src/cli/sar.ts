@@ -8,11 +8,11 @@ import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { Presets, SingleBar } from 'cli-progress';
 import { RecscoreError } from '../errors.js';
-import { writeModel } from '../kinds/sar/pack/pack.js';
-import { similarityType } from '../kinds/sar/params.js';
-import { formatEvent, synthEvents } from '../kinds/sar/synth.js';
-import { trainFromPath } from '../kinds/sar/train/train.js';
-import type { SarParams } from '../kinds/sar/types.js';
+import { writeModel } from '../model/kinds/sar/pack/pack.js';
+import { similarityType } from '../model/kinds/sar/params.js';
+import { formatEvent, synthEvents } from '../model/kinds/sar/synth.js';
+import { trainFromPath } from '../model/kinds/sar/train/train.js';
+import type { SarParams } from '../model/kinds/sar/types.js';
 import { intOption, parse, required } from './args.js';
 import { evaluateCommand, popularCommand, recommendCommand, similarCommand } from './sar-query.js';
 

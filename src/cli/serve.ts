@@ -13,7 +13,7 @@ import { resolve } from 'node:path';
 import { flagOptions, loadConfig, type Flags } from '../config/index.js';
 import { eventsConfigOf } from '../events/config.js';
 import { log } from '../log.js';
-import { ensureSynthData } from '../model/synth-cache.js';
+import { ensureSynthData } from '../model/synth/cache.js';
 import { serverConfigOf } from '../server/config.js';
 import { startServer, type Recscore } from '../server/start.js';
 import { parse } from './args.js';

@@ -167,7 +167,7 @@ export const SETTINGS = {
     env: 'RECSCORE_BREAKER_HALF_OPEN_MS', flag: 'breaker-half-open-ms', kind: ms(3_600_000), default: 5_000,
     doc: 'How long an open breaker waits before one probe',
   }),
-  // Model versions that cannot personalise are refused (src/model/usable.ts); 0 turns a check off.
+  // Model versions that cannot personalise are refused (src/model/kinds/taar/usable.ts); 0 turns a check off.
   modelMinWhitelist: setting({
     env: 'RECSCORE_MODEL_MIN_WHITELIST', flag: 'model-min-whitelist', kind: int(0, 1_000_000_000), default: 1,
     doc: 'A model version needs at least this many whitelisted GUIDs',

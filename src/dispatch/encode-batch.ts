@@ -1,5 +1,5 @@
 /** Requests ⇄ the batch messages of protocol.ts (main-thread side of the worker protocol). */
-import type { PackedModel } from '../model/packed-model.js';
+import type { PackedModel } from '../model/kinds/taar/packed-model.js';
 import type { Pick, WeightedList } from '../recommend/contracts.js';
 import type { EncodedClient } from '../recommend/client-features.js';
 import * as P from './protocol.js';
@@ -37,7 +37,7 @@ export function encodeBatch(model: PackedModel, requests: BatchRequest[]): P.Bat
     } else t.sim[i] = c.similarity.kind === 'invalid' ? P.SIM_INVALID : P.SIM_CANNOT;
     t.locale[i] = c.localeList ?? -1;
   }
-  return { version: model.version, memory: model.memory, n, nh, ni, candidatesLimit: model.meta.whitelist.length, buffer };
+  return { kind: model.kind, version: model.version, memory: model.memory, n, nh, ni, candidatesLimit: model.meta.whitelist.length, buffer };
 }
 
 export interface DecodedResult {

@@ -11,10 +11,12 @@ import { Piscina } from 'piscina';
 import { defaultOf } from '../config/index.js';
 import { RecscoreError } from '../errors.js';
 import { log as rootLog, type Logger } from '../log.js';
-import type { PackedModel } from '../model/packed-model.js';
+import type { PackedModel } from '../model/kinds/taar/packed-model.js';
 import { encodeClient } from '../recommend/client-features.js';
 import { invalidSimilarityInput, SIMILARITY_LR_FAILURE } from '../recommend/score-client.js';
-import type { RecommenderFailure, RecommenderName, ScoreInput, ScoreOutput, Scorer } from '../recommend/contracts.js';
+import type {
+  RecommenderFailure, RecommenderName, ScoreInput, ScoreOutput, Scorer, VersionInService,
+} from '../recommend/contracts.js';
 import { MicroBatcher } from './batcher.js';
 import { decodeResult, encodeBatch, type BatchRequest } from './encode-batch.js';
 import * as P from './protocol.js';
@@ -54,16 +56,14 @@ const NAMES: Array<[number, RecommenderName]> = [[P.CONTRIB_COLLABORATIVE, 'coll
 export class ScoringPool implements Scorer {
   readonly #piscina: Piscina;
   readonly #batcher: MicroBatcher<Item, Slot>;
-  readonly #model: () => PackedModel | undefined;
   readonly #log: Logger;
   #consecutiveFailures = 0;
   readonly #perWorker: number;
   readonly workers: number;
 
-  constructor(model: () => PackedModel | undefined, opts: PoolOptions = {}) {
+  constructor(opts: PoolOptions = {}) {
     this.workers = opts.workers ?? defaultOf('workers');
     this.#perWorker = opts.inflightPerWorker ?? defaultOf('inflightPerWorker');
-    this.#model = model;
     this.#log = (opts.logger ?? rootLog).child({ component: 'pool' });
     this.#piscina = new Piscina({
       filename: new URL('./worker.js', import.meta.url).href,
@@ -135,9 +135,9 @@ export class ScoringPool implements Scorer {
     return { outputs: out, computeMs };
   }
 
-  async score(input: ScoreInput, deadline: number): Promise<ScoreOutput> {
-    const model = this.#model();
-    if (!model) throw new RecscoreError('RECSCORE_NO_MODEL', 'no model is loaded');
+  /** Scores on `version.model`: the version the caller read once for this request. */
+  async score(input: ScoreInput, deadline: number, version: Pick<VersionInService, 'model'>): Promise<ScoreOutput> {
+    const model = version.model;
     const client = encodeClient(model, input.clientInfo, input.extra);
     const res = await this.#batcher.submit({ model, client, pick: input.pick }, deadline);
     const d = decodeResult(model, res.views, res.index);

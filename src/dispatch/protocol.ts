@@ -39,6 +39,8 @@ export const taskShape = (n: number, nh: number, ni: number) =>
   }) as const;
 
 export interface BatchTask {
+  /** The model kind (src/model/kind.ts) whose batch scorer runs it in the worker. */
+  kind: string;
   version: string;
   memory: WebAssembly.Memory;
   n: number;

@@ -1,6 +1,7 @@
 /**
- * Piscina worker: scores a batch of encoded requests on the WASM kernel over the model's shared memory,
- * and applies each request's pick (TAAR's draw, or the top list) here, where the lists are.
+ * Piscina worker: runs each batch with the batch scorer of the task's model kind (`scorers` below).
+ * TAAR's, the only one so far, scores a batch of encoded requests on the WASM kernel over the model's
+ * shared memory, and applies each request's pick (TAAR's draw, or the top list) here, where the lists are.
  * One kernel instance per model version (created on the first batch of that version, never copied).
  * Only the version of the latest batch is kept, so a swapped-out memory can be freed as soon as the
  * main thread lets go of it too; a late batch of an old version re-instantiates it (rare, ~ms).
@@ -8,12 +9,13 @@
 import { performance } from 'node:perf_hooks';
 import type { Kernel } from '../kernel/kernel.js';
 import { WasmKernel } from '../kernel/wasm-kernel.js';
-import { PackedModel } from '../model/packed-model.js';
+import { PackedModel, TAAR } from '../model/kinds/taar/packed-model.js';
 import type { SimilarityInput } from '../recommend/client-features.js';
 import { drawIndices } from '../recommend/draw.js';
 import { scoreClient, type ScoreInput } from '../recommend/score-client.js';
 import { seededRandom } from '../recommend/seeded-random.js';
 import * as P from './protocol.js';
+import { RecscoreError } from '../errors.js';
 import { testBusyWorker } from '../test-knobs.js';
 
 const versions = new Map<string, { kernel: WasmKernel; model: PackedModel }>();
@@ -28,7 +30,7 @@ function forVersion(version: string, memory: WebAssembly.Memory) {
   return v;
 }
 
-export function scoreBatch(task: P.BatchTask): P.BatchResult {
+function scoreTaarBatch(task: P.BatchTask): P.BatchResult {
   const t0 = performance.now();
   const { kernel, model } = forVersion(task.version, task.memory);
   const referenceBefore = kernel.referenceEnsembles;
@@ -107,6 +109,15 @@ function scoreOne(
     at += m;
   }
   return at;
+}
+
+/** Batch scorers by model kind name; a new kind adds its own (its task and result shapes in protocol.ts). */
+const scorers: Readonly<Record<string, (task: P.BatchTask) => P.BatchResult>> = { [TAAR]: scoreTaarBatch };
+
+export function scoreBatch(task: P.BatchTask): P.BatchResult {
+  const score = scorers[task.kind];
+  if (!score) throw new RecscoreError('RECSCORE_INTERNAL', `no batch scorer for model kind ${JSON.stringify(task.kind)}`);
+  return score(task);
 }
 
 export default scoreBatch;

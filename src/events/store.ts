@@ -13,7 +13,6 @@
  *   without a key, delivery is at-least-once (a retried batch is stored twice, with new ids);
  * - distinct()/counts() read the per-day aggregates (HyperLogLog sketches and counters).
  */
-import { RecscoreError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { Combo } from './dimensions.js';
 import type { PostedEvent, StoredEvent } from './event.js';
@@ -69,20 +68,4 @@ export interface EventStoreOptions {
   /** Embedded: false skips rebuilding the aggregates at open (an export only reads the log). */
   rebuild?: boolean;
   logger?: Logger;
-}
-
-export function isRedisEventSpec(spec: string): boolean {
-  return spec.startsWith('redis://') || spec.startsWith('rediss://');
-}
-
-/** Opens the store named by `spec`: a directory (embedded) or a redis:// URL. */
-export async function createEventStore(spec: string, opts: EventStoreOptions = {}): Promise<EventStore> {
-  if (spec === '')
-    throw new RecscoreError('RECSCORE_CONFIG', 'event store: empty spec (a directory or a redis:// URL)');
-  if (isRedisEventSpec(spec)) {
-    const store = new (await import('./redis-store.js')).RedisEventStore(spec, opts);
-    await store.connected(); // not fatal when down: appends answer 503 until it is up
-    return store;
-  }
-  return (await import('./embedded-store.js')).EmbeddedEventStore.open(spec, opts);
 }

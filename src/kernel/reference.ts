@@ -3,9 +3,9 @@
  * scans, Maps) over the same packed sections the WASM kernel reads. It is the oracle of the differential
  * tests and the baseline of `npm run bench:kernel`; it is not used to serve.
  */
-import * as L from '../model/layout.js';
-import type { PackedModel } from '../model/packed-model.js';
-import { ensemble } from '../recommend/ensemble.js';
+import * as L from '../model/kinds/taar/layout.js';
+import type { PackedModel } from '../model/kinds/taar/packed-model.js';
+import { ensemble } from './ensemble.js';
 import { LITE_MODES, LR_ZERO_DENOMINATOR, type EnsembleInput, type Kernel, type Ranked } from './kernel.js';
 
 const TRUNC_EPS = 0.001; // FLOOR_DISTANCE_ADJUSTMENT

@@ -8,8 +8,8 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { RecscoreError } from '../errors.js';
-import * as L from '../model/layout.js';
-import { ensemble as referenceEnsemble } from '../recommend/ensemble.js';
+import * as L from '../model/kinds/taar/layout.js';
+import { ensemble as referenceEnsemble } from './ensemble.js';
 import { LR_ZERO_DENOMINATOR, type EnsembleInput, type Kernel, type Ranked } from './kernel.js';
 
 interface KernelExports {

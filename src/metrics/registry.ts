@@ -105,7 +105,7 @@ export function createMetrics(options: MetricsOptions = {}) {
     profileErrors,
     profileInvalid,
     scoringDuration,
-    /** Personalised vs fallback answers to known clients (src/server/recommend-pipeline.ts records, /ready reads). */
+    /** Personalised vs fallback answers to known clients (src/pipeline/recommend.ts records, /ready reads). */
     serving,
     /** Setters for the worker pool (src/dispatch/), which owns these numbers. */
     pool: {

@@ -3,9 +3,9 @@
  * for the kernel against one packed model's dictionaries. Pure and cheap: runs on the main thread.
  */
 import { RecscoreError } from '../errors.js';
-import { positiveHash } from '../model/addon-hash.js';
-import { MAX_INSTALLED } from '../model/layout.js';
-import type { PackedModel } from '../model/packed-model.js';
+import { positiveHash } from '../model/kinds/taar/addon-hash.js';
+import { MAX_INSTALLED } from '../model/kinds/taar/layout.js';
+import type { PackedModel } from '../model/kinds/taar/packed-model.js';
 import type { ClientInfo, ExtraData } from '../profile/client-info.js';
 
 export const CATEGORICAL_KEYS = ['geo_city', 'locale', 'os'] as const;

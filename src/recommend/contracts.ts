@@ -2,6 +2,8 @@
  * What the HTTP layer needs from scoring, whatever runs it (the Piscina pool in the server, the
  * in-process kernel in the CLI and in tests). Weighted lists are `[guid, weight]` pairs as TAAR's.
  */
+import type { ServingVersion } from '../model/lifecycle/registry.js';
+import type { PackedModel } from '../model/kinds/taar/packed-model.js';
 import type { ClientInfo, ExtraData } from '../profile/client-info.js';
 
 export type WeightedList = Array<[string, number]>;
@@ -42,9 +44,19 @@ export interface ScoreInput {
   pick: Pick;
 }
 
-/** A scoring backend. `deadline` is an absolute `performance.now()` time after which the result is useless. */
-export interface Scorer {
-  score(input: ScoreInput, deadline: number): Promise<ScoreOutput>;
+/**
+ * The model version a request is served from: read once from the registry (`registry.current`) when the
+ * request starts and carried through scoring, so a swap in between cannot mix two versions in one answer.
+ */
+export type VersionInService = ServingVersion<PackedModel, ModelFacts>;
+
+/**
+ * A scoring backend. `deadline` is an absolute `performance.now()` time after which the result is
+ * useless; `version` is the request's model version, the one its fallbacks would also answer from
+ * (the pool scores on `version.model`; test doubles may use a version without a model).
+ */
+export interface Scorer<V = VersionInService> {
+  score(input: ScoreInput, deadline: number, version: V): Promise<ScoreOutput>;
 }
 
 /** The read-only facts of the model version in service that fallbacks and test clients need (no kernel). */

@@ -4,7 +4,7 @@
  * row entries (µs), less than a hand-off to a worker would cost.
  */
 import { WasmKernel } from '../kernel/wasm-kernel.js';
-import type { PackedModel } from '../model/packed-model.js';
+import type { PackedModel } from '../model/kinds/taar/packed-model.js';
 import type { ModelFacts, WeightedList } from './contracts.js';
 import { related } from './related.js';
 

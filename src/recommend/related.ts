@@ -3,7 +3,7 @@
  * An unknown GUID or normalisation gives [] as in TAAR.
  */
 import { LITE_MODES, type Kernel, type LiteMode } from '../kernel/kernel.js';
-import type { PackedModel } from '../model/packed-model.js';
+import type { PackedModel } from '../model/kinds/taar/packed-model.js';
 import { liteRanking } from './lite-rank.js';
 
 export const DEFAULT_NORMALIZE: LiteMode = 'rownorm_sum';

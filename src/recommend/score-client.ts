@@ -4,10 +4,10 @@
  * to strings with the model's GUID table.
  */
 import { LR_ZERO_DENOMINATOR, type Kernel, type Ranked } from '../kernel/kernel.js';
-import type { PackedModel } from '../model/packed-model.js';
+import type { PackedModel } from '../model/kinds/taar/packed-model.js';
 import type { RecommenderFailure } from './contracts.js';
 import type { EncodedClient } from './client-features.js';
-import type { WeightedIds } from './ensemble.js';
+import type { WeightedIds } from '../kernel/ensemble.js';
 
 export interface ScoreDetail {
   /** null where the recommender cannot recommend (TAAR's can_recommend is false) or failed */

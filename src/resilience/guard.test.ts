@@ -51,11 +51,11 @@ describe('guards', () => {
     const shed: Scorer = { score: () => Promise.reject(shedError(9)) };
     const input = { clientInfo: info, extra: {}, pick: { mode: 'top', size: 10 } as const };
     for (let i = 0; i < 6; i++) {
-      assert.equal((await g.score(late, input, performance.now() + 1_000) as { reason: string }).reason, 'scoring-timeout');
-      assert.equal((await g.score(shed, input, performance.now() + 1_000) as { reason: string }).reason, 'shed');
+      assert.equal((await g.score(late, input, performance.now() + 1_000, undefined) as { reason: string }).reason, 'scoring-timeout');
+      assert.equal((await g.score(shed, input, performance.now() + 1_000, undefined) as { reason: string }).reason, 'shed');
     }
     assert.equal(g.scorerBreaker.state, 'closed');
-    assert.deepEqual(await g.score({ score: async () => out }, input, performance.now() + 1_000), { ok: true, value: out });
+    assert.deepEqual(await g.score({ score: async () => out }, input, performance.now() + 1_000, undefined), { ok: true, value: out });
   });
 
   it('scoring: one request\'s bad data (invalid profile, a failed request) never opens the breaker', async () => {
@@ -65,7 +65,7 @@ describe('guards', () => {
       score: () => Promise.reject(new RecscoreError(code, 'this request only')),
     });
     const reason = async (s: Scorer) => {
-      const r = (await g.score(s, input, performance.now() + 1_000)) as { reason: string };
+      const r = (await g.score(s, input, performance.now() + 1_000, undefined)) as { reason: string };
       return r.reason;
     };
     for (let i = 0; i < 10; i++) {
@@ -74,7 +74,7 @@ describe('guards', () => {
     }
     assert.equal(g.scorerBreaker.state, 'closed');
     const broken: Scorer = { score: () => Promise.reject(new RecscoreError('RECSCORE_POOL', 'worker failed')) };
-    for (let i = 0; i < 10; i++) await g.score(broken, input, performance.now() + 1_000);
+    for (let i = 0; i < 10; i++) await g.score(broken, input, performance.now() + 1_000, undefined);
     assert.equal(g.scorerBreaker.state, 'open', 'a broken pool still opens it');
   });
 });

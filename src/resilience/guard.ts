@@ -34,7 +34,7 @@ export interface Guards {
   readonly scorerBreaker: Breaker;
   /** `deadline`: absolute performance.now() time at which the whole request must be answered. */
   profile(store: ProfileStore, clientId: string, deadline: number): Promise<StageResult<ClientInfo | null>>;
-  score(scorer: Scorer, input: ScoreInput, deadline: number): Promise<StageResult<ScoreOutput>>;
+  score<V>(scorer: Scorer<V>, input: ScoreInput, deadline: number, version: V): Promise<StageResult<ScoreOutput>>;
 }
 
 const isInvalidProfile = (err: unknown) => isRecscoreError(err) && err.code === 'RECSCORE_PROFILE_INVALID';
@@ -90,11 +90,11 @@ export function createGuards(options: GuardOptions, env: { log: Logger; metrics:
         return { ok: false, reason, error };
       }
     },
-    async score(scorer, input, deadline) {
+    async score(scorer, input, deadline, version) {
       const started = performance.now();
       const ms = Math.min(options.scoringBudgetMs, deadline - started);
       try {
-        const value = await scorerBreaker.run(() => withinBudget('scoring', ms, () => scorer.score(input, started + ms)));
+        const value = await scorerBreaker.run(() => withinBudget('scoring', ms, () => scorer.score(input, started + ms, version)));
         scoringOk.observe((performance.now() - started) / 1000);
         return { ok: true, value };
       } catch (error) {

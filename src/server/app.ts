@@ -10,12 +10,12 @@ import { methodNotAllowed } from 'hono/method-not-allowed';
 import type { Logger } from '../log.js';
 import { childCache, type Metrics } from '../metrics/registry.js';
 import type { ProfileStore } from '../profile/store.js';
-import type { ModelFacts, Scorer } from '../recommend/contracts.js';
+import type { Scorer, VersionInService } from '../recommend/contracts.js';
 import { createGuards, type Guards } from '../resilience/guard.js';
 import type { ServerConfig } from './config.js';
 import type { AppEnv } from './env.js';
 import { createOnError, notFound, onMethodNotAllowed } from './on-error.js';
-import { createRecommendPipeline } from './recommend-pipeline.js';
+import { createRecommendPipeline, type PipelineVersion } from '../pipeline/recommend.js';
 import { requestContext } from './request-context.js';
 import { registerClientHasAddonRoutes } from './routes/client-has-addon.js';
 import { registerHealthRoutes } from './routes/health.js';
@@ -24,10 +24,10 @@ import { registerRecommendRoutes } from './routes/recommend.js';
 import { registerVersionRoute } from './routes/version.js';
 import { readVersionInfo, type VersionInfo } from './version.js';
 
-export interface AppDeps {
-  scorer: Scorer;
-  /** The model version in service; the lead swaps it atomically, each request reads it once. */
-  facts: () => ModelFacts | undefined;
+export interface AppDeps<V extends PipelineVersion = VersionInService> {
+  scorer: Scorer<V>;
+  /** The model version in service (`registry.current`); a swap replaces it atomically, each request reads it once. */
+  current: () => V | undefined;
   profiles: ProfileStore;
   /** From resolveServerConfig (src/server/config.ts). */
   config: ServerConfig;
@@ -48,12 +48,13 @@ export type RecscoreApp = Hono<AppEnv> & { readonly guards: Guards };
 
 const KNOWN_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS']);
 
-export function createApp(deps: AppDeps): RecscoreApp {
+export function createApp<V extends PipelineVersion>(deps: AppDeps<V>): RecscoreApp {
+  const facts = () => deps.current()?.facts;
   const { config, metrics, log } = deps;
   const guards = createGuards(config, { log, metrics });
   const recommend = createRecommendPipeline({
     scorer: deps.scorer,
-    facts: deps.facts,
+    current: deps.current,
     profiles: deps.profiles,
     config,
     guards,
@@ -81,8 +82,8 @@ export function createApp(deps: AppDeps): RecscoreApp {
 
   registerRecommendRoutes(app, config, recommend);
   registerClientHasAddonRoutes(app, config, deps.profiles, guards);
-  registerLiteRoutes(app, config, deps.facts);
-  registerHealthRoutes(app, deps.facts, deps.ready ?? (() => true), metrics);
+  registerLiteRoutes(app, config, facts);
+  registerHealthRoutes(app, facts, deps.ready ?? (() => true), metrics);
   registerVersionRoute(app, deps.version ?? readVersionInfo());
 
   return Object.assign(app, { guards });

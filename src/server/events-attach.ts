@@ -6,7 +6,8 @@ import type { Hono } from 'hono';
 import type { Logger } from '../log.js';
 import { defaultOf } from '../config/index.js';
 import { eventsConfigOf, type EventsConfig } from '../events/config.js';
-import { createEventStore, type EventStore } from '../events/store.js';
+import { createEventStore } from '../events/create-store.js';
+import type { EventStore } from '../events/store.js';
 import type { AppEnv } from './env.js';
 import { registerEventRoutes } from './routes/events.js';
 

@@ -6,14 +6,17 @@
 import { log as rootLog, type Logger } from '../log.js';
 import { ScoringPool } from '../dispatch/pool.js';
 import { createMetrics, type Metrics } from '../metrics/registry.js';
-import { BundleCache } from '../model/bundle-cache.js';
-import { loadModelOffThread } from '../model/off-thread-load.js';
-import type { UsableMinimums } from '../model/usable.js';
-import { ModelRegistry } from '../model/registry.js';
-import { ModelReloader, type ReloaderOptions } from '../model/reloader.js';
+import { BundleCache } from '../model/lifecycle/bundle-cache.js';
+import { loadModelOffThread } from '../model/lifecycle/off-thread-load.js';
+import type { UsableMinimums } from '../model/kinds/taar/usable.js';
+import { taarServing } from '../dispatch/kinds.js';
+import type { PackedModel } from '../model/kinds/taar/packed-model.js';
+import type { ModelFacts, VersionInService } from '../recommend/contracts.js';
+import { ModelRegistry } from '../model/lifecycle/registry.js';
+import { ModelReloader, type ReloaderOptions } from '../model/lifecycle/reloader.js';
 import { createModelSource, type CreateSourceOptions } from '../model/source/index.js';
 import type { ModelSource } from '../model/source/source.js';
-import { createProfileStore } from '../profile/store.js';
+import { createProfileStore } from '../profile/create-store.js';
 import type { ProfileStore } from '../profile/store.js';
 import { modelEnvFrom } from '../config/index.js';
 import { createApp } from './app.js';
@@ -32,7 +35,7 @@ export interface StartOptions {
   maxQueue?: number;
   inflightPerWorker?: number;
   server?: ServerConfigInput;
-  reload?: Omit<ReloaderOptions, 'logger' | 'cache'>;
+  reload?: Omit<ReloaderOptions<PackedModel>, 'logger' | 'cache' | 'load' | 'prepare'>;
   /** folder of packed bundles (restart = one read); null disables the cache */
   cacheDir?: string | null;
   /** GCS client timing and retry settings (src/model/source/gcs-options.ts) */
@@ -54,8 +57,8 @@ export interface StartOptions {
 export interface Recscore {
   url: string;
   http: RunningServer;
-  registry: ModelRegistry;
-  reloader: ModelReloader;
+  registry: ModelRegistry<PackedModel, ModelFacts>;
+  reloader: ModelReloader<PackedModel>;
   pool: ScoringPool;
   profiles: ProfileStore;
   metrics: Metrics;
@@ -66,21 +69,26 @@ export async function startServer(opts: StartOptions): Promise<Recscore> {
   const logger = opts.logger ?? rootLog;
   const config = resolveServerConfig(opts.server ?? {});
   const metrics = createMetrics({ defaultMetrics: true });
-  const registry = new ModelRegistry();
+  // The one kind served today; a second kind would be chosen here by configuration.
+  const kind = taarServing;
+  const registry = new ModelRegistry(kind.createFacts);
   registry.onInstall((v) => metrics.setModelVersion(v.model.version));
   const { taarModelEnv, gcsEndpoint } = modelEnvFrom(opts.env);
   // RECSCORE_GCS_ENDPOINT points the GCS client at another JSON-API endpoint (a loopback fake in tests).
   const gcs = { ...(gcsEndpoint ? { apiEndpoint: gcsEndpoint } : {}), ...opts.gcs };
   const source: ModelSource = createModelSource(opts.models, taarModelEnv, { logger, gcs });
-  const pool = new ScoringPool(() => registry.model, {
+  const pool = new ScoringPool({
     workers: opts.workers, maxBatch: opts.maxBatch, maxQueue: opts.maxQueue, inflightPerWorker: opts.inflightPerWorker, logger,
     onBatch: (b) => metrics.pool.observeBatch(b),
   });
-  const cache = opts.cacheDir ? new BundleCache(opts.cacheDir, source.location, 3, logger) : undefined;
+  const cache = opts.cacheDir ? new BundleCache(kind.model, opts.cacheDir, source.location, 3, logger) : undefined;
   const reloader = new ModelReloader(source, registry, {
     ...opts.reload, logger, cache, prepare: (m) => pool.warm(m),
     // Decoding JSON blocks for seconds on a large model: it happens in a loader thread, not here.
-    load: (_source, version) => loadModelOffThread(opts.models, { ...taarModelEnv }, gcs, version, opts.modelMinimums),
+    load: (_source, version) => {
+      const job = { location: opts.models, env: { ...taarModelEnv }, gcs, version, limits: opts.modelMinimums };
+      return loadModelOffThread(kind.model, job, kind.finish);
+    },
   });
   try {
     await reloader.loadInitial();
@@ -90,8 +98,8 @@ export async function startServer(opts: StartOptions): Promise<Recscore> {
   }
 
   const profiles = await createProfileStore(opts.profiles, { logger, redis: { prefix: opts.profilesPrefix, maxProfileBytes: opts.maxProfileBytes } });
-  const app = createApp({
-    scorer: pool, facts: () => registry.facts, profiles, config, log: logger, metrics, random: opts.random,
+  const app = createApp<VersionInService>({
+    scorer: pool, current: () => registry.current, profiles, config, log: logger, metrics, random: opts.random,
     ready: () => pool.healthy, accessLogPerSecond: config.accessLogPerSecond,
   });
   registerModelRoutes(app, registry, reloader, opts.reloadToken);

@@ -37,10 +37,10 @@
 import { z } from 'zod';
 import { RecscoreError, type ErrorCode } from '../errors.js';
 import type { ClientInfo, ExtraData } from '../profile/client-info.js';
+import { isLocale } from '../pipeline/locale-hints.js';
 
 const CLIENT_ID = /^[A-Za-z0-9_-]{1,128}$/;
 const GUID = /^[\x21-\x24\x26-\x2E\x30-\x7E]{1,200}$/; // printable ASCII minus % (0x25) and / (0x2F)
-const LOCALE = /^[A-Za-z0-9_-]{0,64}$/;
 const PLATFORM = /^[\x20-\x7E]{0,64}$/;
 
 export function checkClientId(id: string): string {
@@ -53,13 +53,9 @@ export function checkGuid(guid: string, what = 'GUID'): string {
   return guid;
 }
 
-export function isLocale(s: string): boolean {
-  return LOCALE.test(s);
-}
-
 /** `?locale=` and `?platform=` as TAAR's extra_data (empty values dropped). */
 export function parseExtra(locale: string | undefined, platform: string | undefined): ExtraData {
-  if (locale !== undefined && !LOCALE.test(locale)) throw new RecscoreError('RECSCORE_BAD_OPTION', `locale must be ≤ 64 characters of [A-Za-z0-9_-], got ${describe(locale)}`);
+  if (locale !== undefined && !isLocale(locale)) throw new RecscoreError('RECSCORE_BAD_OPTION', `locale must be ≤ 64 characters of [A-Za-z0-9_-], got ${describe(locale)}`);
   if (platform !== undefined && !PLATFORM.test(platform)) throw new RecscoreError('RECSCORE_BAD_OPTION', `platform must be ≤ 64 printable ASCII characters, got ${describe(platform)}`);
   return { ...(locale ? { locale } : {}), ...(platform ? { platform } : {}) };
 }

@@ -10,10 +10,10 @@ import { after, before, describe, it } from 'node:test';
 import { isRecscoreError } from '../../src/errors.js';
 import { WasmKernel } from '../../src/kernel/wasm-kernel.js';
 import { silentLogger } from '../../src/log.js';
-import { readBundle, writeBundle } from '../../src/model/bundle.js';
-import { BundleCache } from '../../src/model/bundle-cache.js';
-import { loadModel } from '../../src/model/load.js';
-import type { PackedModel } from '../../src/model/packed-model.js';
+import { readBundle, writeBundle } from '../../src/model/lifecycle/bundle.js';
+import { BundleCache } from '../../src/model/lifecycle/bundle-cache.js';
+import { loadModel } from '../../src/kernel/taar-model.js';
+import type { PackedModel } from '../../src/model/kinds/taar/packed-model.js';
 import { LocalModelSource } from '../../src/model/source/local-source.js';
 import { encodeClient } from '../../src/recommend/client-features.js';
 import type { ClientInfo } from '../../src/profile/client-info.js';
@@ -21,6 +21,7 @@ import { related } from '../../src/recommend/related.js';
 import { scoreClient } from '../../src/recommend/score-client.js';
 import { tempDir } from '../helpers/model-dirs.js';
 import { haveVectors, readJsonl, VECTOR_MODELS, VECTORS } from '../helpers/vectors.js';
+import { taarKind } from '../../src/model/kinds/taar/kind.js';
 
 describe('packed bundles', { skip: !haveVectors && 'vectors not found', timeout: 60_000 }, () => {
   let dir: string;
@@ -35,7 +36,7 @@ describe('packed bundles', { skip: !haveVectors && 'vectors not found', timeout:
   after(() => rm(dir, { recursive: true, force: true }));
 
   it('reads back a model that scores exactly like the original', async () => {
-    const { model: back, info } = await readBundle(file);
+    const { model: back, info } = await readBundle(file, taarKind);
     assert.equal(info.version, model.version);
     assert.equal(back.version, model.version);
     assert.deepEqual(back.guids, model.guids);
@@ -60,12 +61,12 @@ describe('packed bundles', { skip: !haveVectors && 'vectors not found', timeout:
     it(`rejects a bundle with ${name}`, async () => {
       const bad = join(dir, `bad-${name.replace(/ /g, '-')}.rscb`);
       await writeFile(bad, mutate(await readFile(file)));
-      await assert.rejects(readBundle(bad), (e: unknown) => isRecscoreError(e) && e.code === 'RECSCORE_BUNDLE_INVALID' && e.message.includes(bad));
+      await assert.rejects(readBundle(bad, taarKind), (e: unknown) => isRecscoreError(e) && e.code === 'RECSCORE_BUNDLE_INVALID' && e.message.includes(bad));
     });
   }
 
   it('cache: returns the stored version, misses others, deletes a corrupt entry', async () => {
-    const cache = new BundleCache(join(dir, 'cache'), VECTOR_MODELS, 2, silentLogger);
+    const cache = new BundleCache(taarKind, join(dir, 'cache'), VECTOR_MODELS, 2, silentLogger);
     assert.equal(await cache.get(model.version), undefined);
     await cache.put(model);
     const hit = await cache.get(model.version);

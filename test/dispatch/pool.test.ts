@@ -7,8 +7,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ScoringPool, type BatchTiming } from '../../src/dispatch/pool.js';
 import { isRecscoreError } from '../../src/errors.js';
-import { loadModel } from '../../src/model/load.js';
-import type { PackedModel } from '../../src/model/packed-model.js';
+import { loadModel } from '../../src/kernel/taar-model.js';
+import type { PackedModel } from '../../src/model/kinds/taar/packed-model.js';
 import { LocalModelSource } from '../../src/model/source/local-source.js';
 import type { ClientInfo } from '../../src/profile/client-info.js';
 import type { Pick } from '../../src/recommend/contracts.js';
@@ -26,7 +26,7 @@ describe('scoring pool', { skip: !haveVectors && 'vectors not found', timeout: 6
   const timings: BatchTiming[] = [];
   before(async () => {
     model = await loadModel(new LocalModelSource(VECTOR_MODELS));
-    pool = new ScoringPool(() => model, { workers: 2, maxBatch: 16, maxQueue: 1000, onBatch: (b) => timings.push(b) });
+    pool = new ScoringPool({ workers: 2, maxBatch: 16, maxQueue: 1000, onBatch: (b) => timings.push(b) });
   });
   after(() => pool.close());
 
@@ -36,7 +36,7 @@ describe('scoring pool', { skip: !haveVectors && 'vectors not found', timeout: 6
     const jobs = profiles.map((p, i) => ({ p, e: expected[i] })).filter(({ p }) => p.profile && !isTestClient(p.client_id));
     const deadline = performance.now() + 30_000;
     const all: Pick = { mode: 'top', size: model.meta.whitelist.length };
-    const score = (p: ProfileLine, pick: Pick) => pool.score({ clientInfo: p.profile!, extra: p.extra_data, pick }, deadline);
+    const score = (p: ProfileLine, pick: Pick) => pool.score({ clientInfo: p.profile!, extra: p.extra_data, pick }, deadline, { model });
     const [top, candidates] = await Promise.all([
       Promise.all(jobs.map(({ p }) => score(p, { mode: 'top', size: 10 }))),
       Promise.all(jobs.map(({ p }) => score(p, all))),
@@ -62,7 +62,7 @@ describe('scoring pool', { skip: !haveVectors && 'vectors not found', timeout: 6
     const jobs = profiles.map((p, i) => ({ p, e: expected[i] })).filter(({ p }) => p.profile && !isTestClient(p.client_id)).slice(0, 60);
     const deadline = performance.now() + 30_000;
     const drawn = (seed: number) =>
-      Promise.all(jobs.map(({ p }, i) => pool.score({ clientInfo: p.profile!, extra: p.extra_data, pick: { mode: 'draw', size: 10, seed: seed + i } }, deadline)));
+      Promise.all(jobs.map(({ p }, i) => pool.score({ clientInfo: p.profile!, extra: p.extra_data, pick: { mode: 'draw', size: 10, seed: seed + i } }, deadline, { model })));
     const [a, b, c] = await Promise.all([drawn(1), drawn(1), drawn(1000)]);
     let differs = 0;
     jobs.forEach(({ e }, i) => {
@@ -78,11 +78,11 @@ describe('scoring pool', { skip: !haveVectors && 'vectors not found', timeout: 6
   });
 
   it('sheds at once when the queue is full', async () => {
-    const small = new ScoringPool(() => model, { workers: 1, maxBatch: 1, maxQueue: 2, inflightPerWorker: 1 });
+    const small = new ScoringPool({ workers: 1, maxBatch: 1, maxQueue: 2, inflightPerWorker: 1 });
     try {
       const p = readJsonl<ProfileLine>(`${VECTORS}/profiles.jsonl`)[0];
       const deadline = performance.now() + 10_000;
-      const settled = await Promise.allSettled(Array.from({ length: 10 }, () => small.score({ clientInfo: p.profile!, extra: {}, pick: TOP10 }, deadline)));
+      const settled = await Promise.allSettled(Array.from({ length: 10 }, () => small.score({ clientInfo: p.profile!, extra: {}, pick: TOP10 }, deadline, { model })));
       const shed = settled.filter((s) => s.status === 'rejected' && isRecscoreError(s.reason) && s.reason.details?.reason === 'shed');
       assert.ok(shed.length >= 7, `expected most requests shed, got ${shed.length}`);
       assert.ok(settled.some((s) => s.status === 'fulfilled'));
@@ -93,6 +93,6 @@ describe('scoring pool', { skip: !haveVectors && 'vectors not found', timeout: 6
 
   it('drops requests whose deadline passed before dispatch', async () => {
     const p = readJsonl<ProfileLine>(`${VECTORS}/profiles.jsonl`)[0];
-    await assert.rejects(pool.score({ clientInfo: p.profile!, extra: {}, pick: TOP10 }, performance.now() - 1), (e: unknown) => isRecscoreError(e) && e.code === 'RECSCORE_TIMEOUT');
+    await assert.rejects(pool.score({ clientInfo: p.profile!, extra: {}, pick: TOP10 }, performance.now() - 1, { model }), (e: unknown) => isRecscoreError(e) && e.code === 'RECSCORE_TIMEOUT');
   });
 });

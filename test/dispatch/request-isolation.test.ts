@@ -11,9 +11,9 @@ import { ScoringPool } from '../../src/dispatch/pool.js';
 import * as P from '../../src/dispatch/protocol.js';
 import { scoreBatch } from '../../src/dispatch/worker.js';
 import { isRecscoreError } from '../../src/errors.js';
-import { MAX_INSTALLED } from '../../src/model/layout.js';
-import { loadModel } from '../../src/model/load.js';
-import type { PackedModel } from '../../src/model/packed-model.js';
+import { MAX_INSTALLED } from '../../src/model/kinds/taar/layout.js';
+import { loadModel } from '../../src/kernel/taar-model.js';
+import type { PackedModel } from '../../src/model/kinds/taar/packed-model.js';
 import { LocalModelSource } from '../../src/model/source/local-source.js';
 import type { ClientInfo } from '../../src/profile/client-info.js';
 import { encodeClient } from '../../src/recommend/client-features.js';
@@ -67,7 +67,7 @@ describe('one request\'s bad data fails that request only', opts, () => {
   describe('through the pool', () => {
     let pool: ScoringPool;
     before(() => {
-      pool = new ScoringPool(() => model, { workers: 1, maxBatch: 32, maxQueue: 1000 });
+      pool = new ScoringPool({ workers: 1, maxBatch: 32, maxQueue: 1000 });
     });
     after(() => pool.close());
 
@@ -78,7 +78,7 @@ describe('one request\'s bad data fails that request only', opts, () => {
       const jobs = Array.from({ length: 140 }, (_, i) => {
         const g = good[i % good.length];
         const input = i % 7 < 5 ? { clientInfo: huge, extra: {} } : { clientInfo: g.profile!, extra: g.extra_data };
-        return outcome(pool.score({ ...input, pick: TOP10 }, deadline));
+        return outcome(pool.score({ ...input, pick: TOP10 }, deadline, { model }));
       });
       const outcomes = await Promise.all(jobs);
       const goodOutcomes = outcomes.filter((_, i) => i % 7 >= 5);

@@ -10,10 +10,10 @@ import fc from 'fast-check';
 import { LR_ZERO_DENOMINATOR, type Ranked } from '../../src/kernel/kernel.js';
 import { ReferenceKernel } from '../../src/kernel/reference.js';
 import { WasmKernel } from '../../src/kernel/wasm-kernel.js';
-import * as L from '../../src/model/layout.js';
-import { packModel } from '../../src/model/load.js';
-import type { PackedModel } from '../../src/model/packed-model.js';
-import type { TaarModelSet } from '../../src/model/types.js';
+import * as L from '../../src/model/kinds/taar/layout.js';
+import { packModel } from '../../src/kernel/taar-model.js';
+import type { PackedModel } from '../../src/model/kinds/taar/packed-model.js';
+import type { TaarModelSet } from '../../src/model/kinds/taar/types.js';
 import { hashesArb, kArb, liteSpecArb, modelSetArb, similaritySpecArb, type LiteSpec, type SimilaritySpec } from './model-arbitrary.js';
 
 const RUNS = Number(process.env.RECSCORE_FC_RUNS ?? 100);

@@ -1,6 +1,6 @@
 /**
  * The WASM ensemble (assembly/ensemble.ts + the bucket top-k of assembly/select.ts) against the TypeScript
- * ensemble (src/recommend/ensemble.ts, run by the ReferenceKernel): identical GUID ids and bit-identical
+ * ensemble (src/kernel/ensemble.ts, run by the ReferenceKernel): identical GUID ids and bit-identical
  * sums for random lists — duplicates inside a list, GUIDs shared by lists, exact ties, weights crowded
  * into one bucket next to an outlier, installed GUIDs, several limits at once.
  */
@@ -10,7 +10,7 @@ import fc from 'fast-check';
 import type { EnsembleInput, Ranked } from '../../src/kernel/kernel.js';
 import { ReferenceKernel } from '../../src/kernel/reference.js';
 import { WasmKernel } from '../../src/kernel/wasm-kernel.js';
-import { packModel } from '../../src/model/load.js';
+import { packModel } from '../../src/kernel/taar-model.js';
 import { modelSetArb } from './model-arbitrary.js';
 import { tinySet } from './tiny-model.js';
 

@@ -1,5 +1,5 @@
 /**
- * assembly/layout.ts mirrors src/model/layout.ts by hand (AssemblyScript cannot import the TypeScript
+ * assembly/layout.ts mirrors src/model/kinds/taar/layout.ts by hand (AssemblyScript cannot import the TypeScript
  * module). A constant that drifts makes the kernel read the wrong section or scratch slot, so every
  * mirrored constant is compared with its twin here, from the assembly source text.
  */
@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { LITE_MODES } from '../../src/kernel/kernel.js';
 import { kernelModule } from '../../src/kernel/wasm-kernel.js';
-import * as L from '../../src/model/layout.js';
+import * as L from '../../src/model/kinds/taar/layout.js';
 import { REPO_ROOT } from '../helpers/vectors.js';
 
 /** `export const NAME: type = value;` → { NAME: value } (decimal or hex integer literals only). */
@@ -24,7 +24,7 @@ function exportedConstants(file: string): Map<string, number> {
 
 const TS = L as unknown as Record<string, unknown>;
 
-describe('assembly/layout.ts mirrors src/model/layout.ts', () => {
+describe('assembly/layout.ts mirrors src/model/kinds/taar/layout.ts', () => {
   const asm = exportedConstants('layout.ts');
 
   test('the parser found the constants', () => {
@@ -36,7 +36,7 @@ describe('assembly/layout.ts mirrors src/model/layout.ts', () => {
     const mirrored = [...asm.keys()].filter((n) => /^(H_|X_|IN_|OUT_)/.test(n) || n === 'MODEL_BASE' || n === 'HEADER_INFO_SLOTS');
     assert.ok(mirrored.length > 0);
     for (const name of mirrored) {
-      assert.equal(typeof TS[name], 'number', `${name} is exported by assembly/layout.ts but not by src/model/layout.ts`);
+      assert.equal(typeof TS[name], 'number', `${name} is exported by assembly/layout.ts but not by src/model/kinds/taar/layout.ts`);
       assert.equal(asm.get(name), TS[name], name);
     }
   });

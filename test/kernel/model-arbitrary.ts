@@ -6,9 +6,9 @@
  * than TAAR-lite's truncation, and GUIDs whose code-point and UTF-16 orders differ.
  */
 import fc from 'fast-check';
-import { positiveHash } from '../../src/model/addon-hash.js';
-import { itemMatrixFromRows } from '../../src/model/item-matrix.js';
-import type { AddonMappingEntry, Donor, ItemRow, TaarModelSet } from '../../src/model/types.js';
+import { positiveHash } from '../../src/model/kinds/taar/addon-hash.js';
+import { itemMatrixFromRows } from '../../src/model/kinds/taar/item-matrix.js';
+import type { AddonMappingEntry, Donor, ItemRow, TaarModelSet } from '../../src/model/kinds/taar/types.js';
 
 const guidArb = fc.oneof(
   fc.uuid().map((u) => `{${u}}`),

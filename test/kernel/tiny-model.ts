@@ -2,9 +2,9 @@
  * Hand-written TaarModelSet values for edge-case tests: every file present and minimal, so a test states
  * only what it is about.
  */
-import { positiveHash } from '../../src/model/addon-hash.js';
-import { itemMatrixFromRows } from '../../src/model/item-matrix.js';
-import type { AddonMappingEntry, Donor, TaarModelSet } from '../../src/model/types.js';
+import { positiveHash } from '../../src/model/kinds/taar/addon-hash.js';
+import { itemMatrixFromRows } from '../../src/model/kinds/taar/item-matrix.js';
+import type { AddonMappingEntry, Donor, TaarModelSet } from '../../src/model/kinds/taar/types.js';
 
 export function tinySet(parts: Partial<TaarModelSet> = {}): TaarModelSet {
   return {

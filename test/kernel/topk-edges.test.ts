@@ -10,11 +10,11 @@ import fc from 'fast-check';
 import { LITE_MODES, LR_ZERO_DENOMINATOR, type Kernel, type Ranked } from '../../src/kernel/kernel.js';
 import { ReferenceKernel } from '../../src/kernel/reference.js';
 import { WasmKernel, kernelModule } from '../../src/kernel/wasm-kernel.js';
-import { positiveHash } from '../../src/model/addon-hash.js';
-import * as L from '../../src/model/layout.js';
-import { packModel } from '../../src/model/load.js';
-import type { PackedModel } from '../../src/model/packed-model.js';
-import type { TaarModelSet } from '../../src/model/types.js';
+import { positiveHash } from '../../src/model/kinds/taar/addon-hash.js';
+import * as L from '../../src/model/kinds/taar/layout.js';
+import { packModel } from '../../src/kernel/taar-model.js';
+import type { PackedModel } from '../../src/model/kinds/taar/packed-model.js';
+import type { TaarModelSet } from '../../src/model/kinds/taar/types.js';
 import { donor, itemRows, tinySet } from './tiny-model.js';
 
 function kernels(set: TaarModelSet): { model: PackedModel; both: Array<[string, Kernel]> } {

@@ -10,7 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import { isRecscoreError } from '../../src/errors.js';
 import { createLogger } from '../../src/log.js';
-import { MODEL_FILES } from '../../src/model/files.js';
+import { MODEL_FILES } from '../../src/model/kinds/taar/files.js';
 import { GcsModelSource, LocalModelSource, createModelSource } from '../../src/model/source/index.js';
 import { layoutFromEnv, layoutFromUrl, listingsOf } from '../../src/model/source/gcs-layout.js';
 import { FakeGcs } from '../helpers/fake-gcs.js';

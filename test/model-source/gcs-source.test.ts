@@ -5,11 +5,11 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { createLogger } from '../../src/log.js';
-import { MODEL_FILES, type ModelFileKind } from '../../src/model/files.js';
+import { MODEL_FILES, type ModelFileKind } from '../../src/model/kinds/taar/files.js';
 import { layoutFromUrl } from '../../src/model/source/gcs-layout.js';
 import type { GcsSourceOptions } from '../../src/model/source/gcs-options.js';
 import { GcsModelSource } from '../../src/model/source/gcs-source.js';
-import { MODEL_FILE_KINDS } from '../../src/model/files.js';
+import { MODEL_FILE_KINDS } from '../../src/model/kinds/taar/files.js';
 import { FakeGcs } from '../helpers/fake-gcs.js';
 import { isModelError, payload, publishAll, sourceCases } from './source.case.js';
 

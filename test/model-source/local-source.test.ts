@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, realpath, rename, rm, symlink, writeFile } from 'node:f
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { MODEL_FILES } from '../../src/model/files.js';
+import { MODEL_FILES } from '../../src/model/kinds/taar/files.js';
 import { LocalModelSource } from '../../src/model/source/local-source.js';
 import { createLogger } from '../../src/log.js';
 import { isModelError, payload, publishAll, sourceCases, type SourceHarness } from './source.case.js';

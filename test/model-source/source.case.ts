@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { isRecscoreError } from '../../src/errors.js';
-import { MODEL_FILE_KINDS, MODEL_FILES, type ModelFileKind } from '../../src/model/files.js';
+import { MODEL_FILE_KINDS, MODEL_FILES, type ModelFileKind } from '../../src/model/kinds/taar/files.js';
 import type { ModelSource } from '../../src/model/source/source.js';
 
 export interface SourceHarness {

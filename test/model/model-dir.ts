@@ -5,8 +5,8 @@
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { positiveHash } from '../../src/model/addon-hash.js';
-import { MODEL_FILES, MODEL_FILE_KINDS, type ModelFileKind } from '../../src/model/files.js';
+import { positiveHash } from '../../src/model/kinds/taar/addon-hash.js';
+import { MODEL_FILES, MODEL_FILE_KINDS, type ModelFileKind } from '../../src/model/kinds/taar/files.js';
 
 const A = 'a@x';
 const B = 'b@x';

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { EmbeddedProfileStore } from '../../src/profile/embedded-store.js';
 import { createLogger } from '../../src/log.js';
-import { createProfileStore } from '../../src/profile/store.js';
+import { createProfileStore } from '../../src/profile/create-store.js';
 import { runProfileStoreCases, type StoredRecord } from './store.case.js';
 import { VECTORS } from '../helpers/vectors.js';
 

@@ -6,7 +6,7 @@ import { createLogger } from '../../src/log.js';
 import { unlinkMatching } from '../../src/profile/redis-generations.js';
 import { redisKeys } from '../../src/profile/redis-keys.js';
 import { RedisProfileStore } from '../../src/profile/redis-store.js';
-import { createProfileStore } from '../../src/profile/store.js';
+import { createProfileStore } from '../../src/profile/create-store.js';
 import { runProfileStoreCases } from './store.case.js';
 
 // The shared server; every key this file writes starts with ROOT and is deleted at the end.

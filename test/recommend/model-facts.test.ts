@@ -4,7 +4,7 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { packModel } from '../../src/model/load.js';
+import { packModel } from '../../src/kernel/taar-model.js';
 import { createModelFacts, localeTopLookup } from '../../src/recommend/model-facts.js';
 import { itemRows, tinySet } from '../kernel/tiny-model.js';
 

@@ -6,14 +6,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { packModel } from '../../src/kinds/sar/pack/pack.js';
-import { unpackModel } from '../../src/kinds/sar/pack/unpack.js';
-import * as L from '../../src/kinds/sar/pack/layout.js';
-import { similarItems } from '../../src/kinds/sar/score/item-based.js';
-import { recommendForEvents, recommendForUser } from '../../src/kinds/sar/score/personal.js';
-import { MODEL_BASE, SarKernel, memoryWithModel } from '../../src/kinds/sar/score/wasm.js';
-import { train } from '../../src/kinds/sar/train/train.js';
-import { SIMILARITY_TYPES, type SarModel, type SarParams } from '../../src/kinds/sar/types.js';
+import { packModel } from '../../src/model/kinds/sar/pack/pack.js';
+import { unpackModel } from '../../src/model/kinds/sar/pack/unpack.js';
+import * as L from '../../src/model/kinds/sar/pack/layout.js';
+import { similarItems } from '../../src/kernel/sar/item-based.js';
+import { recommendForEvents, recommendForUser } from '../../src/kernel/sar/personal.js';
+import { MODEL_BASE, SarKernel, memoryWithModel } from '../../src/kernel/sar/wasm.js';
+import { train } from '../../src/model/kinds/sar/train/train.js';
+import { SIMILARITY_TYPES, type SarModel, type SarParams } from '../../src/model/kinds/sar/types.js';
 import { modelFor } from './model-cache.js';
 
 function kernelFor(model: SarModel): SarKernel {

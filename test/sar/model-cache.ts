@@ -1,6 +1,6 @@
 /** Trains (once per configuration) the models the parity tests compare, from the vectors' data files. */
-import { trainFromPath } from '../../src/kinds/sar/train/train.js';
-import type { SarModel, SarParams } from '../../src/kinds/sar/types.js';
+import { trainFromPath } from '../../src/model/kinds/sar/train/train.js';
+import type { SarModel, SarParams } from '../../src/model/kinds/sar/types.js';
 import { SLUG_TO_TYPE, vectorPath } from './vectors.js';
 
 const cache = new Map<string, Promise<SarModel>>();

@@ -8,11 +8,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isRecscoreError } from '../../src/errors.js';
-import { packModel, writeModel } from '../../src/kinds/sar/pack/pack.js';
-import { modelInfo, readModelFile, unpackModel } from '../../src/kinds/sar/pack/unpack.js';
-import * as L from '../../src/kinds/sar/pack/layout.js';
-import { recommendForUser } from '../../src/kinds/sar/score/personal.js';
-import { similarItems } from '../../src/kinds/sar/score/item-based.js';
+import { packModel, writeModel } from '../../src/model/kinds/sar/pack/pack.js';
+import { modelInfo, readModelFile, unpackModel } from '../../src/model/kinds/sar/pack/unpack.js';
+import * as L from '../../src/model/kinds/sar/pack/layout.js';
+import { recommendForUser } from '../../src/kernel/sar/personal.js';
+import { similarItems } from '../../src/kernel/sar/item-based.js';
 import { modelFor } from './model-cache.js';
 
 const invalid = (e: unknown) => isRecscoreError(e) && e.code === 'RECSCORE_BUNDLE_INVALID';
@@ -83,7 +83,7 @@ test('a flipped byte, a truncated file, a foreign file and a newer version are r
 });
 
 test('training in a worker thread returns a packed image equal to training here', async () => {
-  const { trainInWorker } = await import('../../src/kinds/sar/train/train-worker.js');
+  const { trainInWorker } = await import('../../src/model/kinds/sar/train/train-worker.js');
   const { vectorPath } = await import('./vectors.js');
   const { image, report } = await trainInWorker(vectorPath('data/train.jsonl'), {
     similarity: 'lift',

@@ -9,9 +9,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { parseCsvLine, parseJsonLine } from '../../src/kinds/sar/parse/line.js';
-import { parseTimestamp } from '../../src/kinds/sar/parse/timestamp.js';
-import { trainFromPath } from '../../src/kinds/sar/train/train.js';
+import { parseCsvLine, parseJsonLine } from '../../src/model/kinds/sar/parse/line.js';
+import { parseTimestamp } from '../../src/model/kinds/sar/parse/timestamp.js';
+import { trainFromPath } from '../../src/model/kinds/sar/train/train.js';
 import { isRecscoreError } from '../../src/errors.js';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'sar-parse-'));

@@ -5,11 +5,11 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { rankingMetrics, truthFromRows } from '../../src/kinds/sar/evaluate/ranking.js';
-import { evaluate } from '../../src/kinds/sar/evaluate/evaluate.js';
-import { similarItems } from '../../src/kinds/sar/score/item-based.js';
-import { recommendForUser } from '../../src/kinds/sar/score/personal.js';
-import { popularItems, popularUsers } from '../../src/kinds/sar/score/popularity.js';
+import { rankingMetrics, truthFromRows } from '../../src/recommend/sar/evaluate/ranking.js';
+import { evaluate } from '../../src/recommend/sar/evaluate/evaluate.js';
+import { similarItems } from '../../src/kernel/sar/item-based.js';
+import { recommendForUser } from '../../src/kernel/sar/personal.js';
+import { popularItems, popularUsers } from '../../src/kernel/sar/popularity.js';
 import { close, topDifference, type Top } from './compare.js';
 import { modelFor, parseConfig } from './model-cache.js';
 import { readManifest, readVectorJsonl, SLUG_TO_TYPE } from './vectors.js';

@@ -4,10 +4,10 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { similarItems } from '../../src/kinds/sar/score/item-based.js';
-import { predict, recommendForEvents, recommendForUser } from '../../src/kinds/sar/score/personal.js';
-import { topK } from '../../src/kinds/sar/score/topk.js';
-import { train } from '../../src/kinds/sar/train/train.js';
+import { similarItems } from '../../src/kernel/sar/item-based.js';
+import { predict, recommendForEvents, recommendForUser } from '../../src/kernel/sar/personal.js';
+import { topK } from '../../src/kernel/sar/topk.js';
+import { train } from '../../src/model/kinds/sar/train/train.js';
 import { modelFor } from './model-cache.js';
 import { readVectorJsonl } from './vectors.js';
 

@@ -4,8 +4,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { trainFromPath } from '../../src/kinds/sar/train/train.js';
-import type { Csr, SarModel, SarParams } from '../../src/kinds/sar/types.js';
+import { trainFromPath } from '../../src/model/kinds/sar/train/train.js';
+import type { Csr, SarModel, SarParams } from '../../src/model/kinds/sar/types.js';
 import { sparseDifference } from './compare.js';
 import { readVectorJsonl, SLUG_TO_TYPE, vectorPath } from './vectors.js';
 

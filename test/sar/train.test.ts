@@ -5,8 +5,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isRecscoreError } from '../../src/errors.js';
-import { train } from '../../src/kinds/sar/train/train.js';
-import type { SarModel } from '../../src/kinds/sar/types.js';
+import { train } from '../../src/model/kinds/sar/train/train.js';
+import type { SarModel } from '../../src/model/kinds/sar/types.js';
 
 const DAY = 86400;
 function sim(m: SarModel, a: string, b: string): number {
@@ -79,7 +79,7 @@ test('invalid parameters and ratings are RECSCORE errors', () => {
 });
 
 test('ids that pack into numbers and ids that do not are interned consistently', async () => {
-  const { Interner } = await import('../../src/kinds/sar/train/interner.js');
+  const { Interner } = await import('../../src/model/kinds/sar/train/interner.js');
   const it = new Interner();
   const ids = [
     'u1',

@@ -74,7 +74,7 @@ describe('request ids and access log', { timeout: 30_000 }, () => {
   it('above the configured rate access lines are counted, and the next line says how many', async () => {
     const logs: any[] = [];
     const app = createApp({
-      scorer: b.scorer, facts: () => b.facts, profiles: b.profiles, config: resolveServerConfig({}), metrics: createMetrics(),
+      scorer: b.scorer, current: () => ({ facts: b.facts }), profiles: b.profiles, config: resolveServerConfig({}), metrics: createMetrics(),
       log: createLogger({}, (l) => logs.push(JSON.parse(l))), accessLogPerSecond: 5,
     });
     for (let i = 0; i < 30; i++) {
@@ -101,7 +101,7 @@ describe('/__version__', () => {
 
   it('served by the app: source, version, commit, build', async () => {
     const b = syntheticBackend();
-    const app = createApp({ scorer: b.scorer, facts: () => b.facts, profiles: b.profiles, config: resolveServerConfig({}), metrics: createMetrics(), log: createLogger({}, () => undefined) });
+    const app = createApp({ scorer: b.scorer, current: () => ({ facts: b.facts }), profiles: b.profiles, config: resolveServerConfig({}), metrics: createMetrics(), log: createLogger({}, () => undefined) });
     const r = await app.request('/__version__');
     assert.equal(r.status, 200);
     const body = (await r.json()) as Record<string, string>;

@@ -7,9 +7,10 @@ import assert from 'node:assert/strict';
 import { Hono } from 'hono';
 import { ModelError } from '../../src/errors.js';
 import { silentLogger } from '../../src/log.js';
-import { packModel } from '../../src/model/load.js';
-import { ModelRegistry } from '../../src/model/registry.js';
-import { ModelReloader } from '../../src/model/reloader.js';
+import { packModel } from '../../src/kernel/taar-model.js';
+import { ModelRegistry } from '../../src/model/lifecycle/registry.js';
+import { ModelReloader } from '../../src/model/lifecycle/reloader.js';
+import { createModelFacts } from '../../src/recommend/model-facts.js';
 import type { ModelSource } from '../../src/model/source/source.js';
 import type { AppEnv } from '../../src/server/env.js';
 import { bearerMatches, registerModelRoutes } from '../../src/server/routes/models.js';
@@ -27,7 +28,7 @@ function setup() {
     read: async () => Buffer.alloc(0),
     close: async () => undefined,
   };
-  const registry = new ModelRegistry();
+  const registry = new ModelRegistry(createModelFacts);
   const reloader = new ModelReloader(source, registry, {
     logger: silentLogger,
     intervalMs: 0,

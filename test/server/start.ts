@@ -20,6 +20,9 @@ export interface StartOptions {
   ready?: () => boolean;
 }
 
+/** A fake version in service: the fakes score without a packed model. */
+export const versionOf = (facts: ModelFacts | undefined) => (facts ? { facts } : undefined);
+
 export interface Reply {
   status: number;
   headers: Record<string, string | string[] | undefined>;
@@ -32,7 +35,7 @@ export async function startApp(opts: StartOptions) {
   const log = createLogger({ test: true }, (line) => logs.push(JSON.parse(line)));
   const metrics = createMetrics();
   const config = resolveServerConfig({ port: 0, host: '127.0.0.1', closeGraceMs: 1_000, ...opts.config });
-  const app: RecscoreApp = createApp({ scorer: opts.scorer, facts: opts.facts, profiles: opts.profiles, config, log, metrics, random: opts.random, ready: opts.ready });
+  const app: RecscoreApp = createApp({ scorer: opts.scorer, current: () => versionOf(opts.facts()), profiles: opts.profiles, config, log, metrics, random: opts.random, ready: opts.ready });
   const server = await listen(app, config, log);
   const agent = new Agent({ connectTimeout: 2_000, headersTimeout: 5_000, bodyTimeout: 5_000, keepAliveTimeout: 1_000 });
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { javaStringHashCode, positiveHash } from '../../src/model/addon-hash.js';
+import { javaStringHashCode, positiveHash } from '../../src/model/kinds/taar/addon-hash.js';
 
 test('SPEC §3.3 collision example: both GUIDs hash to 2259345', () => {
   assert.equal(positiveHash('note-view@gmail.com'), 2259345);

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { synthCommand } from '../../src/cli/synth.js';
-import { MODEL_FILES } from '../../src/model/files.js';
+import { MODEL_FILES } from '../../src/model/kinds/taar/files.js';
 
 const root = await mkdtemp(join(tmpdir(), 'recscore-synth-cli-'));
 after(() => rm(root, { recursive: true, force: true }));

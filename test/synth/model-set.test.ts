@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { positiveHash } from '../../src/model/addon-hash.js';
+import { positiveHash } from '../../src/model/kinds/taar/addon-hash.js';
 import { SYNTH_PRESETS, generateModelSet, resolveSynthPreset, type SynthOptions } from '../../src/model/synth/index.js';
 import { isRecscoreError } from '../../src/errors.js';
 import { assertModelShapes } from './shapes.js';

@@ -1,6 +1,6 @@
 /** Shape checks for a synthetic model set (SPEC §5), shared by the generator and writer tests. */
 import assert from 'node:assert/strict';
-import { positiveHash } from '../../src/model/addon-hash.js';
+import { positiveHash } from '../../src/model/kinds/taar/addon-hash.js';
 import { float32Shortest, type SynthOptions, type SynthOutput } from '../../src/model/synth/index.js';
 
 const isCount = (v: unknown) => Number.isInteger(v) && (v as number) >= 0;

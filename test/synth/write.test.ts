@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { after, test } from 'node:test';
 import { isRecscoreError } from '../../src/errors.js';
-import { MODEL_FILES, MODEL_FILE_KINDS } from '../../src/model/files.js';
+import { MODEL_FILES, MODEL_FILE_KINDS } from '../../src/model/kinds/taar/files.js';
 import { generateModelSet, generateProfiles, resolveSynthPreset, writeModelSet, writeProfiles, type SynthOptions } from '../../src/model/synth/index.js';
 import { assertModelShapes } from './shapes.js';
 

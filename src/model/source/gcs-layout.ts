@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { RecscoreError } from '../../errors.js';
-import { MODEL_FILES, type ModelFileKind } from '../files.js';
+import { MODEL_FILES, type ModelFileKind } from '../kinds/taar/files.js';
 import { candidateNames } from './source.js';
 
 export interface GcsEntry {

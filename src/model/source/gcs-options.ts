@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { Storage } from '@google-cloud/storage';
 import { RecscoreError } from '../../errors.js';
 import type { Logger } from '../../log.js';
-import type { ModelFileKind } from '../files.js';
+import type { ModelFileKind } from '../kinds/taar/files.js';
 
 const ms = z.number().int().positive();
 

@@ -11,7 +11,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Storage, type File } from '@google-cloud/storage';
 import { ModelError, type ErrorCode } from '../../errors.js';
 import { log as rootLog, type Logger } from '../../log.js';
-import { MODEL_FILE_KINDS } from '../files.js';
+import { MODEL_FILE_KINDS } from '../kinds/taar/files.js';
 import { DownloadFailure, downloadChunks, downloadOnce } from './gcs-download.js';
 import { listingsOf, type GcsLayout, type GcsListing } from './gcs-layout.js';
 import { isLoopback, parseGcsOptions, type GcsSettings, type GcsSourceOptions } from './gcs-options.js';

@@ -12,7 +12,7 @@
 import { fileURLToPath } from 'node:url';
 import { RecscoreError } from '../../errors.js';
 import type { Logger } from '../../log.js';
-import { MODEL_FILE_KINDS, type ModelFileKind } from '../files.js';
+import { MODEL_FILE_KINDS, type ModelFileKind } from '../kinds/taar/files.js';
 import { hasTaarEnv, layoutFromEnv, layoutFromUrl } from './gcs-layout.js';
 import type { GcsSourceOptions } from './gcs-options.js';
 import { GcsModelSource } from './gcs-source.js';

@@ -9,7 +9,7 @@ import { open, realpath, stat, type FileHandle } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { join, resolve } from 'node:path';
 import { ModelError } from '../../errors.js';
-import { MODEL_FILE_KINDS, MODEL_FILES, type ModelFileKind } from '../files.js';
+import { MODEL_FILE_KINDS, MODEL_FILES, type ModelFileKind } from '../kinds/taar/files.js';
 import { log as rootLog, type Logger } from '../../log.js';
 import { candidateNames, versionId, type ModelObject, type ModelSource, type ReadOptions, type SourceVersion } from './source.js';
 

@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import { MODEL_FILES, type ModelFileKind } from '../files.js';
+import { MODEL_FILES, type ModelFileKind } from '../kinds/taar/files.js';
 
 export interface ModelObject {
   kind: ModelFileKind;

@@ -1,4 +1,4 @@
-import { POSITIVE_HASH_SPACE, positiveHash } from '../addon-hash.js';
+import { POSITIVE_HASH_SPACE, positiveHash } from '../kinds/taar/addon-hash.js';
 import { newGuid } from './guids.js';
 import { Prng } from './prng.js';
 import { zipfWeights } from './sampling.js';

@@ -1,4 +1,4 @@
-import type { EnsembleWeights } from '../types.js';
+import type { EnsembleWeights } from '../kinds/taar/types.js';
 import { Prng } from './prng.js';
 import type { SynthOptions } from './types.js';
 

@@ -1,5 +1,5 @@
-import { positiveHash } from '../addon-hash.js';
-import type { ItemRow } from '../types.js';
+import { positiveHash } from '../kinds/taar/addon-hash.js';
+import type { ItemRow } from '../kinds/taar/types.js';
 import { type Catalog, TOPICS } from './catalog.js';
 import { float32Shortest } from './float-text.js';
 import { Prng } from './prng.js';

@@ -1,9 +1,9 @@
 /**
  * The synthetic model set as TAAR's nine files contain it (SPEC §5), one JSON-serialisable value per
- * file. Field names are the ModelFileKind keys of src/model/files.ts, so a writer maps them 1:1 onto
+ * file. Field names are the ModelFileKind keys of src/model/kinds/taar/files.ts, so a writer maps them 1:1 onto
  * object names.
  */
-import type { EnsembleWeights, ItemRow } from '../types.js';
+import type { EnsembleWeights, ItemRow } from '../kinds/taar/types.js';
 
 export interface SynthOptions {
   seed: number;

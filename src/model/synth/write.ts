@@ -2,8 +2,8 @@ import { access, mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { RecscoreError } from '../../errors.js';
 import { log } from '../../log.js';
-import { MODEL_FILES, MODEL_FILE_KINDS, type ModelFileKind } from '../files.js';
-import type { ItemRow } from '../types.js';
+import { MODEL_FILES, MODEL_FILE_KINDS, type ModelFileKind } from '../kinds/taar/files.js';
+import type { ItemRow } from '../kinds/taar/types.js';
 import { ChunkSink } from './chunk-sink.js';
 import { javaFloatText } from './float-text.js';
 import { pyJson } from './json-text.js';
@@ -15,7 +15,7 @@ export interface WriteModelSetOptions {
 }
 
 /**
- * Writes the nine files under TAAR's object names (src/model/files.ts) below `dir`, as plain JSON,
+ * Writes the nine files under TAAR's object names (src/model/kinds/taar/files.ts) below `dir`, as plain JSON,
  * streaming element by element. Returns the paths written, in MODEL_FILE_KINDS order.
  */
 export async function writeModelSet(dir: string, output: SynthOutput, opts: WriteModelSetOptions = {}): Promise<string[]> {

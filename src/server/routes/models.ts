@@ -10,8 +10,10 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Hono } from 'hono';
-import type { ModelRegistry } from '../../model/registry.js';
-import type { ModelReloader, ReloadError, ReloadStatus } from '../../model/reloader.js';
+import type { PackedModel } from '../../model/kinds/taar/packed-model.js';
+import type { ModelRegistry } from '../../model/lifecycle/registry.js';
+import type { ModelFacts } from '../../recommend/contracts.js';
+import type { ModelReloader, ReloadError, ReloadStatus } from '../../model/lifecycle/reloader.js';
 import type { AppEnv } from '../env.js';
 import { errorResponse } from '../on-error.js';
 
@@ -34,7 +36,8 @@ function publicStatus(s: ReloadStatus): PublicStatus {
 }
 
 export function registerModelRoutes(
-  app: Hono<AppEnv>, registry: ModelRegistry, reloader: ModelReloader, reloadToken: string | undefined,
+  app: Hono<AppEnv>, registry: ModelRegistry<PackedModel, ModelFacts>,
+  reloader: ModelReloader<PackedModel>, reloadToken: string | undefined,
 ): void {
   app.get('/v1/models', (c) => {
     c.set('route', 'models');
