@@ -39,19 +39,32 @@ export function raceDeadline<T>(ms: number, work: () => Promise<T>, expired: () 
   return race(ms, work, expired);
 }
 
+/**
+ * Settles as `p` does unless `signal` aborts first; then rejects with `aborted()` (default: the signal's
+ * reason). For work that takes no signal, or does not honour it promptly.
+ */
+export function abortable<T>(p: Promise<T>, signal: AbortSignal | undefined, aborted?: () => unknown): Promise<T> {
+  if (!signal) return p;
+  const reason = aborted ?? (() => signal.reason);
+  if (signal.aborted) return Promise.reject(reason());
+  return race(undefined, () => p, reason, undefined, signal, reason);
+}
+
 /** True if `p` fulfils within `ms`; false if it rejects or is late. Never rejects (for best-effort waits). */
 export function settlesWithin(ms: number, p: Promise<unknown>): Promise<boolean> {
   return withDeadline(ms, () => p, { expired: () => undefined }).then(() => true, () => false);
 }
 
+// `ms` undefined: no timer, only the parent signal bounds the work.
 function race<T>(
-  ms: number,
+  ms: number | undefined,
   work: () => Promise<T>,
   expired: () => unknown,
   controller?: AbortController,
   parent?: AbortSignal,
+  parentAborted: () => unknown = () => parent?.reason,
 ): Promise<T> {
-  if (!(ms > 0)) {
+  if (ms !== undefined && !(ms > 0)) {
     const err = expired();
     controller?.abort(err);
     return Promise.reject(err);
@@ -65,13 +78,13 @@ function race<T>(
       parent?.removeEventListener('abort', onParentAbort);
       return true;
     };
-    const timer = setTimeout(() => {
+    const timer = ms === undefined ? undefined : setTimeout(() => {
       if (!finish()) return;
       const err = expired();
       controller?.abort(err);
       reject(err);
     }, ms);
-    const onParentAbort = () => finish() && reject(parent!.reason);
+    const onParentAbort = () => finish() && reject(parentAborted());
     parent?.addEventListener('abort', onParentAbort, { once: true });
     start(work).then(
       (value) => finish() && resolve(value),

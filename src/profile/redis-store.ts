@@ -23,6 +23,7 @@
  * profile to another.
  */
 import { Redis } from 'ioredis';
+import { abortable, settlesWithin } from '../deadline.js';
 import { RecscoreError, isRecscoreError } from '../errors.js';
 import { log as defaultLog, type Logger } from '../log.js';
 import type { ClientInfo } from './client-info.js';
@@ -106,17 +107,6 @@ function storeError(e: unknown, commandTimeoutMs: number): RecscoreError {
   return new RecscoreError('RECSCORE_PROFILE_STORE', `redis: ${problem}`, undefined, { cause: e });
 }
 
-function raceAbort<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(abortedError(signal));
-    signal.addEventListener('abort', onAbort, { once: true });
-    p.then(
-      (v) => (signal.removeEventListener('abort', onAbort), resolve(v)),
-      (e) => (signal.removeEventListener('abort', onAbort), reject(e)),
-    );
-  });
-}
-
 export class RedisProfileStore implements ProfileStore {
   readonly kind = 'redis';
   readonly #client: Redis;
@@ -183,14 +173,14 @@ export class RedisProfileStore implements ProfileStore {
     if (this.#closed) throw closedError(this.kind);
     if (signal?.aborted) throw abortedError(signal);
     const read = this.#read(clientId);
-    return signal ? raceAbort(read, signal) : read;
+    return abortable(read, signal, () => abortedError(signal!));
   }
 
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
     if (this.#client.status === 'ready') {
-      await Promise.race([this.#client.quit().catch(() => {}), new Promise((r) => setTimeout(r, 500).unref())]);
+      await settlesWithin(500, this.#client.quit());
     }
     this.#client.disconnect(); // also stops reconnecting
   }
@@ -265,10 +255,7 @@ export class RedisProfileStore implements ProfileStore {
 
   async #awaitFirstAttempt(): Promise<void> {
     if (this.#firstAttemptDone) return;
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, this.#opts.commandTimeoutMs)));
-    await Promise.race([this.#firstAttempt, timeout]);
-    clearTimeout(timer);
+    await settlesWithin(this.#opts.commandTimeoutMs, this.#firstAttempt);
     if (this.#client.status !== 'ready') {
       throw new RecscoreError('RECSCORE_PROFILE_STORE', `redis: not connected yet (${this.#client.status})`);
     }

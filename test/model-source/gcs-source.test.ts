@@ -16,7 +16,8 @@ import { isModelError, payload, publishAll, sourceCases } from './source.case.js
 const BUCKET = 'taar-models';
 const FAST = { attempts: 3, backoffBaseMs: 5, backoffMaxMs: 20, requestTimeoutMs: 1000, idleTimeoutMs: 250, deadlineMs: 3000 };
 const logLines: string[] = [];
-const logger = createLogger({}, (l) => logLines.push(l));
+// Every line counts here: the repeat limiter (tested in test/log/) would fold the second retry line.
+const logger = createLogger({}, (l) => logLines.push(l), { repeatWindowMs: 0 });
 
 function makeSource(fake: FakeGcs, prefix = 'models', opts: GcsSourceOptions = {}, kinds: readonly ModelFileKind[] = MODEL_FILE_KINDS) {
   return new GcsModelSource(layoutFromUrl(`gs://${BUCKET}/${prefix}`, kinds), { apiEndpoint: fake.endpoint, logger, kinds, ...FAST, ...opts });
