@@ -22,6 +22,7 @@
  * the connection is rebuilt, so a server out of step can neither end the process nor hand one client's
  * profile to another.
  */
+import { noJitterGenerator } from 'cockatiel';
 import { Redis } from 'ioredis';
 import { abortable, settlesWithin } from '../deadline.js';
 import { RecscoreError, isRecscoreError } from '../errors.js';
@@ -135,9 +136,11 @@ export class RedisProfileStore implements ProfileStore {
       connectTimeout: connectTimeoutMs,
       disconnectTimeout: 200, // ioredis keeps an already-dead socket's 2 s end timer alive otherwise
       // A server that handshakes and then breaks the protocol at every read is not reconnected to at 50 ms.
+      // ioredis owns the reconnect loop; cockatiel's exponential backoff (50 ms doubling) sets its delays.
       retryStrategy: (times) => {
-        const attempt = Math.max(times, this.#violations);
-        return Math.min(50 * 2 ** Math.min(attempt - 1, 10), maxReconnectDelayMs);
+        const attempt = Math.min(Math.max(times, this.#violations), 11);
+        const backoff = { initialDelay: 50, maxDelay: maxReconnectDelayMs, exponent: 2, generator: noJitterGenerator };
+        return noJitterGenerator(attempt - 1, backoff)[0];
       },
     });
     this.#client.defineCommand('recscoreReadProfile', { numberOfKeys: 1, lua: READ_PROFILE });
