@@ -75,9 +75,6 @@ export class MicroBatcher<I, O> {
   get queueDepth(): number {
     return this.#queue.length;
   }
-  get inflight(): number {
-    return this.#inflight;
-  }
 
   submit(item: I, deadline: number): Promise<O> {
     if (this.#queue.length >= this.#opts.maxQueue) {

@@ -1,6 +1,6 @@
 /**
  * model source → decode → pack → shared memory: one complete, validated model version. Nothing is
- * swapped in by this module; the caller (the CLI, or src/model/swap.ts in the server) decides.
+ * swapped in by this module; the caller (the CLI, or the reloader, which installs it in the registry) decides.
  */
 import { ModelError, RecscoreError } from '../errors.js';
 import { finishPacking } from '../kernel/wasm-kernel.js';
