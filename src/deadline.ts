@@ -46,7 +46,10 @@ export function raceDeadline<T>(ms: number, work: () => Promise<T>, expired: () 
 export function abortable<T>(p: Promise<T>, signal: AbortSignal | undefined, aborted?: () => unknown): Promise<T> {
   if (!signal) return p;
   const reason = aborted ?? (() => signal.reason);
-  if (signal.aborted) return Promise.reject(reason());
+  if (signal.aborted) {
+    p.catch(() => {}); // abandoned: its failure must not surface as an unhandled rejection
+    return Promise.reject(reason());
+  }
   return race(undefined, () => p, reason, undefined, signal, reason);
 }
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { raceDeadline, settlesWithin, withDeadline } from '../src/deadline.js';
+import { abortable, raceDeadline, settlesWithin, withDeadline } from '../src/deadline.js';
 
 const expired = () => new Error('expired');
 const never = () => new Promise<never>(() => {});
@@ -53,5 +53,18 @@ describe('raceDeadline and settlesWithin', () => {
     assert.equal(await settlesWithin(100, sleep(5)), true);
     assert.equal(await settlesWithin(20, sleep(200)), false);
     assert.equal(await settlesWithin(100, Promise.reject(new Error('x'))), false);
+  });
+});
+
+describe('abortable', () => {
+  it('rejects with the mapped reason when the signal aborts, and swallows the late failure', async () => {
+    const ac = new AbortController();
+    const late = sleep(50).then(() => { throw new Error('late'); });
+    const p = abortable(late, ac.signal, () => new Error('aborted read'));
+    ac.abort();
+    await assert.rejects(p, /aborted read/);
+    assert.equal(await abortable(Promise.resolve(3), ac.signal).catch((e: Error) => e.name), 'AbortError');
+    assert.equal(await abortable(Promise.resolve(4), undefined), 4);
+    await sleep(80); // the late rejection settled without an unhandled rejection failing the run
   });
 });
