@@ -36,7 +36,36 @@ export function withDeadline<T>(
 
 /** Settles as `work` does if that happens within `ms`, else rejects with `expired()`; `work` runs on. */
 export function raceDeadline<T>(ms: number, work: () => Promise<T>, expired: () => unknown): Promise<T> {
-  return race(ms, work, expired);
+  // race() without its signal branches, inlined: this runs once per scored request.
+  if (!(ms > 0)) return Promise.reject(expired());
+  return new Promise<T>((resolve, reject) => {
+    let done = false;
+    const timer = setTimeout(() => {
+      if (done) return;
+      done = true;
+      reject(expired());
+    }, ms);
+    let pending: Promise<T>;
+    try {
+      pending = work();
+    } catch (e) {
+      pending = Promise.reject(e);
+    }
+    pending.then(
+      (value) => {
+        if (done) return;
+        done = true;
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (err: unknown) => {
+        if (done) return; // the late failure of abandoned work is nobody's business any more
+        done = true;
+        clearTimeout(timer);
+        reject(err);
+      },
+    );
+  });
 }
 
 /**
@@ -58,14 +87,15 @@ export function settlesWithin(ms: number, p: Promise<unknown>): Promise<boolean>
   return withDeadline(ms, () => p, { expired: () => undefined }).then(() => true, () => false);
 }
 
-// `ms` undefined: no timer, only the parent signal bounds the work.
+// `ms` undefined: no timer, only the parent signal bounds the work. Written for the per-request path:
+// without a parent it allocates the promise, one timer and the settle callbacks, nothing more.
 function race<T>(
   ms: number | undefined,
   work: () => Promise<T>,
   expired: () => unknown,
   controller?: AbortController,
   parent?: AbortSignal,
-  parentAborted: () => unknown = () => parent?.reason,
+  parentAborted?: () => unknown,
 ): Promise<T> {
   if (ms !== undefined && !(ms > 0)) {
     const err = expired();
@@ -74,32 +104,40 @@ function race<T>(
   }
   return new Promise<T>((resolve, reject) => {
     let done = false;
+    let timer: NodeJS.Timeout | undefined;
+    let onParentAbort: (() => void) | undefined;
     const finish = (): boolean => {
       if (done) return false; // the late result or failure of abandoned work is nobody's business any more
       done = true;
-      clearTimeout(timer);
-      parent?.removeEventListener('abort', onParentAbort);
+      if (timer !== undefined) clearTimeout(timer);
+      if (onParentAbort) parent!.removeEventListener('abort', onParentAbort);
       return true;
     };
-    const timer = ms === undefined ? undefined : setTimeout(() => {
-      if (!finish()) return;
-      const err = expired();
-      controller?.abort(err);
-      reject(err);
-    }, ms);
-    const onParentAbort = () => finish() && reject(parentAborted());
-    parent?.addEventListener('abort', onParentAbort, { once: true });
-    start(work).then(
-      (value) => finish() && resolve(value),
-      (err: unknown) => finish() && reject(err),
+    if (ms !== undefined) {
+      timer = setTimeout(() => {
+        if (!finish()) return;
+        const err = expired();
+        controller?.abort(err);
+        reject(err);
+      }, ms);
+    }
+    if (parent) {
+      onParentAbort = () => finish() && reject(parentAborted ? parentAborted() : parent.reason);
+      parent.addEventListener('abort', onParentAbort, { once: true });
+    }
+    let pending: Promise<T>;
+    try {
+      pending = work();
+    } catch (e) {
+      pending = Promise.reject(e); // a synchronous throw is the work's failure, not the caller's crash
+    }
+    pending.then(
+      (value) => {
+        if (finish()) resolve(value);
+      },
+      (err: unknown) => {
+        if (finish()) reject(err);
+      },
     );
   });
-}
-
-function start<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return work();
-  } catch (e) {
-    return Promise.reject(e);
-  }
 }
