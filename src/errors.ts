@@ -13,22 +13,29 @@ export type ErrorCode =
   | 'RECSCORE_BUNDLE_INVALID' // a packed bundle is corrupt or of another format version
   | 'RECSCORE_NO_MODEL' // nothing is loaded yet
   | 'RECSCORE_BAD_REQUEST' // generic invalid input
-  | 'RECSCORE_BAD_JSON'
-  | 'RECSCORE_BAD_CLIENT_ID'
-  | 'RECSCORE_BAD_GUID'
-  | 'RECSCORE_BAD_OPTION'
-  | 'RECSCORE_BODY_TOO_LARGE'
-  | 'RECSCORE_UNSUPPORTED_MEDIA_TYPE'
-  | 'RECSCORE_NOT_FOUND'
-  | 'RECSCORE_METHOD_NOT_ALLOWED'
-  | 'RECSCORE_UNAUTHORIZED'
+  | 'RECSCORE_BAD_JSON' // a request body that is not JSON
+  | 'RECSCORE_BAD_CLIENT_ID' // a client id outside the accepted pattern
+  | 'RECSCORE_BAD_GUID' // an add-on GUID outside the accepted pattern
+  | 'RECSCORE_BAD_OPTION' // a query or body option of the wrong type or range
+  | 'RECSCORE_BODY_TOO_LARGE' // a request body above the body limit
+  | 'RECSCORE_HEADERS_TOO_LARGE' // request headers above Node's header limit
+  | 'RECSCORE_UNSUPPORTED_MEDIA_TYPE' // a body that is not application/json
+  | 'RECSCORE_NOT_FOUND' // no route for the path
+  | 'RECSCORE_METHOD_NOT_ALLOWED' // the route exists with other methods
+  | 'RECSCORE_UNAUTHORIZED' // a protected route without the right bearer token
+  | 'RECSCORE_TIMEOUT' // the client did not send its request (headers or body) in time
   | 'RECSCORE_PROFILE_INVALID' // a stored profile has the wrong shape
   | 'RECSCORE_PROFILE_STORE' // the profile store failed or timed out
+  | 'RECSCORE_PROFILE_READ_ABORTED' // a profile read was abandoned by its caller's signal
+  | 'RECSCORE_PROFILE_STORE_CLOSED' // a profile read after the store was closed
   | 'RECSCORE_RECOMMENDER_FAILED' // one recommender failed; the others still answer
-  | 'RECSCORE_POOL' // the worker pool failed
-  | 'RECSCORE_TIMEOUT'
+  | 'RECSCORE_SHED' // the scoring queue is full: the request is answered from the fallback
+  | 'RECSCORE_DEADLINE_EXPIRED' // a queued request dropped before dispatch: its deadline cannot be met
+  | 'RECSCORE_BUDGET_EXCEEDED' // a stage (profile, scoring) did not finish within its time budget
+  | 'RECSCORE_POOL_CLOSED' // the pool was drained (shutdown) while the request waited
+  | 'RECSCORE_WORKER_FAILED' // a worker failed a whole batch (crash, lost thread, broken message)
   | 'RECSCORE_CONFIG' // invalid configuration or CLI arguments
-  | 'RECSCORE_INTERNAL'
+  | 'RECSCORE_INTERNAL' // a bug: an error nothing else names
   | 'RECSCORE_REQUEST_FAILED' // scoring one request failed; its batch-mates were still scored
   | 'RECSCORE_BAD_EVENT' // one posted event is invalid (rejected alone, the others are kept)
   | 'RECSCORE_BAD_EVENT_TYPE' // an event type that is neither built in nor configured

@@ -6,14 +6,15 @@
  * - No artificial delay: a flush is scheduled with setImmediate, i.e. after the requests parsed in the
  *   current I/O phase have been queued. When all `maxInflight` slots are busy, requests wait and the
  *   next completion flushes up to `maxBatch` of them — batch size grows with load by itself.
- * - Bounded: beyond `maxQueue` waiting requests, submit() rejects at once (reason `shed`) so the caller
+ * - Bounded: beyond `maxQueue` waiting requests, submit() rejects at once (`RECSCORE_SHED`) so the caller
  *   answers from its fallback chain instead of queueing without bound.
- * - Deadlines: requests whose deadline has passed are dropped before dispatch (reason `expired`); a started
+ * - Deadlines: requests whose deadline has passed are dropped before dispatch
+ *   (`RECSCORE_DEADLINE_EXPIRED`); a started
  *   batch is never aborted (aborting a Piscina task terminates its worker).
  * - Deadline-aware batch size: the run function reports the compute time of each batch; from its moving
  *   average per request, a batch is cut where its estimated finish (work already in flight + this batch)
  *   would pass the first request's deadline, and a request that cannot finish in time even alone is
- *   dropped at once (reason `expired`) instead of timing out later. On a slow model this turns "every
+ *   dropped at once (`RECSCORE_DEADLINE_EXPIRED`) instead of timing out later. On a slow model this turns "every
  *   request waits for its budget and falls back" into "as many as fit are scored, the rest answered now".
  * - The estimate always recovers. It is updated only by batches that run, so an estimate that refused
  *   everything would never come down (a SIGSTOP during a batch inflates its wall-clock compute time a
@@ -74,13 +75,10 @@ export class MicroBatcher<I, O> {
   get queueDepth(): number {
     return this.#queue.length;
   }
-  get inflight(): number {
-    return this.#inflight;
-  }
 
   submit(item: I, deadline: number): Promise<O> {
     if (this.#queue.length >= this.#opts.maxQueue) {
-      return Promise.reject(new RecscoreError('RECSCORE_POOL', 'scoring queue is full', { reason: 'shed' }));
+      return Promise.reject(new RecscoreError('RECSCORE_SHED', 'scoring queue is full'));
     }
     return new Promise<O>((resolve, reject) => {
       this.#queue.push({ item, deadline, submitted: this.#opts.now(), resolve, reject });
@@ -116,7 +114,7 @@ export class MicroBatcher<I, O> {
         const mayProbe = probe && batch.length === 0;
         if (p.deadline <= now || (cost > 0 && finishAlone > p.deadline && !mayProbe)) {
           this.#queue.shift();
-          p.reject(new RecscoreError('RECSCORE_TIMEOUT', 'scoring deadline cannot be met', { reason: 'expired' }));
+          p.reject(new RecscoreError('RECSCORE_DEADLINE_EXPIRED', 'scoring deadline cannot be met'));
           continue;
         }
         if (cost > 0 && batch.length > 0 && now + cost * (ahead + batch.length + 1) > batch[0].deadline) break;
@@ -155,6 +153,6 @@ export class MicroBatcher<I, O> {
   drain(reason: string): void {
     const q = this.#queue;
     this.#queue = [];
-    q.forEach((p) => p.reject(new RecscoreError('RECSCORE_POOL', reason, { reason: 'closed' })));
+    q.forEach((p) => p.reject(new RecscoreError('RECSCORE_POOL_CLOSED', reason)));
   }
 }

@@ -128,7 +128,8 @@ export class ScoringPool implements Scorer {
           idx.forEach((i, j) => (out[i] = { views, index: j }));
         } catch (e) {
           this.#consecutiveFailures++;
-          throw new RecscoreError('RECSCORE_POOL', `worker failed: ${(e as Error)?.message ?? e}`, { reason: 'worker-error' }, { cause: e });
+          const message = `worker failed: ${(e as Error)?.message ?? e}`;
+          throw new RecscoreError('RECSCORE_WORKER_FAILED', message, undefined, { cause: e });
         }
       }),
     );
@@ -143,7 +144,7 @@ export class ScoringPool implements Scorer {
     const d = decodeResult(model, res.views, res.index);
     if (d.failed & P.FAIL_REQUEST) {
       const message = 'scoring this request failed in the worker (its batch-mates were scored)';
-      throw new RecscoreError('RECSCORE_REQUEST_FAILED', message, { reason: 'request-failed' });
+      throw new RecscoreError('RECSCORE_REQUEST_FAILED', message);
     }
     const failures: RecommenderFailure[] = [];
     if (client.similarity.kind === 'invalid') failures.push(invalidSimilarityInput(client.similarity.message));

@@ -44,7 +44,6 @@ export function createMetrics(options: MetricsOptions = {}) {
   const profileInvalid = new Counter({ name: 'recscore_profile_invalid_total', help: 'Stored profiles rejected because of their shape', registers });
   const scoringDuration = new Histogram({ name: 'recscore_scoring_duration_seconds', help: 'Scorer calls that completed, by outcome', labelNames: ['outcome'] as const, buckets: LATENCY_BUCKETS, registers });
   const poolQueueDepth = new Gauge({ name: 'recscore_pool_queue_depth', help: 'Scoring requests waiting for a worker', registers });
-  const poolBusyWorkers = new Gauge({ name: 'recscore_pool_busy_workers', help: 'Workers currently scoring', registers });
   const poolBatchSize = new Histogram({ name: 'recscore_pool_batch_size', help: 'Requests per batch sent to a worker', buckets: BATCH_BUCKETS, registers });
   const poolBatchTime = new Histogram({
     name: 'recscore_pool_batch_seconds',
@@ -110,7 +109,6 @@ export function createMetrics(options: MetricsOptions = {}) {
     /** Setters for the worker pool (src/dispatch/), which owns these numbers. */
     pool: {
       setQueueDepth: (n: number) => poolQueueDepth.set(n),
-      setBusyWorkers: (n: number) => poolBusyWorkers.set(n),
       observeBatch: (b: {
         size: number; handoffMs: number; computeMs: number; returnMs: number; referenceEnsembles?: number;
       }) => {

@@ -22,7 +22,9 @@
  * the connection is rebuilt, so a server out of step can neither end the process nor hand one client's
  * profile to another.
  */
+import { noJitterGenerator } from 'cockatiel';
 import { Redis } from 'ioredis';
+import { abortable, settlesWithin } from '../deadline.js';
 import { RecscoreError, isRecscoreError } from '../errors.js';
 import { log as defaultLog, type Logger } from '../log.js';
 import type { ClientInfo } from './client-info.js';
@@ -106,17 +108,6 @@ function storeError(e: unknown, commandTimeoutMs: number): RecscoreError {
   return new RecscoreError('RECSCORE_PROFILE_STORE', `redis: ${problem}`, undefined, { cause: e });
 }
 
-function raceAbort<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(abortedError(signal));
-    signal.addEventListener('abort', onAbort, { once: true });
-    p.then(
-      (v) => (signal.removeEventListener('abort', onAbort), resolve(v)),
-      (e) => (signal.removeEventListener('abort', onAbort), reject(e)),
-    );
-  });
-}
-
 export class RedisProfileStore implements ProfileStore {
   readonly kind = 'redis';
   readonly #client: Redis;
@@ -145,9 +136,11 @@ export class RedisProfileStore implements ProfileStore {
       connectTimeout: connectTimeoutMs,
       disconnectTimeout: 200, // ioredis keeps an already-dead socket's 2 s end timer alive otherwise
       // A server that handshakes and then breaks the protocol at every read is not reconnected to at 50 ms.
+      // ioredis owns the reconnect loop; cockatiel's exponential backoff (50 ms doubling) sets its delays.
       retryStrategy: (times) => {
-        const attempt = Math.max(times, this.#violations);
-        return Math.min(50 * 2 ** Math.min(attempt - 1, 10), maxReconnectDelayMs);
+        const attempt = Math.min(Math.max(times, this.#violations), 11);
+        const backoff = { initialDelay: 50, maxDelay: maxReconnectDelayMs, exponent: 2, generator: noJitterGenerator };
+        return noJitterGenerator(attempt - 1, backoff)[0];
       },
     });
     this.#client.defineCommand('recscoreReadProfile', { numberOfKeys: 1, lua: READ_PROFILE });
@@ -183,14 +176,14 @@ export class RedisProfileStore implements ProfileStore {
     if (this.#closed) throw closedError(this.kind);
     if (signal?.aborted) throw abortedError(signal);
     const read = this.#read(clientId);
-    return signal ? raceAbort(read, signal) : read;
+    return abortable(read, signal, () => abortedError(signal!));
   }
 
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
     if (this.#client.status === 'ready') {
-      await Promise.race([this.#client.quit().catch(() => {}), new Promise((r) => setTimeout(r, 500).unref())]);
+      await settlesWithin(500, this.#client.quit());
     }
     this.#client.disconnect(); // also stops reconnecting
   }
@@ -265,10 +258,7 @@ export class RedisProfileStore implements ProfileStore {
 
   async #awaitFirstAttempt(): Promise<void> {
     if (this.#firstAttemptDone) return;
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, this.#opts.commandTimeoutMs)));
-    await Promise.race([this.#firstAttempt, timeout]);
-    clearTimeout(timer);
+    await settlesWithin(this.#opts.commandTimeoutMs, this.#firstAttempt);
     if (this.#client.status !== 'ready') {
       throw new RecscoreError('RECSCORE_PROFILE_STORE', `redis: not connected yet (${this.#client.status})`);
     }

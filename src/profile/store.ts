@@ -10,8 +10,9 @@
  *   than `maxProfileBytes` (64 KiB by default), which is refused without being transferred or parsed;
  * - nothing a remote store sends can throw outside the returned promise: a malformed reply is a
  *   `RECSCORE_PROFILE_STORE` rejection and the connection is rebuilt (redis-reply-guard.ts);
- * - a failing, slow or closed store rejects with `RECSCORE_PROFILE_STORE` (never hangs past its timeout);
- * - an aborted `signal` rejects at once with `RECSCORE_PROFILE_STORE` (`details.aborted = true`);
+ * - a failing or slow store rejects with `RECSCORE_PROFILE_STORE` (never hangs past its timeout), a closed
+ *   one with `RECSCORE_PROFILE_STORE_CLOSED`;
+ * - an aborted `signal` rejects at once with `RECSCORE_PROFILE_READ_ABORTED`;
  * - returned objects are shared and frozen by the embedded store: treat them as read-only.
  */
 import type { ClientInfo } from './client-info.js';

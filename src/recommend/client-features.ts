@@ -6,12 +6,11 @@ import { RecscoreError } from '../errors.js';
 import { positiveHash } from '../model/kinds/taar/addon-hash.js';
 import { MAX_INSTALLED } from '../model/kinds/taar/layout.js';
 import type { PackedModel } from '../model/kinds/taar/packed-model.js';
+import { CATEGORICAL_FEATURES, CONTINUOUS_FEATURES } from '../model/kinds/taar/types.js';
 import type { ClientInfo, ExtraData } from '../profile/client-info.js';
 
-export const CATEGORICAL_KEYS = ['geo_city', 'locale', 'os'] as const;
-export const CONTINUOUS_KEYS = ['subsession_length', 'bookmark_count', 'tab_open_count', 'total_uri', 'unique_tlds'] as const;
 
-const SIMILARITY_KEYS = [...CATEGORICAL_KEYS, ...CONTINUOUS_KEYS];
+const SIMILARITY_KEYS = [...CATEGORICAL_FEATURES, ...CONTINUOUS_FEATURES];
 
 export type SimilarityInput =
   | { kind: 'ok'; cont: Float64Array; cat: Int32Array }
@@ -37,14 +36,14 @@ function encodeSimilarity(model: PackedModel, cd: ClientInfo): SimilarityInput {
   for (const k of SIMILARITY_KEYS) if (rec[k] === undefined || rec[k] === null) return { kind: 'cannot' };
   const cont = new Float64Array(5);
   for (let i = 0; i < 5; i++) {
-    const v = rec[CONTINUOUS_KEYS[i]];
+    const v = rec[CONTINUOUS_FEATURES[i]];
     if (typeof v === 'number') cont[i] = v;
     else if (typeof v === 'boolean') cont[i] = v ? 1 : 0; // Python bools are ints
-    else return { kind: 'invalid', message: `${CONTINUOUS_KEYS[i]} must be a number, got ${typeof v}` };
+    else return { kind: 'invalid', message: `${CONTINUOUS_FEATURES[i]} must be a number, got ${typeof v}` };
   }
   // Python `!=`: a value no donor has can never match; JSON text keeps 5 and "5" apart as Python does.
   const cat = new Int32Array(3);
-  for (let i = 0; i < 3; i++) cat[i] = model.categoricalIds.get(JSON.stringify(rec[CATEGORICAL_KEYS[i]])) ?? -1;
+  for (let i = 0; i < 3; i++) cat[i] = model.categoricalIds.get(JSON.stringify(rec[CATEGORICAL_FEATURES[i]])) ?? -1;
   return { kind: 'ok', cont, cat };
 }
 

@@ -9,7 +9,7 @@ describe('withBudget', () => {
     assert.equal(await withBudget('s', 100, () => later(5, 42)), 42);
   });
 
-  it('rejects with RECSCORE_TIMEOUT at the deadline, aborts the signal, swallows the late failure', async () => {
+  it('rejects with RECSCORE_BUDGET_EXCEEDED at the deadline, aborts the signal, swallows late failure', async () => {
     let signal: AbortSignal | undefined;
     const unhandled: unknown[] = [];
     const onUnhandled = (e: unknown) => unhandled.push(e);

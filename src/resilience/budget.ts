@@ -3,63 +3,33 @@
  * one answers 504 while the handler keeps running; here the stage is abandoned (its signal aborted,
  * its late result or error swallowed) and the caller answers from the fallback chain at once.
  */
-import { RecscoreError } from '../errors.js';
+import { raceDeadline, withDeadline } from '../deadline.js';
+import { RecscoreError, isRecscoreError } from '../errors.js';
 
 /**
  * Resolves with `work`'s result if it settles within `ms`, else rejects with
- * `RecscoreError('RECSCORE_TIMEOUT', …, { stage, budgetMs })` and aborts the signal handed to `work`.
+ * `RecscoreError('RECSCORE_BUDGET_EXCEEDED', …, { stage, budgetMs })` and aborts the signal handed to `work`.
  * `ms ≤ 0` times out without calling `work`.
  * @example await withBudget('profile', 15, (signal) => store.get(id, signal))
  */
 export function withBudget<T>(stage: string, ms: number, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
-  const controller = new AbortController();
-  return race(stage, ms, () => work(controller.signal), (err) => controller.abort(err));
+  return withDeadline(ms, work, { expired: () => exceeded(stage, ms) });
 }
 
 /**
  * withBudget for work that cannot be cancelled (a scoring batch is never aborted: that would end its
- * worker): no AbortController, which costs more than the timer on the hot path.
+ * worker): no AbortSignal, which costs more than the timer on the hot path.
  */
 export function withinBudget<T>(stage: string, ms: number, work: () => Promise<T>): Promise<T> {
-  return race(stage, ms, work);
+  return raceDeadline(ms, work, () => exceeded(stage, ms));
 }
 
-function race<T>(stage: string, ms: number, work: () => Promise<T>, onTimeout?: (err: RecscoreError) => void): Promise<T> {
-  const timeout = () => new RecscoreError('RECSCORE_TIMEOUT', `${stage} exceeded its budget of ${Math.max(0, Math.round(ms))} ms`, { stage, budgetMs: ms });
-  if (!(ms > 0)) return Promise.reject(timeout());
-  return new Promise<T>((resolve, reject) => {
-    let done = false;
-    const timer = setTimeout(() => {
-      if (done) return;
-      done = true;
-      const err = timeout();
-      onTimeout?.(err);
-      reject(err);
-    }, ms);
-    let pending: Promise<T>;
-    try {
-      pending = work();
-    } catch (e) {
-      // A synchronous throw is the stage's failure, not a crash of the request.
-      pending = Promise.reject(e);
-    }
-    pending.then(
-      (value) => {
-        if (done) return;
-        done = true;
-        clearTimeout(timer);
-        resolve(value);
-      },
-      (err: unknown) => {
-        if (done) return; // the late failure of an abandoned stage is nobody's business any more
-        done = true;
-        clearTimeout(timer);
-        reject(err);
-      },
-    );
-  });
+function exceeded(stage: string, ms: number): RecscoreError {
+  const message = `${stage} exceeded its budget of ${Math.max(0, Math.round(ms))} ms`;
+  return new RecscoreError('RECSCORE_BUDGET_EXCEEDED', message, { stage, budgetMs: ms });
 }
 
+/** A stage ran out of time: its own budget, or a queued request's deadline that could not be met. */
 export function isTimeout(err: unknown): boolean {
-  return err instanceof RecscoreError && err.code === 'RECSCORE_TIMEOUT';
+  return isRecscoreError(err) && (err.code === 'RECSCORE_BUDGET_EXCEEDED' || err.code === 'RECSCORE_DEADLINE_EXPIRED');
 }

@@ -24,7 +24,7 @@ describe('guards', () => {
     const past = performance.now() - 1_000;
     const mem = store(() => Promise.reject(new Error('get() must not be called')), (id) => {
       if (id === 'bad') throw new RecscoreError('RECSCORE_PROFILE_INVALID', 'bad', { field: 'x' });
-      if (id === 'down') throw new RecscoreError('RECSCORE_PROFILE_STORE', 'closed', { closed: true });
+      if (id === 'down') throw new RecscoreError('RECSCORE_PROFILE_STORE_CLOSED', 'closed');
       return id === 'c' ? info : null;
     });
     assert.deepEqual(await g.profile(mem, 'c', past), { ok: true, value: info });
@@ -58,6 +58,22 @@ describe('guards', () => {
     assert.deepEqual(await g.score({ score: async () => out }, input, performance.now() + 1_000, undefined), { ok: true, value: out });
   });
 
+  it('scoring: each pool error code has its own reason; an expired deadline is a timeout, not a failure', async () => {
+    const g = guards();
+    const input = { clientInfo: info, extra: {}, pick: { mode: 'top', size: 10 } as const };
+    type PoolCode = 'RECSCORE_DEADLINE_EXPIRED' | 'RECSCORE_SHED' | 'RECSCORE_POOL_CLOSED';
+    const reason = async (code: PoolCode) => {
+      const scorer: Scorer = { score: () => Promise.reject(new RecscoreError(code, code)) };
+      return ((await g.score(scorer, input, performance.now() + 1_000, undefined)) as { reason: string }).reason;
+    };
+    for (let i = 0; i < 10; i++) {
+      assert.equal(await reason('RECSCORE_DEADLINE_EXPIRED'), 'scoring-timeout');
+      assert.equal(await reason('RECSCORE_SHED'), 'shed');
+    }
+    assert.equal(g.scorerBreaker.state, 'closed', 'expired deadlines and sheds are load, not a broken pool');
+    assert.equal(await reason('RECSCORE_POOL_CLOSED'), 'scoring-error');
+  });
+
   it('scoring: one request\'s bad data (invalid profile, a failed request) never opens the breaker', async () => {
     const g = guards();
     const input = { clientInfo: info, extra: {}, pick: { mode: 'top', size: 10 } as const };
@@ -73,7 +89,8 @@ describe('guards', () => {
       assert.equal(await reason(rejecting('RECSCORE_REQUEST_FAILED')), 'scoring-error');
     }
     assert.equal(g.scorerBreaker.state, 'closed');
-    const broken: Scorer = { score: () => Promise.reject(new RecscoreError('RECSCORE_POOL', 'worker failed')) };
+    const failed = new RecscoreError('RECSCORE_WORKER_FAILED', 'worker failed');
+    const broken: Scorer = { score: () => Promise.reject(failed) };
     for (let i = 0; i < 10; i++) await g.score(broken, input, performance.now() + 1_000, undefined);
     assert.equal(g.scorerBreaker.state, 'open', 'a broken pool still opens it');
   });

@@ -77,13 +77,7 @@ export function createGuards(options: GuardOptions, env: { log: Logger; metrics:
         const ms = Math.min(options.profileBudgetMs, deadline - started);
         return found(await profileBreaker.run(() => withBudget('profile', ms, (signal) => store.get(clientId, signal))));
       } catch (error) {
-        const reason: FallbackReason = isBreakerOpen(error)
-          ? 'breaker-open'
-          : isTimeout(error)
-            ? 'profile-timeout'
-            : isInvalidProfile(error)
-              ? 'profile-invalid'
-              : 'profile-error';
+        const reason = profileReason(error);
         if (reason === 'profile-invalid') metrics.profileInvalid.inc();
         else if (reason !== 'breaker-open') metrics.profileErrors.inc({ kind: reason === 'profile-timeout' ? 'timeout' : 'error' });
         logFailure(env.log, 'profile', reason, error);
@@ -98,20 +92,40 @@ export function createGuards(options: GuardOptions, env: { log: Logger; metrics:
         scoringOk.observe((performance.now() - started) / 1000);
         return { ok: true, value };
       } catch (error) {
-        const reason: FallbackReason = isBreakerOpen(error)
-          ? 'breaker-open'
-          : isShed(error)
-            ? 'shed'
-            : isTimeout(error)
-              ? 'scoring-timeout'
-              : isInvalidProfile(error)
-                ? 'profile-invalid'
-                : 'scoring-error';
+        const reason = scoringReason(error);
         logFailure(env.log, 'scoring', reason, error);
         return { ok: false, reason, error };
       }
     },
   };
+}
+
+// Fallback reasons by error code (cockatiel's open breaker has no code of ours).
+function profileReason(error: unknown): FallbackReason {
+  if (isBreakerOpen(error)) return 'breaker-open';
+  switch (isRecscoreError(error) ? error.code : undefined) {
+    case 'RECSCORE_BUDGET_EXCEEDED':
+      return 'profile-timeout';
+    case 'RECSCORE_PROFILE_INVALID':
+      return 'profile-invalid';
+    default:
+      return 'profile-error';
+  }
+}
+
+function scoringReason(error: unknown): FallbackReason {
+  if (isBreakerOpen(error)) return 'breaker-open';
+  switch (isRecscoreError(error) ? error.code : undefined) {
+    case 'RECSCORE_SHED':
+      return 'shed';
+    case 'RECSCORE_BUDGET_EXCEEDED':
+    case 'RECSCORE_DEADLINE_EXPIRED':
+      return 'scoring-timeout';
+    case 'RECSCORE_PROFILE_INVALID':
+      return 'profile-invalid';
+    default:
+      return 'scoring-error';
+  }
 }
 
 // Errors are worth a warning (the breaker bounds their rate); timeouts, sheds and open breakers are

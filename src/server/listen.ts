@@ -9,7 +9,7 @@
  * through the `clientError` handler below, then the socket is closed:
  * - malformed request line or headers, bad chunked encoding, a body without length on a keep-alive
  *   request, an unknown method (llhttp `HPE_*` errors) → 400 RECSCORE_BAD_REQUEST;
- * - headers larger than `maxHeaderBytes` (`HPE_HEADER_OVERFLOW`) → 431 RECSCORE_BAD_REQUEST;
+ * - headers larger than `maxHeaderBytes` (`HPE_HEADER_OVERFLOW`) → 431 RECSCORE_HEADERS_TOO_LARGE;
  * - headers not complete within `headersTimeoutMs`, or the whole request not within `requestTimeoutMs`
  *   (`ERR_HTTP_REQUEST_TIMEOUT`) → 408 RECSCORE_TIMEOUT;
  * - an HTTP/1.1 request without any `Host` header, or any request with two → 400 RECSCORE_BAD_REQUEST
@@ -32,7 +32,7 @@ import { getRequestListener } from '@hono/node-server';
 import type { ErrorCode } from '../errors.js';
 import { withRequestId, type Logger } from '../log.js';
 import type { ServerConfig } from './config.js';
-import { errorBody } from './on-error.js';
+import { errorBody, statusOf } from './on-error.js';
 import { acceptRequestId, REQUEST_ID_HEADER, requestIdSource } from './request-context.js';
 
 export interface FetchApp {
@@ -139,9 +139,10 @@ export async function listen(app: FetchApp, config: ListenConfig, log: Logger): 
   };
 }
 
-const CLIENT_ERRORS: Record<string, [number, string, ErrorCode]> = {
-  HPE_HEADER_OVERFLOW: [431, 'Request Header Fields Too Large', 'RECSCORE_BAD_REQUEST'],
-  ERR_HTTP_REQUEST_TIMEOUT: [408, 'Request Timeout', 'RECSCORE_TIMEOUT'],
+// The status comes from the one code → status map (431 and 408 there).
+const CLIENT_ERRORS: Record<string, [string, ErrorCode]> = {
+  HPE_HEADER_OVERFLOW: ['Request Header Fields Too Large', 'RECSCORE_HEADERS_TOO_LARGE'],
+  ERR_HTTP_REQUEST_TIMEOUT: ['Request Timeout', 'RECSCORE_TIMEOUT'],
 };
 
 // Replaces Node's default (a bodiless 400/408/431) with the same statuses and a JSON body.
@@ -152,8 +153,8 @@ function answerClientError(err: NodeJS.ErrnoException, socket: Socket): void {
     socket.destroy();
     return;
   }
-  const [status, text, code] = CLIENT_ERRORS[err.code ?? ''] ?? [400, 'Bad Request', 'RECSCORE_BAD_REQUEST'];
-  answerOnSocket(socket, status, text, code, `${text} (${err.code ?? 'unknown'})`);
+  const [text, code] = CLIENT_ERRORS[err.code ?? ''] ?? ['Bad Request', 'RECSCORE_BAD_REQUEST'];
+  answerOnSocket(socket, statusOf(code), text, code, `${text} (${err.code ?? 'unknown'})`);
 }
 
 function answerOnSocket(socket: Socket, status: number, text: string, code: ErrorCode, message: string): void {

@@ -10,32 +10,59 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { isRecscoreError, type ErrorCode } from '../errors.js';
 import type { Logger } from '../log.js';
 
-const STATUS: Partial<Record<ErrorCode, ContentfulStatusCode>> = {
+/**
+ * Total on purpose: a new ErrorCode without a status here does not compile. Errors of the server's own
+ * making (model, config, bugs) are 500s; a dependency that is down or busy is a 503 (most of those never
+ * reach a client: the recommendation routes answer them from the fallback chain).
+ */
+export const HTTP_STATUS: Readonly<Record<ErrorCode, ContentfulStatusCode>> = {
+  RECSCORE_MODEL_MISSING: 500,
+  RECSCORE_MODEL_DECODE: 500,
+  RECSCORE_MODEL_SCHEMA: 500,
+  RECSCORE_MODEL_CONSISTENCY: 500,
+  RECSCORE_MODEL_TOO_LARGE: 500,
+  RECSCORE_MODEL_SOURCE: 500,
+  RECSCORE_BUNDLE_INVALID: 500,
+  RECSCORE_NO_MODEL: 503, // nothing to serve yet (TAAR answered a 500)
   RECSCORE_BAD_REQUEST: 400,
   RECSCORE_BAD_JSON: 400,
   RECSCORE_BAD_CLIENT_ID: 400,
   RECSCORE_BAD_GUID: 400,
   RECSCORE_BAD_OPTION: 400,
-  RECSCORE_UNAUTHORIZED: 401,
+  RECSCORE_BODY_TOO_LARGE: 413,
+  RECSCORE_HEADERS_TOO_LARGE: 431,
+  RECSCORE_UNSUPPORTED_MEDIA_TYPE: 415,
   RECSCORE_NOT_FOUND: 404,
   RECSCORE_METHOD_NOT_ALLOWED: 405,
-  RECSCORE_TIMEOUT: 503,
-  RECSCORE_BODY_TOO_LARGE: 413,
-  RECSCORE_UNSUPPORTED_MEDIA_TYPE: 415,
-  RECSCORE_NO_MODEL: 503, // nothing to serve yet (TAAR answered a 500)
+  RECSCORE_UNAUTHORIZED: 401,
+  RECSCORE_TIMEOUT: 408,
+  RECSCORE_PROFILE_INVALID: 500, // our stored data is bad, not the caller's request
   RECSCORE_PROFILE_STORE: 503,
-  RECSCORE_POOL: 503,
+  RECSCORE_PROFILE_READ_ABORTED: 503,
+  RECSCORE_PROFILE_STORE_CLOSED: 503, // shutting down: another instance can answer
+  RECSCORE_RECOMMENDER_FAILED: 500,
+  RECSCORE_SHED: 503,
+  RECSCORE_DEADLINE_EXPIRED: 503,
+  RECSCORE_BUDGET_EXCEEDED: 503,
+  RECSCORE_POOL_CLOSED: 503,
+  RECSCORE_WORKER_FAILED: 503,
+  RECSCORE_CONFIG: 500,
+  RECSCORE_INTERNAL: 500,
+  RECSCORE_REQUEST_FAILED: 500,
   RECSCORE_BAD_EVENT: 400,
   RECSCORE_BAD_EVENT_TYPE: 400,
   RECSCORE_BAD_TIMESTAMP: 400,
   RECSCORE_TOO_MANY_EVENTS: 413,
   RECSCORE_BAD_QUERY: 400,
   RECSCORE_EVENT_STORE: 503,
+  RECSCORE_BAD_SKETCH: 400,
+  RECSCORE_SAR_INPUT: 400,
+  RECSCORE_SAR_TRAINING: 422,
 };
 
-/** HTTP status for an error code; anything unlisted is a 500. */
+/** HTTP status for an error code. */
 export function statusOf(code: ErrorCode): ContentfulStatusCode {
-  return STATUS[code] ?? 500;
+  return HTTP_STATUS[code];
 }
 
 export interface ErrorBody {

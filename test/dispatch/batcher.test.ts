@@ -46,7 +46,7 @@ function track(p: Promise<number>): Outcome {
   const o: Outcome = {};
   p.then(
     (v) => (o.value = v),
-    (e: unknown) => (o.reason = isRecscoreError(e) ? String(e.details?.reason) : 'other'),
+    (e: unknown) => (o.reason = isRecscoreError(e) ? e.code : 'other'),
   );
   return o;
 }
@@ -82,7 +82,7 @@ describe('MicroBatcher scheduling', () => {
     const queued = [track(batcher.submit(2, clock.t + 25)), track(batcher.submit(3, clock.t + 25))];
     const shed = track(batcher.submit(4, clock.t + 25));
     await turn();
-    assert.equal(shed.reason, 'shed');
+    assert.equal(shed.reason, 'RECSCORE_SHED');
     assert.equal(batcher.queueDepth, 2);
     await calls[0].finish(0.1);
     await calls[1].finish(0.1);
@@ -97,7 +97,7 @@ describe('MicroBatcher scheduling', () => {
     const inTime = track(batcher.submit(3, clock.t + 50));
     clock.t += 10;
     await calls[0].finish(0.1);
-    assert.equal(late.reason, 'expired');
+    assert.equal(late.reason, 'RECSCORE_DEADLINE_EXPIRED');
     assert.deepEqual(calls[1].items, [3]);
     await calls[1].finish(0.1);
     assert.equal(inTime.value, 30);
@@ -115,7 +115,7 @@ describe('MicroBatcher scheduling', () => {
     // those three (the executor is busy, so no probe) and are answered at once.
     assert.deepEqual(calls[1].items, [1, 2, 3]);
     assert.equal(calls.length, 2);
-    assert.deepEqual(outcomes.slice(3).map((o) => o.reason), Array(7).fill('expired'));
+    assert.deepEqual(outcomes.slice(3).map((o) => o.reason), Array(7).fill('RECSCORE_DEADLINE_EXPIRED'));
     await calls[1].finish(6);
     assert.deepEqual(outcomes.slice(0, 3).map((o) => o.value), [10, 20, 30]);
   });

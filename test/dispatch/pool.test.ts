@@ -83,7 +83,7 @@ describe('scoring pool', { skip: !haveVectors && 'vectors not found', timeout: 6
       const p = readJsonl<ProfileLine>(`${VECTORS}/profiles.jsonl`)[0];
       const deadline = performance.now() + 10_000;
       const settled = await Promise.allSettled(Array.from({ length: 10 }, () => small.score({ clientInfo: p.profile!, extra: {}, pick: TOP10 }, deadline, { model })));
-      const shed = settled.filter((s) => s.status === 'rejected' && isRecscoreError(s.reason) && s.reason.details?.reason === 'shed');
+      const shed = settled.filter((s) => s.status === 'rejected' && isRecscoreError(s.reason) && s.reason.code === 'RECSCORE_SHED');
       assert.ok(shed.length >= 7, `expected most requests shed, got ${shed.length}`);
       assert.ok(settled.some((s) => s.status === 'fulfilled'));
     } finally {
@@ -93,6 +93,6 @@ describe('scoring pool', { skip: !haveVectors && 'vectors not found', timeout: 6
 
   it('drops requests whose deadline passed before dispatch', async () => {
     const p = readJsonl<ProfileLine>(`${VECTORS}/profiles.jsonl`)[0];
-    await assert.rejects(pool.score({ clientInfo: p.profile!, extra: {}, pick: TOP10 }, performance.now() - 1, { model }), (e: unknown) => isRecscoreError(e) && e.code === 'RECSCORE_TIMEOUT');
+    await assert.rejects(pool.score({ clientInfo: p.profile!, extra: {}, pick: TOP10 }, performance.now() - 1, { model }), (e: unknown) => isRecscoreError(e) && e.code === 'RECSCORE_DEADLINE_EXPIRED');
   });
 });

@@ -117,7 +117,7 @@ export class FakeProfileStore implements ProfileStore {
       if (this.delayMs > 0) await sleep(this.delayMs, signal);
     } catch (e) {
       this.aborted++;
-      throw new RecscoreError('RECSCORE_PROFILE_STORE', 'profile read aborted', { aborted: true }, { cause: e });
+      throw new RecscoreError('RECSCORE_PROFILE_READ_ABORTED', 'profile read aborted', undefined, { cause: e });
     }
     if (this.failWith) throw this.failWith;
     return this.profiles.get(clientId) ?? null;

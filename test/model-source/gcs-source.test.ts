@@ -16,7 +16,7 @@ import { isModelError, payload, publishAll, sourceCases } from './source.case.js
 const BUCKET = 'taar-models';
 const FAST = { attempts: 3, backoffBaseMs: 5, backoffMaxMs: 20, requestTimeoutMs: 1000, idleTimeoutMs: 250, deadlineMs: 3000 };
 const logLines: string[] = [];
-// Every retry line is counted here: the logger's repeat limiter (src/log.ts) is off.
+// Every line counts here: the repeat limiter (tested in test/log/) would fold the second retry line.
 const logger = createLogger({}, (l) => logLines.push(l), { repeatWindowMs: 0 });
 
 function makeSource(fake: FakeGcs, prefix = 'models', opts: GcsSourceOptions = {}, kinds: readonly ModelFileKind[] = MODEL_FILE_KINDS) {

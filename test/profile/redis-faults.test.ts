@@ -126,7 +126,7 @@ describe('redis store faults', { timeout: 30_000 }, () => {
       await eventuallyServes(store, 2000);
       proxy.blackhole(true);
       const r = await timed(store.get('c', AbortSignal.timeout(50)));
-      assert.ok(isStoreError(r.error) && r.error.details.aborted, String(r.error));
+      assert.equal(r.error?.code, 'RECSCORE_PROFILE_READ_ABORTED', String(r.error));
       assert.ok(r.ms < 500, `took ${r.ms.toFixed(1)} ms`);
     } finally {
       await store.close();

@@ -91,7 +91,7 @@ export function runProfileStoreCases(name: string, harness: StoreHarness): void 
       const store = await open([{ clientId: 'c', value: { installed_addons: [] } }]);
       const ac = new AbortController();
       ac.abort(new Error('budget spent'));
-      await assert.rejects(store.get('c', ac.signal), rejectsWith('RECSCORE_PROFILE_STORE', (e) => e.details.aborted === true));
+      await assert.rejects(store.get('c', ac.signal), rejectsWith('RECSCORE_PROFILE_READ_ABORTED'));
       assert.notEqual(await store.get('c', new AbortController().signal), null);
     });
 
@@ -115,14 +115,14 @@ export function runProfileStoreCases(name: string, harness: StoreHarness): void 
       assert.equal(store.getNow('unknown'), null);
       assert.throws(() => store.getNow!('bad'), rejectsWith('RECSCORE_PROFILE_INVALID', (e) => e.details.field === 'installed_addons'));
       await store.close();
-      assert.throws(() => store.getNow!('c'), rejectsWith('RECSCORE_PROFILE_STORE', (e) => e.details.closed === true));
+      assert.throws(() => store.getNow!('c'), rejectsWith('RECSCORE_PROFILE_STORE_CLOSED'));
     });
 
-    it('rejects reads after close with RECSCORE_PROFILE_STORE; close is idempotent', async () => {
+    it('rejects reads after close with RECSCORE_PROFILE_STORE_CLOSED; close is idempotent', async () => {
       const store = await harness.create([{ clientId: 'c', value: { installed_addons: [] } }]);
       await store.close();
       await store.close();
-      await assert.rejects(store.get('c'), rejectsWith('RECSCORE_PROFILE_STORE', (e) => e.details.closed === true));
+      await assert.rejects(store.get('c'), rejectsWith('RECSCORE_PROFILE_STORE_CLOSED'));
     });
   });
 }

@@ -151,7 +151,7 @@ describe('bad input', { timeout: 30_000 }, () => {
       ['header without colon', 'GET /health HTTP/1.1\r\nHost: x\r\nbroken\r\n\r\n', 400, 'RECSCORE_BAD_REQUEST'],
       ['Content-Length and Transfer-Encoding', 'POST /v1/recommendations HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n', 400, 'RECSCORE_BAD_REQUEST'],
       ['bad chunk size', 'POST /v1/recommendations HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n', 400, 'RECSCORE_BAD_REQUEST'],
-      ['headers over maxHeaderBytes', `GET /health HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`, 431, 'RECSCORE_BAD_REQUEST'],
+      ['headers over maxHeaderBytes', `GET /health HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`, 431, 'RECSCORE_HEADERS_TOO_LARGE'],
       ['backslash in the path', 'GET /v1\\api HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n', 400, 'RECSCORE_BAD_REQUEST'],
       // issue 10 #9: these three had a bodiless 417, no answer at all, and a 200.
       ['Expect other than 100-continue', 'GET /health HTTP/1.1\r\nHost: x\r\nExpect: foo\r\n\r\n', 417, 'RECSCORE_BAD_REQUEST'],

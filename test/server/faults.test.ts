@@ -120,7 +120,7 @@ describe('faults', { timeout: 30_000 }, () => {
 
   it('failing scorer → scoring-error, then breaker-open without calling the scorer', async () => {
     const { s, b } = await start();
-    b.scorer.failWith = new RecscoreError('RECSCORE_POOL', 'worker crashed');
+    b.scorer.failWith = new RecscoreError('RECSCORE_WORKER_FAILED', 'worker crashed');
     // The scorer breaker samples (more than half of the calls in its window failed, at least
     // breakerFailures calls): with the warm-up success counted, it opens on the second failure.
     const reasons: string[] = [];

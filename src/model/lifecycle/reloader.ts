@@ -5,6 +5,7 @@
  * (POST /v1/models/reload, SIGHUP). Failures back off exponentially (capped at the interval); a version
  * whose files were rejected is not re-loaded until the source changes again.
  */
+import { noJitterGenerator } from 'cockatiel';
 import { isRecscoreError } from '../../errors.js';
 import { log as rootLog, type Logger } from '../../log.js';
 import type { ServableModel } from '../kind.js';
@@ -107,12 +108,21 @@ export class ModelReloader<M extends ServableModel = ServableModel> {
   #schedule(ms: number): void {
     clearTimeout(this.#timer);
     this.#timer = setTimeout(() => {
-      void this.checkNow().then(() => {
-        const f = this.#status.consecutiveFailures;
-        this.#schedule(f === 0 ? this.#opts.intervalMs : Math.min(this.#opts.intervalMs, this.#opts.retryBaseMs * 2 ** (f - 1)));
-      });
+      void this.checkNow().then(() => this.#schedule(this.#nextDelayMs()));
     }, ms);
     this.#timer.unref();
+  }
+
+  /**
+   * After a failure the next check comes sooner: cockatiel's exponential backoff from `retryBaseMs`, capped
+   * at the interval. Not cockatiel's retry(): this loop is a schedule that never gives up, whose every
+   * check updates `status` and coalesces with `checkNow()` from the reload route.
+   */
+  #nextDelayMs(): number {
+    const failures = this.#status.consecutiveFailures;
+    if (failures === 0) return this.#opts.intervalMs;
+    const { intervalMs: maxDelay, retryBaseMs: initialDelay } = this.#opts;
+    return noJitterGenerator(failures - 1, { initialDelay, maxDelay, exponent: 2, generator: noJitterGenerator })[0];
   }
 
   async #attempt(initial: boolean): Promise<CheckResult> {

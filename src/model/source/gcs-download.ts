@@ -67,6 +67,9 @@ export async function* downloadChunks(
   const notify = () => { const w = wake; wake = undefined; w?.(); };
   const fail = (err: unknown) => { failure ??= err; notify(); };
   const onIdle = () => fail(new DownloadFailure(`no data for ${limits.idleTimeoutMs} ms (${received} of ${obj.size} bytes)`, true));
+  // Plain timers, not src/deadline.ts: the idle timer restarts on every chunk, which an AbortSignal.timeout
+  // cannot (it is neither cleared nor restarted), and both feed `fail` inside this generator, which already
+  // owns the one signal listener and the stream's teardown.
   let idle: NodeJS.Timeout | undefined = setTimeout(onIdle, limits.idleTimeoutMs);
   const deadline = setTimeout(() => fail(new DownloadFailure(`not complete within ${limits.deadlineMs} ms (${received} of ${obj.size} bytes)`, true)), limits.deadlineMs);
   const onAbort = () => fail(opts.signal!.reason);

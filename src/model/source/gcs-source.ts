@@ -7,15 +7,15 @@
  * ignored): retries here are bounded, back off with jitter, and also cover stalled bodies and bad hashes.
  */
 import { Readable } from 'node:stream';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Storage, type File } from '@google-cloud/storage';
+import { withDeadline } from '../../deadline.js';
 import { ModelError, type ErrorCode } from '../../errors.js';
 import { log as rootLog, type Logger } from '../../log.js';
 import { MODEL_FILE_KINDS } from '../kinds/taar/files.js';
 import { DownloadFailure, downloadChunks, downloadOnce } from './gcs-download.js';
 import { listingsOf, type GcsLayout, type GcsListing } from './gcs-layout.js';
 import { isLoopback, parseGcsOptions, type GcsSettings, type GcsSourceOptions } from './gcs-options.js';
-import { backoffMs, withRetries, type RetryPolicy } from './retry.js';
+import { withRetries, type RetryPolicy } from './retry.js';
 import { versionId, type ModelObject, type ModelSource, type ReadOptions, type SourceVersion } from './source.js';
 
 interface Listed {
@@ -119,24 +119,35 @@ export class GcsModelSource implements ModelSource {
     const file = this.#storage.bucket(bucket).file(obj.name, { generation: Number(obj.version) });
     const progress = this.#progress(obj, opts.onProgress);
     const { signal } = opts;
-    let delivered = false;
-    for (let attempt = 1; ; attempt++) {
-      signal?.throwIfAborted();
-      try {
-        for await (const chunk of downloadChunks(file, obj, this.#settings, { signal, onBytes: progress.onBytes })) {
-          delivered = true;
-          yield chunk;
+    let attempts = 0;
+    const failed = (err: unknown) =>
+      signal?.aborted ? signal.reason : toModelError(obj.name, goneSince(obj), err, attempts);
+    // Retried: everything up to the first chunk (or the end of an empty object). Once a chunk has been
+    // handed on, a failure errors the stream: the consumer cannot take bytes back.
+    let first: { chunks: AsyncIterator<Buffer>; next: IteratorResult<Buffer> };
+    try {
+      first = await this.#retry(obj.name, signal, async (attempt) => {
+        attempts = attempt;
+        const download = downloadChunks(file, obj, this.#settings, { signal, onBytes: progress.onBytes });
+        const chunks = download[Symbol.asyncIterator]();
+        try {
+          return { chunks, next: await chunks.next() };
+        } catch (err) {
+          await chunks.return?.(undefined);
+          throw err;
         }
-        progress.done();
-        return;
-      } catch (err) {
-        if (signal?.aborted) throw signal.reason;
-        if (delivered || attempt >= this.#policy.attempts || !isTransient(err)) throw toModelError(obj.name, goneSince(obj), err, attempt);
-        const delayMs = backoffMs(attempt, this.#policy);
-        this.#log.warn('model source retry', { file: obj.name, attempt, delayMs, err });
-        await sleep(delayMs, undefined, { signal });
-      }
+      });
+    } catch (err) {
+      throw failed(err);
     }
+    try {
+      for (let r = first.next; !r.done; r = await first.chunks.next()) yield r.value;
+    } catch (err) {
+      throw failed(err);
+    } finally {
+      await first.chunks.return?.(undefined);
+    }
+    progress.done();
   }
 
   /** Pages through one prefix; the whole listing is bounded by `requestTimeoutMs`. */
@@ -156,15 +167,17 @@ export class GcsModelSource implements ModelSource {
   async #retrying<T>(file: string, notFound: NotFound, signal: AbortSignal | undefined, fn: () => Promise<T>): Promise<T> {
     let attempts = 0;
     try {
-      return await withRetries(this.#policy, {
-        signal,
-        isTransient,
-        onRetry: (err, attempt, delayMs) => this.#log.warn('model source retry', { file, attempt, delayMs, err }),
-      }, () => (attempts++, fn()));
+      return await this.#retry(file, signal, (attempt) => ((attempts = attempt), fn()));
     } catch (err) {
       if (signal?.aborted) throw signal.reason;
       throw toModelError(file, notFound, err, attempts);
     }
+  }
+
+  #retry<T>(file: string, signal: AbortSignal | undefined, fn: (attempt: number) => Promise<T>): Promise<T> {
+    const onRetry = (err: unknown, attempt: number, delayMs: number) =>
+      this.#log.warn('model source retry', { file, attempt, delayMs, err });
+    return withRetries(this.#policy, { signal, isTransient, onRetry }, fn);
   }
 
   #progress(obj: ModelObject, onProgress: ReadOptions['onProgress']) {
@@ -212,15 +225,5 @@ function toModelError(file: string, notFound: NotFound, err: unknown, attempts: 
 
 /** A client call that cannot be cancelled, raced against a deadline and the caller's signal. */
 function bounded<T>(p: Promise<T>, ms: number, signal?: AbortSignal): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => done(() => reject(signal!.reason));
-    const timer = setTimeout(() => done(() => reject(new DownloadFailure(`no answer within ${ms} ms`, true))), ms);
-    const done = (f: () => void) => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
-      f();
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-    p.then((v) => done(() => resolve(v)), (e) => done(() => reject(e)));
-  });
+  return withDeadline(ms, () => p, { expired: () => new DownloadFailure(`no answer within ${ms} ms`, true), signal });
 }

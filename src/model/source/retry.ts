@@ -1,9 +1,10 @@
 /**
- * Bounded retries with exponential backoff and jitter. The GCS client's own retries are switched off
- * (`retryOptions.autoRetry: false`; its `maxRetries: 0` is ignored) because they cannot see our body
- * deadlines or hash checks; this wrapper retries whatever the caller calls transient.
+ * Bounded retries with exponential backoff and jitter, on cockatiel's retry policy. The GCS client's own
+ * retries are switched off (`retryOptions.autoRetry: false`; its `maxRetries: 0` is ignored) because they
+ * cannot see our body deadlines or hash checks; this wrapper retries whatever the caller calls transient.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
+import { ExponentialBackoff, halfJitterGenerator, handleWhen, retry } from 'cockatiel';
+import { abortable } from '../../deadline.js';
 
 export interface RetryPolicy {
   /** Total tries, including the first (≥ 1). */
@@ -19,25 +20,29 @@ export interface RetryHooks {
 }
 
 /**
- * "Equal jitter": half the exponential step is fixed, half random, so retries from many replicas spread
- * out yet never collapse to an immediate hammering retry.
+ * Runs `fn` until it succeeds, fails with a non-transient error, or `policy.attempts` are spent; an abort
+ * rejects at once with the signal's reason, also during a backoff (cockatiel 3's delay does not watch the
+ * signal: its timer runs out on its own, and the next try, if any, sees the aborted signal and stops).
+ * Delays: "equal jitter" (half the exponential step fixed, half random), so retries from many replicas
+ * spread out yet never collapse to an immediate hammering retry.
  */
-export function backoffMs(attempt: number, policy: Pick<RetryPolicy, 'baseMs' | 'maxMs'>, random: () => number = Math.random): number {
-  const step = Math.min(policy.maxMs, policy.baseMs * 2 ** (attempt - 1));
-  return Math.round(step / 2 + random() * (step / 2));
-}
-
-/** Runs `fn` until it succeeds, fails with a non-transient error, or `policy.attempts` are spent. */
-export async function withRetries<T>(policy: RetryPolicy, hooks: RetryHooks, fn: (attempt: number) => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    hooks.signal?.throwIfAborted();
-    try {
-      return await fn(attempt);
-    } catch (err) {
-      if (hooks.signal?.aborted || attempt >= policy.attempts || !hooks.isTransient(err)) throw err;
-      const delay = backoffMs(attempt, policy);
-      hooks.onRetry?.(err, attempt, delay);
-      await sleep(delay, undefined, { signal: hooks.signal });
-    }
+export async function withRetries<T>(
+  policy: RetryPolicy,
+  hooks: RetryHooks,
+  fn: (attempt: number) => Promise<T>,
+): Promise<T> {
+  const { signal, onRetry } = hooks;
+  signal?.throwIfAborted();
+  const backoff = new ExponentialBackoff({
+    initialDelay: policy.baseMs, maxDelay: policy.maxMs, generator: halfJitterGenerator,
+  });
+  const transient = handleWhen((err) => !signal?.aborted && hooks.isTransient(err));
+  const retrying = retry(transient, { maxAttempts: policy.attempts - 1, backoff });
+  const listener = onRetry && retrying.onRetry((r) => onRetry('error' in r ? r.error : r.value, r.attempt, r.delay));
+  try {
+    const run = retrying.execute(({ attempt }) => (signal?.throwIfAborted(), fn(attempt + 1)), signal);
+    return await abortable(run, signal);
+  } finally {
+    listener?.dispose();
   }
 }

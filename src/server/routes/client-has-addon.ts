@@ -22,7 +22,8 @@ export function registerClientHasAddonRoutes(app: Hono<AppEnv>, config: ServerCo
     const addonId = checkGuid(c.req.param('addon_id') ?? '', 'add-on id');
     const got = await guards.profile(profiles, clientId, c.get('started') + config.totalBudgetMs);
     if (!got.ok && got.reason !== 'profile-invalid') {
-      throw new RecscoreError('RECSCORE_PROFILE_STORE', `profile store unavailable (${got.reason})`, { reason: got.reason });
+      const message = `profile store unavailable (${got.reason})`;
+      throw new RecscoreError('RECSCORE_PROFILE_STORE', message, undefined, { cause: got.error });
     }
     const profile = got.ok ? got.value : null;
     if (!profile) return c.json({ results: false, error: 'No client found' });

@@ -52,7 +52,7 @@ export const H_SCRATCH_BYTES = 13; // size of one instance's scratch region (pag
 export const H_N_CAT = 14; // categorical dictionary size
 export const H_MAX_INSTALLED = 15;
 export const H_MAX_LITE_ROW = 16; // longest filtered+truncated TAAR-lite row
-export const H_CHECKSUM = 17; // FNV-1a of the section bytes (bundles only; 0 when not computed)
+// Slots 17 to 63 are unused. A bundle's checksum (sha256) lives in the bundle file's prefix (bundle.ts), not here.
 export const HEADER_INFO_SLOTS = 64;
 export const HEADER_BYTES = 512;
 
