@@ -32,6 +32,7 @@ export type ErrorCode =
   | 'RECSCORE_SHED' // the scoring queue is full: the request is answered from the fallback
   | 'RECSCORE_DEADLINE_EXPIRED' // a queued request dropped before dispatch: its deadline cannot be met
   | 'RECSCORE_BUDGET_EXCEEDED' // a stage (profile, scoring) did not finish within its time budget
+  | 'RECSCORE_STALLED' // a budget ran out because the process itself stalled (not counted by breakers)
   | 'RECSCORE_POOL_CLOSED' // the pool was drained (shutdown) while the request waited
   | 'RECSCORE_WORKER_FAILED' // a worker failed a whole batch (crash, lost thread, broken message)
   | 'RECSCORE_CONFIG' // invalid configuration or CLI arguments

@@ -13,7 +13,8 @@ import { RecscoreError, isRecscoreError } from '../errors.js';
  * @example await withBudget('profile', 15, (signal) => store.get(id, signal))
  */
 export function withBudget<T>(stage: string, ms: number, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
-  return withDeadline(ms, work, { expired: () => exceeded(stage, ms) });
+  const started = performance.now();
+  return withDeadline(ms, work, { expired: () => exceeded(stage, ms, performance.now() - started) });
 }
 
 /**
@@ -24,12 +25,32 @@ export function withinBudget<T>(stage: string, ms: number, work: () => Promise<T
   return raceDeadline(ms, work, () => exceeded(stage, ms));
 }
 
-function exceeded(stage: string, ms: number): RecscoreError {
-  const message = `${stage} exceeded its budget of ${Math.max(0, Math.round(ms))} ms`;
+/**
+ * How late a budget's timer may fire before the lateness, not the stage, is to blame. A process that was
+ * stopped (SIGSTOP, a VM pause) or whose event loop was blocked fires every pending timer late at once,
+ * and every stage in flight then "times out" together: that says nothing about the dependency, so such a
+ * timeout is RECSCORE_STALLED, which a breaker does not count (a stall used to open the profile breaker
+ * and keep personalised answers away for its whole half-open time).
+ */
+export const STALL_MS = 50;
+
+function exceeded(stage: string, ms: number, elapsed = ms): RecscoreError {
+  const budget = Math.max(0, Math.round(ms));
+  if (elapsed > ms + STALL_MS) {
+    const message = `${stage}: the process stalled (its ${budget} ms budget ran out after ${Math.round(elapsed)} ms)`;
+    return new RecscoreError('RECSCORE_STALLED', message, { stage, budgetMs: ms, elapsedMs: elapsed });
+  }
+  const message = `${stage} exceeded its budget of ${budget} ms`;
   return new RecscoreError('RECSCORE_BUDGET_EXCEEDED', message, { stage, budgetMs: ms });
+}
+
+/** A budget that ran out because the process itself stalled, not because the stage was slow. */
+export function isStall(err: unknown): boolean {
+  return isRecscoreError(err) && err.code === 'RECSCORE_STALLED';
 }
 
 /** A stage ran out of time: its own budget, or a queued request's deadline that could not be met. */
 export function isTimeout(err: unknown): boolean {
-  return isRecscoreError(err) && (err.code === 'RECSCORE_BUDGET_EXCEEDED' || err.code === 'RECSCORE_DEADLINE_EXPIRED');
+  if (!isRecscoreError(err)) return false;
+  return err.code === 'RECSCORE_BUDGET_EXCEEDED' || err.code === 'RECSCORE_DEADLINE_EXPIRED' || err.code === 'RECSCORE_STALLED';
 }

@@ -16,7 +16,7 @@ import type { ClientInfo } from '../profile/client-info.js';
 import type { ProfileStore } from '../profile/store.js';
 import type { Scorer, ScoreInput, ScoreOutput } from '../recommend/contracts.js';
 import { createBreaker, isBreakerOpen, type Breaker } from './breaker.js';
-import { isTimeout, withBudget, withinBudget } from './budget.js';
+import { isStall, isTimeout, withBudget, withinBudget } from './budget.js';
 import type { FallbackReason } from './fallback.js';
 import { isShed } from './shed.js';
 
@@ -45,7 +45,7 @@ const isRequestOnly = (err: unknown) =>
 export function createGuards(options: GuardOptions, env: { log: Logger; metrics: Metrics }): Guards {
   const { metrics } = env;
   const breakerOptions = { failures: options.breakerFailures, halfOpenAfterMs: options.breakerHalfOpenAfterMs };
-  const profileBreaker = createBreaker({ name: 'profile', ...breakerOptions, counts: (e) => !isInvalidProfile(e) }, env);
+  const profileBreaker = createBreaker({ name: 'profile', ...breakerOptions, counts: (e) => !isInvalidProfile(e) && !isStall(e) }, env);
   // Scorer timeouts do not count: requests are scored in batches, so one slow batch under load times out
   // many requests at once. Overload is handled by the bounded queue (shed) and the deadline; the breaker
   // is for a broken pool (worker errors), not for one request's bad data.
@@ -105,6 +105,7 @@ function profileReason(error: unknown): FallbackReason {
   if (isBreakerOpen(error)) return 'breaker-open';
   switch (isRecscoreError(error) ? error.code : undefined) {
     case 'RECSCORE_BUDGET_EXCEEDED':
+    case 'RECSCORE_STALLED':
       return 'profile-timeout';
     case 'RECSCORE_PROFILE_INVALID':
       return 'profile-invalid';
@@ -120,6 +121,7 @@ function scoringReason(error: unknown): FallbackReason {
       return 'shed';
     case 'RECSCORE_BUDGET_EXCEEDED':
     case 'RECSCORE_DEADLINE_EXPIRED':
+    case 'RECSCORE_STALLED':
       return 'scoring-timeout';
     case 'RECSCORE_PROFILE_INVALID':
       return 'profile-invalid';
