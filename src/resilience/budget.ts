@@ -26,17 +26,19 @@ export function withinBudget<T>(stage: string, ms: number, work: () => Promise<T
 }
 
 /**
- * How late a budget's timer may fire before the lateness, not the stage, is to blame. A process that was
- * stopped (SIGSTOP, a VM pause) or whose event loop was blocked fires every pending timer late at once,
- * and every stage in flight then "times out" together: that says nothing about the dependency, so such a
- * timeout is RECSCORE_STALLED, which a breaker does not count (a stall used to open the profile breaker
- * and keep personalised answers away for its whole half-open time).
+ * When a budget's timer fires late, the lateness, not the stage, is to blame. A process that was stopped
+ * (SIGSTOP, a VM pause) or whose event loop was saturated (the burst of requests queued during a stop)
+ * fires its pending timers late all at once, and every stage in flight then "times out" together: that
+ * says nothing about the dependency. So a budget that ran out more than its own length (at least
+ * STALL_MIN_LATE_MS) late is RECSCORE_STALLED, which a breaker does not count: a stall used to open the
+ * profile breaker and keep personalised answers away for its whole half-open time. A dead store still
+ * opens it, since its timeouts fire on time.
  */
-export const STALL_MS = 50;
+export const STALL_MIN_LATE_MS = 10;
 
 function exceeded(stage: string, ms: number, elapsed = ms): RecscoreError {
   const budget = Math.max(0, Math.round(ms));
-  if (elapsed > ms + STALL_MS) {
+  if (elapsed - ms > Math.max(ms, STALL_MIN_LATE_MS)) {
     const message = `${stage}: the process stalled (its ${budget} ms budget ran out after ${Math.round(elapsed)} ms)`;
     return new RecscoreError('RECSCORE_STALLED', message, { stage, budgetMs: ms, elapsedMs: elapsed });
   }
@@ -52,5 +54,9 @@ export function isStall(err: unknown): boolean {
 /** A stage ran out of time: its own budget, or a queued request's deadline that could not be met. */
 export function isTimeout(err: unknown): boolean {
   if (!isRecscoreError(err)) return false;
-  return err.code === 'RECSCORE_BUDGET_EXCEEDED' || err.code === 'RECSCORE_DEADLINE_EXPIRED' || err.code === 'RECSCORE_STALLED';
+  return (
+    err.code === 'RECSCORE_BUDGET_EXCEEDED' ||
+    err.code === 'RECSCORE_DEADLINE_EXPIRED' ||
+    err.code === 'RECSCORE_STALLED'
+  );
 }
