@@ -84,7 +84,10 @@ export function abortable<T>(p: Promise<T>, signal: AbortSignal | undefined, abo
 
 /** True if `p` fulfils within `ms`; false if it rejects or is late. Never rejects (for best-effort waits). */
 export function settlesWithin(ms: number, p: Promise<unknown>): Promise<boolean> {
-  return withDeadline(ms, () => p, { expired: () => undefined }).then(() => true, () => false);
+  return withDeadline(ms, () => p, { expired: () => undefined }).then(
+    () => true,
+    () => false,
+  );
 }
 
 // `ms` undefined: no timer, only the parent signal bounds the work. Written for the per-request path:

@@ -11,7 +11,10 @@ describe('withDeadline', () => {
     let seen: AbortSignal | undefined;
     const started = performance.now();
     const keepAlive = setTimeout(() => {}, 1_000);
-    await assert.rejects(withDeadline(20, (s) => ((seen = s), never()), { expired }), /expired/);
+    await assert.rejects(
+      withDeadline(20, (s) => ((seen = s), never()), { expired }),
+      /expired/,
+    );
     clearTimeout(keepAlive);
     assert.ok(performance.now() - started < 500);
     assert.equal(seen?.aborted, true);
@@ -26,23 +29,42 @@ describe('withDeadline', () => {
     await assert.rejects(p, /caller gone/);
     assert.equal(seen?.aborted, true);
     let ran = false;
-    await assert.rejects(withDeadline(10_000, async () => (ran = true), { expired, signal: ac.signal }), /caller gone/);
+    await assert.rejects(
+      withDeadline(10_000, async () => (ran = true), { expired, signal: ac.signal }),
+      /caller gone/,
+    );
     assert.equal(ran, false);
   });
 
   it('passes a result in time; a budget ≤ 0 expires without running the work; a sync throw rejects', async () => {
     assert.equal(await withDeadline(1_000, async () => 5, { expired }), 5);
     let ran = false;
-    await assert.rejects(withDeadline(0, async () => (ran = true), { expired }), /expired/);
+    await assert.rejects(
+      withDeadline(0, async () => (ran = true), { expired }),
+      /expired/,
+    );
     assert.equal(ran, false);
-    await assert.rejects(withDeadline(1_000, () => { throw new Error('sync'); }, { expired }), /sync/);
+    await assert.rejects(
+      withDeadline(
+        1_000,
+        () => {
+          throw new Error('sync');
+        },
+        { expired },
+      ),
+      /sync/,
+    );
   });
 });
 
 describe('raceDeadline and settlesWithin', () => {
   it('rejects at the deadline while the work runs on, and swallows its late failure', async () => {
     let finished = false;
-    const work = () => sleep(80).then(() => { finished = true; throw new Error('late'); });
+    const work = () =>
+      sleep(80).then(() => {
+        finished = true;
+        throw new Error('late');
+      });
     await assert.rejects(raceDeadline(20, work, expired), /expired/);
     assert.equal(finished, false);
     await sleep(120);
@@ -59,7 +81,9 @@ describe('raceDeadline and settlesWithin', () => {
 describe('abortable', () => {
   it('rejects with the mapped reason when the signal aborts, and swallows the late failure', async () => {
     const ac = new AbortController();
-    const late = sleep(50).then(() => { throw new Error('late'); });
+    const late = sleep(50).then(() => {
+      throw new Error('late');
+    });
     const p = abortable(late, ac.signal, () => new Error('aborted read'));
     ac.abort();
     await assert.rejects(p, /aborted read/);

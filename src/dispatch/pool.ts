@@ -15,7 +15,12 @@ import type { PackedModel } from '../model/kinds/taar/packed-model.js';
 import { encodeClient } from '../recommend/client-features.js';
 import { invalidSimilarityInput, SIMILARITY_LR_FAILURE } from '../recommend/score-client.js';
 import type {
-  RecommenderFailure, RecommenderName, ScoreInput, ScoreOutput, Scorer, VersionInService,
+  RecommenderFailure,
+  RecommenderName,
+  ScoreInput,
+  ScoreOutput,
+  Scorer,
+  VersionInService,
 } from '../recommend/contracts.js';
 import { MicroBatcher } from './batcher.js';
 import { decodeResult, encodeBatch, type BatchRequest } from './encode-batch.js';
@@ -51,7 +56,11 @@ interface Slot {
   index: number;
 }
 
-const NAMES: Array<[number, RecommenderName]> = [[P.CONTRIB_COLLABORATIVE, 'collaborative'], [P.CONTRIB_SIMILARITY, 'similarity'], [P.CONTRIB_LOCALE, 'locale']];
+const NAMES: Array<[number, RecommenderName]> = [
+  [P.CONTRIB_COLLABORATIVE, 'collaborative'],
+  [P.CONTRIB_SIMILARITY, 'similarity'],
+  [P.CONTRIB_LOCALE, 'locale'],
+];
 
 export class ScoringPool implements Scorer {
   readonly #piscina: Piscina;
@@ -80,10 +89,12 @@ export class ScoringPool implements Scorer {
       this.#log.error('worker error', { err: e });
     });
     const onBatch = opts.onBatch;
-    this.#batcher = new MicroBatcher(
-      (items) => this.#runBatch(items, onBatch),
-      { maxBatch: opts.maxBatch ?? defaultOf('maxBatch'), maxQueue: opts.maxQueue ?? defaultOf('maxQueue'), maxInflight: this.workers * this.#perWorker, executors: this.workers },
-    );
+    this.#batcher = new MicroBatcher((items) => this.#runBatch(items, onBatch), {
+      maxBatch: opts.maxBatch ?? defaultOf('maxBatch'),
+      maxQueue: opts.maxQueue ?? defaultOf('maxQueue'),
+      maxInflight: this.workers * this.#perWorker,
+      executors: this.workers,
+    });
   }
 
   get queueDepth(): number {
@@ -164,9 +175,17 @@ export class ScoringPool implements Scorer {
    * after a start or a swap then pay no WASM instantiation or cold JIT inside their budget.
    */
   async warm(model: PackedModel): Promise<void> {
-    const client = encodeClient(model, { client_id: 'warm-up', installed_addons: model.meta.whitelist.slice(0, 3).map((id) => model.guids[id]) }, {});
+    const client = encodeClient(
+      model,
+      { client_id: 'warm-up', installed_addons: model.meta.whitelist.slice(0, 3).map((id) => model.guids[id]) },
+      {},
+    );
     const size = model.meta.whitelist.length;
-    const task = () => encodeBatch(model, [{ client, pick: { mode: 'draw', size: 10, seed: 1 } }, { client, pick: { mode: 'top', size } }]);
+    const task = () =>
+      encodeBatch(model, [
+        { client, pick: { mode: 'draw', size: 10, seed: 1 } },
+        { client, pick: { mode: 'top', size } },
+      ]);
     await Promise.all(Array.from({ length: this.workers * this.#perWorker }, () => this.#piscina.run(task())));
   }
 

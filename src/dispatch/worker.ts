@@ -47,7 +47,9 @@ function scoreTaarBatch(task: P.BatchTask): P.BatchResult {
   const cannot: SimilarityInput = { kind: 'cannot' };
   for (let i = 0; i < n; i++) {
     const similarity: SimilarityInput =
-      t.sim[i] === P.SIM_OK ? { kind: 'ok', cont: t.cont.subarray(5 * i, 5 * i + 5), cat: t.cat.subarray(3 * i, 3 * i + 3) } : cannot;
+      t.sim[i] === P.SIM_OK
+        ? { kind: 'ok', cont: t.cont.subarray(5 * i, 5 * i + 5), cat: t.cat.subarray(3 * i, 3 * i + 3) }
+        : cannot;
     const client: ScoreInput = {
       installedCount: t.installedCount[i],
       installedIds: t.instIds.subarray(t.instOffs[i], t.instOffs[i + 1]),
@@ -68,9 +70,14 @@ function scoreTaarBatch(task: P.BatchTask): P.BatchResult {
   }
   const t1 = performance.now();
   return {
-    version: task.version, n, total: capacity, buffer, workerMicros: Math.round((t1 - t0) * 1000),
+    version: task.version,
+    n,
+    total: capacity,
+    buffer,
+    workerMicros: Math.round((t1 - t0) * 1000),
     referenceEnsembles: kernel.referenceEnsembles - referenceBefore,
-    startedAt: performance.timeOrigin + t0, endedAt: performance.timeOrigin + t1,
+    startedAt: performance.timeOrigin + t0,
+    endedAt: performance.timeOrigin + t1,
   };
 }
 
@@ -116,7 +123,8 @@ const scorers: Readonly<Record<string, (task: P.BatchTask) => P.BatchResult>> = 
 
 export function scoreBatch(task: P.BatchTask): P.BatchResult {
   const score = scorers[task.kind];
-  if (!score) throw new RecscoreError('RECSCORE_INTERNAL', `no batch scorer for model kind ${JSON.stringify(task.kind)}`);
+  if (!score)
+    throw new RecscoreError('RECSCORE_INTERNAL', `no batch scorer for model kind ${JSON.stringify(task.kind)}`);
   return score(task);
 }
 

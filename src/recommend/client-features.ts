@@ -9,7 +9,6 @@ import type { PackedModel } from '../model/kinds/taar/packed-model.js';
 import { CATEGORICAL_FEATURES, CONTINUOUS_FEATURES } from '../model/kinds/taar/types.js';
 import type { ClientInfo, ExtraData } from '../profile/client-info.js';
 
-
 const SIMILARITY_KEYS = [...CATEGORICAL_FEATURES, ...CONTINUOUS_FEATURES];
 
 export type SimilarityInput =
@@ -38,7 +37,8 @@ function encodeSimilarity(model: PackedModel, cd: ClientInfo): SimilarityInput {
   for (let i = 0; i < 5; i++) {
     const v = rec[CONTINUOUS_FEATURES[i]];
     if (typeof v === 'number') cont[i] = v;
-    else if (typeof v === 'boolean') cont[i] = v ? 1 : 0; // Python bools are ints
+    else if (typeof v === 'boolean')
+      cont[i] = v ? 1 : 0; // Python bools are ints
     else return { kind: 'invalid', message: `${CONTINUOUS_FEATURES[i]} must be a number, got ${typeof v}` };
   }
   // Python `!=`: a value no donor has can never match; JSON text keeps 5 and "5" apart as Python does.

@@ -21,6 +21,9 @@ describe('worker: batch scorer by model kind', () => {
 
   it('a task of a kind without a batch scorer is refused with a typed error naming the kind', () => {
     const t = { ...task(), kind: 'no-such-kind' };
-    assert.throws(() => scoreBatch(t), (e: unknown) => isRecscoreError(e) && e.code === 'RECSCORE_INTERNAL' && /no-such-kind/.test(e.message));
+    assert.throws(
+      () => scoreBatch(t),
+      (e: unknown) => isRecscoreError(e) && e.code === 'RECSCORE_INTERNAL' && /no-such-kind/.test(e.message),
+    );
   });
 });

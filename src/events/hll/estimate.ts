@@ -7,7 +7,7 @@
 export const HLL_P = 14;
 export const HLL_Q = 64 - HLL_P; // 50
 export const HLL_REGISTERS = 1 << HLL_P; // 16384
-const ALPHA_INF = 0.72134752044448170368; // 0.5 / ln 2
+const ALPHA_INF = 0.7213475204444817; // 0.5 / ln 2 (Redis: 0.721347520444481703680)
 
 function sigma(x: number): number {
   if (x === 1) return Infinity;

@@ -9,7 +9,7 @@ export function topK(scores: Float64Array, k: number, excluded?: Uint8Array): Ar
   let n = 0;
   if (k <= 0) return [];
   for (let j = 0; j < scores.length; j++) {
-    if (excluded && excluded[j]) continue;
+    if (excluded?.[j]) continue;
     const s = scores[j];
     if (s !== s) continue; // NaN is not a score
     if (n === k && !(s > val[k - 1])) continue; // equal scores keep the earlier (smaller) index

@@ -31,7 +31,11 @@ try {
   const err = e as Error & { file?: string };
   parentPort!.postMessage({
     ok: false,
-    error: { code: isRecscoreError(e) ? e.code : 'RECSCORE_INTERNAL', message: err?.message ?? String(e), file: err?.file },
+    error: {
+      code: isRecscoreError(e) ? e.code : 'RECSCORE_INTERNAL',
+      message: err?.message ?? String(e),
+      file: err?.file,
+    },
   });
 } finally {
   await source.close();

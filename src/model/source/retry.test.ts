@@ -6,9 +6,14 @@ test('backoff doubles from baseMs, is capped at maxMs, jitters in [step/2, step]
   const delays: Array<[number, number]> = [];
   const policy = { attempts: 6, baseMs: 4, maxMs: 16 };
   const onRetry = (_e: unknown, attempt: number, delayMs: number) => delays.push([attempt, delayMs]);
-  const failing = async () => { throw new Error('x'); };
+  const failing = async () => {
+    throw new Error('x');
+  };
   await assert.rejects(withRetries(policy, { isTransient: () => true, onRetry }, failing), /x/);
-  assert.deepEqual(delays.map(([a]) => a), [1, 2, 3, 4, 5]);
+  assert.deepEqual(
+    delays.map(([a]) => a),
+    [1, 2, 3, 4, 5],
+  );
   const steps = [4, 8, 16, 16, 16];
   delays.forEach(([, d], i) => {
     assert.ok(d >= steps[i] / 2 - 1 && d <= steps[i], `retry ${i + 1}: ${d} ms for step ${steps[i]}`);
@@ -19,12 +24,19 @@ test('retries transient failures up to the bound, then throws the last error', {
   let calls = 0;
   const fast = { attempts: 3, baseMs: 1, maxMs: 2 };
   await assert.rejects(
-    withRetries(fast, { isTransient: () => true }, async () => { calls++; throw new Error(`fail ${calls}`); }),
+    withRetries(fast, { isTransient: () => true }, async () => {
+      calls++;
+      throw new Error(`fail ${calls}`);
+    }),
     /fail 3/,
   );
   assert.equal(calls, 3);
   calls = 0;
-  const once = async (n: number) => { calls++; if (n < 2) throw new Error('once'); return n; };
+  const once = async (n: number) => {
+    calls++;
+    if (n < 2) throw new Error('once');
+    return n;
+  };
   assert.equal(await withRetries(fast, { isTransient: () => true }, once), 2);
   assert.equal(calls, 2);
 });
@@ -32,7 +44,10 @@ test('retries transient failures up to the bound, then throws the last error', {
 test('a permanent failure is not retried; an abort in a long backoff rejects at once', { timeout: 5000 }, async () => {
   let calls = 0;
   const policy = { attempts: 4, baseMs: 100, maxMs: 1000 };
-  const permanent = async () => { calls++; throw new Error('permanent'); };
+  const permanent = async () => {
+    calls++;
+    throw new Error('permanent');
+  };
   await assert.rejects(withRetries(policy, { isTransient: () => false }, permanent), /permanent/);
   assert.equal(calls, 1);
   const ac = new AbortController();

@@ -34,7 +34,9 @@ export async function withRetries<T>(
   const { signal, onRetry } = hooks;
   signal?.throwIfAborted();
   const backoff = new ExponentialBackoff({
-    initialDelay: policy.baseMs, maxDelay: policy.maxMs, generator: halfJitterGenerator,
+    initialDelay: policy.baseMs,
+    maxDelay: policy.maxMs,
+    generator: halfJitterGenerator,
   });
   const transient = handleWhen((err) => !signal?.aborted && hooks.isTransient(err));
   const retrying = retry(transient, { maxAttempts: policy.attempts - 1, backoff });

@@ -15,7 +15,7 @@ export const COINSTALL_ROW_MAX = 40;
 export function buildCoinstall(cat: Catalog, opts: SynthOptions): Record<string, Record<string, number>> {
   const prng = new Prng(opts.seed, 'coinstall');
   const n = cat.guids.length;
-  const weight = (i: number) => Math.pow(cat.popularity[i], 0.8);
+  const weight = (i: number) => cat.popularity[i] ** 0.8;
   const global = new WeightedSampler(Float64Array.from({ length: n }, (_, i) => weight(i)));
   const members: number[][] = Array.from({ length: TOPICS }, () => []);
   for (let i = 0; i < n; i++) members[cat.topic[i]].push(i);
@@ -49,7 +49,7 @@ export function buildCoinstall(cat: Catalog, opts: SynthOptions): Record<string,
     const top = (6 + 30 * prng.logNormal(0, 0.4)) * (1 + 15 * cat.popularity[key]);
     const counted = partners.map((i, j): [string, number] => [
       cat.guids[i],
-      Math.max(2, Math.round(top * Math.pow(j + 1, -0.6) * prng.logNormal(0, 0.25))),
+      Math.max(2, Math.round(top * (j + 1) ** -0.6 * prng.logNormal(0, 0.25))),
     ]);
     prng.shuffle(counted);
     const row: Record<string, number> = {};

@@ -11,14 +11,18 @@ const LAPLACE_SCALE = 1 / 0.4;
  * shifted by their minimum and divided by their sum (so a top-10 list sums to < 1), top 10 by weight
  * descending. Each locale leans towards two topics, so the lists differ between locales.
  */
-export function buildLocaleTop10(cat: Catalog, opts: SynthOptions, locales: readonly string[]): Record<string, Array<[string, number]>> {
+export function buildLocaleTop10(
+  cat: Catalog,
+  opts: SynthOptions,
+  locales: readonly string[],
+): Record<string, Array<[string, number]>> {
   const prng = new Prng(opts.seed, 'locale');
   const wl = cat.whitelistIndex;
   let popSum = 0;
   for (const i of wl) popSum += cat.popularity[i];
   const out: Record<string, Array<[string, number]>> = {};
   locales.forEach((loc, li) => {
-    const clients = Math.round(40_000 / Math.pow(li + 1, 0.8));
+    const clients = Math.round(40_000 / (li + 1) ** 0.8);
     const liked = [prng.int(TOPICS), prng.int(TOPICS)];
     const counts = wl.map((i) => {
       const boost = liked.includes(cat.topic[i]) ? 4 : 1;

@@ -19,7 +19,7 @@ export function generateProfiles(model: SynthOutput, opts: { seed: number; count
   const o = validateProfileOptions(opts);
   const prng = new Prng(o.seed, 'profiles');
   const ranked = Object.entries(model.ranking).filter(([g]) => !isSystemAddon(g));
-  const global = new WeightedSampler(ranked.map(([, c]) => Math.pow(c, 0.8)));
+  const global = new WeightedSampler(ranked.map(([, c]) => c ** 0.8));
   const wl = model.whitelist;
   const wlSampler = new WeightedSampler(wl.map((g) => Math.sqrt(model.ranking[g] ?? 1)));
   const known = new Set<string>([...ranked.map(([g]) => g), ...wl]);
@@ -29,7 +29,8 @@ export function generateProfiles(model: SynthOutput, opts: { seed: number; count
 
   const profiles: SynthProfile[] = [];
   for (let p = 0; p < o.count; p++) {
-    const donor: SynthDonor | undefined = model.donors.length > 0 ? model.donors[prng.int(model.donors.length)] : undefined;
+    const donor: SynthDonor | undefined =
+      model.donors.length > 0 ? model.donors[prng.int(model.donors.length)] : undefined;
     const n = prng.chance(0.03) ? 0 : clampInt(prng.logNormal(Math.log(4), 0.75), 1, 15);
     const installed: string[] = [];
     const seen = new Set<string>();

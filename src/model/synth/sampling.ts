@@ -3,7 +3,7 @@ import type { Prng } from './prng.js';
 /** Zipf weights 1/(rank+1)^s for ranks 0 … n-1. */
 export function zipfWeights(n: number, s: number): Float64Array {
   const w = new Float64Array(n);
-  for (let i = 0; i < n; i++) w[i] = 1 / Math.pow(i + 1, s);
+  for (let i = 0; i < n; i++) w[i] = 1 / (i + 1) ** s;
   return w;
 }
 

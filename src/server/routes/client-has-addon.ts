@@ -16,7 +16,12 @@ import { checkClientId, checkGuid } from '../validate.js';
 
 const PATH = '/v1/api/client_has_addon/:hashed_client_id/:addon_id/';
 
-export function registerClientHasAddonRoutes(app: Hono<AppEnv>, config: ServerConfig, profiles: ProfileStore, guards: Guards): void {
+export function registerClientHasAddonRoutes(
+  app: Hono<AppEnv>,
+  config: ServerConfig,
+  profiles: ProfileStore,
+  guards: Guards,
+): void {
   app.get(PATH, named('client_has_addon'), async (c) => {
     const clientId = checkClientId(c.req.param('hashed_client_id') ?? '');
     const addonId = checkGuid(c.req.param('addon_id') ?? '', 'add-on id');

@@ -49,5 +49,11 @@ export interface TaarModelSet {
 }
 
 /** The similarity recommender's donor features, in the order of a donor's vectors. */
-export const CONTINUOUS_FEATURES = ['subsession_length', 'bookmark_count', 'tab_open_count', 'total_uri', 'unique_tlds'] as const;
+export const CONTINUOUS_FEATURES = [
+  'subsession_length',
+  'bookmark_count',
+  'tab_open_count',
+  'total_uri',
+  'unique_tlds',
+] as const;
 export const CATEGORICAL_FEATURES = ['geo_city', 'locale', 'os'] as const;
