@@ -4,7 +4,9 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
-const roots = ['dist/src', 'dist/test'];
+// --unit: only the unit tests that live beside the code (seconds); the default is every test.
+const unit = process.argv.includes('--unit');
+const roots = unit ? ['dist/src'] : ['dist/src', 'dist/test'];
 const only = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const files = [];
 function walk(dir) {
