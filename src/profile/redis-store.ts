@@ -285,10 +285,22 @@ export class RedisProfileStore implements ProfileStore {
   async #command<T>(run: () => Promise<T>): Promise<T> {
     const status = this.#client.status;
     if (status !== 'ready') throw new RecscoreError('RECSCORE_PROFILE_STORE', `redis: not connected (${status})`);
+    const started = performance.now();
     try {
       return await run();
     } catch (e) {
-      if ((e as Error).message === 'Command timed out') this.#recycle();
+      if ((e as Error).message === 'Command timed out') {
+        // A timer that fired far past its time means this process stalled (SIGSTOP, a blocked event loop),
+        // not the server: its reply is most likely waiting in the socket, and recycling the connection would
+        // fail every read until the reconnect, opening the breaker over a stall of our own.
+        const elapsed = performance.now() - started;
+        if (elapsed > 2 * this.#opts.commandTimeoutMs) {
+          const limit = this.#opts.commandTimeoutMs;
+          const message = `redis: the process stalled (a ${limit} ms read timed out after ${Math.round(elapsed)} ms)`;
+          throw new RecscoreError('RECSCORE_STALLED', message, { elapsedMs: elapsed }, { cause: e });
+        }
+        this.#recycle();
+      }
       throw storeError(e, this.#opts.commandTimeoutMs);
     }
   }

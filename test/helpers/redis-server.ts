@@ -19,6 +19,8 @@ export interface RedisHandle {
   stop(): Promise<void>;
   /** SIGKILL, at once; the exit happens shortly after. */
   kill(): void;
+  /** Sends a signal to the server (SIGSTOP / SIGCONT: a server that stops answering for a while). */
+  signal(sig: NodeJS.Signals): void;
   /** Starts a new server on the same port (after stop or kill) and waits until it answers PING. */
   restart(): Promise<void>;
 }
@@ -98,6 +100,9 @@ export async function startRedis(): Promise<RedisHandle> {
     },
     kill() {
       child.kill('SIGKILL');
+    },
+    signal(sig) {
+      child.kill(sig);
     },
     async restart() {
       child.kill('SIGKILL');
