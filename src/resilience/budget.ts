@@ -27,18 +27,18 @@ export function withinBudget<T>(stage: string, ms: number, work: () => Promise<T
 
 /**
  * When a budget's timer fires late, the lateness, not the stage, is to blame. A process that was stopped
- * (SIGSTOP, a VM pause) or whose event loop was saturated (the burst of requests queued during a stop)
- * fires its pending timers late all at once, and every stage in flight then "times out" together: that
- * says nothing about the dependency. So a budget that ran out more than its own length (at least
- * STALL_MIN_LATE_MS) late is RECSCORE_STALLED, which a breaker does not count: a stall used to open the
- * profile breaker and keep personalised answers away for its whole half-open time. A dead store still
- * opens it, since its timeouts fire on time.
+ * (SIGSTOP, a VM pause) or whose event loop was saturated (a cold start, the burst of requests queued
+ * during a stop) fires its pending timers late, and every stage in flight then "times out" together while
+ * the dependency's answer may already wait in its socket. So a budget that ran out more than
+ * STALL_LATE_MS late is RECSCORE_STALLED, which a breaker does not count: such timeouts used to open the
+ * profile breaker at start-up and after every stall, keeping personalised answers away for its half-open
+ * time and longer. A dead or black-holed store still opens it: its reads fail or time out on time.
  */
-export const STALL_MIN_LATE_MS = 10;
+export const STALL_LATE_MS = 5;
 
 function exceeded(stage: string, ms: number, elapsed = ms): RecscoreError {
   const budget = Math.max(0, Math.round(ms));
-  if (elapsed - ms > Math.max(ms, STALL_MIN_LATE_MS)) {
+  if (elapsed - ms > STALL_LATE_MS) {
     const message = `${stage}: the process stalled (its ${budget} ms budget ran out after ${Math.round(elapsed)} ms)`;
     return new RecscoreError('RECSCORE_STALLED', message, { stage, budgetMs: ms, elapsedMs: elapsed });
   }

@@ -57,12 +57,15 @@ describe('guards', () => {
       assert.equal(r.error.code, 'RECSCORE_STALLED');
     }
     assert.equal(g.profileBreaker.state, 'closed', 'the store did nothing wrong');
-    // The same store timing out on time is the store's failure: the breaker opens.
-    for (let i = 0; i < OPTIONS.breakerFailures; i++) {
+    // The same store timing out on time is the store's failure: the breaker opens. (On a busy machine a
+    // timer may still fire late now and then; such a timeout is not counted, so keep asking.)
+    let onTime = 0;
+    for (let i = 0; i < 100 && (g.profileBreaker.state as string) !== 'open'; i++) {
       const r = (await g.profile(hanging, 'c', performance.now() + 1_000)) as { error: RecscoreError };
-      assert.equal(r.error.code, 'RECSCORE_BUDGET_EXCEEDED');
+      if (r.error.code === 'RECSCORE_BUDGET_EXCEEDED') onTime += 1;
     }
     assert.equal(g.profileBreaker.state, 'open');
+    assert.equal(onTime, OPTIONS.breakerFailures);
   });
 
   it('a remote store gets the budget, then the breaker opens after consecutive failures', async () => {
