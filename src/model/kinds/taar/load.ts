@@ -31,6 +31,7 @@ export async function loadModelSet(source: ModelSource, opts: LoadOptions = {}):
   for (const obj of version.objects) {
     const readOpts = { signal: opts.signal, onProgress: opts.onProgress && ((b: number, t: number) => opts.onProgress!(obj.name, b, t)) };
     const bytes = source.readStream ? source.readStream(obj, readOpts) : [await source.read(obj, readOpts)];
+    if (obj.kind === 'sarModel') throw new ModelError('RECSCORE_MODEL_SOURCE', obj.name, 'a SAR model is not a TAAR file');
     const decoded = await decodeModelStream(obj.kind, obj.name, bytes);
     Object.assign(parts, decoded.part);
     if (decoded.problem) problems.push(decoded.problem);
