@@ -47,7 +47,10 @@ export const taarServing: ServingKind<PackedModel, BatchRequest> = {
     const installed = model.meta.whitelist.slice(0, 3).map((id) => model.guids[id]);
     const client = encodeClient(model, { client_id: 'warm-up', installed_addons: installed }, {});
     const size = model.meta.whitelist.length;
-    return encodeBatch(model, [{ client, pick: { mode: 'draw', size: 10, seed: 1 } }, { client, pick: { mode: 'top', size } }]);
+    return encodeBatch(model, [
+      { client, pick: { mode: 'draw', size: 10, seed: 1 } },
+      { client, pick: { mode: 'top', size } },
+    ]);
   },
 };
 

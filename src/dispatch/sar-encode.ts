@@ -84,13 +84,20 @@ export function encodeSarRequest(version: SarPackedModel, req: SarRequest): SarE
   if (!Array.isArray(req.events)) bad('events must be an array');
   const events = req.events.map((e, i) => {
     if (typeof e?.item !== 'string') bad(`event ${i}: item must be a string`);
-    return { item: e.item, rating: finite(e.weight, `event ${i}: weight`), timestamp: finite(e.timestamp, `event ${i}: timestamp`) };
+    const rating = finite(e.weight, `event ${i}: weight`);
+    return { item: e.item, rating, timestamp: finite(e.timestamp, `event ${i}: timestamp`) };
   });
   const a = eventsAffinity(model, events, finite(req.referenceTime, 'referenceTime'));
   return row(Int32Array.from(a.cols), Float64Array.from(a.vals), Float64Array.from(a.unit), k, flags);
 }
 
-function row(cols: Int32Array, vals: Float64Array, unit: Float64Array | undefined, k: number, flags: number): SarEncoded {
+function row(
+  cols: Int32Array,
+  vals: Float64Array,
+  unit: Float64Array | undefined,
+  k: number,
+  flags: number,
+): SarEncoded {
   if (cols.length > DEFAULT_MAX_IN) bad(`more than ${DEFAULT_MAX_IN} distinct items`);
   return { mode: S.SAR_ROW, user: -1, k, flags, cols, vals, unit };
 }

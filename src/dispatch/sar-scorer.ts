@@ -11,7 +11,12 @@ import { decodeSarResult, encodeSarRequest, type SarRequest } from './sar-encode
 
 export type SarAnswer = { modelVersion: string } & ({ known: true; top: Top } | { known: false });
 
-export async function scoreSar(pool: ScoringPool, model: SarPackedModel, req: SarRequest, deadline: number): Promise<SarAnswer> {
+export async function scoreSar(
+  pool: ScoringPool,
+  model: SarPackedModel,
+  req: SarRequest,
+  deadline: number,
+): Promise<SarAnswer> {
   const modelVersion = model.version;
   const encoded = encodeSarRequest(model, req);
   if (!encoded) return 'user' in req ? { modelVersion, known: false } : { modelVersion, known: true, top: [] };

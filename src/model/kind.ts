@@ -5,8 +5,8 @@
  * - `name`: its key in every per-kind table (src/model/kinds/index.ts here; the higher layers' tables,
  *   e.g. src/dispatch/kinds.ts, add the kernel, scorer and facts parts under the same key);
  * - `magic` / `layoutVersion`: the first two u32 of its header at MODEL_BASE, so a packed memory or
- *   bundle of another kind or layout is refused; its layout file documents the rest (for TAAR:
- *   src/model/kinds/taar/layout.ts);
+ *   bundle of another kind or layout is refused; its layout file documents the rest (TAAR:
+ *   src/model/kinds/taar/layout.ts; SAR: src/model/kinds/sar/packed-model.ts and pack/layout.ts);
  * - `pack`: source → decode (or train) → pack into a fresh shared WebAssembly.Memory, in the calling
  *   thread (the server calls it in a loader thread, src/model/lifecycle/load-worker.ts). A pack-time step
  *   that needs the kernel runs after it, on the caller's side (`finish` of the higher-layer table);

@@ -72,7 +72,8 @@ describe('SAR in the scoring pool', { timeout: 120_000 }, () => {
       for (const name of ['no-such-kind', 'toString', '__proto__']) {
         assert.throws(
           () => lookup(name),
-          (e: unknown) => isRecscoreError(e) && e.code === 'RECSCORE_INTERNAL' && e.message.includes(JSON.stringify(name)),
+          (e: unknown) =>
+            isRecscoreError(e) && e.code === 'RECSCORE_INTERNAL' && e.message.includes(JSON.stringify(name)),
         );
       }
     }
@@ -115,9 +116,12 @@ describe('SAR in the scoring pool', { timeout: 120_000 }, () => {
       events.push({ item: 'never-seen-item', timestamp: t0, weight: 5 });
       return OPTIONS.flatMap((o) => [undefined, t0].map((referenceTime) => ({ events, o, referenceTime })));
     });
-    const got = await Promise.all(jobs.map(({ events, o, referenceTime }) => scoreSar(pool, version, { events, referenceTime, ...o }, far())));
+    const got = await Promise.all(
+      jobs.map(({ events, o, referenceTime }) => scoreSar(pool, version, { events, referenceTime, ...o }, far())),
+    );
     jobs.forEach(({ events, o, referenceTime }, i) => {
-      const ref = recommendForEvents(trained, events.map((e) => ({ item: e.item, timestamp: e.timestamp, rating: e.weight })), { ...o, referenceTime });
+      const posted = events.map((e) => ({ item: e.item, timestamp: e.timestamp, rating: e.weight }));
+      const ref = recommendForEvents(trained, posted, { ...o, referenceTime });
       const g = got[i];
       assert.ok(g.known);
       assert.deepEqual(g.top, ref);
@@ -126,7 +130,8 @@ describe('SAR in the scoring pool', { timeout: 120_000 }, () => {
 
   it('item-based lists for the fixtures\' queries equal the reference; unknown seeds are ignored', async () => {
     const queries = readVectorJsonl<Query>('data/queries.jsonl');
-    const jobs = queries.flatMap((q) => [5, 10].map((k) => ({ seeds: [...q.seeds, ['no-such-item', 3] as [string, number]], k })));
+    const unknownSeed: [string, number] = ['no-such-item', 3];
+    const jobs = queries.flatMap((q) => [5, 10].map((k) => ({ seeds: [...q.seeds, unknownSeed], k })));
     const got = await Promise.all(jobs.map((j) => scoreSar(pool, version, j, far())));
     jobs.forEach((j, i) => {
       const g = got[i];
@@ -134,11 +139,13 @@ describe('SAR in the scoring pool', { timeout: 120_000 }, () => {
       assert.deepEqual(g.top, similarItems(trained, j.seeds, j.k));
     });
     assert.ok(got.filter((g) => g.known && g.top.length > 0).length > jobs.length / 2);
-    assert.deepEqual(await scoreSar(pool, version, { seeds: ['no-such-item'] }, far()), { modelVersion: version.version, known: true, top: [] });
+    const none = await scoreSar(pool, version, { seeds: ['no-such-item'] }, far());
+    assert.deepEqual(none, { modelVersion: version.version, known: true, top: [] });
   });
 
   it('an unknown user is reported, not scored; bad input fails that request only', async () => {
-    assert.deepEqual(await scoreSar(pool, version, { user: 'nobody' }, far()), { modelVersion: version.version, known: false });
+    const nobody = await scoreSar(pool, version, { user: 'nobody' }, far());
+    assert.deepEqual(nobody, { modelVersion: version.version, known: false });
     const results = await Promise.allSettled([
       scoreSar(pool, version, { user: trained.users[0], k: 5000 }, far()),
       scoreSar(pool, version, { events: [{ item: trained.items[0], weight: Number.NaN }] }, far()),
@@ -155,7 +162,8 @@ describe('SAR in the scoring pool', { timeout: 120_000 }, () => {
     const file = join(dir, 'model.sarm');
     const source = new SarFileSource(file);
     const checked = await source.check();
-    const offThread = await loadModelOffThread(sarKind, { location: file, env: {}, gcs: undefined, version: checked }, sarServing.finish);
+    const job = { location: file, env: {}, gcs: undefined, version: checked };
+    const offThread = await loadModelOffThread(sarKind, job, sarServing.finish);
     assert.equal(offThread.version, version.version);
     const bundle = join(dir, 'sar.rscb');
     await writeBundle(offThread, bundle, file);
@@ -167,18 +175,24 @@ describe('SAR in the scoring pool', { timeout: 120_000 }, () => {
       assert.ok(g.known);
       assert.deepEqual(g.top, (recommendForUser(trained, user, { k: 10, removeSeen: true }) as { top: unknown }).top);
     }
-    await assert.rejects(readBundle(bundle, modelKind('taar')), (e: unknown) => isRecscoreError(e) && e.code === 'RECSCORE_BUNDLE_INVALID');
+    await assert.rejects(
+      readBundle(bundle, modelKind('taar')),
+      (e: unknown) => isRecscoreError(e) && e.code === 'RECSCORE_BUNDLE_INVALID',
+    );
   });
 
   interface ProfileLine { client_id: string; profile: ClientInfo | null; extra_data: Record<string, string> }
   interface Expected { ensemble_limit_10: Array<[string, number]>; case: string }
 
-  it('serves a TAAR and a SAR version side by side in one pool, each equal to its reference', { skip: !haveVectors && 'TAAR vectors not found' }, async () => {
+  const sideBySide = 'serves a TAAR and a SAR version side by side in one pool, each equal to its reference';
+  it(sideBySide, { skip: !haveVectors && 'TAAR vectors not found' }, async () => {
     const taar: PackedModel = await loadModel(new LocalModelSource(VECTOR_MODELS));
     await pool.warm(taar);
     const profiles = readJsonl<ProfileLine>(`${VECTORS}/profiles.jsonl`);
     const expected = readJsonl<Expected>(`${VECTORS}/expected_recommendations.jsonl`);
-    const jobs = profiles.map((p, i) => ({ p, e: expected[i] })).filter(({ p }) => p.profile && !isTestClient(p.client_id));
+    const jobs = profiles
+      .map((p, i) => ({ p, e: expected[i] }))
+      .filter(({ p }) => p.profile && !isTestClient(p.client_id));
     const users = trained.users.slice(0, jobs.length);
     // Interleaved, so flushes hold both kinds' requests (the pool splits a flush into one task per version).
     const taarRuns: Array<Promise<{ picked: Array<[string, number]> }>> = [];
@@ -186,12 +200,15 @@ describe('SAR in the scoring pool', { timeout: 120_000 }, () => {
     for (let i = 0; i < Math.max(jobs.length, users.length); i++) {
       if (i < jobs.length) {
         const { p } = jobs[i];
-        taarRuns.push(pool.score({ clientInfo: p.profile!, extra: p.extra_data, pick: { mode: 'top', size: 10 } }, far(), { model: taar }));
+        const input = { clientInfo: p.profile!, extra: p.extra_data, pick: { mode: 'top', size: 10 } as const };
+        taarRuns.push(pool.score(input, far(), { model: taar }));
       }
       if (i < users.length) sarRuns.push(scoreSar(pool, version, { user: users[i], k: 10, removeSeen: true }, far()));
     }
     const [taarOut, sarOut] = await Promise.all([Promise.all(taarRuns), Promise.all(sarRuns)]);
-    jobs.forEach(({ e }, i) => assert.equal(firstDifference(taarOut[i].picked, e.ensemble_limit_10), undefined, e.case));
+    jobs.forEach(({ e }, i) =>
+      assert.equal(firstDifference(taarOut[i].picked, e.ensemble_limit_10), undefined, e.case),
+    );
     users.forEach((user, i) => {
       const want = recommendForUser(trained, user, { k: 10, removeSeen: true });
       const g = sarOut[i];

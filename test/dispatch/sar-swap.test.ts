@@ -50,7 +50,8 @@ describe('SAR versions through the registry and the reloader', { timeout: 120_00
     const reloader = new ModelReloader(source, registry, { load, prepare: (m) => pool.warm(m) });
     await reloader.loadInitial();
     const user = first.users[3];
-    const ask = () => scoreSar(pool, registry.model as SarPackedModel, { user, k: 10, removeSeen: true }, performance.now() + 60_000);
+    const ask = () =>
+      scoreSar(pool, registry.model as SarPackedModel, { user, k: 10, removeSeen: true }, performance.now() + 60_000);
     const v1 = registry.model!.version;
     const before = recommendForUser(first, user, { k: 10, removeSeen: true });
     const answer = await ask();

@@ -46,12 +46,13 @@ describe('worker: SAR batches', () => {
     const task = encodeSarBatch(version, [
       { mode: SAR_USER, user: 1, k: 3, flags: FLAG_REMOVE_SEEN },
       { mode: SAR_USER, user: 99, k: 3, flags: 0 }, // no such user index: this request only fails
-      { mode: SAR_ROW, user: -1, k: 2, flags: 0, cols: Int32Array.of(0), vals: Float64Array.of(2), unit: Float64Array.of(1) },
+      { mode: SAR_ROW, user: -1, k: 2, flags: 0, cols: Int32Array.of(0), vals: Float64Array.of(2) },
     ]);
     assert.equal(task.kind, 'sar');
     const res = scoreBatch(task);
     const r = P.resultViews(res);
-    const top = (i: number) => Array.from(r.ids.subarray(r.offs[i], r.offs[i + 1]), (id, j) => [version.model.items[id], r.weights[r.offs[i] + j]]);
+    const top = (i: number) =>
+      Array.from(r.ids.subarray(r.offs[i], r.offs[i + 1]), (id, j) => [version.model.items[id], r.weights[r.offs[i] + j]]);
     const want = recommendForUser(trained, trained.users[1], { k: 3, removeSeen: true });
     assert.ok(want.known);
     assert.deepEqual(top(0), want.top);

@@ -32,5 +32,8 @@ export const sarKind: ModelKind<SarPackedModel> = {
     const extra: SarExtra = { verified: true };
     return { kind: SAR, memory, extra };
   },
-  open: (parts) => new SarPackedModel(parts.memory, { verifyChecksum: !(parts.extra as SarExtra | undefined)?.verified }),
+  open(parts) {
+    const verified = (parts.extra as SarExtra | undefined)?.verified === true;
+    return new SarPackedModel(parts.memory, { verifyChecksum: !verified });
+  },
 };

@@ -6,7 +6,9 @@
 import { open, realpath, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { ModelError } from '../../../errors.js';
-import { versionId, type ModelObject, type ModelSource, type ReadOptions, type SourceVersion } from '../../source/source.js';
+import {
+  versionId, type ModelObject, type ModelSource, type ReadOptions, type SourceVersion,
+} from '../../source/source.js';
 
 const fileVersion = (st: { mtimeMs: number; size: number }) => `${st.mtimeMs}:${st.size}`;
 const errCode = (e: unknown) => (e as NodeJS.ErrnoException)?.code ?? String(e);
@@ -47,12 +49,13 @@ export class SarFileSource implements ModelSource {
     try {
       const st = await fh.stat();
       if (fileVersion(st) !== obj.version)
-        throw new ModelError('RECSCORE_MODEL_SOURCE', obj.name, `changed since check (was ${obj.version}); check again`);
+        throw new ModelError('RECSCORE_MODEL_SOURCE', obj.name, `changed since check (was ${obj.version})`);
       const buf = Buffer.allocUnsafe(obj.size);
       for (let off = 0; off < obj.size; ) {
         opts.signal?.throwIfAborted();
         const { bytesRead } = await fh.read(buf, off, Math.min(1 << 30, obj.size - off), off);
-        if (bytesRead === 0) throw new ModelError('RECSCORE_MODEL_SOURCE', obj.name, `shrank while being read (${off} of ${obj.size} bytes)`);
+        if (bytesRead === 0)
+          throw new ModelError('RECSCORE_MODEL_SOURCE', obj.name, `shrank while being read (${off} of ${obj.size})`);
         off += bytesRead;
         opts.onProgress?.(off, obj.size);
       }
