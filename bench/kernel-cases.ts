@@ -30,7 +30,9 @@ export interface KernelCase {
 export const WASM_RUNS: TimeOptions = { warmup: 5, maxRuns: 200, minRuns: 10, budgetMs: 1000 };
 /** The reference is 10–100× slower: a few calls suffice, fewer still for the largest matrices. */
 export function referenceRuns(items: number): TimeOptions {
-  return items >= 500_000 ? { warmup: 1, maxRuns: 3, minRuns: 3, budgetMs: 0 } : { warmup: 2, maxRuns: 30, minRuns: 5, budgetMs: 1500 };
+  return items >= 500_000
+    ? { warmup: 1, maxRuns: 3, minRuns: 3, budgetMs: 0 }
+    : { warmup: 2, maxRuns: 30, minRuns: 5, budgetMs: 1500 };
 }
 
 export function itemBytes(m: PackedModel): number {
@@ -42,7 +44,12 @@ export function donorBytes(m: PackedModel): number {
   return m.nDonors * (5 * 8 + 3 * 4 + 4 + 4) + offs[m.nDonors] * 4;
 }
 
-export function measureKernels(label: string, model: PackedModel, profiles: SynthProfile[], meta: { buildMs: number; packMs: number }): KernelCase {
+export function measureKernels(
+  label: string,
+  model: PackedModel,
+  profiles: SynthProfile[],
+  meta: { buildMs: number; packMs: number },
+): KernelCase {
   const wasm = new WasmKernel(model.memory);
   const reference = new ReferenceKernel(model);
   const clients: EncodedClient[] = profiles.map((p) => encodeClient(model, p.clientInfo, p.extra));
@@ -70,8 +77,20 @@ export function measureKernels(label: string, model: PackedModel, profiles: Synt
     factors: model.nFactors,
     ...meta,
     modelBytes: model.modelBytes,
-    collaborative: { wasm: timeCalls(collab(wasm), WASM_RUNS), reference: timeCalls(collab(reference), refRuns), bytes: itemBytes(model) },
-    similarity: { wasm: timeCalls(sim(wasm), WASM_RUNS), reference: timeCalls(sim(reference), refRuns), bytes: donorBytes(model) },
-    ensemble: { wasm: timeCalls(ens(wasm), WASM_RUNS), reference: timeCalls(ens(reference), refRuns), bytes: itemBytes(model) + donorBytes(model) },
+    collaborative: {
+      wasm: timeCalls(collab(wasm), WASM_RUNS),
+      reference: timeCalls(collab(reference), refRuns),
+      bytes: itemBytes(model),
+    },
+    similarity: {
+      wasm: timeCalls(sim(wasm), WASM_RUNS),
+      reference: timeCalls(sim(reference), refRuns),
+      bytes: donorBytes(model),
+    },
+    ensemble: {
+      wasm: timeCalls(ens(wasm), WASM_RUNS),
+      reference: timeCalls(ens(reference), refRuns),
+      bytes: itemBytes(model) + donorBytes(model),
+    },
   };
 }

@@ -35,17 +35,34 @@ const progress = (msg: string) => process.stderr.write(`[bench] ${msg}\n`);
 function kernelCases(): KernelCase[] {
   return SIZES.map(({ items, donors }, i) => {
     const t0 = performance.now();
-    const synth = synthModelSet({ items, factors: 20, donors, extraGuids: Math.round(items * 0.05), liteKeys: 600, seed: SEED + i });
+    const synth = synthModelSet({
+      items,
+      factors: 20,
+      donors,
+      extraGuids: Math.round(items * 0.05),
+      liteKeys: 600,
+      seed: SEED + i,
+    });
     const t1 = performance.now();
     const model = packModel(synth.set, `bench-${items}`);
     const t2 = performance.now();
     const label = `${items} items, ${donors} donors`;
-    progress(`${label}: built in ${((t1 - t0) / 1000).toFixed(1)} s, packed in ${((t2 - t1) / 1000).toFixed(1)} s; timing`);
-    return measureKernels(label, model, synthProfiles(synth, 32, SEED + 100 + i), { buildMs: t1 - t0, packMs: t2 - t1 });
+    progress(
+      `${label}: built in ${((t1 - t0) / 1000).toFixed(1)} s, packed in ${((t2 - t1) / 1000).toFixed(1)} s; timing`,
+    );
+    return measureKernels(label, model, synthProfiles(synth, 32, SEED + 100 + i), {
+      buildMs: t1 - t0,
+      packMs: t2 - t1,
+    });
   });
 }
 
-interface VectorLine { case: string; client_id: string; profile: ClientInfo | null; extra_data: ExtraData }
+interface VectorLine {
+  case: string;
+  client_id: string;
+  profile: ClientInfo | null;
+  extra_data: ExtraData;
+}
 
 async function vectorCases(): Promise<{ score?: ScorePathCase; lite?: LiteCase }> {
   if (!haveVectors) {
@@ -61,17 +78,42 @@ async function vectorCases(): Promise<{ score?: ScorePathCase; lite?: LiteCase }
   progress(`vectors: score path over ${profiles.length} profiles`);
   const score = measureScorePath('vectors', model, profiles, { wasmPasses: 5, referenceProfiles: profiles.length });
   const keys = [...new Set(readJsonl<{ guid: string }>(join(VECTORS, 'taarlite_queries.jsonl')).map((q) => q.guid))];
-  const lite = (kernel: WasmKernel | ReferenceKernel) => timeCalls((i) => related(kernel, model, keys[i % keys.length], undefined, 4), { warmup: keys.length, maxRuns: keys.length * 3, minRuns: keys.length, budgetMs: 2000 });
-  return { score, lite: { queries: keys.length, wasm: lite(new WasmKernel(model.memory)), reference: lite(new ReferenceKernel(model)) } };
+  const lite = (kernel: WasmKernel | ReferenceKernel) =>
+    timeCalls((i) => related(kernel, model, keys[i % keys.length], undefined, 4), {
+      warmup: keys.length,
+      maxRuns: keys.length * 3,
+      minRuns: keys.length,
+      budgetMs: 2000,
+    });
+  return {
+    score,
+    lite: {
+      queries: keys.length,
+      wasm: lite(new WasmKernel(model.memory)),
+      reference: lite(new ReferenceKernel(model)),
+    },
+  };
 }
 
 function largeScoreCase(): ScorePathCase {
   // The vectors' model × 50: 1,900 → 95,000 items, 1,000 → 50,000 donors, 602 → 30,100 TAAR-lite rows.
   const t0 = performance.now();
-  const synth = synthModelSet({ items: 95_000, factors: 20, donors: 50_000, extraGuids: 8_150, liteKeys: 30_100, seed: SEED + 50 });
+  const synth = synthModelSet({
+    items: 95_000,
+    factors: 20,
+    donors: 50_000,
+    extraGuids: 8_150,
+    liteKeys: 30_100,
+    seed: SEED + 50,
+  });
   const model = packModel(synth.set, 'bench-x50');
-  progress(`vectors × 50: built and packed in ${((performance.now() - t0) / 1000).toFixed(1)} s; score path over 250 profiles`);
-  return measureScorePath('synthetic, vectors × 50', model, synthProfiles(synth, 250, SEED + 51), { wasmPasses: 5, referenceProfiles: 40 });
+  progress(
+    `vectors × 50: built and packed in ${((performance.now() - t0) / 1000).toFixed(1)} s; score path over 250 profiles`,
+  );
+  return measureScorePath('synthetic, vectors × 50', model, synthProfiles(synth, 250, SEED + 51), {
+    wasmPasses: 5,
+    referenceProfiles: 40,
+  });
 }
 
 async function main(): Promise<void> {
@@ -83,7 +125,12 @@ async function main(): Promise<void> {
   const large = largeScoreCase();
   const results: BenchResults = {
     date: new Date().toISOString().slice(0, 10),
-    machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, node: process.version, v8: process.versions.v8 },
+    machine: {
+      cpu: cpus()[0]?.model ?? 'unknown',
+      cores: cpus().length,
+      node: process.version,
+      v8: process.versions.v8,
+    },
     bandwidth,
     kernels,
     scorePath: [...(vectors.score ? [vectors.score] : []), large],

@@ -29,7 +29,11 @@ export function consume(v: unknown): void {
 export function summarize(samples: number[]): Timing {
   const s = [...samples].sort((a, b) => a - b);
   const at = (q: number) => s[Math.min(s.length - 1, Math.floor(q * s.length))];
-  return { median: s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2, p90: at(0.9), runs: s.length };
+  return {
+    median: s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2,
+    p90: at(0.9),
+    runs: s.length,
+  };
 }
 
 /** `fn(i)` is called with the run index so callers can cycle through inputs. */
@@ -81,7 +85,10 @@ export function memoryBandwidth(bytes = 256 * 1024 * 1024): Bandwidth {
     bestCopy = Math.min(bestCopy, performance.now() - t0);
     sink += dst[n - 1];
     t0 = performance.now();
-    let a = 0, b = 0, c = 0, d = 0;
+    let a = 0,
+      b = 0,
+      c = 0,
+      d = 0;
     for (let i = 0; i < n; i += 4) {
       a += src[i];
       b += src[i + 1];
@@ -91,7 +98,12 @@ export function memoryBandwidth(bytes = 256 * 1024 * 1024): Bandwidth {
     bestSum = Math.min(bestSum, performance.now() - t0);
     sink += a + b + c + d;
   }
-  return { bytes, readGBs: bytes / (bestScan * 1e6), copyGBs: (2 * bytes) / (bestCopy * 1e6), jsSumGBs: bytes / (bestSum * 1e6) };
+  return {
+    bytes,
+    readGBs: bytes / (bestScan * 1e6),
+    copyGBs: (2 * bytes) / (bestCopy * 1e6),
+    jsSumGBs: bytes / (bestSum * 1e6),
+  };
 }
 
 export function sinkValue(): number {

@@ -44,11 +44,15 @@ function perClient(fn: (c: EncodedClient) => unknown): number {
 const w = model.meta.ensembleWeights;
 const ext = (c: EncodedClient) => 200 + c.installedCount;
 const collaborative = perClient((c) => kernel.collaborative(c.hashes, ext(c)));
-const similarity = perClient((c) => c.similarity.kind === 'ok' && kernel.similarity(c.similarity.cont, c.similarity.cat, ext(c)));
+const similarity = perClient(
+  (c) => c.similarity.kind === 'ok' && kernel.similarity(c.similarity.cont, c.similarity.cat, ext(c)),
+);
 const inputs = new Map(
   clients.map((c) => {
     const d = scoreClient(kernel, model, c, [200]);
-    const lists = [d.collaborative, d.similarity, d.locale].map((list, i) => (list ? { list, coefficient: [w.collaborative, w.similarity, w.locale][i] } : undefined));
+    const lists = [d.collaborative, d.similarity, d.locale].map((list, i) =>
+      list ? { list, coefficient: [w.collaborative, w.similarity, w.locale][i] } : undefined,
+    );
     return [c, lists];
   }),
 );
@@ -56,7 +60,13 @@ const ensemble = perClient((c) => kernel.ensemble(inputs.get(c)!, c.installedIds
 const whole = perClient((c) => scoreClient(kernel, model, c, [10, 200]));
 const batches = [];
 // As the server sends them: each request asks for TAAR's draw of 10 from its candidates.
-for (let i = 0; i < clients.length; i += 16) batches.push(encodeBatch(model, clients.slice(i, i + 16).map((client, j) => ({ client, pick: { mode: 'draw', size: 10, seed: i + j } }))));
+for (let i = 0; i < clients.length; i += 16)
+  batches.push(
+    encodeBatch(
+      model,
+      clients.slice(i, i + 16).map((client, j) => ({ client, pick: { mode: 'draw', size: 10, seed: i + j } })),
+    ),
+  );
 let worker = Infinity;
 for (let pass = 0; pass < PASSES; pass++) {
   const t0 = performance.now();

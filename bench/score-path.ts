@@ -33,7 +33,13 @@ function scoreOne(kernel: Kernel, model: PackedModel, p: ProfileInput): Array<Ar
   return d.ensembles.map(named);
 }
 
-function timeProfiles(kernel: Kernel, model: PackedModel, profiles: ProfileInput[], passes: number, warmup: number): Timing {
+function timeProfiles(
+  kernel: Kernel,
+  model: PackedModel,
+  profiles: ProfileInput[],
+  passes: number,
+  warmup: number,
+): Timing {
   for (const p of profiles.slice(0, warmup)) consume(scoreOne(kernel, model, p));
   const samples: number[] = [];
   for (let pass = 0; pass < passes; pass++) {
@@ -54,7 +60,12 @@ export interface ScorePathPlan {
   referenceProfiles: number;
 }
 
-export function measureScorePath(label: string, model: PackedModel, profiles: ProfileInput[], plan: ScorePathPlan): ScorePathCase {
+export function measureScorePath(
+  label: string,
+  model: PackedModel,
+  profiles: ProfileInput[],
+  plan: ScorePathPlan,
+): ScorePathCase {
   const refProfiles = profiles.slice(0, plan.referenceProfiles);
   return {
     label,

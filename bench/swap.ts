@@ -21,18 +21,49 @@ const flip = (target: string) => {
   renameSync(tmp, link);
 };
 const rss = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
-const pct = (xs: number[], p: number) => [...xs].sort((x, y) => x - y)[Math.min(xs.length - 1, Math.floor(p * xs.length))];
+const pct = (xs: number[], p: number) =>
+  [...xs].sort((x, y) => x - y)[Math.min(xs.length - 1, Math.floor(p * xs.length))];
 
 flip(a);
-const ids = readFileSync(profiles, 'utf8').trim().split('\n').slice(0, 2000).map((l) => (JSON.parse(l) as { client_id: string }).client_id);
-const child = spawn(process.execPath, [join(root, 'dist/src/cli/index.js'), 'serve', '--models', link, '--profiles', profiles, '--port', '0', '--workers', '1', '--reload-interval', '0', '--cache-dir', 'off'], {
-  stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, RECSCORE_LOG_LEVEL: 'info' },
-});
+const ids = readFileSync(profiles, 'utf8')
+  .trim()
+  .split('\n')
+  .slice(0, 2000)
+  .map((l) => (JSON.parse(l) as { client_id: string }).client_id);
+const child = spawn(
+  process.execPath,
+  [
+    join(root, 'dist/src/cli/index.js'),
+    'serve',
+    '--models',
+    link,
+    '--profiles',
+    profiles,
+    '--port',
+    '0',
+    '--workers',
+    '1',
+    '--reload-interval',
+    '0',
+    '--cache-dir',
+    'off',
+  ],
+  {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, RECSCORE_LOG_LEVEL: 'info' },
+  },
+);
 const swapMs: number[] = [];
 child.stderr.on('data', (d: Buffer) => {
-  for (const line of d.toString().split('\n')) if (line.includes('model version installed')) swapMs.push(JSON.parse(line).ms);
+  for (const line of d.toString().split('\n'))
+    if (line.includes('model version installed')) swapMs.push(JSON.parse(line).ms);
 });
-const url = await new Promise<string>((resolve) => child.stdout.on('data', (d: Buffer) => { const m = /listening on (\S+)/.exec(d.toString()); if (m) resolve(m[1]); }));
+const url = await new Promise<string>((resolve) =>
+  child.stdout.on('data', (d: Buffer) => {
+    const m = /listening on (\S+)/.exec(d.toString());
+    if (m) resolve(m[1]);
+  }),
+);
 const agent = new Agent({ headersTimeout: 10_000, bodyTimeout: 10_000, connections: 16 });
 const state = { phase: 'before' as 'before' | 'during' | 'stop' };
 const lat = { before: [] as number[], during: [] as number[] };
@@ -72,9 +103,14 @@ await new Promise((r) => setTimeout(r, 3_000));
 const rssAfter = rss(child.pid!);
 child.kill('SIGTERM');
 await agent.close();
-console.log(JSON.stringify({
-  swaps: swapMs.length - 1, swapMs: swapMs.slice(1), non2xx, errors,
-  before: { n: lat.before.length, p50: +pct(lat.before, 0.5).toFixed(2), p99: +pct(lat.before, 0.99).toFixed(2) },
-  during: { n: lat.during.length, p50: +pct(lat.during, 0.5).toFixed(2), p99: +pct(lat.during, 0.99).toFixed(2) },
-  rssMB: { before: Math.round(rssBefore), peakDuringSwaps: Math.round(peak), afterSettled: Math.round(rssAfter) },
-}));
+console.log(
+  JSON.stringify({
+    swaps: swapMs.length - 1,
+    swapMs: swapMs.slice(1),
+    non2xx,
+    errors,
+    before: { n: lat.before.length, p50: +pct(lat.before, 0.5).toFixed(2), p99: +pct(lat.before, 0.99).toFixed(2) },
+    during: { n: lat.during.length, p50: +pct(lat.during, 0.5).toFixed(2), p99: +pct(lat.during, 0.99).toFixed(2) },
+    rssMB: { before: Math.round(rssBefore), peakDuringSwaps: Math.round(peak), afterSettled: Math.round(rssAfter) },
+  }),
+);

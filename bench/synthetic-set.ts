@@ -30,8 +30,48 @@ export function mulberry32(seed: number): () => number {
 }
 
 const CITIES = Array.from({ length: 30 }, (_, i) => `city-${i}`);
-const LOCALES = ['en-US', 'de', 'fr', 'es-ES', 'pt-BR', 'ru', 'pl', 'ja', 'it', 'zh-CN', 'nl', 'sv-SE', 'cs', 'tr', 'id', 'hu', 'uk', 'ko', 'en-GB', 'es-MX',
-  'fi', 'da', 'ro', 'el', 'vi', 'nb-NO', 'bg', 'sk', 'ar', 'he', 'zh-TW', 'th', 'hr', 'sr', 'lt', 'sl', 'ca', 'fa', 'en-CA', 'es-AR'];
+const LOCALES = [
+  'en-US',
+  'de',
+  'fr',
+  'es-ES',
+  'pt-BR',
+  'ru',
+  'pl',
+  'ja',
+  'it',
+  'zh-CN',
+  'nl',
+  'sv-SE',
+  'cs',
+  'tr',
+  'id',
+  'hu',
+  'uk',
+  'ko',
+  'en-GB',
+  'es-MX',
+  'fi',
+  'da',
+  'ro',
+  'el',
+  'vi',
+  'nb-NO',
+  'bg',
+  'sk',
+  'ar',
+  'he',
+  'zh-TW',
+  'th',
+  'hr',
+  'sr',
+  'lt',
+  'sl',
+  'ca',
+  'fa',
+  'en-CA',
+  'es-AR',
+];
 const OSES = ['Windows_NT', 'Darwin', 'Linux'];
 const WHITELIST = 200;
 const CLUSTERS = 20;
@@ -43,13 +83,18 @@ export interface SynthModel {
 }
 
 /** Normal density, for LR curves shaped like TAAR's (same-cluster vs different-cluster distances). */
-const pdf = (x: number, mu: number, sigma: number) => Math.exp(-0.5 * ((x - mu) / sigma) ** 2) / (sigma * Math.sqrt(2 * Math.PI));
+const pdf = (x: number, mu: number, sigma: number) =>
+  Math.exp(-0.5 * ((x - mu) / sigma) ** 2) / (sigma * Math.sqrt(2 * Math.PI));
 
 export function synthModelSet(size: SynthSize): SynthModel {
   const rnd = mulberry32(size.seed);
   const int = (n: number) => Math.floor(rnd() * n);
   const nGuids = size.items + size.extraGuids;
-  const guids = Array.from({ length: nGuids }, (_, i) => (i % 3 === 0 ? `{${i.toString(16).padStart(8, '0')}-bench-4000-8000-${(i * 7919).toString(16).padStart(12, '0')}}` : `addon-${i}@bench.example`));
+  const guids = Array.from({ length: nGuids }, (_, i) =>
+    i % 3 === 0
+      ? `{${i.toString(16).padStart(8, '0')}-bench-4000-8000-${(i * 7919).toString(16).padStart(12, '0')}}`
+      : `addon-${i}@bench.example`,
+  );
   // Popularity falls with the index (guid 0 is the most installed): index = n·u³.
   const popular = (n: number) => Math.min(n - 1, Math.floor(n * rnd() ** 3));
   const whitelist = guids.slice(0, WHITELIST).sort();
@@ -74,7 +119,9 @@ export function synthModelSet(size: SynthSize): SynthModel {
     else if (r < 0.99) addonMapping.set(String(id), { id: guids[i], isWebextension: false });
   }
 
-  const clusterAddons = Array.from({ length: CLUSTERS }, () => Array.from({ length: 15 }, () => (rnd() < 0.7 ? whitelist[int(WHITELIST)] : guids[popular(nGuids)])));
+  const clusterAddons = Array.from({ length: CLUSTERS }, () =>
+    Array.from({ length: 15 }, () => (rnd() < 0.7 ? whitelist[int(WHITELIST)] : guids[popular(nGuids)])),
+  );
   const donors: Donor[] = [];
   for (let i = 0; i < size.donors; i++) {
     const c = clusterAddons[int(CLUSTERS)];
@@ -108,9 +155,15 @@ export function synthModelSet(size: SynthSize): SynthModel {
 
   return {
     set: {
-      itemMatrix: itemMatrixFromRows(itemMatrix), addonMapping, whitelist, donors, lrCurves, locale,
+      itemMatrix: itemMatrixFromRows(itemMatrix),
+      addonMapping,
+      whitelist,
+      donors,
+      lrCurves,
+      locale,
       ensembleWeights: { collaborative: 0.6817347226, similarity: 0.0213372401, locale: 9.2213761906 },
-      coinstall, ranking,
+      coinstall,
+      ranking,
     },
     installable,
   };
@@ -132,7 +185,10 @@ export function synthProfiles(model: SynthModel, n: number, seed: number): Synth
   const int = (k: number) => Math.floor(rnd() * k);
   const pool = model.installable;
   return Array.from({ length: n }, (_, i) => {
-    const installed = Array.from({ length: 1 + int(8) }, () => pool[Math.min(pool.length - 1, Math.floor(pool.length * rnd() ** 3))]);
+    const installed = Array.from(
+      { length: 1 + int(8) },
+      () => pool[Math.min(pool.length - 1, Math.floor(pool.length * rnd() ** 3))],
+    );
     const [subsession_length, bookmark_count, tab_open_count, total_uri, unique_tlds] = engagement(rnd);
     return {
       clientInfo: {
@@ -142,7 +198,11 @@ export function synthProfiles(model: SynthModel, n: number, seed: number): Synth
         geo_city: CITIES[int(CITIES.length)],
         locale: LOCALES[int(LOCALES.length)],
         os: OSES[int(OSES.length)],
-        subsession_length, bookmark_count, tab_open_count, total_uri, unique_tlds,
+        subsession_length,
+        bookmark_count,
+        tab_open_count,
+        total_uri,
+        unique_tlds,
       },
       extra: {},
     };

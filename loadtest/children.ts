@@ -38,7 +38,12 @@ function exited(child: ChildProcess): Promise<void> {
 }
 
 /** Starts `node child-guard.js entry …args` and waits until it prints `listening on URL`. */
-export async function startChild(name: string, entry: string, args: string[], opts: StartChildOptions = {}): Promise<ChildHandle> {
+export async function startChild(
+  name: string,
+  entry: string,
+  args: string[],
+  opts: StartChildOptions = {},
+): Promise<ChildHandle> {
   const child = spawn(process.execPath, [GUARD, entry, ...args], {
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     env: { ...process.env, RECSCORE_LOG_LEVEL: 'warn', ...opts.env },
@@ -51,8 +56,12 @@ export async function startChild(name: string, entry: string, args: string[], op
 
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
-    const timer = setTimeout(() => fail(new Error(`${name}: no "listening on" within ${opts.timeoutMs ?? 60_000} ms\n${tail()}`)), opts.timeoutMs ?? 60_000);
-    const onExit = (code: number | null, signal: string | null) => fail(new Error(`${name} exited (${code ?? signal}) before listening\n${tail()}`));
+    const timer = setTimeout(
+      () => fail(new Error(`${name}: no "listening on" within ${opts.timeoutMs ?? 60_000} ms\n${tail()}`)),
+      opts.timeoutMs ?? 60_000,
+    );
+    const onExit = (code: number | null, signal: string | null) =>
+      fail(new Error(`${name} exited (${code ?? signal}) before listening\n${tail()}`));
     const fail = (e: Error) => {
       clearTimeout(timer);
       child.kill('SIGKILL');

@@ -93,7 +93,11 @@ export class RunContext {
    * One load scenario on a shared recscore server: the scorer breaker left open by a previous
    * scenario is let close first, and the pool's batch sizes during the rounds are recorded.
    */
-  async measureOn(server: ChildHandle, data: DataSet, m: { name: string; title: string; good: readonly string[]; target: Omit<LoadTarget, 'url'>; keepBreaker?: boolean }): Promise<ScenarioResult> {
+  async measureOn(
+    server: ChildHandle,
+    data: DataSet,
+    m: { name: string; title: string; good: readonly string[]; target: Omit<LoadTarget, 'url'>; keepBreaker?: boolean },
+  ): Promise<ScenarioResult> {
     const probe = recommendPaths(data, 99);
     const waited = await settleBreaker(server.url, probe);
     const before = await batchStats(server.url);
@@ -101,9 +105,17 @@ export class RunContext {
     // Each round starts with a closed breaker, so rounds are independent: one that tripped it does not
     // turn the next rounds into fallback-only ones. (The overload scenario keeps it open on purpose.)
     const settle = async () => void (settledMs += await settleBreaker(server.url, probe));
-    const target: LoadTarget = { before: m.keepBreaker ? undefined : settle, ...m.target, url: server.url, pid: server.pid };
+    const target: LoadTarget = {
+      before: m.keepBreaker ? undefined : settle,
+      ...m.target,
+      url: server.url,
+      pid: server.pid,
+    };
     const ceiling = this.ceilingFor(target.connections, target.nextPath);
-    const r = await measureAgainstCeiling({ name: m.name, title: m.title, good: m.good, target, ceiling }, this.measure);
+    const r = await measureAgainstCeiling(
+      { name: m.name, title: m.title, good: m.good, target, ceiling },
+      this.measure,
+    );
     const after = await batchStats(server.url);
     const batches = after.batches - before.batches;
     r.extra.meanBatch = batches > 0 ? (after.requests - before.requests) / batches : 0;
@@ -112,8 +124,10 @@ export class RunContext {
     for (const phase of ['handoff', 'compute', 'return'] as const) {
       if (batches > 0) r.extra[`${phase}Ms`] = ((after.phases[phase] - before.phases[phase]) / batches) * 1000;
     }
-    if (waited > 1_000) r.notes.push(`waited ${(waited / 1000).toFixed(1)} s for the scorer breaker a previous scenario left open.`);
-    if (settledMs > 1_000) r.notes.push(`waited ${(settledMs / 1000).toFixed(1)} s in all between rounds for the scorer breaker to close.`);
+    if (waited > 1_000)
+      r.notes.push(`waited ${(waited / 1000).toFixed(1)} s for the scorer breaker a previous scenario left open.`);
+    if (settledMs > 1_000)
+      r.notes.push(`waited ${(settledMs / 1000).toFixed(1)} s in all between rounds for the scorer breaker to close.`);
     return r;
   }
 }

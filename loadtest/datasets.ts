@@ -35,7 +35,11 @@ function clientIdsOf(profiles: string): string[] {
 
 function guidsOf(models: string): string[] {
   const file = join(models, MODEL_FILES.coinstall);
-  if (!existsSync(file)) throw new RecscoreError('RECSCORE_CONFIG', `${file} is missing (the load test reads the plain JSON the synthetic generator writes)`);
+  if (!existsSync(file))
+    throw new RecscoreError(
+      'RECSCORE_CONFIG',
+      `${file} is missing (the load test reads the plain JSON the synthetic generator writes)`,
+    );
   return Object.keys(JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>);
 }
 

@@ -18,13 +18,20 @@ import { REPO_ROOT } from './datasets.js';
 import type { RunResults } from './results.js';
 
 const { values } = parseArgs({
-  options: { runs: { type: 'string' }, 'main-us': { type: 'string' }, 'worker-us': { type: 'string' }, out: { type: 'string' } },
+  options: {
+    runs: { type: 'string' },
+    'main-us': { type: 'string' },
+    'worker-us': { type: 'string' },
+    out: { type: 'string' },
+  },
 });
 const runs = Number(values.runs ?? 10);
 const mainUs = Number(values['main-us'] ?? 16);
 const workerUs = Number(values['worker-us'] ?? 16);
 if (!(runs >= 1) || !(mainUs >= 0) || !(workerUs >= 0)) {
-  process.stderr.write('usage: node dist/loadtest/gate-power.js [--runs N] [--main-us US] [--worker-us US] [--out DIR]\n');
+  process.stderr.write(
+    'usage: node dist/loadtest/gate-power.js [--runs N] [--main-us US] [--worker-us US] [--out DIR]\n',
+  );
   process.exit(2);
 }
 const outDir = resolve(values.out ?? join(REPO_ROOT, 'loadtest/results/gate-power.tmp'));
@@ -43,7 +50,10 @@ interface Outcome {
 
 function quickGate(dir: string, env: Record<string, string>): Promise<number | null> {
   return new Promise((done) => {
-    const child = spawn(process.execPath, [RUN, '--quick', '--out', dir], { stdio: ['ignore', 'ignore', 'ignore'], env: { ...process.env, ...env } });
+    const child = spawn(process.execPath, [RUN, '--quick', '--out', dir], {
+      stdio: ['ignore', 'ignore', 'ignore'],
+      env: { ...process.env, ...env },
+    });
     child.once('exit', (code) => done(code));
   });
 }
@@ -72,7 +82,13 @@ for (let i = 0; i < runs; i++) {
       cpuRatios: Object.fromEntries((res?.scenarios ?? []).map((s) => [s.name, s.cpu?.ratio ?? Number.NaN])),
     };
     outcomes.push(o);
-    log(`${arm} ${i + 1}: ${o.passed ? 'passed' : `FAILED (exit ${exit})`} in ${o.seconds.toFixed(0)} s; CPU ratios ${Object.entries(o.cpuRatios).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ')}`);
+    log(
+      `${arm} ${i + 1}: ${o.passed ? 'passed' : `FAILED (exit ${exit})`} in ${o.seconds.toFixed(0)} s; CPU ratios ${Object.entries(
+        o.cpuRatios,
+      )
+        .map(([k, v]) => `${k} ${v.toFixed(2)}`)
+        .join(', ')}`,
+    );
     await writeFile(join(outDir, 'summary.json'), JSON.stringify({ runs, mainUs, workerUs, outcomes }, null, 2) + '\n');
   }
 }

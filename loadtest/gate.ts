@@ -15,7 +15,14 @@ function fmt(n: number | undefined): string {
 }
 
 /** `actual ≥ limit` (or ≤ for `atMost`), with the shortfall in absolute and relative terms. */
-export function bound(scenario: string, check: string, actual: number, limit: number, atMost: boolean, unit = ''): Check {
+export function bound(
+  scenario: string,
+  check: string,
+  actual: number,
+  limit: number,
+  atMost: boolean,
+  unit = '',
+): Check {
   const ok = Number.isFinite(actual) && (atMost ? actual <= limit : actual >= limit);
   const op = atMost ? (ok ? '≤' : '>') : ok ? '≥' : '<';
   let detail = `${scenario}: ${check} ${fmt(actual)}${unit} ${op} ${fmt(limit)}${unit}`;
@@ -38,7 +45,12 @@ export function timingJudged(r: ScenarioResult): boolean {
 
 function notJudged(c: Check, r: ScenarioResult): Check {
   const cores = r.otherCores.map((x) => x.toFixed(2)).join(' ');
-  return { ...c, ok: true, skipped: true, detail: `${c.detail} — not judged: ${r.disturbedRounds} of ${r.rounds} rounds disturbed (other processes' cores ${cores})` };
+  return {
+    ...c,
+    ok: true,
+    skipped: true,
+    detail: `${c.detail} — not judged: ${r.disturbedRounds} of ${r.rounds} rounds disturbed (other processes' cores ${cores})`,
+  };
 }
 
 export function checkScenario(r: ScenarioResult, t: ScenarioTarget): Check[] {
@@ -48,7 +60,16 @@ export function checkScenario(r: ScenarioResult, t: ScenarioTarget): Check[] {
   if (t.minRatio !== undefined) timing.push(bound(n, 'ratio to ceiling', r.ratio, t.minRatio, false));
   if (t.p99) {
     const limit = r.ceilingLatency.p99 * t.p99.k + t.p99.plusMs;
-    timing.push(bound(n, `p99 (≤ ceiling p99 ${fmt(r.ceilingLatency.p99)} ms × ${t.p99.k} + ${t.p99.plusMs})`, r.latency.p99, limit, true, ' ms'));
+    timing.push(
+      bound(
+        n,
+        `p99 (≤ ceiling p99 ${fmt(r.ceilingLatency.p99)} ms × ${t.p99.k} + ${t.p99.plusMs})`,
+        r.latency.p99,
+        limit,
+        true,
+        ' ms',
+      ),
+    );
   }
   if (t.minGoodShare !== undefined) timing.push(bound(n, 'good-answer share', r.goodShare, t.minGoodShare, false));
   out.push(...(timingJudged(r) ? timing : timing.map((c) => notJudged(c, r))));
@@ -69,9 +90,12 @@ export function checkScenario(r: ScenarioResult, t: ScenarioTarget): Check[] {
     if (!c.ok) c.detail += `: ${others.map((p) => `${p} ×${paths[p]}`).join(', ')}`;
     out.push(c);
   }
-  for (const p of t.requirePaths ?? []) out.push(bound(n, `answers matching ${p}`, countMatching(all.facts.paths, [p]), 1, false));
-  if (t.minVersions !== undefined) out.push(bound(n, 'model versions seen', Object.keys(all.facts.versions).length, t.minVersions, false));
-  if (t.minVersionSwitches !== undefined) out.push(bound(n, 'version switches', all.facts.versionSwitches, t.minVersionSwitches, false));
+  for (const p of t.requirePaths ?? [])
+    out.push(bound(n, `answers matching ${p}`, countMatching(all.facts.paths, [p]), 1, false));
+  if (t.minVersions !== undefined)
+    out.push(bound(n, 'model versions seen', Object.keys(all.facts.versions).length, t.minVersions, false));
+  if (t.minVersionSwitches !== undefined)
+    out.push(bound(n, 'version switches', all.facts.versionSwitches, t.minVersionSwitches, false));
   for (const [key, [min, max]] of Object.entries(t.extra ?? {})) {
     const v = r.extra[key];
     const actual = typeof v === 'number' ? v : Number.NaN;
@@ -85,7 +109,13 @@ export function checkRss(r: RssResult, t: NonNullable<Targets['rss']>): Check[] 
   const extraMb = r.extraWorkerBytes / MB;
   return [
     bound('rss', 'extra worker RSS', extraMb, t.maxExtraWorkerMb, true, ' MB'),
-    bound('rss', `extra worker RSS ÷ model size (${fmt(r.modelBytes / MB)} MB)`, r.extraWorkerBytes / r.modelBytes, t.maxExtraWorkerShareOfModel, true),
+    bound(
+      'rss',
+      `extra worker RSS ÷ model size (${fmt(r.modelBytes / MB)} MB)`,
+      r.extraWorkerBytes / r.modelBytes,
+      t.maxExtraWorkerShareOfModel,
+      true,
+    ),
   ];
 }
 
@@ -108,7 +138,15 @@ export function evaluate(scenarios: readonly ScenarioResult[], rss: RssResult | 
   for (const r of scenarios) {
     const t = targets.scenarios[r.name];
     if (t) out.push(...checkScenario(r, t));
-    else out.push({ scenario: r.name, check: 'target', ok: false, actual: 0, limit: 0, detail: `${r.name}: no entry in targets.json` });
+    else
+      out.push({
+        scenario: r.name,
+        check: 'target',
+        ok: false,
+        actual: 0,
+        limit: 0,
+        detail: `${r.name}: no entry in targets.json`,
+      });
   }
   if (rss && targets.rss) out.push(...checkRss(rss, targets.rss));
   return out;

@@ -105,7 +105,8 @@ export async function measureAgainstCeiling(m: Measured, opts: MeasureOptions): 
   for (const r of S) for (const [code, n] of Object.entries(r.status)) status[code] = (status[code] ?? 0) + n;
   const cpuUs = cpuPerRequestUs(S);
   const ceilingCpuUs = cpuPerRequestUs(C);
-  const sum = (rounds: RoundResult[], k: 'requests' | 'errors' | 'timeouts' | 'non2xx') => rounds.reduce((a, r) => a + r[k], 0);
+  const sum = (rounds: RoundResult[], k: 'requests' | 'errors' | 'timeouts' | 'non2xx') =>
+    rounds.reduce((a, r) => a + r[k], 0);
   return {
     name: m.name,
     title: m.title,

@@ -14,7 +14,10 @@ export const relatedPath = (guid: string) => `/taarlite/api/v1/addon_recommendat
 /** A 64-hex id that is no profile's and no TAAR test id (those repeat one character). */
 export function unknownClientId(random: () => number): string {
   let id = '';
-  while (id.length < 64) id += Math.floor(random() * 0x100000000).toString(16).padStart(8, '0');
+  while (id.length < 64)
+    id += Math.floor(random() * 0x100000000)
+      .toString(16)
+      .padStart(8, '0');
   return id.slice(0, 63) + (id[0] === 'f' ? 'e' : 'f');
 }
 

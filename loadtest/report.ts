@@ -102,25 +102,49 @@ export function renderMarkdown(res: RunResults, svgName: string | null): string 
     '|---|--:|---|--:|',
   );
   for (const s of res.scenarios) {
-    out.push(`| ${s.name} | ${int(s.rps)} | ${pathsLine(s)} | ${Object.keys(s.all.facts.versions).length} (${s.all.facts.versionSwitches}) |`);
+    out.push(
+      `| ${s.name} | ${int(s.rps)} | ${pathsLine(s)} | ${Object.keys(s.all.facts.versions).length} (${s.all.facts.versionSwitches}) |`,
+    );
   }
   out.push('', '## Details', '');
   for (const s of res.scenarios) {
     const extra = Object.entries(s.extra).map(([k, v]) => `${k} ${typeof v === 'number' ? +v.toFixed(2) : v}`);
     const cpu = s.otherCores.map((c) => c.toFixed(2)).join(' ');
-    out.push(`- **${s.name}** — ${s.title}. ${extra.join('; ')}${extra.length ? '; ' : ''}other processes' cores per round: ${cpu}.${s.notes.length ? ` ${s.notes.join(' ')}` : ''}`);
+    out.push(
+      `- **${s.name}** — ${s.title}. ${extra.join('; ')}${extra.length ? '; ' : ''}other processes' cores per round: ${cpu}.${s.notes.length ? ` ${s.notes.join(' ')}` : ''}`,
+    );
   }
   if (res.rss) {
     const r = res.rss;
-    out.push('', '## Memory on the large model', '', '| workers | when | VmRSS MB | RssAnon MB | RssFile MB | RssShmem MB |', '|--:|---|--:|--:|--:|--:|');
-    for (const s of r.samples) out.push(`| ${s.workers} | ${s.when} | ${f1(s.rss / MB)} | ${f1(s.anon / MB)} | ${f1(s.file / MB)} | ${f1(s.shmem / MB)} |`);
+    out.push(
+      '',
+      '## Memory on the large model',
+      '',
+      '| workers | when | VmRSS MB | RssAnon MB | RssFile MB | RssShmem MB |',
+      '|--:|---|--:|--:|--:|--:|',
+    );
+    for (const s of r.samples)
+      out.push(
+        `| ${s.workers} | ${s.when} | ${f1(s.rss / MB)} | ${f1(s.anon / MB)} | ${f1(s.file / MB)} | ${f1(s.shmem / MB)} |`,
+      );
     // A per-worker copy would add at least the model's size.
-    const verdict = r.extraWorkerBytes < r.modelBytes ? 'less than one model: the workers share one copy' : 'at least one model: look for a per-worker copy';
+    const verdict =
+      r.extraWorkerBytes < r.modelBytes
+        ? 'less than one model: the workers share one copy'
+        : 'at least one model: look for a per-worker copy';
     out.push(
       '',
       `The second worker adds ${f1(r.extraWorkerBytes / MB)} MB after the warm-up (${f1(r.extraWorkerIdleBytes / MB)} MB idle); the packed model's memory is ${f1(r.modelBytes / MB)} MB — ${verdict}.${r.notes.length ? ` ${r.notes.join(' ')}` : ''}`,
     );
   }
-  out.push('', '## Timings', '', Object.entries(res.timings).map(([k, ms]) => `${k} ${(ms / 1000).toFixed(1)} s`).join(' · '), '');
+  out.push(
+    '',
+    '## Timings',
+    '',
+    Object.entries(res.timings)
+      .map(([k, ms]) => `${k} ${(ms / 1000).toFixed(1)} s`)
+      .join(' · '),
+    '',
+  );
   return out.join('\n');
 }

@@ -47,7 +47,13 @@ export interface ScenarioResult {
    * The server's CPU (utime + stime of all its threads, /proc/<pid>/stat) per answer over the kept rounds,
    * and the ceiling's the same way in the paired rounds: the gate's sharpest number is their ratio.
    */
-  cpu: { perRequestUs: number; ceilingPerRequestUs: number; ratio: number; roundsUs: number[]; ceilingRoundsUs: number[] };
+  cpu: {
+    perRequestUs: number;
+    ceilingPerRequestUs: number;
+    ratio: number;
+    roundsUs: number[];
+    ceilingRoundsUs: number[];
+  };
   /** scenario-specific measurements (swaps made, sustainable connections, batch sizes, …) */
   extra: Record<string, number | string | boolean>;
   notes: string[];

@@ -33,12 +33,24 @@ export async function measureRss(ctx: RunContext): Promise<RssResult> {
   for (let start = 0; start < STARTS; start++) {
     for (const workers of [1, 2]) {
       ctx.log(`starting recscore large, ${workers} worker(s), for RSS (${start + 1}/${STARTS})`);
-      const server = await startRecscore({ name: `recscore large rss w${workers}`, models: data.models, profiles: data.profiles, workers });
+      const server = await startRecscore({
+        name: `recscore large rss w${workers}`,
+        models: data.models,
+        profiles: data.profiles,
+        workers,
+      });
       try {
-        const read = (when: RssSample['when']) => readings.push({ workers, when, ...parseRss(readFileSync(`/proc/${server.pid}/status`, 'utf8')) });
+        const read = (when: RssSample['when']) =>
+          readings.push({ workers, when, ...parseRss(readFileSync(`/proc/${server.pid}/status`, 'utf8')) });
         await settle();
         read('idle');
-        await fireRound({ url: server.url, connections: WARMUP_CONNECTIONS, durationMs: ctx.plan.rssWarmupMs, maxRequests: ctx.plan.maxRequestsPerRound, nextPath: recommendPaths(data, 8) });
+        await fireRound({
+          url: server.url,
+          connections: WARMUP_CONNECTIONS,
+          durationMs: ctx.plan.rssWarmupMs,
+          maxRequests: ctx.plan.maxRequestsPerRound,
+          nextPath: recommendPaths(data, 8),
+        });
         await settle();
         read('warm');
       } finally {
@@ -46,11 +58,19 @@ export async function measureRss(ctx: RunContext): Promise<RssResult> {
       }
     }
   }
-  const of = (workers: number, when: RssSample['when']) => readings.filter((s) => s.workers === workers && s.when === when).sort((a, b) => a.rss - b.rss);
+  const of = (workers: number, when: RssSample['when']) =>
+    readings.filter((s) => s.workers === workers && s.when === when).sort((a, b) => a.rss - b.rss);
   const median = (workers: number, when: RssSample['when']) => of(workers, when)[Math.floor(STARTS / 2)];
   const samples = [1, 2].flatMap((w) => [median(w, 'idle'), median(w, 'warm')]);
   const mb = (b: number) => (b / 2 ** 20).toFixed(1);
-  const all = [1, 2].flatMap((w) => (['idle', 'warm'] as const).map((when) => `${w} worker(s) ${when} ${of(w, when).map((s) => mb(s.rss)).join(' / ')}`));
+  const all = [1, 2].flatMap((w) =>
+    (['idle', 'warm'] as const).map(
+      (when) =>
+        `${w} worker(s) ${when} ${of(w, when)
+          .map((s) => mb(s.rss))
+          .join(' / ')}`,
+    ),
+  );
   // Packed once here (between scenarios, nothing under load) only to know the model's size.
   const model = await openModels(data.models);
   return {

@@ -35,22 +35,38 @@ const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1).padStart(5)}
 const log = (msg: string) => process.stderr.write(`[${elapsed()}] ${msg}\n`);
 
 function usage(msg: string): never {
-  process.stderr.write(`error: ${msg}\nusage: node dist/loadtest/run.js [--quick] [--only name[,name…]] [--out DIR] [--targets FILE]\nscenarios: ${SCENARIOS.map((s) => s.name).join(', ')}\n`);
+  process.stderr.write(
+    `error: ${msg}\nusage: node dist/loadtest/run.js [--quick] [--only name[,name…]] [--out DIR] [--targets FILE]\nscenarios: ${SCENARIOS.map((s) => s.name).join(', ')}\n`,
+  );
   process.exit(2);
 }
 
 let args;
 try {
-  args = parseArgs({ options: { quick: { type: 'boolean' }, only: { type: 'string' }, out: { type: 'string' }, targets: { type: 'string' } } }).values;
+  args = parseArgs({
+    options: {
+      quick: { type: 'boolean' },
+      only: { type: 'string' },
+      out: { type: 'string' },
+      targets: { type: 'string' },
+    },
+  }).values;
 } catch (e) {
   usage((e as Error).message);
 }
 const plan = args.quick ? QUICK : FULL;
-const only = args.only ? args.only.split(',').map((s) => s.trim()).filter(Boolean) : null;
+const only = args.only
+  ? args.only
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean)
+  : null;
 const unknown = only?.filter((n) => !SCENARIOS.some((s) => s.name === n)) ?? [];
 if (unknown.length) usage(`unknown scenario(s): ${unknown.join(', ')}`);
 const selected = SCENARIOS.filter((s) => (only ? only.includes(s.name) : plan.name === 'full' || s.quick));
-const outDir = resolve(args.out ?? join(REPO_ROOT, 'loadtest/results', only ? 'dev.tmp' : plan.name === 'quick' ? 'quick.tmp' : ''));
+const outDir = resolve(
+  args.out ?? join(REPO_ROOT, 'loadtest/results', only ? 'dev.tmp' : plan.name === 'quick' ? 'quick.tmp' : ''),
+);
 const targets = loadTargets(resolve(args.targets ?? join(REPO_ROOT, 'loadtest/targets.json')));
 
 process.on('exit', killAllChildren);
@@ -106,11 +122,15 @@ try {
       const outcome = await def.run(ctx);
       if ('rss' in outcome) {
         rss = outcome.rss;
-        log(`rss: ${outcome.rss.samples.map((s) => `${s.workers} worker(s) ${s.when} ${(s.rss / 2 ** 20).toFixed(0)} MB`).join(', ')}; model ${(outcome.rss.modelBytes / 2 ** 20).toFixed(0)} MB`);
+        log(
+          `rss: ${outcome.rss.samples.map((s) => `${s.workers} worker(s) ${s.when} ${(s.rss / 2 ** 20).toFixed(0)} MB`).join(', ')}; model ${(outcome.rss.modelBytes / 2 ** 20).toFixed(0)} MB`,
+        );
       } else {
         const s = outcome.scenario;
         scenarios.push(s);
-        log(`${s.name}: ${Math.round(s.goodRps)} good req/s (ceiling ${Math.round(s.ceilingRps)}, ratio ${s.ratio.toFixed(3)}), p99 ${s.latency.p99.toFixed(2)} ms (ceiling ${s.ceilingLatency.p99.toFixed(2)}), good ${(s.goodShare * 100).toFixed(1)} %, CPU ${s.cpu.perRequestUs.toFixed(1)} µs/req (ceiling ${s.cpu.ceilingPerRequestUs.toFixed(1)}, ratio ${s.cpu.ratio.toFixed(3)}), errors ${s.all.errors}, non-2xx ${s.all.non2xx}`);
+        log(
+          `${s.name}: ${Math.round(s.goodRps)} good req/s (ceiling ${Math.round(s.ceilingRps)}, ratio ${s.ratio.toFixed(3)}), p99 ${s.latency.p99.toFixed(2)} ms (ceiling ${s.ceilingLatency.p99.toFixed(2)}), good ${(s.goodShare * 100).toFixed(1)} %, CPU ${s.cpu.perRequestUs.toFixed(1)} µs/req (ceiling ${s.cpu.ceilingPerRequestUs.toFixed(1)}, ratio ${s.cpu.ratio.toFixed(3)}), errors ${s.all.errors}, non-2xx ${s.all.non2xx}`,
+        );
         for (const n of s.notes) log(`  note: ${n}`);
       }
     } catch (e) {
@@ -156,7 +176,14 @@ const results: RunResults = {
 };
 await mkdir(outDir, { recursive: true });
 await writeFile(join(outDir, 'latest.json'), JSON.stringify(results, null, 2) + '\n');
-await writeFile(join(outDir, 'latest.svg'), renderSvg(toPlotRows(results), `recscore load test, ${plan.name} run, ${results.startedAt.slice(0, 16).replace('T', ' ')} UTC`, { ratio: targets.aim.recommendRatio, p99Ms: targets.aim.p99Ms }));
+await writeFile(
+  join(outDir, 'latest.svg'),
+  renderSvg(
+    toPlotRows(results),
+    `recscore load test, ${plan.name} run, ${results.startedAt.slice(0, 16).replace('T', ' ')} UTC`,
+    { ratio: targets.aim.recommendRatio, p99Ms: targets.aim.p99Ms },
+  ),
+);
 await writeFile(join(outDir, 'latest.md'), renderMarkdown(results, 'latest.svg'));
 clearTimeout(watchdog);
 
@@ -166,5 +193,7 @@ for (const c of checks.filter((c) => !c.ok)) process.stdout.write(`MISSED ${c.de
 const index = checks.find((c) => c.scenario === 'cpu-index');
 if (index) process.stdout.write(`CPU index ${index.actual.toFixed(2)} (max ${index.limit})\n`);
 for (const e of errors) process.stdout.write(`ERROR ${e}\n`);
-process.stdout.write(`${results.passed ? 'load-test gate passed' : 'load-test gate FAILED'} (${(results.totalMs / 1000).toFixed(0)} s); results in ${outDir}\n`);
+process.stdout.write(
+  `${results.passed ? 'load-test gate passed' : 'load-test gate FAILED'} (${(results.totalMs / 1000).toFixed(0)} s); results in ${outDir}\n`,
+);
 process.exitCode = results.passed ? 0 : 1;

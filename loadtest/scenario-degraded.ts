@@ -21,7 +21,10 @@ const REDIS = join(REPO_ROOT, 'dist/loadtest/redis-child.js');
 /** `recscore profiles load FILE --redis URL` in a child; rejects on a non-zero exit or after 60 s. */
 export function loadProfiles(file: string, redisUrl: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, 'profiles', 'load', file, '--redis', redisUrl], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, RECSCORE_LOG_LEVEL: 'warn' } });
+    const child = spawn(process.execPath, [CLI, 'profiles', 'load', file, '--redis', redisUrl], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: { ...process.env, RECSCORE_LOG_LEVEL: 'warn' },
+    });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-2000)));
     const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
@@ -39,11 +42,20 @@ export async function runDegraded(ctx: RunContext): Promise<ScenarioResult> {
   const stops: Array<() => Promise<void>> = [() => redis.stop()];
   try {
     await loadProfiles(ctx.demo.profiles, `redis://127.0.0.1:${redisPort}`);
-    const proxy = await startChild('delay proxy', PROXY, ['--target', redisPort, '--delay', String(ctx.plan.degradedDelayMs)]);
+    const proxy = await startChild('delay proxy', PROXY, [
+      '--target',
+      redisPort,
+      '--delay',
+      String(ctx.plan.degradedDelayMs),
+    ]);
     stops.unshift(() => proxy.stop());
     const proxyPort = new URL(proxy.url).port;
     ctx.log(`starting recscore degraded (profiles via a +${ctx.plan.degradedDelayMs} ms proxy)`);
-    const server = await startRecscore({ name: 'recscore degraded', models: ctx.demo.models, profiles: `redis://127.0.0.1:${proxyPort}` });
+    const server = await startRecscore({
+      name: 'recscore degraded',
+      models: ctx.demo.models,
+      profiles: `redis://127.0.0.1:${proxyPort}`,
+    });
     stops.unshift(() => server.stop());
     const r = await ctx.measureOn(server, ctx.demo, {
       name: 'degraded',

@@ -38,12 +38,26 @@ export async function runOverload(ctx: RunContext, server: ChildHandle, data: Da
   const steps: SweepStep[] = [];
   for (const c of ctx.plan.sweep) {
     await settleBreaker(server.url, recommendPaths(data, 98));
-    await fireRound({ url: server.url, connections: c, durationMs: 300, maxRequests: 100_000, nextPath: recommendPaths(data, 97) });
-    const r = await fireRound({ url: server.url, connections: c, durationMs: ctx.plan.sweepMs, maxRequests: ctx.plan.maxRequestsPerRound, nextPath: recommendPaths(data, c) });
+    await fireRound({
+      url: server.url,
+      connections: c,
+      durationMs: 300,
+      maxRequests: 100_000,
+      nextPath: recommendPaths(data, 97),
+    });
+    const r = await fireRound({
+      url: server.url,
+      connections: c,
+      durationMs: ctx.plan.sweepMs,
+      maxRequests: ctx.plan.maxRequestsPerRound,
+      nextPath: recommendPaths(data, c),
+    });
     const share = goodShareOf(r, ['ensemble']);
     const ok = share >= SUSTAINABLE_SHARE && r.errors === 0 && r.non2xx === 0;
     steps.push({ connections: c, rps: r.rps, p99: r.latency.p99, ensembleShare: share, ok });
-    ctx.log(`  sweep ${c} connections: ${Math.round(r.rps)} req/s, p99 ${r.latency.p99.toFixed(1)} ms, ensemble ${(share * 100).toFixed(1)} %`);
+    ctx.log(
+      `  sweep ${c} connections: ${Math.round(r.rps)} req/s, p99 ${r.latency.p99.toFixed(1)} ms, ensemble ${(share * 100).toFixed(1)} %`,
+    );
     if (!ok) break;
   }
   const sustainable = sustainableFrom(steps);
@@ -56,6 +70,11 @@ export async function runOverload(ctx: RunContext, server: ChildHandle, data: Da
     keepBreaker: true,
   });
   r.extra.sustainableConnections = sustainable;
-  r.extra.sweep = steps.map((s) => `${s.connections}: ${Math.round(s.rps)}/s p99 ${s.p99.toFixed(1)} ms ${(s.ensembleShare * 100).toFixed(0)} %${s.ok ? '' : ' ✗'}`).join('; ');
+  r.extra.sweep = steps
+    .map(
+      (s) =>
+        `${s.connections}: ${Math.round(s.rps)}/s p99 ${s.p99.toFixed(1)} ms ${(s.ensembleShare * 100).toFixed(0)} %${s.ok ? '' : ' ✗'}`,
+    )
+    .join('; ');
   return r;
 }

@@ -42,7 +42,9 @@ function recommendOn(name: string, key: ServerKey, title: string, quick: boolean
       r.extra.workers = workers ? Number(workers) : DEFAULT_WORKERS;
       r.extra.batching = !key.endsWith('-nobatch');
       if (key.endsWith('-nobatch') && Number(r.extra.batchesOverOne) > 0) {
-        r.notes.push(`batching was NOT off: ${r.extra.batchesOverOne} batches of more than one request — the server ignores ${Object.keys(NO_BATCH_ENV)[0]}`);
+        r.notes.push(
+          `batching was NOT off: ${r.extra.batchesOverOne} batches of more than one request — the server ignores ${Object.keys(NO_BATCH_ENV)[0]}`,
+        );
       }
       return { scenario: r };
     },
@@ -50,7 +52,13 @@ function recommendOn(name: string, key: ServerKey, title: string, quick: boolean
 }
 
 /** A plain load scenario on the shared demo server: which paths it requests and which answers count. */
-function onDemo(name: string, title: string, good: string[], paths: (ctx: RunContext) => () => string, quick: boolean): ScenarioDef {
+function onDemo(
+  name: string,
+  title: string,
+  good: string[],
+  paths: (ctx: RunContext) => () => string,
+  quick: boolean,
+): ScenarioDef {
   return {
     name,
     quick,
@@ -67,8 +75,20 @@ export const SCENARIOS: ScenarioDef[] = [
   onDemo('related', 'TAAR-lite item-to-item', ['plain'], (ctx) => relatedPaths(ctx.demo), true),
   // Everything a recommendation costs but scoring (HTTP, validation, profile lookup, answer): the ratio a
   // personalised answer cannot exceed on the same cores.
-  onDemo('unknown', 'recommendations for unknown clients: fallback answers, no scoring', ['*:unknown-client'], () => unknownPaths(), false),
-  onDemo('mixed', '80 % recommend, 15 % related, 5 % unknown clients', ['ensemble', 'plain', '*:unknown-client'], (ctx) => mixedPaths(ctx.demo), true),
+  onDemo(
+    'unknown',
+    'recommendations for unknown clients: fallback answers, no scoring',
+    ['*:unknown-client'],
+    () => unknownPaths(),
+    false,
+  ),
+  onDemo(
+    'mixed',
+    '80 % recommend, 15 % related, 5 % unknown clients',
+    ['ensemble', 'plain', '*:unknown-client'],
+    (ctx) => mixedPaths(ctx.demo),
+    true,
+  ),
   {
     name: 'overload',
     quick: true,
@@ -77,7 +97,12 @@ export const SCENARIOS: ScenarioDef[] = [
   },
   { name: 'degraded', quick: true, servers: [], run: async (ctx) => ({ scenario: await runDegraded(ctx) }) },
   { name: 'swap', quick: true, servers: [], run: async (ctx) => ({ scenario: await runSwap(ctx) }) },
-  recommendOn('recommend-large', 'large-w1', 'recommendations, known clients, large model (95k items × 20 factors, 20k donors), 1 worker', false),
+  recommendOn(
+    'recommend-large',
+    'large-w1',
+    'recommendations, known clients, large model (95k items × 20 factors, 20k donors), 1 worker',
+    false,
+  ),
   // At 32 connections the large model's answers are mostly fallbacks (its scoring cost times 32 exceeds
   // the 25 ms scoring budget); 4 connections measure its personalised path.
   recommendOn('recommend-large-c4', 'large-w1', 'as recommend-large at 4 connections', false, 4),

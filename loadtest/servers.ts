@@ -22,7 +22,19 @@ export interface RecscoreOptions {
 
 /** `recscore serve` on a free port of 127.0.0.1, no model polling (the swap scenario sends SIGHUP). */
 export async function startRecscore(o: RecscoreOptions): Promise<ChildHandle> {
-  const args = ['serve', '--models', o.models, '--profiles', o.profiles, '--port', '0', '--host', '127.0.0.1', '--reload-interval', '0'];
+  const args = [
+    'serve',
+    '--models',
+    o.models,
+    '--profiles',
+    o.profiles,
+    '--port',
+    '0',
+    '--host',
+    '127.0.0.1',
+    '--reload-interval',
+    '0',
+  ];
   if (o.workers !== undefined) args.push('--workers', String(o.workers));
   const child = await startChild(o.name, CLI, args, { env: o.env, timeoutMs: 120_000 });
   await waitReady(`${child.url}/ready`, 60_000);
@@ -30,7 +42,10 @@ export async function startRecscore(o: RecscoreOptions): Promise<ChildHandle> {
 }
 
 export function startCeiling(body: string): Promise<ChildHandle> {
-  return startChild('ceiling', CEILING, [], { env: { CEILING_BODY_B64: Buffer.from(body).toString('base64') }, timeoutMs: 20_000 });
+  return startChild('ceiling', CEILING, [], {
+    env: { CEILING_BODY_B64: Buffer.from(body).toString('base64') },
+    timeoutMs: 20_000,
+  });
 }
 
 /**

@@ -40,7 +40,17 @@ export interface TrafficStats {
 const LETTERS = 'abcdefghijklmnopqrstuvwxyz';
 
 export function startTraffic(o: TrafficOptions): { stats: TrafficStats; stop: () => Promise<void> } {
-  const stats: TrafficStats = { requests: 0, ok: 0, non2xx: 0, failed: 0, failures: [], byKind: {}, servedBy: {}, disconnectedSockets: 0, distinctLocales: 0 };
+  const stats: TrafficStats = {
+    requests: 0,
+    ok: 0,
+    non2xx: 0,
+    failed: 0,
+    failures: [],
+    byKind: {},
+    servedBy: {},
+    disconnectedSockets: 0,
+    distinctLocales: 0,
+  };
   const random = seededRandom(17);
   const dispatcher = new Agent({ connections: o.loops, keepAliveTimeout: 30_000 });
   let running = true;
@@ -62,9 +72,15 @@ export function startTraffic(o: TrafficOptions): { stats: TrafficStats; stop: ()
     const known = () => o.data.clientIds[Math.floor(random() * o.data.clientIds.length)];
     if (r < 0.55) return { kind: 'recommend', path: recommendPath(known()) };
     if (r < 0.65) return { kind: 'recommend-top', path: `${recommendPath(known())}?draw=0` };
-    if (r < 0.75) return { kind: 'related', path: relatedPath(o.data.guids[Math.floor(random() * o.data.guids.length)]) };
-    if (r < 0.9) return { kind: 'unknown-locale', path: `${recommendPath(unknownClientId(random))}?locale=${freshLocale()}` };
-    return { kind: 'unknown-accept-language', path: recommendPath(unknownClientId(random)), headers: { 'accept-language': `${freshLocale()},en;q=0.5` } };
+    if (r < 0.75)
+      return { kind: 'related', path: relatedPath(o.data.guids[Math.floor(random() * o.data.guids.length)]) };
+    if (r < 0.9)
+      return { kind: 'unknown-locale', path: `${recommendPath(unknownClientId(random))}?locale=${freshLocale()}` };
+    return {
+      kind: 'unknown-accept-language',
+      path: recommendPath(unknownClientId(random)),
+      headers: { 'accept-language': `${freshLocale()},en;q=0.5` },
+    };
   };
   const loop = async () => {
     while (running) {
@@ -72,7 +88,12 @@ export function startTraffic(o: TrafficOptions): { stats: TrafficStats; stop: ()
       stats.requests++;
       stats.byKind[kind] = (stats.byKind[kind] ?? 0) + 1;
       try {
-        const res = await request(o.url + path, { dispatcher, headers, headersTimeout: o.requestTimeoutMs, bodyTimeout: o.requestTimeoutMs });
+        const res = await request(o.url + path, {
+          dispatcher,
+          headers,
+          headersTimeout: o.requestTimeoutMs,
+          bodyTimeout: o.requestTimeoutMs,
+        });
         const text = await res.body.text();
         if (res.statusCode < 200 || res.statusCode > 299) {
           stats.non2xx++;

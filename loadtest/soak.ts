@@ -47,7 +47,9 @@ const cycleMs = Number(values['cycle-s'] ?? 40) * 1000;
 const stalls = Number(values.stalls ?? 5);
 const loops = Number(values.loops ?? 8);
 if (!(minutes > 0) || !(cycleMs >= 20_000) || !(stalls >= 1) || !(loops >= 1)) {
-  process.stderr.write('usage: node dist/loadtest/soak.js [--minutes M] [--cycle-s S ≥ 20] [--stalls N] [--loops N] [--out DIR]\n');
+  process.stderr.write(
+    'usage: node dist/loadtest/soak.js [--minutes M] [--cycle-s S ≥ 20] [--stalls N] [--loops N] [--out DIR]\n',
+  );
   process.exit(2);
 }
 const outDir = resolve(values.out ?? join(REPO_ROOT, 'loadtest/results/soak.tmp'));
@@ -55,7 +57,8 @@ const WARMUP_MS = 20_000;
 const RECOVERY_LIMIT_MS = 2_000;
 const HEAP_GROWTH_LIMIT = 0.1;
 const started = Date.now();
-const log = (msg: string) => process.stderr.write(`[${((Date.now() - started) / 1000).toFixed(1).padStart(6)} s] ${msg}\n`);
+const log = (msg: string) =>
+  process.stderr.write(`[${((Date.now() - started) / 1000).toFixed(1).padStart(6)} s] ${msg}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const redis = await startRedis();
@@ -79,7 +82,15 @@ const server = await startRecscore({
 const heap = await connectHeapReader(inspectPort);
 log(`server ${server.url} (pid ${server.pid}), redis ${redis.url}, ${minutes} min, a cycle every ${cycleMs / 1000} s`);
 
-const traffic = startTraffic({ url: server.url, data, loops, disconnectEveryMs: 500, disconnectSockets: 20, pipelined: 5, requestTimeoutMs: 10_000 });
+const traffic = startTraffic({
+  url: server.url,
+  data,
+  loops,
+  disconnectEveryMs: 500,
+  disconnectSockets: 20,
+  pipelined: 5,
+  requestTimeoutMs: 10_000,
+});
 
 /** One request at a time until an answer is personalised; ms from `since`, or null past the limit. */
 async function personalisedWithin(since: number, limitMs: number): Promise<{ ms: number | null; last: string }> {
@@ -106,7 +117,9 @@ async function personalisedWithin(since: number, limitMs: number): Promise<{ ms:
 async function breakers(): Promise<string> {
   try {
     const { text } = await getText(`${server.url}/metrics`, 3_000);
-    const states = [...text.matchAll(/^recscore_breaker_state\{breaker="([^"]+)"\} (\d+)/gm)].map((m) => `${m[1]} ${m[2]}`);
+    const states = [...text.matchAll(/^recscore_breaker_state\{breaker="([^"]+)"\} (\d+)/gm)].map(
+      (m) => `${m[1]} ${m[2]}`,
+    );
     return states.join(', ') || 'no breaker gauge';
   } catch (e) {
     return `metrics: ${(e as Error).message}`;
@@ -146,7 +159,9 @@ let finalHeap = Number.NaN;
 try {
   await sleep(WARMUP_MS);
   warmHeap = await heap.usedAfterGc();
-  log(`warm: heap after GC ${mb(warmHeap).toFixed(1)} MB; ${traffic.stats.requests} requests so far; breakers ${await breakers()}`);
+  log(
+    `warm: heap after GC ${mb(warmHeap).toFixed(1)} MB; ${traffic.stats.requests} requests so far; breakers ${await breakers()}`,
+  );
   const end = started + minutes * 60_000;
   while (Date.now() + cycleMs / 2 < end) {
     const cycleStart = Date.now();
@@ -159,7 +174,9 @@ try {
     const lastCont = Date.now();
     const breakersAfterStalls = await breakers();
     const rec = await personalisedWithin(lastCont, RECOVERY_LIMIT_MS);
-    log(`stalls ×${stalls}: breakers ${breakersAfterStalls}; personalised answer ${rec.ms === null ? `NOT within ${RECOVERY_LIMIT_MS} ms` : `after ${rec.ms} ms`} (${rec.last})`);
+    log(
+      `stalls ×${stalls}: breakers ${breakersAfterStalls}; personalised answer ${rec.ms === null ? `NOT within ${RECOVERY_LIMIT_MS} ms` : `after ${rec.ms} ms`} (${rec.last})`,
+    );
     await sleep(Math.max(0, cycleStart + cycleMs / 2 - Date.now()));
     let flap = '';
     try {
@@ -174,8 +191,17 @@ try {
       errors.push(`redis flap: ${(e as Error).message}`);
     }
     const h = await heap.usedAfterGc();
-    cycles.push({ at_s: (cycleStart - started) / 1000, breakersAfterStalls, recoveryMs: rec.ms, recoveryDetail: rec.last, heapAfterGcMb: mb(h), redisFlap: flap });
-    log(`redis ${flap}; heap after GC ${mb(h).toFixed(1)} MB; requests ${traffic.stats.requests}, failed ${traffic.stats.failed}, sockets dropped ${traffic.stats.disconnectedSockets}`);
+    cycles.push({
+      at_s: (cycleStart - started) / 1000,
+      breakersAfterStalls,
+      recoveryMs: rec.ms,
+      recoveryDetail: rec.last,
+      heapAfterGcMb: mb(h),
+      redisFlap: flap,
+    });
+    log(
+      `redis ${flap}; heap after GC ${mb(h).toFixed(1)} MB; requests ${traffic.stats.requests}, failed ${traffic.stats.failed}, sockets dropped ${traffic.stats.disconnectedSockets}`,
+    );
     await sleep(Math.max(0, cycleStart + cycleMs - Date.now()));
   }
   await sleep(Math.max(0, end - Date.now()));
@@ -197,28 +223,65 @@ const s = traffic.stats;
 const growth = finalHeap / warmHeap - 1;
 const slow = cycles.filter((c) => c.recoveryMs === null);
 const checks = [
-  { name: `heap after GC within ${HEAP_GROWTH_LIMIT * 100} % of warm`, ok: Number.isFinite(growth) && growth <= HEAP_GROWTH_LIMIT, detail: `${mb(warmHeap).toFixed(1)} → ${mb(finalHeap).toFixed(1)} MB (${(growth * 100).toFixed(1)} %)` },
-  { name: `personalised answer within ${RECOVERY_LIMIT_MS} ms after every stall`, ok: cycles.length > 0 && slow.length === 0, detail: `${cycles.length - slow.length} of ${cycles.length} stall bursts recovered in time` },
-  { name: 'no request failed', ok: s.failed === 0, detail: `${s.failed} failed (${s.non2xx} non-2xx) of ${s.requests}` },
+  {
+    name: `heap after GC within ${HEAP_GROWTH_LIMIT * 100} % of warm`,
+    ok: Number.isFinite(growth) && growth <= HEAP_GROWTH_LIMIT,
+    detail: `${mb(warmHeap).toFixed(1)} → ${mb(finalHeap).toFixed(1)} MB (${(growth * 100).toFixed(1)} %)`,
+  },
+  {
+    name: `personalised answer within ${RECOVERY_LIMIT_MS} ms after every stall`,
+    ok: cycles.length > 0 && slow.length === 0,
+    detail: `${cycles.length - slow.length} of ${cycles.length} stall bursts recovered in time`,
+  },
+  {
+    name: 'no request failed',
+    ok: s.failed === 0,
+    detail: `${s.failed} failed (${s.non2xx} non-2xx) of ${s.requests}`,
+  },
   { name: 'harness ran', ok: errors.length === 0, detail: errors.join('; ') || 'ok' },
 ];
 const passed = checks.every((c) => c.ok);
-const summary = { startedAt: new Date(started).toISOString(), minutes, cycleMs, stalls, loops, passed, checks, warmHeapMb: mb(warmHeap), finalHeapMb: mb(finalHeap), cycles, breakerSamples, traffic: s };
-const breakerLine = Object.entries(breakerSamples).map(([b, n]) => `${b} not closed in ${n.notClosed} of ${n.samples} samples`).join(', ');
+const summary = {
+  startedAt: new Date(started).toISOString(),
+  minutes,
+  cycleMs,
+  stalls,
+  loops,
+  passed,
+  checks,
+  warmHeapMb: mb(warmHeap),
+  finalHeapMb: mb(finalHeap),
+  cycles,
+  breakerSamples,
+  traffic: s,
+};
+const breakerLine = Object.entries(breakerSamples)
+  .map(([b, n]) => `${b} not closed in ${n.notClosed} of ${n.samples} samples`)
+  .join(', ');
 const md = [
   `# Soak: ${minutes} min, ${summary.startedAt.slice(0, 16).replace('T', ' ')} UTC — ${passed ? 'passed' : 'FAILED'}`,
   '',
   ...checks.map((c) => `- ${c.ok ? '✓' : '✗'} ${c.name}: ${c.detail}`),
   '',
-  `Traffic: ${s.requests} requests (${Object.entries(s.byKind).map(([k, n]) => `${k} ${n}`).join(', ')}), ${s.distinctLocales} distinct locales, ${s.disconnectedSockets} sockets dropped after sending 5 GETs.`,
+  `Traffic: ${s.requests} requests (${Object.entries(s.byKind)
+    .map(([k, n]) => `${k} ${n}`)
+    .join(
+      ', ',
+    )}), ${s.distinctLocales} distinct locales, ${s.disconnectedSockets} sockets dropped after sending 5 GETs.`,
   `Breakers (sampled every 2 s): ${breakerLine || 'no samples'}.`,
-  `Answers: ${Object.entries(s.servedBy).sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${n}`).join(', ')}.`,
+  `Answers: ${Object.entries(s.servedBy)
+    .sort((a, b) => b[1] - a[1])
+    .map(([k, n]) => `${k} ${n}`)
+    .join(', ')}.`,
   '',
   'Breaker states: 0 closed, 1 half-open, 2 open.',
   '',
   '| cycle at s | breakers after stalls | personalised after stalls | heap after GC MB | redis flap |',
   '|--:|---|---|--:|---|',
-  ...cycles.map((c) => `| ${c.at_s.toFixed(0)} | ${c.breakersAfterStalls} | ${c.recoveryMs === null ? `NO (${c.recoveryDetail.replace(/\|/g, '/')})` : `${c.recoveryMs} ms`} | ${c.heapAfterGcMb.toFixed(1)} | ${c.redisFlap} |`),
+  ...cycles.map(
+    (c) =>
+      `| ${c.at_s.toFixed(0)} | ${c.breakersAfterStalls} | ${c.recoveryMs === null ? `NO (${c.recoveryDetail.replace(/\|/g, '/')})` : `${c.recoveryMs} ms`} | ${c.heapAfterGcMb.toFixed(1)} | ${c.redisFlap} |`,
+  ),
   '',
   ...(s.failures.length ? ['First failures:', '', ...s.failures.map((f) => `- ${f}`), ''] : []),
 ];

@@ -63,8 +63,12 @@ export function renderSvg(rows: readonly PlotRow[], title: string, aim?: Aim): s
   const width = LABEL_W + 2 * PANEL_W + GAP + 20;
   const xR = LABEL_W;
   const xP = LABEL_W + PANEL_W + GAP;
-  const maxR = niceCeil(Math.max(1, aim?.ratio ?? 0, ...rows.flatMap((r) => [r.ratio, r.minRatio ?? 0]).filter(finite)));
-  const maxP = niceCeil(Math.max(1, aim?.p99Ms ?? 0, ...rows.flatMap((r) => [r.p99, r.p99Bound ?? 0, r.ceilingP99]).filter(finite)));
+  const maxR = niceCeil(
+    Math.max(1, aim?.ratio ?? 0, ...rows.flatMap((r) => [r.ratio, r.minRatio ?? 0]).filter(finite)),
+  );
+  const maxP = niceCeil(
+    Math.max(1, aim?.p99Ms ?? 0, ...rows.flatMap((r) => [r.p99, r.p99Bound ?? 0, r.ceilingP99]).filter(finite)),
+  );
   const sx = (v: number, max: number, x0: number) => x0 + (Math.max(0, Math.min(v, max)) / max) * PANEL_W;
   const plotH = rows.length * ROW_H;
 
@@ -84,7 +88,9 @@ export function renderSvg(rows: readonly PlotRow[], title: string, aim?: Aim): s
     parts.push(`<text x="${LABEL_W - 8}" y="${mid + 4}" text-anchor="end" class="t">${escapeXml(r.name)}</text>`);
     if (finite(r.ratio)) {
       const w = sx(r.ratio, maxR, xR) - xR;
-      parts.push(`<rect x="${xR}" y="${y + 5}" width="${w.toFixed(1)}" height="${ROW_H - 10}" fill="${color(r.ratioOk)}"><title>${escapeXml(`${r.name}: ratio ${r.ratio.toFixed(3)}`)}</title></rect>`);
+      parts.push(
+        `<rect x="${xR}" y="${y + 5}" width="${w.toFixed(1)}" height="${ROW_H - 10}" fill="${color(r.ratioOk)}"><title>${escapeXml(`${r.name}: ratio ${r.ratio.toFixed(3)}`)}</title></rect>`,
+      );
       parts.push(`<text x="${(xR + w + 4).toFixed(1)}" y="${mid + 4}" class="t">${r.ratio.toFixed(2)}</text>`);
     }
     if (finite(r.minRatio)) {
@@ -93,12 +99,16 @@ export function renderSvg(rows: readonly PlotRow[], title: string, aim?: Aim): s
     }
     if (finite(r.p99)) {
       const w = sx(r.p99, maxP, xP) - xP;
-      parts.push(`<rect x="${xP}" y="${y + 5}" width="${w.toFixed(1)}" height="${ROW_H - 10}" fill="${color(r.p99Ok)}"><title>${escapeXml(`${r.name}: p99 ${r.p99.toFixed(2)} ms`)}</title></rect>`);
+      parts.push(
+        `<rect x="${xP}" y="${y + 5}" width="${w.toFixed(1)}" height="${ROW_H - 10}" fill="${color(r.p99Ok)}"><title>${escapeXml(`${r.name}: p99 ${r.p99.toFixed(2)} ms`)}</title></rect>`,
+      );
       parts.push(`<text x="${(xP + w + 4).toFixed(1)}" y="${mid + 4}" class="t">${r.p99.toFixed(1)}</text>`);
     }
     if (finite(r.ceilingP99)) {
       const x = sx(r.ceilingP99, maxP, xP).toFixed(1);
-      parts.push(`<rect x="${(Number(x) - 2).toFixed(1)}" y="${y + 3}" width="4" height="${ROW_H - 6}" fill="#757575"/>`);
+      parts.push(
+        `<rect x="${(Number(x) - 2).toFixed(1)}" y="${y + 3}" width="4" height="${ROW_H - 6}" fill="#757575"/>`,
+      );
     }
     if (finite(r.p99Bound)) {
       const x = sx(r.p99Bound, maxP, xP).toFixed(1);
@@ -106,9 +116,16 @@ export function renderSvg(rows: readonly PlotRow[], title: string, aim?: Aim): s
     }
   });
   if (aim) {
-    for (const [x, label] of [[sx(aim.ratio, maxR, xR), `aim ${aim.ratio}`], [sx(aim.p99Ms, maxP, xP), `aim ${aim.p99Ms} ms`]] as const) {
-      parts.push(`<line x1="${x.toFixed(1)}" y1="${TOP - 4}" x2="${x.toFixed(1)}" y2="${TOP + plotH}" stroke="#1565c0" stroke-dasharray="4 3"/>`);
-      parts.push(`<text x="${(x + 3).toFixed(1)}" y="${TOP - 2}" class="t" style="fill:#1565c0">${escapeXml(label)}</text>`);
+    for (const [x, label] of [
+      [sx(aim.ratio, maxR, xR), `aim ${aim.ratio}`],
+      [sx(aim.p99Ms, maxP, xP), `aim ${aim.p99Ms} ms`],
+    ] as const) {
+      parts.push(
+        `<line x1="${x.toFixed(1)}" y1="${TOP - 4}" x2="${x.toFixed(1)}" y2="${TOP + plotH}" stroke="#1565c0" stroke-dasharray="4 3"/>`,
+      );
+      parts.push(
+        `<text x="${(x + 3).toFixed(1)}" y="${TOP - 2}" class="t" style="fill:#1565c0">${escapeXml(label)}</text>`,
+      );
     }
   }
   parts.push('</svg>');

@@ -15,7 +15,10 @@ const scenarioTarget = z
     /** good answers/s ÷ ceiling requests/s, both from the same run */
     minRatio: z.number().min(0).max(10).optional(),
     /** p99 ≤ ceiling p99 × k + plusMs (the ceiling measured at the same connection count) */
-    p99: z.object({ k: z.number().min(0).max(1_000), plusMs: z.number().min(0).max(60_000) }).strict().optional(),
+    p99: z
+      .object({ k: z.number().min(0).max(1_000), plusMs: z.number().min(0).max(60_000) })
+      .strict()
+      .optional(),
     /** the server's CPU per answer ÷ the ceiling's, same run (all threads, /proc): the sharp regression check */
     maxCpuRatio: z.number().min(0).max(1_000).optional(),
     /** connection errors + timeouts */
@@ -37,10 +40,15 @@ const scenarioTarget = z
 const schema = z
   .object({
     $comment: z.union([z.string(), z.array(z.string())]).optional(),
-    aim: z.object({ recommendRatio: z.number(), p99Ms: z.number(), connections: z.number().int(), note: z.string() }).strict(),
+    aim: z
+      .object({ recommendRatio: z.number(), p99Ms: z.number(), connections: z.number().int(), note: z.string() })
+      .strict(),
     scenarios: z.record(scenarioTarget),
     /** the geometric mean of these scenarios' CPU ratios must stay ≤ max (gate.ts checkCpuIndex) */
-    cpuIndex: z.object({ scenarios: z.array(z.string().min(1)).min(1), max: z.number().min(0) }).strict().optional(),
+    cpuIndex: z
+      .object({ scenarios: z.array(z.string().min(1)).min(1), max: z.number().min(0) })
+      .strict()
+      .optional(),
     rss: z
       .object({
         /** RSS(2 workers) − RSS(1 worker) on the large model, MB */

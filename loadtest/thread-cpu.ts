@@ -33,15 +33,31 @@ function threadTicks(pid: number): Map<number, number> {
   return out;
 }
 
-const { values } = parseArgs({ options: { workers: { type: 'string' }, seconds: { type: 'string' }, connections: { type: 'string' }, path: { type: 'string' } } });
+const { values } = parseArgs({
+  options: {
+    workers: { type: 'string' },
+    seconds: { type: 'string' },
+    connections: { type: 'string' },
+    path: { type: 'string' },
+  },
+});
 const seconds = Number(values.seconds ?? 6);
 const connections = Number(values.connections ?? 32);
 const data = await demoData();
-const server = await startRecscore({ name: 'recscore', models: data.models, profiles: data.profiles, workers: values.workers === undefined ? undefined : Number(values.workers) });
+const server = await startRecscore({
+  name: 'recscore',
+  models: data.models,
+  profiles: data.profiles,
+  workers: values.workers === undefined ? undefined : Number(values.workers),
+});
 try {
   const random = seededRandom(7);
   const nextPath =
-    values.path === 'health' ? () => '/health' : values.path === 'unknown' ? () => recommendPath(unknownClientId(random)) : recommendPaths(data, 7);
+    values.path === 'health'
+      ? () => '/health'
+      : values.path === 'unknown'
+        ? () => recommendPath(unknownClientId(random))
+        : recommendPaths(data, 7);
   const spec = { url: server.url, connections, maxRequests: 5_000_000, nextPath };
   await fireRound({ ...spec, durationMs: 2_000 });
   const before = threadTicks(server.pid);
@@ -54,19 +70,29 @@ try {
   const after = threadTicks(server.pid);
   const batches = await batchStats(server.url);
   const perReq = (ticks: number) => ((ticks * TICK_US) / r.requests).toFixed(1);
-  console.log(`${r.requests} requests in ${(r.elapsedMs / 1000).toFixed(1)} s: ${Math.round(r.rps)} req/s, p50 ${r.latency.p50.toFixed(2)} ms, p99 ${r.latency.p99.toFixed(2)} ms, non-2xx ${r.non2xx}`);
+  console.log(
+    `${r.requests} requests in ${(r.elapsedMs / 1000).toFixed(1)} s: ${Math.round(r.rps)} req/s, p50 ${r.latency.p50.toFixed(2)} ms, p99 ${r.latency.p99.toFixed(2)} ms, non-2xx ${r.non2xx}`,
+  );
   console.log(`cores busy: ours ${use.ourCores.toFixed(2)}, others ${use.otherCores.toFixed(2)} (of 2)`);
   console.log('thread                 CPU µs per request   share of one core');
-  const rows = [...after].map(([tid, t]) => ({ tid, d: t - (before.get(tid) ?? 0) })).filter((x) => x.d > 0).sort((a, b) => b.d - a.d);
+  const rows = [...after]
+    .map(([tid, t]) => ({ tid, d: t - (before.get(tid) ?? 0) }))
+    .filter((x) => x.d > 0)
+    .sort((a, b) => b.d - a.d);
   for (const { tid, d } of rows) {
     const name = tid === server.pid ? 'main' : `thread ${tid}`;
-    console.log(`${name.padEnd(22)} ${perReq(d).padStart(8)}             ${((d * TICK_US) / (r.elapsedMs * 10)).toFixed(0).padStart(3)} %`);
+    console.log(
+      `${name.padEnd(22)} ${perReq(d).padStart(8)}             ${((d * TICK_US) / (r.elapsedMs * 10)).toFixed(0).padStart(3)} %`,
+    );
   }
   console.log(`${'load generator'.padEnd(22)} ${((selfUs.user + selfUs.system) / r.requests).toFixed(1).padStart(8)}`);
   const n = batches.batches - batchesBefore.batches;
   if (n > 0) {
-    const ms = (k: 'handoff' | 'compute' | 'return') => (((batches.phases[k] - batchesBefore.phases[k]) / n) * 1000).toFixed(2);
-    console.log(`batches: ${n}, mean size ${((batches.requests - batchesBefore.requests) / n).toFixed(1)}; per batch: hand-off ${ms('handoff')} ms, compute ${ms('compute')} ms, return ${ms('return')} ms`);
+    const ms = (k: 'handoff' | 'compute' | 'return') =>
+      (((batches.phases[k] - batchesBefore.phases[k]) / n) * 1000).toFixed(2);
+    console.log(
+      `batches: ${n}, mean size ${((batches.requests - batchesBefore.requests) / n).toFixed(1)}; per batch: hand-off ${ms('handoff')} ms, compute ${ms('compute')} ms, return ${ms('return')} ms`,
+    );
   }
 } finally {
   await server.stop();

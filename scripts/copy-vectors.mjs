@@ -14,14 +14,18 @@ const target = join(root, 'test/fixtures/taar');
 const COMPRESS_ABOVE = 1 << 20;
 
 function files(dir) {
-  return readdirSync(dir).sort().flatMap((name) => {
-    const p = join(dir, name);
-    return statSync(p).isDirectory() ? files(p) : [p];
-  });
+  return readdirSync(dir)
+    .sort()
+    .flatMap((name) => {
+      const p = join(dir, name);
+      return statSync(p).isDirectory() ? files(p) : [p];
+    });
 }
 
 let found;
-try { found = files(source); } catch (e) {
+try {
+  found = files(source);
+} catch (e) {
   console.error(`copy-vectors: cannot read ${source}: ${e.message}`);
   process.exit(1);
 }
@@ -39,15 +43,16 @@ for (const p of found) {
   const bytes = readFileSync(p);
   const out = join(target, bytes.length > COMPRESS_ABOVE ? `${rel}.br` : rel);
   mkdirSync(dirname(out), { recursive: true });
-  const data = bytes.length > COMPRESS_ABOVE
-    ? brotliCompressSync(bytes, {
-        params: {
-          [constants.BROTLI_PARAM_QUALITY]: constants.BROTLI_MAX_QUALITY,
-          [constants.BROTLI_PARAM_LGWIN]: constants.BROTLI_MAX_WINDOW_BITS,
-          [constants.BROTLI_PARAM_SIZE_HINT]: bytes.length,
-        },
-      })
-    : bytes;
+  const data =
+    bytes.length > COMPRESS_ABOVE
+      ? brotliCompressSync(bytes, {
+          params: {
+            [constants.BROTLI_PARAM_QUALITY]: constants.BROTLI_MAX_QUALITY,
+            [constants.BROTLI_PARAM_LGWIN]: constants.BROTLI_MAX_WINDOW_BITS,
+            [constants.BROTLI_PARAM_SIZE_HINT]: bytes.length,
+          },
+        })
+      : bytes;
   writeFileSync(out, data);
   const stored = data === bytes ? '' : ` → ${relative(target, out)} ${data.length} bytes`;
   console.log(`${rel}: ${bytes.length} bytes${stored}`);

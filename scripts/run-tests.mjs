@@ -9,7 +9,11 @@ const only = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const files = [];
 function walk(dir) {
   let entries;
-  try { entries = readdirSync(dir); } catch { return; }
+  try {
+    entries = readdirSync(dir);
+  } catch {
+    return;
+  }
   for (const name of entries.sort()) {
     const p = join(dir, name);
     if (statSync(p).isDirectory()) walk(p);
@@ -22,5 +26,7 @@ if (files.length === 0) {
   process.exit(1);
 }
 // Concurrency 2 matches the machine's two cores; each file has its own timeouts.
-const res = spawnSync(process.execPath, ['--test', '--test-concurrency=2', '--test-timeout=180000', ...files], { stdio: 'inherit' });
+const res = spawnSync(process.execPath, ['--test', '--test-concurrency=2', '--test-timeout=180000', ...files], {
+  stdio: 'inherit',
+});
 process.exit(res.status ?? 1);

@@ -127,7 +127,8 @@ export function createLogger(
     write(JSON.stringify(rec) + '\n');
   };
   const limiter = new RepeatLimiter(options.repeatWindowMs ?? DEFAULT_REPEAT_WINDOW_MS, (level, { msg, ...rest }) =>
-    requestContext.exit(() => line(level, String(msg), rest)));
+    requestContext.exit(() => line(level, String(msg), rest)),
+  );
   return build(line, limiter);
 }
 

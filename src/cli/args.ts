@@ -5,7 +5,11 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { RecscoreError } from '../errors.js';
 
-export function parse<T extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: T, allowPositionals = false) {
+export function parse<T extends NonNullable<ParseArgsConfig['options']>>(
+  args: string[],
+  options: T,
+  allowPositionals = false,
+) {
   try {
     return parseArgs({ args, options, allowPositionals, strict: true });
   } catch (e) {
@@ -13,10 +17,20 @@ export function parse<T extends NonNullable<ParseArgsConfig['options']>>(args: s
   }
 }
 
-export function intOption(name: string, value: string | undefined, fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER): number {
+export function intOption(
+  name: string,
+  value: string | undefined,
+  fallback: number,
+  min = 0,
+  max = Number.MAX_SAFE_INTEGER,
+): number {
   if (value === undefined) return fallback;
   const n = /^-?\d+$/.test(value) ? Number(value) : NaN;
-  if (!Number.isInteger(n) || n < min || n > max) throw new RecscoreError('RECSCORE_CONFIG', `${/^[A-Z]/.test(name) ? name : `--${name}`} must be an integer from ${min} to ${max}, got "${value}"`);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new RecscoreError(
+      'RECSCORE_CONFIG',
+      `${/^[A-Z]/.test(name) ? name : `--${name}`} must be an integer from ${min} to ${max}, got "${value}"`,
+    );
   return n;
 }
 

@@ -14,7 +14,15 @@ export async function packCommand(args: string[]): Promise<number> {
   const model = await openModels(location);
   const bytes = await writeBundle(model, out, location);
   process.stdout.write(
-    JSON.stringify({ out, version: model.version, bytes, items: model.nItems, donors: model.nDonors, guids: model.nGuids, ms: Math.round(performance.now() - t0) }) + '\n',
+    JSON.stringify({
+      out,
+      version: model.version,
+      bytes,
+      items: model.nItems,
+      donors: model.nDonors,
+      guids: model.nGuids,
+      ms: Math.round(performance.now() - t0),
+    }) + '\n',
   );
   return 0;
 }

@@ -11,7 +11,12 @@ import { createModelSource } from '../model/source/index.js';
 export async function openModels(location: string): Promise<PackedModel> {
   const { taarModelEnv, gcsEndpoint } = modelEnvFrom();
   const source = createModelSource(location, taarModelEnv, gcsEndpoint ? { gcs: { apiEndpoint: gcsEndpoint } } : {});
-  const bar = process.stderr.isTTY ? new SingleBar({ stream: process.stderr, format: '{name} [{bar}] {percentage}% {value}/{total} bytes', hideCursor: true }, Presets.shades_classic) : undefined;
+  const bar = process.stderr.isTTY
+    ? new SingleBar(
+        { stream: process.stderr, format: '{name} [{bar}] {percentage}% {value}/{total} bytes', hideCursor: true },
+        Presets.shades_classic,
+      )
+    : undefined;
   let current = '';
   try {
     return await loadModel(source, {

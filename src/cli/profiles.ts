@@ -48,7 +48,8 @@ function usageError(message: string): RecscoreError {
 function intOption(name: string, raw: string | undefined, def: number, min: number, max: number): number {
   if (raw === undefined) return def;
   const n = Number(raw);
-  if (!/^\d+$/.test(raw) || n < min || n > max) throw usageError(`--${name} must be an integer from ${min} to ${max}, got ${JSON.stringify(raw)}`);
+  if (!/^\d+$/.test(raw) || n < min || n > max)
+    throw usageError(`--${name} must be an integer from ${min} to ${max}, got ${JSON.stringify(raw)}`);
   return n;
 }
 
@@ -73,7 +74,9 @@ function parse(args: string[]): Parsed {
     throw usageError((e as Error).message);
   }
   const [verb, ...rest] = positionals;
-  const chosen = [verb === undefined ? null : verb, values.info ? 'info' : null, values.reset ? 'reset' : null].filter((x) => x !== null);
+  const chosen = [verb === undefined ? null : verb, values.info ? 'info' : null, values.reset ? 'reset' : null].filter(
+    (x) => x !== null,
+  );
   let action: Action;
   if (values.help) action = { kind: 'help' };
   else if (chosen.length !== 1) throw usageError('choose exactly one of: load FILE, --info, --reset');
@@ -85,7 +88,8 @@ function parse(args: string[]): Parsed {
     action = { kind: chosen[0] };
   } else throw usageError(`unknown subcommand ${JSON.stringify(chosen[0])}`);
   const redis = values.redis ?? '';
-  if (action.kind !== 'help' && !/^rediss?:\/\/./.test(redis)) throw usageError('--redis redis://host:port[/db] is required');
+  if (action.kind !== 'help' && !/^rediss?:\/\/./.test(redis))
+    throw usageError('--redis redis://host:port[/db] is required');
   const prefix = values.prefix ?? DEFAULT_REDIS_PREFIX;
   if (prefix === '') throw usageError('--prefix must not be empty');
   return {
@@ -99,7 +103,13 @@ function parse(args: string[]): Parsed {
 
 async function connect(url: string): Promise<Redis> {
   // A batch tool: an offline queue is fine, retrying forever is not.
-  const redis = new Redis(url, { lazyConnect: true, connectTimeout: 5000, commandTimeout: 60_000, maxRetriesPerRequest: 1, retryStrategy: () => null });
+  const redis = new Redis(url, {
+    lazyConnect: true,
+    connectTimeout: 5000,
+    commandTimeout: 60_000,
+    maxRetriesPerRequest: 1,
+    retryStrategy: () => null,
+  });
   redis.on('error', () => {}); // each failure also rejects the command that met it
   // A malformed reply fails the command instead of ending the process (src/profile/redis-reply-guard.ts).
   guardReplies(redis, { maxReplyBytes: 256 * 1024 * 1024 });
@@ -107,7 +117,12 @@ async function connect(url: string): Promise<Redis> {
     await redis.connect();
   } catch (e) {
     redis.disconnect();
-    throw new RecscoreError('RECSCORE_PROFILE_STORE', `cannot connect to ${redactUrl(url)}: ${(e as Error).message}`, undefined, { cause: e });
+    throw new RecscoreError(
+      'RECSCORE_PROFILE_STORE',
+      `cannot connect to ${redactUrl(url)}: ${(e as Error).message}`,
+      undefined,
+      { cause: e },
+    );
   }
   return redis;
 }
@@ -116,7 +131,11 @@ async function connect(url: string): Promise<Redis> {
 function progressReporter(io: ProfilesIo, logger: Logger): { update(p: LoadProgress): void; done(): void } {
   if (io.stderr.isTTY) {
     const bar = new SingleBar(
-      { stream: io.stderr, hideCursor: true, format: 'loading |{bar}| {percentage}% | {profiles} profiles | ETA {eta_formatted}' },
+      {
+        stream: io.stderr,
+        hideCursor: true,
+        format: 'loading |{bar}| {percentage}% | {profiles} profiles | ETA {eta_formatted}',
+      },
       Presets.shades_classic,
     );
     let started = false;
@@ -133,7 +152,12 @@ function progressReporter(io: ProfilesIo, logger: Logger): { update(p: LoadProgr
   let latest: LoadProgress | undefined;
   const emit = (p: LoadProgress) => {
     const percent = p.fileBytes > 0 ? Math.round((1000 * p.bytesRead) / p.fileBytes) / 10 : 100;
-    logger.info('profiles load progress', { profiles: p.profiles, bytesRead: p.bytesRead, fileBytes: p.fileBytes, percent });
+    logger.info('profiles load progress', {
+      profiles: p.profiles,
+      bytesRead: p.bytesRead,
+      fileBytes: p.fileBytes,
+      percent,
+    });
   };
   return {
     update(p) {
@@ -162,7 +186,12 @@ async function run(p: Parsed, io: ProfilesIo, logger: Logger): Promise<void> {
       const started = performance.now();
       const progress = progressReporter(io, logger);
       try {
-        const res = await loadGeneration(redis, p.action.file, { prefix: p.prefix, batch: p.batch, graceMs: p.graceMs, onProgress: progress.update });
+        const res = await loadGeneration(redis, p.action.file, {
+          prefix: p.prefix,
+          batch: p.batch,
+          graceMs: p.graceMs,
+          onProgress: progress.update,
+        });
         progress.done();
         out({ prefix: p.prefix, file: p.action.file, ...res, seconds: Math.round(performance.now() - started) / 1000 });
       } catch (e) {
@@ -176,7 +205,10 @@ async function run(p: Parsed, io: ProfilesIo, logger: Logger): Promise<void> {
 }
 
 /** Runs `recscore profiles …` (`args` are the words after `profiles`); resolves to the exit code. */
-export async function profilesCommand(args: string[], io: ProfilesIo = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+export async function profilesCommand(
+  args: string[],
+  io: ProfilesIo = { stdout: process.stdout, stderr: process.stderr },
+): Promise<number> {
   const logger = createLogger({ service: 'recscore', command: 'profiles' }, (line) => io.stderr.write(line));
   const fail = (err: RecscoreError) => {
     io.stderr.write(`error ${err.code}: ${err.message}\n`);
@@ -194,6 +226,10 @@ export async function profilesCommand(args: string[], io: ProfilesIo = { stdout:
     await run(parsed, io, logger);
     return 0;
   } catch (e) {
-    return fail(isRecscoreError(e) ? e : new RecscoreError('RECSCORE_INTERNAL', (e as Error)?.message ?? String(e), undefined, { cause: e }));
+    return fail(
+      isRecscoreError(e)
+        ? e
+        : new RecscoreError('RECSCORE_INTERNAL', (e as Error)?.message ?? String(e), undefined, { cause: e }),
+    );
   }
 }

@@ -14,11 +14,16 @@ import { openModels } from './open-models.js';
 
 export async function relatedCommand(args: string[]): Promise<number> {
   const { values } = parse(args, {
-    models: { type: 'string' }, guid: { type: 'string' }, normalize: { type: 'string' }, queries: { type: 'string' },
-    limit: { type: 'string' }, debug: { type: 'boolean' },
+    models: { type: 'string' },
+    guid: { type: 'string' },
+    normalize: { type: 'string' },
+    queries: { type: 'string' },
+    limit: { type: 'string' },
+    debug: { type: 'boolean' },
   });
   const limit = intOption('limit', values.limit, 4, 0, 10_000);
-  if ((values.guid === undefined) === (values.queries === undefined)) throw new RecscoreError('RECSCORE_CONFIG', 'give exactly one of --guid or --queries');
+  if ((values.guid === undefined) === (values.queries === undefined))
+    throw new RecscoreError('RECSCORE_CONFIG', 'give exactly one of --guid or --queries');
   if (values.queries !== undefined) {
     await access(values.queries).catch(() => {
       throw new RecscoreError('RECSCORE_CONFIG', `--queries ${values.queries}: no such readable file`);
@@ -41,12 +46,15 @@ export async function relatedCommand(args: string[]): Promise<number> {
     } catch (e) {
       throw new RecscoreError('RECSCORE_BAD_JSON', `${file}:${n}: invalid JSON (${(e as Error).message})`);
     }
-    if (typeof q.guid !== 'string') throw new RecscoreError('RECSCORE_BAD_REQUEST', `${file}:${n}: guid must be a string`);
+    if (typeof q.guid !== 'string')
+      throw new RecscoreError('RECSCORE_BAD_REQUEST', `${file}:${n}: guid must be a string`);
     if (q.normalize !== undefined && q.normalize !== null && typeof q.normalize !== 'string') {
       throw new RecscoreError('RECSCORE_BAD_REQUEST', `${file}:${n}: normalize must be a string`);
     }
     const normalize = (q.normalize ?? null) as string | null;
-    process.stdout.write(JSON.stringify({ guid: q.guid, normalize, results: related(kernel, model, q.guid, normalize, limit) }) + '\n');
+    process.stdout.write(
+      JSON.stringify({ guid: q.guid, normalize, results: related(kernel, model, q.guid, normalize, limit) }) + '\n',
+    );
   }
   return 0;
 }

@@ -40,11 +40,19 @@ export interface ScoreLine {
 }
 
 /** The deterministic score of one profile line (also used by tests and the server's parity checks). */
-export function scoreLine(kernel: WasmKernel, model: PackedModel, clientId: string, profile: ClientInfo | null, extra: ExtraData, limit: number): ScoreLine {
+export function scoreLine(
+  kernel: WasmKernel,
+  model: PackedModel,
+  clientId: string,
+  profile: ClientInfo | null,
+  extra: ExtraData,
+  limit: number,
+): ScoreLine {
   const whitelistLen = model.meta.whitelist.length;
   const test = isTestClient(clientId);
   const cd: ClientInfo | null = test ? { client_id: clientId, installed_addons: [] } : profile;
-  if (!cd) return { client_id: clientId, collaborative: null, similarity: null, locale: null, ensemble: [], candidates: [] };
+  if (!cd)
+    return { client_id: clientId, collaborative: null, similarity: null, locale: null, ensemble: [], candidates: [] };
   const detail = scoreClient(kernel, model, encodeClient(model, cd, extra), [limit, whitelistLen]);
   const out: ScoreLine = {
     client_id: clientId,
@@ -63,11 +71,19 @@ function serverFormatProfile(line: string, file: string, n: number): ClientInfo 
   const parsed = parseProfileLine(line, file, n);
   if (parsed?.info) return parsed.info;
   const why = parsed?.error?.message ?? `${file}:${n}: not a profile line`;
-  throw new RecscoreError('RECSCORE_BAD_REQUEST', `${why} (expected {"client_id", "profile": {…}|null, "extra_data"?} or a client_info object)`);
+  throw new RecscoreError(
+    'RECSCORE_BAD_REQUEST',
+    `${why} (expected {"client_id", "profile": {…}|null, "extra_data"?} or a client_info object)`,
+  );
 }
 
 export async function scoreCommand(args: string[]): Promise<number> {
-  const { values } = parse(args, { models: { type: 'string' }, profiles: { type: 'string' }, limit: { type: 'string' }, debug: { type: 'boolean' } });
+  const { values } = parse(args, {
+    models: { type: 'string' },
+    profiles: { type: 'string' },
+    limit: { type: 'string' },
+    debug: { type: 'boolean' },
+  });
   const limit = intOption('limit', values.limit, 10, 0, 100_000);
   const file = required('profiles', values.profiles);
   await access(file).catch(() => {
@@ -86,9 +102,13 @@ export async function scoreCommand(args: string[]): Promise<number> {
     } catch (e) {
       throw new RecscoreError('RECSCORE_BAD_JSON', `${file}:${n}: invalid JSON (${(e as Error).message})`);
     }
-    if (typeof rec.client_id !== 'string') throw new RecscoreError('RECSCORE_BAD_REQUEST', `${file}:${n}: client_id must be a string`);
-    const profile = Object.hasOwn(rec, 'profile') ? ((rec.profile ?? null) as ClientInfo | null) : serverFormatProfile(line, file, n);
-    if (profile !== null && (typeof profile !== 'object' || Array.isArray(profile))) throw new RecscoreError('RECSCORE_BAD_REQUEST', `${file}:${n}: profile must be an object or null`);
+    if (typeof rec.client_id !== 'string')
+      throw new RecscoreError('RECSCORE_BAD_REQUEST', `${file}:${n}: client_id must be a string`);
+    const profile = Object.hasOwn(rec, 'profile')
+      ? ((rec.profile ?? null) as ClientInfo | null)
+      : serverFormatProfile(line, file, n);
+    if (profile !== null && (typeof profile !== 'object' || Array.isArray(profile)))
+      throw new RecscoreError('RECSCORE_BAD_REQUEST', `${file}:${n}: profile must be an object or null`);
     const extra = (rec.extra_data ?? {}) as ExtraData;
     process.stdout.write(JSON.stringify(scoreLine(kernel, model, rec.client_id, profile, extra, limit)) + '\n');
   }

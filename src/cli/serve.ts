@@ -68,7 +68,11 @@ export async function serveCommand(args: string[]): Promise<number> {
       maxBatch: config.maxBatch,
       maxQueue: config.maxQueue,
       inflightPerWorker: config.inflightPerWorker,
-      modelMinimums: { whitelist: config.modelMinWhitelist, items: config.modelMinItems, donors: config.modelMinDonors },
+      modelMinimums: {
+        whitelist: config.modelMinWhitelist,
+        items: config.modelMinItems,
+        donors: config.modelMinDonors,
+      },
       maxProfileBytes: config.maxProfileBytes,
       events: eventsConfigOf(config),
     });

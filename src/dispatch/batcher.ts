@@ -65,7 +65,8 @@ export class MicroBatcher<I, O> {
 
   constructor(run: (items: I[]) => Promise<BatchRun<O>>, opts: BatcherOptions) {
     for (const k of ['maxBatch', 'maxQueue', 'maxInflight'] as const) {
-      if (!Number.isInteger(opts[k]) || opts[k] < 1) throw new RecscoreError('RECSCORE_CONFIG', `batcher option ${k} must be a positive integer, got ${opts[k]}`);
+      if (!Number.isInteger(opts[k]) || opts[k] < 1)
+        throw new RecscoreError('RECSCORE_CONFIG', `batcher option ${k} must be a positive integer, got ${opts[k]}`);
     }
     this.#run = run;
     this.#opts = { now: () => performance.now(), executors: 1, ...opts };
@@ -130,18 +131,20 @@ export class MicroBatcher<I, O> {
   #dispatch(batch: Array<Pending<I, O>>): void {
     this.#inflight++;
     this.#inflightItems += batch.length;
-    this.#run(batch.map((p) => p.item)).then(
-      (r) => {
-        const first = batch[0];
-        if (r.computeMs !== undefined) this.#measure(r.computeMs / batch.length, first.deadline - first.submitted);
-        batch.forEach((p, i) => p.resolve(r.outputs[i]));
-      },
-      (e) => batch.forEach((p) => p.reject(e)),
-    ).finally(() => {
-      this.#inflight--;
-      this.#inflightItems -= batch.length;
-      this.#schedule();
-    });
+    this.#run(batch.map((p) => p.item))
+      .then(
+        (r) => {
+          const first = batch[0];
+          if (r.computeMs !== undefined) this.#measure(r.computeMs / batch.length, first.deadline - first.submitted);
+          batch.forEach((p, i) => p.resolve(r.outputs[i]));
+        },
+        (e) => batch.forEach((p) => p.reject(e)),
+      )
+      .finally(() => {
+        this.#inflight--;
+        this.#inflightItems -= batch.length;
+        this.#schedule();
+      });
   }
 
   /** One sample (ms per request), bounded by the budget it was measured under and by OUTLIER_FACTOR × the estimate. */

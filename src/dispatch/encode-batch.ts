@@ -37,7 +37,16 @@ export function encodeBatch(model: PackedModel, requests: BatchRequest[]): P.Bat
     } else t.sim[i] = c.similarity.kind === 'invalid' ? P.SIM_INVALID : P.SIM_CANNOT;
     t.locale[i] = c.localeList ?? -1;
   }
-  return { kind: model.kind, version: model.version, memory: model.memory, n, nh, ni, candidatesLimit: model.meta.whitelist.length, buffer };
+  return {
+    kind: model.kind,
+    version: model.version,
+    memory: model.memory,
+    n,
+    nh,
+    ni,
+    candidatesLimit: model.meta.whitelist.length,
+    buffer,
+  };
 }
 
 export interface DecodedResult {
@@ -49,5 +58,10 @@ export interface DecodedResult {
 
 /** Decodes request i of a result (views: P.resultViews of it, made once per batch). */
 export function decodeResult(model: PackedModel, r: P.ResultViews, i: number): DecodedResult {
-  return { picked: model.pairs(r.ids, r.weights, r.offs[i], r.offs[i + 1]), candidateCount: r.candidateCount[i], contributed: r.contributed[i], failed: r.failed[i] };
+  return {
+    picked: model.pairs(r.ids, r.weights, r.offs[i], r.offs[i + 1]),
+    candidateCount: r.candidateCount[i],
+    contributed: r.contributed[i],
+    failed: r.failed[i],
+  };
 }

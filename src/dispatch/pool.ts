@@ -15,7 +15,12 @@ import type { ServableModel } from '../model/kind.js';
 import { encodeClient } from '../recommend/client-features.js';
 import { invalidSimilarityInput, SIMILARITY_LR_FAILURE } from '../recommend/score-client.js';
 import type {
-  RecommenderFailure, RecommenderName, ScoreInput, ScoreOutput, Scorer, VersionInService,
+  RecommenderFailure,
+  RecommenderName,
+  ScoreInput,
+  ScoreOutput,
+  Scorer,
+  VersionInService,
 } from '../recommend/contracts.js';
 import { MicroBatcher } from './batcher.js';
 import { decodeResult } from './encode-batch.js';
@@ -53,7 +58,11 @@ export interface PoolSlot {
   index: number;
 }
 
-const NAMES: Array<[number, RecommenderName]> = [[P.CONTRIB_COLLABORATIVE, 'collaborative'], [P.CONTRIB_SIMILARITY, 'similarity'], [P.CONTRIB_LOCALE, 'locale']];
+const NAMES: Array<[number, RecommenderName]> = [
+  [P.CONTRIB_COLLABORATIVE, 'collaborative'],
+  [P.CONTRIB_SIMILARITY, 'similarity'],
+  [P.CONTRIB_LOCALE, 'locale'],
+];
 
 export class ScoringPool implements Scorer {
   readonly #piscina: Piscina;
@@ -82,10 +91,12 @@ export class ScoringPool implements Scorer {
       this.#log.error('worker error', { err: e });
     });
     const onBatch = opts.onBatch;
-    this.#batcher = new MicroBatcher(
-      (items) => this.#runBatch(items, onBatch),
-      { maxBatch: opts.maxBatch ?? defaultOf('maxBatch'), maxQueue: opts.maxQueue ?? defaultOf('maxQueue'), maxInflight: this.workers * this.#perWorker, executors: this.workers },
-    );
+    this.#batcher = new MicroBatcher((items) => this.#runBatch(items, onBatch), {
+      maxBatch: opts.maxBatch ?? defaultOf('maxBatch'),
+      maxQueue: opts.maxQueue ?? defaultOf('maxQueue'),
+      maxInflight: this.workers * this.#perWorker,
+      executors: this.workers,
+    });
   }
 
   get queueDepth(): number {
@@ -107,7 +118,10 @@ export class ScoringPool implements Scorer {
     let computeMs = 0;
     await Promise.all(
       [...byModel].map(async ([model, idx]) => {
-        const task = servingKind(model.kind).encodeBatch(model, idx.length === items.length ? items : idx.map((i) => items[i]));
+        const task = servingKind(model.kind).encodeBatch(
+          model,
+          idx.length === items.length ? items : idx.map((i) => items[i]),
+        );
         try {
           const posted = performance.timeOrigin + performance.now();
           const res = (await this.#piscina.run(task)) as P.BatchResult;
@@ -130,7 +144,12 @@ export class ScoringPool implements Scorer {
           idx.forEach((i, j) => (out[i] = { views, index: j }));
         } catch (e) {
           this.#consecutiveFailures++;
-          throw new RecscoreError('RECSCORE_POOL', `worker failed: ${(e as Error)?.message ?? e}`, { reason: 'worker-error' }, { cause: e });
+          throw new RecscoreError(
+            'RECSCORE_POOL',
+            `worker failed: ${(e as Error)?.message ?? e}`,
+            { reason: 'worker-error' },
+            { cause: e },
+          );
         }
       }),
     );

@@ -73,7 +73,13 @@ export function encodeSarRequest(version: SarPackedModel, req: SarRequest): SarE
     }
     if (weights.size === 0) return undefined;
     const cols = Int32Array.from(weights.keys()).sort();
-    return row(cols, Float64Array.from(cols, (i) => weights.get(i)!), undefined, k, FLAG_REMOVE_SEEN);
+    return row(
+      cols,
+      Float64Array.from(cols, (i) => weights.get(i)!),
+      undefined,
+      k,
+      FLAG_REMOVE_SEEN,
+    );
   }
   const k = kOf(req.k);
   const flags = (req.removeSeen ? FLAG_REMOVE_SEEN : 0) | (req.normalize ? FLAG_NORMALIZE : 0);

@@ -40,7 +40,11 @@ export function scoreSarBatch(task: S.SarBatchTask): P.BatchResult {
         t.mode[i] === S.SAR_USER
           ? kernel.scoreUser(t.user[i], t.k[i], t.flags[i])
           : kernel.scoreRow(
-              t.inCols.subarray(a, b), t.inVals.subarray(a, b), t.inUnit.subarray(a, b), t.k[i], t.flags[i],
+              t.inCols.subarray(a, b),
+              t.inVals.subarray(a, b),
+              t.inUnit.subarray(a, b),
+              t.k[i],
+              t.flags[i],
             );
       const c = Math.min(got, t.k[i], m);
       r.ids.set(kernel.outIdx.subarray(0, c), at);
@@ -54,8 +58,13 @@ export function scoreSarBatch(task: S.SarBatchTask): P.BatchResult {
   }
   const t1 = performance.now();
   return {
-    version: task.version, n, total: capacity, buffer,
-    workerMicros: Math.round((t1 - t0) * 1000), referenceEnsembles: 0,
-    startedAt: performance.timeOrigin + t0, endedAt: performance.timeOrigin + t1,
+    version: task.version,
+    n,
+    total: capacity,
+    buffer,
+    workerMicros: Math.round((t1 - t0) * 1000),
+    referenceEnsembles: 0,
+    startedAt: performance.timeOrigin + t0,
+    endedAt: performance.timeOrigin + t1,
   };
 }

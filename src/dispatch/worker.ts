@@ -49,7 +49,9 @@ function scoreTaarBatch(task: P.BatchTask): P.BatchResult {
   const cannot: SimilarityInput = { kind: 'cannot' };
   for (let i = 0; i < n; i++) {
     const similarity: SimilarityInput =
-      t.sim[i] === P.SIM_OK ? { kind: 'ok', cont: t.cont.subarray(5 * i, 5 * i + 5), cat: t.cat.subarray(3 * i, 3 * i + 3) } : cannot;
+      t.sim[i] === P.SIM_OK
+        ? { kind: 'ok', cont: t.cont.subarray(5 * i, 5 * i + 5), cat: t.cat.subarray(3 * i, 3 * i + 3) }
+        : cannot;
     const client: ScoreInput = {
       installedCount: t.installedCount[i],
       installedIds: t.instIds.subarray(t.instOffs[i], t.instOffs[i + 1]),
@@ -70,9 +72,14 @@ function scoreTaarBatch(task: P.BatchTask): P.BatchResult {
   }
   const t1 = performance.now();
   return {
-    version: task.version, n, total: capacity, buffer, workerMicros: Math.round((t1 - t0) * 1000),
+    version: task.version,
+    n,
+    total: capacity,
+    buffer,
+    workerMicros: Math.round((t1 - t0) * 1000),
     referenceEnsembles: kernel.referenceEnsembles - referenceBefore,
-    startedAt: performance.timeOrigin + t0, endedAt: performance.timeOrigin + t1,
+    startedAt: performance.timeOrigin + t0,
+    endedAt: performance.timeOrigin + t1,
   };
 }
 
@@ -114,11 +121,17 @@ function scoreOne(
 }
 
 /** Batch scorers by model kind name; a new kind adds its own (its task and result shapes in protocol.ts). */
-const scorers: Readonly<Record<string, (task: never) => P.BatchResult>> = { [TAAR]: scoreTaarBatch, [SAR]: scoreSarBatch };
+const scorers: Readonly<Record<string, (task: never) => P.BatchResult>> = {
+  [TAAR]: scoreTaarBatch,
+  [SAR]: scoreSarBatch,
+};
 
 export function scoreBatch(task: P.TaskBase): P.BatchResult {
-  const score = Object.hasOwn(scorers, task.kind) ? (scorers[task.kind] as (t: P.TaskBase) => P.BatchResult) : undefined;
-  if (!score) throw new RecscoreError('RECSCORE_INTERNAL', `no batch scorer for model kind ${JSON.stringify(task.kind)}`);
+  const score = Object.hasOwn(scorers, task.kind)
+    ? (scorers[task.kind] as (t: P.TaskBase) => P.BatchResult)
+    : undefined;
+  if (!score)
+    throw new RecscoreError('RECSCORE_INTERNAL', `no batch scorer for model kind ${JSON.stringify(task.kind)}`);
   return score(task);
 }
 

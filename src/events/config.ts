@@ -40,7 +40,13 @@ export type EventSettings = Pick<
 >;
 
 const EVENT_KEYS = [
-  'dataDir', 'events', 'eventDimensions', 'eventTypes', 'eventRetentionDays', 'eventMaxLen', 'eventPrefix',
+  'dataDir',
+  'events',
+  'eventDimensions',
+  'eventTypes',
+  'eventRetentionDays',
+  'eventMaxLen',
+  'eventPrefix',
 ] as const satisfies ReadonlyArray<keyof EventSettings>;
 
 /** The event settings from the environment alone, for the one-shot CLI commands (`events`, `stats`). */

@@ -62,7 +62,10 @@ export class ReferenceKernel implements Kernel {
       let best = Math.abs(dist - x[0]);
       for (let q = 1; q < m.nLr; q++) {
         const v = Math.abs(dist - x[q]);
-        if (v < best) { best = v; j = q; }
+        if (v < best) {
+          best = v;
+          j = q;
+        }
       }
       if (bad[j]) return LR_ZERO_DENOMINATOR;
       donors.push({ i, lr: val[j], ln: ln[j] });
@@ -100,8 +103,10 @@ export class ReferenceKernel implements Kernel {
     const total = row.reduce((s, e) => s + e.n, 0);
     let w: Array<{ id: number; w: number }>;
     if (mode === LITE_MODES.none) w = row.map((e) => ({ id: e.id, w: e.n }));
-    else if (mode === LITE_MODES.row_count) w = row.map((e) => ({ id: e.id, w: (1.0 * e.n) / perGuid('LITE_ROWCOUNT')[e.id] }));
-    else if (mode === LITE_MODES.row_sum) w = row.map((e) => ({ id: e.id, w: (e.n * 1.0) / perGuid('LITE_COUNTMAP')[e.id] }));
+    else if (mode === LITE_MODES.row_count)
+      w = row.map((e) => ({ id: e.id, w: (1.0 * e.n) / perGuid('LITE_ROWCOUNT')[e.id] }));
+    else if (mode === LITE_MODES.row_sum)
+      w = row.map((e) => ({ id: e.id, w: (e.n * 1.0) / perGuid('LITE_COUNTMAP')[e.id] }));
     else if (mode === LITE_MODES.rownorm_sum) {
       const rc = perGuid('LITE_ROWCOUNT');
       const ns = perGuid('LITE_ROWNORMSUM');

@@ -25,7 +25,9 @@ const ARENA_BYTES = 64 * 1024;
 
 let compiled: WebAssembly.Module | undefined;
 export function kernelModule(): WebAssembly.Module {
-  compiled ??= new WebAssembly.Module(readFileSync(fileURLToPath(new URL('../../../build/kernel.wasm', import.meta.url))));
+  compiled ??= new WebAssembly.Module(
+    readFileSync(fileURLToPath(new URL('../../../build/kernel.wasm', import.meta.url))),
+  );
   return compiled;
 }
 
@@ -39,7 +41,8 @@ function instantiate(memory: WebAssembly.Memory): KernelExports {
     },
   });
   const ex = instance.exports as unknown as KernelExports;
-  if (ex.heapBase() > L.MODEL_BASE) throw new RecscoreError('RECSCORE_INTERNAL', `kernel static data (${ex.heapBase()} bytes) overlaps MODEL_BASE`);
+  if (ex.heapBase() > L.MODEL_BASE)
+    throw new RecscoreError('RECSCORE_INTERNAL', `kernel static data (${ex.heapBase()} bytes) overlaps MODEL_BASE`);
   return ex;
 }
 
@@ -53,8 +56,16 @@ export class WasmKernel implements Kernel {
   readonly #memory: WebAssembly.Memory;
   readonly scratch: number;
   #view!: {
-    hashes: Int32Array; cont: Float64Array; cat: Int32Array; outIds: Int32Array; outW: Float64Array;
-    installed: Int32Array; listIds: Int32Array; listW: Float64Array; listOffs: Int32Array; listCoef: Float64Array;
+    hashes: Int32Array;
+    cont: Float64Array;
+    cat: Int32Array;
+    outIds: Int32Array;
+    outW: Float64Array;
+    installed: Int32Array;
+    listIds: Int32Array;
+    listW: Float64Array;
+    listOffs: Int32Array;
+    listCoef: Float64Array;
     rank: Int32Array;
   };
 
@@ -63,8 +74,12 @@ export class WasmKernel implements Kernel {
     this.#ex = instantiate(memory);
     const header = new Uint32Array(memory.buffer as unknown as ArrayBuffer, L.MODEL_BASE, L.HEADER_BYTES / 4);
     const dims: L.ModelDims = {
-      nGuids: header[L.H_N_GUIDS], nItems: header[L.H_N_ITEMS], nFactors: header[L.H_N_FACTORS],
-      nDonors: header[L.H_N_DONORS], nLr: header[L.H_N_LR], maxLiteRow: header[L.H_MAX_LITE_ROW],
+      nGuids: header[L.H_N_GUIDS],
+      nItems: header[L.H_N_ITEMS],
+      nFactors: header[L.H_N_FACTORS],
+      nDonors: header[L.H_N_DONORS],
+      nLr: header[L.H_N_LR],
+      maxLiteRow: header[L.H_MAX_LITE_ROW],
     };
     const plan = L.planScratch(dims);
     this.scratch = memory.grow(plan.bytes / L.PAGE) * L.PAGE;
@@ -112,7 +127,8 @@ export class WasmKernel implements Kernel {
   }
 
   collaborative(hashes: ArrayLike<number>, k: number): Ranked {
-    if (hashes.length > L.MAX_INSTALLED) throw new RecscoreError('RECSCORE_BAD_REQUEST', `at most ${L.MAX_INSTALLED} installed add-ons`);
+    if (hashes.length > L.MAX_INSTALLED)
+      throw new RecscoreError('RECSCORE_BAD_REQUEST', `at most ${L.MAX_INSTALLED} installed add-ons`);
     this.#view.hashes.set(hashes);
     return this.#out(this.#ex.collaborative(L.MODEL_BASE, this.scratch, hashes.length, this.#k(k)));
   }
@@ -149,7 +165,8 @@ export class WasmKernel implements Kernel {
       const { ids, weights } = entry.list;
       const n = Math.min(ids.length, longest);
       // lists beyond the scratch (only a locale list with many duplicates can be) use the reference
-      if (at + n > v.listIds.length || lists.length > 3) return this.#referenceEnsemble(lists, installed, installedCount, limits);
+      if (at + n > v.listIds.length || lists.length > 3)
+        return this.#referenceEnsemble(lists, installed, installedCount, limits);
       if (ids instanceof Int32Array && weights instanceof Float64Array) {
         v.listIds.set(ids.subarray(0, n), at);
         v.listW.set(weights.subarray(0, n), at);
@@ -174,7 +191,12 @@ export class WasmKernel implements Kernel {
    */
   referenceEnsembles = 0;
 
-  #referenceEnsemble(lists: EnsembleInput[], installed: Iterable<number>, installedCount: number, limits: number[]): Ranked[] {
+  #referenceEnsemble(
+    lists: EnsembleInput[],
+    installed: Iterable<number>,
+    installedCount: number,
+    limits: number[],
+  ): Ranked[] {
     this.referenceEnsembles++;
     const set = new Set(installed);
     return limits.map((limit) => referenceEnsemble(lists, limit + installedCount, this.#view.rank, set, limit));

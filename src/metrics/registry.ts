@@ -32,31 +32,110 @@ export function createMetrics(options: MetricsOptions = {}) {
   if (options.defaultMetrics) collectDefaultMetrics({ register: registry });
   const registers = [registry];
 
-  const httpRequests = new Counter({ name: 'recscore_http_requests_total', help: 'HTTP requests answered, by route, method and status', labelNames: ['route', 'method', 'status'] as const, registers });
-  const httpDuration = new Histogram({ name: 'recscore_http_duration_seconds', help: 'Time to build the HTTP response, by route', labelNames: ['route'] as const, buckets: LATENCY_BUCKETS, registers });
-  const served = new Counter({ name: 'recscore_recommend_served_total', help: 'Recommendation answers by serving path', labelNames: ['served_by'] as const, registers });
-  const servedDuration = new Histogram({ name: 'recscore_recommend_duration_seconds', help: 'Recommendation latency by serving path', labelNames: ['served_by'] as const, buckets: LATENCY_BUCKETS, registers });
-  const fallbacks = new Counter({ name: 'recscore_fallback_total', help: 'Answers served from the fallback chain, by reason', labelNames: ['reason'] as const, registers });
-  const breakerState = new Gauge({ name: 'recscore_breaker_state', help: 'Circuit breaker state: 0 closed, 1 half-open, 2 open, 3 isolated', labelNames: ['breaker'] as const, registers });
-  const breakerTransitions = new Counter({ name: 'recscore_breaker_transitions_total', help: 'Circuit breaker state changes, by breaker and new state', labelNames: ['breaker', 'state'] as const, registers });
-  const profileDuration = new Histogram({ name: 'recscore_profile_duration_seconds', help: 'Profile store lookups that completed, by outcome', labelNames: ['outcome'] as const, buckets: LATENCY_BUCKETS, registers });
-  const profileErrors = new Counter({ name: 'recscore_profile_errors_total', help: 'Profile store failures, by kind (timeout, error)', labelNames: ['kind'] as const, registers });
-  const profileInvalid = new Counter({ name: 'recscore_profile_invalid_total', help: 'Stored profiles rejected because of their shape', registers });
-  const scoringDuration = new Histogram({ name: 'recscore_scoring_duration_seconds', help: 'Scorer calls that completed, by outcome', labelNames: ['outcome'] as const, buckets: LATENCY_BUCKETS, registers });
-  const poolQueueDepth = new Gauge({ name: 'recscore_pool_queue_depth', help: 'Scoring requests waiting for a worker', registers });
-  const poolBusyWorkers = new Gauge({ name: 'recscore_pool_busy_workers', help: 'Workers currently scoring', registers });
-  const poolBatchSize = new Histogram({ name: 'recscore_pool_batch_size', help: 'Requests per batch sent to a worker', buckets: BATCH_BUCKETS, registers });
+  const httpRequests = new Counter({
+    name: 'recscore_http_requests_total',
+    help: 'HTTP requests answered, by route, method and status',
+    labelNames: ['route', 'method', 'status'] as const,
+    registers,
+  });
+  const httpDuration = new Histogram({
+    name: 'recscore_http_duration_seconds',
+    help: 'Time to build the HTTP response, by route',
+    labelNames: ['route'] as const,
+    buckets: LATENCY_BUCKETS,
+    registers,
+  });
+  const served = new Counter({
+    name: 'recscore_recommend_served_total',
+    help: 'Recommendation answers by serving path',
+    labelNames: ['served_by'] as const,
+    registers,
+  });
+  const servedDuration = new Histogram({
+    name: 'recscore_recommend_duration_seconds',
+    help: 'Recommendation latency by serving path',
+    labelNames: ['served_by'] as const,
+    buckets: LATENCY_BUCKETS,
+    registers,
+  });
+  const fallbacks = new Counter({
+    name: 'recscore_fallback_total',
+    help: 'Answers served from the fallback chain, by reason',
+    labelNames: ['reason'] as const,
+    registers,
+  });
+  const breakerState = new Gauge({
+    name: 'recscore_breaker_state',
+    help: 'Circuit breaker state: 0 closed, 1 half-open, 2 open, 3 isolated',
+    labelNames: ['breaker'] as const,
+    registers,
+  });
+  const breakerTransitions = new Counter({
+    name: 'recscore_breaker_transitions_total',
+    help: 'Circuit breaker state changes, by breaker and new state',
+    labelNames: ['breaker', 'state'] as const,
+    registers,
+  });
+  const profileDuration = new Histogram({
+    name: 'recscore_profile_duration_seconds',
+    help: 'Profile store lookups that completed, by outcome',
+    labelNames: ['outcome'] as const,
+    buckets: LATENCY_BUCKETS,
+    registers,
+  });
+  const profileErrors = new Counter({
+    name: 'recscore_profile_errors_total',
+    help: 'Profile store failures, by kind (timeout, error)',
+    labelNames: ['kind'] as const,
+    registers,
+  });
+  const profileInvalid = new Counter({
+    name: 'recscore_profile_invalid_total',
+    help: 'Stored profiles rejected because of their shape',
+    registers,
+  });
+  const scoringDuration = new Histogram({
+    name: 'recscore_scoring_duration_seconds',
+    help: 'Scorer calls that completed, by outcome',
+    labelNames: ['outcome'] as const,
+    buckets: LATENCY_BUCKETS,
+    registers,
+  });
+  const poolQueueDepth = new Gauge({
+    name: 'recscore_pool_queue_depth',
+    help: 'Scoring requests waiting for a worker',
+    registers,
+  });
+  const poolBusyWorkers = new Gauge({
+    name: 'recscore_pool_busy_workers',
+    help: 'Workers currently scoring',
+    registers,
+  });
+  const poolBatchSize = new Histogram({
+    name: 'recscore_pool_batch_size',
+    help: 'Requests per batch sent to a worker',
+    buckets: BATCH_BUCKETS,
+    registers,
+  });
   const poolBatchTime = new Histogram({
     name: 'recscore_pool_batch_seconds',
-    help: 'A batch\'s time by phase: handoff (posted until a worker starts it), compute (in the worker), return (worker done until the result is back on the main thread)',
-    labelNames: ['phase'] as const, buckets: HANDOFF_BUCKETS, registers,
+    help: "A batch's time by phase: handoff (posted until a worker starts it), compute (in the worker), return (worker done until the result is back on the main thread)",
+    labelNames: ['phase'] as const,
+    buckets: HANDOFF_BUCKETS,
+    registers,
   });
-  const batchPhase = { handoff: poolBatchTime.labels({ phase: 'handoff' }), compute: poolBatchTime.labels({ phase: 'compute' }), return: poolBatchTime.labels({ phase: 'return' }) };
+  const batchPhase = {
+    handoff: poolBatchTime.labels({ phase: 'handoff' }),
+    compute: poolBatchTime.labels({ phase: 'compute' }),
+    return: poolBatchTime.labels({ phase: 'return' }),
+  };
   // Per process, like the log limiter it reads: the counter reports the process total at each scrape.
   const counted = { warn: 0, error: 0 };
   const logSuppressed: Counter<'level'> = new Counter({
-    name: 'recscore_log_suppressed_total', help: 'Repeated warning and error log lines counted instead of written (src/log.ts)',
-    labelNames: ['level'] as const, registers,
+    name: 'recscore_log_suppressed_total',
+    help: 'Repeated warning and error log lines counted instead of written (src/log.ts)',
+    labelNames: ['level'] as const,
+    registers,
     collect() {
       const now = suppressedLogLines();
       for (const level of ['warn', 'error'] as const) {
@@ -67,7 +146,12 @@ export function createMetrics(options: MetricsOptions = {}) {
   });
   logSuppressed.inc({ level: 'warn' }, 0);
   logSuppressed.inc({ level: 'error' }, 0);
-  const modelInfo = new Gauge({ name: 'recscore_model_info', help: 'The model version in service (value 1)', labelNames: ['version'] as const, registers });
+  const modelInfo = new Gauge({
+    name: 'recscore_model_info',
+    help: 'The model version in service (value 1)',
+    labelNames: ['version'] as const,
+    registers,
+  });
   const serving = new ServingWindow();
   new Gauge({
     name: 'recscore_recommend_personalised_ratio',
@@ -112,7 +196,11 @@ export function createMetrics(options: MetricsOptions = {}) {
       setQueueDepth: (n: number) => poolQueueDepth.set(n),
       setBusyWorkers: (n: number) => poolBusyWorkers.set(n),
       observeBatch: (b: {
-        size: number; handoffMs: number; computeMs: number; returnMs: number; referenceEnsembles?: number;
+        size: number;
+        handoffMs: number;
+        computeMs: number;
+        returnMs: number;
+        referenceEnsembles?: number;
       }) => {
         poolBatchSize.observe(b.size);
         if (b.referenceEnsembles) kernelReference.inc(b.referenceEnsembles);

@@ -10,7 +10,11 @@ export function isLocale(s: string): boolean {
   return LOCALE.test(s);
 }
 
-export function localeHints(profileLocale: unknown, queryLocale: string | undefined, acceptLanguage: string | undefined): string[] {
+export function localeHints(
+  profileLocale: unknown,
+  queryLocale: string | undefined,
+  acceptLanguage: string | undefined,
+): string[] {
   const hints: string[] = [];
   const add = (v: unknown) => {
     if (typeof v === 'string' && v !== '' && isLocale(v) && !hints.includes(v)) hints.push(v);

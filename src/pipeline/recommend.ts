@@ -89,7 +89,12 @@ export function createRecommendPipeline<V extends PipelineVersion>(
     else if (info.reason && !NOT_EVIDENCE.has(info.reason)) metrics.serving.record(false);
     const body = recommendationBody(list, info);
     // What was served, per request (TAAR #125/#186); debug level: at full rate this is the hot path.
-    deps.log.debug('recommendations served', { client_id: req.clientId, served_by: info.served_by, reason: info.reason, results: body.results });
+    deps.log.debug('recommendations served', {
+      client_id: req.clientId,
+      served_by: info.served_by,
+      reason: info.reason,
+      results: body.results,
+    });
     return body;
   };
 
@@ -97,7 +102,13 @@ export function createRecommendPipeline<V extends PipelineVersion>(
   const ranked = (req: RecommendRequest, picked: WeightedList, drawn: boolean): WeightedList =>
     drawn || req.promoted.length > 0 ? mergePromoted(req.promoted, picked) : picked;
 
-  const fallback = (req: RecommendRequest, facts: ModelFacts, reason: FallbackReason, profile: ClientInfo | null, extraInfo: Partial<ResultInfo> = {}) => {
+  const fallback = (
+    req: RecommendRequest,
+    facts: ModelFacts,
+    reason: FallbackReason,
+    profile: ClientInfo | null,
+    extraInfo: Partial<ResultInfo> = {},
+  ) => {
     const hints = localeHints(profile?.locale, req.extra.locale, req.acceptLanguage());
     const answer = runFallback(config.fallbackChain, { facts, localeHints: hints }, req.count ?? config.maxResults);
     const list = ranked(req, answer.list, false);
@@ -141,8 +152,15 @@ export function createRecommendPipeline<V extends PipelineVersion>(
     if (!scored.ok) return fallback(req, facts, scored.reason, profile);
     const out: ScoreOutput = scored.value;
     const failures = out.failures.length > 0 ? { failures: out.failures } : {};
-    if (out.candidateCount === 0) return fallback(req, facts, 'no-recommendations', profile, { recommenders: out.contributed, ...failures });
+    if (out.candidateCount === 0)
+      return fallback(req, facts, 'no-recommendations', profile, { recommenders: out.contributed, ...failures });
     const list = ranked(req, out.picked, req.draw);
-    return finish(req, list, { served_by: 'ensemble', model_version: out.modelVersion, recommenders: out.contributed, ...failures, draw: req.draw });
+    return finish(req, list, {
+      served_by: 'ensemble',
+      model_version: out.modelVersion,
+      recommenders: out.contributed,
+      ...failures,
+      draw: req.draw,
+    });
   };
 }

@@ -28,7 +28,8 @@ export function isRedisSpec(spec: string): boolean {
  */
 export async function createProfileStore(spec: string, opts: ProfileStoreOptions = {}): Promise<ProfileStore> {
   if (isEmbeddedSpec(spec)) return EmbeddedProfileStore.load(spec, { logger: opts.logger });
-  if (isRedisSpec(spec)) return new RedisProfileStore(spec, { ...opts.redis, logger: opts.redis?.logger ?? opts.logger });
+  if (isRedisSpec(spec))
+    return new RedisProfileStore(spec, { ...opts.redis, logger: opts.redis?.logger ?? opts.logger });
   throw new RecscoreError(
     'RECSCORE_CONFIG',
     `profile store ${JSON.stringify(spec)}: expected a file ending in .jsonl or .jsonl.bz2, or a redis:// URL`,

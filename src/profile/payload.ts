@@ -38,7 +38,10 @@ function pick(d: Dict, key: string, alt: string | undefined, def: unknown, mode:
 }
 
 function invalid(clientId: string, field: string, problem: string): RecscoreError {
-  return new RecscoreError('RECSCORE_PROFILE_INVALID', `payload of ${clientId}: ${field}: ${problem}`, { clientId, field });
+  return new RecscoreError('RECSCORE_PROFILE_INVALID', `payload of ${clientId}: ${field}: ${problem}`, {
+    clientId,
+    field,
+  });
 }
 
 function installedAddons(clientId: string, d: Dict): string[] {

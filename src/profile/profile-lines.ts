@@ -62,7 +62,8 @@ export function parseProfileLine(text: string, path: string, line: number): Prof
   }
   if (!isDict(obj)) throw lineError(path, line, 'not a JSON object');
   const clientId = obj.client_id;
-  if (!isValidClientId(clientId)) throw lineError(path, line, `client_id ${JSON.stringify(clientId)} is not a valid client id`);
+  if (!isValidClientId(clientId))
+    throw lineError(path, line, `client_id ${JSON.stringify(clientId)} is not a valid client id`);
   const wrap = (make: () => ClientInfo): ProfileRecord => {
     try {
       return { line, clientId, info: make() };
@@ -100,7 +101,8 @@ export async function* readProfileFile(path: string, opts: ReadOptions = {}): As
         if (rec) yield rec;
       }
       pending = pending.slice(start);
-      if (pending.length > MAX_LINE_CHARS) throw lineError(path, line + 1, `line longer than ${MAX_LINE_CHARS} characters`);
+      if (pending.length > MAX_LINE_CHARS)
+        throw lineError(path, line + 1, `line longer than ${MAX_LINE_CHARS} characters`);
       opts.onBytes?.(bytesRead());
     }
   } catch (e) {
@@ -109,7 +111,12 @@ export async function* readProfileFile(path: string, opts: ReadOptions = {}): As
     if (code === 'ENOENT' || code === 'EISDIR' || code === 'EACCES') {
       throw new RecscoreError('RECSCORE_CONFIG', `${path}: cannot open (${code})`, { file: path }, { cause: e });
     }
-    throw new RecscoreError('RECSCORE_PROFILE_INVALID', `${path}: cannot be read (${(e as Error).message})`, { file: path }, { cause: e });
+    throw new RecscoreError(
+      'RECSCORE_PROFILE_INVALID',
+      `${path}: cannot be read (${(e as Error).message})`,
+      { file: path },
+      { cause: e },
+    );
   } finally {
     text.destroy();
   }

@@ -83,8 +83,14 @@ async function scanPages(redis: Redis, pattern: string, page: (keys: string[]) =
 }
 
 function isScanReply(r: unknown): r is [string, string[]] {
-  return Array.isArray(r) && r.length === 2 && typeof r[0] === 'string' && /^\d{1,20}$/.test(r[0]) &&
-    Array.isArray(r[1]) && r[1].every((k) => typeof k === 'string');
+  return (
+    Array.isArray(r) &&
+    r.length === 2 &&
+    typeof r[0] === 'string' &&
+    /^\d{1,20}$/.test(r[0]) &&
+    Array.isArray(r[1]) &&
+    r[1].every((k) => typeof k === 'string')
+  );
 }
 
 /** SCAN + UNLINK of every key matching `pattern`; returns how many were unlinked. */
@@ -111,7 +117,8 @@ async function writeBatch(redis: Redis, batch: string[][]): Promise<void> {
 // Best effort: a failed SET of `current` may still have been applied, so look before unlinking.
 async function discardUnflipped(redis: Redis, keys: RedisKeys, generation: number): Promise<void> {
   try {
-    if ((await readCurrent(redis, keys)) !== generation) await unlinkMatching(redis, keys.generationPattern(generation));
+    if ((await readCurrent(redis, keys)) !== generation)
+      await unlinkMatching(redis, keys.generationPattern(generation));
   } catch {
     // Redis is failing; the leftover generation shows in `recscore profiles --info` and a later load ignores it.
   }
@@ -125,7 +132,12 @@ export async function loadGeneration(redis: Redis, path: string, opts: LoadOptio
   try {
     fileBytes = (await stat(path)).size;
   } catch (e) {
-    throw new RecscoreError('RECSCORE_CONFIG', `${path}: cannot open (${(e as NodeJS.ErrnoException).code})`, { file: path }, { cause: e });
+    throw new RecscoreError(
+      'RECSCORE_CONFIG',
+      `${path}: cannot open (${(e as NodeJS.ErrnoException).code})`,
+      { file: path },
+      { cause: e },
+    );
   }
   let generation = 0;
   let flipped = false;
@@ -152,11 +164,13 @@ export async function loadGeneration(redis: Redis, path: string, opts: LoadOptio
       if (batch.length >= batchSize) await flush();
     }
     if (batch.length > 0) await flush();
-    if (profiles === 0) throw new RecscoreError('RECSCORE_CONFIG', `${path}: holds no profile; the current generation is kept`);
+    if (profiles === 0)
+      throw new RecscoreError('RECSCORE_CONFIG', `${path}: holds no profile; the current generation is kept`);
     await redis.set(keys.current, String(generation));
     flipped = true;
     if (opts.graceMs) await new Promise((r) => setTimeout(r, opts.graceMs));
-    const deletedKeys = previous !== null && previous !== generation ? await unlinkMatching(redis, keys.generationPattern(previous)) : 0;
+    const deletedKeys =
+      previous !== null && previous !== generation ? await unlinkMatching(redis, keys.generationPattern(previous)) : 0;
     return { generation, previous, profiles, deletedKeys };
   } catch (e) {
     if (generation > 0 && !flipped) await discardUnflipped(redis, keys, generation);

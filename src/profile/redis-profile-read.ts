@@ -34,4 +34,3 @@ export function profileReply(reply: unknown, key: string): ProfileReply {
   }
   throw new RedisProtocolError(`unexpected reply to the read of ${key}`);
 }
-

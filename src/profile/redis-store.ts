@@ -57,7 +57,10 @@ export interface RedisStoreOptions {
 export const DEFAULT_MAX_PROFILE_BYTES = 64 * 1024;
 
 const DEFAULTS = {
-  commandTimeoutMs: 200, connectTimeoutMs: 1000, generationCacheMs: 1000, maxReconnectDelayMs: 1000,
+  commandTimeoutMs: 200,
+  connectTimeoutMs: 1000,
+  generationCacheMs: 1000,
+  maxReconnectDelayMs: 1000,
   maxProfileBytes: DEFAULT_MAX_PROFILE_BYTES,
 };
 
@@ -69,14 +72,18 @@ function checkOptions(url: string, opts: RedisStoreOptions): typeof DEFAULTS & {
     parsed = undefined;
   }
   if (!parsed || (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') || parsed.hostname === '') {
-    throw new RecscoreError('RECSCORE_CONFIG', `profile store URL ${JSON.stringify(redactUrl(url))} is not redis://host:port[/db]`);
+    throw new RecscoreError(
+      'RECSCORE_CONFIG',
+      `profile store URL ${JSON.stringify(redactUrl(url))} is not redis://host:port[/db]`,
+    );
   }
   const out = { ...DEFAULTS, prefix: opts.prefix ?? DEFAULT_REDIS_PREFIX };
   for (const name of Object.keys(DEFAULTS) as Array<keyof typeof DEFAULTS>) {
     const v = opts[name];
     if (v === undefined) continue;
     const min = name === 'generationCacheMs' ? 0 : 1;
-    if (!Number.isInteger(v) || v < min) throw new RecscoreError('RECSCORE_CONFIG', `redis store option ${name} must be an integer ≥ ${min}`);
+    if (!Number.isInteger(v) || v < min)
+      throw new RecscoreError('RECSCORE_CONFIG', `redis store option ${name} must be an integer ≥ ${min}`);
     out[name] = v;
   }
   if (out.prefix === '') throw new RecscoreError('RECSCORE_CONFIG', 'redis store option prefix must not be empty');
@@ -209,13 +216,17 @@ export class RedisProfileStore implements ProfileStore {
       const limit = this.#opts.maxProfileBytes;
       const problem = `${got.bytes} bytes, more than the limit of ${limit}`;
       throw new RecscoreError('RECSCORE_PROFILE_INVALID', `stored profile of ${clientId}: ${problem}`, {
-        clientId, field: '(size)', bytes: got.bytes, limit,
+        clientId,
+        field: '(size)',
+        bytes: got.bytes,
+        limit,
       });
     }
     if (got.kind === 'type') {
       const problem = `a Redis ${got.type}, not a string`;
       throw new RecscoreError('RECSCORE_PROFILE_INVALID', `stored profile of ${clientId}: ${problem}`, {
-        clientId, field: '(type)',
+        clientId,
+        field: '(type)',
       });
     }
     const raw = got.value;
@@ -223,7 +234,10 @@ export class RedisProfileStore implements ProfileStore {
     try {
       value = JSON.parse(raw);
     } catch {
-      throw new RecscoreError('RECSCORE_PROFILE_INVALID', `stored profile of ${clientId}: not JSON`, { clientId, field: '(profile)' });
+      throw new RecscoreError('RECSCORE_PROFILE_INVALID', `stored profile of ${clientId}: not JSON`, {
+        clientId,
+        field: '(profile)',
+      });
     }
     return parseClientInfo(value, clientId);
   }
@@ -233,10 +247,14 @@ export class RedisProfileStore implements ProfileStore {
     const c = this.#generation;
     if (!force && c && now - c.at < this.#opts.generationCacheMs) return { value: c.value, cached: true };
     const raw: unknown = await this.#command(() => this.#client.get(this.#keys.current));
-    if (raw !== null && typeof raw !== 'string') throw this.#protocolError(`unexpected reply to GET ${this.#keys.current}`);
+    if (raw !== null && typeof raw !== 'string')
+      throw this.#protocolError(`unexpected reply to GET ${this.#keys.current}`);
     const value = parseGeneration(raw);
     if (raw !== null && value === null) {
-      throw new RecscoreError('RECSCORE_PROFILE_STORE', `redis: ${this.#keys.current} holds ${JSON.stringify(raw)}, not a generation`);
+      throw new RecscoreError(
+        'RECSCORE_PROFILE_STORE',
+        `redis: ${this.#keys.current} holds ${JSON.stringify(raw)}, not a generation`,
+      );
     }
     this.#generation = { value, at: now };
     return { value, cached: false };
@@ -289,7 +307,8 @@ export class RedisProfileStore implements ProfileStore {
   // matched to the command before it. A fresh connection is the only state known to be in step.
   #recycle(): void {
     if (this.#closed || this.#client.status !== 'ready') return;
-    if (this.#healthy) this.#logger.warn('profile store timed out; reconnecting', { commandTimeoutMs: this.#opts.commandTimeoutMs });
+    if (this.#healthy)
+      this.#logger.warn('profile store timed out; reconnecting', { commandTimeoutMs: this.#opts.commandTimeoutMs });
     this.#healthy = false;
     this.#client.disconnect(true);
   }

@@ -3,7 +3,12 @@ import { RecscoreError } from '../errors.js';
 
 /** The rejection every store uses for an aborted read. */
 export function abortedError(signal: AbortSignal): RecscoreError {
-  return new RecscoreError('RECSCORE_PROFILE_STORE', 'profile read aborted', { aborted: true }, { cause: signal.reason });
+  return new RecscoreError(
+    'RECSCORE_PROFILE_STORE',
+    'profile read aborted',
+    { aborted: true },
+    { cause: signal.reason },
+  );
 }
 
 /** The rejection every store uses after close(). */

@@ -53,7 +53,10 @@ describe('parseClientInfo', () => {
   });
 
   it('drops unknown keys', () => {
-    assert.deepStrictEqual(parseClientInfo({ installed_addons: [], city: 'x' }, 'c3'), { client_id: 'c3', installed_addons: [] });
+    assert.deepStrictEqual(parseClientInfo({ installed_addons: [], city: 'x' }, 'c3'), {
+      client_id: 'c3',
+      installed_addons: [],
+    });
   });
 
   it('rejects malformed values with RECSCORE_PROFILE_INVALID naming the field', () => {

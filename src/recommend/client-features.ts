@@ -9,7 +9,13 @@ import type { PackedModel } from '../model/kinds/taar/packed-model.js';
 import type { ClientInfo, ExtraData } from '../profile/client-info.js';
 
 export const CATEGORICAL_KEYS = ['geo_city', 'locale', 'os'] as const;
-export const CONTINUOUS_KEYS = ['subsession_length', 'bookmark_count', 'tab_open_count', 'total_uri', 'unique_tlds'] as const;
+export const CONTINUOUS_KEYS = [
+  'subsession_length',
+  'bookmark_count',
+  'tab_open_count',
+  'total_uri',
+  'unique_tlds',
+] as const;
 
 const SIMILARITY_KEYS = [...CATEGORICAL_KEYS, ...CONTINUOUS_KEYS];
 
@@ -39,7 +45,8 @@ function encodeSimilarity(model: PackedModel, cd: ClientInfo): SimilarityInput {
   for (let i = 0; i < 5; i++) {
     const v = rec[CONTINUOUS_KEYS[i]];
     if (typeof v === 'number') cont[i] = v;
-    else if (typeof v === 'boolean') cont[i] = v ? 1 : 0; // Python bools are ints
+    else if (typeof v === 'boolean')
+      cont[i] = v ? 1 : 0; // Python bools are ints
     else return { kind: 'invalid', message: `${CONTINUOUS_KEYS[i]} must be a number, got ${typeof v}` };
   }
   // Python `!=`: a value no donor has can never match; JSON text keeps 5 and "5" apart as Python does.

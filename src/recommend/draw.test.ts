@@ -24,7 +24,11 @@ describe('draw (SPEC §2.1 weighted sampling without replacement)', () => {
   });
 
   it('fewer than k candidates: all of them; none: []', () => {
-    const c: WeightedList = [['a', 3], ['b', -1], ['c', 0]];
+    const c: WeightedList = [
+      ['a', 3],
+      ['b', -1],
+      ['c', 0],
+    ];
     assert.deepEqual(draw(c, 10, seeded(2)), c);
     assert.deepEqual(draw([], 10, seeded(2)), []);
     assert.deepEqual(draw(c, 0, seeded(2)), []);
@@ -34,13 +38,18 @@ describe('draw (SPEC §2.1 weighted sampling without replacement)', () => {
     const c: WeightedList = Array.from({ length: 30 }, (_, i) => [`g${i}`, 1 + i]);
     const f = inclusion(c, 10, 20_000, 3);
     const freqs = c.map(([g]) => f.get(g)!);
-    for (let i = 1; i < freqs.length; i++) assert.ok(freqs[i] >= freqs[i - 1] - 0.01, `g${i} ${freqs[i]} < g${i - 1} ${freqs[i - 1]}`);
+    for (let i = 1; i < freqs.length; i++)
+      assert.ok(freqs[i] >= freqs[i - 1] - 0.01, `g${i} ${freqs[i]} < g${i - 1} ${freqs[i - 1]}`);
     assert.ok(freqs[0] < 0.001, 'the min(w) entry has mass eps only');
     assert.ok(freqs[29] > freqs[1] + 0.4);
   });
 
   it('matches the exact inclusion law of successive sampling (n = 3, k = 2)', () => {
-    const c: WeightedList = [['a', 1], ['b', 2], ['c', 4]]; // shifted: 0+eps, 1+eps, 3+eps
+    const c: WeightedList = [
+      ['a', 1],
+      ['b', 2],
+      ['c', 4],
+    ]; // shifted: 0+eps, 1+eps, 3+eps
     const p = c.map(([, w]) => w - 1 + DRAW_EPSILON);
     const total = p.reduce((s, x) => s + x, 0);
     const q = p.map((x) => x / total);
@@ -50,7 +59,13 @@ describe('draw (SPEC §2.1 weighted sampling without replacement)', () => {
   });
 
   it('the first pick follows p ∝ w − min(w) + eps', () => {
-    const c: WeightedList = [['a', 10], ['b', 12], ['c', 15], ['d', 20], ['e', 30]];
+    const c: WeightedList = [
+      ['a', 10],
+      ['b', 12],
+      ['c', 15],
+      ['d', 20],
+      ['e', 30],
+    ];
     const random = seeded(5);
     const first = new Map<string, number>();
     const trials = 40_000;
@@ -79,7 +94,13 @@ describe('draw (SPEC §2.1 weighted sampling without replacement)', () => {
   });
 
   it('non-finite weights do not break the draw', () => {
-    const c: WeightedList = [['a', NaN], ['b', Infinity], ['c', 1], ['d', 2], ['e', -Infinity]];
+    const c: WeightedList = [
+      ['a', NaN],
+      ['b', Infinity],
+      ['c', 1],
+      ['d', 2],
+      ['e', -Infinity],
+    ];
     const out = draw(c, 3, seeded(8));
     assert.equal(new Set(out.map(([g]) => g)).size, 3);
   });

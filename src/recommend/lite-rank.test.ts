@@ -87,8 +87,14 @@ describe('rankString and liteRanking', () => {
       ['tie-rounded-down', 2 ** -11, 100],
       ['tie-rounded-up', 0.0004882813, 1],
     ];
-    assert.deepEqual(liteRanking(top, 10).map(([g]) => g), ['best', 'high-installs', 'low-installs', 'same-as-low', 'tie-rounded-up', 'tie-rounded-down']);
-    assert.deepEqual(liteRanking(top, 2), [['best', '000000000.7000000000.0000000000'], ['high-installs', '000000000.3000000000.0000000009']]);
+    assert.deepEqual(
+      liteRanking(top, 10).map(([g]) => g),
+      ['best', 'high-installs', 'low-installs', 'same-as-low', 'tie-rounded-up', 'tie-rounded-down'],
+    );
+    assert.deepEqual(liteRanking(top, 2), [
+      ['best', '000000000.7000000000.0000000000'],
+      ['high-installs', '000000000.3000000000.0000000009'],
+    ]);
     assert.deepEqual(liteRanking(top, 0), []);
   });
 });

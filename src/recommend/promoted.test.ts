@@ -4,7 +4,20 @@ import { cleanPromoted, mergePromoted } from './promoted.js';
 
 describe('cleanPromoted (TAAR clean_promoted_guids)', () => {
   it('keeps well-formed rows, booleans count as numbers', () => {
-    assert.deepEqual(cleanPromoted([['a', 1], ['b', 0.5], ['c', true], ['d', false]]), [['a', 1], ['b', 0.5], ['c', 1], ['d', 0]]);
+    assert.deepEqual(
+      cleanPromoted([
+        ['a', 1],
+        ['b', 0.5],
+        ['c', true],
+        ['d', false],
+      ]),
+      [
+        ['a', 1],
+        ['b', 0.5],
+        ['c', 1],
+        ['d', 0],
+      ],
+    );
     assert.deepEqual(cleanPromoted([]), []);
   });
   it('one malformed row empties the list', () => {
@@ -17,11 +30,35 @@ describe('cleanPromoted (TAAR clean_promoted_guids)', () => {
 describe('mergePromoted (TAAR merge_promoted_guids)', () => {
   it('sorts by weight desc, promoted first on ties, keeps the first occurrence, no truncation', () => {
     const sample: Array<[string, number]> = Array.from({ length: 10 }, (_, i) => [`s${i}`, 10 - i]);
-    const merged = mergePromoted([['p', 5], ['s0', 1], ['q', 100]], sample);
-    assert.deepEqual(merged.map(([g]) => g), ['q', 's0', 's1', 's2', 's3', 's4', 'p', 's5', 's6', 's7', 's8', 's9']);
+    const merged = mergePromoted(
+      [
+        ['p', 5],
+        ['s0', 1],
+        ['q', 100],
+      ],
+      sample,
+    );
+    assert.deepEqual(
+      merged.map(([g]) => g),
+      ['q', 's0', 's1', 's2', 's3', 's4', 'p', 's5', 's6', 's7', 's8', 's9'],
+    );
     assert.deepEqual(merged[1], ['s0', 10], 'duplicate keeps its highest weight');
   });
   it('is the sort of the sample when nothing is promoted', () => {
-    assert.deepEqual(mergePromoted([], [['a', 1], ['b', 3], ['c', 2]]), [['b', 3], ['c', 2], ['a', 1]]);
+    assert.deepEqual(
+      mergePromoted(
+        [],
+        [
+          ['a', 1],
+          ['b', 3],
+          ['c', 2],
+        ],
+      ),
+      [
+        ['b', 3],
+        ['c', 2],
+        ['a', 1],
+      ],
+    );
   });
 });

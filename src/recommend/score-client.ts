@@ -24,9 +24,15 @@ export type ScoreInput = Omit<EncodedClient, 'installedIds'> & { installedIds: I
 
 /** Recommender failures TAAR would have crashed on (its whole ensemble then answers []). */
 export const SIMILARITY_LR_FAILURE: RecommenderFailure = {
-  recommender: 'similarity', code: 'RECSCORE_RECOMMENDER_FAILED', message: 'the nearest LR curve entry has a zero denominator',
+  recommender: 'similarity',
+  code: 'RECSCORE_RECOMMENDER_FAILED',
+  message: 'the nearest LR curve entry has a zero denominator',
 };
-export const invalidSimilarityInput = (message: string): RecommenderFailure => ({ recommender: 'similarity', code: 'RECSCORE_PROFILE_INVALID', message });
+export const invalidSimilarityInput = (message: string): RecommenderFailure => ({
+  recommender: 'similarity',
+  code: 'RECSCORE_PROFILE_INVALID',
+  message,
+});
 
 export function scoreClient(kernel: Kernel, model: PackedModel, c: ScoreInput, limits: number[]): ScoreDetail {
   const maxLimit = Math.max(0, ...limits);
@@ -62,5 +68,8 @@ export function scoreClient(kernel: Kernel, model: PackedModel, c: ScoreInput, l
 /** TAAR's answer for a test client id (SPEC §3.2): the whitelist in its own order with sha256 weights. */
 export function testClientList(model: PackedModel, limit: number): Ranked {
   const n = Math.min(limit, model.meta.whitelist.length);
-  return { ids: Int32Array.from(model.meta.whitelist.slice(0, n)), weights: Float64Array.from(model.meta.testWeights.slice(0, n)) };
+  return {
+    ids: Int32Array.from(model.meta.whitelist.slice(0, n)),
+    weights: Float64Array.from(model.meta.testWeights.slice(0, n)),
+  };
 }

@@ -8,7 +8,16 @@
  * half-open probe; we send them to the fallback instead, their budgets being a few ms), JSON logs and
  * the `recscore_breaker_state` gauge on every transition, and a filter of failures that do not count.
  */
-import { BrokenCircuitError, circuitBreaker, CircuitState, ConsecutiveBreaker, handleWhen, isBrokenCircuitError, isIsolatedCircuitError, SamplingBreaker } from 'cockatiel';
+import {
+  BrokenCircuitError,
+  circuitBreaker,
+  CircuitState,
+  ConsecutiveBreaker,
+  handleWhen,
+  isBrokenCircuitError,
+  isIsolatedCircuitError,
+  SamplingBreaker,
+} from 'cockatiel';
 import type { Logger } from '../log.js';
 import type { BreakerStateName, Metrics } from '../metrics/registry.js';
 
@@ -46,13 +55,20 @@ const STATE_NAMES: Record<CircuitState, BreakerStateName> = {
 
 export function createBreaker(options: BreakerOptions, env: { log: Logger; metrics: Metrics }): Breaker {
   const counts = options.counts ?? (() => true);
-  const policy = circuitBreaker(handleWhen((err) => counts(err)), {
-    halfOpenAfter: options.halfOpenAfterMs,
-    breaker:
-      options.mode === 'sampling'
-        ? new SamplingBreaker({ threshold: 0.5, duration: options.windowMs ?? 10_000, minimumRps: options.failures / ((options.windowMs ?? 10_000) / 1000) })
-        : new ConsecutiveBreaker(options.failures),
-  });
+  const policy = circuitBreaker(
+    handleWhen((err) => counts(err)),
+    {
+      halfOpenAfter: options.halfOpenAfterMs,
+      breaker:
+        options.mode === 'sampling'
+          ? new SamplingBreaker({
+              threshold: 0.5,
+              duration: options.windowMs ?? 10_000,
+              minimumRps: options.failures / ((options.windowMs ?? 10_000) / 1000),
+            })
+          : new ConsecutiveBreaker(options.failures),
+    },
+  );
   env.metrics.breakerState.set({ breaker: options.name }, 0);
   // While open, callers are refused without entering cockatiel: its BrokenCircuitError captures a stack
   // per refusal (7 % of the main thread when every request falls back). One shared error per state does.
@@ -75,7 +91,8 @@ export function createBreaker(options: BreakerOptions, env: { log: Logger; metri
     run<T>(fn: () => Promise<T>): Promise<T> {
       if (policy.state === CircuitState.HalfOpen) return Promise.reject(probeError);
       // Past halfOpenAfter, cockatiel itself moves to half-open and lets this call probe.
-      if (policy.state === CircuitState.Open && performance.now() - openedAt < options.halfOpenAfterMs) return Promise.reject(openError);
+      if (policy.state === CircuitState.Open && performance.now() - openedAt < options.halfOpenAfterMs)
+        return Promise.reject(openError);
       return policy.execute(() => fn());
     },
   };

@@ -38,9 +38,17 @@ describe('withBudget', () => {
 
   it('a budget ≤ 0 times out without running the stage; a synchronous throw is a rejection', async () => {
     let ran = false;
-    await assert.rejects(withBudget('s', 0, async () => (ran = true)), isTimeout);
+    await assert.rejects(
+      withBudget('s', 0, async () => (ran = true)),
+      isTimeout,
+    );
     assert.equal(ran, false);
-    await assert.rejects(withBudget('s', 10, () => { throw new Error('sync'); }), /sync/);
+    await assert.rejects(
+      withBudget('s', 10, () => {
+        throw new Error('sync');
+      }),
+      /sync/,
+    );
   });
 });
 
@@ -49,7 +57,10 @@ describe('withinBudget (work that cannot be cancelled)', () => {
     assert.equal(await withinBudget('scoring', 100, () => later(5, 7)), 7);
     let finished = false;
     const started = performance.now();
-    await assert.rejects(withinBudget('scoring', 20, () => later(80, 0).then(() => (finished = true))), (e) => isTimeout(e) && (e as { details: { stage: string } }).details.stage === 'scoring');
+    await assert.rejects(
+      withinBudget('scoring', 20, () => later(80, 0).then(() => (finished = true))),
+      (e) => isTimeout(e) && (e as { details: { stage: string } }).details.stage === 'scoring',
+    );
     assert.ok(performance.now() - started < 75, 'answered at the budget, not when the work ended');
     assert.equal(finished, false);
     await later(100, 0);

@@ -13,7 +13,12 @@ import { RecscoreError } from '../errors.js';
  */
 export function withBudget<T>(stage: string, ms: number, work: (signal: AbortSignal) => Promise<T>): Promise<T> {
   const controller = new AbortController();
-  return race(stage, ms, () => work(controller.signal), (err) => controller.abort(err));
+  return race(
+    stage,
+    ms,
+    () => work(controller.signal),
+    (err) => controller.abort(err),
+  );
 }
 
 /**
@@ -24,8 +29,17 @@ export function withinBudget<T>(stage: string, ms: number, work: () => Promise<T
   return race(stage, ms, work);
 }
 
-function race<T>(stage: string, ms: number, work: () => Promise<T>, onTimeout?: (err: RecscoreError) => void): Promise<T> {
-  const timeout = () => new RecscoreError('RECSCORE_TIMEOUT', `${stage} exceeded its budget of ${Math.max(0, Math.round(ms))} ms`, { stage, budgetMs: ms });
+function race<T>(
+  stage: string,
+  ms: number,
+  work: () => Promise<T>,
+  onTimeout?: (err: RecscoreError) => void,
+): Promise<T> {
+  const timeout = () =>
+    new RecscoreError('RECSCORE_TIMEOUT', `${stage} exceeded its budget of ${Math.max(0, Math.round(ms))} ms`, {
+      stage,
+      budgetMs: ms,
+    });
   if (!(ms > 0)) return Promise.reject(timeout());
   return new Promise<T>((resolve, reject) => {
     let done = false;

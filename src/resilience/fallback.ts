@@ -63,7 +63,12 @@ const STEPS: Record<FallbackStepName, (ctx: FallbackContext) => StepResult> = {
 export function runFallback(chain: readonly FallbackStepName[], ctx: FallbackContext, limit: number): FallbackAnswer {
   for (const name of chain) {
     const hit = STEPS[name](ctx);
-    if (hit) return { servedBy: name, list: hit.list.slice(0, limit), ...(hit.locale !== undefined ? { locale: hit.locale } : {}) };
+    if (hit)
+      return {
+        servedBy: name,
+        list: hit.list.slice(0, limit),
+        ...(hit.locale !== undefined ? { locale: hit.locale } : {}),
+      };
   }
   return { servedBy: 'none', list: [] };
 }

@@ -45,13 +45,18 @@ const isRequestOnly = (err: unknown) =>
 export function createGuards(options: GuardOptions, env: { log: Logger; metrics: Metrics }): Guards {
   const { metrics } = env;
   const breakerOptions = { failures: options.breakerFailures, halfOpenAfterMs: options.breakerHalfOpenAfterMs };
-  const profileBreaker = createBreaker({ name: 'profile', ...breakerOptions, counts: (e) => !isInvalidProfile(e) }, env);
+  const profileBreaker = createBreaker(
+    { name: 'profile', ...breakerOptions, counts: (e) => !isInvalidProfile(e) },
+    env,
+  );
   // Scorer timeouts do not count: requests are scored in batches, so one slow batch under load times out
   // many requests at once. Overload is handled by the bounded queue (shed) and the deadline; the breaker
   // is for a broken pool (worker errors), not for one request's bad data.
   const scorerBreaker = createBreaker(
     {
-      name: 'scorer', mode: 'sampling', ...breakerOptions,
+      name: 'scorer',
+      mode: 'sampling',
+      ...breakerOptions,
       counts: (e) => !isShed(e) && !isTimeout(e) && !isRequestOnly(e),
     },
     env,
@@ -75,7 +80,9 @@ export function createGuards(options: GuardOptions, env: { log: Logger; metrics:
         // An in-memory store answers in the same tick: a budget timer or a breaker would guard nothing.
         if (store.getNow) return found(store.getNow(clientId));
         const ms = Math.min(options.profileBudgetMs, deadline - started);
-        return found(await profileBreaker.run(() => withBudget('profile', ms, (signal) => store.get(clientId, signal))));
+        return found(
+          await profileBreaker.run(() => withBudget('profile', ms, (signal) => store.get(clientId, signal))),
+        );
       } catch (error) {
         const reason: FallbackReason = isBreakerOpen(error)
           ? 'breaker-open'
@@ -85,7 +92,8 @@ export function createGuards(options: GuardOptions, env: { log: Logger; metrics:
               ? 'profile-invalid'
               : 'profile-error';
         if (reason === 'profile-invalid') metrics.profileInvalid.inc();
-        else if (reason !== 'breaker-open') metrics.profileErrors.inc({ kind: reason === 'profile-timeout' ? 'timeout' : 'error' });
+        else if (reason !== 'breaker-open')
+          metrics.profileErrors.inc({ kind: reason === 'profile-timeout' ? 'timeout' : 'error' });
         logFailure(env.log, 'profile', reason, error);
         return { ok: false, reason, error };
       }
@@ -94,7 +102,9 @@ export function createGuards(options: GuardOptions, env: { log: Logger; metrics:
       const started = performance.now();
       const ms = Math.min(options.scoringBudgetMs, deadline - started);
       try {
-        const value = await scorerBreaker.run(() => withinBudget('scoring', ms, () => scorer.score(input, started + ms, version)));
+        const value = await scorerBreaker.run(() =>
+          withinBudget('scoring', ms, () => scorer.score(input, started + ms, version)),
+        );
         scoringOk.observe((performance.now() - started) / 1000);
         return { ok: true, value };
       } catch (error) {

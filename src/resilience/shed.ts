@@ -12,5 +12,8 @@ export function isShed(err: unknown): boolean {
 
 /** What the pool facade throws when its queue is full (exported so fakes and the pool agree). */
 export function shedError(queueDepth?: number): RecscoreError {
-  return new RecscoreError('RECSCORE_POOL', 'scoring queue is full', { reason: 'shed', ...(queueDepth !== undefined ? { queueDepth } : {}) });
+  return new RecscoreError('RECSCORE_POOL', 'scoring queue is full', {
+    reason: 'shed',
+    ...(queueDepth !== undefined ? { queueDepth } : {}),
+  });
 }

@@ -63,19 +63,24 @@ export function createApp<V extends PipelineVersion>(deps: AppDeps<V>): Recscore
     random: deps.random ?? Math.random,
   });
 
-  const requests = childCache((route: string, method: string, status: string) => metrics.httpRequests.labels({ route, method, status }));
+  const requests = childCache((route: string, method: string, status: string) =>
+    metrics.httpRequests.labels({ route, method, status }),
+  );
   const durations = childCache((route: string) => metrics.httpDuration.labels({ route }));
   const app = new Hono<AppEnv>();
-  app.use(requestContext({
-    log,
-    accessLogPerSecond: deps.accessLogPerSecond,
-    onDone: (c, status, ms) => {
-      const route = c.get('route') ?? (status === 404 ? 'not_found' : status === 405 ? 'method_not_allowed' : 'other');
-      const method = KNOWN_METHODS.has(c.req.method) ? c.req.method : 'other';
-      requests(route, method, String(status)).inc();
-      durations(route).observe(ms / 1000);
-    },
-  }));
+  app.use(
+    requestContext({
+      log,
+      accessLogPerSecond: deps.accessLogPerSecond,
+      onDone: (c, status, ms) => {
+        const route =
+          c.get('route') ?? (status === 404 ? 'not_found' : status === 405 ? 'method_not_allowed' : 'other');
+        const method = KNOWN_METHODS.has(c.req.method) ? c.req.method : 'other';
+        requests(route, method, String(status)).inc();
+        durations(route).observe(ms / 1000);
+      },
+    }),
+  );
   app.use(methodNotAllowed({ app, onMethodNotAllowed }));
   app.notFound(notFound);
   app.onError(createOnError(log));

@@ -28,9 +28,17 @@ const schema = z
     /** TAARLITE_MAX_RESULTS: a TAAR-lite answer has exactly this many GUIDs or none. */
     liteMaxResults: z.number().int().min(1).max(20).default(defaultOf('liteMaxResults')),
     /** Fallback steps tried in order; [] answers `[]` as TAAR does. */
-    fallbackChain: z.array(z.enum(FALLBACK_STEPS)).max(2).default([...defaultOf('fallbackChain')]),
+    fallbackChain: z
+      .array(z.enum(FALLBACK_STEPS))
+      .max(2)
+      .default([...defaultOf('fallbackChain')]),
     /** Largest accepted request body (413 above). */
-    bodyLimitBytes: z.number().int().min(1_024).max(16 * 1024 * 1024).default(defaultOf('bodyLimitBytes')),
+    bodyLimitBytes: z
+      .number()
+      .int()
+      .min(1_024)
+      .max(16 * 1024 * 1024)
+      .default(defaultOf('bodyLimitBytes')),
     host: z.string().min(1).default(defaultOf('host')),
     /** TAAR's `PORT` default. 0 picks a free port (tests). */
     port: z.number().int().min(0).max(65_535).default(defaultOf('port')),
@@ -43,14 +51,22 @@ const schema = z
     /** Node's `maxConnections`: further sockets are dropped by Node. */
     maxConnections: z.number().int().min(1).max(1_000_000).default(defaultOf('maxConnections')),
     /** Node's `maxHeaderSize` (431 above). */
-    maxHeaderBytes: z.number().int().min(1_024).max(1024 * 1024).default(defaultOf('maxHeaderBytes')),
+    maxHeaderBytes: z
+      .number()
+      .int()
+      .min(1_024)
+      .max(1024 * 1024)
+      .default(defaultOf('maxHeaderBytes')),
     /** Graceful close: in-flight requests get this long before their sockets are destroyed. */
     closeGraceMs: z.number().int().min(0).max(600_000).default(defaultOf('closeGraceMs')),
     /** Access-log lines per second (0: none); requests above it are counted in the next line. */
     accessLogPerSecond: z.number().int().min(0).max(1_000_000).default(defaultOf('accessLogPerSecond')),
   })
   .strict()
-  .refine((c) => c.headersTimeoutMs <= c.requestTimeoutMs, { message: 'headersTimeoutMs must be ≤ requestTimeoutMs', path: ['headersTimeoutMs'] });
+  .refine((c) => c.headersTimeoutMs <= c.requestTimeoutMs, {
+    message: 'headersTimeoutMs must be ≤ requestTimeoutMs',
+    path: ['headersTimeoutMs'],
+  });
 
 export type ServerConfig = z.output<typeof schema>;
 export type ServerConfigInput = z.input<typeof schema>;
@@ -66,11 +82,24 @@ export function resolveServerConfig(input: ServerConfigInput = {}): ServerConfig
 /** The HTTP layer's part of the one configuration (src/config). */
 export function serverConfigOf(c: Config): ServerConfigInput {
   return {
-    profileBudgetMs: c.profileBudgetMs, scoringBudgetMs: c.scoringBudgetMs, totalBudgetMs: c.totalBudgetMs,
-    breakerFailures: c.breakerFailures, breakerHalfOpenAfterMs: c.breakerHalfOpenMs, draw: c.draw,
-    maxResults: c.maxResults, liteMaxResults: c.liteMaxResults, fallbackChain: [...c.fallbackChain],
-    bodyLimitBytes: c.bodyLimitBytes, host: c.host, port: c.port, headersTimeoutMs: c.headersTimeoutMs,
-    requestTimeoutMs: c.requestTimeoutMs, keepAliveTimeoutMs: c.keepAliveTimeoutMs, maxConnections: c.maxConnections,
-    maxHeaderBytes: c.maxHeaderBytes, closeGraceMs: c.closeGraceMs, accessLogPerSecond: c.accessLogPerSecond,
+    profileBudgetMs: c.profileBudgetMs,
+    scoringBudgetMs: c.scoringBudgetMs,
+    totalBudgetMs: c.totalBudgetMs,
+    breakerFailures: c.breakerFailures,
+    breakerHalfOpenAfterMs: c.breakerHalfOpenMs,
+    draw: c.draw,
+    maxResults: c.maxResults,
+    liteMaxResults: c.liteMaxResults,
+    fallbackChain: [...c.fallbackChain],
+    bodyLimitBytes: c.bodyLimitBytes,
+    host: c.host,
+    port: c.port,
+    headersTimeoutMs: c.headersTimeoutMs,
+    requestTimeoutMs: c.requestTimeoutMs,
+    keepAliveTimeoutMs: c.keepAliveTimeoutMs,
+    maxConnections: c.maxConnections,
+    maxHeaderBytes: c.maxHeaderBytes,
+    closeGraceMs: c.closeGraceMs,
+    accessLogPerSecond: c.accessLogPerSecond,
   };
 }

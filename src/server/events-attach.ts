@@ -26,7 +26,12 @@ export async function attachEvents(
 /** The event settings' defaults: the embedded log under ./data (serve passes its configuration). */
 function defaultEventSettings() {
   return {
-    dataDir: defaultOf('dataDir'), events: undefined, eventDimensions: undefined, eventTypes: undefined,
-    eventRetentionDays: defaultOf('eventRetentionDays'), eventMaxLen: undefined, eventPrefix: defaultOf('eventPrefix'),
+    dataDir: defaultOf('dataDir'),
+    events: undefined,
+    eventDimensions: undefined,
+    eventTypes: undefined,
+    eventRetentionDays: defaultOf('eventRetentionDays'),
+    eventMaxLen: undefined,
+    eventPrefix: defaultOf('eventPrefix'),
   };
 }

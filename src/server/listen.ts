@@ -48,7 +48,17 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-type ListenConfig = Pick<ServerConfig, 'host' | 'port' | 'headersTimeoutMs' | 'requestTimeoutMs' | 'keepAliveTimeoutMs' | 'maxConnections' | 'maxHeaderBytes' | 'closeGraceMs'>;
+type ListenConfig = Pick<
+  ServerConfig,
+  | 'host'
+  | 'port'
+  | 'headersTimeoutMs'
+  | 'requestTimeoutMs'
+  | 'keepAliveTimeoutMs'
+  | 'maxConnections'
+  | 'maxHeaderBytes'
+  | 'closeGraceMs'
+>;
 
 export async function listen(app: FetchApp, config: ListenConfig, log: Logger): Promise<RunningServer> {
   let closing = false;
@@ -104,7 +114,8 @@ export async function listen(app: FetchApp, config: ListenConfig, log: Logger): 
   });
   // CONNECT (recscore is no proxy): Node's default drops the socket without an answer.
   server.on('connect', (_req: IncomingMessage, socket: Socket) =>
-    answerOnSocket(socket, 405, 'Method Not Allowed', 'RECSCORE_METHOD_NOT_ALLOWED', 'CONNECT is not supported'));
+    answerOnSocket(socket, 405, 'Method Not Allowed', 'RECSCORE_METHOD_NOT_ALLOWED', 'CONNECT is not supported'),
+  );
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => answerClientError(err, socket));
 
   await new Promise<void>((resolve, reject) => {

@@ -46,11 +46,22 @@ export function errorBody(code: ErrorCode, message: string): ErrorBody {
   return { error: { code, message } };
 }
 
-export function errorResponse(c: Context, code: ErrorCode, message: string, headers?: Record<string, string>): Response {
+export function errorResponse(
+  c: Context,
+  code: ErrorCode,
+  message: string,
+  headers?: Record<string, string>,
+): Response {
   return c.json(errorBody(code, message), statusOf(code), headers);
 }
 
-const HTTP_EXCEPTION_CODES: Record<number, ErrorCode> = { 400: 'RECSCORE_BAD_REQUEST', 404: 'RECSCORE_NOT_FOUND', 405: 'RECSCORE_METHOD_NOT_ALLOWED', 413: 'RECSCORE_BODY_TOO_LARGE', 415: 'RECSCORE_UNSUPPORTED_MEDIA_TYPE' };
+const HTTP_EXCEPTION_CODES: Record<number, ErrorCode> = {
+  400: 'RECSCORE_BAD_REQUEST',
+  404: 'RECSCORE_NOT_FOUND',
+  405: 'RECSCORE_METHOD_NOT_ALLOWED',
+  413: 'RECSCORE_BODY_TOO_LARGE',
+  415: 'RECSCORE_UNSUPPORTED_MEDIA_TYPE',
+};
 
 export function createOnError(log: Logger): ErrorHandler {
   return (err, c) => {
@@ -64,16 +75,26 @@ export function createOnError(log: Logger): ErrorHandler {
       return c.json(errorBody(code, err.message || code), statusOf(code));
     }
     // An unexpected error: logged with its stack, answered without details (they may leak internals).
-    log.error('unexpected error', { error: err, stack: err instanceof Error ? err.stack : undefined, path: c.req.path });
+    log.error('unexpected error', {
+      error: err,
+      stack: err instanceof Error ? err.stack : undefined,
+      path: c.req.path,
+    });
     return c.json(errorBody('RECSCORE_INTERNAL', 'internal error'), 500);
   };
 }
 
-export const notFound: NotFoundHandler = (c) => errorResponse(c, 'RECSCORE_NOT_FOUND', `no route for ${c.req.method} ${truncate(c.req.path)}`);
+export const notFound: NotFoundHandler = (c) =>
+  errorResponse(c, 'RECSCORE_NOT_FOUND', `no route for ${c.req.method} ${truncate(c.req.path)}`);
 
 /** For hono/method-not-allowed: the route exists with other methods. */
 export function onMethodNotAllowed(c: Context, methods: string[]): Response {
-  return errorResponse(c, 'RECSCORE_METHOD_NOT_ALLOWED', `${c.req.method} not allowed here; use ${methods.join(', ')}`, { Allow: methods.join(', ') });
+  return errorResponse(
+    c,
+    'RECSCORE_METHOD_NOT_ALLOWED',
+    `${c.req.method} not allowed here; use ${methods.join(', ')}`,
+    { Allow: methods.join(', ') },
+  );
 }
 
 // Echoed paths are bounded so an error body never grows with the request.

@@ -16,7 +16,10 @@ export async function readJsonBody(c: Context): Promise<unknown> {
   if (type !== undefined) {
     const essence = type.split(';')[0].trim().toLowerCase();
     if (!JSON_TYPES.test(essence)) {
-      throw new RecscoreError('RECSCORE_UNSUPPORTED_MEDIA_TYPE', `body must be JSON (application/json), got content type ${JSON.stringify(essence.slice(0, 80))}`);
+      throw new RecscoreError(
+        'RECSCORE_UNSUPPORTED_MEDIA_TYPE',
+        `body must be JSON (application/json), got content type ${JSON.stringify(essence.slice(0, 80))}`,
+      );
     }
   }
   let text: string;

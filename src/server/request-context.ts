@@ -66,8 +66,12 @@ export function requestContext(opts: RequestContextOptions): MiddlewareHandler<A
     written++;
     const path = c.req.path;
     opts.log.info('request', {
-      method: c.req.method, path: path.length > 200 ? `${path.slice(0, 200)}…` : path, route: c.get('route'), status,
-      ms: Math.round(ms * 100) / 100, ...(unlogged > 0 ? { unlogged } : {}),
+      method: c.req.method,
+      path: path.length > 200 ? `${path.slice(0, 200)}…` : path,
+      route: c.get('route'),
+      status,
+      ms: Math.round(ms * 100) / 100,
+      ...(unlogged > 0 ? { unlogged } : {}),
     });
     unlogged = 0;
   };

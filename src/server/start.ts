@@ -78,12 +78,19 @@ export async function startServer(opts: StartOptions): Promise<Recscore> {
   const gcs = { ...(gcsEndpoint ? { apiEndpoint: gcsEndpoint } : {}), ...opts.gcs };
   const source: ModelSource = createModelSource(opts.models, taarModelEnv, { logger, gcs });
   const pool = new ScoringPool({
-    workers: opts.workers, maxBatch: opts.maxBatch, maxQueue: opts.maxQueue, inflightPerWorker: opts.inflightPerWorker, logger,
+    workers: opts.workers,
+    maxBatch: opts.maxBatch,
+    maxQueue: opts.maxQueue,
+    inflightPerWorker: opts.inflightPerWorker,
+    logger,
     onBatch: (b) => metrics.pool.observeBatch(b),
   });
   const cache = opts.cacheDir ? new BundleCache(kind.model, opts.cacheDir, source.location, 3, logger) : undefined;
   const reloader = new ModelReloader(source, registry, {
-    ...opts.reload, logger, cache, prepare: (m) => pool.warm(m),
+    ...opts.reload,
+    logger,
+    cache,
+    prepare: (m) => pool.warm(m),
     // Decoding JSON blocks for seconds on a large model: it happens in a loader thread, not here.
     load: (_source, version) => {
       const job = { location: opts.models, env: { ...taarModelEnv }, gcs, version, limits: opts.modelMinimums };
@@ -97,10 +104,20 @@ export async function startServer(opts: StartOptions): Promise<Recscore> {
     throw e;
   }
 
-  const profiles = await createProfileStore(opts.profiles, { logger, redis: { prefix: opts.profilesPrefix, maxProfileBytes: opts.maxProfileBytes } });
+  const profiles = await createProfileStore(opts.profiles, {
+    logger,
+    redis: { prefix: opts.profilesPrefix, maxProfileBytes: opts.maxProfileBytes },
+  });
   const app = createApp<VersionInService>({
-    scorer: pool, current: () => registry.current, profiles, config, log: logger, metrics, random: opts.random,
-    ready: () => pool.healthy, accessLogPerSecond: config.accessLogPerSecond,
+    scorer: pool,
+    current: () => registry.current,
+    profiles,
+    config,
+    log: logger,
+    metrics,
+    random: opts.random,
+    ready: () => pool.healthy,
+    accessLogPerSecond: config.accessLogPerSecond,
   });
   registerModelRoutes(app, registry, reloader, opts.reloadToken);
   const events = await attachEvents(app, opts.events, logger);
@@ -109,7 +126,13 @@ export async function startServer(opts: StartOptions): Promise<Recscore> {
   const queueGauge = setInterval(() => metrics.pool.setQueueDepth(pool.queueDepth), 1000).unref();
   let closed: Promise<void> | undefined;
   return {
-    url: http.url, http, registry, reloader, pool, profiles, metrics,
+    url: http.url,
+    http,
+    registry,
+    reloader,
+    pool,
+    profiles,
+    metrics,
     close: () =>
       (closed ??= (async () => {
         clearInterval(queueGauge);

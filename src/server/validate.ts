@@ -44,19 +44,35 @@ const GUID = /^[\x21-\x24\x26-\x2E\x30-\x7E]{1,200}$/; // printable ASCII minus 
 const PLATFORM = /^[\x20-\x7E]{0,64}$/;
 
 export function checkClientId(id: string): string {
-  if (!CLIENT_ID.test(id)) throw new RecscoreError('RECSCORE_BAD_CLIENT_ID', `client id must be 1–128 characters of [A-Za-z0-9_-], got ${describe(id)}`);
+  if (!CLIENT_ID.test(id))
+    throw new RecscoreError(
+      'RECSCORE_BAD_CLIENT_ID',
+      `client id must be 1–128 characters of [A-Za-z0-9_-], got ${describe(id)}`,
+    );
   return id;
 }
 
 export function checkGuid(guid: string, what = 'GUID'): string {
-  if (!GUID.test(guid)) throw new RecscoreError('RECSCORE_BAD_GUID', `${what} must be 1–200 printable ASCII characters without '/', '%' or spaces, got ${describe(guid)}`);
+  if (!GUID.test(guid))
+    throw new RecscoreError(
+      'RECSCORE_BAD_GUID',
+      `${what} must be 1–200 printable ASCII characters without '/', '%' or spaces, got ${describe(guid)}`,
+    );
   return guid;
 }
 
 /** `?locale=` and `?platform=` as TAAR's extra_data (empty values dropped). */
 export function parseExtra(locale: string | undefined, platform: string | undefined): ExtraData {
-  if (locale !== undefined && !isLocale(locale)) throw new RecscoreError('RECSCORE_BAD_OPTION', `locale must be ≤ 64 characters of [A-Za-z0-9_-], got ${describe(locale)}`);
-  if (platform !== undefined && !PLATFORM.test(platform)) throw new RecscoreError('RECSCORE_BAD_OPTION', `platform must be ≤ 64 printable ASCII characters, got ${describe(platform)}`);
+  if (locale !== undefined && !isLocale(locale))
+    throw new RecscoreError(
+      'RECSCORE_BAD_OPTION',
+      `locale must be ≤ 64 characters of [A-Za-z0-9_-], got ${describe(locale)}`,
+    );
+  if (platform !== undefined && !PLATFORM.test(platform))
+    throw new RecscoreError(
+      'RECSCORE_BAD_OPTION',
+      `platform must be ≤ 64 printable ASCII characters, got ${describe(platform)}`,
+    );
   return { ...(locale ? { locale } : {}), ...(platform ? { platform } : {}) };
 }
 
@@ -80,7 +96,10 @@ export function parseCount(count: string | undefined, limit: string | undefined)
   if (value === undefined) return undefined;
   const n = /^\d{1,3}$/.test(value) ? Number(value) : NaN;
   if (!(n >= 1 && n <= MAX_COUNT)) {
-    throw new RecscoreError('RECSCORE_BAD_OPTION', `${name} must be an integer from 1 to ${MAX_COUNT}, got ${describe(value)}`);
+    throw new RecscoreError(
+      'RECSCORE_BAD_OPTION',
+      `${name} must be an integer from 1 to ${MAX_COUNT}, got ${describe(value)}`,
+    );
   }
   return n;
 }
@@ -94,7 +113,11 @@ export function parseTaarBody(json: unknown): { promotedRows: unknown[] } {
   return { promotedRows: body.options?.promoted ?? [] };
 }
 
-const text = z.string().min(1).max(200).regex(/^[^\x00-\x1F\x7F]*$/, 'must not contain control characters');
+const text = z
+  .string()
+  .min(1)
+  .max(200)
+  .regex(/^[^\x00-\x1F\x7F]*$/, 'must not contain control characters');
 const feature = z.union([z.null(), z.boolean(), z.number().finite(), z.string().max(200)]);
 const profile = z
   .object({
@@ -114,8 +137,12 @@ const profile = z
 const bodyCount = z.number().int().min(1).max(MAX_COUNT).optional();
 const scoreBody = z
   .object({
-    profile: z.unknown(), locale: z.string().optional(), options: options.optional(), draw: z.boolean().optional(),
-    count: bodyCount, limit: bodyCount,
+    profile: z.unknown(),
+    locale: z.string().optional(),
+    options: options.optional(),
+    draw: z.boolean().optional(),
+    count: bodyCount,
+    limit: bodyCount,
   })
   .strict()
   .refine((b) => b.count === undefined || b.limit === undefined, {

@@ -76,4 +76,3 @@ export function readVersionInfo(root = DEFAULT_ROOT): VersionInfo {
     build: str(file.build) ?? '',
   };
 }
-

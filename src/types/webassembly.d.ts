@@ -20,5 +20,8 @@ declare namespace WebAssembly {
     constructor(module: Module, imports?: Imports);
     readonly exports: Record<string, unknown>;
   }
-  function instantiate(bytes: ArrayBufferView | ArrayBuffer, imports?: Imports): Promise<{ module: Module; instance: Instance }>;
+  function instantiate(
+    bytes: ArrayBufferView | ArrayBuffer,
+    imports?: Imports,
+  ): Promise<{ module: Module; instance: Instance }>;
 }

@@ -42,26 +42,39 @@ describe('packed bundles', { skip: !haveVectors && 'vectors not found', timeout:
     assert.deepEqual(back.guids, model.guids);
     const k1 = new WasmKernel(model.memory);
     const k2 = new WasmKernel(back.memory);
-    const profiles = readJsonl<{ profile: ClientInfo | null; extra_data: Record<string, string> }>(`${VECTORS}/profiles.jsonl`).filter((p) => p.profile);
+    const profiles = readJsonl<{ profile: ClientInfo | null; extra_data: Record<string, string> }>(
+      `${VECTORS}/profiles.jsonl`,
+    ).filter((p) => p.profile);
     for (const p of profiles.slice(0, 60)) {
       const a = scoreClient(k1, model, encodeClient(model, p.profile!, p.extra_data), [10, 200]);
       const b = scoreClient(k2, back, encodeClient(back, p.profile!, p.extra_data), [10, 200]);
       assert.deepEqual(b.ensembles, a.ensembles);
     }
-    for (const g of model.guids.slice(0, 50)) assert.deepEqual(related(k2, back, g, 'guidception', 4), related(k1, model, g, 'guidception', 4));
+    for (const g of model.guids.slice(0, 50))
+      assert.deepEqual(related(k2, back, g, 'guidception', 4), related(k1, model, g, 'guidception', 4));
   });
 
   const corrupt: Array<[string, (b: Buffer) => Buffer]> = [
     ['bad magic', (b) => Buffer.concat([Buffer.from('XXXX'), b.subarray(4)])],
     ['truncated', (b) => b.subarray(0, b.length - 4096)],
-    ['flipped byte', (b) => { const c = Buffer.from(b); c[c.length - 100] ^= 0xff; return c; }],
+    [
+      'flipped byte',
+      (b) => {
+        const c = Buffer.from(b);
+        c[c.length - 100] ^= 0xff;
+        return c;
+      },
+    ],
     ['empty', () => Buffer.alloc(0)],
   ];
   for (const [name, mutate] of corrupt) {
     it(`rejects a bundle with ${name}`, async () => {
       const bad = join(dir, `bad-${name.replace(/ /g, '-')}.rscb`);
       await writeFile(bad, mutate(await readFile(file)));
-      await assert.rejects(readBundle(bad, taarKind), (e: unknown) => isRecscoreError(e) && e.code === 'RECSCORE_BUNDLE_INVALID' && e.message.includes(bad));
+      await assert.rejects(
+        readBundle(bad, taarKind),
+        (e: unknown) => isRecscoreError(e) && e.code === 'RECSCORE_BUNDLE_INVALID' && e.message.includes(bad),
+      );
     });
   }
 

@@ -18,8 +18,8 @@ const opts = { skip: !haveVectors && 'vectors not found', timeout: 120_000 };
 const normal = () =>
   readJsonl<Line>(`${VECTORS}/profiles.jsonl`).filter((r) => r.profile !== null && r.case === 'normal');
 
-describe('recscore score --profiles in the server\'s format', opts, () => {
-  it('scores client_info lines exactly as the same profiles in the vectors\' format', async () => {
+describe("recscore score --profiles in the server's format", opts, () => {
+  it("scores client_info lines exactly as the same profiles in the vectors' format", async () => {
     const dir = await tempDir();
     const picked = normal().slice(0, 12);
     assert.ok(picked.length >= 5);
@@ -35,7 +35,10 @@ describe('recscore score --profiles in the server\'s format', opts, () => {
     assert.equal(vectors.code, 0, vectors.stderr);
     const got = parseJsonLines<Out>(server.stdout);
     assert.equal(got.length, picked.length);
-    assert.ok(got.every((l) => l.collaborative !== null && l.ensemble.length > 0), 'no line is null/[]');
+    assert.ok(
+      got.every((l) => l.collaborative !== null && l.ensemble.length > 0),
+      'no line is null/[]',
+    );
     assert.deepEqual(got, parseJsonLines<Out>(vectors.stdout));
   });
 

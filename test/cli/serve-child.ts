@@ -46,5 +46,15 @@ export function spawnServe(args: string[], env: Record<string, string> = {}): Se
       waiters.add(check);
       check();
     });
-  return { child, get out() { return out; }, get err() { return err; }, waitFor, exited };
+  return {
+    child,
+    get out() {
+      return out;
+    },
+    get err() {
+      return err;
+    },
+    waitFor,
+    exited,
+  };
 }

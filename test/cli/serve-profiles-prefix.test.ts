@@ -22,7 +22,9 @@ function cli(args: string[]) {
 
 const skip = (!haveVectors && 'vectors not found') || (!redisUp && 'no Redis at 6379');
 const budgets = {
-  RECSCORE_TOTAL_BUDGET_MS: '2000', RECSCORE_PROFILE_BUDGET_MS: '1000', RECSCORE_SCORING_BUDGET_MS: '1000',
+  RECSCORE_TOTAL_BUDGET_MS: '2000',
+  RECSCORE_PROFILE_BUDGET_MS: '1000',
+  RECSCORE_SCORING_BUDGET_MS: '1000',
 };
 type Body = { results: string[]; result_info: { served_by: string; reason?: string } };
 
@@ -34,8 +36,9 @@ describe('serve --profiles-prefix', { skip, timeout: 120_000 }, () => {
   it('serves the profiles that `profiles load --prefix` wrote', async () => {
     const load = cli(['profiles', 'load', `${VECTORS}/profiles.jsonl`, '--redis', REDIS, '--prefix', PREFIX]);
     assert.equal(load.status, 0, load.stderr);
-    const client = readJsonl<{ client_id: string; profile: unknown; case?: string }>(`${VECTORS}/profiles.jsonl`)
-      .find((r) => r.profile !== null && r.case === 'normal')!.client_id;
+    const client = readJsonl<{ client_id: string; profile: unknown; case?: string }>(`${VECTORS}/profiles.jsonl`).find(
+      (r) => r.profile !== null && r.case === 'normal',
+    )!.client_id;
 
     const elsewhere = `${PREFIX}nothing-here:`;
     const runs = [
@@ -45,8 +48,20 @@ describe('serve --profiles-prefix', { skip, timeout: 120_000 }, () => {
     ] as const;
     for (const [args, env, servedBy] of runs) {
       const s = spawnServe(
-        ['--models', VECTOR_MODELS, '--profiles', REDIS, '--port', '0', '--workers', '1', '--no-draw',
-          '--cache-dir', await tempDir(), ...args],
+        [
+          '--models',
+          VECTOR_MODELS,
+          '--profiles',
+          REDIS,
+          '--port',
+          '0',
+          '--workers',
+          '1',
+          '--no-draw',
+          '--cache-dir',
+          await tempDir(),
+          ...args,
+        ],
         { RECSCORE_LOG_LEVEL: 'warn', ...budgets, ...env },
       );
       try {

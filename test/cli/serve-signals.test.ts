@@ -62,7 +62,9 @@ describe('recscore serve: bad settings', { timeout: 60_000 }, () => {
       [['--demo'], { TAAR_MAX_RESULTS: '500' }, /TAAR_MAX_RESULTS must be an integer from 1 to 100, got "500"/],
     ] as const) {
       const r = spawnSync(process.execPath, [CLI, 'serve', ...args], {
-        encoding: 'utf8', timeout: 20_000, env: { ...process.env, ...env },
+        encoding: 'utf8',
+        timeout: 20_000,
+        env: { ...process.env, ...env },
       });
       assert.equal(r.status, 2, r.stderr);
       assert.match(r.stderr, /^error RECSCORE_CONFIG: /m);

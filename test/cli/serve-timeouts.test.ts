@@ -16,8 +16,18 @@ describe('serve: header and request timeouts from the environment', { skip, time
   it('answers 408 RECSCORE_TIMEOUT after RECSCORE_HEADERS_TIMEOUT_MS / RECSCORE_REQUEST_TIMEOUT_MS', async () => {
     const cache = await tempDir();
     const s = spawnServe(
-      ['--models', VECTOR_MODELS, '--profiles', `${VECTORS}/profiles.jsonl`, '--port', '0', '--workers', '1',
-        '--cache-dir', cache],
+      [
+        '--models',
+        VECTOR_MODELS,
+        '--profiles',
+        `${VECTORS}/profiles.jsonl`,
+        '--port',
+        '0',
+        '--workers',
+        '1',
+        '--cache-dir',
+        cache,
+      ],
       { RECSCORE_LOG_LEVEL: 'warn', RECSCORE_HEADERS_TIMEOUT_MS: '400', RECSCORE_REQUEST_TIMEOUT_MS: '800' },
     );
     try {

@@ -15,12 +15,15 @@ const BASE: Env = { RECSCORE_PROFILES: 'p.jsonl' };
 const load = (env: Env = {}, flags: Flags = {}) => loadConfig({ env: { ...BASE, ...env }, flags });
 
 function rejects(env: Env, flags: Flags, name: string, value: string) {
-  assert.throws(() => load(env, flags), (e: any) => {
-    assert.equal(e.code, 'RECSCORE_CONFIG');
-    assert.ok(e.message.includes(name), `"${e.message}" names ${name}`);
-    assert.ok(e.message.includes(JSON.stringify(value)), `"${e.message}" quotes ${value}`);
-    return true;
-  });
+  assert.throws(
+    () => load(env, flags),
+    (e: any) => {
+      assert.equal(e.code, 'RECSCORE_CONFIG');
+      assert.ok(e.message.includes(name), `"${e.message}" names ${name}`);
+      assert.ok(e.message.includes(JSON.stringify(value)), `"${e.message}" quotes ${value}`);
+      return true;
+    },
+  );
 }
 
 describe('config: precedence', () => {
@@ -39,15 +42,28 @@ describe('config: precedence', () => {
 
   it('wires the settings that were code-only', () => {
     const c = load({
-      TAAR_MAX_RESULTS: '25', TAARLITE_MAX_RESULTS: '6', RECSCORE_FALLBACK_CHAIN: 'global',
+      TAAR_MAX_RESULTS: '25',
+      TAARLITE_MAX_RESULTS: '6',
+      RECSCORE_FALLBACK_CHAIN: 'global',
       RECSCORE_BREAKER_FAILURES: '9',
-      RECSCORE_BREAKER_HALF_OPEN_MS: '1234', RECSCORE_BODY_LIMIT_BYTES: '2048', RECSCORE_HOST: '::1',
-      RECSCORE_HEADERS_TIMEOUT_MS: '2000', RECSCORE_REQUEST_TIMEOUT_MS: '3000', RECSCORE_PROFILES_PREFIX: 'p1:',
+      RECSCORE_BREAKER_HALF_OPEN_MS: '1234',
+      RECSCORE_BODY_LIMIT_BYTES: '2048',
+      RECSCORE_HOST: '::1',
+      RECSCORE_HEADERS_TIMEOUT_MS: '2000',
+      RECSCORE_REQUEST_TIMEOUT_MS: '3000',
+      RECSCORE_PROFILES_PREFIX: 'p1:',
     });
     const server = resolveServerConfig(serverConfigOf(c));
     assert.deepEqual(
-      [server.maxResults, server.liteMaxResults, server.fallbackChain, server.breakerFailures,
-        server.breakerHalfOpenAfterMs, server.bodyLimitBytes, server.host],
+      [
+        server.maxResults,
+        server.liteMaxResults,
+        server.fallbackChain,
+        server.breakerFailures,
+        server.breakerHalfOpenAfterMs,
+        server.bodyLimitBytes,
+        server.host,
+      ],
       [25, 6, ['global'], 9, 1234, 2048, '::1'],
     );
     assert.deepEqual([server.headersTimeoutMs, server.requestTimeoutMs, c.profilesPrefix], [2000, 3000, 'p1:']);
@@ -55,17 +71,18 @@ describe('config: precedence', () => {
     assert.deepEqual(load({ RECSCORE_FALLBACK_CHAIN: 'global, locale' }).fallbackChain, ['global', 'locale']);
   });
 
-  it('the defaults of the HTTP layer and of the pool are the table\'s', () => {
+  it("the defaults of the HTTP layer and of the pool are the table's", () => {
     assert.deepEqual(resolveServerConfig(serverConfigOf(load())), resolveServerConfig({}));
     assert.ok(defaultOf('workers') >= 1);
     assert.equal(defaultOf('maxBatch'), 32);
   });
 
-  it('TAAR\'s model variables are passed on, and only they', () => {
+  it("TAAR's model variables are passed on, and only they", () => {
     const c = load({ TAAR_ITEM_MATRIX_BUCKET: 'b1', TAAR_ITEM_MATRIX_KEY: 'k.json', UNRELATED: 'x' });
     assert.deepEqual(c.taarModelEnv, { TAAR_ITEM_MATRIX_BUCKET: 'b1', TAAR_ITEM_MATRIX_KEY: 'k.json' });
     assert.deepEqual(modelEnvFrom({ TAAR_LOCALE_BUCKET: 'l', RECSCORE_GCS_ENDPOINT: 'http://127.0.0.1:1' }), {
-      taarModelEnv: { TAAR_LOCALE_BUCKET: 'l' }, gcsEndpoint: 'http://127.0.0.1:1',
+      taarModelEnv: { TAAR_LOCALE_BUCKET: 'l' },
+      gcsEndpoint: 'http://127.0.0.1:1',
     });
   });
 });
@@ -113,10 +130,14 @@ describe('config: errors name the variable or flag and the value', () => {
   });
 
   it('a combination: headers timeout above the request timeout', () => {
-    assert.throws(() => load({ RECSCORE_HEADERS_TIMEOUT_MS: '40000' }),
-      /RECSCORE_HEADERS_TIMEOUT_MS \(40000\) must not exceed RECSCORE_REQUEST_TIMEOUT_MS/);
-    assert.throws(() => load({}, { 'request-timeout-ms': '5000' }),
-      /RECSCORE_HEADERS_TIMEOUT_MS \(10000\) must not exceed --request-timeout-ms/);
+    assert.throws(
+      () => load({ RECSCORE_HEADERS_TIMEOUT_MS: '40000' }),
+      /RECSCORE_HEADERS_TIMEOUT_MS \(40000\) must not exceed RECSCORE_REQUEST_TIMEOUT_MS/,
+    );
+    assert.throws(
+      () => load({}, { 'request-timeout-ms': '5000' }),
+      /RECSCORE_HEADERS_TIMEOUT_MS \(10000\) must not exceed --request-timeout-ms/,
+    );
   });
 
   it('profiles are required unless --demo', () => {

@@ -33,11 +33,19 @@ describe('README Configuration table', () => {
 
   it('names every variable the code reads, and no other', () => {
     const named = new Set([...section.matchAll(/^\| `([A-Z][A-Z0-9_]+)` \|/gm)].map((m) => m[1]));
-    assert.deepEqual([...known].filter((v) => !named.has(v)), [], 'variables missing from the README');
-    assert.deepEqual([...named].filter((v) => !known.has(v)), [], 'README names unknown variables');
+    assert.deepEqual(
+      [...known].filter((v) => !named.has(v)),
+      [],
+      'variables missing from the README',
+    );
+    assert.deepEqual(
+      [...named].filter((v) => !known.has(v)),
+      [],
+      'README names unknown variables',
+    );
   });
 
-  it('lists TAAR\'s model variables exactly as the GCS layout reads them', () => {
+  it("lists TAAR's model variables exactly as the GCS layout reads them", () => {
     const layout = readFileSync(join(REPO_ROOT, 'src/model/source/gcs-layout.ts'), 'utf8');
     const read = new Set([...layout.matchAll(/'(TAAR(?:LITE)?_[A-Z_]+)'/g)].map((m) => m[1]));
     assert.deepEqual([...read].sort(), [...TAAR_MODEL_VARIABLES].sort());

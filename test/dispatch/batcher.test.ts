@@ -57,7 +57,10 @@ describe('MicroBatcher scheduling', () => {
     const o = track(batcher.submit(1, clock.t + 25));
     assert.equal(calls.length, 0, 'not dispatched synchronously (requests of the same I/O phase join it)');
     await turn();
-    assert.deepEqual(calls.map((c) => c.items), [[1]]);
+    assert.deepEqual(
+      calls.map((c) => c.items),
+      [[1]],
+    );
     await calls[0].finish(0.1);
     assert.equal(o.value, 10);
   });
@@ -72,7 +75,10 @@ describe('MicroBatcher scheduling', () => {
     await calls[0].finish(0.1);
     assert.deepEqual(calls[1].items, [2, 3, 4]);
     await calls[1].finish(0.3);
-    assert.deepEqual(waiting.map((o) => o.value), [20, 30, 40]);
+    assert.deepEqual(
+      waiting.map((o) => o.value),
+      [20, 30, 40],
+    );
   });
 
   it('sheds beyond maxQueue at once (reason shed)', async () => {
@@ -86,7 +92,10 @@ describe('MicroBatcher scheduling', () => {
     assert.equal(batcher.queueDepth, 2);
     await calls[0].finish(0.1);
     await calls[1].finish(0.1);
-    assert.deepEqual(queued.map((o) => o.value), [20, 30]);
+    assert.deepEqual(
+      queued.map((o) => o.value),
+      [20, 30],
+    );
   });
 
   it('drops requests whose deadline passed while they waited, without dispatching them', async () => {
@@ -115,9 +124,15 @@ describe('MicroBatcher scheduling', () => {
     // those three (the executor is busy, so no probe) and are answered at once.
     assert.deepEqual(calls[1].items, [1, 2, 3]);
     assert.equal(calls.length, 2);
-    assert.deepEqual(outcomes.slice(3).map((o) => o.reason), Array(7).fill('expired'));
+    assert.deepEqual(
+      outcomes.slice(3).map((o) => o.reason),
+      Array(7).fill('expired'),
+    );
     await calls[1].finish(6);
-    assert.deepEqual(outcomes.slice(0, 3).map((o) => o.value), [10, 20, 30]);
+    assert.deepEqual(
+      outcomes.slice(0, 3).map((o) => o.value),
+      [10, 20, 30],
+    );
   });
 
   it('never runs more than maxInflight batches at once', async () => {
@@ -127,7 +142,10 @@ describe('MicroBatcher scheduling', () => {
     assert.equal(calls.length, 2);
     for (let i = 0; i < 5; i++) await calls[i].finish(0.1);
     assert.equal(maxRunning(), 2);
-    assert.deepEqual(outcomes.map((o) => o.value), [10, 20, 30, 40, 50]);
+    assert.deepEqual(
+      outcomes.map((o) => o.value),
+      [10, 20, 30, 40, 50],
+    );
   });
 });
 
@@ -149,14 +167,20 @@ describe('MicroBatcher cost estimate recovers', () => {
       assert.equal(calls.length, 2 + i, `request ${i} after the stall is dispatched`);
       await calls[1 + i].finish(0.1);
     }
-    assert.ok(outcomes.every((o) => o.value !== undefined), JSON.stringify(outcomes));
+    assert.ok(
+      outcomes.every((o) => o.value !== undefined),
+      JSON.stringify(outcomes),
+    );
     assert.ok(batcher.costPerRequestMs < 1, `estimate back near the real cost, got ${batcher.costPerRequestMs}`);
     // and concurrent requests share a batch again instead of being refused
     const burst = [1, 2, 3, 4].map((x) => track(batcher.submit(x, clock.t + 25)));
     await turn();
     assert.deepEqual(calls[21].items, [1, 2, 3, 4]);
     await calls[21].finish(0.4);
-    assert.deepEqual(burst.map((o) => o.value), [10, 20, 30, 40]);
+    assert.deepEqual(
+      burst.map((o) => o.value),
+      [10, 20, 30, 40],
+    );
   });
 
   it('a single outlier raises a measured estimate at most OUTLIER_FACTOR-fold', async () => {
@@ -181,7 +205,10 @@ describe('MicroBatcher cost estimate recovers', () => {
     for (let ms = 0; ms < 200; ms++) {
       clock.t += 1;
       for (let k = 0; k < 8; k++) {
-        batcher.submit(k, clock.t + 25).then(() => scored++, () => refused++);
+        batcher.submit(k, clock.t + 25).then(
+          () => scored++,
+          () => refused++,
+        );
       }
       await turn();
       const open = calls.filter((c) => !(c as Call & { done?: boolean }).done);
@@ -192,7 +219,10 @@ describe('MicroBatcher cost estimate recovers', () => {
     }
     const last = calls.slice(-5).map((c) => c.items.length);
     assert.ok(batcher.costPerRequestMs < 1, `estimate ${batcher.costPerRequestMs}`);
-    assert.ok(last.every((n) => n >= 4), `late batches hold the waiting requests again: ${last}`);
+    assert.ok(
+      last.every((n) => n >= 4),
+      `late batches hold the waiting requests again: ${last}`,
+    );
     assert.ok(scored > 0.9 * (scored + refused), `scored ${scored}, refused ${refused}`);
   });
 });

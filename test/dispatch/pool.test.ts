@@ -17,8 +17,16 @@ import { firstDifference, haveVectors, readJsonl, VECTOR_MODELS, VECTORS } from 
 
 const TOP10: Pick = { mode: 'top', size: 10 };
 
-interface ProfileLine { client_id: string; profile: ClientInfo | null; extra_data: Record<string, string> }
-interface Expected { ensemble_limit_10: Array<[string, number]>; manager_candidates: Array<[string, number]>; case: string }
+interface ProfileLine {
+  client_id: string;
+  profile: ClientInfo | null;
+  extra_data: Record<string, string>;
+}
+interface Expected {
+  ensemble_limit_10: Array<[string, number]>;
+  manager_candidates: Array<[string, number]>;
+  case: string;
+}
 
 describe('scoring pool', { skip: !haveVectors && 'vectors not found', timeout: 60_000 }, () => {
   let model: PackedModel;
@@ -33,10 +41,13 @@ describe('scoring pool', { skip: !haveVectors && 'vectors not found', timeout: 6
   it('scores concurrent requests in batches and equals TAAR on every vector profile', async () => {
     const profiles = readJsonl<ProfileLine>(`${VECTORS}/profiles.jsonl`);
     const expected = readJsonl<Expected>(`${VECTORS}/expected_recommendations.jsonl`);
-    const jobs = profiles.map((p, i) => ({ p, e: expected[i] })).filter(({ p }) => p.profile && !isTestClient(p.client_id));
+    const jobs = profiles
+      .map((p, i) => ({ p, e: expected[i] }))
+      .filter(({ p }) => p.profile && !isTestClient(p.client_id));
     const deadline = performance.now() + 30_000;
     const all: Pick = { mode: 'top', size: model.meta.whitelist.length };
-    const score = (p: ProfileLine, pick: Pick) => pool.score({ clientInfo: p.profile!, extra: p.extra_data, pick }, deadline, { model });
+    const score = (p: ProfileLine, pick: Pick) =>
+      pool.score({ clientInfo: p.profile!, extra: p.extra_data, pick }, deadline, { model });
     const [top, candidates] = await Promise.all([
       Promise.all(jobs.map(({ p }) => score(p, { mode: 'top', size: 10 }))),
       Promise.all(jobs.map(({ p }) => score(p, all))),
@@ -59,10 +70,21 @@ describe('scoring pool', { skip: !haveVectors && 'vectors not found', timeout: 6
   it('draws in the worker: min(10, n) distinct candidates with their weights, reproducible from the seed', async () => {
     const profiles = readJsonl<ProfileLine>(`${VECTORS}/profiles.jsonl`);
     const expected = readJsonl<Expected>(`${VECTORS}/expected_recommendations.jsonl`);
-    const jobs = profiles.map((p, i) => ({ p, e: expected[i] })).filter(({ p }) => p.profile && !isTestClient(p.client_id)).slice(0, 60);
+    const jobs = profiles
+      .map((p, i) => ({ p, e: expected[i] }))
+      .filter(({ p }) => p.profile && !isTestClient(p.client_id))
+      .slice(0, 60);
     const deadline = performance.now() + 30_000;
     const drawn = (seed: number) =>
-      Promise.all(jobs.map(({ p }, i) => pool.score({ clientInfo: p.profile!, extra: p.extra_data, pick: { mode: 'draw', size: 10, seed: seed + i } }, deadline, { model })));
+      Promise.all(
+        jobs.map(({ p }, i) =>
+          pool.score(
+            { clientInfo: p.profile!, extra: p.extra_data, pick: { mode: 'draw', size: 10, seed: seed + i } },
+            deadline,
+            { model },
+          ),
+        ),
+      );
     const [a, b, c] = await Promise.all([drawn(1), drawn(1), drawn(1000)]);
     let differs = 0;
     jobs.forEach(({ e }, i) => {
@@ -70,7 +92,8 @@ describe('scoring pool', { skip: !haveVectors && 'vectors not found', timeout: 6
       assert.equal(a[i].candidateCount, e.manager_candidates.length);
       assert.equal(a[i].picked.length, Math.min(10, e.manager_candidates.length), e.case);
       assert.equal(new Set(a[i].picked.map(([g]) => g)).size, a[i].picked.length, `${e.case}: distinct`);
-      for (const [g, w] of a[i].picked) assert.equal(weightOf.get(g), w, `${e.case}: ${g} is a candidate with its weight`);
+      for (const [g, w] of a[i].picked)
+        assert.equal(weightOf.get(g), w, `${e.case}: ${g} is a candidate with its weight`);
       assert.deepEqual(a[i].picked, b[i].picked, `${e.case}: same seed, same draw`);
       if (JSON.stringify(a[i].picked) !== JSON.stringify(c[i].picked)) differs++;
     });
@@ -82,8 +105,14 @@ describe('scoring pool', { skip: !haveVectors && 'vectors not found', timeout: 6
     try {
       const p = readJsonl<ProfileLine>(`${VECTORS}/profiles.jsonl`)[0];
       const deadline = performance.now() + 10_000;
-      const settled = await Promise.allSettled(Array.from({ length: 10 }, () => small.score({ clientInfo: p.profile!, extra: {}, pick: TOP10 }, deadline, { model })));
-      const shed = settled.filter((s) => s.status === 'rejected' && isRecscoreError(s.reason) && s.reason.details?.reason === 'shed');
+      const settled = await Promise.allSettled(
+        Array.from({ length: 10 }, () =>
+          small.score({ clientInfo: p.profile!, extra: {}, pick: TOP10 }, deadline, { model }),
+        ),
+      );
+      const shed = settled.filter(
+        (s) => s.status === 'rejected' && isRecscoreError(s.reason) && s.reason.details?.reason === 'shed',
+      );
       assert.ok(shed.length >= 7, `expected most requests shed, got ${shed.length}`);
       assert.ok(settled.some((s) => s.status === 'fulfilled'));
     } finally {
@@ -93,6 +122,9 @@ describe('scoring pool', { skip: !haveVectors && 'vectors not found', timeout: 6
 
   it('drops requests whose deadline passed before dispatch', async () => {
     const p = readJsonl<ProfileLine>(`${VECTORS}/profiles.jsonl`)[0];
-    await assert.rejects(pool.score({ clientInfo: p.profile!, extra: {}, pick: TOP10 }, performance.now() - 1, { model }), (e: unknown) => isRecscoreError(e) && e.code === 'RECSCORE_TIMEOUT');
+    await assert.rejects(
+      pool.score({ clientInfo: p.profile!, extra: {}, pick: TOP10 }, performance.now() - 1, { model }),
+      (e: unknown) => isRecscoreError(e) && e.code === 'RECSCORE_TIMEOUT',
+    );
   });
 });

@@ -22,10 +22,14 @@ import { isTestClient } from '../../src/recommend/test-clients.js';
 import { haveVectors, readJsonl, VECTOR_MODELS, VECTORS } from '../helpers/vectors.js';
 
 const TOP10: Pick = { mode: 'top', size: 10 };
-interface ProfileLine { client_id: string; profile: ClientInfo | null; extra_data: Record<string, string> }
+interface ProfileLine {
+  client_id: string;
+  profile: ClientInfo | null;
+  extra_data: Record<string, string>;
+}
 
 const opts = { skip: !haveVectors && 'vectors not found', timeout: 60_000 };
-describe('one request\'s bad data fails that request only', opts, () => {
+describe("one request's bad data fails that request only", opts, () => {
   let model: PackedModel;
   let good: ProfileLine[];
   let huge: ClientInfo;
@@ -55,7 +59,10 @@ describe('one request\'s bad data fails that request only', opts, () => {
     const batch = [clients[0], bad, clients[1], clients[2]].map((client) => ({ client, pick: TOP10 }));
     const res = scoreBatch(encodeBatch(model, batch));
     const r = P.resultViews(res);
-    assert.deepEqual([...r.failed].map((f) => f & P.FAIL_REQUEST), [0, P.FAIL_REQUEST, 0, 0]);
+    assert.deepEqual(
+      [...r.failed].map((f) => f & P.FAIL_REQUEST),
+      [0, P.FAIL_REQUEST, 0, 0],
+    );
     const alone = scoreBatch(encodeBatch(model, [batch[0], batch[2], batch[3]]));
     const a = P.resultViews(alone);
     const list = (v: P.ResultViews, i: number) => [...v.ids.subarray(v.offs[i], v.offs[i + 1])];
@@ -74,7 +81,10 @@ describe('one request\'s bad data fails that request only', opts, () => {
     it('100 oversized profiles among good ones: every good request is scored, the pool stays healthy', async () => {
       const deadline = performance.now() + 30_000;
       const outcome = (p: Promise<unknown>) =>
-        p.then(() => 'scored', (e: unknown) => (isRecscoreError(e) ? e.code : 'other'));
+        p.then(
+          () => 'scored',
+          (e: unknown) => (isRecscoreError(e) ? e.code : 'other'),
+        );
       const jobs = Array.from({ length: 140 }, (_, i) => {
         const g = good[i % good.length];
         const input = i % 7 < 5 ? { clientInfo: huge, extra: {} } : { clientInfo: g.profile!, extra: g.extra_data };
@@ -84,8 +94,14 @@ describe('one request\'s bad data fails that request only', opts, () => {
       const goodOutcomes = outcomes.filter((_, i) => i % 7 >= 5);
       const badOutcomes = outcomes.filter((_, i) => i % 7 < 5);
       assert.equal(badOutcomes.length, 100);
-      assert.ok(badOutcomes.every((o) => o === 'RECSCORE_PROFILE_INVALID'), JSON.stringify([...new Set(badOutcomes)]));
-      assert.ok(goodOutcomes.every((o) => o === 'scored'), JSON.stringify(goodOutcomes));
+      assert.ok(
+        badOutcomes.every((o) => o === 'RECSCORE_PROFILE_INVALID'),
+        JSON.stringify([...new Set(badOutcomes)]),
+      );
+      assert.ok(
+        goodOutcomes.every((o) => o === 'scored'),
+        JSON.stringify(goodOutcomes),
+      );
       assert.equal(pool.healthy, true);
     });
   });

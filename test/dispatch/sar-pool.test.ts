@@ -33,8 +33,16 @@ import { firstDifference, haveVectors, readJsonl, VECTOR_MODELS, VECTORS } from 
 import { modelFor } from '../sar/model-cache.js';
 import { readVectorJsonl } from '../sar/vectors.js';
 
-interface Row { user: string; item: string; rating: number; timestamp: number }
-interface Query { q: string; seeds: Array<[string, number]> }
+interface Row {
+  user: string;
+  item: string;
+  rating: number;
+  timestamp: number;
+}
+interface Query {
+  q: string;
+  seeds: Array<[string, number]>;
+}
 
 const OPTIONS: RecOptions[] = [
   { k: 10, removeSeen: true },
@@ -105,7 +113,7 @@ describe('SAR in the scoring pool', { timeout: 120_000 }, () => {
     });
   });
 
-  it('posted events are scored with the model\'s decay and equal the reference', async () => {
+  it("posted events are scored with the model's decay and equal the reference", async () => {
     const rows = readVectorJsonl<Row>('data/train.jsonl');
     const users = trained.users.filter((_, i) => i % 20 === 0);
     const t0 = trained.stats.referenceTime;
@@ -128,7 +136,7 @@ describe('SAR in the scoring pool', { timeout: 120_000 }, () => {
     });
   });
 
-  it('item-based lists for the fixtures\' queries equal the reference; unknown seeds are ignored', async () => {
+  it("item-based lists for the fixtures' queries equal the reference; unknown seeds are ignored", async () => {
     const queries = readVectorJsonl<Query>('data/queries.jsonl');
     const unknownSeed: [string, number] = ['no-such-item', 3];
     const jobs = queries.flatMap((q) => [5, 10].map((k) => ({ seeds: [...q.seeds, unknownSeed], k })));
@@ -181,8 +189,15 @@ describe('SAR in the scoring pool', { timeout: 120_000 }, () => {
     );
   });
 
-  interface ProfileLine { client_id: string; profile: ClientInfo | null; extra_data: Record<string, string> }
-  interface Expected { ensemble_limit_10: Array<[string, number]>; case: string }
+  interface ProfileLine {
+    client_id: string;
+    profile: ClientInfo | null;
+    extra_data: Record<string, string>;
+  }
+  interface Expected {
+    ensemble_limit_10: Array<[string, number]>;
+    case: string;
+  }
 
   const sideBySide = 'serves a TAAR and a SAR version side by side in one pool, each equal to its reference';
   it(sideBySide, { skip: !haveVectors && 'TAAR vectors not found' }, async () => {

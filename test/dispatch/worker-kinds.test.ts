@@ -29,7 +29,10 @@ describe('worker: batch scorer by model kind', () => {
 
   it('a task of a kind without a batch scorer is refused with a typed error naming the kind', () => {
     const t = { ...task(), kind: 'no-such-kind' };
-    assert.throws(() => scoreBatch(t), (e: unknown) => isRecscoreError(e) && e.code === 'RECSCORE_INTERNAL' && /no-such-kind/.test(e.message));
+    assert.throws(
+      () => scoreBatch(t),
+      (e: unknown) => isRecscoreError(e) && e.code === 'RECSCORE_INTERNAL' && /no-such-kind/.test(e.message),
+    );
   });
 });
 
@@ -42,7 +45,7 @@ describe('worker: SAR batches', () => {
   const image = packSar(trained);
   const version = new SarPackedModel(sarMemory(image.length, 'tiny-sar', (m) => m.set(image)));
 
-  it('a SAR task is scored by SAR\'s scorer; a request it cannot score fails alone', () => {
+  it("a SAR task is scored by SAR's scorer; a request it cannot score fails alone", () => {
     const task = encodeSarBatch(version, [
       { mode: SAR_USER, user: 1, k: 3, flags: FLAG_REMOVE_SEEN },
       { mode: SAR_USER, user: 99, k: 3, flags: 0 }, // no such user index: this request only fails
@@ -52,7 +55,10 @@ describe('worker: SAR batches', () => {
     const res = scoreBatch(task);
     const r = P.resultViews(res);
     const top = (i: number) =>
-      Array.from(r.ids.subarray(r.offs[i], r.offs[i + 1]), (id, j) => [version.model.items[id], r.weights[r.offs[i] + j]]);
+      Array.from(r.ids.subarray(r.offs[i], r.offs[i + 1]), (id, j) => [
+        version.model.items[id],
+        r.weights[r.offs[i] + j],
+      ]);
     const want = recommendForUser(trained, trained.users[1], { k: 3, removeSeen: true });
     assert.ok(want.known);
     assert.deepEqual(top(0), want.top);

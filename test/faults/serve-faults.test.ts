@@ -20,12 +20,19 @@ const TOTAL_BUDGET_MS = 50;
 const MARGIN_MS = 250;
 const HALF_OPEN_MS = 400;
 
-interface Info { served_by: string; reason?: string; model_version: string }
+interface Info {
+  served_by: string;
+  reason?: string;
+  model_version: string;
+}
 
 async function loadProfiles(url: string) {
   const sink = new PassThrough();
   sink.resume();
-  const code = await profilesCommand(['load', `${VECTORS}/profiles.jsonl`, '--redis', url], { stdout: sink, stderr: sink });
+  const code = await profilesCommand(['load', `${VECTORS}/profiles.jsonl`, '--redis', url], {
+    stdout: sink,
+    stderr: sink,
+  });
   assert.equal(code, 0, 'profiles loaded into redis');
 }
 
@@ -51,14 +58,28 @@ describe('serving under faults', { skip: !haveVectors && 'vectors not found', ti
   };
 
   before(async () => {
-    clientId = readJsonl<{ client_id: string; case: string }>(`${VECTORS}/profiles.jsonl`).find((p) => p.case === 'normal')!.client_id;
+    clientId = readJsonl<{ client_id: string; case: string }>(`${VECTORS}/profiles.jsonl`).find(
+      (p) => p.case === 'normal',
+    )!.client_id;
     redis = await startRedis();
     await loadProfiles(redis.url);
     proxy = await startDelayProxy(redis.port);
     server = await startServer({
-      models: VECTOR_MODELS, profiles: `redis://127.0.0.1:${proxy.port}`, workers: 1, cacheDir: null, reload: { intervalMs: 0 },
-      maxQueue: 4, maxBatch: 2,
-      server: { port: 0, totalBudgetMs: TOTAL_BUDGET_MS, profileBudgetMs: 15, scoringBudgetMs: 25, breakerFailures: 3, breakerHalfOpenAfterMs: HALF_OPEN_MS },
+      models: VECTOR_MODELS,
+      profiles: `redis://127.0.0.1:${proxy.port}`,
+      workers: 1,
+      cacheDir: null,
+      reload: { intervalMs: 0 },
+      maxQueue: 4,
+      maxBatch: 2,
+      server: {
+        port: 0,
+        totalBudgetMs: TOTAL_BUDGET_MS,
+        profileBudgetMs: 15,
+        scoringBudgetMs: 25,
+        breakerFailures: 3,
+        breakerHalfOpenAfterMs: HALF_OPEN_MS,
+      },
       logger: silentLogger,
     });
     assert.ok(await until(async () => (await recommend()).info.served_by === 'ensemble', 5_000), 'healthy at start');
@@ -84,7 +105,10 @@ describe('serving under faults', { skip: !haveVectors && 'vectors not found', ti
     assert.ok(open.ms < MARGIN_MS, `an open breaker answers at once (${open.ms.toFixed(1)} ms)`);
     assert.equal(server.metrics.registry.getSingleMetric('recscore_breaker_state') !== undefined, true);
     proxy.setDelay(0);
-    assert.ok(await until(async () => (await recommend()).info.served_by === 'ensemble', 5_000), 'recovers after half-open');
+    assert.ok(
+      await until(async () => (await recommend()).info.served_by === 'ensemble', 5_000),
+      'recovers after half-open',
+    );
   });
 
   it('profile store down: fast profile-error / breaker-open answers, recovery when Redis is back', async () => {
@@ -97,9 +121,11 @@ describe('serving under faults', { skip: !haveVectors && 'vectors not found', ti
     assert.equal((await recommend()).info.reason, 'breaker-open');
     await redis.restart();
     await loadProfiles(redis.url);
-    assert.ok(await until(async () => (await recommend()).info.served_by === 'ensemble', 10_000), 'recovers when Redis is back');
+    assert.ok(
+      await until(async () => (await recommend()).info.served_by === 'ensemble', 10_000),
+      'recovers when Redis is back',
+    );
   });
-
 });
 
 describe('saturated pool', { skip: !haveVectors && 'vectors not found', timeout: 60_000 }, () => {
@@ -107,11 +133,20 @@ describe('saturated pool', { skip: !haveVectors && 'vectors not found', timeout:
     const dispatcher = new Agent({ connectTimeout: 2_000, headersTimeout: 5_000, bodyTimeout: 5_000, connections: 64 });
     // Embedded profiles: the profile stage is instant, so the overload reaches the pool's bounded queue.
     const server = await startServer({
-      models: VECTOR_MODELS, profiles: `${VECTORS}/profiles.jsonl`, workers: 1, cacheDir: null, reload: { intervalMs: 0 },
-      maxQueue: 2, maxBatch: 1, server: { port: 0, scoringBudgetMs: 1_000, totalBudgetMs: 2_000 }, logger: silentLogger,
+      models: VECTOR_MODELS,
+      profiles: `${VECTORS}/profiles.jsonl`,
+      workers: 1,
+      cacheDir: null,
+      reload: { intervalMs: 0 },
+      maxQueue: 2,
+      maxBatch: 1,
+      server: { port: 0, scoringBudgetMs: 1_000, totalBudgetMs: 2_000 },
+      logger: silentLogger,
     });
     try {
-      const id = readJsonl<{ client_id: string; case: string }>(`${VECTORS}/profiles.jsonl`).find((p) => p.case === 'normal')!.client_id;
+      const id = readJsonl<{ client_id: string; case: string }>(`${VECTORS}/profiles.jsonl`).find(
+        (p) => p.case === 'normal',
+      )!.client_id;
       const answers = await Promise.all(
         Array.from({ length: 60 }, async () => {
           const res = await request(`${server.url}/v1/api/recommendations/${id}/`, { dispatcher });
@@ -120,9 +155,15 @@ describe('saturated pool', { skip: !haveVectors && 'vectors not found', timeout:
       );
       assert.ok(answers.every((a) => a.status === 200));
       const shed = answers.filter((a) => a.info.reason === 'shed');
-      assert.ok(shed.length > 0, `overload is shed: ${[...new Set(answers.map((a) => a.info.reason ?? a.info.served_by))].join(',')}`);
+      assert.ok(
+        shed.length > 0,
+        `overload is shed: ${[...new Set(answers.map((a) => a.info.reason ?? a.info.served_by))].join(',')}`,
+      );
       assert.ok(shed.every((a) => a.info.served_by === 'locale' || a.info.served_by === 'global'));
-      assert.ok(answers.some((a) => a.info.served_by === 'ensemble'), 'some requests are still scored');
+      assert.ok(
+        answers.some((a) => a.info.served_by === 'ensemble'),
+        'some requests are still scored',
+      );
     } finally {
       await server.close();
       await dispatcher.close();
@@ -130,20 +171,30 @@ describe('saturated pool', { skip: !haveVectors && 'vectors not found', timeout:
   });
 });
 
-describe('starting while the profile store is unreachable', { skip: !haveVectors && 'vectors not found', timeout: 60_000 }, () => {
+describe('starting while the profile store is unreachable', {
+  skip: !haveVectors && 'vectors not found',
+  timeout: 60_000,
+}, () => {
   it('becomes ready, serves fallbacks, and recovers when Redis comes up', async () => {
     const dispatcher = new Agent({ connectTimeout: 2_000, headersTimeout: 5_000, bodyTimeout: 5_000 });
     const redis = await startRedis();
     await redis.stop();
     const server = await startServer({
-      models: VECTOR_MODELS, profiles: redis.url, workers: 1, cacheDir: null, reload: { intervalMs: 0 },
-      server: { port: 0, breakerFailures: 2, breakerHalfOpenAfterMs: 300 }, logger: silentLogger,
+      models: VECTOR_MODELS,
+      profiles: redis.url,
+      workers: 1,
+      cacheDir: null,
+      reload: { intervalMs: 0 },
+      server: { port: 0, breakerFailures: 2, breakerHalfOpenAfterMs: 300 },
+      logger: silentLogger,
     });
     try {
       const ready = await request(`${server.url}/ready`, { dispatcher });
       assert.equal(ready.statusCode, 200);
       await ready.body.dump();
-      const id = readJsonl<{ client_id: string; case: string }>(`${VECTORS}/profiles.jsonl`).find((p) => p.case === 'normal')!.client_id;
+      const id = readJsonl<{ client_id: string; case: string }>(`${VECTORS}/profiles.jsonl`).find(
+        (p) => p.case === 'normal',
+      )!.client_id;
       const res = await request(`${server.url}/v1/api/recommendations/${id}/`, { dispatcher });
       const body = (await res.body.json()) as { result_info: Info };
       assert.equal(res.statusCode, 200);

@@ -7,7 +7,16 @@ import { createHash } from 'node:crypto';
 import { RecscoreError } from '../../src/errors.js';
 import type { ClientInfo } from '../../src/profile/client-info.js';
 import type { ProfileStore } from '../../src/profile/store.js';
-import type { ModelFacts, Pick, RecommenderFailure, RecommenderName, Scorer, ScoreInput, ScoreOutput, WeightedList } from '../../src/recommend/contracts.js';
+import type {
+  ModelFacts,
+  Pick,
+  RecommenderFailure,
+  RecommenderName,
+  Scorer,
+  ScoreInput,
+  ScoreOutput,
+  WeightedList,
+} from '../../src/recommend/contracts.js';
 import { shedError } from '../../src/resilience/shed.js';
 import { draw } from '../../src/recommend/draw.js';
 import { seededRandom } from '../../src/recommend/seeded-random.js';
@@ -55,7 +64,8 @@ export function fakeFacts(data: FakeFactsData): ModelFacts & { relatedCalls: num
   const facts = {
     version: data.version ?? 'fake-v1',
     whitelist: data.whitelist,
-    testClientCandidates: data.testClientCandidates ?? data.whitelist.map((g): [string, number] => [g, testClientWeight(g)]),
+    testClientCandidates:
+      data.testClientCandidates ?? data.whitelist.map((g): [string, number] => [g, testClientWeight(g)]),
     globalTop: data.globalTop ?? [],
     relatedCalls: 0,
     localeTop: (locale: string) => locales.get(locale),
@@ -69,7 +79,9 @@ export function fakeFacts(data: FakeFactsData): ModelFacts & { relatedCalls: num
 
 /** A Pick applied to whole lists, as the pool's workers apply it to typed arrays (src/dispatch/worker.ts). */
 function pickFrom(candidates: WeightedList, pick: Pick, top?: WeightedList): WeightedList {
-  return pick.mode === 'draw' ? draw(candidates, pick.size, seededRandom(pick.seed)) : (top ?? candidates).slice(0, pick.size);
+  return pick.mode === 'draw'
+    ? draw(candidates, pick.size, seededRandom(pick.seed))
+    : (top ?? candidates).slice(0, pick.size);
 }
 
 /** A Scorer whose answer, latency and failure mode the test sets. */
@@ -95,8 +107,11 @@ export class FakeScorer implements Scorer {
     if (this.failWith) throw this.failWith;
     const candidates = this.candidatesFor(input);
     return {
-      modelVersion: this.modelVersion, picked: pickFrom(candidates, input.pick, this.top), candidateCount: candidates.length,
-      contributed: this.contributed, failures: this.failures,
+      modelVersion: this.modelVersion,
+      picked: pickFrom(candidates, input.pick, this.top),
+      candidateCount: candidates.length,
+      contributed: this.contributed,
+      failures: this.failures,
     };
   }
 }
@@ -131,7 +146,10 @@ export class FakeProfileStore implements ProfileStore {
 /** A small synthetic backend: 30 whitelisted GUIDs, candidates with strictly decreasing weights. */
 export function syntheticBackend(candidateCount = 30) {
   const whitelist = Array.from({ length: 30 }, (_, i) => `addon-${String(i).padStart(2, '0')}@example.net`);
-  const candidates: WeightedList = Array.from({ length: candidateCount }, (_, i) => [`cand-${String(i).padStart(2, '0')}@example.net`, 100 - i * 3]);
+  const candidates: WeightedList = Array.from({ length: candidateCount }, (_, i) => [
+    `cand-${String(i).padStart(2, '0')}@example.net`,
+    100 - i * 3,
+  ]);
   const facts = fakeFacts({
     whitelist,
     locales: {
@@ -141,14 +159,45 @@ export function syntheticBackend(candidateCount = 30) {
     },
     globalTop: whitelist.slice(10, 30).map((g, i): [string, number] => [g, 10_000 - i * 100]),
     related: new Map([
-      [liteKey('four@example.net'), [['r1', '4'], ['r2', '3'], ['r3', '2'], ['r4', '1']]],
-      [liteKey('four@example.net', 'row_count'), [['r4', '4'], ['r3', '3'], ['r2', '2'], ['r1', '1']]],
-      [liteKey('two@example.net'), [['r1', '2'], ['r2', '1']]],
+      [
+        liteKey('four@example.net'),
+        [
+          ['r1', '4'],
+          ['r2', '3'],
+          ['r3', '2'],
+          ['r4', '1'],
+        ],
+      ],
+      [
+        liteKey('four@example.net', 'row_count'),
+        [
+          ['r4', '4'],
+          ['r3', '3'],
+          ['r2', '2'],
+          ['r1', '1'],
+        ],
+      ],
+      [
+        liteKey('two@example.net'),
+        [
+          ['r1', '2'],
+          ['r2', '1'],
+        ],
+      ],
     ]),
   });
-  const known: ClientInfo = { client_id: 'a'.repeat(63) + 'b', installed_addons: ['installed@example.net'], locale: 'de' };
+  const known: ClientInfo = {
+    client_id: 'a'.repeat(63) + 'b',
+    installed_addons: ['installed@example.net'],
+    locale: 'de',
+  };
   const noLocale: ClientInfo = { client_id: 'c'.repeat(63) + 'd', installed_addons: [], locale: '' };
-  const profiles = new FakeProfileStore(new Map([[known.client_id, known], [noLocale.client_id, noLocale]]));
+  const profiles = new FakeProfileStore(
+    new Map([
+      [known.client_id, known],
+      [noLocale.client_id, noLocale],
+    ]),
+  );
   const scorer = new FakeScorer(() => candidates);
   return { facts, scorer, profiles, candidates, whitelist, known, noLocale };
 }
@@ -186,17 +235,36 @@ export interface HttpVector {
 export function vectorBackend(clientIds: string[]) {
   type Rec = { client_id: string; is_test_client: boolean; manager_candidates: WeightedList };
   const wanted = new Set(clientIds);
-  const recs = jsonLines<Rec>('expected_recommendations.jsonl', (l) => clientIds.some((id) => l.includes(id)) || l.includes('"case": "test_client_zeros"'));
-  const candidates = new Map(recs.filter((r) => wanted.has(r.client_id)).map((r) => [r.client_id, r.manager_candidates]));
+  const recs = jsonLines<Rec>(
+    'expected_recommendations.jsonl',
+    (l) => clientIds.some((id) => l.includes(id)) || l.includes('"case": "test_client_zeros"'),
+  );
+  const candidates = new Map(
+    recs.filter((r) => wanted.has(r.client_id)).map((r) => [r.client_id, r.manager_candidates]),
+  );
   const testClientCandidates = recs.find((r) => r.is_test_client)?.manager_candidates ?? [];
   const profiles = new Map<string, ClientInfo>();
-  for (const p of jsonLines<{ client_id: string; profile: ClientInfo | null }>('profiles.jsonl')) if (p.profile) profiles.set(p.client_id, p.profile);
+  for (const p of jsonLines<{ client_id: string; profile: ClientInfo | null }>('profiles.jsonl'))
+    if (p.profile) profiles.set(p.client_id, p.profile);
   const lite = jsonLines<TaarliteVector>('expected_taarlite.jsonl');
   const related = new Map(lite.map((v) => [liteKey(v.guid, v.normalize), v.recommend]));
-  const facts = fakeFacts({ version: 'vectors', whitelist: testClientCandidates.map(([g]) => g), testClientCandidates, related, globalTop: testClientCandidates.slice(0, 20) });
+  const facts = fakeFacts({
+    version: 'vectors',
+    whitelist: testClientCandidates.map(([g]) => g),
+    testClientCandidates,
+    related,
+    globalTop: testClientCandidates.slice(0, 20),
+  });
   const scorer = new FakeScorer((input) => candidates.get(input.clientInfo.client_id) ?? []);
   scorer.modelVersion = 'vectors';
-  return { facts, scorer, profiles: new FakeProfileStore(profiles), candidates, lite, http: jsonLines<HttpVector>('expected_http.jsonl') };
+  return {
+    facts,
+    scorer,
+    profiles: new FakeProfileStore(profiles),
+    candidates,
+    lite,
+    http: jsonLines<HttpVector>('expected_http.jsonl'),
+  };
 }
 
 export { seededRandom } from '../../src/recommend/seeded-random.js';

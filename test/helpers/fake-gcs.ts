@@ -104,14 +104,17 @@ export class FakeGcs {
     const b = Buffer.from(bytes);
     const gen = this.#nextGeneration++;
     const obj: StoredObject = {
-      bucket, name, generation: gen, bytes: b,
+      bucket,
+      name,
+      generation: gen,
+      bytes: b,
       md5: createHash('md5').update(b).digest('base64'),
       crc32c: crc32cBase64(b),
       updated: new Date().toISOString(),
     };
     this.#buckets.add(bucket);
     const key = `${bucket}/${name}`;
-    const gens = this.#versioning ? this.#objects.get(key) ?? [] : [];
+    const gens = this.#versioning ? (this.#objects.get(key) ?? []) : [];
     gens.push(obj);
     this.#objects.set(key, gens);
     return String(gen);
@@ -155,7 +158,13 @@ export class FakeGcs {
     const url = new URL(req.url ?? '/', this.endpoint);
     // The object name is one URL-encoded segment (slashes as %2F), so split the raw path before decoding.
     const m = /^(?:\/download)?\/storage\/v1\/b\/([^/]+)\/o(?:\/([^/]+))?\/?$/.exec(url.pathname);
-    const kind: RequestKind | 'other' = !m ? 'other' : !m[2] ? 'list' : url.searchParams.get('alt') === 'media' ? 'media' : 'meta';
+    const kind: RequestKind | 'other' = !m
+      ? 'other'
+      : !m[2]
+        ? 'list'
+        : url.searchParams.get('alt') === 'media'
+          ? 'media'
+          : 'meta';
     this.requests.push({ method: req.method ?? '', url: req.url ?? '', kind });
     if (!m || req.method !== 'GET' || kind === 'other') return this.#error(res, 404, 'Not Found');
     const bucket = decodeURIComponent(m[1]);
@@ -254,11 +263,16 @@ export class FakeGcs {
 
   #json(res: ServerResponse, status: number, body: unknown): void {
     const text = JSON.stringify(body);
-    res.writeHead(status, { 'content-type': 'application/json; charset=UTF-8', 'content-length': Buffer.byteLength(text) });
+    res.writeHead(status, {
+      'content-type': 'application/json; charset=UTF-8',
+      'content-length': Buffer.byteLength(text),
+    });
     res.end(text);
   }
 
   #error(res: ServerResponse, status: number, message: string): void {
-    this.#json(res, status, { error: { code: status, message, errors: [{ message, domain: 'global', reason: 'backendError' }] } });
+    this.#json(res, status, {
+      error: { code: status, message, errors: [{ message, domain: 'global', reason: 'backendError' }] },
+    });
   }
 }

@@ -13,16 +13,29 @@ export async function tempDir(prefix = 'recscore-test-'): Promise<string> {
 }
 
 /** A copy of the vectors' models; `ensembleWeights` replaces the ensemble file (plain JSON) to make another version. */
-export async function modelCopy(dir: string, ensembleWeights?: { collaborative: number; similarity: number; locale: number }): Promise<string> {
+export async function modelCopy(
+  dir: string,
+  ensembleWeights?: { collaborative: number; similarity: number; locale: number },
+): Promise<string> {
   await cp(VECTOR_MODELS, dir, { recursive: true });
   if (ensembleWeights) {
     await rm(join(dir, 'taar/ensemble/ensemble_weight.json.bz2'), { force: true });
-    await writeFile(join(dir, 'taar/ensemble/ensemble_weight.json'), JSON.stringify({ ensemble_weights: ensembleWeights }));
+    await writeFile(
+      join(dir, 'taar/ensemble/ensemble_weight.json'),
+      JSON.stringify({ ensemble_weights: ensembleWeights }),
+    );
   }
   return dir;
 }
 
-export type Defect = 'truncated-bz2' | 'garbage-bz2' | 'invalid-json' | 'wrong-schema' | 'nan' | 'dimension-mismatch' | 'missing-file';
+export type Defect =
+  | 'truncated-bz2'
+  | 'garbage-bz2'
+  | 'invalid-json'
+  | 'wrong-schema'
+  | 'nan'
+  | 'dimension-mismatch'
+  | 'missing-file';
 
 /** Breaks one file of a model copy; returns the file it broke. */
 export async function breakModel(dir: string, defect: Defect): Promise<string> {
@@ -48,11 +61,20 @@ export async function breakModel(dir: string, defect: Defect): Promise<string> {
     case 'nan':
       await rm(join(dir, 'taar/ensemble/ensemble_weight.json.bz2'));
       // Python's json.dumps writes NaN for float('nan'): not JSON, must be rejected.
-      await writeFile(join(dir, 'taar/ensemble/ensemble_weight.json'), '{"ensemble_weights": {"collaborative": NaN, "similarity": 1, "locale": 1}}');
+      await writeFile(
+        join(dir, 'taar/ensemble/ensemble_weight.json'),
+        '{"ensemble_weights": {"collaborative": NaN, "similarity": 1, "locale": 1}}',
+      );
       return 'taar/ensemble/ensemble_weight.json';
     case 'dimension-mismatch':
       await rm(matrixBz);
-      await writeFile(join(dir, 'addon_recommender/item_matrix.json'), JSON.stringify([{ id: 1, features: [0.1, 0.2] }, { id: 2, features: [0.1] }]));
+      await writeFile(
+        join(dir, 'addon_recommender/item_matrix.json'),
+        JSON.stringify([
+          { id: 1, features: [0.1, 0.2] },
+          { id: 2, features: [0.1] },
+        ]),
+      );
       return 'addon_recommender/item_matrix.json';
     case 'missing-file':
       await rm(join(dir, 'taar/lite/guid_install_ranking.json.bz2'));

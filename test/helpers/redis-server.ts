@@ -65,9 +65,13 @@ const live = new Set<ChildProcess>();
 process.once('exit', () => live.forEach((c) => c.kill('SIGKILL')));
 
 async function spawnOn(port: number): Promise<ChildProcess> {
-  const child = spawn(REDIS_SERVER_BIN, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', '/tmp'], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  const child = spawn(
+    REDIS_SERVER_BIN,
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', '/tmp'],
+    {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
   live.add(child);
   child.once('exit', () => live.delete(child));
   let stderr = '';

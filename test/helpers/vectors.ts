@@ -33,7 +33,10 @@ export function readVectorText(file: string): string {
 
 /** One JSON value per non-empty line of a vectors file (plain or `.br`, as readVectorBytes). */
 export function readJsonl<T = Record<string, unknown>>(file: string): T[] {
-  return readVectorText(file).split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as T);
+  return readVectorText(file)
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => JSON.parse(l) as T);
 }
 
 export type Pairs = Array<[string, number]>;

@@ -14,7 +14,15 @@ import * as L from '../../src/model/kinds/taar/layout.js';
 import { packModel } from '../../src/kernel/taar-model.js';
 import type { PackedModel } from '../../src/model/kinds/taar/packed-model.js';
 import type { TaarModelSet } from '../../src/model/kinds/taar/types.js';
-import { hashesArb, kArb, liteSpecArb, modelSetArb, similaritySpecArb, type LiteSpec, type SimilaritySpec } from './model-arbitrary.js';
+import {
+  hashesArb,
+  kArb,
+  liteSpecArb,
+  modelSetArb,
+  similaritySpecArb,
+  type LiteSpec,
+  type SimilaritySpec,
+} from './model-arbitrary.js';
 
 const RUNS = Number(process.env.RECSCORE_FC_RUNS ?? 100);
 const SEED = process.env.RECSCORE_FC_SEED === undefined ? undefined : Number(process.env.RECSCORE_FC_SEED);
@@ -24,13 +32,21 @@ function bits(w: Float64Array): bigint[] {
   return Array.from(new BigUint64Array(w.buffer, w.byteOffset, w.length));
 }
 
-function assertSameRanked(wasm: Ranked | typeof LR_ZERO_DENOMINATOR, ref: Ranked | typeof LR_ZERO_DENOMINATOR, what: string): void {
+function assertSameRanked(
+  wasm: Ranked | typeof LR_ZERO_DENOMINATOR,
+  ref: Ranked | typeof LR_ZERO_DENOMINATOR,
+  what: string,
+): void {
   if (wasm === LR_ZERO_DENOMINATOR || ref === LR_ZERO_DENOMINATOR) {
     assert.equal(wasm, ref, `${what}: only one kernel reported a zero LR denominator`);
     return;
   }
   assert.deepEqual(Array.from(wasm.ids), Array.from(ref.ids), `${what}: ids`);
-  assert.deepEqual(bits(wasm.weights), bits(ref.weights), `${what}: weight bits (wasm ${Array.from(wasm.weights)}, ref ${Array.from(ref.weights)})`);
+  assert.deepEqual(
+    bits(wasm.weights),
+    bits(ref.weights),
+    `${what}: weight bits (wasm ${Array.from(wasm.weights)}, ref ${Array.from(ref.weights)})`,
+  );
 }
 
 function hasTie(r: Ranked | typeof LR_ZERO_DENOMINATOR): boolean {
@@ -68,13 +84,22 @@ describe('WASM kernel = reference kernel on random models', { timeout: 120_000 }
     const seen = { nonEmpty: 0, ties: 0, matched: 0, kBeyond: 0 };
     fc.assert(
       fc.property(
-        modelSetArb.chain((set) => fc.tuple(fc.constant(set), fc.array(fc.tuple(hashesArb(set), kArb(set.itemMatrix.ids.length)), { minLength: 1, maxLength: 6 }))),
+        modelSetArb.chain((set) =>
+          fc.tuple(
+            fc.constant(set),
+            fc.array(fc.tuple(hashesArb(set), kArb(set.itemMatrix.ids.length)), { minLength: 1, maxLength: 6 }),
+          ),
+        ),
         ([set, queries]) =>
           withKernels(set, (wasm, ref, model) => {
             const known = new Set(set.itemMatrix.ids);
             for (const [hashes, k] of queries) {
               const a = wasm.collaborative(hashes, k);
-              assertSameRanked(a, ref.collaborative(hashes, k), `collaborative(${JSON.stringify(hashes)}, ${k}) on ${model.nItems} items`);
+              assertSameRanked(
+                a,
+                ref.collaborative(hashes, k),
+                `collaborative(${JSON.stringify(hashes)}, ${k}) on ${model.nItems} items`,
+              );
               if (a.ids.length) seen.nonEmpty++;
               if (hasTie(a)) seen.ties++;
               if (hashes.some((h) => known.has(h))) seen.matched++;
@@ -91,7 +116,9 @@ describe('WASM kernel = reference kernel on random models', { timeout: 120_000 }
     const seen = { nonEmpty: 0, ties: 0, zeroDenominator: 0, sortedLr: 0, unsortedLr: 0, clone: 0 };
     fc.assert(
       fc.property(
-        modelSetArb.chain((set) => fc.tuple(fc.constant(set), fc.array(fc.tuple(similaritySpecArb, kArb(40)), { minLength: 1, maxLength: 6 }))),
+        modelSetArb.chain((set) =>
+          fc.tuple(fc.constant(set), fc.array(fc.tuple(similaritySpecArb, kArb(40)), { minLength: 1, maxLength: 6 })),
+        ),
         ([set, queries]) =>
           withKernels(set, (wasm, ref, model) => {
             if (model.header[L.H_LR_SORTED] && model.nLr > 1) seen.sortedLr++;
@@ -99,7 +126,11 @@ describe('WASM kernel = reference kernel on random models', { timeout: 120_000 }
             for (const [spec, k] of queries) {
               const { cont, cat } = resolveSimilarity(model, spec);
               const a = wasm.similarity(cont, cat, k);
-              assertSameRanked(a, ref.similarity(cont, cat, k), `similarity(${JSON.stringify({ spec, cont, cat })}, ${k})`);
+              assertSameRanked(
+                a,
+                ref.similarity(cont, cat, k),
+                `similarity(${JSON.stringify({ spec, cont, cat })}, ${k})`,
+              );
               if (a === LR_ZERO_DENOMINATOR) seen.zeroDenominator++;
               else if (a.ids.length) seen.nonEmpty++;
               if (hasTie(a)) seen.ties++;
@@ -123,7 +154,11 @@ describe('WASM kernel = reference kernel on random models', { timeout: 120_000 }
             for (const spec of queries) {
               const key = resolveLiteKey(model, set, spec);
               const a = wasm.lite(key, spec.mode, spec.keep);
-              assertSameRanked(a, ref.lite(key, spec.mode, spec.keep), `lite(${model.guids[key]}, mode ${spec.mode}, keep ${spec.keep})`);
+              assertSameRanked(
+                a,
+                ref.lite(key, spec.mode, spec.keep),
+                `lite(${model.guids[key]}, mode ${spec.mode}, keep ${spec.keep})`,
+              );
               if (a.ids.length) nonEmptyByMode[spec.mode]++;
               if (hasTie(a)) ties++;
             }

@@ -12,7 +12,12 @@ import type { AddonMappingEntry, Donor, ItemRow, TaarModelSet } from '../../src/
 
 const guidArb = fc.oneof(
   fc.uuid().map((u) => `{${u}}`),
-  fc.tuple(fc.string({ unit: 'grapheme-ascii', minLength: 1, maxLength: 6 }), fc.constantFrom('@example.net', '@jetpack', '')).map(([a, b]) => a + b),
+  fc
+    .tuple(
+      fc.string({ unit: 'grapheme-ascii', minLength: 1, maxLength: 6 }),
+      fc.constantFrom('@example.net', '@jetpack', ''),
+    )
+    .map(([a, b]) => a + b),
   fc.string({ unit: 'grapheme', minLength: 1, maxLength: 3 }),
   fc.constantFrom('\uffff-bmp', '\u{1f600}-astral', 'a', 'A', 'z@x'),
 );
@@ -31,15 +36,24 @@ const donorValueArb = fc.oneof(
 export const CATEGORICAL_PALETTE = ['a', 'b', 'Berlin', 5, '5', null, true, ''] as const;
 const categoricalArb = fc.constantFrom(...CATEGORICAL_PALETTE);
 
-const xArb = fc.oneof(fc.constantFrom(0, 0.001, 0.002, 1 / 3, 1, 2), fc.double({ min: 0, max: 6, noNaN: true, noDefaultInfinity: true }));
+const xArb = fc.oneof(
+  fc.constantFrom(0, 0.001, 0.002, 1 / 3, 1, 2),
+  fc.double({ min: 0, max: 6, noNaN: true, noDefaultInfinity: true }),
+);
 /** Strictly increasing x: random points, or a grid whose midpoints are common distances (ties). */
 const sortedXArb = fc.oneof(
-  fc.uniqueArray(fc.double({ min: 0, max: 6, noNaN: true, noDefaultInfinity: true }), { minLength: 1, maxLength: 12 })
+  fc
+    .uniqueArray(fc.double({ min: 0, max: 6, noNaN: true, noDefaultInfinity: true }), { minLength: 1, maxLength: 12 })
     .map((xs) => [...new Set(xs.map((x) => x + 0))].sort((a, b) => a - b)),
-  fc.tuple(fc.constantFrom(0.002, 0.001, 0.5, 1 / 3, 2 / 3), fc.integer({ min: 1, max: 12 })).map(([step, n]) => Array.from({ length: n }, (_, j) => j * step)),
+  fc
+    .tuple(fc.constantFrom(0.002, 0.001, 0.5, 1 / 3, 2 / 3), fc.integer({ min: 1, max: 12 }))
+    .map(([step, n]) => Array.from({ length: n }, (_, j) => j * step)),
 );
 const unsortedXArb = fc.array(xArb, { minLength: 1, maxLength: 12 });
-const numeratorArb = fc.oneof(fc.constantFrom(0, 0.5, 1, 2, 3, 10), fc.double({ min: 0, max: 20, noNaN: true, noDefaultInfinity: true }));
+const numeratorArb = fc.oneof(
+  fc.constantFrom(0, 0.5, 1, 2, 3, 10),
+  fc.double({ min: 0, max: 20, noNaN: true, noDefaultInfinity: true }),
+);
 const denominatorArb = fc.oneof(
   { weight: 12, arbitrary: fc.constantFrom(0.5, 1, 2, 4) },
   { weight: 6, arbitrary: fc.double({ min: 0.01, max: 5, noNaN: true, noDefaultInfinity: true }) },
@@ -57,7 +71,12 @@ export const modelSetArb: fc.Arbitrary<TaarModelSet> = fc
     return fc
       .record({
         items: fc.uniqueArray(
-          fc.record({ g: idx, mapping: fc.constantFrom(...MAPPING_KINDS), features: fc.array(featureArb, { minLength: F, maxLength: F }), copyPrevious: fc.boolean() }),
+          fc.record({
+            g: idx,
+            mapping: fc.constantFrom(...MAPPING_KINDS),
+            features: fc.array(featureArb, { minLength: F, maxLength: F }),
+            copyPrevious: fc.boolean(),
+          }),
           { selector: (it) => it.g, maxLength: 40, size: 'medium' },
         ),
         donors: fc.array(
@@ -71,9 +90,25 @@ export const modelSetArb: fc.Arbitrary<TaarModelSet> = fc
         lrX: fc.oneof(sortedXArb, unsortedXArb),
         lrRatios: fc.array(fc.tuple(numeratorArb, denominatorArb), { minLength: 12, maxLength: 12 }),
         whitelist: fc.uniqueArray(idx, { maxLength: 10 }),
-        locale: fc.array(fc.tuple(fc.constantFrom('en-US', 'de', 'fr', 'ca', 'fa'), fc.array(fc.tuple(idx, fc.double({ min: 0, max: 1, noNaN: true })), { maxLength: 5 })), { maxLength: 4 }),
-        weights: fc.tuple(fc.double({ min: 0, max: 10, noNaN: true }), fc.double({ min: 0, max: 10, noNaN: true }), fc.double({ min: 0, max: 10, noNaN: true })),
-        coinstall: fc.uniqueArray(fc.tuple(idx, fc.uniqueArray(fc.tuple(idx, countArb), { selector: (t) => t[0], maxLength: 30, size: 'medium' })), { selector: (t) => t[0], maxLength: 10 }),
+        locale: fc.array(
+          fc.tuple(
+            fc.constantFrom('en-US', 'de', 'fr', 'ca', 'fa'),
+            fc.array(fc.tuple(idx, fc.double({ min: 0, max: 1, noNaN: true })), { maxLength: 5 }),
+          ),
+          { maxLength: 4 },
+        ),
+        weights: fc.tuple(
+          fc.double({ min: 0, max: 10, noNaN: true }),
+          fc.double({ min: 0, max: 10, noNaN: true }),
+          fc.double({ min: 0, max: 10, noNaN: true }),
+        ),
+        coinstall: fc.uniqueArray(
+          fc.tuple(
+            idx,
+            fc.uniqueArray(fc.tuple(idx, countArb), { selector: (t) => t[0], maxLength: 30, size: 'medium' }),
+          ),
+          { selector: (t) => t[0], maxLength: 10 },
+        ),
         ranking: fc.uniqueArray(fc.tuple(idx, installsArb), { selector: (t) => t[0], maxLength: 40 }),
       })
       .map((r): TaarModelSet => {
@@ -90,10 +125,14 @@ export const modelSetArb: fc.Arbitrary<TaarModelSet> = fc
           if (it.mapping === 'web') addonMapping.set(String(id), { id: guid, isWebextension: true });
           else if (it.mapping === 'not-web') addonMapping.set(String(id), { id: guid, isWebextension: false });
           else if (it.mapping === 'no-flag') addonMapping.set(String(id), { id: guid });
-          else if (it.mapping === 'zero-flag') addonMapping.set(String(id), { id: guid, isWebextension: 0 as unknown as boolean });
-          else if (it.mapping === 'null-flag') addonMapping.set(String(id), { id: guid, isWebextension: null as unknown as boolean });
+          else if (it.mapping === 'zero-flag')
+            addonMapping.set(String(id), { id: guid, isWebextension: 0 as unknown as boolean });
+          else if (it.mapping === 'null-flag')
+            addonMapping.set(String(id), { id: guid, isWebextension: null as unknown as boolean });
         }
-        const donors = r.donors.map((d): Donor => ({ activeAddons: d.addons.map((i) => pool[i]), continuous: d.cont, categorical: d.cat }));
+        const donors = r.donors.map(
+          (d): Donor => ({ activeAddons: d.addons.map((i) => pool[i]), continuous: d.cont, categorical: d.cat }),
+        );
         return {
           itemMatrix: itemMatrixFromRows(itemMatrix),
           addonMapping,
@@ -102,7 +141,9 @@ export const modelSetArb: fc.Arbitrary<TaarModelSet> = fc
           lrCurves: r.lrX.map((x, j) => [x, r.lrRatios[j % 12][0], r.lrRatios[j % 12][1]]),
           locale: new Map(r.locale.map(([k, list]) => [k, list.map(([i, w]): [string, number] => [pool[i], w])])),
           ensembleWeights: { collaborative: r.weights[0], similarity: r.weights[1], locale: r.weights[2] },
-          coinstall: new Map(r.coinstall.map(([k, row]) => [pool[k], row.map(([i, n]): [string, number] => [pool[i], n])])),
+          coinstall: new Map(
+            r.coinstall.map(([k, row]) => [pool[k], row.map(([i, n]): [string, number] => [pool[i], n])]),
+          ),
           ranking: new Map(r.ranking.map(([i, n]) => [pool[i], n])),
         };
       });
@@ -111,7 +152,9 @@ export const modelSetArb: fc.Arbitrary<TaarModelSet> = fc
 /** Installed add-on hashes: matrix ids, unknown hashes, and duplicates of both. */
 export function hashesArb(set: TaarModelSet): fc.Arbitrary<number[]> {
   const ids = [...set.itemMatrix.ids];
-  const one = ids.length ? fc.oneof(fc.constantFrom(...ids), fc.integer({ min: 0, max: 0x7fffff })) : fc.integer({ min: 0, max: 0x7fffff });
+  const one = ids.length
+    ? fc.oneof(fc.constantFrom(...ids), fc.integer({ min: 0, max: 0x7fffff }))
+    : fc.integer({ min: 0, max: 0x7fffff });
   return fc.tuple(fc.array(one, { maxLength: 10 }), fc.nat(4)).map(([hs, dup]) => [...hs, ...hs.slice(0, dup)]);
 }
 
@@ -127,10 +170,18 @@ export type SimilaritySpec =
   | { kind: 'far'; cont: number[]; cat: number[] };
 
 export const similaritySpecArb: fc.Arbitrary<SimilaritySpec> = fc.oneof(
-  fc.record({ kind: fc.constant('clone' as const), donor: fc.nat(), changeCat: fc.option(fc.nat(2)), newCat: fc.integer({ min: -1, max: 8 }) }),
+  fc.record({
+    kind: fc.constant('clone' as const),
+    donor: fc.nat(),
+    changeCat: fc.option(fc.nat(2)),
+    newCat: fc.integer({ min: -1, max: 8 }),
+  }),
   fc.record({
     kind: fc.constant('random' as const),
-    cont: fc.array(fc.oneof(fc.constantFrom(0, 1, 5, 100), fc.double({ min: 0, max: 1e5, noNaN: true, noDefaultInfinity: true })), { minLength: 5, maxLength: 5 }),
+    cont: fc.array(
+      fc.oneof(fc.constantFrom(0, 1, 5, 100), fc.double({ min: 0, max: 1e5, noNaN: true, noDefaultInfinity: true })),
+      { minLength: 5, maxLength: 5 },
+    ),
     cat: fc.array(fc.integer({ min: -1, max: 8 }), { minLength: 3, maxLength: 3 }),
   }),
   fc.record({
@@ -140,7 +191,12 @@ export const similaritySpecArb: fc.Arbitrary<SimilaritySpec> = fc.oneof(
   }),
 );
 
-export interface LiteSpec { keyPick: 'key' | 'any'; i: number; mode: number; keep: number }
+export interface LiteSpec {
+  keyPick: 'key' | 'any';
+  i: number;
+  mode: number;
+  keep: number;
+}
 export const liteSpecArb: fc.Arbitrary<LiteSpec> = fc.record({
   keyPick: fc.constantFrom('key' as const, 'key' as const, 'any' as const),
   i: fc.nat(),

@@ -22,16 +22,24 @@ export function tinySet(parts: Partial<TaarModelSet> = {}): TaarModelSet {
 }
 
 /** Item rows keyed by positive_hash(guid); `web: false` rows are in the matrix but never recommended. */
-export function itemRows(rows: Array<{ guid: string; features: number[]; web?: boolean }>): Pick<TaarModelSet, 'itemMatrix' | 'addonMapping'> {
+export function itemRows(
+  rows: Array<{ guid: string; features: number[]; web?: boolean }>,
+): Pick<TaarModelSet, 'itemMatrix' | 'addonMapping'> {
   const addonMapping = new Map<string, AddonMappingEntry>();
-  const itemMatrix = itemMatrixFromRows(rows.map(({ guid, features, web = true }) => {
-    const id = positiveHash(guid);
-    addonMapping.set(String(id), { id: guid, isWebextension: web });
-    return { id, features };
-  }));
+  const itemMatrix = itemMatrixFromRows(
+    rows.map(({ guid, features, web = true }) => {
+      const id = positiveHash(guid);
+      addonMapping.set(String(id), { id: guid, isWebextension: web });
+      return { id, features };
+    }),
+  );
   return { itemMatrix, addonMapping };
 }
 
-export function donor(activeAddons: string[], continuous: Donor['continuous'] = [1, 1, 1, 1, 1], categorical: Donor['categorical'] = ['x', 'y', 'z']): Donor {
+export function donor(
+  activeAddons: string[],
+  continuous: Donor['continuous'] = [1, 1, 1, 1, 1],
+  categorical: Donor['categorical'] = ['x', 'y', 'z'],
+): Donor {
   return { activeAddons, continuous, categorical };
 }

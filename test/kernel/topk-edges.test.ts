@@ -19,7 +19,13 @@ import { donor, itemRows, tinySet } from './tiny-model.js';
 
 function kernels(set: TaarModelSet): { model: PackedModel; both: Array<[string, Kernel]> } {
   const model = packModel(set, 'edge');
-  return { model, both: [['wasm', new WasmKernel(model.memory)], ['reference', new ReferenceKernel(model)]] };
+  return {
+    model,
+    both: [
+      ['wasm', new WasmKernel(model.memory)],
+      ['reference', new ReferenceKernel(model)],
+    ],
+  };
 }
 
 const named = (model: PackedModel, r: Ranked | typeof LR_ZERO_DENOMINATOR) => {
@@ -30,22 +36,33 @@ const named = (model: PackedModel, r: Ranked | typeof LR_ZERO_DENOMINATOR) => {
 
 describe('collaborative top-k', () => {
   // F = 1: the installed row's factor is 1, so each score is the row's own factor.
-  const set = tinySet(itemRows([
-    { guid: 'installed', features: [1] },
-    { guid: 'r1', features: [1] },
-    { guid: 'r2', features: [2] },
-    { guid: 'legacy', features: [9], web: false },
-    { guid: 'r3', features: [2] },
-    { guid: 'r4', features: [2] },
-    { guid: 'r5', features: [-0.5] },
-  ]));
+  const set = tinySet(
+    itemRows([
+      { guid: 'installed', features: [1] },
+      { guid: 'r1', features: [1] },
+      { guid: 'r2', features: [2] },
+      { guid: 'legacy', features: [9], web: false },
+      { guid: 'r3', features: [2] },
+      { guid: 'r4', features: [2] },
+      { guid: 'r5', features: [-0.5] },
+    ]),
+  );
   const { model, both } = kernels(set);
   const installed = [positiveHash('installed')];
 
   for (const [name, k] of both) {
     test(`${name}: ties keep item-matrix file order, also where k cuts a tie group`, () => {
-      assert.deepEqual(named(model, k.collaborative(installed, 10)), [['r2', 2], ['r3', 2], ['r4', 2], ['r1', 1], ['r5', -0.5]]);
-      assert.deepEqual(named(model, k.collaborative(installed, 2)), [['r2', 2], ['r3', 2]]);
+      assert.deepEqual(named(model, k.collaborative(installed, 10)), [
+        ['r2', 2],
+        ['r3', 2],
+        ['r4', 2],
+        ['r1', 1],
+        ['r5', -0.5],
+      ]);
+      assert.deepEqual(named(model, k.collaborative(installed, 2)), [
+        ['r2', 2],
+        ['r3', 2],
+      ]);
       assert.deepEqual(named(model, k.collaborative(installed, 1)), [['r2', 2]]);
     });
 
@@ -57,20 +74,32 @@ describe('collaborative top-k', () => {
     });
 
     test(`${name}: no installed row in the matrix gives a zero vector: the first k rows in file order`, () => {
-      assert.deepEqual(named(model, k.collaborative([positiveHash('not-in-matrix')], 3)), [['installed', 0], ['r1', 0], ['r2', 0]]);
-      assert.deepEqual(named(model, k.collaborative([], 2)), [['installed', 0], ['r1', 0]]);
+      assert.deepEqual(named(model, k.collaborative([positiveHash('not-in-matrix')], 3)), [
+        ['installed', 0],
+        ['r1', 0],
+        ['r2', 0],
+      ]);
+      assert.deepEqual(named(model, k.collaborative([], 2)), [
+        ['installed', 0],
+        ['r1', 0],
+      ]);
     });
 
     test(`${name}: an installed non-webextension row still adds to the user vector; duplicates count once`, () => {
       const h = [positiveHash('legacy'), positiveHash('legacy'), positiveHash('installed')];
       // u = 9 + 1 = 10
-      assert.deepEqual(named(model, k.collaborative(h, 2)), [['r2', 20], ['r3', 20]]);
+      assert.deepEqual(named(model, k.collaborative(h, 2)), [
+        ['r2', 20],
+        ['r3', 20],
+      ]);
     });
   }
 
   test('WASM rejects more installed add-ons than its input region holds', () => {
     const wasm = both[0][1];
-    assert.throws(() => wasm.collaborative(new Array(L.MAX_INSTALLED + 1).fill(1), 1), { code: 'RECSCORE_BAD_REQUEST' });
+    assert.throws(() => wasm.collaborative(new Array(L.MAX_INSTALLED + 1).fill(1), 1), {
+      code: 'RECSCORE_BAD_REQUEST',
+    });
   });
 });
 
@@ -78,7 +107,10 @@ describe('similarity top-k', () => {
   // One donor (clone of the client) with LR e: every add-on gets ln(e) = 1 per occurrence.
   const set = tinySet({
     donors: [donor(['\u{1f600}-astral', '\uffff-bmp', 'b', 'a', 'dup', 'dup'])],
-    lrCurves: [[0, Math.E, 1], [5, 1, 1]],
+    lrCurves: [
+      [0, Math.E, 1],
+      [5, 1, 1],
+    ],
   });
   const { model, both } = kernels(set);
   const cat = Array.from(model.i32('DONOR_CAT', 3));
@@ -88,10 +120,16 @@ describe('similarity top-k', () => {
   for (const [name, k] of both) {
     test(`${name}: equal weights are ordered by GUID code point (not UTF-16 unit), duplicates add twice`, () => {
       const r = named(model, k.similarity([1, 1, 1, 1, 1], cat, 10));
-      assert.deepEqual(r.map(([g]) => g), ['dup', 'a', 'b', '\uffff-bmp', '\u{1f600}-astral']);
+      assert.deepEqual(
+        r.map(([g]) => g),
+        ['dup', 'a', 'b', '\uffff-bmp', '\u{1f600}-astral'],
+      );
       assert.equal(r[0][1], wasmLnE + wasmLnE);
       assert.ok(Math.abs(wasmLnE - lnE) <= Number.EPSILON);
-      assert.deepEqual(named(model, k.similarity([1, 1, 1, 1, 1], cat, 3)).map(([g]) => g), ['dup', 'a', 'b']);
+      assert.deepEqual(
+        named(model, k.similarity([1, 1, 1, 1, 1], cat, 3)).map(([g]) => g),
+        ['dup', 'a', 'b'],
+      );
       assert.deepEqual(named(model, k.similarity([1, 1, 1, 1, 1], cat, 0)), []);
     });
 
@@ -103,16 +141,36 @@ describe('similarity top-k', () => {
 
 describe('TAAR-lite keep', () => {
   const set = tinySet({
-    coinstall: new Map([['key', [['a', 5], ['b', 5], ['c', 7]] as Array<[string, number]>]]),
-    ranking: new Map([['a', 1], ['b', 1], ['c', 1]]),
+    coinstall: new Map([
+      [
+        'key',
+        [
+          ['a', 5],
+          ['b', 5],
+          ['c', 7],
+        ] as Array<[string, number]>,
+      ],
+    ]),
+    ranking: new Map([
+      ['a', 1],
+      ['b', 1],
+      ['c', 1],
+    ]),
   });
   const { model, both } = kernels(set);
   const key = model.guidIds.get('key')!;
   for (const [name, k] of both) {
     test(`${name}: keep 0, keep within and beyond the row, a GUID that is not a key`, () => {
       assert.deepEqual(named(model, k.lite(key, LITE_MODES.none, 0)), []);
-      assert.deepEqual(named(model, k.lite(key, LITE_MODES.none, 2)), [['c', 7], ['a', 5]]);
-      assert.deepEqual(named(model, k.lite(key, LITE_MODES.none, 50)), [['c', 7], ['a', 5], ['b', 5]]);
+      assert.deepEqual(named(model, k.lite(key, LITE_MODES.none, 2)), [
+        ['c', 7],
+        ['a', 5],
+      ]);
+      assert.deepEqual(named(model, k.lite(key, LITE_MODES.none, 50)), [
+        ['c', 7],
+        ['a', 5],
+        ['b', 5],
+      ]);
       assert.deepEqual(named(model, k.lite(model.guidIds.get('a')!, LITE_MODES.none, 5)), []);
     });
   }
@@ -121,7 +179,14 @@ describe('TAAR-lite keep', () => {
 describe('nearestLr (np.argmin: first index on ties)', () => {
   function nearest(lrX: number[]): { sorted: boolean; at: (d: number) => number } {
     const model = packModel(tinySet({ lrCurves: lrX.map((x): [number, number, number] => [x, 1, 1]) }), 'lr');
-    const instance = new WebAssembly.Instance(kernelModule(), { env: { memory: model.memory, abort: () => { throw new Error('abort'); } } });
+    const instance = new WebAssembly.Instance(kernelModule(), {
+      env: {
+        memory: model.memory,
+        abort: () => {
+          throw new Error('abort');
+        },
+      },
+    });
     const fn = (instance.exports as { nearestLr(model: number, d: number): number }).nearestLr;
     return { sorted: model.header[L.H_LR_SORTED] === 1, at: (d) => fn(L.MODEL_BASE, d) };
   }
@@ -160,13 +225,21 @@ describe('nearestLr (np.argmin: first index on ties)', () => {
   });
 
   test('property: equals the first argmin for random tables and distances', () => {
-    const xArb = fc.oneof(fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e17, max: 1e17 }), fc.constantFrom(0, 0.11, 0.51, 1, 2, 1e16, -1));
+    const xArb = fc.oneof(
+      fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e17, max: 1e17 }),
+      fc.constantFrom(0, 0.11, 0.51, 1, 2, 1e16, -1),
+    );
     fc.assert(
-      fc.property(fc.array(xArb, { minLength: 1, maxLength: 12 }), fc.boolean(), fc.array(fc.oneof(xArb, fc.constant(0.31)), { minLength: 1, maxLength: 10 }), (xs, sort, ds) => {
-        const table = sort ? [...new Set(xs.map((x) => x + 0))].sort((a, b) => a - b) : xs;
-        const n = nearest(table);
-        for (const d of ds) assert.equal(n.at(d), firstArgmin(table, d), `table ${JSON.stringify(table)}, d ${d}`);
-      }),
+      fc.property(
+        fc.array(xArb, { minLength: 1, maxLength: 12 }),
+        fc.boolean(),
+        fc.array(fc.oneof(xArb, fc.constant(0.31)), { minLength: 1, maxLength: 10 }),
+        (xs, sort, ds) => {
+          const table = sort ? [...new Set(xs.map((x) => x + 0))].sort((a, b) => a - b) : xs;
+          const n = nearest(table);
+          for (const d of ds) assert.equal(n.at(d), firstArgmin(table, d), `table ${JSON.stringify(table)}, d ${d}`);
+        },
+      ),
       { numRuns: 100 },
     );
   });

@@ -3,7 +3,10 @@ import assert from 'node:assert/strict';
 import { countMatching, FactsTally, mergeFacts, pathMatches, pathOf, PLAIN } from '../../loadtest/body-facts.js';
 
 const answer = (servedBy: string, version: string, reason?: string) =>
-  JSON.stringify({ results: ['a'], result_info: { served_by: servedBy, ...(reason ? { reason } : {}), model_version: version, draw: false } });
+  JSON.stringify({
+    results: ['a'],
+    result_info: { served_by: servedBy, ...(reason ? { reason } : {}), model_version: version, draw: false },
+  });
 
 describe('answer paths from result_info', () => {
   it('names ensemble, fallback with reason, and plain answers', () => {
@@ -29,7 +32,13 @@ describe('answer paths from result_info', () => {
     assert.ok(!pathMatches('ensemble', '*:shed'));
     assert.ok(!pathMatches('locale:shed', 'locale'));
     assert.ok(!pathMatches('locale:shed', '*:breaker-open'));
-    assert.equal(countMatching({ ensemble: 5, 'locale:shed': 2, 'global:unknown-client': 1, plain: 3 }, ['ensemble', '*:unknown-client']), 6);
+    assert.equal(
+      countMatching({ ensemble: 5, 'locale:shed': 2, 'global:unknown-client': 1, plain: 3 }, [
+        'ensemble',
+        '*:unknown-client',
+      ]),
+      6,
+    );
   });
 
   it('merges the tallies of rounds', () => {

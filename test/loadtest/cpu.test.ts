@@ -38,8 +38,14 @@ describe('CPU accounting of a round', () => {
 
   it('other = machine busy − ours, in cores, over the elapsed time', () => {
     // 2 CPUs, 200 jiffies of wall time each (400 total): busy 300, of which ours 180 → others 120 = 0.6 cores
-    const a = snap(1000, 10_000, [[1, 50], [2, 100]]);
-    const b = snap(1300, 10_400, [[1, 130], [2, 200]]);
+    const a = snap(1000, 10_000, [
+      [1, 50],
+      [2, 100],
+    ]);
+    const b = snap(1300, 10_400, [
+      [1, 130],
+      [2, 200],
+    ]);
     const use = cpuBetween(a, b);
     assert.ok(Math.abs(use.otherCores - 0.6) < 1e-9);
     assert.ok(Math.abs(use.ourCores - 0.9) < 1e-9);
@@ -49,7 +55,10 @@ describe('CPU accounting of a round', () => {
 
   it('leaves out a process present in only one snapshot and never goes negative', () => {
     const a = snap(1000, 10_000, [[1, 50]]);
-    const b = snap(1010, 10_400, [[1, 100], [3, 9_999]]);
+    const b = snap(1010, 10_400, [
+      [1, 100],
+      [3, 9_999],
+    ]);
     const use = cpuBetween(a, b);
     assert.equal(use.otherCores, 0);
     assert.equal(use.ourCores, 0.25);
@@ -64,18 +73,25 @@ describe('CPU accounting of a round', () => {
       [13, { ppid: 1 }],
       [9, { ppid: 12 }],
     ]);
-    assert.deepEqual([...descendantsOf(10, procs)].sort((a, b) => a - b), [9, 10, 11, 12]);
+    assert.deepEqual(
+      [...descendantsOf(10, procs)].sort((a, b) => a - b),
+      [9, 10, 11, 12],
+    );
   });
 
-  it('CPU per request is the least disturbed round\'s (ticks of 10 ms); a round without answers is left out', () => {
+  it("CPU per request is the least disturbed round's (ticks of 10 ms); a round without answers is left out", () => {
     assert.equal(roundCpuUs({ serverTicks: 30, requests: 2_000 }), 150);
-    const rounds = [{ serverTicks: 60, requests: 2_000 }, { serverTicks: 30, requests: 2_000 }, { serverTicks: 5, requests: 0 }];
+    const rounds = [
+      { serverTicks: 60, requests: 2_000 },
+      { serverTicks: 30, requests: 2_000 },
+      { serverTicks: 5, requests: 0 },
+    ];
     assert.equal(cpuPerRequestUs(rounds), 150);
     assert.ok(Number.isNaN(cpuPerRequestUs([])));
     assert.ok(Number.isNaN(cpuPerRequestUs([{ serverTicks: Number.NaN, requests: 10 }])));
   });
 
-  it('reads a live process\'s CPU, all threads, and NaN for one that is gone', () => {
+  it("reads a live process's CPU, all threads, and NaN for one that is gone", () => {
     const before = processTicks(process.pid);
     // 60 ms of CPU, not of wall time: the machine is shared
     const start = process.cpuUsage();

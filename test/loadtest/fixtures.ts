@@ -3,7 +3,11 @@ import type { RunResults, ScenarioResult } from '../../loadtest/results.js';
 
 export function scenarioResult(over: Partial<ScenarioResult> = {}): ScenarioResult {
   const lat = { p50: 3, p90: 6, p99: 12, p999: 20, max: 30 };
-  const facts = { paths: { ensemble: 9_900, 'locale:scoring-timeout': 100 }, versions: { v1: 10_000 }, versionSwitches: 0 };
+  const facts = {
+    paths: { ensemble: 9_900, 'locale:scoring-timeout': 100 },
+    versions: { v1: 10_000 },
+    versionSwitches: 0,
+  };
   return {
     name: 'recommend',
     title: 'recommendations',
@@ -23,7 +27,13 @@ export function scenarioResult(over: Partial<ScenarioResult> = {}): ScenarioResu
     facts,
     all: { rounds: 5, requests: 15_000, errors: 0, timeouts: 0, non2xx: 0, facts },
     otherCores: [0, 0.1, 0],
-    cpu: { perRequestUs: 120, ceilingPerRequestUs: 40, ratio: 3, roundsUs: [118, 120, 125], ceilingRoundsUs: [39, 40, 41] },
+    cpu: {
+      perRequestUs: 120,
+      ceilingPerRequestUs: 40,
+      ratio: 3,
+      roundsUs: [118, 120, 125],
+      ceilingRoundsUs: [39, 40, 41],
+    },
     extra: {},
     notes: [],
     ...over,

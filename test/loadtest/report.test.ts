@@ -12,7 +12,10 @@ const targets = parseTargets({
 });
 
 function results() {
-  const scenarios = [scenarioResult(), scenarioResult({ name: 'related', ratio: 0.5, latency: { p50: 1, p90: 2, p99: 3, p999: 4, max: 5 } })];
+  const scenarios = [
+    scenarioResult(),
+    scenarioResult({ name: 'related', ratio: 0.5, latency: { p50: 1, p90: 2, p99: 3, p999: 4, max: 5 } }),
+  ];
   const checks = evaluate(scenarios, null, targets);
   return runResults(scenarios, { checks, passed: checks.every((c) => c.ok) });
 }
@@ -20,7 +23,16 @@ function results() {
 describe('load-test report and plot', () => {
   it('plot rows carry the targets and whether each was met', () => {
     const rows = toPlotRows(results());
-    assert.deepEqual(rows[0], { name: 'recommend', ratio: 0.099, minRatio: 0.2, ratioOk: false, p99: 12, p99Bound: 14, p99Ok: true, ceilingP99: 2 });
+    assert.deepEqual(rows[0], {
+      name: 'recommend',
+      ratio: 0.099,
+      minRatio: 0.2,
+      ratioOk: false,
+      p99: 12,
+      p99Bound: 14,
+      p99Ok: true,
+      ceilingP99: 2,
+    });
     assert.equal(rows[1].p99Bound, undefined);
   });
 

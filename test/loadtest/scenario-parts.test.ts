@@ -7,7 +7,13 @@ import { isTestClient } from '../../src/recommend/test-clients.js';
 
 describe('load-test scenario parts', () => {
   it('sustainable connections: the last step that held before the first that did not', () => {
-    const step = (connections: number, ok: boolean) => ({ connections, ok, rps: 1, p99: 1, ensembleShare: ok ? 1 : 0.5 });
+    const step = (connections: number, ok: boolean) => ({
+      connections,
+      ok,
+      rps: 1,
+      p99: 1,
+      ensembleShare: ok ? 1 : 0.5,
+    });
     assert.equal(sustainableFrom([step(8, true), step(16, true), step(32, false), step(64, true)]), 16);
     assert.equal(sustainableFrom([step(8, true), step(16, true)]), 16);
     assert.equal(sustainableFrom([step(8, false)]), 4);
@@ -42,7 +48,13 @@ describe('load-test scenario parts', () => {
   });
 
   it('reads VmRSS and its split from /proc/<pid>/status', () => {
-    const status = 'Name:\tnode\nVmRSS:\t  204800 kB\nRssAnon:\t  150000 kB\nRssFile:\t   50000 kB\nRssShmem:\t    4800 kB\n';
-    assert.deepEqual(parseRss(status), { rss: 204_800 * 1024, anon: 150_000 * 1024, file: 50_000 * 1024, shmem: 4_800 * 1024 });
+    const status =
+      'Name:\tnode\nVmRSS:\t  204800 kB\nRssAnon:\t  150000 kB\nRssFile:\t   50000 kB\nRssShmem:\t    4800 kB\n';
+    assert.deepEqual(parseRss(status), {
+      rss: 204_800 * 1024,
+      anon: 150_000 * 1024,
+      file: 50_000 * 1024,
+      shmem: 4_800 * 1024,
+    });
   });
 });

@@ -20,7 +20,8 @@ describe('repeated log lines', () => {
     const { lines, log } = capture(150);
     const before = suppressedLogLines().error;
     const child = log.child({ component: 'x' });
-    for (let i = 0; i < 1_000; i++) (i % 2 ? log : child).error('request failed', { code: 'RECSCORE_PROFILE_STORE', path: `/p/${i}` });
+    for (let i = 0; i < 1_000; i++)
+      (i % 2 ? log : child).error('request failed', { code: 'RECSCORE_PROFILE_STORE', path: `/p/${i}` });
     log.error('request failed', { code: 'RECSCORE_POOL' }); // another code: another kind
     log.error('request failed', { error: Object.assign(new Error('x'), { code: 'RECSCORE_POOL' }) }); // code from the error
     log.info('info lines are not limited');
@@ -41,7 +42,8 @@ describe('repeated log lines', () => {
   it('the count is the metric recscore_log_suppressed_total', async () => {
     const metrics = createMetrics();
     const { log } = capture(60_000);
-    const read = async () => Number(/recscore_log_suppressed_total\{level="warn"\} (\d+)/.exec(await metrics.registry.metrics())?.[1]);
+    const read = async () =>
+      Number(/recscore_log_suppressed_total\{level="warn"\} (\d+)/.exec(await metrics.registry.metrics())?.[1]);
     const start = await read();
     for (let i = 0; i < 51; i++) log.warn('profile stage failed', { reason: 'profile-error' });
     assert.equal((await read()) - start, 50);
@@ -60,7 +62,7 @@ describe('repeated log lines', () => {
 });
 
 describe('default metric names', () => {
-  it('are prom-client\'s own (no recscore_process_ prefix)', async () => {
+  it("are prom-client's own (no recscore_process_ prefix)", async () => {
     const text = await createMetrics({ defaultMetrics: true }).registry.metrics();
     assert.match(text, /^process_cpu_seconds_total /m);
     assert.match(text, /^nodejs_heap_size_used_bytes /m);

@@ -39,7 +39,12 @@ describe('/ready and /metrics report fallback-only serving', () => {
   it('stays ready, with degraded: true and the counts; the gauges follow', async () => {
     const metrics = createMetrics();
     const app = new Hono<AppEnv>();
-    registerHealthRoutes(app, () => facts, () => true, metrics);
+    registerHealthRoutes(
+      app,
+      () => facts,
+      () => true,
+      metrics,
+    );
     const ready = async () => {
       const res = await app.request('/ready');
       return { status: res.status, body: (await res.json()) as Record<string, unknown> };

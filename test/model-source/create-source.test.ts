@@ -21,14 +21,21 @@ const isConfigError = (e: unknown) => isRecscoreError(e) && e.code === 'RECSCORE
 
 // A deployment spread over three buckets, with keys that are not TAAR's defaults and one plain-JSON key.
 const TAAR_ENV = {
-  TAAR_ITEM_MATRIX_BUCKET: 'prod-models', TAAR_ITEM_MATRIX_KEY: 'collab/item_matrix.json.bz2',
-  TAAR_ADDON_MAPPING_BUCKET: 'prod-models', TAAR_ADDON_MAPPING_KEY: 'collab/addon_mapping.json.bz2',
-  TAAR_WHITELIST_BUCKET: 'prod-models', TAAR_WHITELIST_KEY: 'collab/whitelist.json',
-  TAAR_SIMILARITY_BUCKET: 'prod-models', TAAR_SIMILARITY_DONOR_KEY: 'collab/sim/donors.json.bz2',
+  TAAR_ITEM_MATRIX_BUCKET: 'prod-models',
+  TAAR_ITEM_MATRIX_KEY: 'collab/item_matrix.json.bz2',
+  TAAR_ADDON_MAPPING_BUCKET: 'prod-models',
+  TAAR_ADDON_MAPPING_KEY: 'collab/addon_mapping.json.bz2',
+  TAAR_WHITELIST_BUCKET: 'prod-models',
+  TAAR_WHITELIST_KEY: 'collab/whitelist.json',
+  TAAR_SIMILARITY_BUCKET: 'prod-models',
+  TAAR_SIMILARITY_DONOR_KEY: 'collab/sim/donors.json.bz2',
   TAAR_SIMILARITY_LRCURVES_KEY: 'collab/sim/lr_curves.json.bz2',
-  TAAR_LOCALE_BUCKET: 'locale-bucket', TAAR_LOCALE_KEY: 'top10_dict.json.bz2',
-  TAAR_ENSEMBLE_BUCKET: 'prod-models', TAAR_ENSEMBLE_KEY: 'collab/ensemble_weight.json.bz2',
-  TAARLITE_GUID_COINSTALL_BUCKET: 'lite-bucket', TAARLITE_GUID_COINSTALL_KEY: 'lite/coinstall.json.bz2',
+  TAAR_LOCALE_BUCKET: 'locale-bucket',
+  TAAR_LOCALE_KEY: 'top10_dict.json.bz2',
+  TAAR_ENSEMBLE_BUCKET: 'prod-models',
+  TAAR_ENSEMBLE_KEY: 'collab/ensemble_weight.json.bz2',
+  TAARLITE_GUID_COINSTALL_BUCKET: 'lite-bucket',
+  TAARLITE_GUID_COINSTALL_KEY: 'lite/coinstall.json.bz2',
   TAARLITE_GUID_RANKING_KEY: 'lite/ranking.json',
 };
 
@@ -48,7 +55,10 @@ describe('createModelSource and TAAR env configuration', { timeout: 15_000 }, ()
     };
     for (const [keyVar, key] of keys) fake.put(bucketOf(keyVar), key, payload(key));
 
-    const source = createModelSource(undefined, TAAR_ENV, { logger, gcs: { apiEndpoint: fake.endpoint, requestTimeoutMs: 1000, idleTimeoutMs: 500 } });
+    const source = createModelSource(undefined, TAAR_ENV, {
+      logger,
+      gcs: { apiEndpoint: fake.endpoint, requestTimeoutMs: 1000, idleTimeoutMs: 500 },
+    });
     assert.ok(source instanceof GcsModelSource);
     assert.equal(source.location, 'gs://prod-models gs://locale-bucket gs://lite-bucket');
     const listBefore = fake.count('list');
@@ -66,14 +76,21 @@ describe('createModelSource and TAAR env configuration', { timeout: 15_000 }, ()
     const env = { ...TAAR_ENV, TAAR_LOCALE_KEY: 'absent/top10_dict.json.bz2' };
     fake.put('locale-bucket', 'absent/top10_dict.json', payload('x'));
     const source = createModelSource(undefined, env, { logger, gcs: { apiEndpoint: fake.endpoint } });
-    await assert.rejects(source.check(), (e) => isRecscoreError(e) && e.code === 'RECSCORE_MODEL_MISSING' && /absent\/top10_dict\.json\.bz2/.test(e.message));
+    await assert.rejects(
+      source.check(),
+      (e) =>
+        isRecscoreError(e) && e.code === 'RECSCORE_MODEL_MISSING' && /absent\/top10_dict\.json\.bz2/.test(e.message),
+    );
   });
 
   test('incomplete TAAR env names the unset variables', () => {
-    assert.throws(() => createModelSource(undefined, { TAAR_ITEM_MATRIX_BUCKET: 'prod-models' }), (e) => isConfigError(e) && /TAAR_WHITELIST_BUCKET/.test((e as Error).message));
+    assert.throws(
+      () => createModelSource(undefined, { TAAR_ITEM_MATRIX_BUCKET: 'prod-models' }),
+      (e) => isConfigError(e) && /TAAR_WHITELIST_BUCKET/.test((e as Error).message),
+    );
   });
 
-  test('TAAR-lite falls back to TAAR\'s own defaults; other keys to the production object names', () => {
+  test("TAAR-lite falls back to TAAR's own defaults; other keys to the production object names", () => {
     const layout = layoutFromEnv({ TAAR_ITEM_MATRIX_BUCKET: 'bkt1' }, ['itemMatrix', 'coinstall', 'ranking']);
     assert.deepEqual(layout.entries, [
       { kind: 'itemMatrix', bucket: 'bkt1', names: [`${MODEL_FILES.itemMatrix}.bz2`] },
@@ -85,9 +102,14 @@ describe('createModelSource and TAAR env configuration', { timeout: 15_000 }, ()
   test('gs:// URLs: TAAR names under the prefix, .bz2 first, one listing at the shared directory', () => {
     const layout = layoutFromUrl('gs://prod-models/2024-06-01/', ['locale', 'ranking']);
     assert.equal(layout.location, 'gs://prod-models/2024-06-01');
-    assert.deepEqual(layout.entries[0].names, ['2024-06-01/taar/locale/top10_dict.json.bz2', '2024-06-01/taar/locale/top10_dict.json']);
+    assert.deepEqual(layout.entries[0].names, [
+      '2024-06-01/taar/locale/top10_dict.json.bz2',
+      '2024-06-01/taar/locale/top10_dict.json',
+    ]);
     assert.deepEqual(listingsOf(layout), [{ bucket: 'prod-models', prefix: '2024-06-01/taar/' }]);
-    assert.deepEqual(listingsOf(layoutFromUrl('gs://prod-models', ['itemMatrix', 'locale'])), [{ bucket: 'prod-models', prefix: '' }]);
+    assert.deepEqual(listingsOf(layoutFromUrl('gs://prod-models', ['itemMatrix', 'locale'])), [
+      { bucket: 'prod-models', prefix: '' },
+    ]);
     assert.throws(() => layoutFromUrl('gs://Bad_Bucket!/x', ['locale']), isConfigError);
   });
 
@@ -107,6 +129,9 @@ describe('createModelSource and TAAR env configuration', { timeout: 15_000 }, ()
   test('nothing configured, an unknown scheme or a bad option is a RECSCORE_CONFIG error', () => {
     assert.throws(() => createModelSource(undefined, {}), isConfigError);
     assert.throws(() => createModelSource('s3://bucket/x', {}), isConfigError);
-    assert.throws(() => createModelSource('gs://prod-models', {}, { gcs: { idleTimeoutMs: -1 } }), (e) => isConfigError(e) && /idleTimeoutMs/.test((e as Error).message));
+    assert.throws(
+      () => createModelSource('gs://prod-models', {}, { gcs: { idleTimeoutMs: -1 } }),
+      (e) => isConfigError(e) && /idleTimeoutMs/.test((e as Error).message),
+    );
   });
 });

@@ -14,17 +14,37 @@ import { FakeGcs } from '../helpers/fake-gcs.js';
 import { isModelError, payload, publishAll, sourceCases } from './source.case.js';
 
 const BUCKET = 'taar-models';
-const FAST = { attempts: 3, backoffBaseMs: 5, backoffMaxMs: 20, requestTimeoutMs: 1000, idleTimeoutMs: 250, deadlineMs: 3000 };
+const FAST = {
+  attempts: 3,
+  backoffBaseMs: 5,
+  backoffMaxMs: 20,
+  requestTimeoutMs: 1000,
+  idleTimeoutMs: 250,
+  deadlineMs: 3000,
+};
 const logLines: string[] = [];
 // Every retry line is counted here: the logger's repeat limiter (src/log.ts) is off.
 const logger = createLogger({}, (l) => logLines.push(l), { repeatWindowMs: 0 });
 
-function makeSource(fake: FakeGcs, prefix = 'models', opts: GcsSourceOptions = {}, kinds: readonly ModelFileKind[] = MODEL_FILE_KINDS) {
-  return new GcsModelSource(layoutFromUrl(`gs://${BUCKET}/${prefix}`, kinds), { apiEndpoint: fake.endpoint, logger, kinds, ...FAST, ...opts });
+function makeSource(
+  fake: FakeGcs,
+  prefix = 'models',
+  opts: GcsSourceOptions = {},
+  kinds: readonly ModelFileKind[] = MODEL_FILE_KINDS,
+) {
+  return new GcsModelSource(layoutFromUrl(`gs://${BUCKET}/${prefix}`, kinds), {
+    apiEndpoint: fake.endpoint,
+    logger,
+    kinds,
+    ...FAST,
+    ...opts,
+  });
 }
 
 let shared: FakeGcs;
-before(async () => { shared = await FakeGcs.start(); });
+before(async () => {
+  shared = await FakeGcs.start();
+});
 after(() => shared.close());
 
 let n = 0;
@@ -32,7 +52,9 @@ sourceCases('GCS (fake, real client)', async (opts) => {
   const prefix = `case-${n++}`;
   return {
     source: makeSource(shared, prefix, {}, opts?.kinds),
-    publish: async (name, bytes) => { shared.put(BUCKET, `${prefix}/${name}`, bytes); },
+    publish: async (name, bytes) => {
+      shared.put(BUCKET, `${prefix}/${name}`, bytes);
+    },
     remove: async (name) => shared.delete(BUCKET, `${prefix}/${name}`),
     close: async () => {},
   };
@@ -43,14 +65,19 @@ describe('GCS source: pinning, retries, timeouts, integrity', { timeout: 30_000 
   beforeEach(async () => {
     await fake?.close();
     fake = await FakeGcs.start();
-    await publishAll({ publish: async (name, bytes) => { fake.put(BUCKET, `models/${name}`, bytes); } });
+    await publishAll({
+      publish: async (name, bytes) => {
+        fake.put(BUCKET, `models/${name}`, bytes);
+      },
+    });
   });
   after(() => fake?.close());
 
-  const obj = async (source: GcsModelSource, kind: ModelFileKind = 'locale') => (await source.check()).objects.find((o) => o.kind === kind)!;
+  const obj = async (source: GcsModelSource, kind: ModelFileKind = 'locale') =>
+    (await source.check()).objects.find((o) => o.kind === kind)!;
   const localeName = `${MODEL_FILES.locale}.bz2`;
 
-  test('check is one listing call, pinned by generation, with the listing\'s hashes', async () => {
+  test("check is one listing call, pinned by generation, with the listing's hashes", async () => {
     const source = makeSource(fake);
     const v = await source.check();
     assert.equal(fake.count('list'), 1);
@@ -115,7 +142,12 @@ describe('GCS source: pinning, retries, timeouts, integrity', { timeout: 30_000 
     const source = makeSource(fake);
     const o = await obj(source);
     fake.fault({ type: 'status', status: 503, times: Infinity });
-    await assert.rejects(source.read(o), (e) => isModelError('RECSCORE_MODEL_SOURCE', /top10_dict/)(e) && /HTTP 503.*after 3 attempts/.test((e as Error).message));
+    await assert.rejects(
+      source.read(o),
+      (e) =>
+        isModelError('RECSCORE_MODEL_SOURCE', /top10_dict/)(e) &&
+        /HTTP 503.*after 3 attempts/.test((e as Error).message),
+    );
     assert.equal(fake.count('media'), FAST.attempts);
   });
 
@@ -142,7 +174,10 @@ describe('GCS source: pinning, retries, timeouts, integrity', { timeout: 30_000 
     const o = await obj(source, 'itemMatrix');
     fake.fault({ type: 'stall', times: Infinity });
     const t0 = Date.now();
-    await assert.rejects(source.read(o), (e) => isModelError('RECSCORE_MODEL_SOURCE', /item_matrix/)(e) && /no data for 250 ms/.test((e as Error).message));
+    await assert.rejects(
+      source.read(o),
+      (e) => isModelError('RECSCORE_MODEL_SOURCE', /item_matrix/)(e) && /no data for 250 ms/.test((e as Error).message),
+    );
     assert.ok(Date.now() - t0 < 3 * FAST.idleTimeoutMs + 1000);
   });
 
@@ -151,7 +186,10 @@ describe('GCS source: pinning, retries, timeouts, integrity', { timeout: 30_000 
     const o = await obj(source, 'itemMatrix');
     fake.fault({ type: 'stall' });
     const t0 = Date.now();
-    await assert.rejects(source.read(o), (e) => isModelError('RECSCORE_MODEL_SOURCE')(e) && /not complete within 300 ms/.test((e as Error).message));
+    await assert.rejects(
+      source.read(o),
+      (e) => isModelError('RECSCORE_MODEL_SOURCE')(e) && /not complete within 300 ms/.test((e as Error).message),
+    );
     assert.ok(Date.now() - t0 < 1500);
   });
 
@@ -186,14 +224,20 @@ describe('GCS source: pinning, retries, timeouts, integrity', { timeout: 30_000 
     fake.fault({ type: 'corrupt' });
     assert.ok((await source.read(o)).equals(payload(localeName)));
     fake.fault({ type: 'corrupt', times: Infinity });
-    await assert.rejects(source.read(o), (e) => isModelError('RECSCORE_MODEL_SOURCE')(e) && /md5 mismatch/.test((e as Error).message));
+    await assert.rejects(
+      source.read(o),
+      (e) => isModelError('RECSCORE_MODEL_SOURCE')(e) && /md5 mismatch/.test((e as Error).message),
+    );
   });
 
   test('an x-goog-hash that disagrees with the bytes is rejected', async () => {
     const source = makeSource(fake, 'models', { attempts: 1 });
     const o = await obj(source);
     fake.fault({ type: 'bad-hash' });
-    await assert.rejects(source.read(o), (e) => isModelError('RECSCORE_MODEL_SOURCE')(e) && /mismatch/.test((e as Error).message));
+    await assert.rejects(
+      source.read(o),
+      (e) => isModelError('RECSCORE_MODEL_SOURCE')(e) && /mismatch/.test((e as Error).message),
+    );
   });
 
   test('CRC32C alone is verified when the listing has no md5 (composite objects)', async () => {
@@ -228,7 +272,10 @@ describe('GCS source: pinning, retries, timeouts, integrity', { timeout: 30_000 
     fake.fault({ type: 'stall' });
     const seen = { bytes: 0 };
     const t0 = Date.now();
-    await assert.rejects(drain(source.readStream(o), seen), (e) => isModelError('RECSCORE_MODEL_SOURCE', /item_matrix/)(e) && /no data for 250 ms/.test((e as Error).message));
+    await assert.rejects(
+      drain(source.readStream(o), seen),
+      (e) => isModelError('RECSCORE_MODEL_SOURCE', /item_matrix/)(e) && /no data for 250 ms/.test((e as Error).message),
+    );
     assert.ok(Date.now() - t0 < FAST.idleTimeoutMs + 1000);
     assert.ok(seen.bytes > 0 && seen.bytes < o.size, `half the body was delivered (${seen.bytes})`);
     assert.equal(fake.count('media'), 1);
@@ -239,7 +286,10 @@ describe('GCS source: pinning, retries, timeouts, integrity', { timeout: 30_000 
     const o = await obj(source, 'itemMatrix');
     fake.fault({ type: 'stall' });
     const t0 = Date.now();
-    await assert.rejects(drain(source.readStream(o), { bytes: 0 }), (e) => isModelError('RECSCORE_MODEL_SOURCE')(e) && /not complete within 300 ms/.test((e as Error).message));
+    await assert.rejects(
+      drain(source.readStream(o), { bytes: 0 }),
+      (e) => isModelError('RECSCORE_MODEL_SOURCE')(e) && /not complete within 300 ms/.test((e as Error).message),
+    );
     assert.ok(Date.now() - t0 < 1500);
   });
 
@@ -248,7 +298,10 @@ describe('GCS source: pinning, retries, timeouts, integrity', { timeout: 30_000 
     const o = await obj(source);
     fake.fault({ type: 'corrupt', times: Infinity });
     const seen = { bytes: 0 };
-    await assert.rejects(drain(source.readStream(o), seen), (e) => isModelError('RECSCORE_MODEL_SOURCE')(e) && /md5 mismatch/.test((e as Error).message));
+    await assert.rejects(
+      drain(source.readStream(o), seen),
+      (e) => isModelError('RECSCORE_MODEL_SOURCE')(e) && /md5 mismatch/.test((e as Error).message),
+    );
     assert.equal(seen.bytes, o.size);
     assert.equal(fake.count('media'), 1);
   });
@@ -264,8 +317,17 @@ describe('GCS source: pinning, retries, timeouts, integrity', { timeout: 30_000 
   });
 
   test('a missing bucket is a source failure, not a missing file', async () => {
-    const source = new GcsModelSource(layoutFromUrl('gs://no-such-bucket', MODEL_FILE_KINDS), { apiEndpoint: fake.endpoint, logger, ...FAST });
-    await assert.rejects(source.check(), (e) => isModelError('RECSCORE_MODEL_SOURCE', /^gs:\/\/no-such-bucket/)(e) && /bucket not found/.test((e as Error).message));
+    const source = new GcsModelSource(layoutFromUrl('gs://no-such-bucket', MODEL_FILE_KINDS), {
+      apiEndpoint: fake.endpoint,
+      logger,
+      ...FAST,
+    });
+    await assert.rejects(
+      source.check(),
+      (e) =>
+        isModelError('RECSCORE_MODEL_SOURCE', /^gs:\/\/no-such-bucket/)(e) &&
+        /bucket not found/.test((e as Error).message),
+    );
     assert.equal(fake.count('list'), 1, '404 is not retried');
   });
 

@@ -25,7 +25,12 @@ async function load(overrides: Partial<Record<ModelFileKind, ObjectContent>>) {
   return loadModel(new LocalModelSource(dir, { logger }), { logger });
 }
 
-async function assertRejects(overrides: Partial<Record<ModelFileKind, ObjectContent>>, code: ErrorCode, file: string, detail?: RegExp): Promise<void> {
+async function assertRejects(
+  overrides: Partial<Record<ModelFileKind, ObjectContent>>,
+  code: ErrorCode,
+  file: string,
+  detail?: RegExp,
+): Promise<void> {
   await assert.rejects(load(overrides), (e: unknown) => {
     assert.ok(e instanceof ModelError, `a ModelError, got ${(e as Error)?.stack ?? e}`);
     assert.equal(e.code, code, e.message);
@@ -42,7 +47,10 @@ describe('model loading refuses malformed objects', { timeout: 30_000 }, () => {
     assert.equal(model.nItems, 3);
     assert.equal(model.nDonors, 2);
     const bz2 = await load({ whitelist: { bz2: TINY_WHITELIST_BZ2 } });
-    assert.deepEqual(bz2.meta.whitelist.map((id) => bz2.guids[id]), TINY_MODEL.whitelist);
+    assert.deepEqual(
+      bz2.meta.whitelist.map((id) => bz2.guids[id]),
+      TINY_MODEL.whitelist,
+    );
   });
 
   describe('RECSCORE_MODEL_MISSING', () => {
@@ -53,24 +61,60 @@ describe('model loading refuses malformed objects', { timeout: 30_000 }, () => {
 
   describe('RECSCORE_MODEL_DECODE', () => {
     const wl = MODEL_FILES.whitelist;
-    test('truncated bz2', () => assertRejects({ whitelist: { bz2: TINY_WHITELIST_BZ2.subarray(0, TINY_WHITELIST_BZ2.length - 10) } }, 'RECSCORE_MODEL_DECODE', `${wl}.bz2`));
+    test('truncated bz2', () =>
+      assertRejects(
+        { whitelist: { bz2: TINY_WHITELIST_BZ2.subarray(0, TINY_WHITELIST_BZ2.length - 10) } },
+        'RECSCORE_MODEL_DECODE',
+        `${wl}.bz2`,
+      ));
     test('bz2 with one flipped byte', () => {
       const bad = Buffer.from(TINY_WHITELIST_BZ2);
       bad[20] ^= 0x55;
       return assertRejects({ whitelist: { bz2: bad } }, 'RECSCORE_MODEL_DECODE', `${wl}.bz2`);
     });
-    test('garbage after a BZh9 magic', () => assertRejects({ whitelist: { bz2: Buffer.concat([Buffer.from('BZh9'), Buffer.alloc(64, 0xa7)]) } }, 'RECSCORE_MODEL_DECODE', `${wl}.bz2`));
-    test('a .bz2 object that is plain JSON (no magic)', () => assertRejects({ whitelist: { bz2: Buffer.from('["a@x"]') } }, 'RECSCORE_MODEL_DECODE', `${wl}.bz2`, /magic/));
-    test('an empty .bz2 object', () => assertRejects({ whitelist: { bz2: Buffer.alloc(0) } }, 'RECSCORE_MODEL_DECODE', `${wl}.bz2`));
-    test('invalid JSON', () => assertRejects({ coinstall: '{"a@x": {"b@x": 3}' }, 'RECSCORE_MODEL_DECODE', MODEL_FILES.coinstall, /invalid JSON/));
+    test('garbage after a BZh9 magic', () =>
+      assertRejects(
+        { whitelist: { bz2: Buffer.concat([Buffer.from('BZh9'), Buffer.alloc(64, 0xa7)]) } },
+        'RECSCORE_MODEL_DECODE',
+        `${wl}.bz2`,
+      ));
+    test('a .bz2 object that is plain JSON (no magic)', () =>
+      assertRejects({ whitelist: { bz2: Buffer.from('["a@x"]') } }, 'RECSCORE_MODEL_DECODE', `${wl}.bz2`, /magic/));
+    test('an empty .bz2 object', () =>
+      assertRejects({ whitelist: { bz2: Buffer.alloc(0) } }, 'RECSCORE_MODEL_DECODE', `${wl}.bz2`));
+    test('invalid JSON', () =>
+      assertRejects(
+        { coinstall: '{"a@x": {"b@x": 3}' },
+        'RECSCORE_MODEL_DECODE',
+        MODEL_FILES.coinstall,
+        /invalid JSON/,
+      ));
     test('an empty plain object', () => assertRejects({ ranking: '' }, 'RECSCORE_MODEL_DECODE', MODEL_FILES.ranking));
-    test('a JSON NaN literal (Python writes it, JSON forbids it)', () => assertRejects({ lrCurves: '[[0.0, [NaN, 1.0]]]' }, 'RECSCORE_MODEL_DECODE', MODEL_FILES.lrCurves));
-    test('an Infinity literal in donors', () => assertRejects({ donors: '[{"active_addons": [], "subsession_length": Infinity}]' }, 'RECSCORE_MODEL_DECODE', MODEL_FILES.donors));
-    test('invalid UTF-8', () => assertRejects({ whitelist: Buffer.from([0x5b, 0x22, 0xff, 0xfe, 0x22, 0x5d]) }, 'RECSCORE_MODEL_DECODE', wl, /UTF-8/));
+    test('a JSON NaN literal (Python writes it, JSON forbids it)', () =>
+      assertRejects({ lrCurves: '[[0.0, [NaN, 1.0]]]' }, 'RECSCORE_MODEL_DECODE', MODEL_FILES.lrCurves));
+    test('an Infinity literal in donors', () =>
+      assertRejects(
+        { donors: '[{"active_addons": [], "subsession_length": Infinity}]' },
+        'RECSCORE_MODEL_DECODE',
+        MODEL_FILES.donors,
+      ));
+    test('invalid UTF-8', () =>
+      assertRejects(
+        { whitelist: Buffer.from([0x5b, 0x22, 0xff, 0xfe, 0x22, 0x5d]) },
+        'RECSCORE_MODEL_DECODE',
+        wl,
+        /UTF-8/,
+      ));
 
-    test('a truncated multi-block bz2 from the vectors', { skip: haveVectors ? false : `TAAR vectors not found at ${VECTORS}` }, async () => {
+    test('a truncated multi-block bz2 from the vectors', {
+      skip: haveVectors ? false : `TAAR vectors not found at ${VECTORS}`,
+    }, async () => {
       const bytes = await readFile(join(VECTOR_MODELS, `${MODEL_FILES.itemMatrix}.bz2`));
-      await assertRejects({ itemMatrix: { bz2: bytes.subarray(0, Math.floor(bytes.length * 0.6)) } }, 'RECSCORE_MODEL_DECODE', `${MODEL_FILES.itemMatrix}.bz2`);
+      await assertRejects(
+        { itemMatrix: { bz2: bytes.subarray(0, Math.floor(bytes.length * 0.6)) } },
+        'RECSCORE_MODEL_DECODE',
+        `${MODEL_FILES.itemMatrix}.bz2`,
+      );
     });
   });
 
@@ -78,18 +122,22 @@ describe('model loading refuses malformed objects', { timeout: 30_000 }, () => {
     const cases: Array<[string, ModelFileKind, string]> = [
       ['item matrix is an object', 'itemMatrix', '{"id": 1, "features": [1]}'],
       ['item row without features', 'itemMatrix', tinyWith('itemMatrix', (v) => [...v, { id: 7 }])],
-      ['item factor is a string', 'itemMatrix', tinyWith('itemMatrix', (v) => (v[1].features[0] = '0.5', v))],
-      ['item id beyond 23 bits', 'itemMatrix', tinyWith('itemMatrix', (v) => (v[0].id = 0x800000, v))],
-      ['negative item id', 'itemMatrix', tinyWith('itemMatrix', (v) => (v[0].id = -1, v))],
-      ['item factor overflows to Infinity (1e999)', 'itemMatrix', JSON.stringify(TINY_MODEL.itemMatrix).replace('0.5', '1e999')],
-      ['no factors', 'itemMatrix', tinyWith('itemMatrix', (v) => (v[0].features = [], v))],
+      ['item factor is a string', 'itemMatrix', tinyWith('itemMatrix', (v) => ((v[1].features[0] = '0.5'), v))],
+      ['item id beyond 23 bits', 'itemMatrix', tinyWith('itemMatrix', (v) => ((v[0].id = 0x800000), v))],
+      ['negative item id', 'itemMatrix', tinyWith('itemMatrix', (v) => ((v[0].id = -1), v))],
+      [
+        'item factor overflows to Infinity (1e999)',
+        'itemMatrix',
+        JSON.stringify(TINY_MODEL.itemMatrix).replace('0.5', '1e999'),
+      ],
+      ['no factors', 'itemMatrix', tinyWith('itemMatrix', (v) => ((v[0].features = []), v))],
       ['mapping entry without id', 'addonMapping', tinyWith('addonMapping', (v) => ({ ...v, '5': { name: 'x' } }))],
       ['mapping is an array', 'addonMapping', '[]'],
       ['whitelist holds a number', 'whitelist', '["a@x", 5]'],
       ['whitelist holds an empty GUID', 'whitelist', '["a@x", ""]'],
       ['donor without active_addons', 'donors', tinyWith('donors', (v) => (delete v[0].active_addons, v))],
-      ['donor count is a string', 'donors', tinyWith('donors', (v) => (v[0].bookmark_count = '1', v))],
-      ['donor categorical is an object', 'donors', tinyWith('donors', (v) => (v[0].os = { name: 'Linux' }, v))],
+      ['donor count is a string', 'donors', tinyWith('donors', (v) => ((v[0].bookmark_count = '1'), v))],
+      ['donor categorical is an object', 'donors', tinyWith('donors', (v) => ((v[0].os = { name: 'Linux' }), v))],
       ['LR entry without the density pair', 'lrCurves', '[[0.0, 1.0]]'],
       ['LR density is null', 'lrCurves', '[[0.0, [null, 1.0]]]'],
       ['locale weight is a string', 'locale', '{"de": [["a@x", "0.5"]]}'],
@@ -106,18 +154,52 @@ describe('model loading refuses malformed objects', { timeout: 30_000 }, () => {
       test(`${kind}: ${what}`, () => assertRejects({ [kind]: text }, 'RECSCORE_MODEL_SCHEMA', MODEL_FILES[kind]));
     }
     test('the message locates the offending value', () =>
-      assertRejects({ itemMatrix: tinyWith('itemMatrix', (v) => (v[1].features[0] = '0.5', v)) }, 'RECSCORE_MODEL_SCHEMA', MODEL_FILES.itemMatrix, /1\.features\.0/));
+      assertRejects(
+        { itemMatrix: tinyWith('itemMatrix', (v) => ((v[1].features[0] = '0.5'), v)) },
+        'RECSCORE_MODEL_SCHEMA',
+        MODEL_FILES.itemMatrix,
+        /1\.features\.0/,
+      ));
   });
 
   describe('RECSCORE_MODEL_CONSISTENCY', () => {
     test('item rows of different lengths', () =>
-      assertRejects({ itemMatrix: tinyWith('itemMatrix', (v) => (v[2].features = [1, 2, 3], v)) }, 'RECSCORE_MODEL_CONSISTENCY', MODEL_FILES.itemMatrix, /row 2/));
+      assertRejects(
+        { itemMatrix: tinyWith('itemMatrix', (v) => ((v[2].features = [1, 2, 3]), v)) },
+        'RECSCORE_MODEL_CONSISTENCY',
+        MODEL_FILES.itemMatrix,
+        /row 2/,
+      ));
     test('duplicate item ids', () =>
-      assertRejects({ itemMatrix: tinyWith('itemMatrix', (v) => [...v, { id: v[0].id, features: [1, 1] }]) }, 'RECSCORE_MODEL_CONSISTENCY', MODEL_FILES.itemMatrix, new RegExp(String((TINY_MODEL.itemMatrix as Array<{ id: number }>)[0].id))));
+      assertRejects(
+        { itemMatrix: tinyWith('itemMatrix', (v) => [...v, { id: v[0].id, features: [1, 1] }]) },
+        'RECSCORE_MODEL_CONSISTENCY',
+        MODEL_FILES.itemMatrix,
+        new RegExp(String((TINY_MODEL.itemMatrix as Array<{ id: number }>)[0].id)),
+      ));
     test('one GUID mapped from two item ids', () =>
-      assertRejects({ addonMapping: tinyWith('addonMapping', (v) => { for (const e of Object.values<{ id: string; isWebextension: boolean }>(v)) { e.id = 'a@x'; e.isWebextension = true; } return v; }) }, 'RECSCORE_MODEL_CONSISTENCY', MODEL_FILES.addonMapping, /a@x/));
-    test('an empty LR table', () => assertRejects({ lrCurves: '[]' }, 'RECSCORE_MODEL_CONSISTENCY', MODEL_FILES.lrCurves));
+      assertRejects(
+        {
+          addonMapping: tinyWith('addonMapping', (v) => {
+            for (const e of Object.values<{ id: string; isWebextension: boolean }>(v)) {
+              e.id = 'a@x';
+              e.isWebextension = true;
+            }
+            return v;
+          }),
+        },
+        'RECSCORE_MODEL_CONSISTENCY',
+        MODEL_FILES.addonMapping,
+        /a@x/,
+      ));
+    test('an empty LR table', () =>
+      assertRejects({ lrCurves: '[]' }, 'RECSCORE_MODEL_CONSISTENCY', MODEL_FILES.lrCurves));
     test('a co-install row whose counts are all zero (TAAR divides by its sum)', () =>
-      assertRejects({ coinstall: '{"a@x": {"b@x": 0, "c@x": 0}}' }, 'RECSCORE_MODEL_CONSISTENCY', MODEL_FILES.coinstall, /a@x/));
+      assertRejects(
+        { coinstall: '{"a@x": {"b@x": 0, "c@x": 0}}' },
+        'RECSCORE_MODEL_CONSISTENCY',
+        MODEL_FILES.coinstall,
+        /a@x/,
+      ));
   });
 });

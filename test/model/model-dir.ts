@@ -25,18 +25,51 @@ export const TINY_MODEL: Record<ModelFileKind, unknown> = {
   },
   whitelist: [A, B, C],
   donors: [
-    { active_addons: [A, B], geo_city: 'Berlin', subsession_length: 100, locale: 'de', os: 'Linux', bookmark_count: 1, tab_open_count: 2, total_uri: 30, unique_tlds: 4 },
-    { active_addons: [C], geo_city: 'Paris', subsession_length: null, locale: 'fr', os: 'Darwin', bookmark_count: 0, tab_open_count: 5, total_uri: 10, unique_tlds: 2 },
+    {
+      active_addons: [A, B],
+      geo_city: 'Berlin',
+      subsession_length: 100,
+      locale: 'de',
+      os: 'Linux',
+      bookmark_count: 1,
+      tab_open_count: 2,
+      total_uri: 30,
+      unique_tlds: 4,
+    },
+    {
+      active_addons: [C],
+      geo_city: 'Paris',
+      subsession_length: null,
+      locale: 'fr',
+      os: 'Darwin',
+      bookmark_count: 0,
+      tab_open_count: 5,
+      total_uri: 10,
+      unique_tlds: 2,
+    },
   ],
-  lrCurves: [[0, [2, 1]], [0.5, [1, 1]], [1, [0.5, 1]]],
-  locale: { de: [[A, 0.6], [B, 0.4]], fa: [] },
+  lrCurves: [
+    [0, [2, 1]],
+    [0.5, [1, 1]],
+    [1, [0.5, 1]],
+  ],
+  locale: {
+    de: [
+      [A, 0.6],
+      [B, 0.4],
+    ],
+    fa: [],
+  },
   ensembleWeights: { ensemble_weights: { collaborative: 1.5, similarity: 0.5, locale: 2 } },
   coinstall: { [A]: { [B]: 3, [C]: 1 }, [B]: { [A]: 3 } },
   ranking: { [A]: 10, [B]: 6, [C]: 2 },
 };
 
 /** bzip2 of `["a@x", "b@x", "c@x"]` (Python's bz2.compress, level 9): a valid whitelist object. */
-export const TINY_WHITELIST_BZ2 = Buffer.from('QlpoOTFBWSZTWaOmecMAAAaXgFAEQAAACjgAAEAgACEoAaEAMIE1yUbyVAm8XckU4UJCjpnnDA==', 'base64');
+export const TINY_WHITELIST_BZ2 = Buffer.from(
+  'QlpoOTFBWSZTWaOmecMAAAaXgFAEQAAACjgAAEAgACEoAaEAMIE1yUbyVAm8XckU4UJCjpnnDA==',
+  'base64',
+);
 
 /** What to store for one kind: JSON text or bytes (plain object), `{ bz2 }` (stored as `<name>.bz2`), or null (absent). */
 export type ObjectContent = string | Buffer | { bz2: Buffer } | null;

@@ -39,7 +39,8 @@ const EMPTY: Array<[string, ModelFileKind, ObjectContent, RegExp]> = [
   ['an empty item matrix', 'itemMatrix', '[]', /0 items/],
   ['no donors', 'donors', '[]', /0 donors/],
   [
-    'all-zero ensemble weights', 'ensembleWeights',
+    'all-zero ensemble weights',
+    'ensembleWeights',
     tinyWith('ensembleWeights', () => ({ ensemble_weights: { collaborative: 0, similarity: 0, locale: 0 } })),
     /none positive/,
   ],
@@ -67,8 +68,13 @@ describe('a version that cannot personalise is refused', { timeout: 30_000 }, ()
 
   test('minimums from the environment are validated and name the variable', () => {
     const c = loadConfig({ env: { RECSCORE_PROFILES: 'p.jsonl' } });
-    assert.deepEqual({ whitelist: c.modelMinWhitelist, items: c.modelMinItems, donors: c.modelMinDonors }, DEFAULT_MINIMUMS);
-    const set = loadConfig({ env: { RECSCORE_PROFILES: 'p.jsonl', RECSCORE_MODEL_MIN_DONORS: '0', RECSCORE_MODEL_MIN_ITEMS: '50' } });
+    assert.deepEqual(
+      { whitelist: c.modelMinWhitelist, items: c.modelMinItems, donors: c.modelMinDonors },
+      DEFAULT_MINIMUMS,
+    );
+    const set = loadConfig({
+      env: { RECSCORE_PROFILES: 'p.jsonl', RECSCORE_MODEL_MIN_DONORS: '0', RECSCORE_MODEL_MIN_ITEMS: '50' },
+    });
     assert.deepEqual([set.modelMinWhitelist, set.modelMinItems, set.modelMinDonors], [1, 50, 0]);
     assert.throws(
       () => loadConfig({ env: { RECSCORE_PROFILES: 'p.jsonl', RECSCORE_MODEL_MIN_ITEMS: '-1' } }),
@@ -85,7 +91,11 @@ describe('a version that cannot personalise is refused', { timeout: 30_000 }, ()
     await flipSymlink(link, good);
     const registry = new ModelRegistry(createModelFacts);
     const load = (source: ModelSource, version: SourceVersion) => loadModel(source, { version, logger });
-    const reloader = new ModelReloader(new LocalModelSource(link, { logger }), registry, { intervalMs: 0, logger, load });
+    const reloader = new ModelReloader(new LocalModelSource(link, { logger }), registry, {
+      intervalMs: 0,
+      logger,
+      load,
+    });
     await reloader.loadInitial();
     const serving = registry.model!.version;
     await flipSymlink(link, empty);

@@ -25,7 +25,10 @@ function assertOneErrorLine(run: CliRun, code: string | RegExp, exit: number, me
   if (mentions) assert.ok(errors[0].includes(mentions), `"${errors[0]}" should mention ${mentions}`);
   assert.doesNotMatch(run.stderr, STACK_LINE, 'no stack trace without --debug');
   // Usage text may follow an unknown command; nothing else may.
-  assert.deepEqual(lines.filter((l) => !l.startsWith('error ') && !l.startsWith('usage:') && !l.startsWith('  ')), []);
+  assert.deepEqual(
+    lines.filter((l) => !l.startsWith('error ') && !l.startsWith('usage:') && !l.startsWith('  ')),
+    [],
+  );
 }
 
 describe('CLI errors', { timeout: 60_000 }, () => {
@@ -45,22 +48,41 @@ describe('CLI errors', { timeout: 60_000 }, () => {
   });
 
   test('score with an unknown flag', async () => {
-    assertOneErrorLine(await runCli(['score', '--models', dir, '--profiles', profiles(), '--frobnicate']), 'RECSCORE_CONFIG', 2, '--frobnicate');
+    assertOneErrorLine(
+      await runCli(['score', '--models', dir, '--profiles', profiles(), '--frobnicate']),
+      'RECSCORE_CONFIG',
+      2,
+      '--frobnicate',
+    );
   });
 
   for (const bad of ['abc', '1.5', '-3', '100001', '']) {
     test(`score --limit=${JSON.stringify(bad)}`, async () => {
-      assertOneErrorLine(await runCli(['score', '--models', dir, '--profiles', profiles(), `--limit=${bad}`]), 'RECSCORE_CONFIG', 2, '--limit');
+      assertOneErrorLine(
+        await runCli(['score', '--models', dir, '--profiles', profiles(), `--limit=${bad}`]),
+        'RECSCORE_CONFIG',
+        2,
+        '--limit',
+      );
     });
   }
 
   // parseArgs' own message for this case spans three lines; the CLI must still print one.
   test('score --limit -3 (value looks like a flag)', async () => {
-    assertOneErrorLine(await runCli(['score', '--models', dir, '--profiles', profiles(), '--limit', '-3']), 'RECSCORE_CONFIG', 2, '--limit');
+    assertOneErrorLine(
+      await runCli(['score', '--models', dir, '--profiles', profiles(), '--limit', '-3']),
+      'RECSCORE_CONFIG',
+      2,
+      '--limit',
+    );
   });
 
   test('related with both --guid and --queries', async () => {
-    assertOneErrorLine(await runCli(['related', '--models', dir, '--guid', 'x', '--queries', profiles()]), 'RECSCORE_CONFIG', 2);
+    assertOneErrorLine(
+      await runCli(['related', '--models', dir, '--guid', 'x', '--queries', profiles()]),
+      'RECSCORE_CONFIG',
+      2,
+    );
   });
 
   test('an unknown command prints the usage after the error line', async () => {
@@ -70,13 +92,23 @@ describe('CLI errors', { timeout: 60_000 }, () => {
   });
 
   test('a models folder that does not exist', async () => {
-    assertOneErrorLine(await runCli(['score', '--models', join(dir, 'nope'), '--profiles', profiles()]), /^RECSCORE_MODEL_/, 1, join(dir, 'nope'));
+    assertOneErrorLine(
+      await runCli(['score', '--models', join(dir, 'nope'), '--profiles', profiles()]),
+      /^RECSCORE_MODEL_/,
+      1,
+      join(dir, 'nope'),
+    );
   });
 
   describe('with the vectors’ models', { skip: haveVectors ? false : `TAAR vectors not found at ${VECTORS}` }, () => {
     test('a profiles file that does not exist: a configuration error, checked before the models load', async () => {
       const missing = join(dir, 'missing.jsonl');
-      assertOneErrorLine(await runCli(['score', '--models', VECTOR_MODELS, '--profiles', missing]), 'RECSCORE_CONFIG', 2, missing);
+      assertOneErrorLine(
+        await runCli(['score', '--models', VECTOR_MODELS, '--profiles', missing]),
+        'RECSCORE_CONFIG',
+        2,
+        missing,
+      );
     });
 
     test('an invalid JSON line names the file and line; earlier lines were answered', async () => {

@@ -9,8 +9,17 @@ import { VECTORS, VECTOR_MODELS, haveVectors, readJsonl } from '../helpers/vecto
 import { describeMismatches, parseJsonLines, runCli } from './run-cli.js';
 
 type LexList = Array<[string, string]>;
-interface Expected { case: string; guid: string; normalize?: string; recommend: LexList }
-interface Output { guid: string; normalize: string | null; results: LexList }
+interface Expected {
+  case: string;
+  guid: string;
+  normalize?: string;
+  recommend: LexList;
+}
+interface Output {
+  guid: string;
+  normalize: string | null;
+  results: LexList;
+}
 
 const SKIP = haveVectors ? false : `TAAR vectors not found at ${VECTORS} (set RECSCORE_VECTORS to their folder)`;
 
@@ -30,7 +39,10 @@ describe('recscore related equals TAAR-lite on the vectors', { skip: SKIP, timeo
 
   before(async () => {
     expected = readJsonl<Expected>(join(VECTORS, 'expected_taarlite.jsonl'));
-    const run = await runCli(['related', '--models', VECTOR_MODELS, '--queries', join(VECTORS, 'taarlite_queries.jsonl')], { timeoutMs: 45_000 });
+    const run = await runCli(
+      ['related', '--models', VECTOR_MODELS, '--queries', join(VECTORS, 'taarlite_queries.jsonl')],
+      { timeoutMs: 45_000 },
+    );
     assert.equal(run.code, 0, `related exited with ${run.code} (${run.signal ?? 'no signal'}):\n${run.stderr}`);
     out = parseJsonLines<Output>(run.stdout);
   });
@@ -38,7 +50,11 @@ describe('recscore related equals TAAR-lite on the vectors', { skip: SKIP, timeo
   test('one answer per query, echoing its guid and normalize', () => {
     assert.equal(out.length, expected.length);
     const wrong = expected.flatMap((e, i) =>
-      out[i].guid === e.guid && out[i].normalize === (e.normalize ?? null) ? [] : [`line ${i + 1}: ${JSON.stringify([out[i].guid, out[i].normalize])}, expected ${JSON.stringify([e.guid, e.normalize ?? null])}`],
+      out[i].guid === e.guid && out[i].normalize === (e.normalize ?? null)
+        ? []
+        : [
+            `line ${i + 1}: ${JSON.stringify([out[i].guid, out[i].normalize])}, expected ${JSON.stringify([e.guid, e.normalize ?? null])}`,
+          ],
     );
     assert.equal(wrong.length, 0, describeMismatches(wrong));
   });
@@ -47,14 +63,30 @@ describe('recscore related equals TAAR-lite on the vectors', { skip: SKIP, timeo
     const mismatches: string[] = [];
     expected.forEach((e, i) => {
       const diff = firstLexDifference(out[i].results, e.recommend);
-      if (diff) mismatches.push(`line ${i + 1} (case ${e.case}, guid ${e.guid}, normalize ${e.normalize ?? '(default)'}): ${diff}`);
+      if (diff)
+        mismatches.push(
+          `line ${i + 1} (case ${e.case}, guid ${e.guid}, normalize ${e.normalize ?? '(default)'}): ${diff}`,
+        );
     });
     assert.equal(mismatches.length, 0, describeMismatches(mismatches));
   });
 
   test('the vectors exercise every normalisation and the empty answers', () => {
     const cases = new Set(expected.map((e) => e.case));
-    for (const c of ['default', 'none', 'row_count', 'row_sum', 'rownorm_sum', 'guidception', 'unknown_guid', 'invalid_normalize']) assert.ok(cases.has(c), c);
-    assert.ok(out.some((o) => o.results.length === 0), 'some answers are []');
+    for (const c of [
+      'default',
+      'none',
+      'row_count',
+      'row_sum',
+      'rownorm_sum',
+      'guidception',
+      'unknown_guid',
+      'invalid_normalize',
+    ])
+      assert.ok(cases.has(c), c);
+    assert.ok(
+      out.some((o) => o.results.length === 0),
+      'some answers are []',
+    );
   });
 });

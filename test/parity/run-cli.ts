@@ -21,10 +21,20 @@ export function runCli(args: string[], opts: { timeoutMs?: number; env?: NodeJS.
     execFile(
       process.execPath,
       [CLI, ...args],
-      { timeout: opts.timeoutMs ?? 30_000, killSignal: 'SIGKILL', maxBuffer: 256 << 20, env: { ...process.env, ...opts.env } },
+      {
+        timeout: opts.timeoutMs ?? 30_000,
+        killSignal: 'SIGKILL',
+        maxBuffer: 256 << 20,
+        env: { ...process.env, ...opts.env },
+      },
       (err, stdout, stderr) => {
         const e = err as (Error & { code?: unknown; signal?: NodeJS.Signals | null }) | null;
-        resolve({ code: e ? (typeof e.code === 'number' ? e.code : null) : 0, signal: e?.signal ?? null, stdout, stderr });
+        resolve({
+          code: e ? (typeof e.code === 'number' ? e.code : null) : 0,
+          signal: e?.signal ?? null,
+          stdout,
+          stderr,
+        });
       },
     );
   });
@@ -45,13 +55,16 @@ export function nonLogLines(stderr: string): string[] {
 
 /** Parses a JSON-lines stdout, naming the line that fails. */
 export function parseJsonLines<T>(stdout: string): T[] {
-  return stdout.split('\n').filter((l) => l !== '').map((l, i) => {
-    try {
-      return JSON.parse(l) as T;
-    } catch (e) {
-      throw new Error(`stdout line ${i + 1} is not JSON (${(e as Error).message}): ${l.slice(0, 200)}`);
-    }
-  });
+  return stdout
+    .split('\n')
+    .filter((l) => l !== '')
+    .map((l, i) => {
+      try {
+        return JSON.parse(l) as T;
+      } catch (e) {
+        throw new Error(`stdout line ${i + 1} is not JSON (${(e as Error).message}): ${l.slice(0, 200)}`);
+      }
+    });
 }
 
 /** A short description of the first few mismatches, or '' when there are none. */

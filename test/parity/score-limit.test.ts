@@ -19,7 +19,10 @@ import { scoreClient } from '../../src/recommend/score-client.js';
 import { VECTORS, VECTOR_MODELS, firstDifference, haveVectors, readJsonl, type Pairs } from '../helpers/vectors.js';
 import { describeMismatches, parseJsonLines, runCli } from './run-cli.js';
 
-interface ExpectedList { can_recommend: boolean; results: Pairs | null }
+interface ExpectedList {
+  can_recommend: boolean;
+  results: Pairs | null;
+}
 interface Expected {
   case: string;
   client_id: string;
@@ -31,8 +34,17 @@ interface Expected {
   ensemble_limit_10: Pairs;
   manager_candidates: Pairs;
 }
-interface ProfileLine { case: string; client_id: string; profile: ClientInfo | null; extra_data: ExtraData }
-interface Output { client_id: string; ensemble: Pairs; candidates: Pairs }
+interface ProfileLine {
+  case: string;
+  client_id: string;
+  profile: ClientInfo | null;
+  extra_data: ExtraData;
+}
+interface Output {
+  client_id: string;
+  ensemble: Pairs;
+  candidates: Pairs;
+}
 
 const SKIP = haveVectors ? false : `TAAR vectors not found at ${VECTORS} (set RECSCORE_VECTORS to their folder)`;
 const KEYS = ['collaborative', 'similarity', 'locale'] as const;
@@ -46,7 +58,12 @@ function pyCompare(a: string, b: string): number {
 }
 
 /** TAAR's EnsembleRecommender.recommend (SPEC §6.4) over TAAR's own recommender lists. */
-function taarEnsemble(e: Expected, p: ProfileLine, weights: Record<(typeof KEYS)[number], number>, limit: number): Pairs {
+function taarEnsemble(
+  e: Expected,
+  p: ProfileLine,
+  weights: Record<(typeof KEYS)[number], number>,
+  limit: number,
+): Pairs {
   if (e.is_test_client) return e.ensemble_limit_10.slice(0, limit); // whitelist[:limit], a prefix
   if (!e.profile_found) return [];
   const installed = p.profile?.installed_addons ?? [];
@@ -78,7 +95,10 @@ describe('recscore score --limit 5 has TAAR limit semantics', { skip: SKIP, time
     profiles = readJsonl<ProfileLine>(join(VECTORS, 'profiles.jsonl'));
     const logger = createLogger({}, () => {});
     model = await loadModel(new LocalModelSource(VECTOR_MODELS, { logger }), { logger });
-    const run = await runCli(['score', '--models', VECTOR_MODELS, '--profiles', join(VECTORS, 'profiles.jsonl'), '--limit', '5'], { timeoutMs: 45_000 });
+    const run = await runCli(
+      ['score', '--models', VECTOR_MODELS, '--profiles', join(VECTORS, 'profiles.jsonl'), '--limit', '5'],
+      { timeoutMs: 45_000 },
+    );
     assert.equal(run.code, 0, `score exited with ${run.code} (${run.signal ?? 'no signal'}):\n${run.stderr}`);
     out = parseJsonLines<Output>(run.stdout);
     assert.equal(out.length, expected.length);
@@ -101,8 +121,13 @@ describe('recscore score --limit 5 has TAAR limit semantics', { skip: SKIP, time
   });
 
   test('limit 5 is not a cut of limit 10 on these vectors (the check above can fail)', () => {
-    const notPrefix = expected.filter((e, i) => firstDifference(out[i].ensemble, e.ensemble_limit_10.slice(0, 5), 0) !== undefined);
-    assert.ok(notPrefix.length > 0, 'every limit-5 list is a prefix of the limit-10 list: the vectors cannot tell the two semantics apart');
+    const notPrefix = expected.filter(
+      (e, i) => firstDifference(out[i].ensemble, e.ensemble_limit_10.slice(0, 5), 0) !== undefined,
+    );
+    assert.ok(
+      notPrefix.length > 0,
+      'every limit-5 list is a prefix of the limit-10 list: the vectors cannot tell the two semantics apart',
+    );
   });
 
   test('the candidate list does not depend on --limit', () => {

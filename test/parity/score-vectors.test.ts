@@ -7,10 +7,21 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
-import { VECTORS, VECTOR_MODELS, bitExact, firstDifference, haveVectors, readJsonl, type Pairs } from '../helpers/vectors.js';
+import {
+  VECTORS,
+  VECTOR_MODELS,
+  bitExact,
+  firstDifference,
+  haveVectors,
+  readJsonl,
+  type Pairs,
+} from '../helpers/vectors.js';
 import { describeMismatches, parseJsonLines, runCli } from './run-cli.js';
 
-interface ExpectedList { can_recommend: boolean; results: Pairs | null }
+interface ExpectedList {
+  can_recommend: boolean;
+  results: Pairs | null;
+}
 interface Expected {
   case: string;
   client_id: string;
@@ -49,7 +60,9 @@ describe('recscore score equals TAAR on the vectors', { skip: SKIP, timeout: 60_
 
   before(async () => {
     expected = readJsonl<Expected>(join(VECTORS, 'expected_recommendations.jsonl'));
-    const run = await runCli(['score', '--models', VECTOR_MODELS, '--profiles', join(VECTORS, 'profiles.jsonl')], { timeoutMs: 45_000 });
+    const run = await runCli(['score', '--models', VECTOR_MODELS, '--profiles', join(VECTORS, 'profiles.jsonl')], {
+      timeoutMs: 45_000,
+    });
     assert.equal(run.code, 0, `score exited with ${run.code} (${run.signal ?? 'no signal'}):\n${run.stderr}`);
     out = parseJsonLines<Output>(run.stdout);
   });
@@ -65,7 +78,8 @@ describe('recscore score equals TAAR on the vectors', { skip: SKIP, timeout: 60_
       expected.forEach((e, i) => {
         const [, actual, want] = comparisons(e, out[i]).find(([name]) => name === list)!;
         const diff = firstDifference(actual, want);
-        if (diff) mismatches.push(`line ${i + 1} (case ${e.case}, client ${e.client_id.slice(0, 16)}…) ${list}: ${diff}`);
+        if (diff)
+          mismatches.push(`line ${i + 1} (case ${e.case}, client ${e.client_id.slice(0, 16)}…) ${list}: ${diff}`);
       });
       assert.equal(mismatches.length, 0, describeMismatches(mismatches));
     });
@@ -75,14 +89,17 @@ describe('recscore score equals TAAR on the vectors', { skip: SKIP, timeout: 60_
     const inexact: string[] = [];
     expected.forEach((e, i) => {
       for (const [name, actual, want] of comparisons(e, out[i])) {
-        if (!bitExact(actual, want)) inexact.push(`line ${i + 1} (case ${e.case}) ${name}: ${firstDifference(actual, want, 0) ?? 'differs'}`);
+        if (!bitExact(actual, want))
+          inexact.push(`line ${i + 1} (case ${e.case}) ${name}: ${firstDifference(actual, want, 0) ?? 'differs'}`);
       }
     });
     assert.equal(inexact.length, 0, describeMismatches(inexact));
   });
 
   test('no recommender failure is reported on valid vectors', () => {
-    const failed = out.flatMap((o, i) => (o.failures ? [`line ${i + 1} (case ${expected[i].case}): ${JSON.stringify(o.failures)}`] : []));
+    const failed = out.flatMap((o, i) =>
+      o.failures ? [`line ${i + 1} (case ${expected[i].case}): ${JSON.stringify(o.failures)}`] : [],
+    );
     assert.equal(failed.length, 0, describeMismatches(failed));
   });
 });

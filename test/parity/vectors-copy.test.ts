@@ -9,19 +9,29 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, test } from 'node:test';
 import {
-  COMPRESSED, FIXTURE_VECTORS, haveVectors, readVectorBytes, REPO_ROOT, SHARED_VECTORS, VECTORS,
+  COMPRESSED,
+  FIXTURE_VECTORS,
+  haveVectors,
+  readVectorBytes,
+  REPO_ROOT,
+  SHARED_VECTORS,
+  VECTORS,
 } from '../helpers/vectors.js';
 
-interface Manifest { files: Record<string, { bytes: number; sha256: string }> }
+interface Manifest {
+  files: Record<string, { bytes: number; sha256: string }>;
+}
 
 const REFRESH = 'refresh it with `node scripts/copy-vectors.mjs`';
 const NOT_DATA = new Set(['README.md']);
 
 function filesUnder(dir: string): string[] {
-  return readdirSync(dir).sort().flatMap((name) => {
-    const p = join(dir, name);
-    return statSync(p).isDirectory() ? filesUnder(p) : [p];
-  });
+  return readdirSync(dir)
+    .sort()
+    .flatMap((name) => {
+      const p = join(dir, name);
+      return statSync(p).isDirectory() ? filesUnder(p) : [p];
+    });
 }
 
 /** The copy's data files by their plain name (`x.jsonl.br` → `x.jsonl`). */
@@ -59,7 +69,9 @@ describe('the committed TAAR vectors (test/fixtures/taar)', () => {
     ? false
     : `no vectors at ${SHARED_VECTORS} (a clone without ../shared): the copy is checked against its MANIFEST only`;
   test('equals ../shared/taar/vectors file for file, byte for byte', { skip: noShared }, () => {
-    const shared = filesUnder(SHARED_VECTORS).map((p) => relative(SHARED_VECTORS, p)).sort();
+    const shared = filesUnder(SHARED_VECTORS)
+      .map((p) => relative(SHARED_VECTORS, p))
+      .sort();
     assert.deepEqual(copyNames(), shared, `the copy lists other files than ${SHARED_VECTORS}; ${REFRESH}`);
     for (const name of shared) {
       const same = readVectorBytes(join(FIXTURE_VECTORS, name)).equals(readFileSync(join(SHARED_VECTORS, name)));

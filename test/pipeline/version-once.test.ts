@@ -50,7 +50,12 @@ function pipeline(scorer: RecordingScorer, current: () => Version) {
 }
 
 const request = (): RecommendRequest => ({
-  clientId: 'known', extra: {}, acceptLanguage: () => undefined, promoted: [], draw: false, started: performance.now(),
+  clientId: 'known',
+  extra: {},
+  acceptLanguage: () => undefined,
+  promoted: [],
+  draw: false,
+  started: performance.now(),
 });
 
 describe('each request reads the model version in service once', () => {

@@ -29,7 +29,8 @@ function bzip(path: string): string {
 }
 
 // The vectors' format: {"client_id", "profile"}, so any stored value can be written as it is.
-const asLines = (records: StoredRecord[]) => records.map((r) => JSON.stringify({ client_id: r.clientId, profile: r.value }));
+const asLines = (records: StoredRecord[]) =>
+  records.map((r) => JSON.stringify({ client_id: r.clientId, profile: r.value }));
 
 runProfileStoreCases('embedded .jsonl', {
   create: (records) => EmbeddedProfileStore.load(writeFile(asLines(records)), { logger: quiet }),
@@ -41,7 +42,8 @@ if (hasBzip2) {
   });
 }
 
-const rejectsInvalidAt = (line: number) => (e: any) => e.code === 'RECSCORE_PROFILE_INVALID' && e.details.line === line && e.message.includes(`:${line}:`);
+const rejectsInvalidAt = (line: number) => (e: any) =>
+  e.code === 'RECSCORE_PROFILE_INVALID' && e.details.line === line && e.message.includes(`:${line}:`);
 
 describe('embedded store loading', () => {
   it('reads the vectors profiles.jsonl as is, skipping profile: null', async () => {
@@ -58,22 +60,36 @@ describe('embedded store loading', () => {
     assert.equal(etl?.geo_city, 'Sofia');
     assert.equal(etl?.unique_tlds, 35);
     assert.deepStrictEqual(await store.get('empty-payload'), {
-      client_id: 'empty-payload', geo_city: '', subsession_length: 0, locale: '', os: '', installed_addons: [],
-      disabled_addons_ids: [], bookmark_count: 0, tab_open_count: 0, total_uri: 0, unique_tlds: 0,
+      client_id: 'empty-payload',
+      geo_city: '',
+      subsession_length: 0,
+      locale: '',
+      os: '',
+      installed_addons: [],
+      disabled_addons_ids: [],
+      bookmark_count: 0,
+      tab_open_count: 0,
+      total_uri: 0,
+      unique_tlds: 0,
     });
     await store.close();
   });
 
   it('reads plain client_info lines, blank lines, CRLF and a last line without newline; the last duplicate wins', async () => {
     const path = join(dir, 'plain.jsonl');
-    writeFileSync(path, '{"client_id":"a","installed_addons":["x"]}\r\n\n  \n{"client_id":"b","locale":"de"}\n{"client_id":"a","installed_addons":["y"]}');
+    writeFileSync(
+      path,
+      '{"client_id":"a","installed_addons":["x"]}\r\n\n  \n{"client_id":"b","locale":"de"}\n{"client_id":"a","installed_addons":["y"]}',
+    );
     const store = await EmbeddedProfileStore.load(path, { logger: quiet });
     assert.deepStrictEqual((await store.get('a'))?.installed_addons, ['y']);
     assert.deepStrictEqual({ ...(await store.get('b')) }, { client_id: 'b', installed_addons: [], locale: 'de' });
   });
 
   it('returns frozen profiles, so a caller cannot change what the next request reads', async () => {
-    const store = await EmbeddedProfileStore.load(writeFile(['{"client_id":"a","installed_addons":["x"]}']), { logger: quiet });
+    const store = await EmbeddedProfileStore.load(writeFile(['{"client_id":"a","installed_addons":["x"]}']), {
+      logger: quiet,
+    });
     const a = (await store.get('a'))!;
     assert.throws(() => a.installed_addons.push('z'), TypeError);
     assert.throws(() => ((a as any).locale = 'fr'), TypeError);
@@ -89,15 +105,25 @@ describe('embedded store loading', () => {
       ['{"client_id":"c","profile":"x"}', 2],
     ];
     for (const [bad, line] of cases) {
-      await assert.rejects(EmbeddedProfileStore.load(writeFile([good, bad, good]), { logger: quiet }), rejectsInvalidAt(line), bad);
+      await assert.rejects(
+        EmbeddedProfileStore.load(writeFile([good, bad, good]), { logger: quiet }),
+        rejectsInvalidAt(line),
+        bad,
+      );
     }
   });
 
   it('a missing file is RECSCORE_CONFIG; a corrupt .bz2 is RECSCORE_PROFILE_INVALID', async () => {
-    await assert.rejects(EmbeddedProfileStore.load(join(dir, 'absent.jsonl'), { logger: quiet }), (e: any) => e.code === 'RECSCORE_CONFIG');
+    await assert.rejects(
+      EmbeddedProfileStore.load(join(dir, 'absent.jsonl'), { logger: quiet }),
+      (e: any) => e.code === 'RECSCORE_CONFIG',
+    );
     const corrupt = join(dir, 'corrupt.jsonl.bz2');
     writeFileSync(corrupt, Buffer.from('BZh91AY&SY this is not bzip2 data at all'));
-    await assert.rejects(EmbeddedProfileStore.load(corrupt, { logger: quiet }), (e: any) => e.code === 'RECSCORE_PROFILE_INVALID');
+    await assert.rejects(
+      EmbeddedProfileStore.load(corrupt, { logger: quiet }),
+      (e: any) => e.code === 'RECSCORE_PROFILE_INVALID',
+    );
   });
 
   it('createProfileStore rejects a spec that is neither a profile file nor a redis URL', async () => {

@@ -47,9 +47,19 @@ async function measure(name: string, big: () => Promise<unknown>, small: () => P
 
 const redis = await startRedis();
 const admin = new Redis(redis.port, '127.0.0.1', { maxRetriesPerRequest: 0 });
-const huge = JSON.stringify({ client_id: 'big', installed_addons: Array.from({ length: 750_000 }, (_, i) => `addon-${i}@example.com`.padEnd(40, 'x')) });
-await admin.pipeline().set(keys.current, '1').set(keys.profile(1, 'small'), '{"installed_addons":["a@x"]}').set(keys.profile(1, 'big'), huge).exec();
-console.log(`big profile: ${(huge.length / 2 ** 20).toFixed(1)} MiB; ${ROUNDS} rounds of 1 big + ${SMALL_READS} small reads`);
+const huge = JSON.stringify({
+  client_id: 'big',
+  installed_addons: Array.from({ length: 750_000 }, (_, i) => `addon-${i}@example.com`.padEnd(40, 'x')),
+});
+await admin
+  .pipeline()
+  .set(keys.current, '1')
+  .set(keys.profile(1, 'small'), '{"installed_addons":["a@x"]}')
+  .set(keys.profile(1, 'big'), huge)
+  .exec();
+console.log(
+  `big profile: ${(huge.length / 2 ** 20).toFixed(1)} MiB; ${ROUNDS} rounds of 1 big + ${SMALL_READS} small reads`,
+);
 
 const plain = new Redis(redis.port, '127.0.0.1', { maxRetriesPerRequest: 0 });
 await measure(
@@ -57,9 +67,17 @@ await measure(
   async () => parseClientInfo(JSON.parse((await plain.get(keys.profile(1, 'big')))!), 'big'),
   async () => parseClientInfo(JSON.parse((await plain.get(keys.profile(1, 'small')))!), 'small'),
 );
-const store = new RedisProfileStore(redis.url, { prefix: keys.prefix, commandTimeoutMs: 5000, logger: createLogger({}, () => {}) });
+const store = new RedisProfileStore(redis.url, {
+  prefix: keys.prefix,
+  commandTimeoutMs: 5000,
+  logger: createLogger({}, () => {}),
+});
 await store.get('small');
-await measure('capped', () => store.get('big'), () => store.get('small'));
+await measure(
+  'capped',
+  () => store.get('big'),
+  () => store.get('small'),
+);
 
 await store.close();
 plain.disconnect();

@@ -3,8 +3,14 @@ import { describe, it } from 'node:test';
 import { payloadToClientInfo } from '../../src/profile/payload.js';
 import { readJsonl, VECTORS } from '../helpers/vectors.js';
 
-interface Raw { client_id: string; payload: Record<string, unknown> }
-interface Expected { client_id: string; client_info: Record<string, unknown> }
+interface Raw {
+  client_id: string;
+  payload: Record<string, unknown>;
+}
+interface Expected {
+  client_id: string;
+  client_info: Record<string, unknown>;
+}
 
 const raw = readJsonl<Raw>(`${VECTORS}/profiles_raw.jsonl`);
 const fetched = readJsonl<Expected>(`${VECTORS}/expected_profile_fetcher.jsonl`);
@@ -28,7 +34,8 @@ describe('payloadToClientInfo against TAAR ProfileFetcher vectors', () => {
   it("'both' mode (default) equals ProfileFetcher on the 31 old-format and empty payloads", () => {
     const others = raw.filter((r) => r.client_id !== ETL_ID);
     assert.equal(others.length, 31);
-    for (const r of others) assert.deepStrictEqual(payloadToClientInfo(r.client_id, r.payload), expected.get(r.client_id), r.client_id);
+    for (const r of others)
+      assert.deepStrictEqual(payloadToClientInfo(r.client_id, r.payload), expected.get(r.client_id), r.client_id);
   });
 
   it("'both' mode recovers the GCP-ETL fields that TAAR zeroes", () => {
@@ -48,7 +55,12 @@ describe('payloadToClientInfo against TAAR ProfileFetcher vectors', () => {
 
 describe('payloadToClientInfo, dict.get semantics', () => {
   it('keeps a present null and does not fall back to the GCP name', () => {
-    const got = payloadToClientInfo('c1', { city: null, geo_city: 'Paris', places_bookmarks_count: null, bookmark_count: 3 });
+    const got = payloadToClientInfo('c1', {
+      city: null,
+      geo_city: 'Paris',
+      places_bookmarks_count: null,
+      bookmark_count: 3,
+    });
     assert.equal(got.geo_city, null);
     assert.equal(got.bookmark_count, null);
   });
@@ -85,7 +97,11 @@ describe('payloadToClientInfo, dict.get semantics', () => {
       [{ disabled_addons_ids: null }, 'disabled_addons_ids'],
     ];
     for (const [payload, field] of cases) {
-      assert.throws(() => payloadToClientInfo('c1', payload), (e: any) => e.code === 'RECSCORE_PROFILE_INVALID' && e.details.field === field, field);
+      assert.throws(
+        () => payloadToClientInfo('c1', payload),
+        (e: any) => e.code === 'RECSCORE_PROFILE_INVALID' && e.details.field === field,
+        field,
+      );
     }
   });
 });

@@ -37,7 +37,10 @@ class Capture extends Writable {
   }
 }
 
-async function run(args: string[], opts: { tty?: boolean } = {}): Promise<{ code: number; out: string; err: string; json: any }> {
+async function run(
+  args: string[],
+  opts: { tty?: boolean } = {},
+): Promise<{ code: number; out: string; err: string; json: any }> {
   const io = { stdout: new Capture(), stderr: new Capture() };
   io.stderr.isTTY = opts.tty ?? false;
   const code = await profilesCommand(args, io as ProfilesIo);
@@ -59,8 +62,13 @@ const vectorProfiles = readFileSync(join(VECTORS, 'profiles.jsonl'), 'utf8')
   .filter((l) => l.profile !== null);
 const FILE1 = join(VECTORS, 'profiles.jsonl');
 // The second file keeps 200 of the clients with one more add-on each, drops the others and adds 50.
-const kept = vectorProfiles.slice(0, 200).map((l) => ({ ...l.profile!, installed_addons: [...l.profile!.installed_addons, 'gen2@example.net'] }));
-const added = Array.from({ length: 50 }, (_, i) => ({ client_id: `new-client-${i}`, installed_addons: ['gen2@example.net'] }));
+const kept = vectorProfiles
+  .slice(0, 200)
+  .map((l) => ({ ...l.profile!, installed_addons: [...l.profile!.installed_addons, 'gen2@example.net'] }));
+const added = Array.from({ length: 50 }, (_, i) => ({
+  client_id: `new-client-${i}`,
+  installed_addons: ['gen2@example.net'],
+}));
 let FILE2 = join(dir, 'second.jsonl');
 writeFileSync(FILE2, [...kept, ...added].map((p) => JSON.stringify(p)).join('\n') + '\n');
 if (spawnSync('bzip2', ['-k', FILE2]).status === 0) FILE2 += '.bz2';
@@ -91,7 +99,10 @@ describe('recscore profiles', { timeout: 60_000 }, () => {
     assert.equal(r.json.previous, null);
     assert.equal(r.json.profiles, 286);
     // Not a terminal: progress comes as JSON log lines.
-    const progress = r.err.split('\n').filter((l) => l.includes('profiles load progress')).map((l) => JSON.parse(l));
+    const progress = r.err
+      .split('\n')
+      .filter((l) => l.includes('profiles load progress'))
+      .map((l) => JSON.parse(l));
     assert.ok(progress.length >= 1);
     assert.equal(progress.at(-1).profiles, 286);
     assert.equal(progress.at(-1).percent, 100);
@@ -124,9 +135,20 @@ describe('recscore profiles', { timeout: 60_000 }, () => {
     stop = true;
     await reader;
     assert.equal(r.code, 0, r.err);
-    assert.deepStrictEqual({ generation: r.json.generation, previous: r.json.previous, profiles: r.json.profiles, deletedKeys: r.json.deletedKeys }, {
-      generation: 2, previous: 1, profiles: 250, deletedKeys: 286,
-    });
+    assert.deepStrictEqual(
+      {
+        generation: r.json.generation,
+        previous: r.json.previous,
+        profiles: r.json.profiles,
+        deletedKeys: r.json.deletedKeys,
+      },
+      {
+        generation: 2,
+        previous: 1,
+        profiles: 250,
+        deletedKeys: 286,
+      },
+    );
     assert.deepStrictEqual(missing, []);
     assert.deepStrictEqual(failures, []);
     assert.ok(reads > 200, `only ${reads} reads`);
@@ -165,7 +187,11 @@ describe('recscore profiles', { timeout: 60_000 }, () => {
       [['load', FILE1, ...base, '--batch', '0'], 2, /--batch must be/],
       [['load', FILE1, ...base, '--bogus'], 2, /error RECSCORE_CONFIG: .*bogus/],
       [['load', join(dir, 'absent.jsonl'), ...base], 2, /error RECSCORE_CONFIG: .*absent\.jsonl/],
-      [['--info', '--redis', 'redis://127.0.0.1:1', '--prefix', PREFIX], 1, /error RECSCORE_PROFILE_STORE: cannot connect/],
+      [
+        ['--info', '--redis', 'redis://127.0.0.1:1', '--prefix', PREFIX],
+        1,
+        /error RECSCORE_PROFILE_STORE: cannot connect/,
+      ],
     ];
     for (const [args, code, pattern] of cases) {
       const r = await run(args);

@@ -22,7 +22,12 @@ async function seed(port: number): Promise<void> {
   await admin.quit();
 }
 
-const storeOptions: RedisStoreOptions = { prefix: keys.prefix, commandTimeoutMs: 100, maxReconnectDelayMs: 100, logger: quiet };
+const storeOptions: RedisStoreOptions = {
+  prefix: keys.prefix,
+  commandTimeoutMs: 100,
+  maxReconnectDelayMs: 100,
+  logger: quiet,
+};
 
 async function timed<T>(p: Promise<T>): Promise<{ ms: number; value?: T; error?: any }> {
   const t0 = performance.now();
@@ -40,7 +45,8 @@ async function eventuallyServes(store: RedisProfileStore, ms: number): Promise<v
   for (;;) {
     const r = await timed(store.get('c'));
     if (r.value) return assert.deepStrictEqual({ ...r.value }, PROFILE);
-    if (performance.now() > deadline) assert.fail(`store did not recover within ${ms} ms: ${r.error?.message ?? 'null'}`);
+    if (performance.now() > deadline)
+      assert.fail(`store did not recover within ${ms} ms: ${r.error?.message ?? 'null'}`);
     await new Promise((res) => setTimeout(res, 25));
   }
 }
@@ -121,7 +127,11 @@ describe('redis store faults', { timeout: 30_000 }, () => {
   it('an abort signal rejects a read stuck on a silent server before its timeout', async () => {
     await seed(redis.port);
     const proxy = await startDelayProxy(redis.port);
-    const store = new RedisProfileStore(`redis://127.0.0.1:${proxy.port}`, { ...storeOptions, commandTimeoutMs: 2000, generationCacheMs: 0 });
+    const store = new RedisProfileStore(`redis://127.0.0.1:${proxy.port}`, {
+      ...storeOptions,
+      commandTimeoutMs: 2000,
+      generationCacheMs: 0,
+    });
     try {
       await eventuallyServes(store, 2000);
       proxy.blackhole(true);

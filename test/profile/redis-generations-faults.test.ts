@@ -23,7 +23,11 @@ describe('profile generations against bad SCAN replies', { timeout: 20_000 }, ()
   ];
   for (const [name, scanReply] of cases) {
     it(`${name}: --info and --reset fail with RECSCORE_PROFILE_STORE`, async () => {
-      fake.respond((c) => handshake(c) ?? (c[0].toUpperCase() === 'GET' ? bulk('1') : c[0].toUpperCase() === 'SCAN' ? scanReply : ':1\r\n'));
+      fake.respond(
+        (c) =>
+          handshake(c) ??
+          (c[0].toUpperCase() === 'GET' ? bulk('1') : c[0].toUpperCase() === 'SCAN' ? scanReply : ':1\r\n'),
+      );
       const redis = new Redis(fake.port, '127.0.0.1', { maxRetriesPerRequest: 0, retryStrategy: () => null });
       redis.on('error', () => {});
       try {

@@ -80,7 +80,10 @@ describe('redis store: profile size limit', { timeout: 60_000 }, () => {
     try {
       const at = await store.get('at-limit');
       assert.equal(at?.client_id, 'at-limit');
-      await assert.rejects(store.get('over-limit'), (e: any) => e.code === 'RECSCORE_PROFILE_INVALID' && e.details.bytes === 4097);
+      await assert.rejects(
+        store.get('over-limit'),
+        (e: any) => e.code === 'RECSCORE_PROFILE_INVALID' && e.details.bytes === 4097,
+      );
       assert.equal(await store.get('nobody'), null, 'a missing key is still "no profile"');
     } finally {
       await store.close();
@@ -91,7 +94,10 @@ describe('redis store: profile size limit', { timeout: 60_000 }, () => {
     const store = new RedisProfileStore(redis.url, { prefix: keys.prefix, logger: quiet });
     try {
       for (let i = 0; i < 3; i++) {
-        await assert.rejects(store.get('a-hash'), (e: any) => e.code === 'RECSCORE_PROFILE_INVALID' && e.details.field === '(type)');
+        await assert.rejects(
+          store.get('a-hash'),
+          (e: any) => e.code === 'RECSCORE_PROFILE_INVALID' && e.details.field === '(type)',
+        );
       }
       assert.deepEqual({ ...(await store.get('small')) }, SMALL);
     } finally {
@@ -101,9 +107,12 @@ describe('redis store: profile size limit', { timeout: 60_000 }, () => {
 
   it('refuses a maxProfileBytes that is not a positive integer', () => {
     for (const v of [0, -1, 1.5]) {
-      assert.throws(() => new RedisProfileStore(redis.url, { maxProfileBytes: v, logger: quiet }), (e: any) => {
-        return e.code === 'RECSCORE_CONFIG' && /maxProfileBytes/.test(e.message);
-      });
+      assert.throws(
+        () => new RedisProfileStore(redis.url, { maxProfileBytes: v, logger: quiet }),
+        (e: any) => {
+          return e.code === 'RECSCORE_CONFIG' && /maxProfileBytes/.test(e.message);
+        },
+      );
     }
   });
 });

@@ -17,7 +17,12 @@ import { startRedis, type RedisHandle } from '../helpers/redis-server.js';
 const quiet = createLogger({}, () => {});
 const keys = redisKeys('protofault:');
 const PROFILE = { client_id: 'c', installed_addons: ['a@x'] };
-const storeOptions: RedisStoreOptions = { prefix: keys.prefix, commandTimeoutMs: 150, maxReconnectDelayMs: 50, logger: quiet };
+const storeOptions: RedisStoreOptions = {
+  prefix: keys.prefix,
+  commandTimeoutMs: 150,
+  maxReconnectDelayMs: 50,
+  logger: quiet,
+};
 
 async function attempt<T>(p: Promise<T>): Promise<{ ms: number; value?: T; error?: any }> {
   const t0 = performance.now();
@@ -72,12 +77,20 @@ describe('redis store against protocol faults', { timeout: 60_000 }, () => {
     ['two nil replies to every command after a normal handshake', withHandshake(() => '$-1\r\n$-1\r\n')],
     ['an unknown reply type', withHandshake(() => '%1\r\n+a\r\n+b\r\n')],
     ['garbage bytes', withHandshake(() => 'hello there\r\n\x00\xff')],
-    ['a huge bulk length followed by a stream of bytes', withHandshake(() => `$99999999999\r\n${'x'.repeat(256 * 1024)}`)],
+    [
+      'a huge bulk length followed by a stream of bytes',
+      withHandshake(() => `$99999999999\r\n${'x'.repeat(256 * 1024)}`),
+    ],
     ['an integer where a string belongs', (c) => handshake(c) ?? ':42\r\n'],
-    ['a reply naming another key', withHandshake(() => `*3\r\n${bulk('protofault:gen:1:p:other')}${bulk('value')}${bulk('{}')}`)],
+    [
+      'a reply naming another key',
+      withHandshake(() => `*3\r\n${bulk('protofault:gen:1:p:other')}${bulk('value')}${bulk('{}')}`),
+    ],
     [
       'a server that closes the connection in the middle of a reply',
-      (c, sock) => handshake(c) ?? (c[0].toUpperCase() === 'GET' ? bulk('1') : (setImmediate(() => sock.destroy()), '$100\r\nabc')),
+      (c, sock) =>
+        handshake(c) ??
+        (c[0].toUpperCase() === 'GET' ? bulk('1') : (setImmediate(() => sock.destroy()), '$100\r\nabc')),
     ],
   ];
   for (const [name, responder] of cases) {
@@ -110,7 +123,12 @@ describe('redis store against protocol faults', { timeout: 60_000 }, () => {
       }, 1);
       return '$99999999999\r\n';
     });
-    const store = new RedisProfileStore(fake.url, { ...storeOptions, commandTimeoutMs: 5000, generationCacheMs: 0, maxProfileBytes: 1024 });
+    const store = new RedisProfileStore(fake.url, {
+      ...storeOptions,
+      commandTimeoutMs: 5000,
+      generationCacheMs: 0,
+      maxProfileBytes: 1024,
+    });
     try {
       const r = await attempt(store.get('c'));
       assert.equal(r.error?.code, 'RECSCORE_PROFILE_STORE', String(r.error ?? r.value));

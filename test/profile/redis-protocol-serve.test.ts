@@ -23,9 +23,16 @@ const CLI = join(REPO_ROOT, 'dist/src/cli/index.js');
 const dispatcher = new Agent({ headersTimeout: 10_000, bodyTimeout: 10_000 });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-interface Answer { status: number; servedBy: string; reason?: string }
+interface Answer {
+  status: number;
+  servedBy: string;
+  reason?: string;
+}
 
-describe('serve against a Redis that breaks the protocol', { skip: !haveVectors && 'vectors not found', timeout: 120_000 }, () => {
+describe('serve against a Redis that breaks the protocol', {
+  skip: !haveVectors && 'vectors not found',
+  timeout: 120_000,
+}, () => {
   let redis: RedisHandle;
   let fake: FakeRedis;
   let child: ChildProcess;
@@ -38,7 +45,8 @@ describe('serve against a Redis that breaks the protocol', { skip: !haveVectors 
     const body = (await res.body.json()) as { result_info: { served_by: string; reason?: string } };
     return { status: res.statusCode, servedBy: body.result_info?.served_by, reason: body.result_info?.reason };
   };
-  const alive = () => assert.equal(child.exitCode, null, `the server exited (${child.exitCode}): ${stderr.slice(-2000)}`);
+  const alive = () =>
+    assert.equal(child.exitCode, null, `the server exited (${child.exitCode}): ${stderr.slice(-2000)}`);
   const servesPersonalised = async (ms: number) => {
     const end = Date.now() + ms;
     let last: Answer | undefined;
@@ -51,20 +59,43 @@ describe('serve against a Redis that breaks the protocol', { skip: !haveVectors 
   };
 
   before(async () => {
-    clientId = readJsonl<{ client_id: string; case: string }>(`${VECTORS}/profiles.jsonl`).find((p) => p.case === 'normal')!.client_id;
+    clientId = readJsonl<{ client_id: string; case: string }>(`${VECTORS}/profiles.jsonl`).find(
+      (p) => p.case === 'normal',
+    )!.client_id;
     redis = await startRedis();
     const sink = new PassThrough();
     sink.resume();
-    assert.equal(await profilesCommand(['load', `${VECTORS}/profiles.jsonl`, '--redis', redis.url], { stdout: sink, stderr: sink }), 0);
+    assert.equal(
+      await profilesCommand(['load', `${VECTORS}/profiles.jsonl`, '--redis', redis.url], {
+        stdout: sink,
+        stderr: sink,
+      }),
+      0,
+    );
     fake = await startFakeRedis({ upstream: redis.port });
     const cache = await tempDir();
-    const args = ['serve', '--models', VECTOR_MODELS, '--profiles', fake.url, '--port', '0', '--workers', '1', '--cache-dir', cache];
+    const args = [
+      'serve',
+      '--models',
+      VECTOR_MODELS,
+      '--profiles',
+      fake.url,
+      '--port',
+      '0',
+      '--workers',
+      '1',
+      '--cache-dir',
+      cache,
+    ];
     child = spawn(process.execPath, [CLI, ...args], {
       // Budgets far above a loaded machine's stalls: this suite is about how replies are classified, and a
       // profile timeout counts against the breaker as a store error should.
       env: {
-        ...process.env, RECSCORE_LOG_LEVEL: 'error',
-        RECSCORE_PROFILE_BUDGET_MS: '1000', RECSCORE_SCORING_BUDGET_MS: '1000', RECSCORE_TOTAL_BUDGET_MS: '2500',
+        ...process.env,
+        RECSCORE_LOG_LEVEL: 'error',
+        RECSCORE_PROFILE_BUDGET_MS: '1000',
+        RECSCORE_SCORING_BUDGET_MS: '1000',
+        RECSCORE_TOTAL_BUDGET_MS: '2500',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -138,7 +169,10 @@ describe('serve against a Redis that breaks the protocol', { skip: !haveVectors 
     const admin = new Redis(redis.port, '127.0.0.1', { maxRetriesPerRequest: 0 });
     const keys = redisKeys('recscore:');
     const generation = Number(await admin.get(keys.current));
-    await admin.set(keys.profile(generation, 'huge-profile'), JSON.stringify({ installed_addons: ['x'.repeat(30 * 1024 * 1024)] }));
+    await admin.set(
+      keys.profile(generation, 'huge-profile'),
+      JSON.stringify({ installed_addons: ['x'.repeat(30 * 1024 * 1024)] }),
+    );
     try {
       await sleep(300); // let the 30 MB SET and its garbage settle on this shared machine
       let invalid = 0;

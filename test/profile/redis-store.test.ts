@@ -55,7 +55,10 @@ describe('redis store specifics', { timeout: 20_000 }, () => {
     const store = new RedisProfileStore(URL_6379, { prefix: keys.prefix, generationCacheMs: 0, logger: quiet });
     await assert.rejects(store.get('c'), (e: any) => e.code === 'RECSCORE_PROFILE_INVALID');
     await admin.set(keys.current, 'banana');
-    await assert.rejects(store.get('c'), (e: any) => e.code === 'RECSCORE_PROFILE_STORE' && e.message.includes('banana'));
+    await assert.rejects(
+      store.get('c'),
+      (e: any) => e.code === 'RECSCORE_PROFILE_STORE' && e.message.includes('banana'),
+    );
     await store.close();
   });
 
@@ -65,15 +68,29 @@ describe('redis store specifics', { timeout: 20_000 }, () => {
     const store = new RedisProfileStore(URL_6379, { prefix: keys.prefix, generationCacheMs: 60_000, logger: quiet });
     assert.deepStrictEqual((await store.get('c'))?.installed_addons, ['old']);
     // Flip and delete the old generation behind the store's back: its cache still says generation 1.
-    await admin.pipeline().set(keys.profile(2, 'c'), '{"installed_addons":["new"]}').set(keys.current, '2').del(keys.profile(1, 'c')).exec();
+    await admin
+      .pipeline()
+      .set(keys.profile(2, 'c'), '{"installed_addons":["new"]}')
+      .set(keys.current, '2')
+      .del(keys.profile(1, 'c'))
+      .exec();
     assert.deepStrictEqual((await store.get('c'))?.installed_addons, ['new']);
     assert.equal(await store.get('never-stored'), null);
     await store.close();
   });
 
   it('refuses bad options and URLs with RECSCORE_CONFIG naming them', () => {
-    assert.throws(() => new RedisProfileStore('http://127.0.0.1:6379'), (e: any) => e.code === 'RECSCORE_CONFIG');
-    assert.throws(() => new RedisProfileStore(URL_6379, { commandTimeoutMs: 0 }), (e: any) => e.code === 'RECSCORE_CONFIG' && e.message.includes('commandTimeoutMs'));
-    assert.throws(() => new RedisProfileStore(URL_6379, { prefix: '' }), (e: any) => e.message.includes('prefix'));
+    assert.throws(
+      () => new RedisProfileStore('http://127.0.0.1:6379'),
+      (e: any) => e.code === 'RECSCORE_CONFIG',
+    );
+    assert.throws(
+      () => new RedisProfileStore(URL_6379, { commandTimeoutMs: 0 }),
+      (e: any) => e.code === 'RECSCORE_CONFIG' && e.message.includes('commandTimeoutMs'),
+    );
+    assert.throws(
+      () => new RedisProfileStore(URL_6379, { prefix: '' }),
+      (e: any) => e.message.includes('prefix'),
+    );
   });
 });

@@ -47,7 +47,9 @@ export function runProfileStoreCases(name: string, harness: StoreHarness): void 
       const lines = readJsonl<VectorLine>(`${VECTORS}/profiles.jsonl`);
       const found = lines.filter((l) => l.profile !== null);
       assert.ok(found.length > 250);
-      const store = await open(found.map((l) => ({ clientId: l.client_id, value: l.profile as unknown as Record<string, unknown> })));
+      const store = await open(
+        found.map((l) => ({ clientId: l.client_id, value: l.profile as unknown as Record<string, unknown> })),
+      );
       assert.equal(typeof store.kind, 'string');
       for (const l of lines) {
         const got = await store.get(l.client_id);
@@ -65,9 +67,21 @@ export function runProfileStoreCases(name: string, harness: StoreHarness): void 
     it('fills client_id and a missing installed_addons; keeps null, strings and floats as stored', async () => {
       const store = await open([
         { clientId: 'bare', value: { locale: 'fr' } },
-        { clientId: 'odd', value: { client_id: 'odd', installed_addons: [], bookmark_count: null, total_uri: '7', subsession_length: 3600.5 } },
+        {
+          clientId: 'odd',
+          value: {
+            client_id: 'odd',
+            installed_addons: [],
+            bookmark_count: null,
+            total_uri: '7',
+            subsession_length: 3600.5,
+          },
+        },
       ]);
-      assert.deepStrictEqual({ ...(await store.get('bare')) }, { client_id: 'bare', installed_addons: [], locale: 'fr' });
+      assert.deepStrictEqual(
+        { ...(await store.get('bare')) },
+        { client_id: 'bare', installed_addons: [], locale: 'fr' },
+      );
       const odd = await store.get('odd');
       assert.equal(odd?.bookmark_count, null);
       assert.equal(odd?.total_uri, '7');
@@ -81,9 +95,18 @@ export function runProfileStoreCases(name: string, harness: StoreHarness): void 
         { clientId: 'bad-owner', value: { client_id: 'someone-else', installed_addons: [] } },
         { clientId: 'good', value: { client_id: 'good', installed_addons: ['x'] } },
       ]);
-      await assert.rejects(store.get('bad-addons'), rejectsWith('RECSCORE_PROFILE_INVALID', (e) => e.details.field === 'installed_addons'));
-      await assert.rejects(store.get('bad-feature'), rejectsWith('RECSCORE_PROFILE_INVALID', (e) => e.details.field === 'geo_city'));
-      await assert.rejects(store.get('bad-owner'), rejectsWith('RECSCORE_PROFILE_INVALID', (e) => e.details.field === 'client_id'));
+      await assert.rejects(
+        store.get('bad-addons'),
+        rejectsWith('RECSCORE_PROFILE_INVALID', (e) => e.details.field === 'installed_addons'),
+      );
+      await assert.rejects(
+        store.get('bad-feature'),
+        rejectsWith('RECSCORE_PROFILE_INVALID', (e) => e.details.field === 'geo_city'),
+      );
+      await assert.rejects(
+        store.get('bad-owner'),
+        rejectsWith('RECSCORE_PROFILE_INVALID', (e) => e.details.field === 'client_id'),
+      );
       assert.deepStrictEqual((await store.get('good'))?.installed_addons, ['x']);
     });
 
@@ -91,12 +114,18 @@ export function runProfileStoreCases(name: string, harness: StoreHarness): void 
       const store = await open([{ clientId: 'c', value: { installed_addons: [] } }]);
       const ac = new AbortController();
       ac.abort(new Error('budget spent'));
-      await assert.rejects(store.get('c', ac.signal), rejectsWith('RECSCORE_PROFILE_STORE', (e) => e.details.aborted === true));
+      await assert.rejects(
+        store.get('c', ac.signal),
+        rejectsWith('RECSCORE_PROFILE_STORE', (e) => e.details.aborted === true),
+      );
       assert.notEqual(await store.get('c', new AbortController().signal), null);
     });
 
     it('serves many concurrent reads, each with its own profile', async () => {
-      const records = Array.from({ length: 300 }, (_, i) => ({ clientId: `c${i}`, value: { installed_addons: [`addon-${i}`] } }));
+      const records = Array.from({ length: 300 }, (_, i) => ({
+        clientId: `c${i}`,
+        value: { installed_addons: [`addon-${i}`] },
+      }));
       const store = await open(records);
       const got = await Promise.all(records.map((r) => store.get(r.clientId)));
       got.forEach((g, i) => assert.deepStrictEqual(g?.installed_addons, [`addon-${i}`]));
@@ -113,16 +142,25 @@ export function runProfileStoreCases(name: string, harness: StoreHarness): void 
       }
       assert.deepStrictEqual(store.getNow('c'), await store.get('c'));
       assert.equal(store.getNow('unknown'), null);
-      assert.throws(() => store.getNow!('bad'), rejectsWith('RECSCORE_PROFILE_INVALID', (e) => e.details.field === 'installed_addons'));
+      assert.throws(
+        () => store.getNow!('bad'),
+        rejectsWith('RECSCORE_PROFILE_INVALID', (e) => e.details.field === 'installed_addons'),
+      );
       await store.close();
-      assert.throws(() => store.getNow!('c'), rejectsWith('RECSCORE_PROFILE_STORE', (e) => e.details.closed === true));
+      assert.throws(
+        () => store.getNow!('c'),
+        rejectsWith('RECSCORE_PROFILE_STORE', (e) => e.details.closed === true),
+      );
     });
 
     it('rejects reads after close with RECSCORE_PROFILE_STORE; close is idempotent', async () => {
       const store = await harness.create([{ clientId: 'c', value: { installed_addons: [] } }]);
       await store.close();
       await store.close();
-      await assert.rejects(store.get('c'), rejectsWith('RECSCORE_PROFILE_STORE', (e) => e.details.closed === true));
+      await assert.rejects(
+        store.get('c'),
+        rejectsWith('RECSCORE_PROFILE_STORE', (e) => e.details.closed === true),
+      );
     });
   });
 }

@@ -97,27 +97,23 @@ const targets = readVectorJsonl<MetricRecord>('metrics.jsonl').filter((r) => r.s
 const truth = truthFromRows(readVectorJsonl<{ user: string; item: string; rating: number }>('data/test.jsonl'));
 
 const fullRecs = recFiles.every((f) => recordsOf(f) === 800);
-test(
-  "metrics from the vectors' own remove-seen lists equal metrics.jsonl (SPEC §10)",
-  {
-    skip: fullRecs ? false : "needs every user's list: run with RECSCORE_SAR_VECTORS=../shared/sar/vectors",
-  },
-  () => {
-    assert.ok(targets.length >= 28);
-    for (const t of targets) {
-      const recs = new Map<string, string[]>();
-      for (const r of readVectorJsonl<RecRecord>(`recs/${t.cfg}.jsonl`))
-        if (r.rs)
-          recs.set(
-            r.user,
-            r.top.map((p) => p[0]),
-          );
-      const got = rankingMetrics(truth, recs, 10);
-      for (const k of METRICS) assert.ok(close(got[k], t[k] as number), `${t.cfg} ${k}: ${got[k]}, expected ${t[k]}`);
-      assert.equal(got.n_users, t.n_users, `${t.cfg} n_users`);
-    }
-  },
-);
+test("metrics from the vectors' own remove-seen lists equal metrics.jsonl (SPEC §10)", {
+  skip: fullRecs ? false : "needs every user's list: run with RECSCORE_SAR_VECTORS=../shared/sar/vectors",
+}, () => {
+  assert.ok(targets.length >= 28);
+  for (const t of targets) {
+    const recs = new Map<string, string[]>();
+    for (const r of readVectorJsonl<RecRecord>(`recs/${t.cfg}.jsonl`))
+      if (r.rs)
+        recs.set(
+          r.user,
+          r.top.map((p) => p[0]),
+        );
+    const got = rankingMetrics(truth, recs, 10);
+    for (const k of METRICS) assert.ok(close(got[k], t[k] as number), `${t.cfg} ${k}: ${got[k]}, expected ${t[k]}`);
+    assert.equal(got.n_users, t.n_users, `${t.cfg} n_users`);
+  }
+});
 
 test('metrics end to end (train, recommend, evaluate) equal metrics.jsonl', async (t) => {
   let flips = 0;

@@ -15,5 +15,6 @@ export function assertDrawn(results: string[], candidates: WeightedList, promote
   const overlap = promoted.filter(([g]) => candidates.some(([c]) => c === g)).length;
   assert.ok(sampled <= size && sampled >= size - overlap, `sample size ${sampled} of ${size}`);
   const ws = results.map((g) => weight.get(g)!);
-  for (let i = 1; i < ws.length; i++) assert.ok(ws[i - 1] >= ws[i], `ordered by weight desc at ${i}: ${ws[i - 1]} < ${ws[i]}`);
+  for (let i = 1; i < ws.length; i++)
+    assert.ok(ws[i - 1] >= ws[i], `ordered by weight desc at ${i}: ${ws[i - 1]} < ${ws[i]}`);
 }

@@ -38,13 +38,21 @@ describe('state bounded whatever clients send', { timeout: 60_000 }, () => {
 
   it('metric series and answers stay the same after thousands of distinct locales, ids and paths', async () => {
     await hostileRound(1);
-    const series = (text: string) => text.split('\n').filter((l) => l && !l.startsWith('#')).map((l) => l.replace(/ [^ ]+$/, ''));
+    const series = (text: string) =>
+      text
+        .split('\n')
+        .filter((l) => l && !l.startsWith('#'))
+        .map((l) => l.replace(/ [^ ]+$/, ''));
     await s.get('/metrics'); // its own series exist from the first scrape on
     const first = series((await s.get('/metrics')).text);
     await hostileRound(2);
     await hostileRound(3);
     const later = series((await s.get('/metrics')).text);
-    assert.deepEqual(later.filter((l) => !first.includes(l)), [], 'no new series');
+    assert.deepEqual(
+      later.filter((l) => !first.includes(l)),
+      [],
+      'no new series',
+    );
     assert.ok(!later.some((l) => /xx-|id-\d|q\d+-ZZ/.test(l)), 'no request data in labels');
   });
 });

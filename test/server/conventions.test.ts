@@ -26,16 +26,22 @@ describe('request ids and access log', { timeout: 30_000 }, () => {
   let b: ReturnType<typeof syntheticBackend>;
   before(async () => {
     b = syntheticBackend();
-    s = await startApp({ scorer: b.scorer, facts: () => b.facts, profiles: b.profiles, config: { breakerFailures: 1_000 } });
+    s = await startApp({
+      scorer: b.scorer,
+      facts: () => b.facts,
+      profiles: b.profiles,
+      config: { breakerFailures: 1_000 },
+    });
   });
   after(() => s.close());
 
   it('valid ids are 1-128 of [A-Za-z0-9._-]', () => {
     for (const ok of ['a', 'abc-123_X.y', 'x'.repeat(128)]) assert.equal(acceptRequestId(ok), ok);
-    for (const bad of ['', 'a b', 'x'.repeat(129), 'a/b', 'é', 'a,b']) assert.equal(acceptRequestId(bad), undefined, bad);
+    for (const bad of ['', 'a b', 'x'.repeat(129), 'a/b', 'é', 'a,b'])
+      assert.equal(acceptRequestId(bad), undefined, bad);
   });
 
-  it('every answer carries x-request-id: the client\'s when valid, else a new unique one', async () => {
+  it("every answer carries x-request-id: the client's when valid, else a new unique one", async () => {
     const kept = await s.get('/health', { 'x-request-id': 'client-id.42' });
     assert.equal(kept.headers['x-request-id'], 'client-id.42');
     const made = [await s.get('/health'), await s.get('/nope'), await s.get('/health', { 'x-request-id': 'bad id!' })];
@@ -67,15 +73,26 @@ describe('request ids and access log', { timeout: 30_000 }, () => {
     assert.equal(access.route, 'client_has_addon');
     assert.equal(access.method, 'GET');
     assert.equal(typeof access.ms, 'number');
-    assert.ok(mine.some((l) => l.level === 'error' && l.msg === 'request failed'), 'the error line has the id');
-    assert.ok(mine.some((l) => l.level === 'warn'), 'the store warning has the id');
+    assert.ok(
+      mine.some((l) => l.level === 'error' && l.msg === 'request failed'),
+      'the error line has the id',
+    );
+    assert.ok(
+      mine.some((l) => l.level === 'warn'),
+      'the store warning has the id',
+    );
   });
 
   it('above the configured rate access lines are counted, and the next line says how many', async () => {
     const logs: any[] = [];
     const app = createApp({
-      scorer: b.scorer, current: () => ({ facts: b.facts }), profiles: b.profiles, config: resolveServerConfig({}), metrics: createMetrics(),
-      log: createLogger({}, (l) => logs.push(JSON.parse(l))), accessLogPerSecond: 5,
+      scorer: b.scorer,
+      current: () => ({ facts: b.facts }),
+      profiles: b.profiles,
+      config: resolveServerConfig({}),
+      metrics: createMetrics(),
+      log: createLogger({}, (l) => logs.push(JSON.parse(l))),
+      accessLogPerSecond: 5,
     });
     for (let i = 0; i < 30; i++) {
       const r = await app.request('/health');
@@ -101,7 +118,14 @@ describe('/__version__', () => {
 
   it('served by the app: source, version, commit, build', async () => {
     const b = syntheticBackend();
-    const app = createApp({ scorer: b.scorer, current: () => ({ facts: b.facts }), profiles: b.profiles, config: resolveServerConfig({}), metrics: createMetrics(), log: createLogger({}, () => undefined) });
+    const app = createApp({
+      scorer: b.scorer,
+      current: () => ({ facts: b.facts }),
+      profiles: b.profiles,
+      config: resolveServerConfig({}),
+      metrics: createMetrics(),
+      log: createLogger({}, () => undefined),
+    });
     const r = await app.request('/__version__');
     assert.equal(r.status, 200);
     const body = (await r.json()) as Record<string, string>;
@@ -122,11 +146,19 @@ describe('/__version__', () => {
 
   it('version.json (written by a build) wins', () => {
     const d = tmp();
-    writeFileSync(join(d, 'version.json'), JSON.stringify({ source: 'https://example.org/r', version: 'v9', commit: 'abc', build: 'https://ci/1' }));
-    assert.deepEqual(readVersionInfo(d), { source: 'https://example.org/r', version: 'v9', commit: 'abc', build: 'https://ci/1' });
+    writeFileSync(
+      join(d, 'version.json'),
+      JSON.stringify({ source: 'https://example.org/r', version: 'v9', commit: 'abc', build: 'https://ci/1' }),
+    );
+    assert.deepEqual(readVersionInfo(d), {
+      source: 'https://example.org/r',
+      version: 'v9',
+      commit: 'abc',
+      build: 'https://ci/1',
+    });
   });
 
-  it('commit from .git: detached HEAD, a loose ref, packed-refs, a worktree\'s .git file', () => {
+  it("commit from .git: detached HEAD, a loose ref, packed-refs, a worktree's .git file", () => {
     const hash = 'a'.repeat(40);
     const d1 = tmp();
     mkdirSync(join(d1, '.git'));

@@ -34,14 +34,20 @@ async function settled(s: TestServer): Promise<void> {
 /** `conns` sockets each write `perConn` pipelined GETs and are destroyed `afterMs` later. */
 async function burst(s: TestServer, path: string, conns: number, perConn: number, afterMs: number): Promise<void> {
   const bytes = `GET ${path} HTTP/1.1\r\nHost: x\r\n\r\n`.repeat(perConn);
-  await Promise.all(Array.from({ length: conns }, () => new Promise<void>((resolve) => {
-    const sock = connect(s.server.port, '127.0.0.1', () => {
-      sock.write(bytes);
-      setTimeout(() => sock.destroy(), afterMs);
-    });
-    sock.on('close', () => resolve());
-    sock.on('error', () => undefined);
-  })));
+  await Promise.all(
+    Array.from(
+      { length: conns },
+      () =>
+        new Promise<void>((resolve) => {
+          const sock = connect(s.server.port, '127.0.0.1', () => {
+            sock.write(bytes);
+            setTimeout(() => sock.destroy(), afterMs);
+          });
+          sock.on('close', () => resolve());
+          sock.on('error', () => undefined);
+        }),
+    ),
+  );
 }
 
 describe('requests whose client disconnects', { timeout: 120_000 }, () => {

@@ -18,7 +18,14 @@ describe('recscore behaviour (synthetic backend)', { timeout: 30_000 }, () => {
   let ready = true;
   before(async () => {
     b = syntheticBackend();
-    s = await startApp({ scorer: b.scorer, facts: () => (loaded ? b.facts : undefined), profiles: b.profiles, random: seededRandom(1), ready: () => ready, config: { totalBudgetMs: 2_000, profileBudgetMs: 1_000, scoringBudgetMs: 1_000 } });
+    s = await startApp({
+      scorer: b.scorer,
+      facts: () => (loaded ? b.facts : undefined),
+      profiles: b.profiles,
+      random: seededRandom(1),
+      ready: () => ready,
+      config: { totalBudgetMs: 2_000, profileBudgetMs: 1_000, scoringBudgetMs: 1_000 },
+    });
   });
   after(() => s.close());
   const top10 = () => b.candidates.slice(0, 10).map(([g]) => g);
@@ -32,8 +39,11 @@ describe('recscore behaviour (synthetic backend)', { timeout: 30_000 }, () => {
     assertDrawn(drawn.json.results, b.candidates);
   });
 
-  it('?draw=0 prefers the scorer\'s own top list (ensemble with limit 10) when it gives one', async () => {
-    b.scorer.top = [['top-a@x', 9], ['top-b@x', 8]];
+  it("?draw=0 prefers the scorer's own top list (ensemble with limit 10) when it gives one", async () => {
+    b.scorer.top = [
+      ['top-a@x', 9],
+      ['top-b@x', 8],
+    ];
     try {
       assert.deepEqual((await s.get(REC(b.known.client_id) + '?draw=0')).json.results, ['top-a@x', 'top-b@x']);
       assertDrawn((await s.get(REC(b.known.client_id))).json.results, b.candidates);
@@ -43,7 +53,14 @@ describe('recscore behaviour (synthetic backend)', { timeout: 30_000 }, () => {
   });
 
   it('draw off with promoted GUIDs: top 10 merged by weight', async () => {
-    const r = await s.postJson(REC(b.known.client_id) + '?draw=false', { options: { promoted: [['p@x', 95.5], ['cand-00@example.net', 1]] } });
+    const r = await s.postJson(REC(b.known.client_id) + '?draw=false', {
+      options: {
+        promoted: [
+          ['p@x', 95.5],
+          ['cand-00@example.net', 1],
+        ],
+      },
+    });
     assert.deepEqual(r.json.results, ['cand-00@example.net', 'cand-01@example.net', 'p@x', ...top10().slice(2)]);
   });
 
@@ -51,8 +68,24 @@ describe('recscore behaviour (synthetic backend)', { timeout: 30_000 }, () => {
     const calls = b.profiles.calls;
     let seen: unknown;
     b.scorer.candidatesFor = (input) => ((seen = input), b.candidates);
-    const profile = { client_id: 'f'.repeat(63) + '0', installed_addons: ['x@y'], locale: 'de', geo_city: 'Berlin', subsession_length: 3600, os: 'Linux', bookmark_count: 1, tab_open_count: 2, total_uri: 3, unique_tlds: null };
-    const r = await s.postJson('/v1/recommendations', { profile, locale: 'fr', draw: false, options: { promoted: [['p@x', 1000]] } });
+    const profile = {
+      client_id: 'f'.repeat(63) + '0',
+      installed_addons: ['x@y'],
+      locale: 'de',
+      geo_city: 'Berlin',
+      subsession_length: 3600,
+      os: 'Linux',
+      bookmark_count: 1,
+      tab_open_count: 2,
+      total_uri: 3,
+      unique_tlds: null,
+    };
+    const r = await s.postJson('/v1/recommendations', {
+      profile,
+      locale: 'fr',
+      draw: false,
+      options: { promoted: [['p@x', 1000]] },
+    });
     assert.equal(r.status, 200);
     assert.deepEqual(r.json.results, ['p@x', ...top10()]);
     assert.equal(r.json.result_info.served_by, 'ensemble');
@@ -66,7 +99,10 @@ describe('recscore behaviour (synthetic backend)', { timeout: 30_000 }, () => {
   });
 
   it('fallbacks: locale from the profile, then ?locale=, then Accept-Language (exact, then primary subtag)', async () => {
-    const de = b.facts.localeTop('de')!.slice(0, 10).map(([g]) => g);
+    const de = b.facts
+      .localeTop('de')!
+      .slice(0, 10)
+      .map(([g]) => g);
     const enUS = b.facts.localeTop('en-US')!.map(([g]) => g);
     const global = b.facts.globalTop.slice(0, 10).map(([g]) => g);
     const unknown = REC('e'.repeat(63) + 'f');
@@ -121,18 +157,30 @@ describe('recscore behaviour (synthetic backend)', { timeout: 30_000 }, () => {
     b.scorer.candidatesFor = () => b.candidates.slice(0, 4);
     try {
       const r = await s.get(REC(b.known.client_id));
-      assert.deepEqual(r.json.results, b.candidates.slice(0, 4).map(([g]) => g));
+      assert.deepEqual(
+        r.json.results,
+        b.candidates.slice(0, 4).map(([g]) => g),
+      );
     } finally {
       b.scorer.candidatesFor = () => b.candidates;
     }
   });
 
   it('client_has_addon, TAAR-lite with a synthetic model', async () => {
-    assert.deepEqual((await s.get(`/v1/api/client_has_addon/${b.known.client_id}/installed%40example.net/`)).json, { results: true });
-    assert.deepEqual((await s.get(`/taarlite/api/v1/addon_recommendations/four%40example.net/`)).json, { results: ['r1', 'r2', 'r3', 'r4'] });
-    assert.deepEqual((await s.get(`/taarlite/api/v1/addon_recommendations/four%40example.net/?normalize=row_count`)).json, { results: ['r4', 'r3', 'r2', 'r1'] });
+    assert.deepEqual((await s.get(`/v1/api/client_has_addon/${b.known.client_id}/installed%40example.net/`)).json, {
+      results: true,
+    });
+    assert.deepEqual((await s.get(`/taarlite/api/v1/addon_recommendations/four%40example.net/`)).json, {
+      results: ['r1', 'r2', 'r3', 'r4'],
+    });
+    assert.deepEqual(
+      (await s.get(`/taarlite/api/v1/addon_recommendations/four%40example.net/?normalize=row_count`)).json,
+      { results: ['r4', 'r3', 'r2', 'r1'] },
+    );
     assert.deepEqual((await s.get(`/taarlite/api/v1/addon_recommendations/two@example.net/`)).json, { results: [] });
-    assert.deepEqual((await s.get(`/taarlite/api/v1/addon_recommendations/four@example.net/?normalize=`)).json, { results: [] });
+    assert.deepEqual((await s.get(`/taarlite/api/v1/addon_recommendations/four@example.net/?normalize=`)).json, {
+      results: [],
+    });
   });
 
   it('HEAD answers like GET without a body; other methods are JSON 405 with Allow', async () => {
@@ -173,7 +221,17 @@ describe('recscore behaviour (synthetic backend)', { timeout: 30_000 }, () => {
     const m = await s.get('/metrics');
     assert.equal(m.status, 200);
     assert.match(String(m.headers['content-type']), /^text\/plain/);
-    for (const name of ['recscore_http_requests_total', 'recscore_http_duration_seconds', 'recscore_recommend_served_total', 'recscore_fallback_total', 'recscore_breaker_state', 'recscore_pool_queue_depth', 'recscore_pool_batch_size', 'recscore_profile_errors_total', 'recscore_profile_invalid_total']) {
+    for (const name of [
+      'recscore_http_requests_total',
+      'recscore_http_duration_seconds',
+      'recscore_recommend_served_total',
+      'recscore_fallback_total',
+      'recscore_breaker_state',
+      'recscore_pool_queue_depth',
+      'recscore_pool_batch_size',
+      'recscore_profile_errors_total',
+      'recscore_profile_invalid_total',
+    ]) {
       assert.match(m.text, new RegExp(`^# TYPE ${name} `, 'm'), name);
     }
     assert.match(m.text, /recscore_recommend_served_total\{served_by="ensemble"\} \d+/);
@@ -181,11 +239,19 @@ describe('recscore behaviour (synthetic backend)', { timeout: 30_000 }, () => {
     assert.match(m.text, /recscore_http_requests_total\{route="recommendations",method="GET",status="200"\} \d+/);
   });
 
-  it('fallbackChain [] answers TAAR\'s [] for an unknown client', async () => {
-    const t = await startApp({ scorer: b.scorer, facts: () => b.facts, profiles: b.profiles, config: { fallbackChain: [] } });
+  it("fallbackChain [] answers TAAR's [] for an unknown client", async () => {
+    const t = await startApp({
+      scorer: b.scorer,
+      facts: () => b.facts,
+      profiles: b.profiles,
+      config: { fallbackChain: [] },
+    });
     try {
       const r = await t.get(REC('e'.repeat(63) + 'f'));
-      assert.deepEqual(r.json, { results: [], result_info: { served_by: 'none', reason: 'unknown-client', model_version: 'fake-v1', draw: false } });
+      assert.deepEqual(r.json, {
+        results: [],
+        result_info: { served_by: 'none', reason: 'unknown-client', model_version: 'fake-v1', draw: false },
+      });
       const promoted = await t.postJson(REC('e'.repeat(63) + 'f'), { options: { promoted: [['p@x', 1]] } });
       assert.deepEqual(promoted.json.results, ['p@x']);
     } finally {

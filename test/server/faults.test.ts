@@ -25,7 +25,12 @@ describe('faults', { timeout: 30_000 }, () => {
   after(() => Promise.all(servers.map((s) => s.close())));
   async function start(config: Record<string, unknown> = {}) {
     const b = syntheticBackend();
-    const s = await startApp({ scorer: b.scorer, facts: () => b.facts, profiles: b.profiles, config: { breakerFailures: 3, breakerHalfOpenAfterMs: 150, ...config } });
+    const s = await startApp({
+      scorer: b.scorer,
+      facts: () => b.facts,
+      profiles: b.profiles,
+      config: { breakerFailures: 3, breakerHalfOpenAfterMs: 150, ...config },
+    });
     servers.push(s);
     // one request to warm the connection and the JIT, so timings below measure the budget only
     await s.get(REC(b.known.client_id));
@@ -74,7 +79,8 @@ describe('faults', { timeout: 30_000 }, () => {
   it('slow profile stores open the breaker too (a timeout is a failure)', async () => {
     const { s, b } = await start();
     b.profiles.delayMs = 200;
-    for (let i = 0; i < 3; i++) assert.equal((await s.get(REC(b.known.client_id))).json.result_info.reason, 'profile-timeout');
+    for (let i = 0; i < 3; i++)
+      assert.equal((await s.get(REC(b.known.client_id))).json.result_info.reason, 'profile-timeout');
     const [r, ms] = await timed(() => s.get(REC(b.known.client_id)));
     assert.equal(r.json.result_info.reason, 'breaker-open');
     assert.ok(ms < MARGIN_MS, `${ms} ms`);
@@ -83,7 +89,8 @@ describe('faults', { timeout: 30_000 }, () => {
   it('an invalid stored profile → profile-invalid, does not open the breaker', async () => {
     const { s, b } = await start();
     b.profiles.failWith = new RecscoreError('RECSCORE_PROFILE_INVALID', 'installed_addons: expected array');
-    for (let i = 0; i < 5; i++) assert.equal((await s.get(REC(b.known.client_id))).json.result_info.reason, 'profile-invalid');
+    for (let i = 0; i < 5; i++)
+      assert.equal((await s.get(REC(b.known.client_id))).json.result_info.reason, 'profile-invalid');
     assert.equal(s.app.guards.profileBreaker.state, 'closed');
     assert.match((await s.get('/metrics')).text, /recscore_profile_invalid_total 5/);
     const has = await s.get(`/v1/api/client_has_addon/${b.known.client_id}/x@y/`);
@@ -98,7 +105,7 @@ describe('faults', { timeout: 30_000 }, () => {
     assert.equal(r.json.error.code, 'RECSCORE_PROFILE_STORE');
   });
 
-  it('slow scorer → scoring-timeout within the budget, from the profile\'s locale', async () => {
+  it("slow scorer → scoring-timeout within the budget, from the profile's locale", async () => {
     const { s, b } = await start();
     b.scorer.delayMs = 300;
     const [r, ms] = await timed(() => s.get(REC(b.known.client_id)));

@@ -22,7 +22,12 @@ describe('listen', { timeout: 30_000 }, () => {
   it('graceful close: in-flight requests finish (Connection: close), then it stops', async () => {
     const b = syntheticBackend();
     b.scorer.delayMs = 300;
-    const s = await startApp({ scorer: b.scorer, facts: () => b.facts, profiles: b.profiles, config: { scoringBudgetMs: 2_000, totalBudgetMs: 3_000 } });
+    const s = await startApp({
+      scorer: b.scorer,
+      facts: () => b.facts,
+      profiles: b.profiles,
+      config: { scoringBudgetMs: 2_000, totalBudgetMs: 3_000 },
+    });
     const inflight = s.get(REC(b.known.client_id));
     await sleep(50);
     const t0 = performance.now();
@@ -39,7 +44,12 @@ describe('listen', { timeout: 30_000 }, () => {
 
   it('graceful close destroys what is still open after closeGraceMs', async () => {
     const b = syntheticBackend();
-    const s = await startApp({ scorer: b.scorer, facts: () => b.facts, profiles: b.profiles, config: { closeGraceMs: 200, headersTimeoutMs: 10_000 } });
+    const s = await startApp({
+      scorer: b.scorer,
+      facts: () => b.facts,
+      profiles: b.profiles,
+      config: { closeGraceMs: 200, headersTimeoutMs: 10_000 },
+    });
     const sock = await openSocket(s.server.port);
     sock.write('GET /health HTTP/1.1\r\nHost: x\r\n'); // headers never finish
     const closed = new Promise((r) => sock.on('close', r));
@@ -53,7 +63,12 @@ describe('listen', { timeout: 30_000 }, () => {
 
   it('headers that never complete: 408 RECSCORE_TIMEOUT after headersTimeoutMs', async () => {
     const b = syntheticBackend();
-    const s = await startApp({ scorer: b.scorer, facts: () => b.facts, profiles: b.profiles, config: { headersTimeoutMs: 300, requestTimeoutMs: 300 } });
+    const s = await startApp({
+      scorer: b.scorer,
+      facts: () => b.facts,
+      profiles: b.profiles,
+      config: { headersTimeoutMs: 300, requestTimeoutMs: 300 },
+    });
     try {
       const t0 = performance.now();
       const r = await rawRequest(s.server.port, 'GET /health HTTP/1.1\r\nHost: x\r\n', 3_000);
@@ -67,14 +82,22 @@ describe('listen', { timeout: 30_000 }, () => {
 
   it('maxConnections: Node drops sockets beyond the limit', async () => {
     const b = syntheticBackend();
-    const s = await startApp({ scorer: b.scorer, facts: () => b.facts, profiles: b.profiles, config: { maxConnections: 2 } });
+    const s = await startApp({
+      scorer: b.scorer,
+      facts: () => b.facts,
+      profiles: b.profiles,
+      config: { maxConnections: 2 },
+    });
     const held = [await openSocket(s.server.port), await openSocket(s.server.port)];
     try {
       await sleep(20);
       await assert.rejects(rawRequest(s.server.port, 'GET /health HTTP/1.1\r\nHost: x\r\n\r\n', 1_000));
       held.forEach((h) => h.destroy());
       await sleep(50);
-      assert.equal((await rawRequest(s.server.port, 'GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n')).status, 200);
+      assert.equal(
+        (await rawRequest(s.server.port, 'GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n')).status,
+        200,
+      );
     } finally {
       held.forEach((h) => h.destroy());
       await s.close();

@@ -17,7 +17,11 @@ export function rawRequest(port: number, bytes: string | Buffer, timeoutMs = 3_0
     const chunks: Buffer[] = [];
     const timer = setTimeout(() => {
       socket.destroy();
-      reject(new Error(`no complete response within ${timeoutMs} ms: ${Buffer.concat(chunks).toString('latin1').slice(0, 200)}`));
+      reject(
+        new Error(
+          `no complete response within ${timeoutMs} ms: ${Buffer.concat(chunks).toString('latin1').slice(0, 200)}`,
+        ),
+      );
     }, timeoutMs);
     const finish = () => {
       clearTimeout(timer);

@@ -35,12 +35,35 @@ export async function startApp(opts: StartOptions) {
   const log = createLogger({ test: true }, (line) => logs.push(JSON.parse(line)));
   const metrics = createMetrics();
   const config = resolveServerConfig({ port: 0, host: '127.0.0.1', closeGraceMs: 1_000, ...opts.config });
-  const app: RecscoreApp = createApp({ scorer: opts.scorer, current: () => versionOf(opts.facts()), profiles: opts.profiles, config, log, metrics, random: opts.random, ready: opts.ready });
+  const app: RecscoreApp = createApp({
+    scorer: opts.scorer,
+    current: () => versionOf(opts.facts()),
+    profiles: opts.profiles,
+    config,
+    log,
+    metrics,
+    random: opts.random,
+    ready: opts.ready,
+  });
   const server = await listen(app, config, log);
-  const agent = new Agent({ connectTimeout: 2_000, headersTimeout: 5_000, bodyTimeout: 5_000, keepAliveTimeout: 1_000 });
+  const agent = new Agent({
+    connectTimeout: 2_000,
+    headersTimeout: 5_000,
+    bodyTimeout: 5_000,
+    keepAliveTimeout: 1_000,
+  });
 
-  async function call(method: string, path: string, init: { body?: string | Buffer; headers?: Record<string, string> } = {}): Promise<Reply> {
-    const res = await request(server.url + path, { method: method as any, body: init.body, headers: init.headers, dispatcher: agent });
+  async function call(
+    method: string,
+    path: string,
+    init: { body?: string | Buffer; headers?: Record<string, string> } = {},
+  ): Promise<Reply> {
+    const res = await request(server.url + path, {
+      method: method as any,
+      body: init.body,
+      headers: init.headers,
+      dispatcher: agent,
+    });
     const text = await res.body.text();
     let json: any;
     try {
@@ -61,7 +84,10 @@ export async function startApp(opts: StartOptions) {
     call,
     get: (path: string, headers?: Record<string, string>) => call('GET', path, { headers }),
     postJson: (path: string, body: unknown, headers?: Record<string, string>) =>
-      call('POST', path, { body: typeof body === 'string' ? body : JSON.stringify(body), headers: { 'content-type': 'application/json', ...headers } }),
+      call('POST', path, {
+        body: typeof body === 'string' ? body : JSON.stringify(body),
+        headers: { 'content-type': 'application/json', ...headers },
+      }),
     async close() {
       await agent.close();
       await server.close();

@@ -19,7 +19,13 @@ describe('TAAR compatibility (vectors)', { timeout: 30_000 }, () => {
   let backend: ReturnType<typeof vectorBackend>;
   before(async () => {
     backend = vectorBackend([CLIENT, LOCALE_CLIENT]);
-    s = await startApp({ scorer: backend.scorer, facts: () => backend.facts, profiles: backend.profiles, random: seededRandom(7), config: { totalBudgetMs: 2_000, profileBudgetMs: 1_000, scoringBudgetMs: 1_000 } });
+    s = await startApp({
+      scorer: backend.scorer,
+      facts: () => backend.facts,
+      profiles: backend.profiles,
+      random: seededRandom(7),
+      config: { totalBudgetMs: 2_000, profileBudgetMs: 1_000, scoringBudgetMs: 1_000 },
+    });
   });
   after(() => s.close());
 
@@ -36,7 +42,12 @@ describe('TAAR compatibility (vectors)', { timeout: 30_000 }, () => {
     assert.match(String(r.headers['content-type']), /^application\/json/);
     assert.equal(r.json.results.length, 10);
     assertDrawn(r.json.results, backend.candidates.get(CLIENT)!);
-    assert.deepEqual(r.json.result_info, { served_by: 'ensemble', model_version: 'vectors', recommenders: ['collaborative', 'similarity', 'locale'], draw: true });
+    assert.deepEqual(r.json.result_info, {
+      served_by: 'ensemble',
+      model_version: 'vectors',
+      recommenders: ['collaborative', 'similarity', 'locale'],
+      draw: true,
+    });
   });
 
   it('POST without a body behaves as GET', async () => {
@@ -69,7 +80,10 @@ describe('TAAR compatibility (vectors)', { timeout: 30_000 }, () => {
   }
 
   it('invalid JSON and a non-object options are JSON 400s (TAAR: 500 HTML)', async () => {
-    const bad = await s.postJson(vector('recommendations_post_invalid_json').path, vector('recommendations_post_invalid_json').raw_body!);
+    const bad = await s.postJson(
+      vector('recommendations_post_invalid_json').path,
+      vector('recommendations_post_invalid_json').raw_body!,
+    );
     assert.equal(bad.status, 400);
     assert.equal(bad.json.error.code, 'RECSCORE_BAD_JSON');
     const v = vector('recommendations_post_options_not_dict');
@@ -83,7 +97,10 @@ describe('TAAR compatibility (vectors)', { timeout: 30_000 }, () => {
     assert.equal(r.status, 200);
     assert.equal(r.json.result_info.served_by, 'global');
     assert.equal(r.json.result_info.reason, 'unknown-client');
-    assert.deepEqual(r.json.results, backend.facts.globalTop.slice(0, 10).map(([g]) => g));
+    assert.deepEqual(
+      r.json.results,
+      backend.facts.globalTop.slice(0, 10).map(([g]) => g),
+    );
   });
 
   it('?locale= reaches the scorer as extra_data', async () => {
@@ -124,7 +141,16 @@ describe('TAAR compatibility (vectors)', { timeout: 30_000 }, () => {
   });
 
   it('client_has_addon and TAAR-lite: the recorded bodies exactly', async () => {
-    const names = ['client_has_addon_true', 'client_has_addon_false', 'client_has_addon_unknown_client', 'taarlite_default', 'taarlite_row_count', 'taarlite_bad_normalize', 'taarlite_unknown_guid', 'taarlite_small_row'];
+    const names = [
+      'client_has_addon_true',
+      'client_has_addon_false',
+      'client_has_addon_unknown_client',
+      'taarlite_default',
+      'taarlite_row_count',
+      'taarlite_bad_normalize',
+      'taarlite_unknown_guid',
+      'taarlite_small_row',
+    ];
     for (const name of names) {
       const v = vector(name);
       const r = await s.get(v.path);

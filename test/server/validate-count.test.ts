@@ -23,13 +23,22 @@ describe('parseCount', () => {
   });
 
   it('rejects anything else, naming the parameter and the value', () => {
-    const cases = [['0', undefined, 'count', '0'], [undefined, '101', 'limit', '101'],
-      ['1.5', undefined, 'count', '1.5'], ['', undefined, 'count', ''], [undefined, '-3', 'limit', '-3'],
-      ['0010', undefined, 'count', '0010']] as const;
+    const cases = [
+      ['0', undefined, 'count', '0'],
+      [undefined, '101', 'limit', '101'],
+      ['1.5', undefined, 'count', '1.5'],
+      ['', undefined, 'count', ''],
+      [undefined, '-3', 'limit', '-3'],
+      ['0010', undefined, 'count', '0010'],
+    ] as const;
     for (const [count, limit, name, value] of cases) {
-      assert.throws(() => parseCount(count, limit), (e: any) =>
-        e.code === 'RECSCORE_BAD_OPTION' && e.message.startsWith(`${name} `) &&
-        e.message.includes(JSON.stringify(value)));
+      assert.throws(
+        () => parseCount(count, limit),
+        (e: any) =>
+          e.code === 'RECSCORE_BAD_OPTION' &&
+          e.message.startsWith(`${name} `) &&
+          e.message.includes(JSON.stringify(value)),
+      );
     }
     assert.throws(() => parseCount('5', '5'), /count and limit/);
   });
@@ -47,7 +56,10 @@ describe('result count over HTTP', { timeout: 30_000 }, () => {
 
   it('?count= and ?limit= set the size of a personalised answer, drawn or not', async () => {
     const top = (await s.get(REC(b.known.client_id) + '?draw=0&count=3')).json;
-    assert.deepEqual(top.results, b.candidates.slice(0, 3).map(([g]) => g));
+    assert.deepEqual(
+      top.results,
+      b.candidates.slice(0, 3).map(([g]) => g),
+    );
     assert.equal((await s.get(REC(b.known.client_id) + '?limit=25')).json.results.length, 25);
     assert.equal((await s.get(REC(b.known.client_id))).json.results.length, 10, 'TAAR_MAX_RESULTS default');
   });
@@ -70,7 +82,10 @@ describe('result count over HTTP', { timeout: 30_000 }, () => {
 
   it('answers a JSON 400 naming the parameter', async () => {
     const cases = [
-      ['count=0', 'count'], ['limit=101', 'limit'], ['count=ten', 'count'], ['count=2&limit=2', 'count and limit'],
+      ['count=0', 'count'],
+      ['limit=101', 'limit'],
+      ['count=ten', 'count'],
+      ['count=2&limit=2', 'count and limit'],
     ];
     for (const [q, name] of cases) {
       const r = await s.get(`${REC(b.known.client_id)}?${q}`);
@@ -87,7 +102,10 @@ describe('TAAR_MAX_RESULTS, TAARLITE_MAX_RESULTS and the fallback chain from the
   before(async () => {
     b = syntheticBackend(40);
     const env = {
-      RECSCORE_PROFILES: 'x.jsonl', TAAR_MAX_RESULTS: '6', TAARLITE_MAX_RESULTS: '2', RECSCORE_FALLBACK_CHAIN: 'none',
+      RECSCORE_PROFILES: 'x.jsonl',
+      TAAR_MAX_RESULTS: '6',
+      TAARLITE_MAX_RESULTS: '2',
+      RECSCORE_FALLBACK_CHAIN: 'none',
       RECSCORE_DRAW: 'false',
     };
     const config = { ...serverConfigOf(loadConfig({ env })), ...budgets, port: 0 };
@@ -98,7 +116,10 @@ describe('TAAR_MAX_RESULTS, TAARLITE_MAX_RESULTS and the fallback chain from the
 
   it('serves TAAR_MAX_RESULTS results with RECSCORE_DRAW=false honoured', async () => {
     const r = await s.get(REC(b.known.client_id));
-    assert.deepEqual(r.json.results, b.candidates.slice(0, 6).map(([g]) => g));
+    assert.deepEqual(
+      r.json.results,
+      b.candidates.slice(0, 6).map(([g]) => g),
+    );
     assert.equal(r.json.result_info.draw, false);
   });
 

@@ -32,7 +32,12 @@ test('iterates code points as TAAR (Python) does, not UTF-16 units as Java does'
 });
 
 test('positiveHash stays within 23 bits', () => {
-  for (const s of ['a', 'zzzzzzzzzzzzzzzzzzzzzzzzzz', '{ffffffff-ffff-4fff-bfff-ffffffffffff}', '\u{10ffff}'.repeat(9)]) {
+  for (const s of [
+    'a',
+    'zzzzzzzzzzzzzzzzzzzzzzzzzz',
+    '{ffffffff-ffff-4fff-bfff-ffffffffffff}',
+    '\u{10ffff}'.repeat(9),
+  ]) {
     const h = positiveHash(s);
     assert.ok(Number.isInteger(h) && h >= 0 && h <= 0x7fffff, s);
   }

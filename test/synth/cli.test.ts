@@ -28,7 +28,18 @@ async function run(args: string[]): Promise<{ code: number; stdout: string; stde
 test('models synth --out DIR writes the demo set; --profiles writes profiles', async () => {
   const dir = join(root, 'demo');
   const profiles = join(root, 'demo-profiles.jsonl');
-  const r = await run(['--out', dir, '--seed', '5', '--donors', '300', '--profiles', profiles, '--profile-count', '40']);
+  const r = await run([
+    '--out',
+    dir,
+    '--seed',
+    '5',
+    '--donors',
+    '300',
+    '--profiles',
+    profiles,
+    '--profile-count',
+    '40',
+  ]);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /wrote 9 model files .* 1900 items × 20, 300 donors/);
   assert.match(r.stdout, /wrote 40 profiles/);
@@ -56,7 +67,10 @@ test('bad arguments: a clear message on stderr, exit code 2, nothing written', a
     assert.match(r.stderr, message);
     assert.match(r.stderr, /usage: recscore models synth/);
   }
-  assert.deepEqual((await readdir(root)).filter((n) => n === 'never'), []);
+  assert.deepEqual(
+    (await readdir(root)).filter((n) => n === 'never'),
+    [],
+  );
 });
 
 test('--help prints usage and exits 0', async () => {

@@ -5,7 +5,17 @@ import { SYNTH_PRESETS, generateModelSet, resolveSynthPreset, type SynthOptions 
 import { isRecscoreError } from '../../src/errors.js';
 import { assertModelShapes } from './shapes.js';
 
-const SMALL: SynthOptions = { seed: 5, guids: 300, items: 250, factors: 8, donors: 60, locales: 5, whitelist: 30, coinstallKeys: 40, lrPoints: 50 };
+const SMALL: SynthOptions = {
+  seed: 5,
+  guids: 300,
+  items: 250,
+  factors: 8,
+  donors: 60,
+  locales: 5,
+  whitelist: 30,
+  coinstallKeys: 40,
+  lrPoints: 50,
+};
 
 test('demo preset: every file has its documented shape and size', () => {
   const { model } = resolveSynthPreset('demo');
@@ -16,7 +26,12 @@ test('demo preset: every file has its documented shape and size', () => {
   assert.ok(legacy >= 20 && legacy <= 150, `legacy entries: ${legacy}`);
   assert.ok(Object.keys(out.addonMapping).length < model.items, 'some matrix rows have no mapping');
   const guids = Object.keys(out.ranking);
-  for (const style of [/^\{[0-9a-f-]{36}\}$/, /^[A-Za-z0-9_-]+@[a-z.]+$/, /^@[a-z]+-[a-z]+$/, /^jid1-[A-Za-z0-9]{14}@jetpack$/]) {
+  for (const style of [
+    /^\{[0-9a-f-]{36}\}$/,
+    /^[A-Za-z0-9_-]+@[a-z.]+$/,
+    /^@[a-z]+-[a-z]+$/,
+    /^jid1-[A-Za-z0-9]{14}@jetpack$/,
+  ]) {
     assert.ok(guids.filter((g) => style.test(g)).length > 100, `few GUIDs like ${style}`);
   }
   const tiny = out.itemMatrix.flatMap((r) => r.features).filter((f) => Math.abs(f) < 1e-3).length;
@@ -25,7 +40,16 @@ test('demo preset: every file has its documented shape and size', () => {
 
 test('small custom sizes keep the shapes (whitelist < 10, rows capped by the universe)', () => {
   assertModelShapes(generateModelSet(SMALL), SMALL);
-  const tiny: SynthOptions = { ...SMALL, guids: 12, items: 10, whitelist: 4, coinstallKeys: 12, donors: 5, locales: 1, lrPoints: 2 };
+  const tiny: SynthOptions = {
+    ...SMALL,
+    guids: 12,
+    items: 10,
+    whitelist: 4,
+    coinstallKeys: 12,
+    donors: 5,
+    locales: 1,
+    lrPoints: 2,
+  };
   assertModelShapes(generateModelSet(tiny), tiny);
 });
 
@@ -43,7 +67,16 @@ test('each file draws from its own stream: changing donors changes only donors',
   const a = generateModelSet(SMALL);
   const b = generateModelSet({ ...SMALL, donors: 61 });
   assert.notDeepEqual(a.donors, b.donors);
-  for (const k of ['itemMatrix', 'addonMapping', 'whitelist', 'lrCurves', 'locale', 'ensembleWeights', 'coinstall', 'ranking'] as const) {
+  for (const k of [
+    'itemMatrix',
+    'addonMapping',
+    'whitelist',
+    'lrCurves',
+    'locale',
+    'ensembleWeights',
+    'coinstall',
+    'ranking',
+  ] as const) {
     assert.deepEqual(a[k], b[k], k);
   }
   const c = generateModelSet({ ...SMALL, seed: 6 });
@@ -60,13 +93,23 @@ test('invalid options fail with RECSCORE_BAD_OPTION naming the option', () => {
     [{ lrPoints: 1.5 }, 'lrPoints'],
   ];
   for (const [patch, field] of bad) {
-    assert.throws(() => generateModelSet({ ...SMALL, ...patch }), (e) => isRecscoreError(e) && e.code === 'RECSCORE_BAD_OPTION' && e.message.includes(field));
+    assert.throws(
+      () => generateModelSet({ ...SMALL, ...patch }),
+      (e) => isRecscoreError(e) && e.code === 'RECSCORE_BAD_OPTION' && e.message.includes(field),
+    );
   }
 });
 
 test('presets: demo has the vectors scale, large 50× its items; --items raises guids', () => {
   assert.deepEqual(SYNTH_PRESETS.demo.model, {
-    guids: 2000, items: 1900, factors: 20, donors: 1000, locales: 40, whitelist: 200, coinstallKeys: 600, lrPoints: 1000,
+    guids: 2000,
+    items: 1900,
+    factors: 20,
+    donors: 1000,
+    locales: 40,
+    whitelist: 200,
+    coinstallKeys: 600,
+    lrPoints: 1000,
   });
   assert.equal(SYNTH_PRESETS.demo.profiles, 2000);
   const large = SYNTH_PRESETS.large;
@@ -80,7 +123,10 @@ test('presets: demo has the vectors scale, large 50× its items; --items raises 
   assert.ok(big.model.guids >= 1_000_000);
   assert.equal(big.model.donors, 500);
   assert.equal(big.model.seed, 9);
-  assert.throws(() => resolveSynthPreset('huge'), (e) => isRecscoreError(e) && e.code === 'RECSCORE_BAD_OPTION');
+  assert.throws(
+    () => resolveSynthPreset('huge'),
+    (e) => isRecscoreError(e) && e.code === 'RECSCORE_BAD_OPTION',
+  );
 });
 
 test('large preset generates in seconds with its documented sizes', { timeout: 60_000 }, () => {

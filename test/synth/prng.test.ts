@@ -34,5 +34,8 @@ test('shuffle is a permutation', () => {
   const xs = Array.from({ length: 100 }, (_, i) => i);
   const shuffled = new Prng(3).shuffle([...xs]);
   assert.notDeepEqual(shuffled, xs);
-  assert.deepEqual([...shuffled].sort((a, b) => a - b), xs);
+  assert.deepEqual(
+    [...shuffled].sort((a, b) => a - b),
+    xs,
+  );
 });

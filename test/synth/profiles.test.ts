@@ -15,8 +15,17 @@ test('profiles have the SPEC §4 client_info shape', () => {
   for (const p of profiles) {
     const info: ClientInfo = p; // the contract recommenders read
     assert.deepEqual(Object.keys(info), [
-      'client_id', 'geo_city', 'subsession_length', 'locale', 'os', 'installed_addons', 'disabled_addons_ids',
-      'bookmark_count', 'tab_open_count', 'total_uri', 'unique_tlds',
+      'client_id',
+      'geo_city',
+      'subsession_length',
+      'locale',
+      'os',
+      'installed_addons',
+      'disabled_addons_ids',
+      'bookmark_count',
+      'tab_open_count',
+      'total_uri',
+      'unique_tlds',
     ]);
     assert.match(p.client_id, /^[0-9a-f]{64}$/);
     ids.add(p.client_id);
@@ -40,11 +49,17 @@ test('installed add-ons come mostly from the model, whitelist first; a few are u
   const unknown = share((g) => !(g in out.ranking));
   assert.ok(unknown > 0 && unknown < 0.08, `unknown share ${unknown}`);
   assert.ok(!all.some((g) => g.startsWith('system-addon-')), 'system add-ons are never reported');
-  assert.ok(profiles.some((p) => p.installed_addons.length === 0), 'some clients have no add-ons');
+  assert.ok(
+    profiles.some((p) => p.installed_addons.length === 0),
+    'some clients have no add-ons',
+  );
 });
 
 test('same seed → same profiles; another seed → others', () => {
   assert.deepEqual(generateProfiles(out, { seed: 5, count: 50 }), generateProfiles(out, { seed: 5, count: 50 }));
   assert.notDeepEqual(generateProfiles(out, { seed: 5, count: 50 }), generateProfiles(out, { seed: 6, count: 50 }));
-  assert.throws(() => generateProfiles(out, { seed: 5, count: -1 }), (e) => isRecscoreError(e) && e.code === 'RECSCORE_BAD_OPTION');
+  assert.throws(
+    () => generateProfiles(out, { seed: 5, count: -1 }),
+    (e) => isRecscoreError(e) && e.code === 'RECSCORE_BAD_OPTION',
+  );
 });

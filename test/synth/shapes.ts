@@ -32,7 +32,8 @@ export function assertModelShapes(out: SynthOutput, o: SynthOptions): void {
   // §5.3 whitelist: sorted ascending, distinct; whitelisted rows are mapped web extensions
   assert.equal(out.whitelist.length, o.whitelist);
   assert.equal(new Set(out.whitelist).size, o.whitelist);
-  for (let i = 1; i < out.whitelist.length; i++) assert.ok(out.whitelist[i - 1] < out.whitelist[i], 'whitelist not sorted');
+  for (let i = 1; i < out.whitelist.length; i++)
+    assert.ok(out.whitelist[i - 1] < out.whitelist[i], 'whitelist not sorted');
   const whitelist = new Set(out.whitelist);
   for (const g of out.whitelist) {
     const entry = out.addonMapping[String(positiveHash(g))];
@@ -44,7 +45,15 @@ export function assertModelShapes(out: SynthOutput, o: SynthOptions): void {
   const localeKeys = new Set(Object.keys(out.locale));
   for (const d of out.donors) {
     assert.deepEqual(Object.keys(d), [
-      'active_addons', 'geo_city', 'subsession_length', 'locale', 'os', 'bookmark_count', 'tab_open_count', 'total_uri', 'unique_tlds',
+      'active_addons',
+      'geo_city',
+      'subsession_length',
+      'locale',
+      'os',
+      'bookmark_count',
+      'tab_open_count',
+      'total_uri',
+      'unique_tlds',
     ]);
     assert.ok(d.active_addons.length >= 3 && d.active_addons.length <= 14);
     assert.equal(new Set(d.active_addons).size, d.active_addons.length);

@@ -31,11 +31,25 @@ describe('serving from Google Cloud Storage', { skip: !haveVectors && 'vectors n
   before(async () => {
     gcs = await FakeGcs.start();
     gcs.createBucket('models');
-    for (const f of await files(VECTOR_MODELS)) gcs.put('models', `prod/${relative(VECTOR_MODELS, f)}`, await readFile(f));
+    for (const f of await files(VECTOR_MODELS))
+      gcs.put('models', `prod/${relative(VECTOR_MODELS, f)}`, await readFile(f));
     server = await startServer({
-      models: 'gs://models/prod', profiles: `${VECTORS}/profiles.jsonl`, workers: 1, cacheDir: null,
-      reload: { intervalMs: 0 }, env: { RECSCORE_GCS_ENDPOINT: gcs.endpoint },
-      gcs: { attempts: 3, backoffBaseMs: 20, backoffMaxMs: 100, idleTimeoutMs: 500, requestTimeoutMs: 2_000, deadlineMs: 5_000 }, server: { port: 0 }, logger: silentLogger,
+      models: 'gs://models/prod',
+      profiles: `${VECTORS}/profiles.jsonl`,
+      workers: 1,
+      cacheDir: null,
+      reload: { intervalMs: 0 },
+      env: { RECSCORE_GCS_ENDPOINT: gcs.endpoint },
+      gcs: {
+        attempts: 3,
+        backoffBaseMs: 20,
+        backoffMaxMs: 100,
+        idleTimeoutMs: 500,
+        requestTimeoutMs: 2_000,
+        deadlineMs: 5_000,
+      },
+      server: { port: 0 },
+      logger: silentLogger,
     });
   });
   after(async () => {
@@ -50,9 +64,13 @@ describe('serving from Google Cloud Storage', { skip: !haveVectors && 'vectors n
     return ((await res.body.json()) as { result_info: { model_version: string } }).result_info.model_version;
   };
 
-  it('serves the bucket\'s version and swaps to a newly published generation', async () => {
+  it("serves the bucket's version and swaps to a newly published generation", async () => {
     const v1 = await version();
-    gcs.put('models', 'prod/taar/ensemble/ensemble_weight.json.bz2', await readFile(join(VECTOR_MODELS, 'taar/ensemble/ensemble_weight.json.bz2')));
+    gcs.put(
+      'models',
+      'prod/taar/ensemble/ensemble_weight.json.bz2',
+      await readFile(join(VECTOR_MODELS, 'taar/ensemble/ensemble_weight.json.bz2')),
+    );
     await server.reloader.checkNow();
     const v2 = await version();
     assert.notEqual(v2, v1, 'a new generation is a new version');
@@ -67,7 +85,11 @@ describe('serving from Google Cloud Storage', { skip: !haveVectors && 'vectors n
     assert.equal(server.reloader.status.lastError?.code, 'RECSCORE_MODEL_SOURCE');
     gcs.clearFaults();
 
-    gcs.put('models', 'prod/taar/locale/top10_dict.json.bz2', await readFile(join(VECTOR_MODELS, 'taar/locale/top10_dict.json.bz2')));
+    gcs.put(
+      'models',
+      'prod/taar/locale/top10_dict.json.bz2',
+      await readFile(join(VECTOR_MODELS, 'taar/locale/top10_dict.json.bz2')),
+    );
     gcs.fault({ type: 'stall', on: 'media', times: Infinity });
     await server.reloader.checkNow();
     assert.equal(await version(), before, 'a stalled download does not swap');

@@ -28,10 +28,16 @@ describe('hot swap', { skip: !haveVectors && 'vectors not found', timeout: 120_0
     a = await modelCopy(join(dir, 'a'));
     b = await modelCopy(join(dir, 'b'), { collaborative: 1, similarity: 2, locale: 3 });
     await flipSymlink(link(), a);
-    for (const p of readJsonl<{ client_id: string; profile: unknown; case: string }>(`${VECTORS}/profiles.jsonl`)) if (p.profile && p.case === 'normal') clientIds.push(p.client_id);
+    for (const p of readJsonl<{ client_id: string; profile: unknown; case: string }>(`${VECTORS}/profiles.jsonl`))
+      if (p.profile && p.case === 'normal') clientIds.push(p.client_id);
     server = await startServer({
-      models: link(), profiles: `${VECTORS}/profiles.jsonl`, workers: 1, cacheDir: null, reload: { intervalMs: 0 },
-      server: { port: 0, scoringBudgetMs: 2_000, totalBudgetMs: 4_000, profileBudgetMs: 1_000 }, logger: silentLogger,
+      models: link(),
+      profiles: `${VECTORS}/profiles.jsonl`,
+      workers: 1,
+      cacheDir: null,
+      reload: { intervalMs: 0 },
+      server: { port: 0, scoringBudgetMs: 2_000, totalBudgetMs: 4_000, profileBudgetMs: 1_000 },
+      logger: silentLogger,
     });
   });
   after(async () => {
@@ -87,7 +93,15 @@ describe('hot swap', { skip: !haveVectors && 'vectors not found', timeout: 120_0
     assert.deepEqual([...stats.servedBy], ['ensemble']);
   });
 
-  for (const defect of ['truncated-bz2', 'garbage-bz2', 'invalid-json', 'wrong-schema', 'nan', 'dimension-mismatch', 'missing-file'] as Defect[]) {
+  for (const defect of [
+    'truncated-bz2',
+    'garbage-bz2',
+    'invalid-json',
+    'wrong-schema',
+    'nan',
+    'dimension-mismatch',
+    'missing-file',
+  ] as Defect[]) {
     it(`rejects a version with ${defect} and keeps serving the old one`, async () => {
       const before = server.registry.model!.version;
       const bad = await modelCopy(join(dir, `bad-${defect}`));
@@ -100,7 +114,10 @@ describe('hot swap', { skip: !haveVectors && 'vectors not found', timeout: 120_0
       assert.match(err.code, /^RECSCORE_MODEL_(DECODE|SCHEMA|CONSISTENCY|MISSING)$/);
       assert.ok(err.message.includes(file.replace(/\.bz2$/, '')), `${err.message} names ${file}`);
       const status = await request(`${server.url}/v1/models`, { dispatcher });
-      const body = (await status.body.json()) as { models: Array<{ version: string }>; reload: { lastError: { code: string } } };
+      const body = (await status.body.json()) as {
+        models: Array<{ version: string }>;
+        reload: { lastError: { code: string } };
+      };
       assert.equal(body.models[0].version, before);
       assert.equal(body.reload.lastError.code, err.code);
       const res = await request(`${server.url}/v1/api/recommendations/${clientIds[0]}/`, { dispatcher });

@@ -16,10 +16,27 @@ const CLI = join(REPO_ROOT, 'dist/src/cli/index.js');
 describe('recscore serve (CLI)', { skip: !haveVectors && 'vectors not found', timeout: 60_000 }, () => {
   it('serves, then drains and exits 0 on SIGTERM', async () => {
     const cache = await tempDir();
-    const child = spawn(process.execPath, [CLI, 'serve', '--models', VECTOR_MODELS, '--profiles', `${VECTORS}/profiles.jsonl`, '--port', '0', '--workers', '1', '--cache-dir', cache], {
-      env: { ...process.env, RECSCORE_LOG_LEVEL: 'warn' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        CLI,
+        'serve',
+        '--models',
+        VECTOR_MODELS,
+        '--profiles',
+        `${VECTORS}/profiles.jsonl`,
+        '--port',
+        '0',
+        '--workers',
+        '1',
+        '--cache-dir',
+        cache,
+      ],
+      {
+        env: { ...process.env, RECSCORE_LOG_LEVEL: 'warn' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     try {
       const url = await new Promise<string>((resolve, reject) => {
@@ -47,7 +64,10 @@ describe('recscore serve (CLI)', { skip: !haveVectors && 'vectors not found', ti
         yield '{"promoted":[["promoted@example.net", 5]]}}';
       }
       const inflight = request(`${url}/v1/api/recommendations/${'0'.repeat(10)}/`, {
-        dispatcher, method: 'POST', headers: { 'content-type': 'application/json' }, body: Readable.from(slowBody()),
+        dispatcher,
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: Readable.from(slowBody()),
       });
       await new Promise((r) => setTimeout(r, 300));
       child.kill('SIGTERM');
@@ -65,7 +85,11 @@ describe('recscore serve (CLI)', { skip: !haveVectors && 'vectors not found', ti
   });
 
   it('rejects bad arguments with exit code 2 and one error line', () => {
-    for (const args of [['serve', '--port', 'abc', '--demo'], ['serve', '--bogus'], ['serve', '--models', VECTOR_MODELS]]) {
+    for (const args of [
+      ['serve', '--port', 'abc', '--demo'],
+      ['serve', '--bogus'],
+      ['serve', '--models', VECTOR_MODELS],
+    ]) {
       const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 20_000 });
       assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
       assert.match(r.stderr, /^error RECSCORE_CONFIG: /m);

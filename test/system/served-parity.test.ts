@@ -13,19 +13,38 @@ import { haveVectors, readJsonl, VECTOR_MODELS, VECTORS } from '../helpers/vecto
 
 const dispatcher = new Agent({ connectTimeout: 2_000, headersTimeout: 10_000, bodyTimeout: 10_000, connections: 4 });
 
-interface ProfileLine { case: string; client_id: string; profile: unknown; extra_data: Record<string, string> }
-interface Expected { ensemble_limit_10: Array<[string, number]>; manager_candidates: Array<[string, number]> }
-interface Body { results: string[]; result_info: { served_by: string; draw: boolean } }
+interface ProfileLine {
+  case: string;
+  client_id: string;
+  profile: unknown;
+  extra_data: Record<string, string>;
+}
+interface Expected {
+  ensemble_limit_10: Array<[string, number]>;
+  manager_candidates: Array<[string, number]>;
+}
+interface Body {
+  results: string[];
+  result_info: { served_by: string; draw: boolean };
+}
 
-describe('served results equal the CLI and TAAR', { skip: !haveVectors && 'vectors not found', timeout: 120_000 }, () => {
+describe('served results equal the CLI and TAAR', {
+  skip: !haveVectors && 'vectors not found',
+  timeout: 120_000,
+}, () => {
   let server: Recscore;
   const profiles = haveVectors ? readJsonl<ProfileLine>(`${VECTORS}/profiles.jsonl`) : [];
   const expected = haveVectors ? readJsonl<Expected>(`${VECTORS}/expected_recommendations.jsonl`) : [];
 
   before(async () => {
     server = await startServer({
-      models: VECTOR_MODELS, profiles: `${VECTORS}/profiles.jsonl`, workers: 1, cacheDir: null, reload: { intervalMs: 0 },
-      server: { port: 0, scoringBudgetMs: 5_000, totalBudgetMs: 10_000, profileBudgetMs: 2_000 }, logger: silentLogger,
+      models: VECTOR_MODELS,
+      profiles: `${VECTORS}/profiles.jsonl`,
+      workers: 1,
+      cacheDir: null,
+      reload: { intervalMs: 0 },
+      server: { port: 0, scoringBudgetMs: 5_000, totalBudgetMs: 10_000, profileBudgetMs: 2_000 },
+      logger: silentLogger,
     });
   });
   after(async () => {
@@ -48,7 +67,11 @@ describe('served results equal the CLI and TAAR', { skip: !haveVectors && 'vecto
       if (!p.profile && !isTestClient(p.client_id)) continue;
       const { status, body } = await get(query(p, false));
       assert.equal(status, 200);
-      assert.deepEqual(body.results, expected[i].ensemble_limit_10.map(([g]) => g), `${p.case} ${p.client_id}`);
+      assert.deepEqual(
+        body.results,
+        expected[i].ensemble_limit_10.map(([g]) => g),
+        `${p.case} ${p.client_id}`,
+      );
       checked++;
     }
     assert.ok(checked > 250);
@@ -71,15 +94,21 @@ describe('served results equal the CLI and TAAR', { skip: !haveVectors && 'vecto
     }
   });
 
-  it('TAAR-lite: every vector query answers TAAR\'s endpoint body', async () => {
-    const cases = readJsonl<{ guid: string; normalize?: string; endpoint: { status: number; body?: unknown } }>(`${VECTORS}/expected_taarlite.jsonl`);
+  it("TAAR-lite: every vector query answers TAAR's endpoint body", async () => {
+    const cases = readJsonl<{ guid: string; normalize?: string; endpoint: { status: number; body?: unknown } }>(
+      `${VECTORS}/expected_taarlite.jsonl`,
+    );
     for (const c of cases) {
       const q = c.normalize === undefined ? '' : `?normalize=${encodeURIComponent(c.normalize)}`;
-      const res = await request(`${server.url}/taarlite/api/v1/addon_recommendations/${encodeURIComponent(c.guid)}/${q}`, { dispatcher });
+      const res = await request(
+        `${server.url}/taarlite/api/v1/addon_recommendations/${encodeURIComponent(c.guid)}/${q}`,
+        { dispatcher },
+      );
       const body = await res.body.json();
       assert.equal(res.statusCode, c.endpoint.status, c.guid);
       // TAAR's 404 (empty GUID) is an HTML page; recscore answers the same status with a JSON error.
-      if (c.endpoint.status === 404) assert.equal((body as { error: { code: string } }).error.code, 'RECSCORE_NOT_FOUND');
+      if (c.endpoint.status === 404)
+        assert.equal((body as { error: { code: string } }).error.code, 'RECSCORE_NOT_FOUND');
       else assert.deepEqual(body, c.endpoint.body, `${c.guid} ${c.normalize}`);
     }
   });

@@ -41,7 +41,10 @@ describe('stall recovery (serve --demo child, SIGSTOP/SIGCONT)', { timeout: 180_
           }
         });
       });
-      const ids = readFileSync(join(dir, 'profiles.jsonl'), 'utf8').split('\n').filter(Boolean).slice(0, 1000)
+      const ids = readFileSync(join(dir, 'profiles.jsonl'), 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .slice(0, 1000)
         .map((l) => (JSON.parse(l) as { client_id: string }).client_id);
       const servedBy = async (id: string) => {
         const res = await request(`${url}/v1/api/recommendations/${id}/`, { dispatcher });

@@ -39,7 +39,7 @@ export function decodeRedisHll(buf: Uint8Array): Uint8Array {
   }
   if (buf[4] !== 1) throw bad(`unknown encoding ${buf[4]}`);
   let idx = 0;
-  for (let p = HDR; p < buf.length;) {
+  for (let p = HDR; p < buf.length; ) {
     const op = buf[p];
     let run: number;
     if ((op & 0xc0) === 0) {

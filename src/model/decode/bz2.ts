@@ -12,14 +12,19 @@ export function bz2DecodeStream(): Transform {
 }
 
 /** Decompressed chunks of a bzip2 byte stream, block by block (at most ~1 MB of output at a time). */
-export async function* bz2Chunks(name: string, input: AsyncIterable<Uint8Array> | Iterable<Uint8Array>): AsyncGenerator<Buffer> {
+export async function* bz2Chunks(
+  name: string,
+  input: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+): AsyncGenerator<Buffer> {
   const out: Buffer[] = [];
   let failure: unknown;
   const dec = bz2DecodeStream();
   dec.on('data', (c: Buffer) => out.push(c));
   dec.on('error', (e: unknown) => (failure ??= e));
   const fail = (e: unknown) =>
-    new ModelError('RECSCORE_MODEL_DECODE', name, `corrupt or truncated bzip2 data (${(e as Error)?.message ?? e})`, { cause: e });
+    new ModelError('RECSCORE_MODEL_DECODE', name, `corrupt or truncated bzip2 data (${(e as Error)?.message ?? e})`, {
+      cause: e,
+    });
   let head: Buffer | undefined = Buffer.alloc(0); // the first bytes, until the magic is checked
   const write = (chunk: Buffer) => {
     dec.write(chunk);

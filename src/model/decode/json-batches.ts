@@ -13,7 +13,11 @@ const SCAN_CHARS = 1 << 20;
  * split across chunks); invalid UTF-8 is RECSCORE_MODEL_DECODE, as is any JSON problem. Errors thrown by
  * `bytes` itself (a source failure) pass through unchanged.
  */
-export async function* jsonBatches(file: string, bytes: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, opts: { batchChars?: number } = {}): AsyncGenerator<JsonBatch> {
+export async function* jsonBatches(
+  file: string,
+  bytes: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+  opts: { batchChars?: number } = {},
+): AsyncGenerator<JsonBatch> {
   const utf8 = new TextDecoder('utf-8', { fatal: true });
   const decode = (chunk?: Uint8Array): string => {
     try {

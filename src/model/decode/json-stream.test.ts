@@ -9,12 +9,16 @@ function split(text: string, size = 1, batchChars = 8): { container?: string; ke
   const keys: string[] = [];
   const values: unknown[] = [];
   let container: string | undefined;
-  const s = new JsonSplitter('f.json', (b: JsonBatch) => {
-    container = b.container;
-    assert.equal(b.first, values.length);
-    if (b.keys) keys.push(...b.keys);
-    values.push(...b.values);
-  }, { batchChars });
+  const s = new JsonSplitter(
+    'f.json',
+    (b: JsonBatch) => {
+      container = b.container;
+      assert.equal(b.first, values.length);
+      if (b.keys) keys.push(...b.keys);
+      values.push(...b.values);
+    },
+    { batchChars },
+  );
   for (let i = 0; i < text.length; i += size) s.push(text.slice(i, i + size));
   s.end();
   return { container, keys, values };
@@ -22,14 +26,18 @@ function split(text: string, size = 1, batchChars = 8): { container?: string; ke
 
 function rejects(text: string, detail: RegExp, size = 1): void {
   for (const n of [size, text.length || 1]) {
-    assert.throws(() => split(text, n), (e: unknown) => {
-      assert.ok(e instanceof ModelError, String(e));
-      assert.equal(e.code, 'RECSCORE_MODEL_DECODE');
-      assert.equal(e.file, 'f.json');
-      assert.match(e.message, /invalid JSON near byte \d+/);
-      assert.match(e.message, detail);
-      return true;
-    }, `${JSON.stringify(text)} in pieces of ${n}`);
+    assert.throws(
+      () => split(text, n),
+      (e: unknown) => {
+        assert.ok(e instanceof ModelError, String(e));
+        assert.equal(e.code, 'RECSCORE_MODEL_DECODE');
+        assert.equal(e.file, 'f.json');
+        assert.match(e.message, /invalid JSON near byte \d+/);
+        assert.match(e.message, detail);
+        return true;
+      },
+      `${JSON.stringify(text)} in pieces of ${n}`,
+    );
   }
 }
 
@@ -100,7 +108,10 @@ describe('jsonBatches', () => {
   });
 
   test('invalid UTF-8 is a decode error', async () => {
-    await assert.rejects(gather([Buffer.from([0x5b, 0x22, 0xff, 0x22, 0x5d])]), (e: unknown) => e instanceof ModelError && e.code === 'RECSCORE_MODEL_DECODE' && /UTF-8/.test(e.message));
+    await assert.rejects(
+      gather([Buffer.from([0x5b, 0x22, 0xff, 0x22, 0x5d])]),
+      (e: unknown) => e instanceof ModelError && e.code === 'RECSCORE_MODEL_DECODE' && /UTF-8/.test(e.message),
+    );
     await assert.rejects(gather([Buffer.from([0x5b, 0x22, 0xe2, 0x82])]), /UTF-8/);
   });
 });

@@ -92,7 +92,13 @@ export class JsonSplitter {
       throw this.#error(this.#buf.length, what);
     }
     // An empty container still says which container it was (a record where a list belongs is a schema error).
-    if (this.#count === 0) this.#onBatch({ container: this.#container!, first: 0, keys: this.#container === 'object' ? [] : undefined, values: [] });
+    if (this.#count === 0)
+      this.#onBatch({
+        container: this.#container!,
+        first: 0,
+        keys: this.#container === 'object' ? [] : undefined,
+        values: [],
+      });
   }
 
   #scan(): void {
@@ -107,14 +113,20 @@ export class JsonSplitter {
       }
       if (state === IN_KEY) {
         const end = this.#stringEnd(buf, i, n);
-        if (end < 0) { i = n; break; }
+        if (end < 0) {
+          i = n;
+          break;
+        }
         this.#keyEnd = end;
         this.#state = COLON;
         i = end;
         continue;
       }
       const c = buf.charCodeAt(i);
-      if (isSpace(c)) { i++; continue; }
+      if (isSpace(c)) {
+        i++;
+        continue;
+      }
       switch (state) {
         case START:
           if (c === 0x5b || c === 0x7b) {
@@ -132,7 +144,11 @@ export class JsonSplitter {
           break;
         case OPEN:
         case NEXT:
-          if (c === this.#close && state === OPEN) { this.#state = DONE; i++; break; }
+          if (c === this.#close && state === OPEN) {
+            this.#state = DONE;
+            i++;
+            break;
+          }
           this.#entryStart = i;
           if (this.#container === 'object') {
             if (c !== QUOTE) throw this.#error(i, `expected a key string, found ${show(c)}`);
@@ -154,8 +170,16 @@ export class JsonSplitter {
           i++;
           break;
         case AFTER:
-          if (c === 0x2c) { this.#state = NEXT; i++; break; }
-          if (c === this.#close) { this.#state = DONE; i++; break; }
+          if (c === 0x2c) {
+            this.#state = NEXT;
+            i++;
+            break;
+          }
+          if (c === this.#close) {
+            this.#state = DONE;
+            i++;
+            break;
+          }
           throw this.#error(i, `expected ',' or '${String.fromCharCode(this.#close)}', found ${show(c)}`);
         case DONE:
           throw this.#error(i, `unexpected text after the end of the document: ${show(c)}`);
@@ -165,7 +189,8 @@ export class JsonSplitter {
   }
 
   #startValue(c: number, i: number): void {
-    if (c === 0x2c || c === 0x5d || c === 0x7d || c === 0x3a) throw this.#error(i, `expected a value, found ${show(c)}`);
+    if (c === 0x2c || c === 0x5d || c === 0x7d || c === 0x3a)
+      throw this.#error(i, `expected a value, found ${show(c)}`);
     this.#valStart = i;
     this.#valKind = c === QUOTE ? QUOTE : c === 0x5b || c === 0x7b ? 1 : 2;
     this.#depth = this.#valKind === 1 ? 1 : 0;
@@ -192,7 +217,10 @@ export class JsonSplitter {
     while (i < n) {
       if (this.#inStr) {
         const end = this.#stringEnd(buf, i, n);
-        if (end < 0) { i = n; break; }
+        if (end < 0) {
+          i = n;
+          break;
+        }
         this.#inStr = false;
         i = end;
         continue;

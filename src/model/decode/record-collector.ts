@@ -10,7 +10,10 @@
 const DROPPED = Symbol('dropped');
 
 class Invalid {
-  constructor(readonly path: ReadonlyArray<string | number>, readonly message: string) {}
+  constructor(
+    readonly path: ReadonlyArray<string | number>,
+    readonly message: string,
+  ) {}
 }
 
 type Slot<T> = T | Invalid | typeof DROPPED;
@@ -50,8 +53,10 @@ export class RecordCollector<T> {
   }
 
   toMap(): Map<string, T> {
-    const plain = this.#named.size === 0 && this.#ascending ? this.#indexed : this.#indexed.size === 0 ? this.#named : undefined;
-    if (plain && ![...plain.values()].some((v) => v === DROPPED || v instanceof Invalid)) return plain as Map<string, T>;
+    const plain =
+      this.#named.size === 0 && this.#ascending ? this.#indexed : this.#indexed.size === 0 ? this.#named : undefined;
+    if (plain && ![...plain.values()].some((v) => v === DROPPED || v instanceof Invalid))
+      return plain as Map<string, T>;
     const out = new Map<string, T>();
     for (const [k, v] of this.#ordered()) if (v !== DROPPED && !(v instanceof Invalid)) out.set(k, v);
     return out;

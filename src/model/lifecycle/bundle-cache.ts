@@ -42,7 +42,9 @@ export class BundleCache<M extends ServableModel = ServableModel> {
     await mkdir(this.dir, { recursive: true });
     await writeBundle(model, this.#file(model.version), this.source);
     const files = await Promise.all(
-      (await readdir(this.dir)).filter((f) => f.endsWith('.rscb')).map(async (f) => ({ f, t: (await stat(join(this.dir, f))).mtimeMs })),
+      (await readdir(this.dir))
+        .filter((f) => f.endsWith('.rscb'))
+        .map(async (f) => ({ f, t: (await stat(join(this.dir, f))).mtimeMs })),
     );
     files.sort((a, b) => b.t - a.t);
     await Promise.all(files.slice(this.keep).map(({ f }) => rm(join(this.dir, f), { force: true })));

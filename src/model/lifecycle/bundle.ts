@@ -55,7 +55,10 @@ export async function writeBundle(model: ServableModel, file: string, source: st
 }
 
 /** Reads a bundle of `kind` (its layout version must match; the kind's `open` checks the header's magic). */
-export async function readBundle<M extends ServableModel>(file: string, kind: ModelKind<M>): Promise<{ model: M; info: BundleInfo }> {
+export async function readBundle<M extends ServableModel>(
+  file: string,
+  kind: ModelKind<M>,
+): Promise<{ model: M; info: BundleInfo }> {
   const bad = (problem: string) => new ModelError('RECSCORE_BUNDLE_INVALID', file, problem);
   const fh = await open(file, 'r');
   try {
@@ -68,11 +71,21 @@ export async function readBundle<M extends ServableModel>(file: string, kind: Mo
     }
     const jsonLen = head.readUInt32LE(12);
     const modelBytes = head.readDoubleLE(16);
-    if (!Number.isInteger(modelBytes) || modelBytes <= 0 || modelBytes % L.PAGE !== 0 || L.MODEL_BASE + modelBytes > L.MAX_PAGES * L.PAGE) throw bad(`implausible model size ${modelBytes}`);
+    if (
+      !Number.isInteger(modelBytes) ||
+      modelBytes <= 0 ||
+      modelBytes % L.PAGE !== 0 ||
+      L.MODEL_BASE + modelBytes > L.MAX_PAGES * L.PAGE
+    )
+      throw bad(`implausible model size ${modelBytes}`);
     const json = Buffer.alloc(jsonLen);
     await fh.read(json, 0, jsonLen, PREFIX);
     const info = JSON.parse(json.toString('utf8')) as BundleInfo;
-    const memory = new WebAssembly.Memory({ initial: (L.MODEL_BASE + modelBytes) / L.PAGE, maximum: L.MAX_PAGES, shared: true });
+    const memory = new WebAssembly.Memory({
+      initial: (L.MODEL_BASE + modelBytes) / L.PAGE,
+      maximum: L.MAX_PAGES,
+      shared: true,
+    });
     // Read straight into the shared memory: no intermediate copy of a large model.
     const body = new Uint8Array(memory.buffer as unknown as ArrayBuffer, L.MODEL_BASE, modelBytes);
     let at = 0;

@@ -24,7 +24,9 @@ const job = workerData as LoadJob;
 const logger = createLogger({ service: 'recscore', component: 'model-loader' });
 const kind = modelKind(job.kind);
 const source =
-  kind.createSource && job.location ? kind.createSource(job.location) : createModelSource(job.location, job.env, { logger, gcs: job.gcs });
+  kind.createSource && job.location
+    ? kind.createSource(job.location)
+    : createModelSource(job.location, job.env, { logger, gcs: job.gcs });
 try {
   const version = { ...job.version, checkedAt: new Date(job.version.checkedAt) };
   const parts = await kind.pack(source, { version, logger, limits: job.limits });
@@ -33,7 +35,11 @@ try {
   const err = e as Error & { file?: string };
   parentPort!.postMessage({
     ok: false,
-    error: { code: isRecscoreError(e) ? e.code : 'RECSCORE_INTERNAL', message: err?.message ?? String(e), file: err?.file },
+    error: {
+      code: isRecscoreError(e) ? e.code : 'RECSCORE_INTERNAL',
+      message: err?.message ?? String(e),
+      file: err?.file,
+    },
   });
 } finally {
   await source.close();

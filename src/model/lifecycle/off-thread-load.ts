@@ -39,7 +39,10 @@ export function loadModelOffThread<M extends ServableModel>(
       void worker.terminate();
     });
     worker.once('error', (e) => {
-      if (!settled) reject(new RecscoreError('RECSCORE_INTERNAL', `model loader thread failed: ${e.message}`, undefined, { cause: e }));
+      if (!settled)
+        reject(
+          new RecscoreError('RECSCORE_INTERNAL', `model loader thread failed: ${e.message}`, undefined, { cause: e }),
+        );
     });
     worker.once('exit', (code) => {
       if (!settled) reject(new RecscoreError('RECSCORE_INTERNAL', `model loader thread exited with code ${code}`));

@@ -56,7 +56,13 @@ export interface CheckResult {
   error: ReloadError | null;
 }
 
-const REJECTING = new Set(['RECSCORE_MODEL_DECODE', 'RECSCORE_MODEL_SCHEMA', 'RECSCORE_MODEL_CONSISTENCY', 'RECSCORE_MODEL_TOO_LARGE', 'RECSCORE_MODEL_MISSING']);
+const REJECTING = new Set([
+  'RECSCORE_MODEL_DECODE',
+  'RECSCORE_MODEL_SCHEMA',
+  'RECSCORE_MODEL_CONSISTENCY',
+  'RECSCORE_MODEL_TOO_LARGE',
+  'RECSCORE_MODEL_MISSING',
+]);
 
 export class ModelReloader<M extends ServableModel = ServableModel> {
   readonly #source: ModelSource;
@@ -74,8 +80,14 @@ export class ModelReloader<M extends ServableModel = ServableModel> {
     this.#opts = { intervalMs: 60_000, retryBaseMs: 1_000, ...opts };
     this.#log = (opts.logger ?? rootLog).child({ component: 'reloader', source: source.location });
     this.#status = {
-      source: source.location, lastCheck: null, lastSwap: null, lastSuccess: null, lastError: null,
-      consecutiveFailures: 0, swaps: 0, rejected: 0,
+      source: source.location,
+      lastCheck: null,
+      lastSwap: null,
+      lastSuccess: null,
+      lastError: null,
+      consecutiveFailures: 0,
+      swaps: 0,
+      rejected: 0,
     };
   }
 
@@ -99,9 +111,13 @@ export class ModelReloader<M extends ServableModel = ServableModel> {
 
   /** One check now (coalesced with a check already running, whose result it shares). */
   checkNow(): Promise<CheckResult> {
-    const failed = (e: unknown): CheckResult =>
-      ({ outcome: 'error', error: { code: 'RECSCORE_INTERNAL', message: String(e), at: new Date().toISOString() } });
-    return (this.#running ??= this.#attempt(false).catch(failed).finally(() => (this.#running = undefined)));
+    const failed = (e: unknown): CheckResult => ({
+      outcome: 'error',
+      error: { code: 'RECSCORE_INTERNAL', message: String(e), at: new Date().toISOString() },
+    });
+    return (this.#running ??= this.#attempt(false)
+      .catch(failed)
+      .finally(() => (this.#running = undefined)));
   }
 
   #schedule(ms: number): void {
@@ -109,7 +125,9 @@ export class ModelReloader<M extends ServableModel = ServableModel> {
     this.#timer = setTimeout(() => {
       void this.checkNow().then(() => {
         const f = this.#status.consecutiveFailures;
-        this.#schedule(f === 0 ? this.#opts.intervalMs : Math.min(this.#opts.intervalMs, this.#opts.retryBaseMs * 2 ** (f - 1)));
+        this.#schedule(
+          f === 0 ? this.#opts.intervalMs : Math.min(this.#opts.intervalMs, this.#opts.retryBaseMs * 2 ** (f - 1)),
+        );
       });
     }, ms);
     this.#timer.unref();
@@ -138,9 +156,14 @@ export class ModelReloader<M extends ServableModel = ServableModel> {
       this.#status.lastSwap = now();
       this.#status.lastSuccess = this.#status.lastSwap;
       this.#status.consecutiveFailures = 0;
-      this.#log.info('model version installed', { version: model.version, ms: Math.round(performance.now() - t0), fromCache });
+      this.#log.info('model version installed', {
+        version: model.version,
+        ms: Math.round(performance.now() - t0),
+        fromCache,
+      });
       this.#opts.onResult?.('swapped');
-      if (!fromCache) await this.#opts.cache?.put(model).catch((e) => this.#log.warn('bundle cache write failed', { err: e }));
+      if (!fromCache)
+        await this.#opts.cache?.put(model).catch((e) => this.#log.warn('bundle cache write failed', { err: e }));
       return { outcome: 'swapped', error: null };
     } catch (e) {
       const code = isRecscoreError(e) ? e.code : 'RECSCORE_INTERNAL';
@@ -153,7 +176,10 @@ export class ModelReloader<M extends ServableModel = ServableModel> {
       const message = (e as Error)?.message ?? String(e);
       const error: ReloadError = { code, message, at: now(), ...(versionId ? { version: versionId } : {}) };
       this.#status.lastError = error;
-      this.#log.error(rejected ? 'model version rejected; the previous version keeps serving' : 'model check failed', { err: e, version: versionId });
+      this.#log.error(rejected ? 'model version rejected; the previous version keeps serving' : 'model check failed', {
+        err: e,
+        version: versionId,
+      });
       this.#opts.onResult?.(rejected ? 'rejected' : 'error', e);
       if (initial) throw e;
       return { outcome: rejected ? 'rejected' : 'error', error };

@@ -20,7 +20,10 @@ export interface DownloadLimits {
 
 /** A failed attempt; `transient` says whether another attempt may succeed. */
 export class DownloadFailure extends Error {
-  constructor(message: string, readonly transient: boolean) {
+  constructor(
+    message: string,
+    readonly transient: boolean,
+  ) {
     super(message);
     this.name = 'DownloadFailure';
   }
@@ -64,11 +67,23 @@ export async function* downloadChunks(
   // md5 is native and ~3x faster than the client's JS CRC32C; composite objects have only a CRC32C.
   const algo: 'md5' | 'crc32c' = obj.hashes?.md5 ? 'md5' : 'crc32c';
   const hasher = algo === 'md5' ? createHash('md5') : new CRC32C();
-  const notify = () => { const w = wake; wake = undefined; w?.(); };
-  const fail = (err: unknown) => { failure ??= err; notify(); };
-  const onIdle = () => fail(new DownloadFailure(`no data for ${limits.idleTimeoutMs} ms (${received} of ${obj.size} bytes)`, true));
+  const notify = () => {
+    const w = wake;
+    wake = undefined;
+    w?.();
+  };
+  const fail = (err: unknown) => {
+    failure ??= err;
+    notify();
+  };
+  const onIdle = () =>
+    fail(new DownloadFailure(`no data for ${limits.idleTimeoutMs} ms (${received} of ${obj.size} bytes)`, true));
   let idle: NodeJS.Timeout | undefined = setTimeout(onIdle, limits.idleTimeoutMs);
-  const deadline = setTimeout(() => fail(new DownloadFailure(`not complete within ${limits.deadlineMs} ms (${received} of ${obj.size} bytes)`, true)), limits.deadlineMs);
+  const deadline = setTimeout(
+    () =>
+      fail(new DownloadFailure(`not complete within ${limits.deadlineMs} ms (${received} of ${obj.size} bytes)`, true)),
+    limits.deadlineMs,
+  );
   const onAbort = () => fail(opts.signal!.reason);
   opts.signal?.addEventListener('abort', onAbort, { once: true });
   if (opts.signal?.aborted) onAbort();
@@ -95,7 +110,10 @@ export async function* downloadChunks(
   });
   // This listener stays attached, so late errors from the torn-down request are absorbed.
   stream.on('error', (err) => fail(err));
-  stream.on('end', () => { ended = true; notify(); });
+  stream.on('end', () => {
+    ended = true;
+    notify();
+  });
 
   try {
     // An object stored with Content-Encoding: gzip arrives as stored; TAAR's client would decompress it.
@@ -152,7 +170,8 @@ function verify(
   // Both the hash pinned by the listing and the one the download response advertises must match.
   const sent = parseGoogHash(header(headers, 'x-goog-hash'));
   for (const want of [obj.hashes?.[algo], sent[algo]]) {
-    if (want !== undefined && want !== digest) return new DownloadFailure(`${algo} mismatch: expected ${want}, got ${digest}`, true);
+    if (want !== undefined && want !== digest)
+      return new DownloadFailure(`${algo} mismatch: expected ${want}, got ${digest}`, true);
   }
   return undefined;
 }

@@ -43,12 +43,16 @@ const TAAR_ENV: Record<ModelFileKind, EnvVars> = {
   locale: { bucket: 'TAAR_LOCALE_BUCKET', key: 'TAAR_LOCALE_KEY' },
   ensembleWeights: { bucket: 'TAAR_ENSEMBLE_BUCKET', key: 'TAAR_ENSEMBLE_KEY' },
   coinstall: {
-    bucket: 'TAARLITE_GUID_COINSTALL_BUCKET', key: 'TAARLITE_GUID_COINSTALL_KEY',
-    defaultBucket: 'telemetry-parquet', defaultKey: 'taar/lite/guid_coinstallation.json',
+    bucket: 'TAARLITE_GUID_COINSTALL_BUCKET',
+    key: 'TAARLITE_GUID_COINSTALL_KEY',
+    defaultBucket: 'telemetry-parquet',
+    defaultKey: 'taar/lite/guid_coinstallation.json',
   },
   ranking: {
-    bucket: 'TAARLITE_GUID_COINSTALL_BUCKET', key: 'TAARLITE_GUID_RANKING_KEY',
-    defaultBucket: 'telemetry-parquet', defaultKey: 'taar/lite/guid_install_ranking.json',
+    bucket: 'TAARLITE_GUID_COINSTALL_BUCKET',
+    key: 'TAARLITE_GUID_RANKING_KEY',
+    defaultBucket: 'telemetry-parquet',
+    defaultKey: 'taar/lite/guid_install_ranking.json',
   },
 };
 
@@ -63,7 +67,11 @@ export function hasTaarEnv(env: Record<string, string | undefined>): boolean {
 export function layoutFromUrl(url: string, kinds: readonly ModelFileKind[]): GcsLayout {
   const m = /^gs:\/\/([^/]+)\/*(.*)$/.exec(url);
   const bucket = bucketName.safeParse(m?.[1]);
-  if (!m || !bucket.success) throw new RecscoreError('RECSCORE_CONFIG', `model location ${url}: expected gs://<bucket>[/<prefix>] with a valid bucket name`);
+  if (!m || !bucket.success)
+    throw new RecscoreError(
+      'RECSCORE_CONFIG',
+      `model location ${url}: expected gs://<bucket>[/<prefix>] with a valid bucket name`,
+    );
   const prefix = m[2].replace(/\/+$/, '');
   return {
     location: prefix ? `gs://${bucket.data}/${prefix}` : `gs://${bucket.data}`,
@@ -84,11 +92,15 @@ export function layoutFromEnv(env: Record<string, string | undefined>, kinds: re
       continue;
     }
     const valid = bucketName.safeParse(bucket);
-    if (!valid.success) throw new RecscoreError('RECSCORE_CONFIG', `${vars.bucket}=${bucket}: not a valid GCS bucket name`);
+    if (!valid.success)
+      throw new RecscoreError('RECSCORE_CONFIG', `${vars.bucket}=${bucket}: not a valid GCS bucket name`);
     entries.push({ kind, bucket, names: [key] });
   }
   if (unset.length > 0) {
-    throw new RecscoreError('RECSCORE_CONFIG', `TAAR model env vars incomplete: set ${[...new Set(unset)].join(', ')} (or give a gs:// location)`);
+    throw new RecscoreError(
+      'RECSCORE_CONFIG',
+      `TAAR model env vars incomplete: set ${[...new Set(unset)].join(', ')} (or give a gs:// location)`,
+    );
   }
   const buckets = [...new Set(entries.map((e) => `gs://${e.bucket}`))];
   return { location: buckets.join(' '), entries };

@@ -27,7 +27,11 @@ const schema = z.object({
   /** Overall deadline of one download attempt. */
   deadlineMs: ms.default(15 * 60_000),
   /** Downloads at least this large log progress at info level (smaller ones at debug). */
-  progressLogBytes: z.number().int().nonnegative().default(8 << 20),
+  progressLogBytes: z
+    .number()
+    .int()
+    .nonnegative()
+    .default(8 << 20),
   progressLogIntervalMs: ms.default(5_000),
 });
 
@@ -46,7 +50,10 @@ export function parseGcsOptions(opts: GcsSourceOptions): GcsSettings {
   const parsed = schema.strict().safeParse(rest);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new RecscoreError('RECSCORE_CONFIG', `GCS model source option ${issue.path.join('.') || '(unknown)'}: ${issue.message}`);
+    throw new RecscoreError(
+      'RECSCORE_CONFIG',
+      `GCS model source option ${issue.path.join('.') || '(unknown)'}: ${issue.message}`,
+    );
   }
   return parsed.data;
 }

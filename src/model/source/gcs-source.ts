@@ -50,13 +50,15 @@ export class GcsModelSource implements ModelSource {
     this.#settings = s;
     this.#policy = { attempts: s.attempts, baseMs: s.backoffBaseMs, maxMs: s.backoffMaxMs };
     this.#log = (opts.logger ?? rootLog).child({ component: 'model-source', source: this.location });
-    this.#storage = opts.storage ?? new Storage({
-      ...(s.apiEndpoint ? { apiEndpoint: s.apiEndpoint, useAuthWithCustomEndpoint: !isLoopback(s.apiEndpoint) } : {}),
-      ...(s.projectId ? { projectId: s.projectId } : {}),
-      ...(s.keyFilename ? { keyFilename: s.keyFilename } : {}),
-      retryOptions: { autoRetry: false, maxRetries: 0 },
-      timeout: s.requestTimeoutMs,
-    });
+    this.#storage =
+      opts.storage ??
+      new Storage({
+        ...(s.apiEndpoint ? { apiEndpoint: s.apiEndpoint, useAuthWithCustomEndpoint: !isLoopback(s.apiEndpoint) } : {}),
+        ...(s.projectId ? { projectId: s.projectId } : {}),
+        ...(s.keyFilename ? { keyFilename: s.keyFilename } : {}),
+        retryOptions: { autoRetry: false, maxRetries: 0 },
+        timeout: s.requestTimeoutMs,
+      });
   }
 
   async check(signal?: AbortSignal): Promise<SourceVersion> {
@@ -78,12 +80,21 @@ export class GcsModelSource implements ModelSource {
       const item = listed.get(`${entry.bucket}/${name}`)!;
       const hashes = { ...(item.md5 ? { md5: item.md5 } : {}), ...(item.crc32c ? { crc32c: item.crc32c } : {}) };
       objects.push({
-        kind: entry.kind, name, compressed: name.endsWith('.bz2'), size: item.size, version: item.generation,
-        location: `gs://${entry.bucket}/${name}`, hashes,
+        kind: entry.kind,
+        name,
+        compressed: name.endsWith('.bz2'),
+        size: item.size,
+        version: item.generation,
+        location: `gs://${entry.bucket}/${name}`,
+        hashes,
       });
     }
     if (missing.length > 0) {
-      throw new ModelError('RECSCORE_MODEL_MISSING', missing[0].file, `not found; missing: ${missing.map((m) => m.tried).join(', ')}`);
+      throw new ModelError(
+        'RECSCORE_MODEL_MISSING',
+        missing[0].file,
+        `not found; missing: ${missing.map((m) => m.tried).join(', ')}`,
+      );
     }
     const version: SourceVersion = { id: versionId(objects), objects, checkedAt: new Date() };
     this.#log.debug('model bucket checked', { version: version.id });
@@ -131,7 +142,8 @@ export class GcsModelSource implements ModelSource {
         return;
       } catch (err) {
         if (signal?.aborted) throw signal.reason;
-        if (delivered || attempt >= this.#policy.attempts || !isTransient(err)) throw toModelError(obj.name, goneSince(obj), err, attempt);
+        if (delivered || attempt >= this.#policy.attempts || !isTransient(err))
+          throw toModelError(obj.name, goneSince(obj), err, attempt);
         const delayMs = backoffMs(attempt, this.#policy);
         this.#log.warn('model source retry', { file: obj.name, attempt, delayMs, err });
         await sleep(delayMs, undefined, { signal });
@@ -153,14 +165,23 @@ export class GcsModelSource implements ModelSource {
   }
 
   /** `file` names the object (or listing) in errors; `notFound` explains a 404 there. */
-  async #retrying<T>(file: string, notFound: NotFound, signal: AbortSignal | undefined, fn: () => Promise<T>): Promise<T> {
+  async #retrying<T>(
+    file: string,
+    notFound: NotFound,
+    signal: AbortSignal | undefined,
+    fn: () => Promise<T>,
+  ): Promise<T> {
     let attempts = 0;
     try {
-      return await withRetries(this.#policy, {
-        signal,
-        isTransient,
-        onRetry: (err, attempt, delayMs) => this.#log.warn('model source retry', { file, attempt, delayMs, err }),
-      }, () => (attempts++, fn()));
+      return await withRetries(
+        this.#policy,
+        {
+          signal,
+          isTransient,
+          onRetry: (err, attempt, delayMs) => this.#log.warn('model source retry', { file, attempt, delayMs, err }),
+        },
+        () => (attempts++, fn()),
+      );
     } catch (err) {
       if (signal?.aborted) throw signal.reason;
       throw toModelError(file, notFound, err, attempts);
@@ -179,19 +200,30 @@ export class GcsModelSource implements ModelSource {
         onProgress?.(received, obj.size);
         if (large && Date.now() - lastLog >= this.#settings.progressLogIntervalMs) {
           lastLog = Date.now();
-          this.#log.info('model download progress', { ...fields, received, percent: Math.floor((100 * received) / Math.max(1, obj.size)) });
+          this.#log.info('model download progress', {
+            ...fields,
+            received,
+            percent: Math.floor((100 * received) / Math.max(1, obj.size)),
+          });
         }
       },
       done: () => {
         const ms = Date.now() - started;
-        emit('model download finished', { ...fields, ms, mbPerSec: +(obj.size / 1e6 / Math.max(ms / 1000, 1e-3)).toFixed(1) });
+        emit('model download finished', {
+          ...fields,
+          ms,
+          mbPerSec: +(obj.size / 1e6 / Math.max(ms / 1000, 1e-3)).toFixed(1),
+        });
       },
     };
   }
 }
 
 function goneSince(obj: ModelObject): NotFound {
-  return { code: 'RECSCORE_MODEL_MISSING', problem: `generation ${obj.version} not found (HTTP 404): replaced or deleted since check` };
+  return {
+    code: 'RECSCORE_MODEL_MISSING',
+    problem: `generation ${obj.version} not found (HTTP 404): replaced or deleted since check`,
+  };
 }
 
 /** HTTP 408/429/5xx, network errors, stalls and hash mismatches may pass; 4xx and our own verdicts do not. */
@@ -206,7 +238,8 @@ function toModelError(file: string, notFound: NotFound, err: unknown, attempts: 
   const status = (err as { code?: unknown })?.code;
   if (status === 404) return new ModelError(notFound.code, file, notFound.problem, { cause: err });
   const tries = attempts > 1 ? ` after ${attempts} attempts` : '';
-  const detail = typeof status === 'number' ? `HTTP ${status}: ${(err as Error).message}` : (err as Error)?.message ?? String(err);
+  const detail =
+    typeof status === 'number' ? `HTTP ${status}: ${(err as Error).message}` : ((err as Error)?.message ?? String(err));
   return new ModelError('RECSCORE_MODEL_SOURCE', file, `${detail}${tries}`, { cause: err });
 }
 
@@ -221,6 +254,9 @@ function bounded<T>(p: Promise<T>, ms: number, signal?: AbortSignal): Promise<T>
       f();
     };
     signal?.addEventListener('abort', onAbort, { once: true });
-    p.then((v) => done(() => resolve(v)), (e) => done(() => reject(e)));
+    p.then(
+      (v) => done(() => resolve(v)),
+      (e) => done(() => reject(e)),
+    );
   });
 }

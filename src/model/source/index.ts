@@ -43,8 +43,12 @@ export function createModelSource(
     return new GcsModelSource(layoutFromUrl(loc, kinds), { ...opts.gcs, kinds, logger: opts.logger });
   }
   if (!loc) {
-    if (hasTaarEnv(env)) return new GcsModelSource(layoutFromEnv(env, kinds), { ...opts.gcs, kinds, logger: opts.logger });
-    throw new RecscoreError('RECSCORE_CONFIG', 'no model location: give a folder or gs://bucket/prefix, or set TAAR\'s TAAR_*_BUCKET/_KEY variables');
+    if (hasTaarEnv(env))
+      return new GcsModelSource(layoutFromEnv(env, kinds), { ...opts.gcs, kinds, logger: opts.logger });
+    throw new RecscoreError(
+      'RECSCORE_CONFIG',
+      "no model location: give a folder or gs://bucket/prefix, or set TAAR's TAAR_*_BUCKET/_KEY variables",
+    );
   }
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(loc) && !loc.startsWith('file://')) {
     throw new RecscoreError('RECSCORE_CONFIG', `model location ${loc}: only folders, file:// and gs:// are supported`);

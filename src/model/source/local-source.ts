@@ -11,7 +11,14 @@ import { join, resolve } from 'node:path';
 import { ModelError } from '../../errors.js';
 import { MODEL_FILE_KINDS, MODEL_FILES, type ModelFileKind } from '../kinds/taar/files.js';
 import { log as rootLog, type Logger } from '../../log.js';
-import { candidateNames, versionId, type ModelObject, type ModelSource, type ReadOptions, type SourceVersion } from './source.js';
+import {
+  candidateNames,
+  versionId,
+  type ModelObject,
+  type ModelSource,
+  type ReadOptions,
+  type SourceVersion,
+} from './source.js';
 
 export interface LocalSourceOptions {
   /** Which model files must be present (default: all nine). */
@@ -39,7 +46,9 @@ export class LocalModelSource implements ModelSource {
     try {
       root = await realpath(this.location);
     } catch (e) {
-      throw new ModelError('RECSCORE_MODEL_SOURCE', this.location, `model folder cannot be resolved (${errCode(e)})`, { cause: e });
+      throw new ModelError('RECSCORE_MODEL_SOURCE', this.location, `model folder cannot be resolved (${errCode(e)})`, {
+        cause: e,
+      });
     }
     const objects: ModelObject[] = [];
     const missing: string[] = [];
@@ -49,7 +58,11 @@ export class LocalModelSource implements ModelSource {
       else missing.push(MODEL_FILES[kind]);
     }
     if (missing.length > 0) {
-      throw new ModelError('RECSCORE_MODEL_MISSING', missing[0], `not in ${root} (as .bz2 or plain); missing: ${missing.join(', ')}`);
+      throw new ModelError(
+        'RECSCORE_MODEL_MISSING',
+        missing[0],
+        `not in ${root} (as .bz2 or plain); missing: ${missing.join(', ')}`,
+      );
     }
     const version: SourceVersion = { id: versionId(objects), objects, checkedAt: new Date() };
     this.#log.debug('model folder checked', { resolved: root, version: version.id });
@@ -63,7 +76,12 @@ export class LocalModelSource implements ModelSource {
       for (let off = 0; off < obj.size; ) {
         opts.signal?.throwIfAborted();
         const { bytesRead } = await fh.read(buf, off, Math.min(CHUNK, obj.size - off), off);
-        if (bytesRead === 0) throw new ModelError('RECSCORE_MODEL_SOURCE', obj.name, `shrank while being read (${off} of ${obj.size} bytes)`);
+        if (bytesRead === 0)
+          throw new ModelError(
+            'RECSCORE_MODEL_SOURCE',
+            obj.name,
+            `shrank while being read (${off} of ${obj.size} bytes)`,
+          );
         off += bytesRead;
         opts.onProgress?.(off, obj.size);
       }
@@ -91,7 +109,12 @@ export class LocalModelSource implements ModelSource {
         // A fresh buffer per chunk: the consumer may still hold the previous one.
         const buf = Buffer.allocUnsafe(Math.min(STREAM_CHUNK, obj.size - off));
         const { bytesRead } = await fh.read(buf, 0, buf.length, off);
-        if (bytesRead === 0) throw new ModelError('RECSCORE_MODEL_SOURCE', obj.name, `shrank while being read (${off} of ${obj.size} bytes)`);
+        if (bytesRead === 0)
+          throw new ModelError(
+            'RECSCORE_MODEL_SOURCE',
+            obj.name,
+            `shrank while being read (${off} of ${obj.size} bytes)`,
+          );
         off += bytesRead;
         opts.onProgress?.(off, obj.size);
         yield bytesRead < buf.length ? buf.subarray(0, bytesRead) : buf;
@@ -118,7 +141,11 @@ export class LocalModelSource implements ModelSource {
     try {
       const st = await fh.stat();
       if (fileVersion(st) !== obj.version) {
-        throw new ModelError('RECSCORE_MODEL_SOURCE', obj.name, `changed since check (was ${obj.version}, now ${fileVersion(st)}); check again`);
+        throw new ModelError(
+          'RECSCORE_MODEL_SOURCE',
+          obj.name,
+          `changed since check (was ${obj.version}, now ${fileVersion(st)}); check again`,
+        );
       }
       return fh;
     } catch (e) {
@@ -136,7 +163,14 @@ export class LocalModelSource implements ModelSource {
         path = await realpath(join(root, name));
         const st = await stat(path);
         if (!st.isFile()) continue;
-        return { kind, name, compressed: name.endsWith('.bz2'), size: st.size, version: fileVersion(st), location: path };
+        return {
+          kind,
+          name,
+          compressed: name.endsWith('.bz2'),
+          size: st.size,
+          version: fileVersion(st),
+          location: path,
+        };
       } catch (e) {
         if (errCode(e) === 'ENOENT' || errCode(e) === 'ENOTDIR') continue;
         throw new ModelError('RECSCORE_MODEL_SOURCE', name, `cannot stat in ${root} (${errCode(e)})`, { cause: e });

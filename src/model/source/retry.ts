@@ -22,13 +22,21 @@ export interface RetryHooks {
  * "Equal jitter": half the exponential step is fixed, half random, so retries from many replicas spread
  * out yet never collapse to an immediate hammering retry.
  */
-export function backoffMs(attempt: number, policy: Pick<RetryPolicy, 'baseMs' | 'maxMs'>, random: () => number = Math.random): number {
+export function backoffMs(
+  attempt: number,
+  policy: Pick<RetryPolicy, 'baseMs' | 'maxMs'>,
+  random: () => number = Math.random,
+): number {
   const step = Math.min(policy.maxMs, policy.baseMs * 2 ** (attempt - 1));
   return Math.round(step / 2 + random() * (step / 2));
 }
 
 /** Runs `fn` until it succeeds, fails with a non-transient error, or `policy.attempts` are spent. */
-export async function withRetries<T>(policy: RetryPolicy, hooks: RetryHooks, fn: (attempt: number) => Promise<T>): Promise<T> {
+export async function withRetries<T>(
+  policy: RetryPolicy,
+  hooks: RetryHooks,
+  fn: (attempt: number) => Promise<T>,
+): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     hooks.signal?.throwIfAborted();
     try {

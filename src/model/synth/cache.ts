@@ -5,14 +5,25 @@
 import { existsSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { generateModelSet, generateProfiles, resolveSynthPreset, writeModelSet, writeProfiles, type SynthOverrides } from './index.js';
+import {
+  generateModelSet,
+  generateProfiles,
+  resolveSynthPreset,
+  writeModelSet,
+  writeProfiles,
+  type SynthOverrides,
+} from './index.js';
 
 export interface SynthData {
   models: string;
   profiles: string;
 }
 
-export async function ensureSynthData(dir: string, preset = 'demo', overrides: SynthOverrides = {}): Promise<SynthData> {
+export async function ensureSynthData(
+  dir: string,
+  preset = 'demo',
+  overrides: SynthOverrides = {},
+): Promise<SynthData> {
   const out: SynthData = { models: join(dir, 'models'), profiles: join(dir, 'profiles.jsonl') };
   if (existsSync(join(dir, 'READY'))) return out;
   await rm(dir, { recursive: true, force: true });

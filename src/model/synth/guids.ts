@@ -7,8 +7,7 @@ import { PROVIDERS, TLDS, WORDS } from './vocab.js';
  */
 export function newGuid(prng: Prng, taken: ReadonlySet<string>): string {
   const style = prng.float();
-  const make =
-    style < 0.44 ? uuidGuid : style < 0.75 ? emailGuid : style < 0.875 ? atGuid : jetpackGuid;
+  const make = style < 0.44 ? uuidGuid : style < 0.75 ? emailGuid : style < 0.875 ? atGuid : jetpackGuid;
   // The word-based styles have a finite space: retry, then fall back to a UUID (never taken in practice).
   for (let attempt = 0; attempt < 4; attempt++) {
     const g = make(prng);

@@ -16,7 +16,8 @@ export function pyJson(v: unknown): string {
     case 'object': {
       if (Array.isArray(v)) return `[${v.map(pyJson).join(', ')}]`;
       const parts: string[] = [];
-      for (const [k, x] of Object.entries(v as Record<string, unknown>)) parts.push(`${JSON.stringify(k)}: ${pyJson(x)}`);
+      for (const [k, x] of Object.entries(v as Record<string, unknown>))
+        parts.push(`${JSON.stringify(k)}: ${pyJson(x)}`);
       return `{${parts.join(', ')}}`;
     }
     default:

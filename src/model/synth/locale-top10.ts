@@ -11,7 +11,11 @@ const LAPLACE_SCALE = 1 / 0.4;
  * shifted by their minimum and divided by their sum (so a top-10 list sums to < 1), top 10 by weight
  * descending. Each locale leans towards two topics, so the lists differ between locales.
  */
-export function buildLocaleTop10(cat: Catalog, opts: SynthOptions, locales: readonly string[]): Record<string, Array<[string, number]>> {
+export function buildLocaleTop10(
+  cat: Catalog,
+  opts: SynthOptions,
+  locales: readonly string[],
+): Record<string, Array<[string, number]>> {
   const prng = new Prng(opts.seed, 'locale');
   const wl = cat.whitelistIndex;
   let popSum = 0;

@@ -24,7 +24,8 @@ const schema = z
   .strict()
   .superRefine((o, ctx) => {
     if (o.items > o.guids) ctx.addIssue({ code: 'custom', path: ['items'], message: `must be <= guids (${o.guids})` });
-    if (o.whitelist > o.guids) ctx.addIssue({ code: 'custom', path: ['whitelist'], message: `must be <= guids (${o.guids})` });
+    if (o.whitelist > o.guids)
+      ctx.addIssue({ code: 'custom', path: ['whitelist'], message: `must be <= guids (${o.guids})` });
     if (o.coinstallKeys > o.guids) {
       ctx.addIssue({ code: 'custom', path: ['coinstallKeys'], message: `must be <= guids (${o.guids})` });
     }

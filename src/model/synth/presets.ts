@@ -13,11 +13,29 @@ export interface SynthPreset {
  */
 export const SYNTH_PRESETS = {
   demo: {
-    model: { guids: 2_000, items: 1_900, factors: 20, donors: 1_000, locales: 40, whitelist: 200, coinstallKeys: 600, lrPoints: 1_000 },
+    model: {
+      guids: 2_000,
+      items: 1_900,
+      factors: 20,
+      donors: 1_000,
+      locales: 40,
+      whitelist: 200,
+      coinstallKeys: 600,
+      lrPoints: 1_000,
+    },
     profiles: 2_000,
   },
   large: {
-    model: { guids: 100_000, items: 95_000, factors: 20, donors: 20_000, locales: 40, whitelist: 200, coinstallKeys: 5_000, lrPoints: 1_000 },
+    model: {
+      guids: 100_000,
+      items: 95_000,
+      factors: 20,
+      donors: 20_000,
+      locales: 40,
+      whitelist: 200,
+      coinstallKeys: 5_000,
+      lrPoints: 1_000,
+    },
     profiles: 20_000,
   },
 } as const satisfies Record<string, SynthPreset>;
@@ -37,9 +55,15 @@ export interface SynthOverrides {
  * A preset with overrides applied. Raising `items` past the preset's universe raises `guids` with it,
  * keeping the presets' 95 % item share, so `--items 1000000` alone is enough for a benchmark model.
  */
-export function resolveSynthPreset(name: string, overrides: SynthOverrides = {}): { model: SynthOptions; profiles: number } {
+export function resolveSynthPreset(
+  name: string,
+  overrides: SynthOverrides = {},
+): { model: SynthOptions; profiles: number } {
   if (!Object.hasOwn(SYNTH_PRESETS, name)) {
-    throw new RecscoreError('RECSCORE_BAD_OPTION', `unknown synth preset "${name}" (expected ${SYNTH_PRESET_NAMES.join(' or ')})`);
+    throw new RecscoreError(
+      'RECSCORE_BAD_OPTION',
+      `unknown synth preset "${name}" (expected ${SYNTH_PRESET_NAMES.join(' or ')})`,
+    );
   }
   const preset: SynthPreset = SYNTH_PRESETS[name as SynthPresetName];
   const model: SynthOptions = { ...preset.model, seed: overrides.seed ?? DEFAULT_SYNTH_SEED };

@@ -29,7 +29,8 @@ export function generateProfiles(model: SynthOutput, opts: { seed: number; count
 
   const profiles: SynthProfile[] = [];
   for (let p = 0; p < o.count; p++) {
-    const donor: SynthDonor | undefined = model.donors.length > 0 ? model.donors[prng.int(model.donors.length)] : undefined;
+    const donor: SynthDonor | undefined =
+      model.donors.length > 0 ? model.donors[prng.int(model.donors.length)] : undefined;
     const n = prng.chance(0.03) ? 0 : clampInt(prng.logNormal(Math.log(4), 0.75), 1, 15);
     const installed: string[] = [];
     const seen = new Set<string>();

@@ -18,9 +18,16 @@ export interface WriteModelSetOptions {
  * Writes the nine files under TAAR's object names (src/model/kinds/taar/files.ts) below `dir`, as plain JSON,
  * streaming element by element. Returns the paths written, in MODEL_FILE_KINDS order.
  */
-export async function writeModelSet(dir: string, output: SynthOutput, opts: WriteModelSetOptions = {}): Promise<string[]> {
+export async function writeModelSet(
+  dir: string,
+  output: SynthOutput,
+  opts: WriteModelSetOptions = {},
+): Promise<string[]> {
   if ((opts as { compress?: boolean }).compress) {
-    throw new RecscoreError('RECSCORE_BAD_OPTION', 'writeModelSet option compress: bz2 output is not supported; write plain .json');
+    throw new RecscoreError(
+      'RECSCORE_BAD_OPTION',
+      'writeModelSet option compress: bz2 output is not supported; write plain .json',
+    );
   }
   const written: string[] = [];
   for (const kind of MODEL_FILE_KINDS) {

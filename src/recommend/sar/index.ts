@@ -2,7 +2,15 @@
  * SAR's public surface, kept small so a generic "model kind" interface can wrap it:
  * train (events or a path) → SarModel; pack / unpack (one file, one read); score (reference or kernel).
  */
-export type { SarModel, SarParams, SimilarityType, CooccurrenceUnit, UsageEvent, Csr, SarStats } from '../../model/kinds/sar/types.js';
+export type {
+  SarModel,
+  SarParams,
+  SimilarityType,
+  CooccurrenceUnit,
+  UsageEvent,
+  Csr,
+  SarStats,
+} from '../../model/kinds/sar/types.js';
 export { SIMILARITY_TYPES, DEFAULT_PARAMS } from '../../model/kinds/sar/types.js';
 export { validateParams, similarityType } from '../../model/kinds/sar/params.js';
 export type { ParseReport, ParseErrorCode } from '../../model/kinds/sar/parse/codes.js';

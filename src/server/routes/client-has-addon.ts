@@ -16,13 +16,20 @@ import { checkClientId, checkGuid } from '../validate.js';
 
 const PATH = '/v1/api/client_has_addon/:hashed_client_id/:addon_id/';
 
-export function registerClientHasAddonRoutes(app: Hono<AppEnv>, config: ServerConfig, profiles: ProfileStore, guards: Guards): void {
+export function registerClientHasAddonRoutes(
+  app: Hono<AppEnv>,
+  config: ServerConfig,
+  profiles: ProfileStore,
+  guards: Guards,
+): void {
   app.get(PATH, named('client_has_addon'), async (c) => {
     const clientId = checkClientId(c.req.param('hashed_client_id') ?? '');
     const addonId = checkGuid(c.req.param('addon_id') ?? '', 'add-on id');
     const got = await guards.profile(profiles, clientId, c.get('started') + config.totalBudgetMs);
     if (!got.ok && got.reason !== 'profile-invalid') {
-      throw new RecscoreError('RECSCORE_PROFILE_STORE', `profile store unavailable (${got.reason})`, { reason: got.reason });
+      throw new RecscoreError('RECSCORE_PROFILE_STORE', `profile store unavailable (${got.reason})`, {
+        reason: got.reason,
+      });
     }
     const profile = got.ok ? got.value : null;
     if (!profile) return c.json({ results: false, error: 'No client found' });

@@ -16,7 +16,12 @@ import type { ModelFacts } from '../../recommend/contracts.js';
 import type { AppEnv } from '../env.js';
 import { errorBody } from '../on-error.js';
 
-export function registerHealthRoutes(app: Hono<AppEnv>, facts: () => ModelFacts | undefined, ready: () => boolean, metrics: Metrics): void {
+export function registerHealthRoutes(
+  app: Hono<AppEnv>,
+  facts: () => ModelFacts | undefined,
+  ready: () => boolean,
+  metrics: Metrics,
+): void {
   const health = (c: Context<AppEnv>) => {
     c.set('route', 'health');
     return c.json({ status: 'ok' });
@@ -25,7 +30,15 @@ export function registerHealthRoutes(app: Hono<AppEnv>, facts: () => ModelFacts 
     c.set('route', 'ready');
     const f = facts();
     if (!f) return c.json({ ready: false, ...errorBody('RECSCORE_NO_MODEL', 'no model is loaded yet') }, 503);
-    if (!ready()) return c.json({ ready: false, model_version: f.version, ...errorBody('RECSCORE_INTERNAL', 'not ready (workers starting or stopping)') }, 503);
+    if (!ready())
+      return c.json(
+        {
+          ready: false,
+          model_version: f.version,
+          ...errorBody('RECSCORE_INTERNAL', 'not ready (workers starting or stopping)'),
+        },
+        503,
+      );
     const s = metrics.serving.snapshot();
     const serving = {
       personalised: s.personalised,

@@ -36,8 +36,10 @@ function publicStatus(s: ReloadStatus): PublicStatus {
 }
 
 export function registerModelRoutes(
-  app: Hono<AppEnv>, registry: ModelRegistry<PackedModel, ModelFacts>,
-  reloader: ModelReloader<PackedModel>, reloadToken: string | undefined,
+  app: Hono<AppEnv>,
+  registry: ModelRegistry<PackedModel, ModelFacts>,
+  reloader: ModelReloader<PackedModel>,
+  reloadToken: string | undefined,
 ): void {
   app.get('/v1/models', (c) => {
     c.set('route', 'models');
@@ -46,11 +48,21 @@ export function registerModelRoutes(
     const m = v?.model;
     return c.json({
       models: m
-        ? [{
-            name: 'taar', version: m.version, ...(full ? { source: v!.source } : {}), loaded_at: v!.loadedAt.toISOString(),
-            bytes: m.modelBytes, items: m.nItems, factors: m.nFactors, donors: m.nDonors, guids: m.nGuids, lr_points: m.nLr,
-            whitelist: m.meta.whitelist.length,
-          }]
+        ? [
+            {
+              name: 'taar',
+              version: m.version,
+              ...(full ? { source: v!.source } : {}),
+              loaded_at: v!.loadedAt.toISOString(),
+              bytes: m.modelBytes,
+              items: m.nItems,
+              factors: m.nFactors,
+              donors: m.nDonors,
+              guids: m.nGuids,
+              lr_points: m.nLr,
+              whitelist: m.meta.whitelist.length,
+            },
+          ]
         : [],
       reload: full ? reloader.status : publicStatus(reloader.status),
     });
@@ -67,6 +79,11 @@ export function registerModelRoutes(
     const result = await reloader.checkNow();
     // `last_error` is this check's own failure: an earlier one stays in GET /v1/models as history.
     const version = registry.model?.version;
-    return c.json({ version: version ?? null, swapped: version !== before, outcome: result.outcome, last_error: result.error });
+    return c.json({
+      version: version ?? null,
+      swapped: version !== before,
+      outcome: result.outcome,
+      last_error: result.error,
+    });
   });
 }

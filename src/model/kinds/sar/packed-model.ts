@@ -43,7 +43,10 @@ export class SarPackedModel implements ServableModel {
   readonly model: SarModel;
 
   /** `trusted`: the image was checked in full by the thread that packed or opened it (pool workers). */
-  constructor(readonly memory: WebAssembly.Memory, opts: { verifyChecksum?: boolean; trusted?: boolean } = {}) {
+  constructor(
+    readonly memory: WebAssembly.Memory,
+    opts: { verifyChecksum?: boolean; trusted?: boolean } = {},
+  ) {
     const buf = memory.buffer as unknown as ArrayBuffer;
     if (buf.byteLength < MODEL_BASE + L.HEADER_BYTES) bad('memory is smaller than a SAR header');
     const head = new Uint32Array(buf, MODEL_BASE, L.HEADER_BYTES / 4);

@@ -7,7 +7,11 @@ import { open, realpath, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { ModelError } from '../../../errors.js';
 import {
-  versionId, type ModelObject, type ModelSource, type ReadOptions, type SourceVersion,
+  versionId,
+  type ModelObject,
+  type ModelSource,
+  type ReadOptions,
+  type SourceVersion,
 } from '../../source/source.js';
 
 const fileVersion = (st: { mtimeMs: number; size: number }) => `${st.mtimeMs}:${st.size}`;
@@ -27,7 +31,12 @@ export class SarFileSource implements ModelSource {
       const st = await stat(path);
       if (!st.isFile()) throw new ModelError('RECSCORE_MODEL_MISSING', this.location, 'is not a file');
       const obj: ModelObject = {
-        kind: 'sarModel', name: path, compressed: false, size: st.size, version: fileVersion(st), location: path,
+        kind: 'sarModel',
+        name: path,
+        compressed: false,
+        size: st.size,
+        version: fileVersion(st),
+        location: path,
       };
       return { id: versionId([obj]), objects: [obj], checkedAt: new Date() };
     } catch (e) {

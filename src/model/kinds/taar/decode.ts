@@ -36,7 +36,11 @@ interface Sink {
   finish(): DecodedFile;
 }
 
-export async function decodeModelStream(kind: ModelFileKind, name: string, raw: AsyncIterable<Uint8Array> | Iterable<Uint8Array>): Promise<DecodedFile> {
+export async function decodeModelStream(
+  kind: ModelFileKind,
+  name: string,
+  raw: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+): Promise<DecodedFile> {
   const sink = sinkFor(kind, name);
   let failed: ModelError | undefined;
   for await (const batch of jsonBatches(name, name.endsWith('.bz2') ? bz2Chunks(name, raw) : raw)) {
@@ -57,7 +61,8 @@ function feed(sink: Sink, name: string, batch: JsonBatch): void {
     check(name, sink.whole, batch.values[0], undefined);
     throw schemaError(name, '(root)', `Expected ${sink.container}, received ${typeof batch.values[0]}`);
   }
-  if (batch.container !== sink.container) throw schemaError(name, '(root)', `Expected ${sink.container}, received ${batch.container}`);
+  if (batch.container !== sink.container)
+    throw schemaError(name, '(root)', `Expected ${sink.container}, received ${batch.container}`);
   const { values, keys, first } = batch;
   for (let j = 0; j < values.length; j++) sink.add(values[j], first + j, keys?.[j]);
 }
@@ -75,7 +80,13 @@ function check<T>(name: string, schema: ZodType<T>, value: unknown, at: string |
   throw schemaError(name, path.length ? path.join('.') : '(root)', issue.message);
 }
 
-function arraySink<E, T>(name: string, element: ZodType<E>, whole: ZodType<unknown>, convert: (e: E) => T, done: (items: T[]) => Partial<TaarModelSet>): Sink {
+function arraySink<E, T>(
+  name: string,
+  element: ZodType<E>,
+  whole: ZodType<unknown>,
+  convert: (e: E) => T,
+  done: (items: T[]) => Partial<TaarModelSet>,
+): Sink {
   const items: T[] = [];
   return {
     container: 'array',
@@ -87,7 +98,11 @@ function arraySink<E, T>(name: string, element: ZodType<E>, whole: ZodType<unkno
 
 /** `fast` accepts exactly what the schema accepts, without zod's cost; zod then only words the errors. */
 function recordSink<V, T>(
-  name: string, value: ZodType<V>, whole: ZodType<unknown>, fast: (v: unknown) => boolean, convert: (v: V) => T,
+  name: string,
+  value: ZodType<V>,
+  whole: ZodType<unknown>,
+  fast: (v: unknown) => boolean,
+  convert: (v: V) => T,
   done: (m: Map<string, T>) => Partial<TaarModelSet>,
 ): Sink {
   const rows = new RecordCollector<T>();
@@ -132,34 +147,78 @@ function sinkFor(kind: ModelFileKind, name: string): Sink {
       };
     }
     case 'addonMapping':
-      return recordSink(name, S.addonEntrySchema, S.addonMappingSchema,
+      return recordSink(
+        name,
+        S.addonEntrySchema,
+        S.addonMappingSchema,
         (v) => isObject(v) && typeof v.id === 'string' && v.id.length > 0,
         // Only what packing reads is kept: the mapping of a large model has a million entries.
         (e): AddonMappingEntry => ({ id: e.id, isWebextension: e.isWebextension as boolean | undefined }),
-        (addonMapping) => ({ addonMapping }));
+        (addonMapping) => ({ addonMapping }),
+      );
     case 'whitelist':
-      return arraySink(name, S.guidSchema, S.whitelistSchema, (g) => g, (whitelist) => ({ whitelist }));
+      return arraySink(
+        name,
+        S.guidSchema,
+        S.whitelistSchema,
+        (g) => g,
+        (whitelist) => ({ whitelist }),
+      );
     case 'donors':
-      return arraySink(name, S.donorSchema, S.donorsSchema,
+      return arraySink(
+        name,
+        S.donorSchema,
+        S.donorsSchema,
         (d): Donor => ({
           activeAddons: d.active_addons,
-          continuous: [num(d.subsession_length), num(d.bookmark_count), num(d.tab_open_count), num(d.total_uri), num(d.unique_tlds)],
+          continuous: [
+            num(d.subsession_length),
+            num(d.bookmark_count),
+            num(d.tab_open_count),
+            num(d.total_uri),
+            num(d.unique_tlds),
+          ],
           categorical: [d.geo_city ?? null, d.locale ?? null, d.os ?? null],
         }),
-        (donors) => ({ donors }));
+        (donors) => ({ donors }),
+      );
     case 'lrCurves':
-      return arraySink(name, S.lrEntrySchema, S.lrCurvesSchema, ([x, [n, d]]) => [x, n, d] as [number, number, number], (lrCurves) => ({ lrCurves }));
+      return arraySink(
+        name,
+        S.lrEntrySchema,
+        S.lrCurvesSchema,
+        ([x, [n, d]]) => [x, n, d] as [number, number, number],
+        (lrCurves) => ({ lrCurves }),
+      );
     case 'locale':
-      return recordSink(name, S.localeListSchema, S.localeSchema, () => false, (list) => list, (locale) => ({ locale }));
+      return recordSink(
+        name,
+        S.localeListSchema,
+        S.localeSchema,
+        () => false,
+        (list) => list,
+        (locale) => ({ locale }),
+      );
     case 'ensembleWeights':
       return ensembleSink(name);
     case 'coinstall':
-      return recordSink(name, S.coinstallRowSchema, S.coinstallSchema,
+      return recordSink(
+        name,
+        S.coinstallRowSchema,
+        S.coinstallSchema,
         (v) => isObject(v) && Object.values(v).every(isCount),
         (row) => ownEntries(row),
-        (coinstall) => ({ coinstall }));
+        (coinstall) => ({ coinstall }),
+      );
     case 'ranking':
-      return recordSink(name, S.countSchema, S.rankingSchema, isCount, (n) => n, (ranking) => ({ ranking }));
+      return recordSink(
+        name,
+        S.countSchema,
+        S.rankingSchema,
+        isCount,
+        (n) => n,
+        (ranking) => ({ ranking }),
+      );
   }
 }
 
@@ -170,6 +229,11 @@ function ensembleSink(name: string): Sink {
     container: 'object',
     whole: S.ensembleSchema,
     add: (value, _index, key) => entries.push([key!, value]),
-    finish: () => ({ part: { ensembleWeights: check(name, S.ensembleSchema, Object.fromEntries(entries), undefined).ensemble_weights as EnsembleWeights } }),
+    finish: () => ({
+      part: {
+        ensembleWeights: check(name, S.ensembleSchema, Object.fromEntries(entries), undefined)
+          .ensemble_weights as EnsembleWeights,
+      },
+    }),
   };
 }

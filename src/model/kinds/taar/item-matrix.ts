@@ -34,10 +34,12 @@ export class ItemMatrixBuilder {
 
   /** Validates row `r` and appends it; throws RECSCORE_MODEL_SCHEMA naming the row and field. */
   add(row: unknown, r: number): void {
-    if (typeof row !== 'object' || row === null || Array.isArray(row)) throw this.#schema(`${r}`, `Expected object, received ${received(row)}`);
+    if (typeof row !== 'object' || row === null || Array.isArray(row))
+      throw this.#schema(`${r}`, `Expected object, received ${received(row)}`);
     const { id, features } = row as { id?: unknown; features?: unknown };
     if (id === undefined) throw this.#schema(`${r}.id`, 'Required');
-    if (typeof id !== 'number' || Number.isNaN(id)) throw this.#schema(`${r}.id`, `Expected number, received ${received(id)}`);
+    if (typeof id !== 'number' || Number.isNaN(id))
+      throw this.#schema(`${r}.id`, `Expected number, received ${received(id)}`);
     if (!Number.isInteger(id)) throw this.#schema(`${r}.id`, 'Expected integer, received float');
     if (id < 0) throw this.#schema(`${r}.id`, 'Number must be greater than or equal to 0');
     if (id > 0x7fffff) throw this.#schema(`${r}.id`, 'Number must be less than or equal to 8388607');
@@ -47,13 +49,22 @@ export class ItemMatrixBuilder {
     for (let j = 0; j < features.length; j++) {
       const v: unknown = features[j];
       if (typeof v !== 'number' || !Number.isFinite(v)) {
-        throw this.#schema(`${r}.features.${j}`, typeof v === 'number' && !Number.isNaN(v) ? 'Number must be finite' : `Expected number, received ${received(v)}`);
+        throw this.#schema(
+          `${r}.features.${j}`,
+          typeof v === 'number' && !Number.isNaN(v)
+            ? 'Number must be finite'
+            : `Expected number, received ${received(v)}`,
+        );
       }
     }
     if (this.#inconsistent) return;
     if (r === 0) this.#nFactors = features.length;
     else if (features.length !== this.#nFactors) {
-      this.#inconsistent = new ModelError('RECSCORE_MODEL_CONSISTENCY', MODEL_FILES.itemMatrix, `row ${r} has ${features.length} factors, row 0 has ${this.#nFactors}`);
+      this.#inconsistent = new ModelError(
+        'RECSCORE_MODEL_CONSISTENCY',
+        MODEL_FILES.itemMatrix,
+        `row ${r} has ${features.length} factors, row 0 has ${this.#nFactors}`,
+      );
       return;
     }
     this.#push(id, features as number[]);
@@ -105,7 +116,12 @@ export function itemMatrixFromRows(rows: readonly ItemRow[]): ItemMatrix {
   const ids = new Int32Array(rows.length);
   const features = new Float64Array(rows.length * F);
   rows.forEach((row, r) => {
-    if (row.features.length !== F) throw new ModelError('RECSCORE_MODEL_CONSISTENCY', MODEL_FILES.itemMatrix, `row ${r} has ${row.features.length} factors, row 0 has ${F}`);
+    if (row.features.length !== F)
+      throw new ModelError(
+        'RECSCORE_MODEL_CONSISTENCY',
+        MODEL_FILES.itemMatrix,
+        `row ${r} has ${row.features.length} factors, row 0 has ${F}`,
+      );
     ids[r] = row.id;
     features.set(row.features, r * F);
   });

@@ -45,7 +45,11 @@ export function precomputeLite(coinstall: Map<string, Row>, ranking: Map<string,
     let rowsum = 0;
     for (const [, n] of row) rowsum += n;
     if (row.length > 0 && rowsum === 0) {
-      throw new ModelError('RECSCORE_MODEL_CONSISTENCY', MODEL_FILES.coinstall, `row "${key}" has only zero counts (TAAR divides by its sum)`);
+      throw new ModelError(
+        'RECSCORE_MODEL_CONSISTENCY',
+        MODEL_FILES.coinstall,
+        `row "${key}" has only zero counts (TAAR divides by its sum)`,
+      );
     }
     for (const [g, n] of row) {
       countMap.set(g, (countMap.get(g) ?? 0) + n);

@@ -23,23 +23,41 @@ export interface LoadOptions {
   minimums?: UsableMinimums;
 }
 
-export async function loadModelSet(source: ModelSource, opts: LoadOptions = {}): Promise<{ set: TaarModelSet; version: SourceVersion }> {
+export async function loadModelSet(
+  source: ModelSource,
+  opts: LoadOptions = {},
+): Promise<{ set: TaarModelSet; version: SourceVersion }> {
   const version = opts.version ?? (await source.check(opts.signal));
   const parts: Partial<TaarModelSet> = {};
   const problems: ModelError[] = [];
   // One file at a time, each streamed through decoding: peak memory is what is kept of the files so far.
   for (const obj of version.objects) {
-    const readOpts = { signal: opts.signal, onProgress: opts.onProgress && ((b: number, t: number) => opts.onProgress!(obj.name, b, t)) };
+    const readOpts = {
+      signal: opts.signal,
+      onProgress: opts.onProgress && ((b: number, t: number) => opts.onProgress!(obj.name, b, t)),
+    };
     const bytes = source.readStream ? source.readStream(obj, readOpts) : [await source.read(obj, readOpts)];
-    if (obj.kind === 'sarModel') throw new ModelError('RECSCORE_MODEL_SOURCE', obj.name, 'a SAR model is not a TAAR file');
+    if (obj.kind === 'sarModel')
+      throw new ModelError('RECSCORE_MODEL_SOURCE', obj.name, 'a SAR model is not a TAAR file');
     const decoded = await decodeModelStream(obj.kind, obj.name, bytes);
     Object.assign(parts, decoded.part);
     if (decoded.problem) problems.push(decoded.problem);
   }
-  const missing = (['itemMatrix', 'addonMapping', 'whitelist', 'donors', 'lrCurves', 'locale', 'ensembleWeights', 'coinstall', 'ranking'] as const).filter(
-    (k) => parts[k] === undefined,
-  );
-  if (missing.length) throw new RecscoreError('RECSCORE_MODEL_MISSING', `model source ${source.location} lacks: ${missing.join(', ')}`);
+  const missing = (
+    [
+      'itemMatrix',
+      'addonMapping',
+      'whitelist',
+      'donors',
+      'lrCurves',
+      'locale',
+      'ensembleWeights',
+      'coinstall',
+      'ranking',
+    ] as const
+  ).filter((k) => parts[k] === undefined);
+  if (missing.length)
+    throw new RecscoreError('RECSCORE_MODEL_MISSING', `model source ${source.location} lacks: ${missing.join(', ')}`);
   // Rows that disagree surface only now, as when packing found them: a broken file elsewhere comes first.
   if (problems.length) throw problems[0];
   // Well-formed but empty: refused here, before packing, so it never replaces a version that serves.
@@ -67,8 +85,14 @@ export async function loadModel(
   const t1 = performance.now();
   const model = packModel(set, version.id, finish);
   logger.info('model loaded', {
-    source: source.location, version: version.id, items: model.nItems, donors: model.nDonors, guids: model.nGuids,
-    bytes: model.modelBytes, decodeMs: Math.round(t1 - t0), packMs: Math.round(performance.now() - t1),
+    source: source.location,
+    version: version.id,
+    items: model.nItems,
+    donors: model.nDonors,
+    guids: model.nGuids,
+    bytes: model.modelBytes,
+    decodeMs: Math.round(t1 - t0),
+    packMs: Math.round(performance.now() - t1),
   });
   return model;
 }

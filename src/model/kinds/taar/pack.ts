@@ -44,7 +44,11 @@ export interface PackResult {
  * are unique) among those `keep` accepts; the same as sorting all of them and slicing, without sorting
  * a million entries.
  */
-function topInstalls(ranking: Map<string, number>, k: number, keep: (guid: string) => boolean): Array<[string, number]> {
+function topInstalls(
+  ranking: Map<string, number>,
+  k: number,
+  keep: (guid: string) => boolean,
+): Array<[string, number]> {
   const top: Array<[string, number]> = [];
   const before = (g: string, n: number, e: [string, number]) => n > e[1] || (n === e[1] && g < e[0]);
   for (const [g, n] of ranking) {
@@ -79,7 +83,11 @@ export function packModelSet(m: TaarModelSet, version: string): PackResult {
     rowGuid[r] = recommendable ? t.intern(entry.id) : -1;
     if (recommendable) {
       const prev = guidRow[rowGuid[r]];
-      if (prev !== -1) throw consistency(MODEL_FILES.addonMapping, `GUID "${entry.id}" is mapped from item ids ${itemIds[prev]} and ${id}`);
+      if (prev !== -1)
+        throw consistency(
+          MODEL_FILES.addonMapping,
+          `GUID "${entry.id}" is mapped from item ids ${itemIds[prev]} and ${id}`,
+        );
       guidRow[rowGuid[r]] = r;
     }
   }
@@ -134,30 +142,74 @@ export function packModelSet(m: TaarModelSet, version: string): PackResult {
     testWeights: m.whitelist.map(testWeight),
     categorical: [...catDict.keys()],
     locales,
-    ensembleWeights: { collaborative: m.ensembleWeights.collaborative, similarity: m.ensembleWeights.similarity, locale: m.ensembleWeights.locale },
+    ensembleWeights: {
+      collaborative: m.ensembleWeights.collaborative,
+      similarity: m.ensembleWeights.similarity,
+      locale: m.ensembleWeights.locale,
+    },
     minInstalls: lite.minInstalls,
-    globalTop: (recommendableTop.length ? recommendableTop : topInstalls(m.ranking, 10, () => true)).map(([g, n]) => [t.ids.get(g)!, n]),
+    globalTop: (recommendableTop.length ? recommendableTop : topInstalls(m.ranking, 10, () => true)).map(([g, n]) => [
+      t.ids.get(g)!,
+      n,
+    ]),
     version,
   };
   const metaBytes = Buffer.from(JSON.stringify(meta), 'utf8');
 
   const count: Record<L.SectionName, number> = {
-    GUID_STR_OFFS: nGuids + 1, GUID_STR_BYTES: str.bytes.length, GUID_RANK: nGuids,
-    ITEM_HASH: nItems, ITEM_GUID: nItems, ITEM_FEAT: L.evenItems(nItems) * F, HT_KEY: htSize, HT_ROW: htSize,
-    DONOR_CONT: m.donors.length * 5, DONOR_CAT: m.donors.length * 3, DONOR_ADDON_OFFS: m.donors.length + 1, DONOR_ADDONS: donorAddons.length,
-    LR_X: m.lrCurves.length, LR_VAL: m.lrCurves.length, LR_LN: m.lrCurves.length, LR_BAD: m.lrCurves.length, LR_ORDER: m.lrCurves.length,
-    LOCALE_OFFS: locales.length + 1, LOCALE_GUID: localeLen, LOCALE_W: localeLen,
-    LITE_KEY_OF_GUID: nGuids, LITE_FILT_OFFS: liteKeys.length + 1, LITE_FILT_GUID: filtLen, LITE_FILT_COUNT: filtLen,
-    LITE_ROW_OFFS: liteKeys.length + 1, LITE_ROW_GUID: rowLen, LITE_ROW_COUNT: rowLen, LITE_REC2: rowLen,
-    LITE_ROWCOUNT: nGuids, LITE_COUNTMAP: nGuids, LITE_ROWNORMSUM: nGuids, LITE_RANKING: nGuids, META: metaBytes.length,
-    DONOR_SOA: 5 * L.evenDonors(m.donors.length), RANK_GUID: nGuids,
+    GUID_STR_OFFS: nGuids + 1,
+    GUID_STR_BYTES: str.bytes.length,
+    GUID_RANK: nGuids,
+    ITEM_HASH: nItems,
+    ITEM_GUID: nItems,
+    ITEM_FEAT: L.evenItems(nItems) * F,
+    HT_KEY: htSize,
+    HT_ROW: htSize,
+    DONOR_CONT: m.donors.length * 5,
+    DONOR_CAT: m.donors.length * 3,
+    DONOR_ADDON_OFFS: m.donors.length + 1,
+    DONOR_ADDONS: donorAddons.length,
+    LR_X: m.lrCurves.length,
+    LR_VAL: m.lrCurves.length,
+    LR_LN: m.lrCurves.length,
+    LR_BAD: m.lrCurves.length,
+    LR_ORDER: m.lrCurves.length,
+    LOCALE_OFFS: locales.length + 1,
+    LOCALE_GUID: localeLen,
+    LOCALE_W: localeLen,
+    LITE_KEY_OF_GUID: nGuids,
+    LITE_FILT_OFFS: liteKeys.length + 1,
+    LITE_FILT_GUID: filtLen,
+    LITE_FILT_COUNT: filtLen,
+    LITE_ROW_OFFS: liteKeys.length + 1,
+    LITE_ROW_GUID: rowLen,
+    LITE_ROW_COUNT: rowLen,
+    LITE_REC2: rowLen,
+    LITE_ROWCOUNT: nGuids,
+    LITE_COUNTMAP: nGuids,
+    LITE_ROWNORMSUM: nGuids,
+    LITE_RANKING: nGuids,
+    META: metaBytes.length,
+    DONOR_SOA: 5 * L.evenDonors(m.donors.length),
+    RANK_GUID: nGuids,
   };
   const plan = L.planSections(count);
-  const dims: L.ModelDims = { nGuids, nItems, nFactors: F, nDonors: m.donors.length, nLr: m.lrCurves.length, maxLiteRow };
+  const dims: L.ModelDims = {
+    nGuids,
+    nItems,
+    nFactors: F,
+    nDonors: m.donors.length,
+    nLr: m.lrCurves.length,
+    maxLiteRow,
+  };
   const scratch = L.planScratch(dims);
   const totalBytes = L.MODEL_BASE + plan.modelBytes;
   if (totalBytes + scratch.bytes * 4 > L.MAX_PAGES * L.PAGE) {
-    throw new ModelError('RECSCORE_MODEL_TOO_LARGE', MODEL_FILES.itemMatrix, `packed model needs ${totalBytes} bytes, more than the kernel's 4 GiB memory allows`);
+    throw new ModelError(
+      'RECSCORE_MODEL_TOO_LARGE',
+      MODEL_FILES.itemMatrix,
+      `packed model needs ${totalBytes} bytes, more than the kernel's 4 GiB memory allows`,
+    );
   }
   const memory = new WebAssembly.Memory({ initial: totalBytes / L.PAGE, maximum: L.MAX_PAGES, shared: true });
   const buf = memory.buffer as unknown as ArrayBuffer;
@@ -220,7 +272,9 @@ export function packModelSet(m: TaarModelSet, version: string): PackResult {
   f64('LR_X').set(m.lrCurves.map(([x]) => x));
   f64('LR_VAL').set(lrVal);
   i32('LR_BAD').set(m.lrCurves.map(([, , d]) => (d === 0 ? 1 : 0)));
-  const byLr = lrVal.map((_, j) => j).sort((a, b) => (Number.isNaN(lrVal[a]) ? 1 : 0) - (Number.isNaN(lrVal[b]) ? 1 : 0) || lrVal[b] - lrVal[a]);
+  const byLr = lrVal
+    .map((_, j) => j)
+    .sort((a, b) => (Number.isNaN(lrVal[a]) ? 1 : 0) - (Number.isNaN(lrVal[b]) ? 1 : 0) || lrVal[b] - lrVal[a]);
   i32('LR_ORDER').set(byLr);
 
   const lOffs = u32('LOCALE_OFFS');
@@ -229,7 +283,11 @@ export function packModelSet(m: TaarModelSet, version: string): PackResult {
   at = 0;
   localeLists.forEach((list, i) => {
     lOffs[i] = at;
-    list.forEach(([g, w]) => { lGuid[at] = t.ids.get(g)!; lW[at] = w; at++; });
+    list.forEach(([g, w]) => {
+      lGuid[at] = t.ids.get(g)!;
+      lW[at] = w;
+      at++;
+    });
   });
   lOffs[locales.length] = at;
 
@@ -246,9 +304,18 @@ export function packModelSet(m: TaarModelSet, version: string): PackResult {
   let ra = 0;
   liteKeys.forEach((k, s) => {
     fOffs[s] = fa;
-    lite.filtered[s].forEach(([g, n]) => { fGuid[fa] = t.ids.get(g)!; fCount[fa] = n; fa++; });
+    lite.filtered[s].forEach(([g, n]) => {
+      fGuid[fa] = t.ids.get(g)!;
+      fCount[fa] = n;
+      fa++;
+    });
     rOffs[s] = ra;
-    m.coinstall.get(k)!.forEach(([g, n], q) => { rGuid[ra] = t.ids.get(g)!; rCount[ra] = n; rec2[ra] = lite.rec2[s][q]; ra++; });
+    m.coinstall.get(k)!.forEach(([g, n], q) => {
+      rGuid[ra] = t.ids.get(g)!;
+      rCount[ra] = n;
+      rec2[ra] = lite.rec2[s][q];
+      ra++;
+    });
   });
   fOffs[liteKeys.length] = fa;
   rOffs[liteKeys.length] = ra;
@@ -266,4 +333,3 @@ export function packModelSet(m: TaarModelSet, version: string): PackResult {
 
   return { memory, meta, guids: t.guids };
 }
-

@@ -33,9 +33,13 @@ export class PackedModel implements ServableModel {
     const buf = memory.buffer as unknown as ArrayBuffer;
     this.header = new Uint32Array(buf, L.MODEL_BASE, L.HEADER_BYTES / 4);
     if (this.header[L.H_MAGIC] !== L.MAGIC || this.header[L.H_LAYOUT_VERSION] !== L.LAYOUT_VERSION) {
-      throw new RecscoreError('RECSCORE_BUNDLE_INVALID', `packed model has magic ${this.header[L.H_MAGIC]} / layout ${this.header[L.H_LAYOUT_VERSION]}, expected ${L.MAGIC} / ${L.LAYOUT_VERSION}`);
+      throw new RecscoreError(
+        'RECSCORE_BUNDLE_INVALID',
+        `packed model has magic ${this.header[L.H_MAGIC]} / layout ${this.header[L.H_LAYOUT_VERSION]}, expected ${L.MAGIC} / ${L.LAYOUT_VERSION}`,
+      );
     }
-    this.meta = known?.meta ?? JSON.parse(Buffer.from(buf, this.addr('META'), this.header[L.H_META_BYTES]).toString('utf8'));
+    this.meta =
+      known?.meta ?? JSON.parse(Buffer.from(buf, this.addr('META'), this.header[L.H_META_BYTES]).toString('utf8'));
     this.#guids = known?.guids;
     this.rank = this.i32('GUID_RANK', this.nGuids);
     this.localeOffs = new Uint32Array(buf, this.addr('LOCALE_OFFS'), this.meta.locales.length + 1);
@@ -59,23 +63,50 @@ export class PackedModel implements ServableModel {
     return (this.#localeIndex ??= new Map(this.meta.locales.map((k, i) => [k, i])));
   }
 
-  get version(): string { return this.meta.version; }
-  get nGuids(): number { return this.header[L.H_N_GUIDS]; }
-  get nItems(): number { return this.header[L.H_N_ITEMS]; }
-  get nFactors(): number { return this.header[L.H_N_FACTORS]; }
-  get nDonors(): number { return this.header[L.H_N_DONORS]; }
-  get nLr(): number { return this.header[L.H_N_LR]; }
-  get modelBytes(): number { return this.header[L.H_MODEL_BYTES]; }
+  get version(): string {
+    return this.meta.version;
+  }
+  get nGuids(): number {
+    return this.header[L.H_N_GUIDS];
+  }
+  get nItems(): number {
+    return this.header[L.H_N_ITEMS];
+  }
+  get nFactors(): number {
+    return this.header[L.H_N_FACTORS];
+  }
+  get nDonors(): number {
+    return this.header[L.H_N_DONORS];
+  }
+  get nLr(): number {
+    return this.header[L.H_N_LR];
+  }
+  get modelBytes(): number {
+    return this.header[L.H_MODEL_BYTES];
+  }
   get dims(): L.ModelDims {
-    return { nGuids: this.nGuids, nItems: this.nItems, nFactors: this.nFactors, nDonors: this.nDonors, nLr: this.nLr, maxLiteRow: this.header[L.H_MAX_LITE_ROW] };
+    return {
+      nGuids: this.nGuids,
+      nItems: this.nItems,
+      nFactors: this.nFactors,
+      nDonors: this.nDonors,
+      nLr: this.nLr,
+      maxLiteRow: this.header[L.H_MAX_LITE_ROW],
+    };
   }
 
   addr(name: L.SectionName): number {
     return this.header[L.HEADER_INFO_SLOTS + L.SECTION_INDEX[name]];
   }
-  i32(name: L.SectionName, n: number): Int32Array { return new Int32Array(this.memory.buffer as unknown as ArrayBuffer, this.addr(name), n); }
-  u32(name: L.SectionName, n: number): Uint32Array { return new Uint32Array(this.memory.buffer as unknown as ArrayBuffer, this.addr(name), n); }
-  f64(name: L.SectionName, n: number): Float64Array { return new Float64Array(this.memory.buffer as unknown as ArrayBuffer, this.addr(name), n); }
+  i32(name: L.SectionName, n: number): Int32Array {
+    return new Int32Array(this.memory.buffer as unknown as ArrayBuffer, this.addr(name), n);
+  }
+  u32(name: L.SectionName, n: number): Uint32Array {
+    return new Uint32Array(this.memory.buffer as unknown as ArrayBuffer, this.addr(name), n);
+  }
+  f64(name: L.SectionName, n: number): Float64Array {
+    return new Float64Array(this.memory.buffer as unknown as ArrayBuffer, this.addr(name), n);
+  }
 
   /** GUID ids + weights (or the [from, to) slice of them) as TAAR's `[[guid, weight], …]`. */
   pairs(ids: ArrayLike<number>, weights: ArrayLike<number>, from = 0, to = ids.length): Array<[string, number]> {

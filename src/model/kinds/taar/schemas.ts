@@ -10,11 +10,15 @@ import { z } from 'zod';
 const finite = z.number().finite();
 export const countSchema = z.number().int().nonnegative();
 
-export const itemRowSchema = z.object({ id: z.number().int().min(0).max(0x7fffff), features: z.array(finite).min(1) }).passthrough();
+export const itemRowSchema = z
+  .object({ id: z.number().int().min(0).max(0x7fffff), features: z.array(finite).min(1) })
+  .passthrough();
 export const itemMatrixSchema = z.array(itemRowSchema);
 
 // TAAR skips an entry only when isWebextension is missing or exactly false (`.get(k, False) is False`).
-export const addonEntrySchema = z.object({ id: z.string().min(1), isWebextension: z.unknown().optional() }).passthrough();
+export const addonEntrySchema = z
+  .object({ id: z.string().min(1), isWebextension: z.unknown().optional() })
+  .passthrough();
 export const addonMappingSchema = z.record(z.string(), addonEntrySchema);
 
 export const guidSchema = z.string().min(1);

@@ -48,5 +48,11 @@ export interface TaarModelSet {
   ranking: Map<string, number>;
 }
 
-export const CONTINUOUS_FEATURES = ['subsession_length', 'bookmark_count', 'tab_open_count', 'total_uri', 'unique_tlds'] as const;
+export const CONTINUOUS_FEATURES = [
+  'subsession_length',
+  'bookmark_count',
+  'tab_open_count',
+  'total_uri',
+  'unique_tlds',
+] as const;
 export const CATEGORICAL_FEATURES = ['geo_city', 'locale', 'os'] as const;
