@@ -11,7 +11,7 @@ import { Piscina } from 'piscina';
 import { defaultOf } from '../config/index.js';
 import { RecscoreError } from '../errors.js';
 import { log as rootLog, type Logger } from '../log.js';
-import type { PackedModel } from '../model/kinds/taar/packed-model.js';
+import type { ServableModel } from '../model/kind.js';
 import { encodeClient } from '../recommend/client-features.js';
 import { invalidSimilarityInput, SIMILARITY_LR_FAILURE } from '../recommend/score-client.js';
 import type {
@@ -23,7 +23,8 @@ import type {
   VersionInService,
 } from '../recommend/contracts.js';
 import { MicroBatcher } from './batcher.js';
-import { decodeResult, encodeBatch, type BatchRequest } from './encode-batch.js';
+import { decodeResult } from './encode-batch.js';
+import { servingKind } from './kinds.js';
 import * as P from './protocol.js';
 
 export interface PoolOptions {
@@ -46,12 +47,13 @@ export interface BatchTiming {
   referenceEnsembles: number;
 }
 
-interface Item extends BatchRequest {
-  model: PackedModel;
+/** A request encoded by its kind's encoder (src/dispatch/kinds.ts), on the version it is scored on. */
+export interface PoolItem {
+  model: ServableModel;
 }
 
 /** A request's place in its batch's result. */
-interface Slot {
+export interface PoolSlot {
   views: P.ResultViews;
   index: number;
 }
@@ -64,7 +66,7 @@ const NAMES: Array<[number, RecommenderName]> = [
 
 export class ScoringPool implements Scorer {
   readonly #piscina: Piscina;
-  readonly #batcher: MicroBatcher<Item, Slot>;
+  readonly #batcher: MicroBatcher<PoolItem, PoolSlot>;
   readonly #log: Logger;
   #consecutiveFailures = 0;
   readonly #perWorker: number;
@@ -104,19 +106,22 @@ export class ScoringPool implements Scorer {
     return this.#consecutiveFailures < 3;
   }
 
-  async #runBatch(items: Item[], onBatch?: (batch: BatchTiming) => void) {
+  async #runBatch(items: PoolItem[], onBatch?: (batch: BatchTiming) => void) {
     // A swap can leave requests of two versions in one flush: each version is its own task.
-    const byModel = new Map<PackedModel, number[]>();
+    const byModel = new Map<ServableModel, number[]>();
     items.forEach((it, i) => {
       const idx = byModel.get(it.model);
       if (idx) idx.push(i);
       else byModel.set(it.model, [i]);
     });
-    const out = new Array<Slot>(items.length);
+    const out = new Array<PoolSlot>(items.length);
     let computeMs = 0;
     await Promise.all(
       [...byModel].map(async ([model, idx]) => {
-        const task = encodeBatch(model, idx.length === items.length ? items : idx.map((i) => items[i]));
+        const task = servingKind(model.kind).encodeBatch(
+          model,
+          idx.length === items.length ? items : idx.map((i) => items[i]),
+        );
         try {
           const posted = performance.timeOrigin + performance.now();
           const res = (await this.#piscina.run(task)) as P.BatchResult;
@@ -147,11 +152,20 @@ export class ScoringPool implements Scorer {
     return { outputs: out, computeMs };
   }
 
-  /** Scores on `version.model`: the version the caller read once for this request. */
+  /**
+   * Any kind's request, already encoded by its kind (e.g. sar-scorer.ts): batched and scored like
+   * `score`'s; resolves to its place in the batch result, which the kind decodes.
+   */
+  submit(item: PoolItem, deadline: number): Promise<PoolSlot> {
+    return this.#batcher.submit(item, deadline);
+  }
+
+  /** Scores TAAR on `version.model`: the version the caller read once for this request. */
   async score(input: ScoreInput, deadline: number, version: Pick<VersionInService, 'model'>): Promise<ScoreOutput> {
     const model = version.model;
     const client = encodeClient(model, input.clientInfo, input.extra);
-    const res = await this.#batcher.submit({ model, client, pick: input.pick }, deadline);
+    const item = { model, client, pick: input.pick }; // a BatchRequest: TAAR's encoder (kinds.ts) reads it
+    const res = await this.#batcher.submit(item, deadline);
     const d = decodeResult(model, res.views, res.index);
     if (d.failed & P.FAIL_REQUEST) {
       const message = 'scoring this request failed in the worker (its batch-mates were scored)';
@@ -174,18 +188,9 @@ export class ScoringPool implements Scorer {
    * hold together, so Piscina's least-busy balancer hands each worker its share. The first requests
    * after a start or a swap then pay no WASM instantiation or cold JIT inside their budget.
    */
-  async warm(model: PackedModel): Promise<void> {
-    const client = encodeClient(
-      model,
-      { client_id: 'warm-up', installed_addons: model.meta.whitelist.slice(0, 3).map((id) => model.guids[id]) },
-      {},
-    );
-    const size = model.meta.whitelist.length;
-    const task = () =>
-      encodeBatch(model, [
-        { client, pick: { mode: 'draw', size: 10, seed: 1 } },
-        { client, pick: { mode: 'top', size } },
-      ]);
+  async warm(model: ServableModel): Promise<void> {
+    const kind = servingKind(model.kind);
+    const task = () => kind.warmBatch(model);
     await Promise.all(Array.from({ length: this.workers * this.#perWorker }, () => this.#piscina.run(task())));
   }
 

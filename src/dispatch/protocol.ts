@@ -38,17 +38,22 @@ export const taskShape = (n: number, nh: number, ni: number) =>
     instIds: ['i32', ni], // GUID ids of installed add-ons known to the model
   }) as const;
 
-export interface BatchTask {
+/** What every kind's batch task carries; the rest (counts that shape `buffer`) is the kind's own. */
+export interface TaskBase {
   /** The model kind (src/model/kind.ts) whose batch scorer runs it in the worker. */
   kind: string;
   version: string;
   memory: WebAssembly.Memory;
   n: number;
+  buffer: ArrayBuffer;
+}
+
+/** TAAR's batch task. Every kind answers with a BatchResult (ids are the kind's item indices). */
+export interface BatchTask extends TaskBase {
   nh: number;
   ni: number;
   /** ensemble limit of a drawing request: len(whitelist), TAAR's candidates */
   candidatesLimit: number;
-  buffer: ArrayBuffer;
 }
 
 export type TaskViews = Views<ReturnType<typeof taskShape>>;

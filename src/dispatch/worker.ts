@@ -1,6 +1,6 @@
 /**
  * Piscina worker: runs each batch with the batch scorer of the task's model kind (`scorers` below).
- * TAAR's, the only one so far, scores a batch of encoded requests on the WASM kernel over the model's
+ * SAR's is sar-worker.ts. TAAR's scores a batch of encoded requests on the WASM kernel over the model's
  * shared memory, and applies each request's pick (TAAR's draw, or the top list) here, where the lists are.
  * One kernel instance per model version (created on the first batch of that version, never copied).
  * Only the version of the latest batch is kept, so a swapped-out memory can be freed as soon as the
@@ -17,6 +17,8 @@ import { seededRandom } from '../recommend/seeded-random.js';
 import * as P from './protocol.js';
 import { RecscoreError } from '../errors.js';
 import { testBusyWorker } from '../test-knobs.js';
+import { SAR } from '../model/kinds/sar/packed-model.js';
+import { scoreSarBatch } from './sar-worker.js';
 
 const versions = new Map<string, { kernel: WasmKernel; model: PackedModel }>();
 
@@ -119,10 +121,15 @@ function scoreOne(
 }
 
 /** Batch scorers by model kind name; a new kind adds its own (its task and result shapes in protocol.ts). */
-const scorers: Readonly<Record<string, (task: P.BatchTask) => P.BatchResult>> = { [TAAR]: scoreTaarBatch };
+const scorers: Readonly<Record<string, (task: never) => P.BatchResult>> = {
+  [TAAR]: scoreTaarBatch,
+  [SAR]: scoreSarBatch,
+};
 
-export function scoreBatch(task: P.BatchTask): P.BatchResult {
-  const score = scorers[task.kind];
+export function scoreBatch(task: P.TaskBase): P.BatchResult {
+  const score = Object.hasOwn(scorers, task.kind)
+    ? (scorers[task.kind] as (t: P.TaskBase) => P.BatchResult)
+    : undefined;
   if (!score)
     throw new RecscoreError('RECSCORE_INTERNAL', `no batch scorer for model kind ${JSON.stringify(task.kind)}`);
   return score(task);

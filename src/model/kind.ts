@@ -5,12 +5,14 @@
  * - `name`: its key in every per-kind table (src/model/kinds/index.ts here; the higher layers' tables,
  *   e.g. src/dispatch/kinds.ts, add the kernel, scorer and facts parts under the same key);
  * - `magic` / `layoutVersion`: the first two u32 of its header at MODEL_BASE, so a packed memory or
- *   bundle of another kind or layout is refused; its layout file documents the rest (for TAAR:
- *   src/model/kinds/taar/layout.ts);
+ *   bundle of another kind or layout is refused; its layout file documents the rest (TAAR:
+ *   src/model/kinds/taar/layout.ts; SAR: src/model/kinds/sar/packed-model.ts and pack/layout.ts);
  * - `pack`: source → decode (or train) → pack into a fresh shared WebAssembly.Memory, in the calling
  *   thread (the server calls it in a loader thread, src/model/lifecycle/load-worker.ts). A pack-time step
  *   that needs the kernel runs after it, on the caller's side (`finish` of the higher-layer table);
- * - `open`: the kind's read-only view of a packed memory (any thread; workers receive only the memory).
+ * - `open`: the kind's read-only view of a packed memory (any thread; workers receive only the memory);
+ * - `createSource` (optional): where a version of this kind comes from, given a location; without it the
+ *   TAAR-shaped sources of src/model/source/ (the loader thread asks the kind first).
  *
  * The memory's first MODEL_BASE bytes belong to the kernel's static data; a kind's model region starts
  * there (bundles copy [MODEL_BASE, MODEL_BASE + modelBytes) verbatim).
@@ -50,4 +52,5 @@ export interface ModelKind<M extends ServableModel = ServableModel> {
   readonly layoutVersion: number;
   pack(source: ModelSource, opts: PackOptions): Promise<PackedParts>;
   open(parts: PackedParts): M;
+  createSource?(location: string): ModelSource;
 }

@@ -62,7 +62,7 @@ export function sourceCases(label: string, make: MakeHarness): void {
           MODEL_FILE_KINDS,
         );
         for (const o of v.objects) {
-          const rel = `${MODEL_FILES[o.kind]}.bz2`;
+          const rel = `${MODEL_FILES[o.kind as ModelFileKind]}.bz2`;
           const expected = payload(rel);
           assert.ok(o.name.endsWith(rel), `${o.name} is not a ${rel}`);
           assert.equal(o.compressed, true);

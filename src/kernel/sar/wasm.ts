@@ -14,8 +14,11 @@ import type { Seed } from './item-based.js';
 
 const PAGE = 65536;
 export const MODEL_BASE = PAGE;
-const FLAG_REMOVE_SEEN = 1;
-const FLAG_NORMALIZE = 2;
+export const FLAG_REMOVE_SEEN = 1;
+export const FLAG_NORMALIZE = 2;
+/** Default bounds of one instance's scratch: the longest top-k, the most distinct items in a posted row. */
+export const DEFAULT_K_MAX = 1024;
+export const DEFAULT_MAX_IN = 65536;
 
 interface Exports {
   setup(base: number, scratch: number, kMax: number, maxIn: number): number;
@@ -63,8 +66,8 @@ export class SarKernel {
     readonly model: SarModel,
     opts: { kMax?: number; maxIn?: number } = {},
   ) {
-    this.kMax = opts.kMax ?? 1024;
-    this.maxIn = opts.maxIn ?? 65536;
+    this.kMax = opts.kMax ?? DEFAULT_K_MAX;
+    this.maxIn = opts.maxIn ?? DEFAULT_MAX_IN;
     const instance = new WebAssembly.Instance(sarModule(), {
       env: {
         memory,
@@ -76,7 +79,7 @@ export class SarKernel {
     this.#ex = instance.exports as unknown as Exports;
     if (this.#ex.heapBase() > MODEL_BASE)
       throw new RecscoreError('RECSCORE_INTERNAL', 'SAR kernel static data overlaps the model');
-    const m = model.items.length;
+    const m = model.itemFreq.length; // not items.length: a pool worker's model decodes its ids lazily
     const need = 17 * m + 32 * this.kMax + 20 * this.maxIn + 64;
     const scratch = memory.grow(Math.ceil(need / PAGE)) * PAGE;
     if (this.#ex.setup(MODEL_BASE, scratch, this.kMax, this.maxIn) === 0) {
@@ -130,6 +133,32 @@ export class SarKernel {
     this.#inVals.set(vals);
     if (unit) this.#inUnit.set(unit);
     return this.#top(this.#ex.recommendRow(cols.length, k, flags));
+  }
+
+  /**
+   * Index-level entry points for a pool worker (ids were resolved on the main thread): the top `k` of
+   * user `u`, or of an affinity row, land in `outIdx`/`outVal`; the count is returned. `flags`: FLAG_*.
+   */
+  scoreUser(u: number, k: number, flags: number): number {
+    if (!(u >= 0 && u < this.model.aff.rowPtr.length - 1))
+      throw new RecscoreError('RECSCORE_BAD_REQUEST', `user index ${u} out of range`);
+    return this.#ex.recommendUser(u, this.#k(k), flags);
+  }
+
+  scoreRow(cols: Int32Array, vals: Float64Array, unit: Float64Array | undefined, k: number, flags: number): number {
+    if (cols.length > this.maxIn)
+      throw new RecscoreError('RECSCORE_BAD_REQUEST', `more than ${this.maxIn} distinct items`);
+    this.#inCols.set(cols);
+    this.#inVals.set(vals);
+    if (unit) this.#inUnit.set(unit);
+    return this.#ex.recommendRow(cols.length, this.#k(k), flags);
+  }
+
+  get outIdx(): Int32Array {
+    return this.#outIdx;
+  }
+  get outVal(): Float64Array {
+    return this.#outVal;
   }
 
   recommendEvents(events: readonly PostedEvent[], opts: RecOptions & { referenceTime?: number } = {}): Top {

@@ -5,12 +5,16 @@
  */
 import { RecscoreError } from '../../errors.js';
 import type { ModelKind } from '../kind.js';
+import { sarKind } from './sar/kind.js';
 import { taarKind } from './taar/kind.js';
 
-export const modelKinds: Readonly<Record<string, ModelKind>> = Object.freeze({ [taarKind.name]: taarKind });
+export const modelKinds: Readonly<Record<string, ModelKind>> = Object.freeze({
+  [taarKind.name]: taarKind,
+  [sarKind.name]: sarKind,
+});
 
 export function modelKind(name: string): ModelKind {
-  const kind = modelKinds[name];
+  const kind = Object.hasOwn(modelKinds, name) ? modelKinds[name] : undefined;
   if (kind) return kind;
   const known = Object.keys(modelKinds).join(', ');
   throw new RecscoreError('RECSCORE_INTERNAL', `unknown model kind ${JSON.stringify(name)}; known: ${known}`);

@@ -22,10 +22,14 @@ export interface LoadJob {
 
 const job = workerData as LoadJob;
 const logger = createLogger({ service: 'recscore', component: 'model-loader' });
-const source = createModelSource(job.location, job.env, { logger, gcs: job.gcs });
+const kind = modelKind(job.kind);
+const source =
+  kind.createSource && job.location
+    ? kind.createSource(job.location)
+    : createModelSource(job.location, job.env, { logger, gcs: job.gcs });
 try {
   const version = { ...job.version, checkedAt: new Date(job.version.checkedAt) };
-  const parts = await modelKind(job.kind).pack(source, { version, logger, limits: job.limits });
+  const parts = await kind.pack(source, { version, logger, limits: job.limits });
   parentPort!.postMessage({ ok: true, parts });
 } catch (e) {
   const err = e as Error & { file?: string };

@@ -9,7 +9,8 @@ import type { Readable } from 'node:stream';
 import { MODEL_FILES, type ModelFileKind } from '../kinds/taar/files.js';
 
 export interface ModelObject {
-  kind: ModelFileKind;
+  /** A TAAR file, or a packed SAR model (src/model/kinds/sar/source.ts). */
+  kind: ModelFileKind | 'sarModel';
   /** Object name inside the source, with `.bz2` when compressed (TAAR's key, e.g. `taar/locale/top10_dict.json.bz2`). */
   name: string;
   compressed: boolean;

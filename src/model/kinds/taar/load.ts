@@ -3,7 +3,7 @@
  * swapped in by this module; the caller decides. `finish` is the kernel's pack-time step (a higher layer
  * passes it in: src/kernel/taar-model.ts, src/dispatch/kinds.ts).
  */
-import { type ModelError, RecscoreError } from '../../../errors.js';
+import { ModelError, RecscoreError } from '../../../errors.js';
 import { log as rootLog, type Logger } from '../../../log.js';
 import { decodeModelStream } from './decode.js';
 import { packModelSet } from './pack.js';
@@ -37,6 +37,8 @@ export async function loadModelSet(
       onProgress: opts.onProgress && ((b: number, t: number) => opts.onProgress!(obj.name, b, t)),
     };
     const bytes = source.readStream ? source.readStream(obj, readOpts) : [await source.read(obj, readOpts)];
+    if (obj.kind === 'sarModel')
+      throw new ModelError('RECSCORE_MODEL_SOURCE', obj.name, 'a SAR model is not a TAAR file');
     const decoded = await decodeModelStream(obj.kind, obj.name, bytes);
     Object.assign(parts, decoded.part);
     if (decoded.problem) problems.push(decoded.problem);

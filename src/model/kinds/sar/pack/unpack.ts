@@ -13,8 +13,12 @@ function bad(problem: string): never {
   throw new RecscoreError('RECSCORE_BUNDLE_INVALID', `SAR model: ${problem}`);
 }
 
-/** `image` must start on an 8-byte boundary of its buffer (readModelFile guarantees it). */
-export function unpackModel(image: Uint8Array, opts: { verifyChecksum?: boolean } = {}): SarModel {
+/**
+ * `image` must start on an 8-byte boundary of its buffer (readModelFile guarantees it). `trusted`: an
+ * image another thread already unpacked in full (a pool worker's view of a served version) skips the
+ * checksum and CSR scans and decodes the id tables only on first use; bounds and shapes are still checked.
+ */
+export function unpackModel(image: Uint8Array, opts: { verifyChecksum?: boolean; trusted?: boolean } = {}): SarModel {
   if (image.byteOffset % 8 !== 0) bad('image is not 8-byte aligned');
   if (image.length < L.HEADER_BYTES) bad(`${image.length} bytes is shorter than the header`);
   const u32 = new Uint32Array(image.buffer, image.byteOffset, L.HEADER_BYTES / 4);
@@ -25,7 +29,7 @@ export function unpackModel(image: Uint8Array, opts: { verifyChecksum?: boolean 
   if (u32[L.H_HEADER_BYTES] !== L.HEADER_BYTES) bad('header size');
   if (u32[L.H_FILE_BYTES] !== image.length)
     bad(`truncated or padded: header says ${u32[L.H_FILE_BYTES]} bytes, got ${image.length}`);
-  if (opts.verifyChecksum !== false) {
+  if (opts.verifyChecksum !== false && !opts.trusted) {
     const want = image.subarray(L.CHECKSUM_OFFSET, L.CHECKSUM_OFFSET + L.CHECKSUM_BYTES);
     const got = checksum(image);
     if (!got.every((b, i) => b === want[i])) bad('sha256 checksum mismatch (corrupt file)');
@@ -73,10 +77,12 @@ export function unpackModel(image: Uint8Array, opts: { verifyChecksum?: boolean 
     cols: section('AFF_COLS', I32, 4),
     vals: section('AFF_VALS', F64, 8),
   };
-  checkCsr('similarity', sim, m);
-  checkCsr('affinity', aff, m);
-  const items = decodeIds('item', section('ITEM_OFFS', U32, 4), section('ITEM_STR', U8, 1));
-  const users = decodeIds('user', section('USER_OFFS', U32, 4), section('USER_STR', U8, 1));
+  if (!opts.trusted) {
+    checkCsr('similarity', sim, m);
+    checkCsr('affinity', aff, m);
+  }
+  const itemIds = () => decodeIds('item', section('ITEM_OFFS', U32, 4), section('ITEM_STR', U8, 1));
+  const userIds = () => decodeIds('user', section('USER_OFFS', U32, 4), section('USER_STR', U8, 1));
   const info = JSON.parse(utf8(section('STATS_JSON', U8, 1))) as { stats: SarStats };
   const simType = SIMILARITY_TYPES[u32[L.P_SIMILARITY]] ?? bad(`similarity code ${u32[L.P_SIMILARITY]}`);
   const params: SarParams = {
@@ -87,10 +93,10 @@ export function unpackModel(image: Uint8Array, opts: { verifyChecksum?: boolean 
   if (u32[L.P_DECAY] === 1) params.decayHalfLifeDays = f64[L.F_HALF_LIFE];
   if (info.stats.referenceTime !== f64[L.F_REFERENCE_TIME] && !Number.isNaN(f64[L.F_REFERENCE_TIME]))
     bad('statistics disagree with the header');
-  return {
+  const model: SarModel = {
     params,
-    items,
-    users,
+    items: [],
+    users: [],
     sim,
     aff,
     affUnit: section('AFF_UNIT', F64, 8),
@@ -102,6 +108,17 @@ export function unpackModel(image: Uint8Array, opts: { verifyChecksum?: boolean 
       referenceTime: f64[L.F_REFERENCE_TIME],
     },
   };
+  if (!opts.trusted) {
+    model.items = itemIds();
+    model.users = userIds();
+    return model;
+  }
+  let items: string[] | undefined;
+  let users: string[] | undefined;
+  return Object.defineProperties(model, {
+    items: { get: () => (items ??= itemIds()), enumerable: true },
+    users: { get: () => (users ??= userIds()), enumerable: true },
+  });
 }
 
 /** The STATS_JSON section (training statistics and the parse report), parsed; not needed to score. */
