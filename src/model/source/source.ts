@@ -10,7 +10,10 @@ import { MODEL_FILES, type ModelFileKind } from '../kinds/taar/files.js';
 
 export interface ModelObject {
   kind: ModelFileKind;
-  /** Object name inside the source, with `.bz2` when compressed (TAAR's key, e.g. `taar/locale/top10_dict.json.bz2`). */
+  /**
+   * Object name inside the source, with `.bz2` when compressed (TAAR's key, e.g.
+   * `taar/locale/top10_dict.json.bz2`).
+   */
   name: string;
   compressed: boolean;
   size: number;
