@@ -1,24 +1,24 @@
 /**
- * recscore's own behaviour over real HTTP with the synthetic fakes: the draw switch, posted profiles,
- * the fallback chain's locale hints, partial ensembles, TAAR-lite and client_has_addon, methods,
- * health, readiness and metrics.
+ * recscore's own behaviour through the app (in process, `app.request()`) with the synthetic fakes: the draw
+ * switch, posted profiles, the fallback chain's locale hints, partial ensembles, TAAR-lite and
+ * client_has_addon, methods, health, readiness and metrics.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { seededRandom, syntheticBackend } from '../helpers/fake-backend.js';
 import { assertDrawn } from './assert-drawn.js';
-import { startApp, type TestServer } from './start.js';
+import { buildApp, type InProcessApp } from './start.js';
 
 const REC = (id: string) => `/v1/api/recommendations/${id}/`;
 
 describe('recscore behaviour (synthetic backend)', { timeout: 30_000 }, () => {
-  let s: TestServer;
+  let s: InProcessApp;
   let b: ReturnType<typeof syntheticBackend>;
   let loaded = true;
   let ready = true;
   before(async () => {
     b = syntheticBackend();
-    s = await startApp({
+    s = buildApp({
       scorer: b.scorer,
       facts: () => (loaded ? b.facts : undefined),
       profiles: b.profiles,
@@ -243,7 +243,7 @@ describe('recscore behaviour (synthetic backend)', { timeout: 30_000 }, () => {
   });
 
   it("fallbackChain [] answers TAAR's [] for an unknown client", async () => {
-    const t = await startApp({
+    const t = buildApp({
       scorer: b.scorer,
       facts: () => b.facts,
       profiles: b.profiles,

@@ -7,7 +7,7 @@ import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { RecscoreError } from '../../src/errors.js';
 import { syntheticBackend } from '../helpers/fake-backend.js';
-import { startApp, type TestServer } from './start.js';
+import { buildApp, type InProcessApp } from './start.js';
 
 // Far below the fakes' delays (200–500 ms), loose enough for a loaded 2-core machine.
 const MARGIN_MS = 100;
@@ -21,11 +21,11 @@ async function timed<T>(f: () => Promise<T>): Promise<[T, number]> {
 }
 
 describe('faults', { timeout: 30_000 }, () => {
-  const servers: TestServer[] = [];
+  const servers: InProcessApp[] = [];
   after(() => Promise.all(servers.map((s) => s.close())));
   async function start(config: Record<string, unknown> = {}) {
     const b = syntheticBackend();
-    const s = await startApp({
+    const s = buildApp({
       scorer: b.scorer,
       facts: () => b.facts,
       profiles: b.profiles,
