@@ -4,7 +4,8 @@
 // share a bin are compared exactly. The result equals the heap's (topk.ts) for every finite input;
 // NaN and infinite weights, where the bins are meaningless, still go through the heap.
 import {
-  H_N_GUIDS, OUT_IDS, OUT_W, S_RANK_GUID, X_SEL_BIN, X_SEL_HIST, X_SEL_ID, X_SEL_ORDER, X_SEL_POS, X_SEL_W, info, sec, xs,
+  H_N_GUIDS, OUT_IDS, OUT_W, S_RANK_GUID, X_SEL_BIN, X_SEL_HIST, X_SEL_ID, X_SEL_ORDER, X_SEL_POS, X_SEL_W,
+  info, sec, xs,
 } from './layout';
 import { heapDrain, heapPush, heapReset } from './topk';
 
@@ -238,7 +239,11 @@ export function selectMarkedByRank(model: usize, scratch: usize, marks: usize, s
     v128.store(mp, zero, 16);
     v128.store(mp, zero, 32);
     v128.store(mp, zero, 48);
-    let bits = <u64>i8x16.bitmask(v0) | (<u64>i8x16.bitmask(v1) << 16) | (<u64>i8x16.bitmask(v2) << 32) | (<u64>i8x16.bitmask(v3) << 48);
+    let bits =
+      <u64>i8x16.bitmask(v0) |
+      (<u64>i8x16.bitmask(v1) << 16) |
+      (<u64>i8x16.bitmask(v2) << 32) |
+      (<u64>i8x16.bitmask(v3) << 48);
     while (bits != 0) {
       const r = (wi << 6) + <i32>ctz(bits);
       bits &= bits - 1;

@@ -165,7 +165,10 @@ export function similarity(model: usize, scratch: usize, k: i32): i32 {
     canberra = f64x2.add(canberra, canberraPair(v128.load(col + 4 * colBytes), cv4, ca4, zero));
     const hA = hamming(cat + <usize>i * 12, c0, c1, c2, h1, h2, h3);
     const hB = i + 1 < nDonors ? hamming(cat + <usize>(i + 1) * 12, c0, c1, c2, h1, h2, h3) : 0.0;
-    v128.store(dists + (<usize>i << 3), f64x2.mul(f64x2.add(canberra, floorAdj), f64x2.replace_lane(f64x2.splat(hA), 1, hB)));
+    v128.store(
+      dists + (<usize>i << 3),
+      f64x2.mul(f64x2.add(canberra, floorAdj), f64x2.replace_lane(f64x2.splat(hA), 1, hB)),
+    );
   }
   // A loop of its own: its iterations are short, so the out-of-order core overlaps many of them.
   for (let i = 0; i < nDonors; i++) {

@@ -34,7 +34,11 @@ function siftDown(i: i32, n: i32): void {
     let c = 2 * i + 1;
     if (c >= n) break;
     // pick the worse child: the root must stay the worst entry
-    if (c + 1 < n && worse(load<f64>(at8(hw, c + 1)), load<i32>(at4(hp, c + 1)), load<f64>(at8(hw, c)), load<i32>(at4(hp, c)))) c++;
+    if (
+      c + 1 < n &&
+      worse(load<f64>(at8(hw, c + 1)), load<i32>(at4(hp, c + 1)), load<f64>(at8(hw, c)), load<i32>(at4(hp, c)))
+    )
+      c++;
     if (!worse(load<f64>(at8(hw, c)), load<i32>(at4(hp, c)), w, p)) break;
     store<i32>(at4(hid, i), load<i32>(at4(hid, c)));
     store<f64>(at8(hw, i), load<f64>(at8(hw, c)));

@@ -41,7 +41,10 @@ function kernelTable(
   const rows = r.kernels.map((c) => {
     const x = c[which];
     const gbs = x.bytes / (x.wasm.median * 1e6);
-    return `| ${size(c)} | ${withP90(x.wasm)} | ${withP90(x.reference)} | ${ratio(x.reference.median, x.wasm.median)} | ${mb(x.bytes)} | ${gbs.toFixed(2)} | ${((100 * gbs) / r.bandwidth.readGBs).toFixed(0)}% |`;
+    return (
+      `| ${size(c)} | ${withP90(x.wasm)} | ${withP90(x.reference)} | ${ratio(x.reference.median, x.wasm.median)} | ` +
+      `${mb(x.bytes)} | ${gbs.toFixed(2)} | ${((100 * gbs) / r.bandwidth.readGBs).toFixed(0)}% |`
+    );
   });
   return [
     '| model | WASM ms | reference ms | WASM speed-up | bytes streamed / call | WASM GB/s | of read bandwidth |',
@@ -54,12 +57,18 @@ export function toMarkdown(r: BenchResults): string {
   const out: string[] = [
     '# Kernel benchmark (`npm run bench:kernel`)',
     '',
-    `${r.date} · ${r.machine.cpu} · ${r.machine.cores} cores · Node ${r.machine.node} (V8 ${r.machine.v8}) · whole run ${r.totalSeconds.toFixed(0)} s.`,
-    `Memory bandwidth measured in the same run (one core, ${r.bandwidth.bytes / 2 ** 20} MiB arrays): read ${r.bandwidth.readGBs.toFixed(1)} GB/s (memchr), copy ${r.bandwidth.copyGBs.toFixed(1)} GB/s (memcpy, read + write bytes), plain JS Float64Array sum ${r.bandwidth.jsSumGBs.toFixed(1)} GB/s.`,
+    `${r.date} · ${r.machine.cpu} · ${r.machine.cores} cores · Node ${r.machine.node} (V8 ${r.machine.v8}) · whole ` +
+      `run ${r.totalSeconds.toFixed(0)} s.`,
+    `Memory bandwidth measured in the same run (one core, ${r.bandwidth.bytes / 2 ** 20} MiB arrays): read ` +
+      `${r.bandwidth.readGBs.toFixed(1)} GB/s (memchr), copy ${r.bandwidth.copyGBs.toFixed(1)} GB/s (memcpy, read + ` +
+      `write bytes), plain JS Float64Array sum ${r.bandwidth.jsSumGBs.toFixed(1)} GB/s.`,
     '',
-    'Per-call medians in milliseconds after warm-up (p90 and number of timed calls in brackets). Synthetic models, 20 factors, seeded;',
-    "each call asks for k = len(whitelist) + installed, as TAAR's ensemble does. Bytes streamed: item matrix = items × (20 × 8 factor bytes + 4-byte",
-    'GUID column + 1-byte mark); donors = donors × (5 × 8 + 3 × 4 + 8 bucket bytes) + the donors\' add-on lists. "Of read bandwidth" compares',
+    'Per-call medians in milliseconds after warm-up (p90 and number of timed calls in brackets). Synthetic models, ' +
+      '20 factors, seeded;',
+    "each call asks for k = len(whitelist) + installed, as TAAR's ensemble does. Bytes streamed: item matrix = items " +
+      '× (20 × 8 factor bytes + 4-byte',
+    'GUID column + 1-byte mark); donors = donors × (5 × 8 + 3 × 4 + 8 bucket bytes) + the donors\' add-on lists. "Of ' +
+      'read bandwidth" compares',
     'WASM GB/s with the memchr figure; above 100% the data sat in the CPU caches (the 2k–100k models are 1–35 MB).',
     '',
     '## Collaborative (by item count)',
@@ -76,16 +85,21 @@ export function toMarkdown(r: BenchResults): string {
     '',
     '## The `score` path per profile vs TAAR',
     '',
-    `TAAR: ${TAAR_MS_PER_RECOMMENDATION} ms median per recommendation on the vectors' 250 normal profiles (SPEC §13; RecommendationManager.recommend with`,
-    'its profile stub and random draw). recscore here: encode the client, all recommenders, the ensemble for limits 10 and len(whitelist), ids',
-    'to GUID strings (no JSON, no draw). TAAR was only timed on the vectors; on the 50× model its linear scans would take longer than 54 ms,',
+    `TAAR: ${TAAR_MS_PER_RECOMMENDATION} ms median per recommendation on the vectors' 250 normal profiles (SPEC §13; ` +
+      `RecommendationManager.recommend with`,
+    'its profile stub and random draw). recscore here: encode the client, all recommenders, the ensemble for limits ' +
+      '10 and len(whitelist), ids',
+    'to GUID strings (no JSON, no draw). TAAR was only timed on the vectors; on the 50× model its linear scans would ' +
+      'take longer than 54 ms,',
     "so the last row's ratio understates the gap. The reference column on the 50× model is one pass over 40 profiles.",
     '',
     '| models | profiles | WASM ms | reference ms | TAAR ÷ WASM | TAAR ÷ reference |',
     '|---|---|---|---|---|---|',
     ...r.scorePath.map(
       (s) =>
-        `| ${s.label} (${k(s.items)} items · ${k(s.donors)} donors) | ${s.profiles} | ${withP90(s.wasm)} | ${withP90(s.reference)} | ${ratio(TAAR_MS_PER_RECOMMENDATION, s.wasm.median)} | ${ratio(TAAR_MS_PER_RECOMMENDATION, s.reference.median)} |`,
+        `| ${s.label} (${k(s.items)} items · ${k(s.donors)} donors) | ${s.profiles} | ${withP90(s.wasm)} | ` +
+        `${withP90(s.reference)} | ${ratio(TAAR_MS_PER_RECOMMENDATION, s.wasm.median)} | ` +
+        `${ratio(TAAR_MS_PER_RECOMMENDATION, s.reference.median)} |`,
     ),
   ];
   if (r.lite) {
@@ -95,7 +109,8 @@ export function toMarkdown(r: BenchResults): string {
       '',
       '| queries | WASM ms | reference ms | TAAR ÷ WASM |',
       '|---|---|---|---|',
-      `| ${r.lite.queries} | ${withP90(r.lite.wasm)} | ${withP90(r.lite.reference)} | ${ratio(TAAR_LITE_MS, r.lite.wasm.median)} |`,
+      `| ${r.lite.queries} | ${withP90(r.lite.wasm)} | ${withP90(r.lite.reference)} | ` +
+        `${ratio(TAAR_LITE_MS, r.lite.wasm.median)} |`,
     );
   }
   out.push(
@@ -106,7 +121,8 @@ export function toMarkdown(r: BenchResults): string {
     '|---|---|---|---|',
     ...r.kernels.map(
       (c) =>
-        `| ${k(c.items)} items · ${k(c.donors)} donors | ${(c.buildMs / 1000).toFixed(1)} | ${(c.packMs / 1000).toFixed(1)} | ${mb(c.modelBytes)} |`,
+        `| ${k(c.items)} items · ${k(c.donors)} donors | ${(c.buildMs / 1000).toFixed(1)} | ` +
+        `${(c.packMs / 1000).toFixed(1)} | ${mb(c.modelBytes)} |`,
     ),
     '',
   );

@@ -1,9 +1,9 @@
 /**
  * `node dist/bench/swap.js MODEL_A MODEL_B PROFILES [swaps]`: starts `recscore serve` (1 worker) in a child
  * process on a symlink to MODEL_A, keeps 8 concurrent request loops running, and flips the symlink between
- * MODEL_A and MODEL_B (SIGHUP), waiting for each version to be installed. Reports the swap time (from the server's log), p50/p99 of
- * requests before and during swaps, non-2xx count, and the server's RSS: before, peak during swaps
- * (two versions resident), and after the last swap settles (one).
+ * MODEL_A and MODEL_B (SIGHUP), waiting for each version to be installed. Reports the swap time (from the
+ * server's log), p50/p99 of requests before and during swaps, non-2xx count, and the server's RSS: before,
+ * peak during swaps (two versions resident), and after the last swap settles (one).
  */
 import { spawn } from 'node:child_process';
 import { readFileSync, renameSync, symlinkSync } from 'node:fs';

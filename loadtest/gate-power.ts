@@ -83,11 +83,10 @@ for (let i = 0; i < runs; i++) {
     };
     outcomes.push(o);
     log(
-      `${arm} ${i + 1}: ${o.passed ? 'passed' : `FAILED (exit ${exit})`} in ${o.seconds.toFixed(0)} s; CPU ratios ${Object.entries(
-        o.cpuRatios,
-      )
-        .map(([k, v]) => `${k} ${v.toFixed(2)}`)
-        .join(', ')}`,
+      `${arm} ${i + 1}: ${o.passed ? 'passed' : `FAILED (exit ${exit})`} in ${o.seconds.toFixed(0)} s; ` +
+        `CPU ratios ${Object.entries(o.cpuRatios)
+          .map(([k, v]) => `${k} ${v.toFixed(2)}`)
+          .join(', ')}`,
     );
     await writeFile(join(outDir, 'summary.json'), JSON.stringify({ runs, mainUs, workerUs, outcomes }, null, 2) + '\n');
   }
@@ -98,7 +97,8 @@ const plainPassed = of('plain').filter((o) => o.passed).length;
 const slowedFailed = of('slowed').filter((o) => !o.passed).length;
 const names = [...new Set(outcomes.flatMap((o) => Object.keys(o.cpuRatios)))];
 const lines = [
-  `# Gate power: ${runs} plain + ${runs} slowed quick-gate runs, ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC`,
+  `# Gate power: ${runs} plain + ${runs} slowed quick-gate runs, ` +
+    `${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC`,
   '',
   `Slowdown: RECSCORE_TEST_BUSY_MAIN_US=${mainUs}, RECSCORE_TEST_BUSY_WORKER_US=${workerUs}. ` +
     `Plain code passed ${plainPassed} of ${runs}; slowed code failed ${slowedFailed} of ${runs}.`,
@@ -107,7 +107,9 @@ const lines = [
   `|---|---|--:|${names.map(() => '--:|').join('')}---|`,
   ...outcomes.map(
     (o) =>
-      `| ${o.arm} ${o.i} | ${o.passed ? 'pass' : 'FAIL'} | ${o.seconds.toFixed(0)} | ${names.map((n) => (o.cpuRatios[n] ?? Number.NaN).toFixed(2)).join(' | ')} | ${o.missed.join('; ').replace(/\|/g, '/')} |`,
+      `| ${o.arm} ${o.i} | ${o.passed ? 'pass' : 'FAIL'} | ${o.seconds.toFixed(0)} | ` +
+      `${names.map((n) => (o.cpuRatios[n] ?? Number.NaN).toFixed(2)).join(' | ')} | ` +
+      `${o.missed.join('; ').replace(/\|/g, '/')} |`,
   ),
   '',
 ];

@@ -49,7 +49,9 @@ function notJudged(c: Check, r: ScenarioResult): Check {
     ...c,
     ok: true,
     skipped: true,
-    detail: `${c.detail} — not judged: ${r.disturbedRounds} of ${r.rounds} rounds disturbed (other processes' cores ${cores})`,
+    detail:
+      `${c.detail} — not judged: ${r.disturbedRounds} of ${r.rounds} rounds disturbed (other processes' cores ` +
+      `${cores})`,
   };
 }
 

@@ -46,7 +46,9 @@ function pathsLine(s: ScenarioResult): string {
 /** The main table: one row per scenario, the target beside each gated number. */
 export function scenarioTable(res: RunResults): string {
   const lines = [
-    '| scenario | conns | good req/s | ceiling req/s | ratio (min) | p50 ms | p99 ms (bound) | ceiling p99 ms | errors / non-2xx (all rounds) | good share | CPU µs/req (ceiling) | CPU ratio (max) | rounds (disturbed, repeats) |',
+    '| scenario | conns | good req/s | ceiling req/s | ratio (min) | p50 ms | p99 ms (bound) | ceiling p99 ms | ' +
+      'errors / non-2xx (all rounds) | good share | CPU µs/req (ceiling) | CPU ratio (max) | rounds (disturbed, ' +
+      'repeats) |',
     '|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
   ];
   for (const s of res.scenarios) {
@@ -54,12 +56,17 @@ export function scenarioTable(res: RunResults): string {
     const p99 = checkOf(res.checks, s.name, 'p99');
     const cpu = checkOf(res.checks, s.name, 'CPU');
     const cpuCells = s.cpu
-      ? `${f1(s.cpu.perRequestUs)} (${f1(s.cpu.ceilingPerRequestUs)}) | ${f2(s.cpu.ratio)}${cpu ? ` (${f2(cpu.limit)})` : ''}${mark(cpu)}`
+      ? `${f1(s.cpu.perRequestUs)} (${f1(s.cpu.ceilingPerRequestUs)}) | ${f2(s.cpu.ratio)}` +
+        `${cpu ? ` (${f2(cpu.limit)})` : ''}${mark(cpu)}`
       : '– | –';
     const errs = [checkOf(res.checks, s.name, 'errors'), checkOf(res.checks, s.name, 'non-2xx')];
     const errMark = errs.some((c) => c && !c.ok) ? ' ✗' : errs.some(Boolean) ? ' ✓' : '';
     lines.push(
-      `| ${s.name} | ${s.connections} | ${int(s.goodRps)} | ${int(s.ceilingRps)} | ${f2(s.ratio)}${ratio ? ` (${f2(ratio.limit)})` : ''}${mark(ratio)} | ${f2(s.latency.p50)} | ${f2(s.latency.p99)}${p99 ? ` (${f1(p99.limit)})` : ''}${mark(p99)} | ${f2(s.ceilingLatency.p99)} | ${s.all.errors} / ${s.all.non2xx}${errMark} | ${(s.goodShare * 100).toFixed(1)} % | ${cpuCells} | ${s.rounds} (${s.disturbedRounds}, ${s.repeats}) |`,
+      `| ${s.name} | ${s.connections} | ${int(s.goodRps)} | ${int(s.ceilingRps)} | ${f2(s.ratio)}` +
+        `${ratio ? ` (${f2(ratio.limit)})` : ''}${mark(ratio)} | ${f2(s.latency.p50)} | ${f2(s.latency.p99)}` +
+        `${p99 ? ` (${f1(p99.limit)})` : ''}${mark(p99)} | ${f2(s.ceilingLatency.p99)} | ${s.all.errors} / ` +
+        `${s.all.non2xx}${errMark} | ${(s.goodShare * 100).toFixed(1)} % | ${cpuCells} | ${s.rounds} (` +
+        `${s.disturbedRounds}, ${s.repeats}) |`,
     );
   }
   return lines.join('\n');
@@ -70,11 +77,16 @@ export function renderMarkdown(res: RunResults, svgName: string | null): string 
   const out: string[] = [
     `# Load test: ${res.mode} run, ${res.startedAt.replace('T', ' ').slice(0, 16)} UTC`,
     '',
-    `**Gate: ${res.passed ? 'passed' : 'FAILED'}** — ${res.checks.length - missed.length} of ${res.checks.length} checks met` +
+    `**Gate: ${res.passed ? 'passed' : 'FAILED'}** — ${res.checks.length - missed.length} of ${res.checks.length} ` +
+      `checks met` +
       (res.errors.length ? `, ${res.errors.length} scenario error(s)` : '') +
-      `. ${res.machine.cpus} × ${res.machine.cpuModel}, Node ${res.machine.node}, load average at start ${res.machine.loadavgAtStart.map((l) => l.toFixed(2)).join(' ')}; ${(res.totalMs / 1000).toFixed(0)} s in all.`,
+      `. ${res.machine.cpus} × ${res.machine.cpuModel}, Node ${res.machine.node}, load average at start ` +
+      `${res.machine.loadavgAtStart.map((l) => l.toFixed(2)).join(' ')}; ${(res.totalMs / 1000).toFixed(0)} s in ` +
+      `all.`,
     '',
-    'Targets: `loadtest/targets.json`; method: `loadtest/README.md`. "Good" answers are those served the way the scenario expects (recommendations: by the ensemble). Latencies are the median over rounds of each round\'s percentile, with µs resolution.',
+    'Targets: `loadtest/targets.json`; method: `loadtest/README.md`. "Good" answers are those served the way the ' +
+      "scenario expects (recommendations: by the ensemble). Latencies are the median over rounds of each round's " +
+      'percentile, with µs resolution.',
     '',
   ];
   if (svgName) out.push(`![throughput ratio and p99 per scenario](${svgName})`, '');
@@ -103,7 +115,8 @@ export function renderMarkdown(res: RunResults, svgName: string | null): string 
   );
   for (const s of res.scenarios) {
     out.push(
-      `| ${s.name} | ${int(s.rps)} | ${pathsLine(s)} | ${Object.keys(s.all.facts.versions).length} (${s.all.facts.versionSwitches}) |`,
+      `| ${s.name} | ${int(s.rps)} | ${pathsLine(s)} | ${Object.keys(s.all.facts.versions).length} (` +
+        `${s.all.facts.versionSwitches}) |`,
     );
   }
   out.push('', '## Details', '');
@@ -111,7 +124,8 @@ export function renderMarkdown(res: RunResults, svgName: string | null): string 
     const extra = Object.entries(s.extra).map(([k, v]) => `${k} ${typeof v === 'number' ? +v.toFixed(2) : v}`);
     const cpu = s.otherCores.map((c) => c.toFixed(2)).join(' ');
     out.push(
-      `- **${s.name}** — ${s.title}. ${extra.join('; ')}${extra.length ? '; ' : ''}other processes' cores per round: ${cpu}.${s.notes.length ? ` ${s.notes.join(' ')}` : ''}`,
+      `- **${s.name}** — ${s.title}. ${extra.join('; ')}${extra.length ? '; ' : ''}other processes' cores per round: ` +
+        `${cpu}.${s.notes.length ? ` ${s.notes.join(' ')}` : ''}`,
     );
   }
   if (res.rss) {
@@ -125,7 +139,8 @@ export function renderMarkdown(res: RunResults, svgName: string | null): string 
     );
     for (const s of r.samples)
       out.push(
-        `| ${s.workers} | ${s.when} | ${f1(s.rss / MB)} | ${f1(s.anon / MB)} | ${f1(s.file / MB)} | ${f1(s.shmem / MB)} |`,
+        `| ${s.workers} | ${s.when} | ${f1(s.rss / MB)} | ${f1(s.anon / MB)} | ${f1(s.file / MB)} | ` +
+          `${f1(s.shmem / MB)} |`,
       );
     // A per-worker copy would add at least the model's size.
     const verdict =
@@ -134,7 +149,10 @@ export function renderMarkdown(res: RunResults, svgName: string | null): string 
         : 'at least one model: look for a per-worker copy';
     out.push(
       '',
-      `The second worker adds ${f1(r.extraWorkerBytes / MB)} MB after the warm-up (${f1(r.extraWorkerIdleBytes / MB)} MB idle); the packed model's memory is ${f1(r.modelBytes / MB)} MB — ${verdict}.${r.notes.length ? ` ${r.notes.join(' ')}` : ''}`,
+      `The second worker adds ${f1(r.extraWorkerBytes / MB)} MB after the warm-up ` +
+        `(${f1(r.extraWorkerIdleBytes / MB)} MB idle); the packed model's memory is ` +
+        `${f1(r.modelBytes / MB)} MB — ${verdict}.` +
+        `${r.notes.length ? ` ${r.notes.join(' ')}` : ''}`,
     );
   }
   out.push(

@@ -36,7 +36,8 @@ const log = (msg: string) => process.stderr.write(`[${elapsed()}] ${msg}\n`);
 
 function usage(msg: string): never {
   process.stderr.write(
-    `error: ${msg}\nusage: node dist/loadtest/run.js [--quick] [--only name[,name…]] [--out DIR] [--targets FILE]\nscenarios: ${SCENARIOS.map((s) => s.name).join(', ')}\n`,
+    `error: ${msg}\nusage: node dist/loadtest/run.js [--quick] [--only name[,name…]] [--out DIR] [--targets ` +
+      `FILE]\nscenarios: ${SCENARIOS.map((s) => s.name).join(', ')}\n`,
   );
   process.exit(2);
 }
@@ -123,13 +124,20 @@ try {
       if ('rss' in outcome) {
         rss = outcome.rss;
         log(
-          `rss: ${outcome.rss.samples.map((s) => `${s.workers} worker(s) ${s.when} ${(s.rss / 2 ** 20).toFixed(0)} MB`).join(', ')}; model ${(outcome.rss.modelBytes / 2 ** 20).toFixed(0)} MB`,
+          `rss: ${outcome.rss.samples
+            .map((s) => `${s.workers} worker(s) ${s.when} ${(s.rss / 2 ** 20).toFixed(0)} MB`)
+            .join(', ')}` + `; model ${(outcome.rss.modelBytes / 2 ** 20).toFixed(0)} MB`,
         );
       } else {
         const s = outcome.scenario;
         scenarios.push(s);
         log(
-          `${s.name}: ${Math.round(s.goodRps)} good req/s (ceiling ${Math.round(s.ceilingRps)}, ratio ${s.ratio.toFixed(3)}), p99 ${s.latency.p99.toFixed(2)} ms (ceiling ${s.ceilingLatency.p99.toFixed(2)}), good ${(s.goodShare * 100).toFixed(1)} %, CPU ${s.cpu.perRequestUs.toFixed(1)} µs/req (ceiling ${s.cpu.ceilingPerRequestUs.toFixed(1)}, ratio ${s.cpu.ratio.toFixed(3)}), errors ${s.all.errors}, non-2xx ${s.all.non2xx}`,
+          `${s.name}: ${Math.round(s.goodRps)} good req/s (ceiling ${Math.round(s.ceilingRps)}, ratio ` +
+            `${s.ratio.toFixed(3)}), p99 ${s.latency.p99.toFixed(2)} ms ` +
+            `(ceiling ${s.ceilingLatency.p99.toFixed(2)}), ` +
+            `good ${(s.goodShare * 100).toFixed(1)} %, CPU ${s.cpu.perRequestUs.toFixed(1)} µs/req (ceiling ` +
+            `${s.cpu.ceilingPerRequestUs.toFixed(1)}, ratio ${s.cpu.ratio.toFixed(3)}), errors ${s.all.errors}, ` +
+            `non-2xx ${s.all.non2xx}`,
         );
         for (const n of s.notes) log(`  note: ${n}`);
       }
@@ -194,6 +202,7 @@ const index = checks.find((c) => c.scenario === 'cpu-index');
 if (index) process.stdout.write(`CPU index ${index.actual.toFixed(2)} (max ${index.limit})\n`);
 for (const e of errors) process.stdout.write(`ERROR ${e}\n`);
 process.stdout.write(
-  `${results.passed ? 'load-test gate passed' : 'load-test gate FAILED'} (${(results.totalMs / 1000).toFixed(0)} s); results in ${outDir}\n`,
+  `${results.passed ? 'load-test gate passed' : 'load-test gate FAILED'} (${(results.totalMs / 1000).toFixed(0)} s); ` +
+    `results in ${outDir}\n`,
 );
 process.exitCode = results.passed ? 0 : 1;

@@ -56,7 +56,8 @@ export async function runOverload(ctx: RunContext, server: ChildHandle, data: Da
     const ok = share >= SUSTAINABLE_SHARE && r.errors === 0 && r.non2xx === 0;
     steps.push({ connections: c, rps: r.rps, p99: r.latency.p99, ensembleShare: share, ok });
     ctx.log(
-      `  sweep ${c} connections: ${Math.round(r.rps)} req/s, p99 ${r.latency.p99.toFixed(1)} ms, ensemble ${(share * 100).toFixed(1)} %`,
+      `  sweep ${c} connections: ${Math.round(r.rps)} req/s, p99 ${r.latency.p99.toFixed(1)} ms, ensemble ` +
+        `${(share * 100).toFixed(1)} %`,
     );
     if (!ok) break;
   }
@@ -73,7 +74,8 @@ export async function runOverload(ctx: RunContext, server: ChildHandle, data: Da
   r.extra.sweep = steps
     .map(
       (s) =>
-        `${s.connections}: ${Math.round(s.rps)}/s p99 ${s.p99.toFixed(1)} ms ${(s.ensembleShare * 100).toFixed(0)} %${s.ok ? '' : ' ✗'}`,
+        `${s.connections}: ${Math.round(s.rps)}/s p99 ${s.p99.toFixed(1)} ms ${(s.ensembleShare * 100).toFixed(0)} %` +
+        `${s.ok ? '' : ' ✗'}`,
     )
     .join('; ');
   return r;

@@ -43,7 +43,8 @@ function recommendOn(name: string, key: ServerKey, title: string, quick: boolean
       r.extra.batching = !key.endsWith('-nobatch');
       if (key.endsWith('-nobatch') && Number(r.extra.batchesOverOne) > 0) {
         r.notes.push(
-          `batching was NOT off: ${r.extra.batchesOverOne} batches of more than one request — the server ignores ${Object.keys(NO_BATCH_ENV)[0]}`,
+          `batching was NOT off: ${r.extra.batchesOverOne} batches of more than one request — the server ignores ` +
+            `${Object.keys(NO_BATCH_ENV)[0]}`,
         );
       }
       return { scenario: r };

@@ -160,7 +160,8 @@ try {
   await sleep(WARMUP_MS);
   warmHeap = await heap.usedAfterGc();
   log(
-    `warm: heap after GC ${mb(warmHeap).toFixed(1)} MB; ${traffic.stats.requests} requests so far; breakers ${await breakers()}`,
+    `warm: heap after GC ${mb(warmHeap).toFixed(1)} MB; ${traffic.stats.requests} requests so far; breakers ` +
+      `${await breakers()}`,
   );
   const end = started + minutes * 60_000;
   while (Date.now() + cycleMs / 2 < end) {
@@ -175,7 +176,8 @@ try {
     const breakersAfterStalls = await breakers();
     const rec = await personalisedWithin(lastCont, RECOVERY_LIMIT_MS);
     log(
-      `stalls ×${stalls}: breakers ${breakersAfterStalls}; personalised answer ${rec.ms === null ? `NOT within ${RECOVERY_LIMIT_MS} ms` : `after ${rec.ms} ms`} (${rec.last})`,
+      `stalls ×${stalls}: breakers ${breakersAfterStalls}; personalised answer ` +
+        `${rec.ms === null ? `NOT within ${RECOVERY_LIMIT_MS} ms` : `after ${rec.ms} ms`} (${rec.last})`,
     );
     await sleep(Math.max(0, cycleStart + cycleMs / 2 - Date.now()));
     let flap = '';
@@ -200,7 +202,8 @@ try {
       redisFlap: flap,
     });
     log(
-      `redis ${flap}; heap after GC ${mb(h).toFixed(1)} MB; requests ${traffic.stats.requests}, failed ${traffic.stats.failed}, sockets dropped ${traffic.stats.disconnectedSockets}`,
+      `redis ${flap}; heap after GC ${mb(h).toFixed(1)} MB; requests ${traffic.stats.requests}, failed ` +
+        `${traffic.stats.failed}, sockets dropped ${traffic.stats.disconnectedSockets}`,
     );
     await sleep(Math.max(0, cycleStart + cycleMs - Date.now()));
   }
@@ -280,7 +283,9 @@ const md = [
   '|--:|---|---|--:|---|',
   ...cycles.map(
     (c) =>
-      `| ${c.at_s.toFixed(0)} | ${c.breakersAfterStalls} | ${c.recoveryMs === null ? `NO (${c.recoveryDetail.replace(/\|/g, '/')})` : `${c.recoveryMs} ms`} | ${c.heapAfterGcMb.toFixed(1)} | ${c.redisFlap} |`,
+      `| ${c.at_s.toFixed(0)} | ${c.breakersAfterStalls} | ` +
+      `${c.recoveryMs === null ? `NO (${c.recoveryDetail.replace(/\|/g, '/')})` : `${c.recoveryMs} ms`} | ` +
+      `${c.heapAfterGcMb.toFixed(1)} | ${c.redisFlap} |`,
   ),
   '',
   ...(s.failures.length ? ['First failures:', '', ...s.failures.map((f) => `- ${f}`), ''] : []),

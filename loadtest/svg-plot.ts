@@ -73,7 +73,8 @@ export function renderSvg(rows: readonly PlotRow[], title: string, aim?: Aim): s
   const plotH = rows.length * ROW_H;
 
   const parts: string[] = [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" ` +
+      `font-family="sans-serif">`,
     '<style>.t{font-size:11px;fill:#424242}.h{font-size:13px;font-weight:bold;fill:#212121}</style>',
     `<rect width="${width}" height="${height}" fill="#fff"/>`,
     `<text x="10" y="20" class="h">${escapeXml(title)}</text>`,
@@ -89,7 +90,8 @@ export function renderSvg(rows: readonly PlotRow[], title: string, aim?: Aim): s
     if (finite(r.ratio)) {
       const w = sx(r.ratio, maxR, xR) - xR;
       parts.push(
-        `<rect x="${xR}" y="${y + 5}" width="${w.toFixed(1)}" height="${ROW_H - 10}" fill="${color(r.ratioOk)}"><title>${escapeXml(`${r.name}: ratio ${r.ratio.toFixed(3)}`)}</title></rect>`,
+        `<rect x="${xR}" y="${y + 5}" width="${w.toFixed(1)}" height="${ROW_H - 10}" fill="${color(r.ratioOk)}` +
+          `"><title>${escapeXml(`${r.name}: ratio ${r.ratio.toFixed(3)}`)}</title></rect>`,
       );
       parts.push(`<text x="${(xR + w + 4).toFixed(1)}" y="${mid + 4}" class="t">${r.ratio.toFixed(2)}</text>`);
     }
@@ -100,7 +102,8 @@ export function renderSvg(rows: readonly PlotRow[], title: string, aim?: Aim): s
     if (finite(r.p99)) {
       const w = sx(r.p99, maxP, xP) - xP;
       parts.push(
-        `<rect x="${xP}" y="${y + 5}" width="${w.toFixed(1)}" height="${ROW_H - 10}" fill="${color(r.p99Ok)}"><title>${escapeXml(`${r.name}: p99 ${r.p99.toFixed(2)} ms`)}</title></rect>`,
+        `<rect x="${xP}" y="${y + 5}" width="${w.toFixed(1)}" height="${ROW_H - 10}" fill="${color(r.p99Ok)}"><title>` +
+          `${escapeXml(`${r.name}: p99 ${r.p99.toFixed(2)} ms`)}</title></rect>`,
       );
       parts.push(`<text x="${(xP + w + 4).toFixed(1)}" y="${mid + 4}" class="t">${r.p99.toFixed(1)}</text>`);
     }
@@ -121,7 +124,8 @@ export function renderSvg(rows: readonly PlotRow[], title: string, aim?: Aim): s
       [sx(aim.p99Ms, maxP, xP), `aim ${aim.p99Ms} ms`],
     ] as const) {
       parts.push(
-        `<line x1="${x.toFixed(1)}" y1="${TOP - 4}" x2="${x.toFixed(1)}" y2="${TOP + plotH}" stroke="#1565c0" stroke-dasharray="4 3"/>`,
+        `<line x1="${x.toFixed(1)}" y1="${TOP - 4}" x2="${x.toFixed(1)}" y2="${TOP + plotH}" stroke="#1565c0" ` +
+          `stroke-dasharray="4 3"/>`,
       );
       parts.push(
         `<text x="${(x + 3).toFixed(1)}" y="${TOP - 2}" class="t" style="fill:#1565c0">${escapeXml(label)}</text>`,

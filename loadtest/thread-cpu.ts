@@ -5,7 +5,8 @@
  * workers and V8's helper threads are the others) and the load generator's own CPU. Not a gate: a tool
  * for the README's "where the time goes".
  *
- *   npm run build && node dist/loadtest/thread-cpu.js [--workers N] [--seconds S] [--connections C] [--path recommend|unknown|health]
+ *   npm run build && node dist/loadtest/thread-cpu.js [--workers N] [--seconds S] [--connections C]
+ *     [--path recommend|unknown|health]
  *
  * `unknown`: clients the store does not know, answered from the locale/global fallback without the pool —
  * the same HTTP, validation and profile lookup as `recommend`, no scoring: what the rest costs.
@@ -71,7 +72,8 @@ try {
   const batches = await batchStats(server.url);
   const perReq = (ticks: number) => ((ticks * TICK_US) / r.requests).toFixed(1);
   console.log(
-    `${r.requests} requests in ${(r.elapsedMs / 1000).toFixed(1)} s: ${Math.round(r.rps)} req/s, p50 ${r.latency.p50.toFixed(2)} ms, p99 ${r.latency.p99.toFixed(2)} ms, non-2xx ${r.non2xx}`,
+    `${r.requests} requests in ${(r.elapsedMs / 1000).toFixed(1)} s: ${Math.round(r.rps)} req/s, p50 ` +
+      `${r.latency.p50.toFixed(2)} ms, p99 ${r.latency.p99.toFixed(2)} ms, non-2xx ${r.non2xx}`,
   );
   console.log(`cores busy: ours ${use.ourCores.toFixed(2)}, others ${use.otherCores.toFixed(2)} (of 2)`);
   console.log('thread                 CPU µs per request   share of one core');
@@ -82,7 +84,8 @@ try {
   for (const { tid, d } of rows) {
     const name = tid === server.pid ? 'main' : `thread ${tid}`;
     console.log(
-      `${name.padEnd(22)} ${perReq(d).padStart(8)}             ${((d * TICK_US) / (r.elapsedMs * 10)).toFixed(0).padStart(3)} %`,
+      `${name.padEnd(22)} ${perReq(d).padStart(8)}             ` +
+        `${((d * TICK_US) / (r.elapsedMs * 10)).toFixed(0).padStart(3)} %`,
     );
   }
   console.log(`${'load generator'.padEnd(22)} ${((selfUs.user + selfUs.system) / r.requests).toFixed(1).padStart(8)}`);
@@ -91,7 +94,8 @@ try {
     const ms = (k: 'handoff' | 'compute' | 'return') =>
       (((batches.phases[k] - batchesBefore.phases[k]) / n) * 1000).toFixed(2);
     console.log(
-      `batches: ${n}, mean size ${((batches.requests - batchesBefore.requests) / n).toFixed(1)}; per batch: hand-off ${ms('handoff')} ms, compute ${ms('compute')} ms, return ${ms('return')} ms`,
+      `batches: ${n}, mean size ${((batches.requests - batchesBefore.requests) / n).toFixed(1)}; per batch: hand-off ` +
+        `${ms('handoff')} ms, compute ${ms('compute')} ms, return ${ms('return')} ms`,
     );
   }
 } finally {

@@ -37,9 +37,9 @@ export async function main(argv: string[]): Promise<number> {
   const key = first === 'models' && second ? `models ${second}` : first;
   const load = key ? COMMANDS[key] : undefined;
   if (!load) {
-    process.stderr.write(
-      `${first && first !== '--help' ? `error RECSCORE_CONFIG: unknown command "${argv.slice(0, 2).join(' ')}"\n` : ''}${USAGE}\n`,
-    );
+    const unknown =
+      first && first !== '--help' ? `error RECSCORE_CONFIG: unknown command "${argv.slice(0, 2).join(' ')}"\n` : '';
+    process.stderr.write(`${unknown}${USAGE}\n`);
     return first === '--help' ? 0 : 2;
   }
   const rest = argv.slice(key!.split(' ').length).filter((a) => a !== '--debug');

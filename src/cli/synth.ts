@@ -15,7 +15,9 @@ import {
   type SynthOutput,
 } from '../model/synth/index.js';
 
-export const SYNTH_USAGE = `usage: recscore models synth --out DIR [--preset ${SYNTH_PRESET_NAMES.join('|')}] [--seed N] [--items N] [--donors N]
+export const SYNTH_USAGE =
+  `usage: recscore models synth --out DIR [--preset ${SYNTH_PRESET_NAMES.join('|')}] [--seed N] [--items N] ` +
+  `[--donors N]
                              [--profiles FILE.jsonl] [--profile-count N]`;
 
 interface SynthArgs {
@@ -51,7 +53,8 @@ export async function synthCommand(args: string[]): Promise<number> {
   await writeModelSet(parsed.out, output);
   const seconds = () => ((performance.now() - started) / 1000).toFixed(1);
   process.stdout.write(
-    `wrote 9 model files to ${parsed.out} (preset ${parsed.preset}, seed ${model.seed}: ${output.itemMatrix.length} items × ` +
+    `wrote 9 model files to ${parsed.out} (preset ${parsed.preset}, seed ${model.seed}: ` +
+      `${output.itemMatrix.length} items × ` +
       `${model.factors}, ${output.donors.length} donors, ${output.whitelist.length} whitelisted, ` +
       `${Object.keys(output.coinstall).length} co-install rows) in ${seconds()} s\n`,
   );

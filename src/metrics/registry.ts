@@ -114,7 +114,9 @@ export function createMetrics(options: MetricsOptions = {}) {
   });
   const poolBatchTime = new Histogram({
     name: 'recscore_pool_batch_seconds',
-    help: "A batch's time by phase: handoff (posted until a worker starts it), compute (in the worker), return (worker done until the result is back on the main thread)",
+    help:
+      "A batch's time by phase: handoff (posted until a worker starts it), compute (in the worker), " +
+      'return (worker done until the result is back on the main thread)',
     labelNames: ['phase'] as const,
     buckets: HANDOFF_BUCKETS,
     registers,
@@ -222,7 +224,9 @@ export type Metrics = ReturnType<typeof createMetrics>;
  * A metric's label children, cached by their joined label values: prom-client hashes the label object
  * on every `inc({…})`/`observe({…})`, which shows on the request path. Label values must be bounded
  * (route names, served paths), as they are for every recscore metric.
- * @example const byRoute = childCache((route: string) => metrics.httpDuration.labels({ route })); byRoute('health').observe(0.001)
+ * @example
+ * const byRoute = childCache((route: string) => metrics.httpDuration.labels({ route }));
+ * byRoute('health').observe(0.001);
  */
 export function childCache<C, A extends string[]>(make: (...values: A) => C): (...values: A) => C {
   const children = new Map<string, C>();

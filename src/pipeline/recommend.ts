@@ -11,9 +11,9 @@
  * with the draw off (config `draw: false` or `?draw=0`) the ensemble with limit `size` (TAAR's
  * `ensemble_limit_10` = `recscore score`'s ensemble list; it can differ from the first candidates,
  * because TAAR passes the limit down to each recommender), in the scorer's order (whitelist order for
- * test clients). Promoted GUIDs, if any, are still merged by weight. Fallback lists are never drawn. Promoted GUIDs are merged
- * into every answer, fallbacks included (TAAR merged them into its `[]` too) — note that the global
- * list's weights are install counts, so promoted weights rank against those there.
+ * test clients). Promoted GUIDs, if any, are still merged by weight. Fallback lists are never drawn. Promoted
+ * GUIDs are merged into every answer, fallbacks included (TAAR merged them into its `[]` too) — note that the
+ * global list's weights are install counts, so promoted weights rank against those there.
  */
 import { RecscoreError } from '../errors.js';
 import type { Logger } from '../log.js';

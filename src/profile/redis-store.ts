@@ -5,9 +5,9 @@
  *   <prefix>gen:<G>:p:<id>    → JSON of client_info      one key per client (SPEC §4 shape)
  *
  * Read path: GET current (cached `generationCacheMs`, so a read is normally one round trip), then the
- * profile key through READ_PROFILE (below): a value longer than `maxProfileBytes` is never transferred. A miss read through a cached generation asks for `current` once more: a load may have
- * flipped the generation and deleted the old keys within the cache window, and a client present in both
- * sets must never look absent.
+ * profile key through READ_PROFILE (below): a value longer than `maxProfileBytes` is never transferred. A miss
+ * read through a cached generation asks for `current` once more: a load may have flipped the generation and
+ * deleted the old keys within the cache window, and a client present in both sets must never look absent.
  *
  * Fail fast, recover in the background: no offline queue (a command while disconnected rejects at once),
  * `maxRetriesPerRequest: 0` (a dropped connection fails in-flight reads instead of parking them until a

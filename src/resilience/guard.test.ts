@@ -41,32 +41,35 @@ describe('guards', () => {
     assert.equal(g.profileBreaker.state, 'closed', 'no breaker around an in-memory map');
   });
 
-  it('stalls of the process itself do not open the profile breaker (regression: permanent fallback after SIGSTOP)', async () => {
-    const g = guards();
-    const hanging = store(() => new Promise<ClientInfo | null>(() => {}));
-    const block = (ms: number) => {
-      const end = performance.now() + ms;
-      while (performance.now() < end);
-    };
-    // More stalled lookups than breakerFailures: each budget timer fires ~100 ms late, as after a SIGSTOP.
-    for (let i = 0; i < OPTIONS.breakerFailures + 2; i++) {
-      const pending = g.profile(hanging, 'c', performance.now() + 1_000);
-      block(OPTIONS.profileBudgetMs + 100);
-      const r = (await pending) as { ok: false; reason: string; error: RecscoreError };
-      assert.equal(r.reason, 'profile-timeout');
-      assert.equal(r.error.code, 'RECSCORE_STALLED');
-    }
-    assert.equal(g.profileBreaker.state, 'closed', 'the store did nothing wrong');
-    // The same store timing out on time is the store's failure: the breaker opens. (On a busy machine a
-    // timer may still fire late now and then; such a timeout is not counted, so keep asking.)
-    let onTime = 0;
-    for (let i = 0; i < 100 && (g.profileBreaker.state as string) !== 'open'; i++) {
-      const r = (await g.profile(hanging, 'c', performance.now() + 1_000)) as { error: RecscoreError };
-      if (r.error.code === 'RECSCORE_BUDGET_EXCEEDED') onTime += 1;
-    }
-    assert.equal(g.profileBreaker.state, 'open');
-    assert.equal(onTime, OPTIONS.breakerFailures);
-  });
+  it(
+    'stalls of the process itself do not open the profile breaker ' + '(regression: permanent fallback after SIGSTOP)',
+    async () => {
+      const g = guards();
+      const hanging = store(() => new Promise<ClientInfo | null>(() => {}));
+      const block = (ms: number) => {
+        const end = performance.now() + ms;
+        while (performance.now() < end);
+      };
+      // More stalled lookups than breakerFailures: each budget timer fires ~100 ms late, as after a SIGSTOP.
+      for (let i = 0; i < OPTIONS.breakerFailures + 2; i++) {
+        const pending = g.profile(hanging, 'c', performance.now() + 1_000);
+        block(OPTIONS.profileBudgetMs + 100);
+        const r = (await pending) as { ok: false; reason: string; error: RecscoreError };
+        assert.equal(r.reason, 'profile-timeout');
+        assert.equal(r.error.code, 'RECSCORE_STALLED');
+      }
+      assert.equal(g.profileBreaker.state, 'closed', 'the store did nothing wrong');
+      // The same store timing out on time is the store's failure: the breaker opens. (On a busy machine a
+      // timer may still fire late now and then; such a timeout is not counted, so keep asking.)
+      let onTime = 0;
+      for (let i = 0; i < 100 && (g.profileBreaker.state as string) !== 'open'; i++) {
+        const r = (await g.profile(hanging, 'c', performance.now() + 1_000)) as { error: RecscoreError };
+        if (r.error.code === 'RECSCORE_BUDGET_EXCEEDED') onTime += 1;
+      }
+      assert.equal(g.profileBreaker.state, 'open');
+      assert.equal(onTime, OPTIONS.breakerFailures);
+    },
+  );
 
   it('a remote store gets the budget, then the breaker opens after consecutive failures', async () => {
     const g = guards();

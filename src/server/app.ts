@@ -3,7 +3,8 @@
  * and metrics. Import-safe: createApp builds everything from its arguments; listen.ts serves it.
  *
  * Middleware order: request id, access log and timing/metrics (request-context.ts; outermost, sees every
- * final status) → JSON 405 for known paths with another method → routes. Errors and unknown routes are JSON (on-error.ts).
+ * final status) → JSON 405 for known paths with another method → routes. Errors and unknown routes are JSON
+ * (on-error.ts).
  */
 import { Hono } from 'hono';
 import { methodNotAllowed } from 'hono/method-not-allowed';

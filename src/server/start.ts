@@ -46,7 +46,10 @@ export interface StartOptions {
   maxProfileBytes?: number;
   /** bearer token of POST /v1/models/reload (disabled when undefined) */
   reloadToken?: string;
-  /** The model source's environment (TAAR_* variables, RECSCORE_GCS_ENDPOINT); default the process's, read by src/config */
+  /**
+   * The model source's environment (TAAR_* variables, RECSCORE_GCS_ENDPOINT); default the process's, read by
+   * src/config
+   */
   env?: Record<string, string | undefined>;
   logger?: Logger;
   random?: () => number;

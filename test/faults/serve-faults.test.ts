@@ -91,25 +91,28 @@ describe('serving under faults', { skip: !haveVectors && 'vectors not found', ti
     await dispatcher.close();
   });
 
-  it('slow profile store: profile-timeout within budget, breaker opens, then closes when it is fast again', async () => {
-    proxy.setDelay(200);
-    const first = await recommend();
-    assert.equal(first.status, 200);
-    assert.equal(first.info.reason, 'profile-timeout');
-    assert.notEqual(first.info.served_by, 'ensemble');
-    assert.ok(first.results.length > 0, 'a fallback list is served');
-    assert.ok(first.ms < TOTAL_BUDGET_MS + MARGIN_MS, `answered in ${first.ms.toFixed(1)} ms`);
-    for (let i = 0; i < 3; i++) await recommend();
-    const open = await recommend();
-    assert.equal(open.info.reason, 'breaker-open');
-    assert.ok(open.ms < MARGIN_MS, `an open breaker answers at once (${open.ms.toFixed(1)} ms)`);
-    assert.equal(server.metrics.registry.getSingleMetric('recscore_breaker_state') !== undefined, true);
-    proxy.setDelay(0);
-    assert.ok(
-      await until(async () => (await recommend()).info.served_by === 'ensemble', 5_000),
-      'recovers after half-open',
-    );
-  });
+  it(
+    'slow profile store: profile-timeout within budget, breaker opens, then closes when it is fast ' + 'again',
+    async () => {
+      proxy.setDelay(200);
+      const first = await recommend();
+      assert.equal(first.status, 200);
+      assert.equal(first.info.reason, 'profile-timeout');
+      assert.notEqual(first.info.served_by, 'ensemble');
+      assert.ok(first.results.length > 0, 'a fallback list is served');
+      assert.ok(first.ms < TOTAL_BUDGET_MS + MARGIN_MS, `answered in ${first.ms.toFixed(1)} ms`);
+      for (let i = 0; i < 3; i++) await recommend();
+      const open = await recommend();
+      assert.equal(open.info.reason, 'breaker-open');
+      assert.ok(open.ms < MARGIN_MS, `an open breaker answers at once (${open.ms.toFixed(1)} ms)`);
+      assert.equal(server.metrics.registry.getSingleMetric('recscore_breaker_state') !== undefined, true);
+      proxy.setDelay(0);
+      assert.ok(
+        await until(async () => (await recommend()).info.served_by === 'ensemble', 5_000),
+        'recovers after half-open',
+      );
+    },
+  );
 
   it('profile store down: fast profile-error / breaker-open answers, recovery when Redis is back', async () => {
     await redis.stop();

@@ -76,7 +76,8 @@ describe('WASM ensemble = TypeScript ensemble on random lists', { timeout: 120_0
             const b = ref.ensemble(lists, installed, installedCount, limits);
             assert.equal(a.length, limits.length);
             limits.forEach((limit, i) => {
-              const what = `limit ${limit}, installed ${[...installed]} (+${extraInstalled}), lists ${JSON.stringify(specs)}`;
+              const what =
+                `limit ${limit}, installed ${[...installed]} (+${extraInstalled}), ` + `lists ${JSON.stringify(specs)}`;
               assert.deepEqual(Array.from(a[i].ids), Array.from(b[i].ids), `${what}: ids`);
               assert.deepEqual(bits(a[i].weights), bits(b[i].weights), `${what}: weight bits`);
               note(a[i], lists, installed, limit + installedCount, seen);

@@ -56,27 +56,30 @@ describe('load-test gate', () => {
     assert.equal(cpuCheck(unread).ok, false);
   });
 
-  it('throughput, p99 and good share are not judged when most rounds were disturbed; CPU and invariants still are', () => {
-    const t = targets({
-      recommend: { minRatio: 0.5, p99: { k: 1, plusMs: 0 }, minGoodShare: 1, maxCpuRatio: 2, maxNon2xx: 0 },
-    }).scenarios.recommend;
-    const busy = scenarioResult({ rounds: 5, disturbedRounds: 3, all: { ...scenarioResult().all, non2xx: 1 } });
-    const checks = checkScenario(busy, t);
-    const byName = (p: string) => checks.find((c) => c.check.startsWith(p))!;
-    for (const p of ['ratio', 'p99', 'good-answer']) {
-      assert.equal(byName(p).ok, true);
-      assert.equal(byName(p).skipped, true);
-      assert.match(byName(p).detail, /not judged: 3 of 5 rounds disturbed/);
-    }
-    assert.equal(byName('CPU').ok, false);
-    assert.equal(byName('non-2xx').ok, false);
-    const quiet = checkScenario(scenarioResult({ rounds: 5, disturbedRounds: 2 }), t);
-    assert.equal(quiet.find((c) => c.check.startsWith('ratio'))!.ok, false);
-    assert.equal(
-      quiet.some((c) => c.skipped),
-      false,
-    );
-  });
+  it(
+    'throughput, p99 and good share are not judged when most rounds were disturbed; CPU and invariants still ' + 'are',
+    () => {
+      const t = targets({
+        recommend: { minRatio: 0.5, p99: { k: 1, plusMs: 0 }, minGoodShare: 1, maxCpuRatio: 2, maxNon2xx: 0 },
+      }).scenarios.recommend;
+      const busy = scenarioResult({ rounds: 5, disturbedRounds: 3, all: { ...scenarioResult().all, non2xx: 1 } });
+      const checks = checkScenario(busy, t);
+      const byName = (p: string) => checks.find((c) => c.check.startsWith(p))!;
+      for (const p of ['ratio', 'p99', 'good-answer']) {
+        assert.equal(byName(p).ok, true);
+        assert.equal(byName(p).skipped, true);
+        assert.match(byName(p).detail, /not judged: 3 of 5 rounds disturbed/);
+      }
+      assert.equal(byName('CPU').ok, false);
+      assert.equal(byName('non-2xx').ok, false);
+      const quiet = checkScenario(scenarioResult({ rounds: 5, disturbedRounds: 2 }), t);
+      assert.equal(quiet.find((c) => c.check.startsWith('ratio'))!.ok, false);
+      assert.equal(
+        quiet.some((c) => c.skipped),
+        false,
+      );
+    },
+  );
 
   it("the CPU index is the geometric mean of the listed scenarios' CPU ratios, left out when one did not run", () => {
     const cpu = (ratio: number) => ({

@@ -23,7 +23,8 @@ describe('repeated log lines', () => {
     for (let i = 0; i < 1_000; i++)
       (i % 2 ? log : child).error('request failed', { code: 'RECSCORE_PROFILE_STORE', path: `/p/${i}` });
     log.error('request failed', { code: 'RECSCORE_POOL' }); // another code: another kind
-    log.error('request failed', { error: Object.assign(new Error('x'), { code: 'RECSCORE_POOL' }) }); // code from the error
+    // code from the error
+    log.error('request failed', { error: Object.assign(new Error('x'), { code: 'RECSCORE_POOL' }) });
     log.info('info lines are not limited');
     log.info('info lines are not limited');
     assert.equal(lines.filter((l) => l.msg === 'request failed').length, 2);

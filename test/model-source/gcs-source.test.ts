@@ -106,19 +106,22 @@ describe('GCS source: pinning, retries, timeouts, integrity', { timeout: 30_000 
     assert.ok((await source.read(o)).equals(payload(localeName)));
   });
 
-  test('without object versioning a replaced generation is a typed RECSCORE_MODEL_MISSING, never the new bytes', async () => {
-    const plain = await FakeGcs.start({ versioning: false });
-    try {
-      plain.put(BUCKET, `models/${localeName}`, payload(localeName));
-      const source = makeSource(plain, 'models', {}, ['locale']);
-      const o = await obj(source);
-      plain.put(BUCKET, `models/${localeName}`, payload(localeName, 'new'));
-      await assert.rejects(source.read(o), isModelError('RECSCORE_MODEL_MISSING', /top10_dict/));
-      assert.equal(plain.count('media'), 1, '404 is not retried');
-    } finally {
-      await plain.close();
-    }
-  });
+  test(
+    'without object versioning a replaced generation is a typed RECSCORE_MODEL_MISSING, never the new ' + 'bytes',
+    async () => {
+      const plain = await FakeGcs.start({ versioning: false });
+      try {
+        plain.put(BUCKET, `models/${localeName}`, payload(localeName));
+        const source = makeSource(plain, 'models', {}, ['locale']);
+        const o = await obj(source);
+        plain.put(BUCKET, `models/${localeName}`, payload(localeName, 'new'));
+        await assert.rejects(source.read(o), isModelError('RECSCORE_MODEL_MISSING', /top10_dict/));
+        assert.equal(plain.count('media'), 1, '404 is not retried');
+      } finally {
+        await plain.close();
+      }
+    },
+  );
 
   test('503 twice, then success: retried with backoff', async () => {
     const source = makeSource(fake);
@@ -266,20 +269,24 @@ describe('GCS source: pinning, retries, timeouts, integrity', { timeout: 30_000 
     for await (const c of s) seen.bytes += (c as Buffer).length;
   };
 
-  test('readStream: a body that stalls after the first bytes errors within the idle bound, without a retry', async () => {
-    const source = makeSource(fake);
-    const o = await obj(source, 'itemMatrix');
-    fake.fault({ type: 'stall' });
-    const seen = { bytes: 0 };
-    const t0 = Date.now();
-    await assert.rejects(
-      drain(source.readStream(o), seen),
-      (e) => isModelError('RECSCORE_MODEL_SOURCE', /item_matrix/)(e) && /no data for 250 ms/.test((e as Error).message),
-    );
-    assert.ok(Date.now() - t0 < FAST.idleTimeoutMs + 1000);
-    assert.ok(seen.bytes > 0 && seen.bytes < o.size, `half the body was delivered (${seen.bytes})`);
-    assert.equal(fake.count('media'), 1);
-  });
+  test(
+    'readStream: a body that stalls after the first bytes errors within the idle bound, without a ' + 'retry',
+    async () => {
+      const source = makeSource(fake);
+      const o = await obj(source, 'itemMatrix');
+      fake.fault({ type: 'stall' });
+      const seen = { bytes: 0 };
+      const t0 = Date.now();
+      await assert.rejects(
+        drain(source.readStream(o), seen),
+        (e) =>
+          isModelError('RECSCORE_MODEL_SOURCE', /item_matrix/)(e) && /no data for 250 ms/.test((e as Error).message),
+      );
+      assert.ok(Date.now() - t0 < FAST.idleTimeoutMs + 1000);
+      assert.ok(seen.bytes > 0 && seen.bytes < o.size, `half the body was delivered (${seen.bytes})`);
+      assert.equal(fake.count('media'), 1);
+    },
+  );
 
   test('readStream: the overall deadline holds for a stalled stream', async () => {
     const source = makeSource(fake, 'models', { idleTimeoutMs: 10_000, deadlineMs: 300 });

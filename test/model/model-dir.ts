@@ -71,7 +71,10 @@ export const TINY_WHITELIST_BZ2 = Buffer.from(
   'base64',
 );
 
-/** What to store for one kind: JSON text or bytes (plain object), `{ bz2 }` (stored as `<name>.bz2`), or null (absent). */
+/**
+ * What to store for one kind: JSON text or bytes (plain object), `{ bz2 }` (stored as `<name>.bz2`), or null
+ * (absent).
+ */
 export type ObjectContent = string | Buffer | { bz2: Buffer } | null;
 
 /** Writes the tiny model with `overrides` into a fresh temp folder and returns its path. */

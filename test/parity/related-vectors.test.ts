@@ -53,7 +53,8 @@ describe('recscore related equals TAAR-lite on the vectors', { skip: SKIP, timeo
       out[i].guid === e.guid && out[i].normalize === (e.normalize ?? null)
         ? []
         : [
-            `line ${i + 1}: ${JSON.stringify([out[i].guid, out[i].normalize])}, expected ${JSON.stringify([e.guid, e.normalize ?? null])}`,
+            `line ${i + 1}: ${JSON.stringify([out[i].guid, out[i].normalize])}, ` +
+              `expected ${JSON.stringify([e.guid, e.normalize ?? null])}`,
           ],
     );
     assert.equal(wrong.length, 0, describeMismatches(wrong));

@@ -75,16 +75,20 @@ describe('embedded store loading', () => {
     await store.close();
   });
 
-  it('reads plain client_info lines, blank lines, CRLF and a last line without newline; the last duplicate wins', async () => {
-    const path = join(dir, 'plain.jsonl');
-    writeFileSync(
-      path,
-      '{"client_id":"a","installed_addons":["x"]}\r\n\n  \n{"client_id":"b","locale":"de"}\n{"client_id":"a","installed_addons":["y"]}',
-    );
-    const store = await EmbeddedProfileStore.load(path, { logger: quiet });
-    assert.deepStrictEqual((await store.get('a'))?.installed_addons, ['y']);
-    assert.deepStrictEqual({ ...(await store.get('b')) }, { client_id: 'b', installed_addons: [], locale: 'de' });
-  });
+  it(
+    'reads plain client_info lines, blank lines, CRLF and a last line without newline; the last duplicate ' + 'wins',
+    async () => {
+      const path = join(dir, 'plain.jsonl');
+      writeFileSync(
+        path,
+        '{"client_id":"a","installed_addons":["x"]}\r\n\n  \n{"client_id":"b","locale":"de"}\n' +
+          '{"client_id":"a","installed_addons":["y"]}',
+      );
+      const store = await EmbeddedProfileStore.load(path, { logger: quiet });
+      assert.deepStrictEqual((await store.get('a'))?.installed_addons, ['y']);
+      assert.deepStrictEqual({ ...(await store.get('b')) }, { client_id: 'b', installed_addons: [], locale: 'de' });
+    },
+  );
 
   it('returns frozen profiles, so a caller cannot change what the next request reads', async () => {
     const store = await EmbeddedProfileStore.load(writeFile(['{"client_id":"a","installed_addons":["x"]}']), {

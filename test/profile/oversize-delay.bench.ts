@@ -41,7 +41,8 @@ async function measure(name: string, big: () => Promise<unknown>, small: () => P
   const p99 = smallMs[Math.floor(smallMs.length * 0.99)];
   console.log(
     `${name.padEnd(7)} loop delay max ${ms(h.max)} ms, p99 ${ms(h.percentile(99))} ms | ` +
-      `small reads p50 ${smallMs[smallMs.length >> 1].toFixed(2)} ms, p99 ${p99.toFixed(2)} ms, max ${smallMs.at(-1)!.toFixed(2)} ms`,
+      `small reads p50 ${smallMs[smallMs.length >> 1].toFixed(2)} ms, p99 ${p99.toFixed(2)} ms, ` +
+      `max ${smallMs.at(-1)!.toFixed(2)} ms`,
   );
 }
 

@@ -100,29 +100,32 @@ describe('redis store faults', { timeout: 30_000 }, () => {
     await store.close();
   });
 
-  it('a slow or silent server makes reads time out after commandTimeoutMs; the store recovers when it speaks again', async () => {
-    await seed(redis.port);
-    const proxy = await startDelayProxy(redis.port);
-    const store = new RedisProfileStore(`redis://127.0.0.1:${proxy.port}`, { ...storeOptions, generationCacheMs: 0 });
-    try {
-      await eventuallyServes(store, 2000);
-      for (const fault of ['delay', 'blackhole'] as const) {
-        if (fault === 'delay') proxy.setDelay(400);
-        else proxy.blackhole(true);
-        for (let i = 0; i < 3; i++) {
-          const r = await timed(store.get('c'));
-          assert.ok(isStoreError(r.error), `${fault}: ${r.error ?? 'resolved'}`);
-          assert.ok(r.ms < 300, `${fault}: took ${r.ms.toFixed(1)} ms`);
+  it(
+    'a slow or silent server makes reads time out after commandTimeoutMs; the store recovers when it speaks ' + 'again',
+    async () => {
+      await seed(redis.port);
+      const proxy = await startDelayProxy(redis.port);
+      const store = new RedisProfileStore(`redis://127.0.0.1:${proxy.port}`, { ...storeOptions, generationCacheMs: 0 });
+      try {
+        await eventuallyServes(store, 2000);
+        for (const fault of ['delay', 'blackhole'] as const) {
+          if (fault === 'delay') proxy.setDelay(400);
+          else proxy.blackhole(true);
+          for (let i = 0; i < 3; i++) {
+            const r = await timed(store.get('c'));
+            assert.ok(isStoreError(r.error), `${fault}: ${r.error ?? 'resolved'}`);
+            assert.ok(r.ms < 300, `${fault}: took ${r.ms.toFixed(1)} ms`);
+          }
+          proxy.setDelay(0);
+          proxy.blackhole(false);
+          await eventuallyServes(store, 3000);
         }
-        proxy.setDelay(0);
-        proxy.blackhole(false);
-        await eventuallyServes(store, 3000);
+      } finally {
+        await store.close();
+        await proxy.close();
       }
-    } finally {
-      await store.close();
-      await proxy.close();
-    }
-  });
+    },
+  );
 
   it('an abort signal rejects a read stuck on a silent server before its timeout', async () => {
     await seed(redis.port);

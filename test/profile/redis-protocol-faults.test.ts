@@ -139,24 +139,31 @@ describe('redis store against protocol faults', { timeout: 60_000 }, () => {
     }
   });
 
-  it('a server that breaks the protocol at every read is reconnected to with a growing backoff, not at 50 ms', async () => {
-    fake.respond(withHandshake(() => '$-1\r\n$-1\r\n'));
-    const store = new RedisProfileStore(fake.url, { ...storeOptions, generationCacheMs: 0, maxReconnectDelayMs: 800 });
-    try {
-      await sleep(200);
-      const before = fake.accepted;
-      const end = Date.now() + 2000;
-      while (Date.now() < end) {
-        await attempt(store.get('c'));
-        await sleep(10);
+  it(
+    'a server that breaks the protocol at every read is reconnected to with a growing backoff, not at 50 ' + 'ms',
+    async () => {
+      fake.respond(withHandshake(() => '$-1\r\n$-1\r\n'));
+      const store = new RedisProfileStore(fake.url, {
+        ...storeOptions,
+        generationCacheMs: 0,
+        maxReconnectDelayMs: 800,
+      });
+      try {
+        await sleep(200);
+        const before = fake.accepted;
+        const end = Date.now() + 2000;
+        while (Date.now() < end) {
+          await attempt(store.get('c'));
+          await sleep(10);
+        }
+        // 50, 100, 200, 400, 800, 800 ms…: about 6 connections in 2 s (29 measured at 50 ms each).
+        assert.ok(fake.accepted - before <= 12, `${fake.accepted - before} connections in 2 s`);
+        assert.ok(fake.accepted - before >= 1, 'it still reconnects');
+      } finally {
+        await store.close();
       }
-      // 50, 100, 200, 400, 800, 800 ms…: about 6 connections in 2 s (29 measured at 50 ms each).
-      assert.ok(fake.accepted - before <= 12, `${fake.accepted - before} connections in 2 s`);
-      assert.ok(fake.accepted - before >= 1, 'it still reconnects');
-    } finally {
-      await store.close();
-    }
-  });
+    },
+  );
 
   it('one extra nil reply injected while idle drops the connection; reads are served again after it', async () => {
     fake.relay();

@@ -49,18 +49,21 @@ describe('redis store specifics', { timeout: 20_000 }, () => {
     await store.close();
   });
 
-  it('a value that is not JSON is RECSCORE_PROFILE_INVALID; a bad current generation is RECSCORE_PROFILE_STORE', async () => {
-    const keys = redisKeys(`${ROOT}garbage:`);
-    await admin.pipeline().set(keys.current, '1').set(keys.profile(1, 'c'), '{oops').exec();
-    const store = new RedisProfileStore(URL_6379, { prefix: keys.prefix, generationCacheMs: 0, logger: quiet });
-    await assert.rejects(store.get('c'), (e: any) => e.code === 'RECSCORE_PROFILE_INVALID');
-    await admin.set(keys.current, 'banana');
-    await assert.rejects(
-      store.get('c'),
-      (e: any) => e.code === 'RECSCORE_PROFILE_STORE' && e.message.includes('banana'),
-    );
-    await store.close();
-  });
+  it(
+    'a value that is not JSON is RECSCORE_PROFILE_INVALID; a bad current generation is ' + 'RECSCORE_PROFILE_STORE',
+    async () => {
+      const keys = redisKeys(`${ROOT}garbage:`);
+      await admin.pipeline().set(keys.current, '1').set(keys.profile(1, 'c'), '{oops').exec();
+      const store = new RedisProfileStore(URL_6379, { prefix: keys.prefix, generationCacheMs: 0, logger: quiet });
+      await assert.rejects(store.get('c'), (e: any) => e.code === 'RECSCORE_PROFILE_INVALID');
+      await admin.set(keys.current, 'banana');
+      await assert.rejects(
+        store.get('c'),
+        (e: any) => e.code === 'RECSCORE_PROFILE_STORE' && e.message.includes('banana'),
+      );
+      await store.close();
+    },
+  );
 
   it('reuses the cached generation, and re-checks it on a miss so a flip is never seen as absent', async () => {
     const keys = redisKeys(`${ROOT}flip:`);

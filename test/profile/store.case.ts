@@ -88,27 +88,33 @@ export function runProfileStoreCases(name: string, harness: StoreHarness): void 
       assert.equal(odd?.subsession_length, 3600.5);
     });
 
-    it('rejects a malformed stored profile with RECSCORE_PROFILE_INVALID naming the field, and still serves others', async () => {
-      const store = await open([
-        { clientId: 'bad-addons', value: { client_id: 'bad-addons', installed_addons: 'not-a-list' } },
-        { clientId: 'bad-feature', value: { client_id: 'bad-feature', installed_addons: [], geo_city: { city: 'x' } } },
-        { clientId: 'bad-owner', value: { client_id: 'someone-else', installed_addons: [] } },
-        { clientId: 'good', value: { client_id: 'good', installed_addons: ['x'] } },
-      ]);
-      await assert.rejects(
-        store.get('bad-addons'),
-        rejectsWith('RECSCORE_PROFILE_INVALID', (e) => e.details.field === 'installed_addons'),
-      );
-      await assert.rejects(
-        store.get('bad-feature'),
-        rejectsWith('RECSCORE_PROFILE_INVALID', (e) => e.details.field === 'geo_city'),
-      );
-      await assert.rejects(
-        store.get('bad-owner'),
-        rejectsWith('RECSCORE_PROFILE_INVALID', (e) => e.details.field === 'client_id'),
-      );
-      assert.deepStrictEqual((await store.get('good'))?.installed_addons, ['x']);
-    });
+    it(
+      'rejects a malformed stored profile with RECSCORE_PROFILE_INVALID naming the field, and still serves ' + 'others',
+      async () => {
+        const store = await open([
+          { clientId: 'bad-addons', value: { client_id: 'bad-addons', installed_addons: 'not-a-list' } },
+          {
+            clientId: 'bad-feature',
+            value: { client_id: 'bad-feature', installed_addons: [], geo_city: { city: 'x' } },
+          },
+          { clientId: 'bad-owner', value: { client_id: 'someone-else', installed_addons: [] } },
+          { clientId: 'good', value: { client_id: 'good', installed_addons: ['x'] } },
+        ]);
+        await assert.rejects(
+          store.get('bad-addons'),
+          rejectsWith('RECSCORE_PROFILE_INVALID', (e) => e.details.field === 'installed_addons'),
+        );
+        await assert.rejects(
+          store.get('bad-feature'),
+          rejectsWith('RECSCORE_PROFILE_INVALID', (e) => e.details.field === 'geo_city'),
+        );
+        await assert.rejects(
+          store.get('bad-owner'),
+          rejectsWith('RECSCORE_PROFILE_INVALID', (e) => e.details.field === 'client_id'),
+        );
+        assert.deepStrictEqual((await store.get('good'))?.installed_addons, ['x']);
+      },
+    );
 
     it('rejects at once when the signal is already aborted', async () => {
       const store = await open([{ clientId: 'c', value: { installed_addons: [] } }]);

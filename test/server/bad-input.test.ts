@@ -407,7 +407,8 @@ describe('bad input', { timeout: 30_000 }, () => {
       ['header without colon', 'GET /health HTTP/1.1\r\nHost: x\r\nbroken\r\n\r\n', 400, 'RECSCORE_BAD_REQUEST'],
       [
         'Content-Length and Transfer-Encoding',
-        'POST /v1/recommendations HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n',
+        'POST /v1/recommendations HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n' +
+          'Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n',
         400,
         'RECSCORE_BAD_REQUEST',
       ],

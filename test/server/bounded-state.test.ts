@@ -6,16 +6,16 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { syntheticBackend } from '../helpers/fake-backend.js';
-import { startApp, type TestServer } from './start.js';
+import { buildApp, type InProcessApp } from './start.js';
 
 const METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'HEAD'];
 
 describe('state bounded whatever clients send', { timeout: 60_000 }, () => {
-  let s: TestServer;
+  let s: InProcessApp;
   let b: ReturnType<typeof syntheticBackend>;
   before(async () => {
     b = syntheticBackend();
-    s = await startApp({ scorer: b.scorer, facts: () => b.facts, profiles: b.profiles });
+    s = buildApp({ scorer: b.scorer, facts: () => b.facts, profiles: b.profiles });
   });
   after(() => s.close());
 

@@ -1,24 +1,24 @@
 /**
- * recscore's own behaviour over real HTTP with the synthetic fakes: the draw switch, posted profiles,
- * the fallback chain's locale hints, partial ensembles, TAAR-lite and client_has_addon, methods,
- * health, readiness and metrics.
+ * recscore's own behaviour through the app (in process, `app.request()`) with the synthetic fakes: the draw
+ * switch, posted profiles, the fallback chain's locale hints, partial ensembles, TAAR-lite and
+ * client_has_addon, methods, health, readiness and metrics.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { seededRandom, syntheticBackend } from '../helpers/fake-backend.js';
 import { assertDrawn } from './assert-drawn.js';
-import { startApp, type TestServer } from './start.js';
+import { buildApp, type InProcessApp } from './start.js';
 
 const REC = (id: string) => `/v1/api/recommendations/${id}/`;
 
 describe('recscore behaviour (synthetic backend)', { timeout: 30_000 }, () => {
-  let s: TestServer;
+  let s: InProcessApp;
   let b: ReturnType<typeof syntheticBackend>;
   let loaded = true;
   let ready = true;
   before(async () => {
     b = syntheticBackend();
-    s = await startApp({
+    s = buildApp({
       scorer: b.scorer,
       facts: () => (loaded ? b.facts : undefined),
       profiles: b.profiles,
@@ -98,42 +98,45 @@ describe('recscore behaviour (synthetic backend)', { timeout: 30_000 }, () => {
     assert.equal(test.json.result_info.served_by, 'test-client');
   });
 
-  it('fallbacks: locale from the profile, then ?locale=, then Accept-Language (exact, then primary subtag)', async () => {
-    const de = b.facts
-      .localeTop('de')!
-      .slice(0, 10)
-      .map(([g]) => g);
-    const enUS = b.facts.localeTop('en-US')!.map(([g]) => g);
-    const global = b.facts.globalTop.slice(0, 10).map(([g]) => g);
-    const unknown = REC('e'.repeat(63) + 'f');
-    const cases: Array<[string, Record<string, string>, string[], string, string | undefined]> = [
-      ['?locale=de', {}, de, 'locale', 'de'],
-      ['?locale=de-CH', {}, de, 'locale', 'de'],
-      ['', { 'accept-language': 'en-US,de;q=0.5' }, enUS, 'locale', 'en-US'],
-      ['', { 'accept-language': 'de-AT;q=0.9' }, de, 'locale', 'de'],
-      ['?locale=fa', {}, global, 'global', undefined],
-      ['?locale=xx', { 'accept-language': 'de' }, de, 'locale', 'de'],
-      ['', { 'accept-language': '*' }, global, 'global', undefined],
-      ['', {}, global, 'global', undefined],
-    ];
-    for (const [query, headers, expected, servedBy, locale] of cases) {
-      const r = await s.get(unknown + query, headers);
-      assert.equal(r.status, 200, query);
-      assert.deepEqual(r.json.results, expected, `${query} ${JSON.stringify(headers)}`);
-      assert.equal(r.json.result_info.served_by, servedBy);
-      assert.equal(r.json.result_info.locale, locale);
-      assert.equal(r.json.result_info.reason, 'unknown-client');
-    }
-    // The profile's locale wins over the query when a later stage fails.
-    b.scorer.failWith = new Error('boom');
-    try {
-      const r = await s.get(REC(b.known.client_id) + '?locale=en-US');
-      assert.equal(r.json.result_info.reason, 'scoring-error');
-      assert.deepEqual(r.json.results, de);
-    } finally {
-      b.scorer.failWith = undefined;
-    }
-  });
+  it(
+    'fallbacks: locale from the profile, then ?locale=, then Accept-Language (exact, then primary ' + 'subtag)',
+    async () => {
+      const de = b.facts
+        .localeTop('de')!
+        .slice(0, 10)
+        .map(([g]) => g);
+      const enUS = b.facts.localeTop('en-US')!.map(([g]) => g);
+      const global = b.facts.globalTop.slice(0, 10).map(([g]) => g);
+      const unknown = REC('e'.repeat(63) + 'f');
+      const cases: Array<[string, Record<string, string>, string[], string, string | undefined]> = [
+        ['?locale=de', {}, de, 'locale', 'de'],
+        ['?locale=de-CH', {}, de, 'locale', 'de'],
+        ['', { 'accept-language': 'en-US,de;q=0.5' }, enUS, 'locale', 'en-US'],
+        ['', { 'accept-language': 'de-AT;q=0.9' }, de, 'locale', 'de'],
+        ['?locale=fa', {}, global, 'global', undefined],
+        ['?locale=xx', { 'accept-language': 'de' }, de, 'locale', 'de'],
+        ['', { 'accept-language': '*' }, global, 'global', undefined],
+        ['', {}, global, 'global', undefined],
+      ];
+      for (const [query, headers, expected, servedBy, locale] of cases) {
+        const r = await s.get(unknown + query, headers);
+        assert.equal(r.status, 200, query);
+        assert.deepEqual(r.json.results, expected, `${query} ${JSON.stringify(headers)}`);
+        assert.equal(r.json.result_info.served_by, servedBy);
+        assert.equal(r.json.result_info.locale, locale);
+        assert.equal(r.json.result_info.reason, 'unknown-client');
+      }
+      // The profile's locale wins over the query when a later stage fails.
+      b.scorer.failWith = new Error('boom');
+      try {
+        const r = await s.get(REC(b.known.client_id) + '?locale=en-US');
+        assert.equal(r.json.result_info.reason, 'scoring-error');
+        assert.deepEqual(r.json.results, de);
+      } finally {
+        b.scorer.failWith = undefined;
+      }
+    },
+  );
 
   it('an empty ensemble falls back with reason no-recommendations; failures are reported', async () => {
     b.scorer.candidatesFor = () => [];
@@ -240,7 +243,7 @@ describe('recscore behaviour (synthetic backend)', { timeout: 30_000 }, () => {
   });
 
   it("fallbackChain [] answers TAAR's [] for an unknown client", async () => {
-    const t = await startApp({
+    const t = buildApp({
       scorer: b.scorer,
       facts: () => b.facts,
       profiles: b.profiles,

@@ -12,7 +12,7 @@ import { RedisEventStore } from '../../src/events/redis-store.js';
 import { registerEventRoutes } from '../../src/server/routes/events.js';
 import { syntheticBackend } from '../helpers/fake-backend.js';
 import { startRedis, type RedisHandle } from '../helpers/redis-server.js';
-import { startApp, type TestServer } from './start.js';
+import { buildApp, type InProcessApp, startApp, type TestServer } from './start.js';
 
 const quiet = createLogger({}, () => {});
 const dir = mkdtempSync(join(tmpdir(), 'recscore-events-http-'));
@@ -198,13 +198,13 @@ describe('POST /v1/events and /v1/stats (embedded store)', () => {
 });
 
 describe('POST /v1/events with Redis down', () => {
-  let s: TestServer;
+  let s: InProcessApp;
   let redis: RedisHandle;
   let store: RedisEventStore;
   before(async () => {
     redis = await startRedis();
     const b = syntheticBackend();
-    s = await startApp({ scorer: b.scorer, facts: () => b.facts, profiles: b.profiles });
+    s = buildApp({ scorer: b.scorer, facts: () => b.facts, profiles: b.profiles });
     store = new RedisEventStore(redis.url, { logger: quiet });
     await store.connected();
     registerEventRoutes(s.app, { store, rules: defaultRules(), log: quiet });

@@ -7,7 +7,7 @@ import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { RecscoreError } from '../../src/errors.js';
 import { syntheticBackend } from '../helpers/fake-backend.js';
-import { startApp, type TestServer } from './start.js';
+import { buildApp, type InProcessApp } from './start.js';
 
 // Far below the fakes' delays (200–500 ms), loose enough for a loaded 2-core machine.
 const MARGIN_MS = 100;
@@ -21,11 +21,11 @@ async function timed<T>(f: () => Promise<T>): Promise<[T, number]> {
 }
 
 describe('faults', { timeout: 30_000 }, () => {
-  const servers: TestServer[] = [];
+  const servers: InProcessApp[] = [];
   after(() => Promise.all(servers.map((s) => s.close())));
   async function start(config: Record<string, unknown> = {}) {
     const b = syntheticBackend();
-    const s = await startApp({
+    const s = buildApp({
       scorer: b.scorer,
       facts: () => b.facts,
       profiles: b.profiles,
@@ -51,30 +51,33 @@ describe('faults', { timeout: 30_000 }, () => {
     assert.equal(b.scorer.calls, 1, 'the scorer is not called');
   });
 
-  it('failing store → profile-error; after 3 the breaker opens (no store call), then closes after halfOpenAfter', async () => {
-    const { s, b } = await start();
-    b.profiles.failWith = new RecscoreError('RECSCORE_PROFILE_STORE', 'connection refused');
-    for (let i = 0; i < 3; i++) {
-      const r = await s.get(REC(b.known.client_id));
-      assert.equal(r.status, 200);
-      assert.equal(r.json.result_info.reason, 'profile-error');
-    }
-    const calls = b.profiles.calls;
-    const open = await s.get(REC(b.known.client_id));
-    assert.equal(open.json.result_info.reason, 'breaker-open');
-    assert.equal(open.json.result_info.served_by, 'global');
-    assert.equal(b.profiles.calls, calls, 'an open breaker does not call the store');
-    assert.equal(s.app.guards.profileBreaker.state, 'open');
-    assert.match((await s.get('/metrics')).text, /recscore_breaker_state\{breaker="profile"\} 2/);
-    assert.ok(s.logs.some((l) => l.msg === 'circuit breaker opened' && l.breaker === 'profile'));
+  it(
+    'failing store → profile-error; after 3 the breaker opens (no store call), then closes after ' + 'halfOpenAfter',
+    async () => {
+      const { s, b } = await start();
+      b.profiles.failWith = new RecscoreError('RECSCORE_PROFILE_STORE', 'connection refused');
+      for (let i = 0; i < 3; i++) {
+        const r = await s.get(REC(b.known.client_id));
+        assert.equal(r.status, 200);
+        assert.equal(r.json.result_info.reason, 'profile-error');
+      }
+      const calls = b.profiles.calls;
+      const open = await s.get(REC(b.known.client_id));
+      assert.equal(open.json.result_info.reason, 'breaker-open');
+      assert.equal(open.json.result_info.served_by, 'global');
+      assert.equal(b.profiles.calls, calls, 'an open breaker does not call the store');
+      assert.equal(s.app.guards.profileBreaker.state, 'open');
+      assert.match((await s.get('/metrics')).text, /recscore_breaker_state\{breaker="profile"\} 2/);
+      assert.ok(s.logs.some((l) => l.msg === 'circuit breaker opened' && l.breaker === 'profile'));
 
-    b.profiles.failWith = undefined;
-    await sleep(170);
-    const probe = await s.get(REC(b.known.client_id));
-    assert.equal(probe.json.result_info.served_by, 'ensemble');
-    assert.equal(s.app.guards.profileBreaker.state, 'closed');
-    assert.match((await s.get('/metrics')).text, /recscore_breaker_state\{breaker="profile"\} 0/);
-  });
+      b.profiles.failWith = undefined;
+      await sleep(170);
+      const probe = await s.get(REC(b.known.client_id));
+      assert.equal(probe.json.result_info.served_by, 'ensemble');
+      assert.equal(s.app.guards.profileBreaker.state, 'closed');
+      assert.match((await s.get('/metrics')).text, /recscore_breaker_state\{breaker="profile"\} 0/);
+    },
+  );
 
   it('slow profile stores open the breaker too (a timeout is a failure)', async () => {
     const { s, b } = await start();

@@ -30,7 +30,7 @@ export interface Reply {
   json: any;
 }
 
-export async function startApp(opts: StartOptions) {
+function makeApp(opts: StartOptions) {
   const logs: any[] = [];
   const log = createLogger({ test: true }, (line) => logs.push(JSON.parse(line)));
   const metrics = createMetrics();
@@ -45,6 +45,54 @@ export async function startApp(opts: StartOptions) {
     random: opts.random,
     ready: opts.ready,
   });
+  return { app, config, metrics, logs, log };
+}
+
+function toReply(status: number, headers: Reply['headers'], text: string): Reply {
+  let json: any;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  return { status, headers, text, json };
+}
+
+/**
+ * The same app as startApp, called in process with Hono's `app.request()`: no socket, no port. For tests
+ * of routes, validation and fallbacks; the listener, raw HTTP, disconnects and timeouts need startApp.
+ */
+export function buildApp(opts: StartOptions) {
+  const { app, config, metrics, logs } = makeApp(opts);
+  async function call(
+    method: string,
+    path: string,
+    init: { body?: string | Buffer; headers?: Record<string, string> } = {},
+  ): Promise<Reply> {
+    const res = await app.request(path, { method, body: init.body, headers: init.headers });
+    return toReply(res.status, Object.fromEntries(res.headers), await res.text());
+  }
+  return {
+    app,
+    config,
+    metrics,
+    logs,
+    call,
+    get: (path: string, headers?: Record<string, string>) => call('GET', path, { headers }),
+    postJson: (path: string, body: unknown, headers?: Record<string, string>) =>
+      call('POST', path, {
+        body: typeof body === 'string' ? body : JSON.stringify(body),
+        headers: { 'content-type': 'application/json', ...headers },
+      }),
+    /** Nothing to close (no server, no client); kept so callers read like startApp's. */
+    async close() {},
+  };
+}
+
+export type InProcessApp = ReturnType<typeof buildApp>;
+
+export async function startApp(opts: StartOptions) {
+  const { app, config, metrics, logs, log } = makeApp(opts);
   const server = await listen(app, config, log);
   const agent = new Agent({
     connectTimeout: 2_000,
@@ -64,14 +112,7 @@ export async function startApp(opts: StartOptions) {
       headers: init.headers,
       dispatcher: agent,
     });
-    const text = await res.body.text();
-    let json: any;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      json = undefined;
-    }
-    return { status: res.statusCode, headers: res.headers, text, json };
+    return toReply(res.statusCode, res.headers, await res.body.text());
   }
 
   return {

@@ -1,5 +1,5 @@
 /**
- * TAAR's recorded exchanges (expected_http.jsonl, expected_taarlite.jsonl) over real HTTP, with a
+ * TAAR's recorded exchanges (expected_http.jsonl, expected_taarlite.jsonl) through the app (in process), with a
  * scorer that answers the vectors' `manager_candidates`. Deterministic bodies must be equal; drawn ones
  * must have the recorded property; where TAAR answered a 500 HTML page recscore answers a JSON 400.
  */
@@ -8,18 +8,18 @@ import assert from 'node:assert/strict';
 import type { WeightedList } from '../../src/recommend/contracts.js';
 import { seededRandom, vectorBackend } from '../helpers/fake-backend.js';
 import { assertDrawn } from './assert-drawn.js';
-import { startApp, type TestServer } from './start.js';
+import { buildApp, type InProcessApp } from './start.js';
 
 const CLIENT = '050d3e4c5c04850be88a5bbd987b69b4469843038b2568986e17bbc722a41bcd';
 const LOCALE_CLIENT = '97568fe8f864e9ee9b82be5b90b1bbd9cead9101061512656cc44f6b5ef0bb0b';
 const REC = (id: string) => `/v1/api/recommendations/${id}/`;
 
 describe('TAAR compatibility (vectors)', { timeout: 30_000 }, () => {
-  let s: TestServer;
+  let s: InProcessApp;
   let backend: ReturnType<typeof vectorBackend>;
   before(async () => {
     backend = vectorBackend([CLIENT, LOCALE_CLIENT]);
-    s = await startApp({
+    s = buildApp({
       scorer: backend.scorer,
       facts: () => backend.facts,
       profiles: backend.profiles,

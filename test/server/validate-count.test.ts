@@ -9,7 +9,7 @@ import { loadConfig } from '../../src/config/index.js';
 import { serverConfigOf } from '../../src/server/config.js';
 import { parseCount } from '../../src/server/validate.js';
 import { seededRandom, syntheticBackend } from '../helpers/fake-backend.js';
-import { startApp, type TestServer } from './start.js';
+import { buildApp, type InProcessApp } from './start.js';
 
 const REC = (id: string) => `/v1/api/recommendations/${id}/`;
 const UNKNOWN = 'e'.repeat(63) + 'f';
@@ -45,12 +45,12 @@ describe('parseCount', () => {
 });
 
 describe('result count over HTTP', { timeout: 30_000 }, () => {
-  let s: TestServer;
+  let s: InProcessApp;
   let b: ReturnType<typeof syntheticBackend>;
   before(async () => {
     b = syntheticBackend(40);
     const { scorer, profiles } = b;
-    s = await startApp({ scorer, facts: () => b.facts, profiles, random: seededRandom(3), config: budgets });
+    s = buildApp({ scorer, facts: () => b.facts, profiles, random: seededRandom(3), config: budgets });
   });
   after(() => s.close());
 
@@ -97,7 +97,7 @@ describe('result count over HTTP', { timeout: 30_000 }, () => {
 });
 
 describe('TAAR_MAX_RESULTS, TAARLITE_MAX_RESULTS and the fallback chain from the environment (were code-only)', () => {
-  let s: TestServer;
+  let s: InProcessApp;
   let b: ReturnType<typeof syntheticBackend>;
   before(async () => {
     b = syntheticBackend(40);
@@ -110,7 +110,7 @@ describe('TAAR_MAX_RESULTS, TAARLITE_MAX_RESULTS and the fallback chain from the
     };
     const config = { ...serverConfigOf(loadConfig({ env })), ...budgets, port: 0 };
     const { scorer, profiles } = b;
-    s = await startApp({ scorer, facts: () => b.facts, profiles, random: seededRandom(3), config });
+    s = buildApp({ scorer, facts: () => b.facts, profiles, random: seededRandom(3), config });
   });
   after(() => s.close());
 

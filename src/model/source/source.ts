@@ -11,7 +11,10 @@ import { MODEL_FILES, type ModelFileKind } from '../kinds/taar/files.js';
 export interface ModelObject {
   /** A TAAR file, or a packed SAR model (src/model/kinds/sar/source.ts). */
   kind: ModelFileKind | 'sarModel';
-  /** Object name inside the source, with `.bz2` when compressed (TAAR's key, e.g. `taar/locale/top10_dict.json.bz2`). */
+  /**
+   * Object name inside the source, with `.bz2` when compressed (TAAR's key, e.g.
+   * `taar/locale/top10_dict.json.bz2`).
+   */
   name: string;
   compressed: boolean;
   size: number;

@@ -69,7 +69,8 @@ export const SECTIONS = [
   ['GUID_RANK', 'i32'], // [nGuids] position of the GUID in code-point ascending order (tie-breaks)
   ['ITEM_HASH', 'i32'], // [nItems] item matrix ids (positive_hash), file order
   ['ITEM_GUID', 'i32'], // [nItems] GUID id to recommend, -1 when the row is never recommended
-  ['ITEM_FEAT', 'f64'], // [evenItems*nFactors] factors (float32 text parsed as float64, as TAAR), rows interleaved in pairs: see featIndex
+  // [evenItems*nFactors] factors (float32 text parsed as float64, as TAAR), rows interleaved in pairs: see featIndex
+  ['ITEM_FEAT', 'f64'],
   ['HT_KEY', 'i32'], // [htSize] open-addressing table: item hash, -1 = empty
   ['HT_ROW', 'i32'], // [htSize] row index for HT_KEY
   ['DONOR_CONT', 'f64'], // [nDonors*5] continuous features (NaN where TAAR has None)
@@ -97,8 +98,10 @@ export const SECTIONS = [
   ['LITE_ROWNORMSUM', 'f64'], // [nGuids] sequential sum of count/rowsum over rows (file order)
   ['LITE_RANKING', 'f64'], // [nGuids] install count (0 when absent)
   ['META', 'u8'], // UTF-8 JSON: whitelist, dictionaries, weights, versions (read once at load)
-  ['DONOR_SOA', 'f64'], // [5 * nDonorsEven] DONOR_CONT column-major (feature t of donor i at t * nDonorsEven + i): two donors per f64x2
-  ['RANK_GUID', 'i32'], // [nGuids] GUID id of each rank (inverse of GUID_RANK): touched GUIDs are read back in rank order
+  // [5 * nDonorsEven] DONOR_CONT column-major (feature t of donor i at t * nDonorsEven + i): two donors per f64x2
+  ['DONOR_SOA', 'f64'],
+  // [nGuids] GUID id of each rank (inverse of GUID_RANK): touched GUIDs are read back in rank order
+  ['RANK_GUID', 'i32'],
 ] as const satisfies ReadonlyArray<readonly [string, ElemType]>;
 
 export type SectionName = (typeof SECTIONS)[number][0];
@@ -127,7 +130,8 @@ export function planSections(count: Record<SectionName, number>): SectionPlan {
 export const X_U = 0; // f64[nFactors] user vector
 export const X_MARK = 1; // u8[nItems] rows matched by installed hashes
 export const X_ROWS = 2; // i32[maxInstalled] matched rows
-export const X_ACC = 3; // f64[nGuids] per-GUID accumulator; all +0 between calls (the selection zeroes what it reads back)
+// f64[nGuids] per-GUID accumulator; all +0 between calls (the selection zeroes what it reads back)
+export const X_ACC = 3;
 export const X_SEEN = 4; // u8[nGuids] per-GUID flags (installed add-ons in the ensemble); all 0 between calls
 export const X_DONOR_J = 5; // i32[nDonors] LR table index per donor
 export const X_BUCKET_HEAD = 6; // i32[nLr]
@@ -154,7 +158,8 @@ export const IN_LIST_W = 26; // f64[3 * (nGuids + 1)]
 export const IN_LIST_OFFS = 27; // i32[4] list boundaries in IN_LIST_*
 export const IN_LIST_COEF = 28; // f64[3] ensemble coefficient of each list
 export const X_DONOR_DIST = 29; // f64[nDonorsEven] distance of each donor to the client
-export const X_RANK_MARK = 30; // u8[nGuids + 1 rounded up to 64] 0xff at the rank of each GUID a request touched; all 0 between calls
+// u8[nGuids + 1 rounded up to 64] 0xff at the rank of each GUID a request touched; all 0 between calls
+export const X_RANK_MARK = 30;
 export const SCRATCH_SLOTS = 32;
 /** Weight bins of the kernel's top-k selection (assembly/select.ts). */
 export const SEL_MAX_BINS = 4096;

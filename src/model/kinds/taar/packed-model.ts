@@ -35,7 +35,8 @@ export class PackedModel implements ServableModel {
     if (this.header[L.H_MAGIC] !== L.MAGIC || this.header[L.H_LAYOUT_VERSION] !== L.LAYOUT_VERSION) {
       throw new RecscoreError(
         'RECSCORE_BUNDLE_INVALID',
-        `packed model has magic ${this.header[L.H_MAGIC]} / layout ${this.header[L.H_LAYOUT_VERSION]}, expected ${L.MAGIC} / ${L.LAYOUT_VERSION}`,
+        `packed model has magic ${this.header[L.H_MAGIC]} / layout ${this.header[L.H_LAYOUT_VERSION]}, ` +
+          `expected ${L.MAGIC} / ${L.LAYOUT_VERSION}`,
       );
     }
     this.meta =

@@ -26,7 +26,8 @@ export interface AddonMappingEntry {
 /** Continuous values may be NaN: TAAR turns a missing/null donor value into NaN (SPEC §4, §10.15). */
 export interface Donor {
   activeAddons: string[];
-  continuous: [number, number, number, number, number]; // subsession_length, bookmark_count, tab_open_count, total_uri, unique_tlds
+  // subsession_length, bookmark_count, tab_open_count, total_uri, unique_tlds
+  continuous: [number, number, number, number, number];
   categorical: [unknown, unknown, unknown]; // geo_city, locale, os — compared with Python `!=`
 }
 
