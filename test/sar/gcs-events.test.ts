@@ -3,8 +3,8 @@
  * against the in-process fake on loopback, trained into the same model as from the local file.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -135,4 +135,20 @@ test('corrupt gzip in an object: exit 1 at once, the download ended (its timers 
   assert.equal(r.code, 1);
   assert.match(r.err, /error RECSCORE_SAR_INPUT: gs:\/\/sar-logs\/corrupt\/part-0\.jsonl\.gz: corrupt gzip data/);
   assert.ok(Date.now() - started < 25_000, 'not held open until the 30 s idle timer');
+});
+
+test('a bzip2-compressed Product Recommendations CSV object is read as the file would be', async (t) => {
+  const csv = 'userId,itemId,time,eventType\nu1,i1,2015/08/04T11:02:52,Purchase\nu2,i1,1438687372\nu2,i2,x\n';
+  const bz = spawnSync('bzip2', ['-c'], { input: csv });
+  if (bz.status !== 0) return t.skip('bzip2 tool absent');
+  fake.put(BUCKET, 'csv/events.csv.bz2', bz.stdout);
+  const path = join(dir, 'events.csv.bz2');
+  writeFileSync(path, bz.stdout);
+  const [remote, local] = [await fromGcs(`gs://${BUCKET}/csv`), await trainFromPath(path, PARAMS)];
+  assert.equal(remote.report.successfulLines, 2);
+  assert.deepEqual(remote.report.errors.BadTimestampFormat?.sample, {
+    file: `gs://${BUCKET}/csv/events.csv.bz2`,
+    line: 4,
+  });
+  assert.deepEqual(Buffer.from(packModel(remote.model)), Buffer.from(packModel(local.model)));
 });
