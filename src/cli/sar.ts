@@ -1,12 +1,13 @@
 /**
  * `recscore sar train|recommend|similar|popular|evaluate|synth`: SAR models from usage events (issue 12).
- * train streams the events (progress on a terminal: bytes while parsing, then phases by name), prints the
- * parse report and statistics as JSON and writes one packed model file. Bad input → RECSCORE_CONFIG
- * (exit 2); unreadable events or a refused training → exit 1.
+ * train streams the events from a path or gs:// (progress on a terminal: bytes while parsing, then phases by
+ * name), prints the parse report and statistics as JSON and writes one packed model file. Bad input →
+ * RECSCORE_CONFIG (exit 2); unreadable events (a missing bucket too) or a refused training → exit 1.
  */
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { Presets, SingleBar } from 'cli-progress';
+import { modelEnvFrom } from '../config/index.js';
 import { RecscoreError } from '../errors.js';
 import { writeModel } from '../model/kinds/sar/pack/pack.js';
 import { similarityType } from '../model/kinds/sar/params.js';
@@ -17,7 +18,8 @@ import { intOption, parse, required } from './args.js';
 import { evaluateCommand, popularCommand, recommendCommand, similarCommand } from './sar-query.js';
 
 export const SAR_USAGE = `usage: recscore sar <command>
-  train     --events PATH --out MODEL [--similarity cooccurrence|jaccard|lift|cosine|inclusion-index|
+  train     --events PATH|gs://BUCKET/PREFIX --out MODEL
+            [--similarity cooccurrence|jaccard|lift|cosine|inclusion-index|
             mutual-information|lexicographers-mutual-information] [--threshold N] [--decay-half-life DAYS]
             [--reference-time EPOCH_S] [--unit user|timestamp] [--max-bad-lines N]
   recommend --model MODEL [--users FILE] [--k 10] [--remove-seen] [--normalize]
@@ -71,8 +73,6 @@ async function trainCommand(args: string[]): Promise<number> {
   });
   const events = required('events', v.events);
   const out = required('out', v.out);
-  if (events.startsWith('gs://'))
-    throw new RecscoreError('RECSCORE_CONFIG', 'gs:// event sources are not supported yet; copy the log locally');
   if (v.unit !== 'user' && v.unit !== 'timestamp')
     throw new RecscoreError('RECSCORE_CONFIG', `--unit must be user or timestamp, got "${v.unit}"`);
   const refText = v['reference-time'];
@@ -97,8 +97,11 @@ async function trainCommand(args: string[]): Promise<number> {
   let phase = '';
   const started = performance.now();
   try {
+    // gs:// events: the client as the model source configures it (RECSCORE_GCS_ENDPOINT, default retries).
+    const gcsEndpoint = events.startsWith('gs://') ? modelEnvFrom().gcsEndpoint : undefined;
     const { model, report } = await trainFromPath(events, params, {
       maxBadLines,
+      gcs: gcsEndpoint ? { apiEndpoint: gcsEndpoint } : {},
       onBytes: bar
         ? (read, total) => {
             if (phase !== 'parse (bytes)') bar.start(total, 0, { phase: (phase = 'parse (bytes)') });
