@@ -321,6 +321,13 @@ export const SETTINGS = {
     default: 'recscore:events:',
     doc: 'Redis key prefix of the event store',
   }),
+  servedLog: setting({
+    env: 'RECSCORE_SERVED_LOG',
+    flag: 'served-log',
+    kind: bool,
+    default: true,
+    doc: "Write each answer's list to the event log as `impression` events (batched, off the response path)",
+  }),
   // Scoring pool.
   workers: setting({
     env: 'RECSCORE_WORKERS',
