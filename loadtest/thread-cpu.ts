@@ -5,7 +5,8 @@
  * workers and V8's helper threads are the others) and the load generator's own CPU. Not a gate: a tool
  * for the README's "where the time goes".
  *
- *   npm run build && node dist/loadtest/thread-cpu.js [--workers N] [--seconds S] [--connections C] [--path recommend|unknown|health]
+ *   npm run build && node dist/loadtest/thread-cpu.js [--workers N] [--seconds S] [--connections C]
+ *     [--path recommend|unknown|health] [--served-log on|off]
  *
  * `unknown`: clients the store does not know, answered from the locale/global fallback without the pool —
  * the same HTTP, validation and profile lookup as `recommend`, no scoring: what the rest costs.
@@ -39,6 +40,7 @@ const { values } = parseArgs({
     seconds: { type: 'string' },
     connections: { type: 'string' },
     path: { type: 'string' },
+    'served-log': { type: 'string' },
   },
 });
 const seconds = Number(values.seconds ?? 6);
@@ -49,6 +51,7 @@ const server = await startRecscore({
   models: data.models,
   profiles: data.profiles,
   workers: values.workers === undefined ? undefined : Number(values.workers),
+  env: values['served-log'] === undefined ? {} : { RECSCORE_SERVED_LOG: values['served-log'] },
 });
 try {
   const random = seededRandom(7);
