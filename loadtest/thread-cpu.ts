@@ -13,7 +13,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { killAllChildren } from './children.js';
+import { getText, killAllChildren } from './children.js';
 import { takeCpuSnapshot, cpuBetween, parsePidStat } from './cpu.js';
 import { demoData } from './datasets.js';
 import { fireRound } from './fire.js';
@@ -97,6 +97,8 @@ try {
       `batches: ${n}, mean size ${((batches.requests - batchesBefore.requests) / n).toFixed(1)}; per batch: hand-off ${ms('handoff')} ms, compute ${ms('compute')} ms, return ${ms('return')} ms`,
     );
   }
+  const servedLines = (await getText(`${server.url}/metrics`)).text.split('\n');
+  for (const line of servedLines.filter((l) => l.startsWith('recscore_served_log_'))) console.log(line);
 } finally {
   await server.stop();
   killAllChildren();

@@ -42,6 +42,8 @@ export interface ServedLogOptions {
   logger?: Logger;
   /** Called with the number of impression events dropped (a metric). */
   onDrop?: (events: number, reason: DropReason) => void;
+  /** Called with the number of impression events the store acknowledged (a metric). */
+  onWrite?: (events: number) => void;
   now?: () => number;
 }
 
@@ -114,6 +116,7 @@ export class ServedLog implements ServedSink {
     this.writing = this.store.append(events).then(
       () => {
         this.totals.written += events.length;
+        this.opts.onWrite?.(events.length);
       },
       (e: unknown) => {
         this.totals.failed += events.length;

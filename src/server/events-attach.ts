@@ -38,7 +38,16 @@ export async function openEvents(config: EventsConfig | undefined, log: Logger, 
     });
     dropped.inc({ reason: 'full' }, 0);
     dropped.inc({ reason: 'store_error' }, 0);
-    served = new ServedLog(store, { logger: log, onDrop: (n, reason) => dropped.inc({ reason }, n) });
+    const written = new Counter({
+      name: 'recscore_served_log_written_total',
+      help: 'Impression events of the served log written to the event store',
+      registers: [metrics.registry],
+    });
+    served = new ServedLog(store, {
+      logger: log,
+      onDrop: (n, reason) => dropped.inc({ reason }, n),
+      onWrite: (n) => written.inc(n),
+    });
   }
   log.info('event store open', { kind: store.kind, served_log: cfg.servedLog });
   return {
