@@ -3,6 +3,8 @@
  * and the ceiling. Also what the load test reads back from a running recscore: a sample answer (the
  * ceiling's body), the pool's batch sizes and the scorer breaker's state (/metrics).
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startChild, getText, waitReady, type ChildHandle } from './children.js';
 import { REPO_ROOT } from './datasets.js';
@@ -36,7 +38,15 @@ export async function startRecscore(o: RecscoreOptions): Promise<ChildHandle> {
     '0',
   ];
   if (o.workers !== undefined) args.push('--workers', String(o.workers));
-  const child = await startChild(o.name, CLI, args, { env: o.env, timeoutMs: 120_000 });
+  // The event log (served impressions included) goes to a directory of its own, removed at stop.
+  const dataDir = mkdtempSync(join(tmpdir(), 'recscore-load-data-'));
+  const env = { RECSCORE_DATA_DIR: dataDir, ...o.env };
+  const child = await startChild(o.name, CLI, args, { env, timeoutMs: 120_000 });
+  const stop = child.stop.bind(child);
+  child.stop = async (graceMs?: number) => {
+    await stop(graceMs);
+    rmSync(dataDir, { recursive: true, force: true });
+  };
   await waitReady(`${child.url}/ready`, 60_000);
   return child;
 }

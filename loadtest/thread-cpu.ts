@@ -6,14 +6,14 @@
  * for the README's "where the time goes".
  *
  *   npm run build && node dist/loadtest/thread-cpu.js [--workers N] [--seconds S] [--connections C]
- *     [--path recommend|unknown|health]
+ *     [--path recommend|unknown|health] [--served-log on|off]
  *
  * `unknown`: clients the store does not know, answered from the locale/global fallback without the pool —
  * the same HTTP, validation and profile lookup as `recommend`, no scoring: what the rest costs.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { killAllChildren } from './children.js';
+import { getText, killAllChildren } from './children.js';
 import { takeCpuSnapshot, cpuBetween, parsePidStat } from './cpu.js';
 import { demoData } from './datasets.js';
 import { fireRound } from './fire.js';
@@ -40,6 +40,7 @@ const { values } = parseArgs({
     seconds: { type: 'string' },
     connections: { type: 'string' },
     path: { type: 'string' },
+    'served-log': { type: 'string' },
   },
 });
 const seconds = Number(values.seconds ?? 6);
@@ -50,6 +51,7 @@ const server = await startRecscore({
   models: data.models,
   profiles: data.profiles,
   workers: values.workers === undefined ? undefined : Number(values.workers),
+  env: values['served-log'] === undefined ? {} : { RECSCORE_SERVED_LOG: values['served-log'] },
 });
 try {
   const random = seededRandom(7);
@@ -98,6 +100,8 @@ try {
         `${ms('handoff')} ms, compute ${ms('compute')} ms, return ${ms('return')} ms`,
     );
   }
+  const servedLines = (await getText(`${server.url}/metrics`)).text.split('\n');
+  for (const line of servedLines.filter((l) => l.startsWith('recscore_served_log_'))) console.log(line);
 } finally {
   await server.stop();
   killAllChildren();

@@ -321,6 +321,15 @@ export const SETTINGS = {
     default: 'recscore:events:',
     doc: 'Redis key prefix of the event store',
   }),
+  servedLog: setting({
+    env: 'RECSCORE_SERVED_LOG',
+    flag: 'served-log',
+    kind: bool,
+    // Off until its main-thread cost (~55-75 µs per answer, loadtest/README.md) is cut: on, it would
+    // slow every recommendation by about half of what the rest of the request costs.
+    default: false,
+    doc: "Write each answer's list to the event log as `impression` events (batched, off the response path)",
+  }),
   // Scoring pool.
   workers: setting({
     env: 'RECSCORE_WORKERS',

@@ -12,6 +12,8 @@ export interface EventsConfig {
   spec: string;
   store: EventStoreOptions;
   rules: EventRules;
+  /** Log each recommendation answer's list as impression events (RECSCORE_SERVED_LOG). */
+  servedLog: boolean;
 }
 
 export function parseCustomTypes(spec: string): Record<string, number> {
@@ -36,7 +38,14 @@ export function parseCustomTypes(spec: string): Record<string, number> {
 /** The settings the event feature reads. */
 export type EventSettings = Pick<
   Config,
-  'dataDir' | 'events' | 'eventDimensions' | 'eventTypes' | 'eventRetentionDays' | 'eventMaxLen' | 'eventPrefix'
+  | 'dataDir'
+  | 'events'
+  | 'eventDimensions'
+  | 'eventTypes'
+  | 'eventRetentionDays'
+  | 'eventMaxLen'
+  | 'eventPrefix'
+  | 'servedLog'
 >;
 
 const EVENT_KEYS = [
@@ -47,6 +56,7 @@ const EVENT_KEYS = [
   'eventRetentionDays',
   'eventMaxLen',
   'eventPrefix',
+  'servedLog',
 ] as const satisfies ReadonlyArray<keyof EventSettings>;
 
 /** The event settings from the environment alone, for the one-shot CLI commands (`events`, `stats`). */
@@ -62,5 +72,6 @@ export function eventsConfigOf(s: EventSettings): EventsConfig {
     spec: s.events ?? s.dataDir,
     store: { combos, retentionDays: s.eventRetentionDays, maxLenPerDay: s.eventMaxLen, prefix: s.eventPrefix },
     rules: defaultRules(parseCustomTypes(s.eventTypes ?? '')),
+    servedLog: s.servedLog,
   };
 }

@@ -55,6 +55,9 @@ export function valueOf(e: PostedEvent, dim: string): string {
 
 /** The key of one tuple of values (JSON: unambiguous whatever the values hold). */
 export function tupleKey(e: PostedEvent, combo: Combo): string {
+  // The same text as the general case, without an array per call: this runs per event and combination.
+  if (combo.length === 0) return '[]';
+  if (combo.length === 1) return `[${JSON.stringify(valueOf(e, combo[0]))}]`;
   return JSON.stringify(combo.map((d) => valueOf(e, d)));
 }
 

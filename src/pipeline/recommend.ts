@@ -16,7 +16,8 @@
  * global list's weights are install counts, so promoted weights rank against those there.
  */
 import { RecscoreError } from '../errors.js';
-import type { Logger } from '../log.js';
+import { currentRequestId, type Logger } from '../log.js';
+import type { ServedSink } from '../events/served-log.js';
 import { childCache, type Metrics } from '../metrics/registry.js';
 import type { ClientInfo, ExtraData } from '../profile/client-info.js';
 import type { ProfileStore } from '../profile/store.js';
@@ -71,6 +72,8 @@ export interface PipelineDeps<V extends PipelineVersion> {
   metrics: Metrics;
   log: Logger;
   random: () => number;
+  /** The served log (src/events/served-log.ts): each answer's list, written off the response path. */
+  served?: ServedSink;
 }
 
 export function createRecommendPipeline<V extends PipelineVersion>(
@@ -87,7 +90,19 @@ export function createRecommendPipeline<V extends PipelineVersion>(
     if (info.reason) fallbacks(info.reason).inc();
     if (info.served_by === 'ensemble') metrics.serving.record(true);
     else if (info.reason && !NOT_EVIDENCE.has(info.reason)) metrics.serving.record(false);
+    const requestId = currentRequestId();
+    if (requestId !== undefined) info.request_id = requestId;
     const body = recommendationBody(list, info);
+    deps.served?.record({
+      request_id: requestId,
+      client_id: req.clientId,
+      model_version: info.model_version,
+      served_by: info.served_by,
+      reason: info.reason,
+      locale: info.locale,
+      items: body.results,
+      ts: Date.now(),
+    });
     // What was served, per request (TAAR #125/#186); debug level: at full rate this is the hot path.
     deps.log.debug('recommendations served', {
       client_id: req.clientId,

@@ -19,6 +19,8 @@ export interface ResultInfo {
   locale?: string;
   /** Whether the weighted draw picked the results (false: top candidates in order). */
   draw: boolean;
+  /** The request's id, as in the `x-request-id` header: joins the answer to its impression events. */
+  request_id?: string;
 }
 
 export interface RecommendationBody {

@@ -11,6 +11,7 @@ import { methodNotAllowed } from 'hono/method-not-allowed';
 import type { Logger } from '../log.js';
 import { childCache, type Metrics } from '../metrics/registry.js';
 import type { ProfileStore } from '../profile/store.js';
+import type { ServedSink } from '../events/served-log.js';
 import type { Scorer, VersionInService } from '../recommend/contracts.js';
 import { createGuards, type Guards } from '../resilience/guard.js';
 import type { ServerConfig } from './config.js';
@@ -42,6 +43,8 @@ export interface AppDeps<V extends PipelineVersion = VersionInService> {
   accessLogPerSecond?: number;
   /** What /__version__ answers (default: read from version.json, package.json and .git). */
   version?: VersionInfo;
+  /** Where each answer's list is logged as impressions (src/events/served-log.ts); none when undefined. */
+  served?: ServedSink;
 }
 
 /** The app, plus its breakers (for tests and for the operator's logs). */
@@ -62,6 +65,7 @@ export function createApp<V extends PipelineVersion>(deps: AppDeps<V>): Recscore
     metrics,
     log,
     random: deps.random ?? Math.random,
+    served: deps.served,
   });
 
   const requests = childCache((route: string, method: string, status: string) =>

@@ -1,26 +1,68 @@
 /**
- * Opens the event store named by the configuration and mounts the event routes on a built app: the one
- * seam between the server's composition (start.ts) and the event feature.
+ * Opens the event store named by the configuration, and the served log that writes each answer's list
+ * to it, and mounts the event routes on a built app: the one seam between the server's composition
+ * (start.ts) and the event feature. The store opens before the app is built (the pipeline writes to the
+ * served log); the routes are mounted after.
  */
 import type { Hono } from 'hono';
+import { Counter } from 'prom-client';
 import type { Logger } from '../log.js';
+import type { Metrics } from '../metrics/registry.js';
 import { defaultOf } from '../config/index.js';
 import { eventsConfigOf, type EventsConfig } from '../events/config.js';
 import { createEventStore } from '../events/create-store.js';
+import { ServedLog } from '../events/served-log.js';
 import type { EventStore } from '../events/store.js';
 import type { AppEnv } from './env.js';
 import { registerEventRoutes } from './routes/events.js';
 
-export async function attachEvents(
-  app: Hono<AppEnv>,
-  config: EventsConfig | undefined,
-  log: Logger,
-): Promise<EventStore> {
+export interface OpenEvents {
+  store: EventStore;
+  config: EventsConfig;
+  /** Undefined when RECSCORE_SERVED_LOG is off. */
+  served: ServedLog | undefined;
+  /** Writes what the served log holds, then closes the store. */
+  close(): Promise<void>;
+}
+
+export async function openEvents(config: EventsConfig | undefined, log: Logger, metrics: Metrics): Promise<OpenEvents> {
   const cfg = config ?? eventsConfigOf(defaultEventSettings());
   const store = await createEventStore(cfg.spec, { ...cfg.store, logger: log });
-  registerEventRoutes(app, { store, rules: cfg.rules, log });
-  log.info('event store open', { kind: store.kind });
-  return store;
+  let served: ServedLog | undefined;
+  if (cfg.servedLog) {
+    const dropped = new Counter({
+      name: 'recscore_served_log_dropped_total',
+      help: 'Impression events of the served log dropped: buffer full (store slow) or store error',
+      labelNames: ['reason'] as const,
+      registers: [metrics.registry],
+    });
+    dropped.inc({ reason: 'full' }, 0);
+    dropped.inc({ reason: 'store_error' }, 0);
+    const written = new Counter({
+      name: 'recscore_served_log_written_total',
+      help: 'Impression events of the served log written to the event store',
+      registers: [metrics.registry],
+    });
+    served = new ServedLog(store, {
+      logger: log,
+      onDrop: (n, reason) => dropped.inc({ reason }, n),
+      onWrite: (n) => written.inc(n),
+    });
+  }
+  log.info('event store open', { kind: store.kind, served_log: cfg.servedLog });
+  return {
+    store,
+    config: cfg,
+    served,
+    close: async () => {
+      await served?.close();
+      await store.close();
+    },
+  };
+}
+
+export function attachEvents(app: Hono<AppEnv>, events: OpenEvents, log: Logger): void {
+  registerEventRoutes(app, { store: events.store, rules: events.config.rules, log });
 }
 
 /** The event settings' defaults: the embedded log under ./data (serve passes its configuration). */
@@ -33,5 +75,6 @@ function defaultEventSettings() {
     eventRetentionDays: defaultOf('eventRetentionDays'),
     eventMaxLen: undefined,
     eventPrefix: defaultOf('eventPrefix'),
+    servedLog: defaultOf('servedLog'),
   };
 }

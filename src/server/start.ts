@@ -22,7 +22,7 @@ import { modelEnvFrom } from '../config/index.js';
 import { createApp } from './app.js';
 import { resolveServerConfig, type ServerConfigInput } from './config.js';
 import { listen, type RunningServer } from './listen.js';
-import { attachEvents } from './events-attach.js';
+import { attachEvents, openEvents, type OpenEvents } from './events-attach.js';
 import { registerModelRoutes } from './routes/models.js';
 
 export interface StartOptions {
@@ -65,6 +65,8 @@ export interface Recscore {
   pool: ScoringPool;
   profiles: ProfileStore;
   metrics: Metrics;
+  /** The event store and the served log (undefined when off). */
+  events: OpenEvents;
   close(): Promise<void>;
 }
 
@@ -111,6 +113,14 @@ export async function startServer(opts: StartOptions): Promise<Recscore> {
     logger,
     redis: { prefix: opts.profilesPrefix, maxProfileBytes: opts.maxProfileBytes },
   });
+  let events: OpenEvents;
+  try {
+    events = await openEvents(opts.events, logger, metrics);
+  } catch (e) {
+    await pool.close();
+    await profiles.close();
+    throw e;
+  }
   const app = createApp<VersionInService>({
     scorer: pool,
     current: () => registry.current,
@@ -121,9 +131,10 @@ export async function startServer(opts: StartOptions): Promise<Recscore> {
     random: opts.random,
     ready: () => pool.healthy,
     accessLogPerSecond: config.accessLogPerSecond,
+    served: events.served,
   });
   registerModelRoutes(app, registry, reloader, opts.reloadToken);
-  const events = await attachEvents(app, opts.events, logger);
+  attachEvents(app, events, logger);
   const http = await listen(app, config, logger);
   reloader.start();
   const queueGauge = setInterval(() => metrics.pool.setQueueDepth(pool.queueDepth), 1000).unref();
@@ -136,6 +147,7 @@ export async function startServer(opts: StartOptions): Promise<Recscore> {
     pool,
     profiles,
     metrics,
+    events,
     close: () =>
       (closed ??= (async () => {
         clearInterval(queueGauge);

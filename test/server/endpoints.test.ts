@@ -253,7 +253,13 @@ describe('recscore behaviour (synthetic backend)', { timeout: 30_000 }, () => {
       const r = await t.get(REC('e'.repeat(63) + 'f'));
       assert.deepEqual(r.json, {
         results: [],
-        result_info: { served_by: 'none', reason: 'unknown-client', model_version: 'fake-v1', draw: false },
+        result_info: {
+          served_by: 'none',
+          reason: 'unknown-client',
+          model_version: 'fake-v1',
+          draw: false,
+          request_id: r.headers['x-request-id'],
+        },
       });
       const promoted = await t.postJson(REC('e'.repeat(63) + 'f'), { options: { promoted: [['p@x', 1]] } });
       assert.deepEqual(promoted.json.results, ['p@x']);

@@ -5,6 +5,7 @@
 import { Agent, request } from 'undici';
 import { createLogger } from '../../src/log.js';
 import { createMetrics } from '../../src/metrics/registry.js';
+import type { ServedSink } from '../../src/events/served-log.js';
 import type { ProfileStore } from '../../src/profile/store.js';
 import type { ModelFacts, Scorer } from '../../src/recommend/contracts.js';
 import { createApp, type RecscoreApp } from '../../src/server/app.js';
@@ -18,6 +19,7 @@ export interface StartOptions {
   config?: ServerConfigInput;
   random?: () => number;
   ready?: () => boolean;
+  served?: ServedSink;
 }
 
 /** A fake version in service: the fakes score without a packed model. */
@@ -44,6 +46,7 @@ function makeApp(opts: StartOptions) {
     metrics,
     random: opts.random,
     ready: opts.ready,
+    served: opts.served,
   });
   return { app, config, metrics, logs, log };
 }

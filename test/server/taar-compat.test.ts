@@ -42,11 +42,14 @@ describe('TAAR compatibility (vectors)', { timeout: 30_000 }, () => {
     assert.match(String(r.headers['content-type']), /^application\/json/);
     assert.equal(r.json.results.length, 10);
     assertDrawn(r.json.results, backend.candidates.get(CLIENT)!);
+    assert.match(r.json.result_info.request_id, /^[A-Za-z0-9._-]{1,128}$/);
+    assert.equal(r.json.result_info.request_id, r.headers['x-request-id']);
     assert.deepEqual(r.json.result_info, {
       served_by: 'ensemble',
       model_version: 'vectors',
       recommenders: ['collaborative', 'similarity', 'locale'],
       draw: true,
+      request_id: r.headers['x-request-id'],
     });
   });
 
