@@ -29,7 +29,8 @@ const USAGE = `usage: recscore <command> [options]
   models pack  --models SRC --out FILE
   profiles load FILE --redis URL | profiles --info|--reset --redis URL
   events export --from DAY --to DAY --format jsonl|parquet|csv [--out FILE] [--events DIR|redis://…]
-  stats distinct|engagement|ctr [--from DAY --to DAY | --day DAY] [--event T] [--by DIM] [--where dim=value]`;
+  stats distinct|engagement|ctr [--from DAY --to DAY | --day DAY] [--event T] [--by DIM] [--where dim=value]
+  sar train|recommend|similar|popular|evaluate|synth …   (recscore sar --help)`;
 
 export async function main(argv: string[]): Promise<number> {
   const debug = argv.includes('--debug');
