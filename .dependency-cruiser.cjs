@@ -9,7 +9,7 @@
  * sources and sinks beside it; profile and model do not import each other). Type-only imports count: a type is a dependency too.
  */
 const LAYERS = [
-  ['base', '^src/(errors|log|deadline|test-knobs)\\.ts$|^src/(config|metrics|types)/'],
+  ['base', '^src/(errors|log|deadline|seeded-random|test-knobs)\\.ts$|^src/(config|metrics|types)/'],
   ['model', '^src/(model|profile|events)/'],
   ['kernel', '^src/kernel/'],
   ['recommend', '^src/recommend/'],

@@ -4,7 +4,7 @@
  */
 import type { DataSet } from './datasets.js';
 
-import { seededRandom } from '../src/recommend/seeded-random.js';
+import { seededRandom } from '../src/seeded-random.js';
 
 export { seededRandom };
 

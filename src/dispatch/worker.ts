@@ -13,7 +13,7 @@ import { PackedModel, TAAR } from '../model/kinds/taar/packed-model.js';
 import type { SimilarityInput } from '../recommend/client-features.js';
 import { drawIndices } from '../recommend/draw.js';
 import { scoreClient, type ScoreInput } from '../recommend/score-client.js';
-import { seededRandom } from '../recommend/seeded-random.js';
+import { seededRandom } from '../seeded-random.js';
 import * as P from './protocol.js';
 import { RecscoreError } from '../errors.js';
 import { testBusyWorker } from '../test-knobs.js';

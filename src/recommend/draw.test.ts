@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { WeightedList } from './contracts.js';
 import { draw, DRAW_EPSILON } from './draw.js';
-import { seededRandom as seeded } from './seeded-random.js';
+import { seededRandom as seeded } from '../seeded-random.js';
 
 function inclusion(candidates: WeightedList, k: number, trials: number, seed: number): Map<string, number> {
   const random = seeded(seed);

@@ -19,7 +19,7 @@ import type {
 } from '../../src/recommend/contracts.js';
 import { shedError } from '../../src/resilience/shed.js';
 import { draw } from '../../src/recommend/draw.js';
-import { seededRandom } from '../../src/recommend/seeded-random.js';
+import { seededRandom } from '../../src/seeded-random.js';
 import { readVectorText, VECTORS } from './vectors.js';
 
 /** Waits `ms`, or rejects with the signal's reason as soon as it aborts. */
@@ -267,4 +267,4 @@ export function vectorBackend(clientIds: string[]) {
   };
 }
 
-export { seededRandom } from '../../src/recommend/seeded-random.js';
+export { seededRandom } from '../../src/seeded-random.js';

@@ -4,6 +4,8 @@
  * weights 1/2/3/4 (click, recommendation click, add to cart, purchase) and ~1 % RemoveShopCart (−1),
  * times spread over `days`. Deterministic for a seed; streamed, so 9M events need no 9M-element arrays.
  */
+import { seededRandom } from '../../../seeded-random.js';
+
 export interface SynthOptions {
   users: number;
   items: number;
@@ -21,20 +23,8 @@ export interface SynthEvent {
   timestamp: number;
 }
 
-/** mulberry32: small, fast, good enough for synthetic data. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export function* synthEvents(o: SynthOptions): Generator<SynthEvent> {
-  const rand = rng(o.seed ?? 20261122);
+  const rand = seededRandom(o.seed ?? 20261122);
   const clusters = Math.max(1, o.clusters ?? 6);
   const days = o.days ?? 120;
   const t0 = o.tStart ?? 1700000000;
