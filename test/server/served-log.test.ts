@@ -159,7 +159,9 @@ describe('served log over the embedded store', { skip: !haveVectors && 'vectors 
 /** A store whose appends never settle (a stalled disk or Redis): records what it was handed. */
 class StalledStore {
   handed = 0;
+  appends = 0;
   append(events: PostedEvent[]): Promise<AppendResult> {
+    this.appends += 1;
     this.handed += events.length;
     return new Promise(() => {});
   }
@@ -188,7 +190,9 @@ describe('served log buffer bound', () => {
         assert.ok(served.pending <= 50, `buffer bounded (${served.pending})`);
       }
       assert.equal(items, 400);
-      assert.equal(store.handed, 20, 'one append in flight, never acknowledged: no second write');
+      assert.equal(store.appends, 1, 'one append in flight, never acknowledged: no second write');
+      // The write starts once a batch is full; answers recorded before it runs ride along (timing).
+      assert.ok(store.handed >= 20 && store.handed <= 50, `first write of ${store.handed} events`);
       assert.equal(served.pending, 50, 'the buffer is full');
       assert.equal(drops.full, 350, 'every answer beyond the bound is counted');
       assert.equal(served.totals.dropped, 350);
