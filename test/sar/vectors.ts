@@ -1,6 +1,7 @@
 /**
- * The one place SAR tests find their parity vectors: test/fixtures/sar (committed, so a clean clone runs
- * them) first, then ../shared/sar/vectors (or RECSCORE_SAR_VECTORS). Files may be stored gzipped
+ * The one place SAR tests find their parity vectors: RECSCORE_SAR_VECTORS, else the full set in
+ * ../shared/sar/vectors where it exists (CI), else test/fixtures/sar (a committed subset that keeps every
+ * configuration, so a clean clone runs them). Files may be stored gzipped
  * (`x.jsonl.gz`); readers accept either name.
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -11,8 +12,8 @@ import { fileURLToPath } from 'node:url';
 export const REPO_ROOT = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
 const CANDIDATES = [
   process.env.RECSCORE_SAR_VECTORS,
-  join(REPO_ROOT, 'test/fixtures/sar'),
   resolve(REPO_ROOT, '../shared/sar/vectors'),
+  join(REPO_ROOT, 'test/fixtures/sar'),
 ].filter((p): p is string => !!p);
 
 export const SAR_VECTORS =
