@@ -7,14 +7,15 @@
  * ignored): retries here are bounded, back off with jitter, and also cover stalled bodies and bad hashes.
  */
 import { Readable } from 'node:stream';
-import { Storage, type File } from '@google-cloud/storage';
+import type { File, Storage } from '@google-cloud/storage';
 import { withDeadline } from '../../deadline.js';
 import { ModelError, type ErrorCode } from '../../errors.js';
 import { log as rootLog, type Logger } from '../../log.js';
 import { MODEL_FILE_KINDS } from '../kinds/taar/files.js';
 import { DownloadFailure, downloadChunks, downloadOnce } from './gcs-download.js';
 import { listingsOf, type GcsLayout, type GcsListing } from './gcs-layout.js';
-import { isLoopback, parseGcsOptions, type GcsSettings, type GcsSourceOptions } from './gcs-options.js';
+import { gcsStorage } from './gcs-client.js';
+import { parseGcsOptions, type GcsSettings, type GcsSourceOptions } from './gcs-options.js';
 import { withRetries, type RetryPolicy } from './retry.js';
 import { versionId, type ModelObject, type ModelSource, type ReadOptions, type SourceVersion } from './source.js';
 
@@ -50,15 +51,7 @@ export class GcsModelSource implements ModelSource {
     this.#settings = s;
     this.#policy = { attempts: s.attempts, baseMs: s.backoffBaseMs, maxMs: s.backoffMaxMs };
     this.#log = (opts.logger ?? rootLog).child({ component: 'model-source', source: this.location });
-    this.#storage =
-      opts.storage ??
-      new Storage({
-        ...(s.apiEndpoint ? { apiEndpoint: s.apiEndpoint, useAuthWithCustomEndpoint: !isLoopback(s.apiEndpoint) } : {}),
-        ...(s.projectId ? { projectId: s.projectId } : {}),
-        ...(s.keyFilename ? { keyFilename: s.keyFilename } : {}),
-        retryOptions: { autoRetry: false, maxRetries: 0 },
-        timeout: s.requestTimeoutMs,
-      });
+    this.#storage = opts.storage ?? gcsStorage(s);
   }
 
   async check(signal?: AbortSignal): Promise<SourceVersion> {
