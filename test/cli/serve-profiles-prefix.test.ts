@@ -10,7 +10,7 @@ import { after, describe, it } from 'node:test';
 import { tempDir } from '../helpers/model-dirs.js';
 import { pingRedis } from '../helpers/redis-server.js';
 import { haveVectors, readJsonl, VECTOR_MODELS, VECTORS } from '../helpers/vectors.js';
-import { CLI, spawnServe } from './serve-child.js';
+import { CLI, spawnServe } from '../helpers/serve-child.js';
 
 const REDIS = 'redis://127.0.0.1:6379';
 const PREFIX = `recscore-test-prefix-${process.pid}-${randomBytes(4).toString('hex')}:`;

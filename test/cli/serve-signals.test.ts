@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { describe, it } from 'node:test';
 import { tempDir } from '../helpers/model-dirs.js';
 import { haveVectors, VECTOR_MODELS, VECTORS } from '../helpers/vectors.js';
-import { CLI, spawnServe } from './serve-child.js';
+import { CLI, spawnServe } from '../helpers/serve-child.js';
 
 const STARTING = /"msg":"recscore starting"/;
 const LISTENING = /listening on (http:\/\/\S+)/;

@@ -8,7 +8,7 @@ import { describe, it } from 'node:test';
 import { tempDir } from '../helpers/model-dirs.js';
 import { haveVectors, VECTOR_MODELS, VECTORS } from '../helpers/vectors.js';
 import { rawRequest } from '../server/raw-http.js';
-import { spawnServe } from './serve-child.js';
+import { spawnServe } from '../helpers/serve-child.js';
 
 const skip = !haveVectors && 'vectors not found';
 

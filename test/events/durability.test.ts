@@ -19,6 +19,7 @@ import type { EventStore } from '../../src/events/store.js';
 import { HllSketch } from '../../src/events/hll/sketch.js';
 import { CLI } from '../parity/run-cli.js';
 import { VECTOR_MODELS, VECTORS } from '../helpers/vectors.js';
+import { listeningUrl } from '../helpers/serve-child.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'recscore-events-kill-'));
 const children = new Set<ChildProcess>();
@@ -53,19 +54,7 @@ async function serve(extraEnv: Record<string, string>): Promise<{ child: ChildPr
   );
   children.add(child);
   child.once('exit', () => children.delete(child));
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`server did not start: ${out}`)), 60_000);
-    child.stdout!.on('data', (d) => {
-      out += d;
-      const m = /listening on (http:\/\/\S+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]);
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`server exited ${code}`)));
-  });
+  const url = await listeningUrl(child, 60_000);
   return { child, url };
 }
 

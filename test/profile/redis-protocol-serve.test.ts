@@ -18,6 +18,7 @@ import { startFakeRedis, type FakeRedis } from '../helpers/fake-redis.js';
 import { tempDir } from '../helpers/model-dirs.js';
 import { startRedis, type RedisHandle } from '../helpers/redis-server.js';
 import { haveVectors, readJsonl, REPO_ROOT, VECTOR_MODELS, VECTORS } from '../helpers/vectors.js';
+import { listeningUrl } from '../helpers/serve-child.js';
 
 const CLI = join(REPO_ROOT, 'dist/src/cli/index.js');
 const dispatcher = new Agent({ headersTimeout: 10_000, bodyTimeout: 10_000 });
@@ -100,18 +101,7 @@ describe('serve against a Redis that breaks the protocol', {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-    url = await new Promise<string>((resolve, reject) => {
-      let out = '';
-      const timer = setTimeout(() => reject(new Error(`no URL printed: ${out} ${stderr}`)), 30_000);
-      child.stdout!.on('data', (d: Buffer) => {
-        out += d.toString();
-        const m = /listening on (http:\/\/[^\s]+)/.exec(out);
-        if (m) {
-          clearTimeout(timer);
-          resolve(m[1]);
-        }
-      });
-    });
+    url = await listeningUrl(child, 30_000, () => stderr);
     await servesPersonalised(10_000);
   });
   after(async () => {

@@ -10,6 +10,7 @@ import { describe, it } from 'node:test';
 import { Agent, request } from 'undici';
 import { tempDir } from '../helpers/model-dirs.js';
 import { haveVectors, REPO_ROOT, VECTOR_MODELS, VECTORS } from '../helpers/vectors.js';
+import { listeningUrl } from '../helpers/serve-child.js';
 
 const CLI = join(REPO_ROOT, 'dist/src/cli/index.js');
 
@@ -39,18 +40,7 @@ describe('recscore serve (CLI)', { skip: !haveVectors && 'vectors not found', ti
     );
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     try {
-      const url = await new Promise<string>((resolve, reject) => {
-        let out = '';
-        const timer = setTimeout(() => reject(new Error(`no URL printed: ${out}`)), 30_000);
-        child.stdout.on('data', (d: Buffer) => {
-          out += d.toString();
-          const m = /listening on (http:\/\/[^\s]+)/.exec(out);
-          if (m) {
-            clearTimeout(timer);
-            resolve(m[1]);
-          }
-        });
-      });
+      const url = await listeningUrl(child, 30_000);
       const dispatcher = new Agent({ headersTimeout: 10_000, bodyTimeout: 10_000 });
       const warm = await request(`${url}/v1/api/recommendations/${'0'.repeat(10)}/`, { dispatcher });
       assert.equal(warm.statusCode, 200);

@@ -14,6 +14,7 @@ import { describe, it } from 'node:test';
 import { Agent, request } from 'undici';
 import { tempDir } from '../helpers/model-dirs.js';
 import { REPO_ROOT } from '../helpers/vectors.js';
+import { listeningUrl } from '../helpers/serve-child.js';
 
 const CLI = join(REPO_ROOT, 'dist/src/cli/index.js');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -29,18 +30,7 @@ describe('stall recovery (serve --demo child, SIGSTOP/SIGCONT)', { timeout: 180_
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
     const dispatcher = new Agent({ connections: 8, headersTimeout: 10_000, bodyTimeout: 10_000 });
     try {
-      const url = await new Promise<string>((resolve, reject) => {
-        let out = '';
-        const timer = setTimeout(() => reject(new Error(`no URL printed: ${out}`)), 60_000);
-        child.stdout.on('data', (d: Buffer) => {
-          out += d.toString();
-          const m = /listening on (http:\/\/[^\s]+)/.exec(out);
-          if (m) {
-            clearTimeout(timer);
-            resolve(m[1]);
-          }
-        });
-      });
+      const url = await listeningUrl(child, 60_000);
       const ids = readFileSync(join(dir, 'profiles.jsonl'), 'utf8')
         .split('\n')
         .filter(Boolean)

@@ -1,9 +1,9 @@
 /**
  * `recscore serve` as a child process: its stdout and stderr collected, with waits for a line to appear.
  */
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { spawn, type ChildProcess, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { join } from 'node:path';
-import { REPO_ROOT } from '../helpers/vectors.js';
+import { REPO_ROOT } from './vectors.js';
 
 export const CLI = join(REPO_ROOT, 'dist/src/cli/index.js');
 
@@ -57,4 +57,30 @@ export function spawnServe(args: string[], env: Record<string, string> = {}): Se
     waitFor,
     exited,
   };
+}
+
+/**
+ * The URL a `recscore serve` child prints once it listens (`recscore listening on http://…`); rejects after
+ * `ms`, or when the child exits first. `context()` adds what to show on failure (its stderr, say).
+ */
+export function listeningUrl(child: ChildProcess, ms = 60_000, context: () => string = () => ''): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
+    let out = '';
+    const fail = (why: string) => {
+      clearTimeout(timer);
+      reject(new Error(`${why}: ${out} ${context()}`.trim()));
+    };
+    const timer = setTimeout(() => fail(`no URL printed within ${ms} ms`), ms);
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /listening on (http:\/\/\S+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        child.off('exit', onExit);
+        resolve(m[1]);
+      }
+    });
+    const onExit = (code: number | null) => fail(`server exited (${code}) before listening`);
+    child.once('exit', onExit);
+  });
 }
