@@ -17,7 +17,7 @@ import { createLogger, type Logger } from '../log.js';
 import { DEFAULT_REDIS_PREFIX } from '../profile/redis-keys.js';
 import { generationInfo, loadGeneration, resetPrefix, type LoadProgress } from '../profile/redis-generations.js';
 import { guardReplies } from '../profile/redis-reply-guard.js';
-import { redactUrl } from '../profile/redis-store.js';
+import { redactUrl } from '../profile/redis-errors.js';
 
 export interface ProfilesIo {
   stdout: NodeJS.WritableStream;

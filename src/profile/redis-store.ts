@@ -25,10 +25,11 @@
 import { noJitterGenerator } from 'cockatiel';
 import { Redis } from 'ioredis';
 import { abortable, settlesWithin } from '../deadline.js';
-import { RecscoreError, isRecscoreError } from '../errors.js';
+import { RecscoreError } from '../errors.js';
 import { log as defaultLog, type Logger } from '../log.js';
 import type { ClientInfo } from './client-info.js';
 import { profileReply, READ_PROFILE, type ProfileReply } from './redis-profile-read.js';
+import { redactUrl, redisStoreError as storeError } from './redis-errors.js';
 import { guardReplies, RedisProtocolError } from './redis-reply-guard.js';
 import { DEFAULT_REDIS_PREFIX, parseGeneration, redisKeys, type RedisKeys } from './redis-keys.js';
 import { abortedError, closedError } from './store-errors.js';
@@ -90,29 +91,6 @@ function checkOptions(url: string, opts: RedisStoreOptions): typeof DEFAULTS & {
   }
   if (out.prefix === '') throw new RecscoreError('RECSCORE_CONFIG', 'redis store option prefix must not be empty');
   return out;
-}
-
-/** The URL without its password, for logs and messages. */
-export function redactUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return '(unparsable URL)';
-  }
-}
-
-// ioredis's messages name its options, not what happened; say what happened.
-function storeError(e: unknown, commandTimeoutMs: number): RecscoreError {
-  if (isRecscoreError(e)) return e;
-  const msg = (e as Error).message;
-  let problem = msg;
-  if (msg === 'Command timed out') problem = `no answer within ${commandTimeoutMs} ms`;
-  else if ((e as Error).name === 'MaxRetriesPerRequestError') problem = 'connection lost during the read';
-  else if (msg.startsWith("Stream isn't writeable") || msg === 'Connection is closed.') problem = 'not connected';
-  else if (e instanceof RedisProtocolError) problem = msg.replace(/^redis /, '');
-  return new RecscoreError('RECSCORE_PROFILE_STORE', `redis: ${problem}`, undefined, { cause: e });
 }
 
 export class RedisProfileStore implements ProfileStore {
