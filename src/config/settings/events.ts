@@ -1,0 +1,62 @@
+/** Feedback events (src/events/). */
+import { bool, int, text } from '../values.js';
+import { optional, setting, type Setting } from './define.js';
+
+export const EVENT_SETTINGS = {
+  dataDir: setting({
+    env: 'RECSCORE_DATA_DIR',
+    flag: 'data-dir',
+    kind: text(),
+    default: './data',
+    doc: 'Base folder of local data; the embedded event log is `<dir>/events/`',
+  }),
+  events: optional({
+    env: 'RECSCORE_EVENTS',
+    flag: 'events',
+    kind: text(),
+    doc: 'Event store: a folder (embedded) or `redis://host:port[/db]`; unset: the data folder',
+  }),
+  eventDimensions: optional({
+    env: 'RECSCORE_EVENT_DIMENSIONS',
+    flag: 'event-dimensions',
+    kind: text(),
+    doc:
+      'Distinct-count segments, `;`-separated, dimensions joined by `+` ' +
+      '(unset: none;locale;os;served_by;variant;item;model)',
+  }),
+  eventTypes: optional({
+    env: 'RECSCORE_EVENT_TYPES',
+    flag: 'event-types',
+    kind: text(),
+    doc: 'Custom event types with their usage weight: `like:2,share:3`',
+  }),
+  eventRetentionDays: setting({
+    env: 'RECSCORE_EVENT_RETENTION_DAYS',
+    flag: 'event-retention-days',
+    kind: int(1, 3650),
+    default: 90,
+    doc: 'Days the event log, sketches and counters are kept',
+  }),
+  eventMaxLen: optional({
+    env: 'RECSCORE_EVENT_MAXLEN',
+    flag: 'event-maxlen',
+    kind: int(1, 1_000_000_000_000),
+    doc: 'Redis: approximate cap of entries per day stream',
+  }),
+  eventPrefix: setting({
+    env: 'RECSCORE_EVENT_PREFIX',
+    flag: 'event-prefix',
+    kind: text(256),
+    default: 'recscore:events:',
+    doc: 'Redis key prefix of the event store',
+  }),
+  servedLog: setting({
+    env: 'RECSCORE_SERVED_LOG',
+    flag: 'served-log',
+    kind: bool,
+    // Off until its main-thread cost (~55-75 µs per answer, loadtest/README.md) is cut: on, it would
+    // slow every recommendation by about half of what the rest of the request costs.
+    default: false,
+    doc: "Write each answer's list to the event log as `impression` events (batched, off the response path)",
+  }),
+} satisfies Record<string, Setting<unknown>>;
