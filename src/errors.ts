@@ -46,7 +46,8 @@ export type ErrorCode =
   | 'RECSCORE_BAD_SKETCH' // HyperLogLog bytes that are not a Redis HLL string
   | 'RECSCORE_EVENT_STORE' // the event store failed: nothing was acknowledged
   | 'RECSCORE_SAR_INPUT' // SAR usage events cannot be read (missing path, bad compression)
-  | 'RECSCORE_SAR_TRAINING'; // SAR training refused: too many bad lines, or no event left
+  | 'RECSCORE_SAR_TRAINING' // SAR training refused: too many bad lines, or no event left
+  | 'RECSCORE_MODEL_NOT_COMPLETED'; // a registry model asked for recommendations before its status is Completed
 
 export class RecscoreError extends Error {
   readonly code: ErrorCode;

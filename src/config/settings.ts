@@ -12,6 +12,7 @@ import { ANSWER_SETTINGS } from './settings/answers.js';
 import type { Setting } from './settings/define.js';
 import { EVENT_SETTINGS } from './settings/events.js';
 import { LISTENER_SETTINGS } from './settings/listener.js';
+import { MODEL_CACHE_SETTINGS } from './settings/model-cache.js';
 import { POOL_SETTINGS } from './settings/pool.js';
 import { SOURCE_SETTINGS } from './settings/sources.js';
 
@@ -26,6 +27,7 @@ export const SETTINGS = {
   ...ANSWER_SETTINGS,
   ...EVENT_SETTINGS,
   ...POOL_SETTINGS,
+  ...MODEL_CACHE_SETTINGS,
 } satisfies Record<string, Setting<unknown>>;
 
 /**

@@ -26,6 +26,7 @@ import { MicroBatcher } from './batcher.js';
 import { decodeResult } from './encode-batch.js';
 import { servingKind } from './kinds.js';
 import * as P from './protocol.js';
+import { createReleaser } from './release.js';
 
 export interface PoolOptions {
   workers?: number;
@@ -45,6 +46,8 @@ export interface BatchTiming {
   returnMs: number;
   /** ensembles computed by the TypeScript reference instead of the WASM kernel */
   referenceEnsembles: number;
+  /** SAR: model versions whose kernels the worker holds after the batch (bounded; see release.ts) */
+  kernelsHeld?: number;
 }
 
 /** A request encoded by its kind's encoder (src/dispatch/kinds.ts), on the version it is scored on. */
@@ -70,6 +73,7 @@ export class ScoringPool implements Scorer {
   readonly #log: Logger;
   #consecutiveFailures = 0;
   readonly #perWorker: number;
+  readonly #releaser = createReleaser();
   readonly workers: number;
 
   constructor(opts: PoolOptions = {}) {
@@ -133,6 +137,7 @@ export class ScoringPool implements Scorer {
             computeMs: res.workerMicros / 1000,
             returnMs: returned - res.endedAt,
             referenceEnsembles: res.referenceEnsembles,
+            kernelsHeld: res.kernelsHeld,
           });
           // Never silent: the reference is far slower than the kernel (issue 11).
           if (res.referenceEnsembles > 0) {
@@ -194,8 +199,17 @@ export class ScoringPool implements Scorer {
     await Promise.all(Array.from({ length: this.workers * this.#perWorker }, () => this.#piscina.run(task())));
   }
 
+  /**
+   * Tells every worker to drop its kernel over `model` (release.ts), once the caller no longer scores on
+   * it (src/dispatch/model-cache.ts releases an evicted version when its last request finished).
+   */
+  release(model: ServableModel): void {
+    this.#releaser.release({ kind: model.kind, version: model.version });
+  }
+
   async close(): Promise<void> {
     this.#batcher.drain('pool closing');
+    this.#releaser.close();
     await this.#piscina.destroy();
   }
 }

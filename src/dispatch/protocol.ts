@@ -84,6 +84,8 @@ export interface BatchResult {
    */
   startedAt: number;
   endedAt: number;
+  /** SAR: kernel instances (model versions) the worker holds after this batch (release.ts bounds them) */
+  kernelsHeld?: number;
 }
 
 export type ResultViews = Views<ReturnType<typeof resultShape>>;

@@ -59,6 +59,7 @@ export const HTTP_STATUS: Readonly<Record<ErrorCode, ContentfulStatusCode>> = {
   RECSCORE_BAD_SKETCH: 400,
   RECSCORE_SAR_INPUT: 400,
   RECSCORE_SAR_TRAINING: 422,
+  RECSCORE_MODEL_NOT_COMPLETED: 409, // Product Recommendations' status for a model not trained yet
 };
 
 /** HTTP status for an error code. */
