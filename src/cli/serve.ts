@@ -38,7 +38,7 @@ export async function serveCommand(args: string[]): Promise<number> {
   const onHup = () => {
     if (app) {
       log.info('SIGHUP: checking the model source');
-      void app.reloader.checkNow();
+      void app.reloader?.checkNow();
     } else log.info('SIGHUP while starting: ignored, the first model load is under way');
   };
   process.on('SIGTERM', onTerm);
@@ -58,7 +58,7 @@ export async function serveCommand(args: string[]): Promise<number> {
     }
     app = await startServer({
       models,
-      profiles: profiles!,
+      profiles,
       profilesPrefix: config.profilesPrefix,
       workers: config.workers,
       server: serverConfigOf(config),
@@ -75,14 +75,21 @@ export async function serveCommand(args: string[]): Promise<number> {
       },
       maxProfileBytes: config.maxProfileBytes,
       events: eventsConfigOf(config),
+      modelMemory: config.modelMemory,
+      // Merge point of issue #13: the registry store's RecordsView and its requireKey('recommend') go here
+      // (records, recommendAuth); without them the registry recommend routes are not mounted.
     });
-    const facts = app.registry.facts!;
+    const facts = app.registry.facts;
     const { url } = app;
     const { pool, profiles: store } = app;
-    log.info('recscore listening', { url, model: facts.version, workers: pool.workers, profiles: store.kind });
-    const testClient = `${url}/v1/api/recommendations/${'0'.repeat(10)}/`;
-    process.stdout.write(`recscore listening on ${url}\n  try: curl -s ${testClient}   (a TAAR test client id)\n`);
-    if (facts.whitelist.length && config.demo) {
+    log.info('recscore listening', { url, model: facts?.version, workers: pool.workers, profiles: store.kind });
+    if (!facts) {
+      process.stdout.write(`recscore listening on ${url} (no TAAR model set: registry models only)\n`);
+    } else {
+      const testClient = `${url}/v1/api/recommendations/${'0'.repeat(10)}/`;
+      process.stdout.write(`recscore listening on ${url}\n  try: curl -s ${testClient}   (a TAAR test client id)\n`);
+    }
+    if (facts?.whitelist.length && config.demo) {
       const guid = encodeURIComponent(facts.whitelist[0]);
       process.stdout.write(`  or:  curl -s ${url}/taarlite/api/v1/addon_recommendations/${guid}/\n`);
     }

@@ -97,7 +97,15 @@ export function url(schemes: readonly string[]): ValueKind<string> {
   };
 }
 
-const UNITS: Readonly<Record<string, number>> = { '': 1, k: 1e3, m: 1e6, g: 1e9, kib: 2 ** 10, mib: 2 ** 20, gib: 2 ** 30 };
+const UNITS: Readonly<Record<string, number>> = {
+  '': 1,
+  k: 1e3,
+  m: 1e6,
+  g: 1e9,
+  kib: 2 ** 10,
+  mib: 2 ** 20,
+  gib: 2 ** 30,
+};
 
 /** A size in bytes: an integer, or a number with a unit (`512MiB`, `2GiB`, `1.5g`; case-insensitive). */
 export function byteSize(min: number, max: number): ValueKind<number> {

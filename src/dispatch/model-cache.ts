@@ -157,7 +157,8 @@ export class ModelCache {
       const message = `model ${id} is ${record.modelStatus}${why}, not Completed`;
       throw new RecscoreError('RECSCORE_MODEL_NOT_COMPLETED', message, { modelStatus: record.modelStatus });
     }
-    if (!record.artifact) throw new RecscoreError('RECSCORE_MODEL_MISSING', `model ${id} is Completed without artifact`);
+    if (!record.artifact)
+      throw new RecscoreError('RECSCORE_MODEL_MISSING', `model ${id} is Completed without artifact`);
     const key = keyOf(id, record.artifact);
     let entry = this.#entries.get(key);
     if (!entry) {
@@ -194,7 +195,11 @@ export class ModelCache {
       const model = await (this.#o.load ?? ((j) => this.#loadOffThread(j)))(job);
       await this.#o.pool.warm(model);
       const record = this.#o.records.get(entry.id);
-      const served: ServedModel = { record: record ?? ({ id: entry.id } as ModelRecord), model, facts: sarServing.createFacts(model) };
+      const served: ServedModel = {
+        record: record ?? ({ id: entry.id } as ModelRecord),
+        model,
+        facts: sarServing.createFacts(model),
+      };
       if (entry.evicted || !record) {
         // Deleted or changed while loading: nobody will ask for this key again.
         this.#o.pool.release(model);

@@ -6,7 +6,11 @@
  * final status) → JSON 405 for known paths with another method → routes. Errors and unknown routes are JSON
  * (on-error.ts).
  */
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
+import { RecscoreError } from '../errors.js';
+import type { ScoringPool } from '../dispatch/pool.js';
+import { createModelRecommend, type ModelRecommendDeps } from '../pipeline/model-recommend.js';
+import { registerModelRecommendRoutes } from './routes/model-recommend.js';
 import { methodNotAllowed } from 'hono/method-not-allowed';
 import type { Logger } from '../log.js';
 import { childCache, type Metrics } from '../metrics/registry.js';
@@ -45,6 +49,10 @@ export interface AppDeps<V extends PipelineVersion = VersionInService> {
   version?: VersionInfo;
   /** Where each answer's list is logged as impressions (src/events/served-log.ts); none when undefined. */
   served?: ServedSink;
+  /** Whether a TAAR model set is configured (default true); without one /ready depends on `ready` alone. */
+  taar?: boolean;
+  /** The registry's models (issue #13): /api/models/{id}/recommend, through the same guards as TAAR's. */
+  registryModels?: { cache: ModelRecommendDeps['cache']; pool: ScoringPool; auth?: MiddlewareHandler<AppEnv> };
 }
 
 /** The app, plus its breakers (for tests and for the operator's logs). */
@@ -90,10 +98,21 @@ export function createApp<V extends PipelineVersion>(deps: AppDeps<V>): Recscore
   app.notFound(notFound);
   app.onError(createOnError(log));
 
-  registerRecommendRoutes(app, config, recommend);
+  // Without a TAAR model set there is nothing to fall back on either: a clear 503 instead of "not loaded yet".
+  const noTaar = async (): Promise<never> => {
+    const message =
+      'no TAAR model set is configured (serve --models); registry models answer /api/models/{id}/recommend';
+    throw new RecscoreError('RECSCORE_NO_MODEL', message);
+  };
+  registerRecommendRoutes(app, config, deps.taar === false ? noTaar : recommend);
+  if (deps.registryModels) {
+    const { cache, pool, auth } = deps.registryModels;
+    const modelRecommend = createModelRecommend({ cache, pool, guards, totalBudgetMs: config.totalBudgetMs });
+    registerModelRecommendRoutes(app, config, modelRecommend, auth);
+  }
   registerClientHasAddonRoutes(app, config, deps.profiles, guards);
   registerLiteRoutes(app, config, facts);
-  registerHealthRoutes(app, facts, deps.ready ?? (() => true), metrics);
+  registerHealthRoutes(app, facts, deps.ready ?? (() => true), metrics, deps.taar ?? true);
   registerVersionRoute(app, deps.version ?? readVersionInfo());
 
   return Object.assign(app, { guards });

@@ -2,6 +2,11 @@
  * Composition of a running recscore server (import-safe: nothing happens until `startServer` is called):
  * model source → first version → registry; profile store; worker pool; app; HTTP listener; reloader.
  * The server is ready once a model is loaded, whatever the state of the profile store.
+ *
+ * The TAAR model set is optional (issue #13): with no `models` and no TAAR_* variables the server serves
+ * the model registry alone. The TAAR routes then answer 503 `RECSCORE_NO_MODEL` ("no TAAR model set is
+ * configured"; a fallback list would need a TAAR model too), `/v1/models` is absent, and `/ready` depends
+ * on the pool only. Registry models (`records`) are served by a ModelCache on /api/models/{id}/recommend.
  */
 import { log as rootLog, type Logger } from '../log.js';
 import { ScoringPool } from '../dispatch/pool.js';
@@ -15,6 +20,13 @@ import type { ModelFacts, VersionInService } from '../recommend/contracts.js';
 import { ModelRegistry } from '../model/lifecycle/registry.js';
 import { ModelReloader, type ReloaderOptions } from '../model/lifecycle/reloader.js';
 import { createModelSource, type CreateSourceOptions } from '../model/source/index.js';
+import { hasTaarEnv } from '../model/source/gcs-layout.js';
+import type { RecordsView } from '../model/records/record.js';
+import { ModelCache } from '../dispatch/model-cache.js';
+import { EmbeddedProfileStore } from '../profile/embedded-store.js';
+import { defaultOf } from '../config/index.js';
+import type { MiddlewareHandler } from 'hono';
+import type { AppEnv } from './env.js';
 import type { ModelSource } from '../model/source/source.js';
 import { createProfileStore } from '../profile/create-store.js';
 import type { ProfileStore } from '../profile/store.js';
@@ -26,8 +38,10 @@ import { attachEvents, openEvents, type OpenEvents } from './events-attach.js';
 import { registerModelRoutes } from './routes/models.js';
 
 export interface StartOptions {
-  models: string | undefined; // folder, gs://…, or undefined with TAAR_* env vars
-  profiles: string; // .jsonl[.bz2] or redis://
+  /** folder, gs://…, or undefined with TAAR_* env vars; neither: no TAAR model set (registry only) */
+  models: string | undefined;
+  /** .jsonl[.bz2] or redis://; required with a TAAR model set (without one: an empty store) */
+  profiles?: string;
   /** Redis key prefix of the profile store (default `recscore:`, as `profiles load`) */
   profilesPrefix?: string;
   workers?: number;
@@ -55,13 +69,23 @@ export interface StartOptions {
   random?: () => number;
   /** event store and rules (src/events/config.ts); default: the embedded log under ./data */
   events?: import('../events/config.js').EventsConfig;
+  /** The model registry's records (issue #13): their models answer /api/models/{id}/recommend. */
+  records?: RecordsView;
+  /** Shared memory for registry models (RECSCORE_MODEL_MEMORY; default its setting's). */
+  modelMemory?: number;
+  /** Guards the registry recommend routes (the registry's `requireKey('recommend')`); default: open. */
+  recommendAuth?: MiddlewareHandler<AppEnv>;
 }
 
 export interface Recscore {
   url: string;
   http: RunningServer;
+  /** TAAR's versions (empty without a TAAR model set). */
   registry: ModelRegistry<PackedModel, ModelFacts>;
-  reloader: ModelReloader<PackedModel>;
+  /** Undefined without a TAAR model set. */
+  reloader: ModelReloader<PackedModel> | undefined;
+  /** The registry's models in memory (undefined without `records`). */
+  modelCache: ModelCache | undefined;
   pool: ScoringPool;
   profiles: ProfileStore;
   metrics: Metrics;
@@ -81,7 +105,10 @@ export async function startServer(opts: StartOptions): Promise<Recscore> {
   const { taarModelEnv, gcsEndpoint } = modelEnvFrom(opts.env);
   // RECSCORE_GCS_ENDPOINT points the GCS client at another JSON-API endpoint (a loopback fake in tests).
   const gcs = { ...(gcsEndpoint ? { apiEndpoint: gcsEndpoint } : {}), ...opts.gcs };
-  const source: ModelSource = createModelSource(opts.models, taarModelEnv, { logger, gcs });
+  const taar = opts.models !== undefined || hasTaarEnv(taarModelEnv);
+  const source: ModelSource | undefined = taar
+    ? createModelSource(opts.models, taarModelEnv, { logger, gcs })
+    : undefined;
   const pool = new ScoringPool({
     workers: opts.workers,
     maxBatch: opts.maxBatch,
@@ -90,29 +117,46 @@ export async function startServer(opts: StartOptions): Promise<Recscore> {
     logger,
     onBatch: (b) => metrics.pool.observeBatch(b),
   });
-  const cache = opts.cacheDir ? new BundleCache(kind.model, opts.cacheDir, source.location, 3, logger) : undefined;
-  const reloader = new ModelReloader(source, registry, {
-    ...opts.reload,
-    logger,
-    cache,
-    prepare: (m) => pool.warm(m),
-    // Decoding JSON blocks for seconds on a large model: it happens in a loader thread, not here.
-    load: (_source, version) => {
-      const job = { location: opts.models, env: { ...taarModelEnv }, gcs, version, limits: opts.modelMinimums };
-      return loadModelOffThread(kind.model, job, kind.finish);
-    },
-  });
+  const cache =
+    source && opts.cacheDir ? new BundleCache(kind.model, opts.cacheDir, source.location, 3, logger) : undefined;
+  const reloader =
+    source &&
+    new ModelReloader(source, registry, {
+      ...opts.reload,
+      logger,
+      cache,
+      prepare: (m) => pool.warm(m),
+      // Decoding JSON blocks for seconds on a large model: it happens in a loader thread, not here.
+      load: (_source, version) => {
+        const job = { location: opts.models, env: { ...taarModelEnv }, gcs, version, limits: opts.modelMinimums };
+        return loadModelOffThread(kind.model, job, kind.finish);
+      },
+    });
+  const modelCache =
+    opts.records &&
+    new ModelCache({
+      records: opts.records,
+      pool,
+      budgetBytes: opts.modelMemory ?? defaultOf('modelMemory'),
+      gcs,
+      logger,
+    });
   try {
-    await reloader.loadInitial();
+    await reloader?.loadInitial();
+    // The default registry model is loaded before serving; one that cannot be loaded is logged, not fatal.
+    await modelCache?.start();
   } catch (e) {
+    modelCache?.close();
     await pool.close();
     throw e;
   }
 
-  const profiles = await createProfileStore(opts.profiles, {
-    logger,
-    redis: { prefix: opts.profilesPrefix, maxProfileBytes: opts.maxProfileBytes },
-  });
+  const profiles = opts.profiles
+    ? await createProfileStore(opts.profiles, {
+        logger,
+        redis: { prefix: opts.profilesPrefix, maxProfileBytes: opts.maxProfileBytes },
+      })
+    : EmbeddedProfileStore.empty();
   let events: OpenEvents;
   try {
     events = await openEvents(opts.events, logger, metrics);
@@ -132,11 +176,13 @@ export async function startServer(opts: StartOptions): Promise<Recscore> {
     ready: () => pool.healthy,
     accessLogPerSecond: config.accessLogPerSecond,
     served: events.served,
+    taar,
+    registryModels: modelCache && { cache: modelCache, pool, auth: opts.recommendAuth },
   });
-  registerModelRoutes(app, registry, reloader, opts.reloadToken);
+  if (reloader) registerModelRoutes(app, registry, reloader, opts.reloadToken);
   attachEvents(app, events, logger);
   const http = await listen(app, config, logger);
-  reloader.start();
+  reloader?.start();
   const queueGauge = setInterval(() => metrics.pool.setQueueDepth(pool.queueDepth), 1000).unref();
   let closed: Promise<void> | undefined;
   return {
@@ -144,6 +190,7 @@ export async function startServer(opts: StartOptions): Promise<Recscore> {
     http,
     registry,
     reloader,
+    modelCache,
     pool,
     profiles,
     metrics,
@@ -151,12 +198,13 @@ export async function startServer(opts: StartOptions): Promise<Recscore> {
     close: () =>
       (closed ??= (async () => {
         clearInterval(queueGauge);
-        reloader.stop();
+        reloader?.stop();
         await http.close();
+        modelCache?.close();
         await pool.close();
         await profiles.close();
         await events.close();
-        await source.close();
+        await source?.close();
       })()),
   };
 }

@@ -39,7 +39,9 @@ export class SarGcsSource implements ModelSource {
   }
 
   async check(signal?: AbortSignal): Promise<SourceVersion> {
-    const [meta] = await this.#retrying(signal, () => this.#storage.bucket(this.#bucket).file(this.#name).getMetadata());
+    const [meta] = await this.#retrying(signal, () =>
+      this.#storage.bucket(this.#bucket).file(this.#name).getMetadata(),
+    );
     const hashes = { ...(meta.md5Hash ? { md5: meta.md5Hash } : {}), ...(meta.crc32c ? { crc32c: meta.crc32c } : {}) };
     const obj: ModelObject = {
       kind: 'sarModel',
