@@ -89,11 +89,11 @@ export class ModelCache {
     this.#o = opts;
     this.#log = (opts.logger ?? rootLog).child({ component: 'model-cache' });
     this.#now = opts.now ?? Date.now;
+    this.#unsubscribe = opts.records.onChange(() => this.#changed());
   }
 
-  /** Watches the records and loads the default model (its failure is logged: the others still serve). */
+  /** Loads the default model (its failure is logged: the others still serve). */
   async start(): Promise<void> {
-    this.#unsubscribe ??= this.#o.records.onChange(() => this.#changed());
     const id = this.#o.records.defaultId();
     if (id !== undefined) await this.#switchDefault(id).catch(() => {});
   }

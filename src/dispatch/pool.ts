@@ -26,7 +26,7 @@ import { MicroBatcher } from './batcher.js';
 import { decodeResult } from './encode-batch.js';
 import { servingKind } from './kinds.js';
 import * as P from './protocol.js';
-import { createReleaser } from './release.js';
+import { ReleaseList } from './release.js';
 
 export interface PoolOptions {
   workers?: number;
@@ -73,7 +73,7 @@ export class ScoringPool implements Scorer {
   readonly #log: Logger;
   #consecutiveFailures = 0;
   readonly #perWorker: number;
-  readonly #releaser = createReleaser();
+  readonly #released = new ReleaseList();
   readonly workers: number;
 
   constructor(opts: PoolOptions = {}) {
@@ -126,6 +126,7 @@ export class ScoringPool implements Scorer {
           model,
           idx.length === items.length ? items : idx.map((i) => items[i]),
         );
+        task.released = this.#released.recent();
         try {
           const posted = performance.timeOrigin + performance.now();
           const res = (await this.#piscina.run(task)) as P.BatchResult;
@@ -195,21 +196,20 @@ export class ScoringPool implements Scorer {
    */
   async warm(model: ServableModel): Promise<void> {
     const kind = servingKind(model.kind);
-    const task = () => kind.warmBatch(model);
+    const task = () => ({ ...kind.warmBatch(model), released: this.#released.recent() });
     await Promise.all(Array.from({ length: this.workers * this.#perWorker }, () => this.#piscina.run(task())));
   }
 
   /**
-   * Tells every worker to drop its kernel over `model` (release.ts), once the caller no longer scores on
-   * it (src/dispatch/model-cache.ts releases an evicted version when its last request finished).
+   * Tells every worker to drop its kernel over `model` (release.ts: with their next tasks), once the caller
+   * no longer scores on it (src/dispatch/model-cache.ts releases an evicted version after its last request).
    */
   release(model: ServableModel): void {
-    this.#releaser.release({ kind: model.kind, version: model.version });
+    this.#released.add(model.version);
   }
 
   async close(): Promise<void> {
     this.#batcher.drain('pool closing');
-    this.#releaser.close();
     await this.#piscina.destroy();
   }
 }

@@ -46,6 +46,8 @@ export interface TaskBase {
   memory: WebAssembly.Memory;
   n: number;
   buffer: ArrayBuffer;
+  /** Versions released since (release.ts): the worker drops its kernels over them before scoring. */
+  released?: readonly string[];
 }
 
 /** TAAR's batch task. Every kind answers with a BatchResult (ids are the kind's item indices). */

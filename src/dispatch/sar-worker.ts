@@ -3,15 +3,14 @@
  * over the version's shared memory, read in place. One kernel instance per SAR version, kept apart from
  * TAAR's, so a pool serving both kinds does not re-instantiate on every alternation (each instance claims
  * scratch with memory.grow, which a thrashing cache would keep growing). Several SAR versions are served at
- * once (the registry's models, src/dispatch/model-cache.ts): kernels are kept per version, dropped when the
- * main thread releases that version (release.ts), and at most MAX_KERNELS of them, least recently used
- * first, in case a release arrived before a late batch of its version.
+ * once (the registry's models, src/dispatch/model-cache.ts): kernels are kept per version, dropped when a
+ * task lists that version as released (release.ts), and at most MAX_KERNELS of them, least recently used
+ * first, in case a worker missed a release or a late batch of a released version re-created one.
  */
 import { performance } from 'node:perf_hooks';
 import { SarKernel } from '../kernel/sar/wasm.js';
-import { SAR, SarPackedModel } from '../model/kinds/sar/packed-model.js';
+import { SarPackedModel } from '../model/kinds/sar/packed-model.js';
 import * as P from './protocol.js';
-import { onRelease } from './release.js';
 import * as S from './sar-protocol.js';
 
 /** More than the registry serves at once in practice; each holds its memory alive until dropped. */
@@ -19,9 +18,10 @@ const MAX_KERNELS = 16;
 /** Insertion order = recency: a hit is moved to the end. */
 const kernels = new Map<string, SarKernel>();
 
-onRelease((m) => {
-  if (m.kind === SAR) kernels.delete(m.version);
-});
+/** Drops the kernels of released versions (worker.ts calls it with every task's list). */
+export function dropSarKernels(released: readonly string[]): void {
+  for (const v of released) kernels.delete(v);
+}
 
 function kernelFor(task: S.SarBatchTask): SarKernel {
   let kernel = kernels.get(task.version);
