@@ -116,7 +116,8 @@ export class ModelCache {
       return this.#lease(current);
     }
     await next;
-    return this.acquireDefault();
+    const entry = this.#recordEntry(id);
+    return this.#lease(entry, await this.#ready(entry));
   }
 
   /** Loaded models and their bytes, most recently used last (for status routes and tests). */
