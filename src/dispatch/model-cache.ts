@@ -289,9 +289,12 @@ export class ModelCache {
     try {
       const entry = this.#recordEntry(id);
       await this.#ready(entry);
-      if (this.#o.records.defaultId() === id && !entry.evicted && entry.served) {
-        if (this.#defaultKey !== entry.key) this.#log.info('default model switched', { model: id });
+      if (this.#o.records.defaultId() === id && !entry.evicted && entry.served && this.#defaultKey !== entry.key) {
+        const previous = this.#defaultKey === undefined ? undefined : this.#entries.get(this.#defaultKey);
         this.#defaultKey = entry.key;
+        this.#log.info('default model switched', { model: id });
+        // A previous default kept only to answer during the switch (its record changed) goes now.
+        if (previous && !this.#servable(previous)) this.#evict(previous);
       }
     } catch (error) {
       this.#log.error('default model not switched: the previous one keeps serving', { model: id, error });
@@ -309,7 +312,11 @@ export class ModelCache {
       if (e.key === this.#defaultKey && r?.modelStatus === 'Completed') continue;
       if (e.key === this.#defaultKey) this.#defaultKey = undefined;
       if (!e.loading) this.#evict(e);
-      else e.evicted = true;
+      else {
+        // Its load finishes, sees the flag and releases what it loaded; the next request starts afresh.
+        this.#entries.delete(e.key);
+        e.evicted = true;
+      }
     }
     const id = records.defaultId();
     if (id === undefined) this.#defaultKey = undefined;

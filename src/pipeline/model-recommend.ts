@@ -81,7 +81,11 @@ export function createModelRecommend(
             : { events: q.events, history, k: req.count, removeSeen: !allowSeen };
       const base = { modelId: record.id, modelVersion: model.version };
       const excluded = allowSeen ? new Set<string>() : seenItems(model, q, history);
-      const scored = await deps.guards.scoring(req.started + deps.totalBudgetMs, (until) => score(model, sar, until));
+      // Nothing to score (no events, no history): cold without a trip to a worker.
+      const nothing = 'events' in sar && sar.events.length === 0 && sar.history === undefined;
+      const scored = nothing
+        ? ({ ok: true, value: { modelVersion: model.version, known: false } } as const)
+        : await deps.guards.scoring(req.started + deps.totalBudgetMs, (until) => score(model, sar, until));
       if (!scored.ok) {
         const items = popular(model, facts.globalTop, excluded, new Set(), req.count);
         return { ...base, items, backfilled: items.length, servedBy: 'popularity', reason: scored.reason };

@@ -199,6 +199,49 @@ describe('model cache', { timeout: 120_000 }, () => {
     cache.close();
   });
 
+  it('a record that changes while its model loads: that load is dropped, the next request loads afresh', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let first = true;
+    const { cache, records, ids, pool } = setup(4, async (job) => {
+      if (first) {
+        first = false;
+        await gate;
+      }
+      return packHere(job);
+    });
+    const pending = cache.acquire(ids[0]);
+    const record = records.get(ids[0])!;
+    records.put({ ...record, modelStatus: 'Failed' });
+    records.put(record); // back to Completed, same artifact
+    release();
+    await assert.rejects(pending, (e) => code(e) === 'RECSCORE_NOT_FOUND');
+    assert.equal(pool.released.length, 1, 'what the dropped load made is released');
+    assert.ok((await use(cache, ids[0])).model, 'a fresh load serves');
+    cache.close();
+  });
+
+  it('the default retrained under the same id: the new artifact replaces the old after the switch', async () => {
+    const { cache, records, ids } = setup(4);
+    records.setDefault(ids[0]);
+    await cache.start();
+    records.put({ ...records.get(ids[0])!, artifact: files[3] });
+    let lease = await cache.acquireDefault();
+    for (let i = 0; i < 100 && lease.served.record.artifact !== files[3]; i++) {
+      lease.done();
+      await new Promise((r) => setTimeout(r, 10));
+      lease = await cache.acquireDefault();
+    }
+    lease.done();
+    assert.equal(lease.served.record.artifact, files[3]);
+    assert.deepEqual(
+      cache.loaded().map((m) => [m.id, m.isDefault]),
+      [[ids[0], true]],
+      'the old artifact is gone',
+    );
+    cache.close();
+  });
+
   it('default: loaded at start; a new default is loaded beside the old, which answers until the switch', async () => {
     let release!: () => void;
     let gate: Promise<void> | undefined;
