@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -154,6 +154,29 @@ describe('registry recommend routes', { timeout: 180_000 }, () => {
     const expected = recommendForRow(model, { cols: [i], vals: [1], unit: [1] }, { k: K, removeSeen: false });
     assert.deepEqual(r.json, recs(expected));
     assert.ok(r.json.some((x: any) => x.recommendedItemId === item));
+  });
+
+  it('personalised equals `recscore sar recommend --remove-seen` (the CLI itself) for a user and for events', async () => {
+    const user = model.users[7];
+    const events = model.items.slice(10, 14).map((item, j) => ({ item, timestamp: 1_600_000_000 + j * 86_400 }));
+    const users = join(dir, 'users.jsonl');
+    writeFileSync(users, `${user}\n${JSON.stringify({ events })}\n`);
+    const out = execFileSync(
+      process.execPath,
+      [join(REPO_ROOT, 'bin/recscore.js'), 'sar', 'recommend', '--model', file, '--users', users, '--remove-seen'],
+      { encoding: 'utf8' },
+    );
+    const [forUser, forEvents] = out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { top: Array<[string, number]> });
+    const a = await post(`/api/models/${ids.plain}/recommend?userId=${encodeURIComponent(user)}`, []);
+    assert.deepEqual(a.json, recs(forUser.top));
+    const b = await post(
+      `/api/models/${ids.plain}/recommend`,
+      events.map((e) => ({ itemId: e.item, timestamp: e.timestamp })),
+    );
+    assert.deepEqual(b.json, recs(forEvents.top));
   });
 
   it('personalised from posted events equals `recscore sar recommend` with events (remove-seen)', async () => {
