@@ -258,7 +258,8 @@ try {
   );
   for (const r of rows)
     out.push(
-      `| ${r.name} | ${Math.round(r.good)} (${Math.round(r.rps)}) | ${f(r.ratio, 3)} | ${f(r.p99)} | ${Math.round(r.cpuUs)} | ${r.non2xx} / ${r.errors} |`,
+      `| ${r.name} | ${Math.round(r.good)} (${Math.round(r.rps)}) | ${f(r.ratio, 3)} | ${f(r.p99)} | ` +
+        `${Math.round(r.cpuUs)} | ${r.non2xx} / ${r.errors} |`,
     );
   out.push(
     '',

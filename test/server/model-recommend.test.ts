@@ -156,7 +156,7 @@ describe('registry recommend routes', { timeout: 180_000 }, () => {
     assert.ok(r.json.some((x: any) => x.recommendedItemId === item));
   });
 
-  it('personalised equals `recscore sar recommend --remove-seen` (the CLI itself) for a user and for events', async () => {
+  it('personalised equals `recscore sar recommend --remove-seen` (the CLI itself) for a user, for events', async () => {
     const user = model.users[7];
     const events = model.items.slice(10, 14).map((item, j) => ({ item, timestamp: 1_600_000_000 + j * 86_400 }));
     const users = join(dir, 'users.jsonl');

@@ -72,6 +72,7 @@ describe('registry default swap under load', { timeout: 180_000 }, () => {
     const byVersion = new Map<string, string>(); // model version → record id
     let stop = false;
     const stats = { ok: 0, non2xx: 0, errors: 0, wrong: 0, served: new Set<string>() };
+    const firstErrors: string[] = [];
     const items = models.get(ids[0])!.items;
     const loop = async (w: number) => {
       for (let i = 0; !stop && i < 1_000_000; i++) {
@@ -105,8 +106,8 @@ describe('registry default swap under load', { timeout: 180_000 }, () => {
             }));
             if (JSON.stringify(expected) !== JSON.stringify(body)) stats.wrong++;
           }
-        } catch {
-          stats.errors++;
+        } catch (e) {
+          if (stats.errors++ < 3) firstErrors.push(String((e as Error)?.stack ?? e).slice(0, 300));
         }
       }
     };
@@ -133,7 +134,7 @@ describe('registry default swap under load', { timeout: 180_000 }, () => {
       stop = true;
       await done;
     }
-    assert.equal(stats.errors, 0);
+    assert.equal(stats.errors, 0, firstErrors.join('\n'));
     assert.equal(stats.non2xx, 0);
     assert.equal(stats.wrong, 0, 'every answer is its model’s');
     assert.ok(stats.ok > 100, `requests served: ${stats.ok}`);
