@@ -26,6 +26,7 @@ import { ModelCache } from '../dispatch/model-cache.js';
 import { EmbeddedProfileStore } from '../profile/embedded-store.js';
 import { defaultOf } from '../config/index.js';
 import type { MiddlewareHandler } from 'hono';
+import { Gauge } from 'prom-client';
 import type { AppEnv } from './env.js';
 import type { ModelSource } from '../model/source/source.js';
 import { createProfileStore } from '../profile/create-store.js';
@@ -141,6 +142,26 @@ export async function startServer(opts: StartOptions): Promise<Recscore> {
       gcs,
       logger,
     });
+  if (modelCache) {
+    // Read at scrape time (collect), so the cache needs no metrics of its own.
+    const registers = [metrics.registry];
+    new Gauge({
+      name: 'recscore_registry_models_loaded',
+      help: 'Registry models loaded in shared memory',
+      registers,
+      collect() {
+        this.set(modelCache.loaded().length);
+      },
+    });
+    new Gauge({
+      name: 'recscore_registry_models_bytes',
+      help: 'Shared memory held by loaded registry models (RECSCORE_MODEL_MEMORY bounds it), bytes',
+      registers,
+      collect() {
+        this.set(modelCache.bytes);
+      },
+    });
+  }
   try {
     await reloader?.loadInitial();
     // The default registry model is loaded before serving; one that cannot be loaded is logged, not fatal.

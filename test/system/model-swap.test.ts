@@ -66,6 +66,9 @@ describe('registry default swap under load', { timeout: 180_000 }, () => {
     const res = await request(`${server.url}/ready`, { dispatcher });
     assert.equal(res.statusCode, 200);
     await res.body.dump();
+    const metrics = await (await request(`${server.url}/metrics`, { dispatcher })).body.text();
+    assert.match(metrics, /^recscore_registry_models_loaded 1$/m);
+    assert.match(metrics, /^recscore_registry_models_bytes [1-9]\d*$/m);
   });
 
   it('swaps the default ten times under load with no failed request', async () => {
