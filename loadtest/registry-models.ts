@@ -159,6 +159,7 @@ async function measure(name: string, server: ChildHandle, ceiling: ChildHandle, 
   await round(server.url, next, 1, false); // warm-up
   const ratios: number[] = [];
   const rounds: Round[] = [];
+  const ceilings: Round[] = [];
   const cpu: number[] = [];
   for (let i = 0; i < ROUNDS; i++) {
     const order = i % 2 === 0 ? [ceiling, server] : [server, ceiling];
@@ -171,6 +172,7 @@ async function measure(name: string, server: ChildHandle, ceiling: ChildHandle, 
     }
     ratios.push(r.s.good / r.c.rps);
     rounds.push(r.s);
+    ceilings.push(r.c);
   }
   return {
     name,
@@ -178,6 +180,8 @@ async function measure(name: string, server: ChildHandle, ceiling: ChildHandle, 
     good: median(rounds.map((x) => x.good)),
     ratio: median(ratios),
     p99: median(rounds.map((x) => x.p99)),
+    ceilingRps: median(ceilings.map((x) => x.rps)),
+    ceilingP99: median(ceilings.map((x) => x.p99)),
     cpuUs: median(cpu),
     non2xx: rounds.reduce((a, x) => a + x.non2xx, 0),
     errors: rounds.reduce((a, x) => a + x.errors, 0),
@@ -253,12 +257,14 @@ try {
     `Registry models: ${SIZE.events} events, ${model.users.length} users, ${model.items.length} items (sar synth); ` +
       `${DEFAULT_WORKERS} worker(s); 32 connections; ${ROUNDS} × ${SECONDS} s rounds (medians); load average ${load}`,
     '',
-    '| request | good answers/s (all) | ratio to ceiling | p99 ms | server CPU µs/request | non-2xx / errors |',
-    '|---|--:|--:|--:|--:|--:|',
+    '| request | good answers/s (all) | ceiling req/s | ratio to ceiling | p99 ms (ceiling) | server CPU µs/request ' +
+      '| non-2xx / errors |',
+    '|---|--:|--:|--:|--:|--:|--:|',
   );
   for (const r of rows)
     out.push(
-      `| ${r.name} | ${Math.round(r.good)} (${Math.round(r.rps)}) | ${f(r.ratio, 3)} | ${f(r.p99)} | ` +
+      `| ${r.name} | ${Math.round(r.good)} (${Math.round(r.rps)}) | ${Math.round(r.ceilingRps)} | ${f(r.ratio, 3)} | ` +
+        `${f(r.p99)} (${f(r.ceilingP99)}) | ` +
         `${Math.round(r.cpuUs)} | ${r.non2xx} / ${r.errors} |`,
     );
   out.push(
