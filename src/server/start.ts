@@ -24,6 +24,7 @@ import { resolveServerConfig, type ServerConfigInput } from './config.js';
 import { listen, type RunningServer } from './listen.js';
 import { attachEvents, openEvents, type OpenEvents } from './events-attach.js';
 import { registerModelRoutes } from './routes/models.js';
+import { modelStatus } from './status/models.js';
 
 export interface StartOptions {
   models: string | undefined; // folder, gs://…, or undefined with TAAR_* env vars
@@ -132,7 +133,10 @@ export async function startServer(opts: StartOptions): Promise<Recscore> {
     ready: () => pool.healthy,
     accessLogPerSecond: config.accessLogPerSecond,
     served: events.served,
+    queueDepth: () => pool.queueDepth,
+    adminToken: opts.reloadToken,
   });
+  app.status.provide('models', ({ full }) => modelStatus(registry, reloader, full));
   registerModelRoutes(app, registry, reloader, opts.reloadToken);
   attachEvents(app, events, logger);
   const http = await listen(app, config, logger);
@@ -151,6 +155,7 @@ export async function startServer(opts: StartOptions): Promise<Recscore> {
     close: () =>
       (closed ??= (async () => {
         clearInterval(queueGauge);
+        app.status.series.stop();
         reloader.stop();
         await http.close();
         await pool.close();
