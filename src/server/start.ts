@@ -19,7 +19,7 @@ import type { ModelSource } from '../model/source/source.js';
 import { createProfileStore } from '../profile/create-store.js';
 import type { ProfileStore } from '../profile/store.js';
 import { modelEnvFrom } from '../config/index.js';
-import { createApp } from './app.js';
+import { createApp, type RecscoreApp } from './app.js';
 import { resolveServerConfig, type ServerConfigInput } from './config.js';
 import { listen, type RunningServer } from './listen.js';
 import { attachEvents, openEvents, type OpenEvents } from './events-attach.js';
@@ -68,6 +68,8 @@ export interface Recscore {
   metrics: Metrics;
   /** The event store and the served log (undefined when off). */
   events: OpenEvents;
+  /** The app as mounted (its routes, guards and status board). */
+  app: RecscoreApp;
   close(): Promise<void>;
 }
 
@@ -152,6 +154,7 @@ export async function startServer(opts: StartOptions): Promise<Recscore> {
     profiles,
     metrics,
     events,
+    app,
     close: () =>
       (closed ??= (async () => {
         clearInterval(queueGauge);
