@@ -174,5 +174,7 @@ export function formatHelp(name: string, help: CommandHelp): string {
 /** `recscore --help`: every command and all of its options. */
 export function fullHelp(): string {
   const parts = HELP_COMMANDS.map((c) => formatHelp(c, commandHelp(c)!));
-  return `usage: recscore <command> [options]   (recscore <command> --help: one command)\n\n${parts.join('\n')}\nrecscore sar train|recommend|similar|popular|evaluate|synth …   (recscore sar --help)\n`;
+  const head = 'usage: recscore <command> [options]   (recscore <command> --help: one command)';
+  const sar = 'recscore sar train|recommend|similar|popular|evaluate|synth …   (recscore sar --help)';
+  return `${head}\n\n${parts.join('\n')}\n${sar}\n`;
 }

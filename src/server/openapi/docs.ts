@@ -5,7 +5,8 @@
  * Documenting at registration ties the two together: a route that is not mounted is not documented, and
  * test/server/openapi.test.ts lists every mounted route that has no document.
  *
- * `app` is the Hono app the routes are mounted on. Paths are written as Hono writes them (`/v1/x/:id/`); the document turns `:id` into `{id}`.
+ * `app` is the Hono app the routes are mounted on. Paths are written as Hono writes them (`/v1/x/:id/`); the
+ * document turns `:id` into `{id}`.
  */
 import type { z } from 'zod';
 import type { ErrorCode } from '../../errors.js';

@@ -98,7 +98,8 @@ export function registerRecommendRoutes(
         schema: taarBody,
         required: false,
         description:
-          '`{"options": {"promoted": [[guid, weight], …]}}`; a row that is not [string, number] empties the list, as TAAR',
+          '`{"options": {"promoted": [[guid, weight], …]}}`; a row that is not [string, number] empties the ' +
+          'list, as TAAR',
       },
       errors: [...TAAR_DOC.errors!, 'RECSCORE_BAD_JSON', 'RECSCORE_BODY_TOO_LARGE', 'RECSCORE_UNSUPPORTED_MEDIA_TYPE'],
     },
