@@ -19,11 +19,12 @@ import type { ModelSource } from '../model/source/source.js';
 import { createProfileStore } from '../profile/create-store.js';
 import type { ProfileStore } from '../profile/store.js';
 import { modelEnvFrom } from '../config/index.js';
-import { createApp } from './app.js';
+import { createApp, type RecscoreApp } from './app.js';
 import { resolveServerConfig, type ServerConfigInput } from './config.js';
 import { listen, type RunningServer } from './listen.js';
 import { attachEvents, openEvents, type OpenEvents } from './events-attach.js';
 import { registerModelRoutes } from './routes/models.js';
+import { modelStatus } from './status/models.js';
 
 export interface StartOptions {
   models: string | undefined; // folder, gs://…, or undefined with TAAR_* env vars
@@ -67,6 +68,8 @@ export interface Recscore {
   metrics: Metrics;
   /** The event store and the served log (undefined when off). */
   events: OpenEvents;
+  /** The app as mounted (its routes, guards and status board). */
+  app: RecscoreApp;
   close(): Promise<void>;
 }
 
@@ -132,7 +135,10 @@ export async function startServer(opts: StartOptions): Promise<Recscore> {
     ready: () => pool.healthy,
     accessLogPerSecond: config.accessLogPerSecond,
     served: events.served,
+    queueDepth: () => pool.queueDepth,
+    adminToken: opts.reloadToken,
   });
+  app.status.provide('models', ({ full }) => modelStatus(registry, reloader, full));
   registerModelRoutes(app, registry, reloader, opts.reloadToken);
   attachEvents(app, events, logger);
   const http = await listen(app, config, logger);
@@ -148,9 +154,11 @@ export async function startServer(opts: StartOptions): Promise<Recscore> {
     profiles,
     metrics,
     events,
+    app,
     close: () =>
       (closed ??= (async () => {
         clearInterval(queueGauge);
+        app.status.series.stop();
         reloader.stop();
         await http.close();
         await pool.close();
