@@ -32,11 +32,12 @@ import type { ModelSource } from '../model/source/source.js';
 import { createProfileStore } from '../profile/create-store.js';
 import type { ProfileStore } from '../profile/store.js';
 import { modelEnvFrom } from '../config/index.js';
-import { createApp } from './app.js';
+import { createApp, type RecscoreApp } from './app.js';
 import { resolveServerConfig, type ServerConfigInput } from './config.js';
 import { listen, type RunningServer } from './listen.js';
 import { attachEvents, openEvents, type OpenEvents } from './events-attach.js';
 import { registerModelRoutes } from './routes/models.js';
+import { modelStatus } from './status/models.js';
 
 export interface StartOptions {
   /** folder, gs://…, or undefined with TAAR_* env vars; neither: no TAAR model set (registry only) */
@@ -92,6 +93,8 @@ export interface Recscore {
   metrics: Metrics;
   /** The event store and the served log (undefined when off). */
   events: OpenEvents;
+  /** The app as mounted (its routes, guards and status board). */
+  app: RecscoreApp;
   close(): Promise<void>;
 }
 
@@ -197,9 +200,13 @@ export async function startServer(opts: StartOptions): Promise<Recscore> {
     ready: () => pool.healthy,
     accessLogPerSecond: config.accessLogPerSecond,
     served: events.served,
+    queueDepth: () => pool.queueDepth,
+    adminToken: opts.reloadToken,
     taar,
     registryModels: modelCache && { cache: modelCache, pool, auth: opts.recommendAuth },
   });
+  // Registry models are not on the status page yet (their gauges are in /metrics).
+  app.status.provide('models', ({ full }) => (reloader ? modelStatus(registry, reloader, full) : []));
   if (reloader) registerModelRoutes(app, registry, reloader, opts.reloadToken);
   attachEvents(app, events, logger);
   const http = await listen(app, config, logger);
@@ -216,9 +223,11 @@ export async function startServer(opts: StartOptions): Promise<Recscore> {
     profiles,
     metrics,
     events,
+    app,
     close: () =>
       (closed ??= (async () => {
         clearInterval(queueGauge);
+        app.status.series.stop();
         reloader?.stop();
         await http.close();
         modelCache?.close();

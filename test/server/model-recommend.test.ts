@@ -11,6 +11,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { Validator } from '@seriousme/openapi-schema-validator';
 import { ModelCache } from '../../src/dispatch/model-cache.js';
 import { ScoringPool } from '../../src/dispatch/pool.js';
 import { similarItems } from '../../src/kernel/sar/item-based.js';
@@ -271,6 +272,15 @@ describe('registry recommend routes', { timeout: 180_000 }, () => {
     const ready = await get('/ready');
     assert.equal(ready.status, 200);
     assert.equal(ready.json.taar, false);
+  });
+
+  it('both routes are in /openapi.json, a valid OpenAPI 3.1 document', async () => {
+    const r = await get('/openapi.json');
+    assert.equal(r.status, 200);
+    const path = r.json.paths['/api/models/{modelId}/recommend'];
+    assert.ok(path?.get && path?.post, 'GET and POST documented');
+    const result = await new Validator().validate(r.json);
+    assert.equal(result.valid, true, JSON.stringify(result.errors, null, 2));
   });
 
   it('bad input: each case answers its status and code', async () => {

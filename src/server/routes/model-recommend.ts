@@ -21,6 +21,7 @@ import type { ServerConfig } from '../config.js';
 import { named, type AppEnv } from '../env.js';
 import { errorResponse } from '../on-error.js';
 import { readJsonBody } from '../read-body.js';
+import { documentRoute, type RouteDoc } from '../openapi/docs.js';
 import { MAX_COUNT } from '../validate.js';
 
 export const MODEL_RECOMMEND_PATH = '/api/models/:modelId/recommend';
@@ -77,7 +78,106 @@ export function registerModelRecommendRoutes(
     const query = { userId, events };
     return answer(c, await recommend({ modelId, query, count, started: c.get('started') }));
   });
+  documentRoute(app, ...ROUTE_DOCS);
 }
+
+const ID_SCHEMA = (max: number) => ({ type: 'string', minLength: 1, maxLength: max, pattern: '^[^\\s,"]+$' });
+const COMMON = {
+  tags: ['registry'],
+  params: {
+    modelId: {
+      description: 'The model id (a UUID), or `default` for the default model',
+      schema: { type: 'string', pattern: `^(${UUID.source.slice(1, -1)}|[dD][eE][fF][aA][uU][lL][tT])$` },
+    },
+  },
+  responses: {
+    200: {
+      description:
+        'The recommendations, best first (back-filled ones have score 0); how they were made is in the headers',
+      schema: {
+        type: 'array',
+        items: {
+          type: 'object',
+          properties: { recommendedItemId: { type: 'string' }, score: { type: 'number' } },
+          required: ['recommendedItemId', 'score'],
+        },
+      },
+      headers: {
+        'x-recscore-backfilled': {
+          description: 'Entries from the popularity list (0: none)',
+          schema: { type: 'integer' },
+        },
+        'x-recscore-served-by': {
+          description: '`model`, or `popularity` when scoring was slow or failed',
+          schema: { type: 'string', enum: ['model', 'popularity'] },
+        },
+        'x-recscore-reason': { description: 'Why the popularity list served alone', schema: { type: 'string' } },
+        'x-recscore-model-version': { description: 'The loaded version that answered', schema: { type: 'string' } },
+      },
+    },
+  },
+  errors: [
+    'RECSCORE_BAD_REQUEST',
+    'RECSCORE_BAD_OPTION',
+    'RECSCORE_NOT_FOUND',
+    'RECSCORE_MODEL_NOT_COMPLETED',
+    'RECSCORE_BUNDLE_INVALID',
+    'RECSCORE_MODEL_MISSING',
+    'RECSCORE_MODEL_SOURCE',
+  ],
+} as const;
+const COUNT_DOC = {
+  description: `Recommendations wanted, 1–${MAX_COUNT} (default ${DEFAULT_RECOMMENDATION_COUNT})`,
+  schema: { type: 'integer', minimum: 1, maximum: MAX_COUNT },
+};
+
+const ROUTE_DOCS: RouteDoc[] = [
+  {
+    ...COMMON,
+    method: 'get',
+    path: MODEL_RECOMMEND_PATH,
+    summary: "Item-to-item recommendations from a registry model (Product Recommendations' route)",
+    query: {
+      itemId: { description: 'The seed item', schema: ID_SCHEMA(MAX_ITEM_ID), required: true },
+      recommendationCount: COUNT_DOC,
+    },
+  },
+  {
+    ...COMMON,
+    method: 'post',
+    path: MODEL_RECOMMEND_PATH,
+    summary: 'Personalised recommendations from a registry model, for posted usage events',
+    query: {
+      userId: {
+        description: "Adds that user's stored history when the model keeps it (enableUserToItemRecommendations)",
+        schema: ID_SCHEMA(MAX_USER_ID),
+      },
+      recommendationCount: COUNT_DOC,
+    },
+    body: {
+      required: false,
+      description: 'Usage events (names matched case-insensitively); no body is no events',
+      schema: {
+        type: 'array',
+        maxItems: MAX_POSTED_EVENTS,
+        items: {
+          type: 'object',
+          properties: {
+            itemId: ID_SCHEMA(MAX_ITEM_ID),
+            timestamp: { oneOf: [{ type: 'string' }, { type: 'number' }] },
+            eventType: {
+              type: 'string',
+              description: 'Click, RecommendationClick, AddShopCart, RemoveShopCart or Purchase (any case)',
+            },
+            weight: { type: 'number' },
+          },
+          required: ['itemId'],
+        },
+      },
+    },
+    errors: [...COMMON.errors, 'RECSCORE_BAD_JSON', 'RECSCORE_BODY_TOO_LARGE', 'RECSCORE_UNSUPPORTED_MEDIA_TYPE'],
+  },
+];
 
 /** Query parameters by lower-cased name; a repeated one is refused (which one was meant?). */
 function queryOf(c: Context<AppEnv>): Map<string, string> {
