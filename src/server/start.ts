@@ -24,6 +24,7 @@ import { resolveServerConfig, type ServerConfigInput } from './config.js';
 import { listen, type RunningServer } from './listen.js';
 import { attachEvents, openEvents, type OpenEvents } from './events-attach.js';
 import { registerModelRoutes } from './routes/models.js';
+import { openControlPlane, type ControlPlane, type ControlPlaneOptions } from './control-plane.js';
 
 export interface StartOptions {
   models: string | undefined; // folder, gs://…, or undefined with TAAR_* env vars
@@ -55,6 +56,8 @@ export interface StartOptions {
   random?: () => number;
   /** event store and rules (src/events/config.ts); default: the embedded log under ./data */
   events?: import('../events/config.js').EventsConfig;
+  /** the model registry, its training jobs and API keys (issue #13); default: `./data/registry`, a generated admin key */
+  registry?: Partial<ControlPlaneOptions>;
 }
 
 export interface Recscore {
@@ -67,6 +70,8 @@ export interface Recscore {
   metrics: Metrics;
   /** The event store and the served log (undefined when off). */
   events: OpenEvents;
+  /** The model registry, its training queue and API keys (`control.generatedAdminKey` when none was configured). */
+  control: ControlPlane;
   close(): Promise<void>;
 }
 
@@ -133,7 +138,21 @@ export async function startServer(opts: StartOptions): Promise<Recscore> {
     accessLogPerSecond: config.accessLogPerSecond,
     served: events.served,
   });
-  registerModelRoutes(app, registry, reloader, opts.reloadToken);
+  let control: ControlPlane;
+  try {
+    control = await openControlPlane(app, {
+      ...opts.registry,
+      gcsEndpoint,
+      log: logger,
+      bodyLimitBytes: config.bodyLimitBytes,
+    });
+  } catch (e) {
+    await pool.close();
+    await profiles.close();
+    await events.close();
+    throw e;
+  }
+  registerModelRoutes(app, registry, reloader, opts.reloadToken, control.keys);
   attachEvents(app, events, logger);
   const http = await listen(app, config, logger);
   reloader.start();
@@ -148,11 +167,13 @@ export async function startServer(opts: StartOptions): Promise<Recscore> {
     profiles,
     metrics,
     events,
+    control,
     close: () =>
       (closed ??= (async () => {
         clearInterval(queueGauge);
         reloader.stop();
         await http.close();
+        await control.close();
         await pool.close();
         await profiles.close();
         await events.close();
