@@ -5,6 +5,7 @@
  * when polled, on SIGHUP (`refresh`) and after its own writes. Every read-modify-write is a conditional
  * write retried from a fresh read, so replicas sharing one registry never lose an update.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../../log.js';
 import { RecscoreError } from '../../errors.js';
 import { GcsObjects } from './gcs-objects.js';
@@ -32,6 +33,9 @@ function decodeRecord(bytes: Uint8Array): ModelRecord | undefined {
     return undefined;
   }
 }
+
+/** Jittered, growing pause after a lost race, so racing writers spread out instead of colliding again. */
+const backoff = (attempt: number) => sleep(Math.random() * 10 * Math.min(attempt + 1, 10));
 
 export interface RegistryOptions {
   log: Logger;
@@ -154,6 +158,7 @@ export class RegistryStore implements RecordsView {
         return next;
       } catch (e) {
         if ((e as RecscoreError).code !== 'RECSCORE_REGISTRY_CONFLICT') throw e;
+        await backoff(i);
       }
     }
     throw new RecscoreError('RECSCORE_REGISTRY_CONFLICT', `model ${id}: too many concurrent writers`);
@@ -203,6 +208,7 @@ export class RegistryStore implements RecordsView {
         return;
       } catch (e) {
         if ((e as RecscoreError).code !== 'RECSCORE_REGISTRY_CONFLICT') throw e;
+        await backoff(i);
       }
     }
     throw new RecscoreError('RECSCORE_REGISTRY_CONFLICT', 'the default model: too many concurrent writers');
