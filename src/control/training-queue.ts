@@ -155,7 +155,7 @@ export class TrainingQueue {
         };
       });
       if (claimed?.job?.owner === this.owner && claimed.modelStatus === 'Created') {
-        this.#o.log.info('training: re-queued a lost job', { model: r.id, previous_owner: seen?.owner });
+        this.#o.log.warn('training: re-queued a lost job', { model: r.id, previous_owner: seen?.owner });
         this.enqueue(r.id);
       } else if (claimed?.modelStatus === 'Failed') this.#o.log.warn('training: failed a lost job', { model: r.id });
     }
