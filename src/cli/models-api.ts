@@ -22,8 +22,16 @@ export const MODELS_API_USAGE = `usage: recscore models <command> [--url URL] [-
 
 const COMMON = { url: { type: 'string' }, key: { type: 'string' } } as const;
 
+/** What the CLI reads of an answer: a record (train polls its status) or anything it prints. */
+interface Answer {
+  id: string;
+  modelStatus: string;
+  modelStatusMessage?: string;
+  error?: { code?: string; message?: string };
+}
+
 interface Client {
-  call(method: string, path: string, body?: unknown): Promise<any>;
+  call(method: string, path: string, body?: unknown): Promise<Answer>;
 }
 
 function client(v: { url?: string; key?: string }): Client {
@@ -48,7 +56,7 @@ function client(v: { url?: string; key?: string }): Client {
         throw new RecscoreError('RECSCORE_CONFIG', `cannot reach ${base}: ${(e as Error).message}`);
       }
       const text = await res.body.text();
-      let json: any;
+      let json: Answer | undefined;
       try {
         json = text ? JSON.parse(text) : undefined;
       } catch {
@@ -58,7 +66,7 @@ function client(v: { url?: string; key?: string }): Client {
         const code = (json?.error?.code as ErrorCode | undefined) ?? 'RECSCORE_INTERNAL';
         throw new RecscoreError(code, `${json?.error?.message ?? text.slice(0, 200)} (HTTP ${res.statusCode})`);
       }
-      return json;
+      return json as Answer;
     },
   };
 }

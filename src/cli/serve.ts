@@ -87,6 +87,8 @@ export async function serveCommand(args: string[]): Promise<number> {
         concurrency: config.trainConcurrency,
         capacity: config.trainQueue,
         maxBadLines: config.trainMaxBadLines,
+        queueUrl: config.queue,
+        queuePrefix: config.queuePrefix,
       },
     });
     const facts = app.registry.facts!;

@@ -8,13 +8,12 @@
  */
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import { RecscoreError, isRecscoreError } from '../errors.js';
+import { RecscoreError } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { ModelRecord } from '../model/records/record.js';
 import type { RegistryStore } from '../model/records/registry-store.js';
-import { sarParamsOf } from './model-params.js';
-import { trainInThread, type RunningTraining, type TrainResult } from './train-thread.js';
-import { resolveUsage } from './usage-path.js';
+import type { JobQueue } from './job-queue.js';
+import { MAX_ATTEMPTS, ModelTraining, SHARED_OWNER_PREFIX } from './model-training.js';
 
 export interface TrainingQueueOptions {
   store: RegistryStore;
@@ -34,8 +33,6 @@ export interface TrainingQueueOptions {
   progressMs?: number;
 }
 
-const MAX_ATTEMPTS = 2;
-
 /** Whether a job's owner is certainly dead: a process of this host that no longer exists. */
 function ownerGone(owner: string): boolean {
   const [host, pid] = owner.split(':');
@@ -50,13 +47,12 @@ function ownerGone(owner: string): boolean {
 }
 const OWN_NONCE = randomBytes(4).toString('hex');
 
-export class TrainingQueue {
+export class TrainingQueue implements JobQueue {
   readonly owner = `${hostname()}:${process.pid}:${OWN_NONCE}`;
   readonly #o: Required<Omit<TrainingQueueOptions, 'gcsEndpoint'>> & { gcsEndpoint?: string };
   readonly #waiting: string[] = [];
-  readonly #running = new Map<string, RunningTraining>();
+  readonly #running = new Map<string, ModelTraining>();
   readonly #queuedAt = new Map<string, number>();
-  readonly #cancelled = new Set<string>();
   #timer: NodeJS.Timeout | undefined;
   #closed = false;
 
@@ -85,7 +81,15 @@ export class TrainingQueue {
     );
   }
 
-  enqueue(id: string): void {
+  async admit(): Promise<void> {
+    if (!this.hasRoom()) throw this.queueFull();
+  }
+
+  async enqueue(id: string): Promise<void> {
+    this.#push(id);
+  }
+
+  #push(id: string): void {
     if (this.#closed) return;
     if (!this.hasRoom()) throw this.queueFull();
     this.#waiting.push(id);
@@ -94,14 +98,11 @@ export class TrainingQueue {
   }
 
   /** Drops a waiting job or stops a running one (its record is the caller's to delete). */
-  cancel(id: string): boolean {
+  async cancel(id: string): Promise<void> {
     const i = this.#waiting.indexOf(id);
     if (i >= 0) this.#waiting.splice(i, 1);
-    const running = this.#running.get(id);
-    if (running) this.#cancelled.add(id);
-    running?.cancel();
     this.#queuedAt.delete(id);
-    return i >= 0 || running !== undefined;
+    await this.#running.get(id)?.cancel();
   }
 
   /** Recovers lost jobs now, then heartbeats owned jobs and looks for lost ones periodically. */
@@ -132,7 +133,7 @@ export class TrainingQueue {
     const now = Date.now();
     for (const r of this.#o.store.list()) {
       if (r.modelStatus !== 'Created' && r.modelStatus !== 'InProgress') continue;
-      if (r.job?.owner === this.owner) continue;
+      if (r.job?.owner === this.owner || r.job?.owner.startsWith(SHARED_OWNER_PREFIX)) continue;
       const stale = !r.job || now - Date.parse(r.job.heartbeat) > this.#o.staleMs || ownerGone(r.job.owner);
       if (!stale) continue;
       const seen = r.job;
@@ -156,7 +157,7 @@ export class TrainingQueue {
       });
       if (claimed?.job?.owner === this.owner && claimed.modelStatus === 'Created') {
         this.#o.log.warn('training: re-queued a lost job', { model: r.id, previous_owner: seen?.owner });
-        this.enqueue(r.id);
+        this.#push(r.id);
       } else if (claimed?.modelStatus === 'Failed') this.#o.log.warn('training: failed a lost job', { model: r.id });
     }
   }
@@ -166,9 +167,7 @@ export class TrainingQueue {
     if (this.#timer) clearInterval(this.#timer);
     this.#waiting.length = 0;
     // Running jobs stop with the process; their records are recovered by the next replica to look.
-    for (const job of this.#running.values()) job.cancel();
-    const running = [...this.#running.values()].map((j) => j.result.catch(() => {}));
-    await Promise.all(running);
+    await Promise.all([...this.#running.values()].map((j) => j.cancel()));
   }
 
   #pump(): void {
@@ -179,129 +178,15 @@ export class TrainingQueue {
   }
 
   async #run(id: string): Promise<void> {
-    const { store, log } = this.#o;
     const queuedAt = this.#queuedAt.get(id) ?? Date.now();
     this.#queuedAt.delete(id);
-    const placeholder: RunningTraining = { result: Promise.resolve() as never, cancel: () => {} };
-    this.#running.set(id, placeholder);
-    const started = Date.now();
+    const training = new ModelTraining(this.#o, id, (r) => r.job?.owner === this.owner, queuedAt);
+    this.#running.set(id, training);
     try {
-      const record = await store.update(id, (r) =>
-        r.job?.owner === this.owner && r.modelStatus === 'Created'
-          ? {
-              ...r,
-              modelStatus: 'InProgress',
-              modelStatusMessage: 'Training: starting',
-              job: { ...r.job, heartbeat: new Date().toISOString(), attempts: r.job.attempts + 1 },
-            }
-          : undefined,
-      );
-      if (record?.modelStatus !== 'InProgress' || record.job?.owner !== this.owner) return;
-      const result = await this.#train(record);
-      if (this.#cancelled.has(id)) return;
-      const artifact = await store.writeArtifact(id, result.image);
-      const done = await store.update(id, (r) =>
-        r.modelStatus === 'InProgress' && r.job?.owner === this.owner
-          ? {
-              ...r,
-              modelStatus: 'Completed',
-              modelStatusMessage: 'Model training completed',
-              artifact,
-              statistics: statisticsOf(result, started - queuedAt, Date.now() - started, result.image.byteLength),
-              job: undefined,
-            }
-          : undefined,
-      );
-      // Deleted while training: the artifact has no record any more.
-      if (done?.modelStatus !== 'Completed') await store.removeArtifact(id).catch(() => {});
-      else log.info('training: model completed', { model: id, seconds: (Date.now() - queuedAt) / 1000 });
-    } catch (e) {
-      const cancelled = this.#cancelled.has(id) || this.#closed;
-      if (!cancelled) await this.#fail(id, e);
+      await training.run();
     } finally {
       this.#running.delete(id);
-      this.#cancelled.delete(id);
       this.#pump();
     }
   }
-
-  #train(record: ModelRecord): Promise<TrainResult> {
-    const { store } = this.#o;
-    const p = record.parameters;
-    let lastWrite = 0;
-    let writing = false;
-    const running = trainInThread(
-      {
-        usage: resolveUsage(p.usage, this.#o.dataDir),
-        evaluationUsage: p.evaluationUsage ? resolveUsage(p.evaluationUsage, this.#o.dataDir) : undefined,
-        params: sarParamsOf(p),
-        maxBadLines: this.#o.maxBadLines,
-        gcsEndpoint: this.#o.gcsEndpoint,
-      },
-      (message) => {
-        // Throttled, and never two writes at once: progress is advisory, the final write is not.
-        const now = Date.now();
-        if (writing || now - lastWrite < this.#o.progressMs) return;
-        writing = true;
-        lastWrite = now;
-        store
-          .update(record.id, (r) =>
-            r.modelStatus === 'InProgress' && r.job?.owner === this.owner
-              ? { ...r, modelStatusMessage: message, job: { ...r.job, heartbeat: new Date().toISOString() } }
-              : undefined,
-          )
-          .then((r) => {
-            // Deleted (or taken over) elsewhere: stop training a model nobody will use.
-            if (!r || r.job?.owner !== this.owner) this.cancel(record.id);
-          })
-          .catch(() => {})
-          .finally(() => (writing = false));
-      },
-    );
-    this.#running.set(record.id, running);
-    return running.result;
-  }
-
-  async #fail(id: string, e: unknown): Promise<void> {
-    const err = isRecscoreError(e) ? e : new RecscoreError('RECSCORE_INTERNAL', (e as Error)?.message ?? String(e));
-    const report = err.details?.report;
-    this.#o.log.warn('training: model failed', { model: id, code: err.code, error: err.message });
-    await this.#o.store
-      .update(id, (r) =>
-        r.job?.owner === this.owner
-          ? {
-              ...r,
-              modelStatus: 'Failed',
-              modelStatusMessage: `${err.code}: ${err.message}`.slice(0, 2000),
-              statistics: report ? { parseReport: report } : r.statistics,
-              job: undefined,
-            }
-          : undefined,
-      )
-      .catch((w: unknown) => this.#o.log.error('training: could not record a failure', { model: id, error: w }));
-  }
-}
-
-function statisticsOf(
-  r: TrainResult,
-  queuedMs: number,
-  totalMs: number,
-  artifactBytes: number,
-): Record<string, unknown> {
-  return {
-    durations: {
-      queuedSeconds: queuedMs / 1000,
-      trainingSeconds: r.trainSeconds,
-      evaluationSeconds: r.evaluation?.seconds,
-      totalSeconds: totalMs / 1000,
-    },
-    numberOfUsers: r.stats.users,
-    numberOfItems: r.stats.items,
-    numberOfUsageEvents: r.stats.events,
-    catalogCoverage: r.catalogCoverage,
-    parseReport: r.report,
-    artifactBytes,
-    model: r.stats,
-    ...(r.evaluation ? { evaluation: r.evaluation } : {}),
-  };
 }

@@ -6,6 +6,8 @@
 import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import type { Hono } from 'hono';
+import type { JobQueue } from '../control/job-queue.js';
+import { SharedTrainingQueue } from '../control/shared-queue.js';
 import { TrainingQueue } from '../control/training-queue.js';
 import type { Logger } from '../log.js';
 import { RegistryStore } from '../model/records/registry-store.js';
@@ -24,6 +26,10 @@ export interface ControlPlaneOptions {
   concurrency: number;
   capacity: number;
   maxBadLines: number;
+  /** redis://…: training jobs in a BullMQ queue shared by the replicas; unset: embedded, in process. */
+  queueUrl?: string;
+  /** Key prefix of the shared queue in Redis. */
+  queuePrefix?: string;
   /** Job heartbeat and staleness (tests shorten them). */
   heartbeatMs?: number;
   staleMs?: number;
@@ -34,7 +40,7 @@ export interface ControlPlaneOptions {
 
 export interface ControlPlane {
   store: RegistryStore;
-  queue: TrainingQueue;
+  queue: JobQueue;
   keys: KeyRing;
   /** Set when no admin key was configured: the key generated for this process. */
   generatedAdminKey?: string;
@@ -55,7 +61,7 @@ export async function openControlPlane(
   });
   const gcs = input.gcsEndpoint ? { apiEndpoint: input.gcsEndpoint } : {};
   const store = await RegistryStore.open(location, { log, gcs });
-  const queue = new TrainingQueue({
+  const common = {
     store,
     log,
     dataDir,
@@ -65,7 +71,10 @@ export async function openControlPlane(
     gcsEndpoint: input.gcsEndpoint,
     ...(input.heartbeatMs ? { heartbeatMs: input.heartbeatMs } : {}),
     ...(input.staleMs ? { staleMs: input.staleMs } : {}),
-  });
+  };
+  const queue: JobQueue = input.queueUrl
+    ? new SharedTrainingQueue({ ...common, url: input.queueUrl, prefix: input.queuePrefix ?? 'recscore:jobs' })
+    : new TrainingQueue(common);
   await queue.start();
   store.startPolling(input.pollMs ?? 10_000);
   registerApiModelRoutes(app, { store, queue, keys, dataDir, bodyLimitBytes: input.bodyLimitBytes });

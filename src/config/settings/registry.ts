@@ -1,5 +1,5 @@
 /** The model registry and its training jobs (issue #13): where records live, who may call /api, how many jobs. */
-import { configError, int, text, type ValueKind } from '../values.js';
+import { configError, int, text, url, type ValueKind } from '../values.js';
 import { optional, setting, type Setting } from './define.js';
 
 /** Comma-separated API keys: each 16–256 printable characters without spaces or commas. */
@@ -54,6 +54,19 @@ export const REGISTRY_SETTINGS = {
     kind: int(1, 10_000),
     default: 16,
     doc: 'Training jobs waiting or running before `POST /api/models` answers 429',
+  }),
+  queue: optional({
+    env: 'RECSCORE_QUEUE',
+    flag: 'queue',
+    kind: url(['redis', 'rediss']),
+    doc: 'Training queue shared by the replicas: `redis://host:port[/db]` (BullMQ); unset: in process, persisted in the records',
+  }),
+  queuePrefix: setting({
+    env: 'RECSCORE_QUEUE_PREFIX',
+    flag: 'queue-prefix',
+    kind: text(256),
+    default: 'recscore:jobs',
+    doc: 'Redis key prefix of the shared training queue',
   }),
   trainMaxBadLines: setting({
     env: 'RECSCORE_TRAIN_MAX_BAD_LINES',

@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import type { Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { parseCreateModel } from '../../control/model-params.js';
-import type { TrainingQueue } from '../../control/training-queue.js';
+import type { JobQueue } from '../../control/job-queue.js';
 import { checkUsage } from '../../control/usage-path.js';
 import { RecscoreError } from '../../errors.js';
 import type { ModelRecord } from '../../model/records/record.js';
@@ -24,7 +24,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface ApiModelDeps {
   store: RegistryStore;
-  queue: TrainingQueue;
+  queue: JobQueue;
   keys: KeyRing;
   dataDir: string;
   bodyLimitBytes: number;
@@ -73,7 +73,7 @@ export function registerApiModelRoutes(app: Hono<AppEnv>, deps: ApiModelDeps): v
     const { description, parameters } = parseCreateModel(await readJsonBody(c));
     checkUsage('usage', parameters.usage, deps.dataDir);
     if (parameters.evaluationUsage) checkUsage('evaluationUsage', parameters.evaluationUsage, deps.dataDir);
-    if (!queue.hasRoom()) throw queue.queueFull();
+    await queue.admit();
     const record: ModelRecord = {
       id: randomUUID(),
       kind: 'sar',
@@ -86,7 +86,7 @@ export function registerApiModelRoutes(app: Hono<AppEnv>, deps: ApiModelDeps): v
     };
     await store.create(record);
     try {
-      queue.enqueue(record.id);
+      await queue.enqueue(record.id);
     } catch (e) {
       await store.remove(record.id).catch(() => {});
       throw e;
@@ -124,7 +124,7 @@ export function registerApiModelRoutes(app: Hono<AppEnv>, deps: ApiModelDeps): v
   app.delete('/api/models/:id', named('api_models_delete'), admin, async (c) => {
     const id = modelId(c.req.param('id'), 'id');
     await findRecord(store, id);
-    queue.cancel(id);
+    await queue.cancel(id);
     const removed = await store.remove(id);
     if (!removed) throw new RecscoreError('RECSCORE_MODEL_NOT_FOUND', `no model ${id}`);
     await store.removeArtifact(id).catch(() => {});

@@ -124,5 +124,13 @@ after(async () => {
   await gcs.close();
 });
 
-suite('local folder registry', () => join(dir, 'registry'), () => ({}));
-suite('gs:// registry', () => 'gs://reg/some/prefix', () => ({ apiEndpoint: gcs.endpoint }));
+suite(
+  'local folder registry',
+  () => join(dir, 'registry'),
+  () => ({}),
+);
+suite(
+  'gs:// registry',
+  () => 'gs://reg/some/prefix',
+  () => ({ apiEndpoint: gcs.endpoint }),
+);
