@@ -93,7 +93,8 @@ async function main(): Promise<void> {
     'jaccard, threshold 1, decay 30 d (PR defaults otherwise), one training job at a time, through `recscore serve`',
     '(`node dist/bench/registry.js`); wall time measured by the client polling every 100 ms.',
     '',
-    '| log | POST → Completed, wall s | training thread s (record) | server peak RSS while training | load average before → after |',
+    '| log | POST → Completed, wall s | training thread s (record) | server peak RSS while training ' +
+      '| load average before → after |',
     '| --- | --: | --: | --: | --- |',
   ];
   try {
@@ -116,7 +117,8 @@ async function main(): Promise<void> {
       }
       const wall = (performance.now() - t0) / 1000;
       if (r.modelStatus !== 'Completed') throw new Error(`${s}: ${r.modelStatusMessage}`);
-      const row = `| ${log.label} | ${wall.toFixed(1)} | ${r.statistics.durations.trainingSeconds.toFixed(1)} | ${peak.toFixed(0)} MB | ${before} → ${load()} |`;
+      const thread = r.statistics.durations.trainingSeconds.toFixed(1);
+      const row = `| ${log.label} | ${wall.toFixed(1)} | ${thread} | ${peak.toFixed(0)} MB | ${before} → ${load()} |`;
       console.log(row);
       lines.push(row);
       await api(url, 'DELETE', `/api/models/${created.id}`);

@@ -56,7 +56,7 @@ export interface StartOptions {
   random?: () => number;
   /** event store and rules (src/events/config.ts); default: the embedded log under ./data */
   events?: import('../events/config.js').EventsConfig;
-  /** the model registry, its training jobs and API keys (issue #13); default: `./data/registry`, a generated admin key */
+  /** the model registry, its training jobs and API keys (issue #13); default `./data/registry`, a generated key */
   registry?: Partial<ControlPlaneOptions>;
 }
 

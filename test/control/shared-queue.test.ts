@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { Hono } from 'hono';
 import { Redis } from 'ioredis';
 import { silentLogger } from '../../src/log.js';
-import { SharedTrainingQueue } from '../../src/control/shared-queue.js';
+import type { SharedTrainingQueue } from '../../src/control/shared-queue.js';
 import { openControlPlane, type ControlPlane } from '../../src/server/control-plane.js';
 import type { AppEnv } from '../../src/server/env.js';
 import { createOnError } from '../../src/server/on-error.js';

@@ -3,7 +3,8 @@
  * @google-cloud/storage client. It implements what a reader needs: object listing
  * (`GET /storage/v1/b/:bucket/o?prefix=`), object metadata (`GET …/o/:object`) and media download
  * (`…/o/:object?alt=media[&generation=]`); and for the model registry, simple uploads
- * (`POST /upload/storage/v1/b/:bucket/o`) and `DELETE`, both with `ifGenerationMatch` (412 when it fails), with the headers GCS sends (x-goog-hash, x-goog-generation,
+ * (`POST /upload/storage/v1/b/:bucket/o`) and `DELETE`, both with `ifGenerationMatch` (412 when it fails),
+ * with the headers GCS sends (x-goog-hash, x-goog-generation,
  * x-goog-stored-content-encoding, ETag). Every `put` creates a new generation; old generations stay
  * downloadable unless `versioning: false`, which mimics a bucket without object versioning.
  *

@@ -312,7 +312,7 @@ describe('bad-input table', () => {
 });
 
 describe('good requests', () => {
-  it('201 with Location and the Created record; capitalised enumerations; then 409 and 429 while it trains', async () => {
+  it('201, Location, the Created record; capitalised enumerations; 409 and 429 while it trains', async () => {
     const body = {
       ...ok,
       description: 'first',

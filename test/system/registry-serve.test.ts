@@ -196,7 +196,7 @@ describe('model registry through recscore serve', {
     }
   });
 
-  it('two servers on one registry folder see each other’s models; concurrent PUT default ends in one value', async () => {
+  it('two servers on one registry folder see each other’s models; concurrent PUT default: one value', async () => {
     const data = await dataDir();
     const [a, b] = await Promise.all([serve(data), serve(data)]);
     try {
@@ -290,7 +290,7 @@ describe('model registry through recscore serve', {
     });
     after(() => gcs.close());
 
-    it('trains from a gs:// log, stores record and artifact in the bucket, and a second server reads them', async () => {
+    it('trains from a gs:// log, keeps record and artifact in the bucket; a second server reads them', async () => {
       const data = await dataDir();
       gcs.put(
         'registry',

@@ -22,7 +22,7 @@ export const REGISTRY_SETTINGS = {
     env: 'RECSCORE_REGISTRY',
     flag: 'registry',
     kind: text(),
-    doc: 'Model registry: a folder or `gs://bucket/prefix` (records and trained artifacts); unset: `<data dir>/registry`',
+    doc: 'Model registry: a folder or `gs://bucket/prefix` (records and trained models); unset: `<data dir>/registry`',
   }),
   registryPollS: setting({
     env: 'RECSCORE_REGISTRY_POLL',
@@ -34,7 +34,7 @@ export const REGISTRY_SETTINGS = {
   adminKeys: optional({
     env: 'RECSCORE_ADMIN_KEYS',
     kind: keyList,
-    doc: 'API keys (`x-api-key`) for every /api route and `POST /v1/models/reload`; unset: `serve` generates one and prints it',
+    doc: 'API keys (`x-api-key`) for every /api route and `POST /v1/models/reload`; unset: `serve` generates one',
   }),
   recommendKeys: optional({
     env: 'RECSCORE_RECOMMEND_KEYS',
@@ -59,7 +59,7 @@ export const REGISTRY_SETTINGS = {
     env: 'RECSCORE_QUEUE',
     flag: 'queue',
     kind: url(['redis', 'rediss']),
-    doc: 'Training queue shared by the replicas: `redis://host:port[/db]` (BullMQ); unset: in process, persisted in the records',
+    doc: 'Training queue shared by the replicas: `redis://host:port[/db]` (BullMQ); unset: in process, in the records',
   }),
   queuePrefix: setting({
     env: 'RECSCORE_QUEUE_PREFIX',

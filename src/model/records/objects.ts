@@ -5,7 +5,7 @@
  */
 import { RecscoreError } from '../../errors.js';
 
-/** `null`: the object must not exist yet; a string: its generation must still be this one; `undefined`: no condition. */
+/** `null`: the object must not exist yet; a string: its generation must still be this one; `undefined`: none. */
 export type Precondition = string | null | undefined;
 
 export interface StoredObject {
@@ -19,9 +19,12 @@ export interface ObjectStore {
   /** Objects under `prefix` with their generations (no contents). */
   list(prefix: string): Promise<Array<{ name: string; generation: string }>>;
   read(name: string): Promise<StoredObject | undefined>;
-  /** Writes atomically (readers see the old or the new bytes); returns the new generation. Throws RECSCORE_REGISTRY_CONFLICT when `expected` no longer holds. */
+  /**
+   * Writes atomically (readers see the old or the new bytes); returns the new generation. Throws
+   * RECSCORE_REGISTRY_CONFLICT when `expected` no longer holds.
+   */
   write(name: string, bytes: Uint8Array, expected?: Precondition): Promise<string>;
-  /** Removes the object; false when it was not there. Throws RECSCORE_REGISTRY_CONFLICT when `expected` no longer holds. */
+  /** Removes the object; false when it was not there. RECSCORE_REGISTRY_CONFLICT when `expected` no longer holds. */
   remove(name: string, expected?: Precondition): Promise<boolean>;
   /** Where an object is, as a path or `gs://` URL (the record's `artifact`). */
   urlOf(name: string): string;

@@ -2,7 +2,8 @@
  * Model lifecycle routes: `GET /v1/models` (the version in service, its size, the reloader's last check
  * and last error) and `POST /v1/models/reload` (check the source now).
  *
- * Both use the bearer token of RECSCORE_RELOAD_TOKEN; reload also accepts the registry's admin keys (`x-api-key`) (`Authorization: Bearer <token>`, compared in
+ * Both use the bearer token of RECSCORE_RELOAD_TOKEN (reload also accepts the registry's admin keys, `x-api-key`)
+ * (`Authorization: Bearer <token>`, compared in
  * constant time). Reload without a configured token answers 401, so an exposed port never lets anyone
  * trigger loads. `GET /v1/models` answers everyone, but the source location (absolute paths, bucket
  * names) and error messages (which quote paths and file contents) only to an authenticated caller;
