@@ -2,7 +2,8 @@
  * `npm run bench:registry`: time from `POST /api/models` to `Completed`, through a real `recscore serve`
  * (registry in a temporary folder, training in its worker thread), for the SAR vectors' training log and the
  * 9M-event synthetic log (`recscore sar synth`, as bench:sar makes it). Polls every 100 ms; reports the
- * wall time, the record's own durations, the server's peak RSS seen while training, and the load average
+ * wall time, the server's CPU time over the job (all threads), the record's own durations, the server's peak
+ * RSS seen while training, and the load average
  * before and after (the machine is shared: read the figures beside it).
  * Usage: node dist/bench/registry.js [--sizes vectors,9m] [--dir DIR]
  */
@@ -44,6 +45,12 @@ async function api(url: string, method: string, path: string, body?: unknown): P
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   return res.body.json();
+}
+
+/** User + system CPU seconds of a process so far (/proc/PID/stat, clock ticks of 1/100 s). */
+function cpuSeconds(pid: number): number {
+  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(f[11]) + Number(f[12])) / 100;
 }
 
 function rssMb(pid: number): number {
@@ -93,15 +100,16 @@ async function main(): Promise<void> {
     'jaccard, threshold 1, decay 30 d (PR defaults otherwise), one training job at a time, through `recscore serve`',
     '(`node dist/bench/registry.js`); wall time measured by the client polling every 100 ms.',
     '',
-    '| log | POST → Completed, wall s | training thread s (record) | server peak RSS while training ' +
-      '| load average before → after |',
-    '| --- | --: | --: | --: | --- |',
+    '| log | POST → Completed, wall s | server CPU s | training thread wall s (record) ' +
+      '| server peak RSS while training | load average before → after |',
+    '| --- | --: | --: | --: | --: | --- |',
   ];
   try {
     for (const s of sizes) {
       const log = LOGS[s];
       if (!log) throw new Error(`unknown size ${s}`);
       const before = load();
+      const cpu0 = cpuSeconds(child.pid!);
       const t0 = performance.now();
       const created = await api(url, 'POST', '/api/models', {
         usage: log.file,
@@ -116,9 +124,12 @@ async function main(): Promise<void> {
         r = await api(url, 'GET', `/api/models/${created.id}`);
       }
       const wall = (performance.now() - t0) / 1000;
+      const cpu = cpuSeconds(child.pid!) - cpu0;
       if (r.modelStatus !== 'Completed') throw new Error(`${s}: ${r.modelStatusMessage}`);
       const thread = r.statistics.durations.trainingSeconds.toFixed(1);
-      const row = `| ${log.label} | ${wall.toFixed(1)} | ${thread} | ${peak.toFixed(0)} MB | ${before} → ${load()} |`;
+      const row =
+        `| ${log.label} | ${wall.toFixed(1)} | ${cpu.toFixed(1)} | ${thread} | ${peak.toFixed(0)} MB ` +
+        `| ${before} → ${load()} |`;
       console.log(row);
       lines.push(row);
       await api(url, 'DELETE', `/api/models/${created.id}`);

@@ -133,8 +133,12 @@ export class TrainingQueue implements JobQueue {
     const now = Date.now();
     for (const r of this.#o.store.list()) {
       if (r.modelStatus !== 'Created' && r.modelStatus !== 'InProgress') continue;
-      if (r.job?.owner === this.owner || r.job?.owner.startsWith(SHARED_OWNER_PREFIX)) continue;
-      const stale = !r.job || now - Date.parse(r.job.heartbeat) > this.#o.staleMs || ownerGone(r.job.owner);
+      if (r.job?.owner.startsWith(SHARED_OWNER_PREFIX)) continue;
+      // Our own record is lost only when we no longer track it (a failed first write, say) and it is stale.
+      const tracked = this.#waiting.includes(r.id) || this.#running.has(r.id);
+      if (r.job?.owner === this.owner && tracked) continue;
+      const old = r.job !== undefined && now - Date.parse(r.job.heartbeat) > this.#o.staleMs;
+      const stale = !r.job || old || (r.job.owner !== this.owner && ownerGone(r.job.owner));
       if (!stale) continue;
       const seen = r.job;
       const room = this.hasRoom();
@@ -165,9 +169,25 @@ export class TrainingQueue implements JobQueue {
   async close(): Promise<void> {
     this.#closed = true;
     if (this.#timer) clearInterval(this.#timer);
+    const mine = [...this.#waiting, ...this.#running.keys()];
     this.#waiting.length = 0;
-    // Running jobs stop with the process; their records are recovered by the next replica to look.
     await Promise.all([...this.#running.values()].map((j) => j.cancel()));
+    // Released, not abandoned: another replica (or the next start) takes them at once, as stale.
+    const released = new Date(0).toISOString();
+    for (const id of mine) {
+      await this.#o.store
+        .update(id, (r) =>
+          r.job?.owner === this.owner && (r.modelStatus === 'Created' || r.modelStatus === 'InProgress')
+            ? {
+                ...r,
+                modelStatus: 'Created',
+                modelStatusMessage: 'Queued again: its replica shut down',
+                job: { owner: '', heartbeat: released, attempts: r.job.attempts },
+              }
+            : undefined,
+        )
+        .catch(() => {});
+    }
   }
 
   #pump(): void {
