@@ -106,7 +106,12 @@ export function registerApiModelRoutes(app: Hono<AppEnv>, deps: ApiModelDeps): v
 
   app.put('/api/models/default', named('api_models_default'), admin, async (c) => {
     const id = modelId(c.req.query('modelId'));
-    const r = await findRecord(store, id);
+    let r = await findRecord(store, id);
+    // Trained by another replica a moment ago: this one may not have polled it yet.
+    if (r.modelStatus !== 'Completed') {
+      await store.refresh();
+      r = await findRecord(store, id);
+    }
     if (r.modelStatus !== 'Completed')
       throw new RecscoreError(
         'RECSCORE_MODEL_NOT_COMPLETED',
