@@ -55,6 +55,11 @@ export class RegistryStore implements RecordsView {
   #listeners = new Set<() => void>();
   #poll: NodeJS.Timeout | undefined;
   #refreshing: Promise<boolean> | undefined;
+  // A local write during a refresh is newer than what that refresh read: `#epoch` counts local writes, and a
+  // refresh leaves alone every record (and the default) written locally since it started.
+  #epoch = 0;
+  #touched = new Map<string, number>();
+  #defaultTouched = 0;
 
   constructor(objects: ObjectStore, opts: RegistryOptions) {
     this.objects = objects;
@@ -100,6 +105,8 @@ export class RegistryStore implements RecordsView {
   }
 
   async #refresh(): Promise<boolean> {
+    const start = ++this.#epoch;
+    const fresh = (id: string) => (this.#touched.get(id) ?? 0) < start;
     let changed = false;
     const listed = await this.objects.list(`${MODELS}/`);
     const seen = new Set<string>();
@@ -114,12 +121,14 @@ export class RegistryStore implements RecordsView {
         if (obj) this.#log.warn('registry: unreadable model record skipped', { code: 'RECSCORE_REGISTRY', name });
         continue;
       }
-      changed = this.#put(record, obj.generation) || changed;
+      if (fresh(id)) changed = this.#put(record, obj.generation) || changed;
     }
-    for (const id of [...this.#records.keys()]) if (!seen.has(id)) changed = this.#drop(id) || changed;
+    for (const id of [...this.#records.keys()]) if (!seen.has(id) && fresh(id)) changed = this.#drop(id) || changed;
+    for (const [id, at] of this.#touched) if (at < start) this.#touched.delete(id);
     const d = await this.objects.read(DEFAULT);
-    if (!d && this.#default.generation !== null) changed = this.#setDefault(undefined, null) || changed;
-    else if (d && d.generation !== this.#default.generation) {
+    const keep = this.#defaultTouched >= start; // set locally while this refresh ran: the local value is newer
+    if (!keep && !d && this.#default.generation !== null) changed = this.#setDefault(undefined, null) || changed;
+    else if (!keep && d && d.generation !== this.#default.generation) {
       const id = (JSON.parse(new TextDecoder().decode(d.bytes)) as { modelId?: string }).modelId;
       changed = this.#setDefault(typeof id === 'string' ? id : undefined, d.generation) || changed;
     }
@@ -130,6 +139,7 @@ export class RegistryStore implements RecordsView {
   /** Stores a new record (its id must be new). */
   async create(record: ModelRecord): Promise<ModelRecord> {
     const generation = await this.objects.write(`${MODELS}/${record.id}.json`, encode(record), null);
+    this.#touch(record.id);
     if (this.#put(record, generation)) this.#emit();
     return record;
   }
@@ -154,6 +164,7 @@ export class RegistryStore implements RecordsView {
       }
       try {
         const generation = await this.objects.write(name, encode(next), obj.generation);
+        this.#touch(id);
         if (this.#put(next, generation)) this.#emit();
         return next;
       } catch (e) {
@@ -174,6 +185,7 @@ export class RegistryStore implements RecordsView {
       return undefined;
     }
     await this.objects.remove(name);
+    this.#touch(id);
     this.#drop(id);
     await this.#writeDefault((current) => (current === id ? undefined : current));
     this.#emit();
@@ -200,10 +212,10 @@ export class RegistryStore implements RecordsView {
       try {
         if (id === undefined) {
           await this.objects.remove(DEFAULT, obj?.generation ?? null);
-          this.#setDefault(undefined, null);
+          this.#setDefault(undefined, null, true);
         } else {
           const body = { modelId: id, updated: new Date().toISOString() };
-          this.#setDefault(id, await this.objects.write(DEFAULT, encode(body), obj?.generation ?? null));
+          this.#setDefault(id, await this.objects.write(DEFAULT, encode(body), obj?.generation ?? null), true);
         }
         return;
       } catch (e) {
@@ -247,6 +259,10 @@ export class RegistryStore implements RecordsView {
     await this.objects.close();
   }
 
+  #touch(id: string): void {
+    this.#touched.set(id, ++this.#epoch);
+  }
+
   #put(record: ModelRecord, generation: string): boolean {
     const had = this.#records.get(record.id);
     if (had?.generation === generation) return false;
@@ -258,7 +274,8 @@ export class RegistryStore implements RecordsView {
     return this.#records.delete(id);
   }
 
-  #setDefault(id: string | undefined, generation: string | null): boolean {
+  #setDefault(id: string | undefined, generation: string | null, local = false): boolean {
+    if (local) this.#defaultTouched = ++this.#epoch;
     const changed = this.#default.id !== id;
     this.#default = { id, generation };
     return changed;

@@ -56,6 +56,22 @@ function suite(name: string, location: () => string, gcs: () => { apiEndpoint?: 
       await Promise.all([a.close(), b.close()]);
     });
 
+    it('a refresh running during local writes never hides or reverts them', async () => {
+      const a = await open();
+      for (let i = 0; i < 5; i++) {
+        const refreshing = a.refresh();
+        const r = await a.create(record(`race ${i}`));
+        const updated = a.update(r.id, (cur) => ({ ...cur, description: `updated ${i}` }));
+        const again = a.refresh();
+        await Promise.all([refreshing, updated, again]);
+        assert.equal(a.get(r.id)?.description, `updated ${i}`);
+        const setting = a.setDefault(r.id);
+        await Promise.all([a.refresh(), setting]);
+        assert.equal(a.defaultId(), r.id);
+      }
+      await a.close();
+    });
+
     it('creating an existing id is a conflict', async () => {
       const a = await open();
       const r = await a.create(record());
