@@ -14,6 +14,7 @@ import type { Setting } from './settings/define.js';
 import { EVENT_SETTINGS } from './settings/events.js';
 import { LISTENER_SETTINGS } from './settings/listener.js';
 import { POOL_SETTINGS } from './settings/pool.js';
+import { REGISTRY_SETTINGS } from './settings/registry.js';
 import { SOURCE_SETTINGS } from './settings/sources.js';
 
 export type { Setting } from './settings/define.js';
@@ -27,6 +28,7 @@ export const SETTINGS = {
   ...ANSWER_SETTINGS,
   ...EVENT_SETTINGS,
   ...POOL_SETTINGS,
+  ...REGISTRY_SETTINGS,
 } satisfies Record<string, Setting<unknown>>;
 
 /**

@@ -25,6 +25,7 @@ import { listen, type RunningServer } from './listen.js';
 import { attachEvents, openEvents, type OpenEvents } from './events-attach.js';
 import { registerModelRoutes } from './routes/models.js';
 import { modelStatus } from './status/models.js';
+import { openControlPlane, type ControlPlane, type ControlPlaneOptions } from './control-plane.js';
 
 export interface StartOptions {
   models: string | undefined; // folder, gs://…, or undefined with TAAR_* env vars
@@ -56,6 +57,8 @@ export interface StartOptions {
   random?: () => number;
   /** event store and rules (src/events/config.ts); default: the embedded log under ./data */
   events?: import('../events/config.js').EventsConfig;
+  /** the model registry, its training jobs and API keys (issue #13); default `./data/registry`, a generated key */
+  registry?: Partial<ControlPlaneOptions>;
 }
 
 export interface Recscore {
@@ -70,6 +73,8 @@ export interface Recscore {
   events: OpenEvents;
   /** The app as mounted (its routes, guards and status board). */
   app: RecscoreApp;
+  /** The model registry, its training queue and API keys (`control.generatedAdminKey` when none was configured). */
+  control: ControlPlane;
   close(): Promise<void>;
 }
 
@@ -139,7 +144,21 @@ export async function startServer(opts: StartOptions): Promise<Recscore> {
     adminToken: opts.reloadToken,
   });
   app.status.provide('models', ({ full }) => modelStatus(registry, reloader, full));
-  registerModelRoutes(app, registry, reloader, opts.reloadToken);
+  let control: ControlPlane;
+  try {
+    control = await openControlPlane(app, {
+      ...opts.registry,
+      gcsEndpoint,
+      log: logger,
+      bodyLimitBytes: config.bodyLimitBytes,
+    });
+  } catch (e) {
+    await pool.close();
+    await profiles.close();
+    await events.close();
+    throw e;
+  }
+  registerModelRoutes(app, registry, reloader, opts.reloadToken, control.keys);
   attachEvents(app, events, logger);
   const http = await listen(app, config, logger);
   reloader.start();
@@ -155,12 +174,14 @@ export async function startServer(opts: StartOptions): Promise<Recscore> {
     metrics,
     events,
     app,
+    control,
     close: () =>
       (closed ??= (async () => {
         clearInterval(queueGauge);
         app.status.series.stop();
         reloader.stop();
         await http.close();
+        await control.close();
         await pool.close();
         await profiles.close();
         await events.close();
