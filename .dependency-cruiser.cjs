@@ -2,11 +2,12 @@
  * The layer rule of recscore (README "Layout of the repository"): a module imports only its own layer or
  * lower ones, and nothing imports in a cycle. `npm run lint:deps` checks it; `npm test` runs it first.
  *
- *   cli → server → pipeline → resilience → dispatch → recommend → kernel → model (+ profile) → base
+ *   cli → server → control → pipeline → resilience → dispatch → recommend → kernel → model (+ profile) → base
  *
  * base = src/errors.ts, src/log.ts, src/config/, src/metrics/, src/types/ (importable by every layer).
  * model = src/model/ (source, decode, kinds, lifecycle, synth), and src/profile/ and src/events/ (data
- * sources and sinks beside it; profile and model do not import each other). Type-only imports count: a type is a dependency too.
+ * sources and sinks beside it; profile and model do not import each other). control = src/control/: the
+ * registry's training jobs (they train, pack and evaluate, so they sit above recommend). Type-only imports count: a type is a dependency too.
  */
 const LAYERS = [
   ['base', '^src/(errors|log|deadline|seeded-random|test-knobs)\\.ts$|^src/(config|metrics|types)/'],
@@ -16,6 +17,7 @@ const LAYERS = [
   ['dispatch', '^src/dispatch/'],
   ['resilience', '^src/resilience/'],
   ['pipeline', '^src/pipeline/'],
+  ['control', '^src/control/'],
   ['server', '^src/server/'],
   ['cli', '^src/cli/'],
 ];

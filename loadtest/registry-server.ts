@@ -27,6 +27,9 @@ const server = await startServer({
   cacheDir: null,
   server: { port: 0, host: '127.0.0.1' },
   events: eventsConfigOf(eventSettingsFromEnv()),
+  // The registry store opens beside (unused: `records` replaces it); the load test sends no API key.
+  registry: { dataDir: process.env.RECSCORE_DATA_DIR, pollMs: 0 },
+  recommendAuth: (_c, next) => next(),
 });
 process.stdout.write(`listening on ${server.url}\n`);
 process.once('SIGTERM', () => void server.close().then(() => process.exit(0)));

@@ -47,7 +47,16 @@ export type ErrorCode =
   | 'RECSCORE_EVENT_STORE' // the event store failed: nothing was acknowledged
   | 'RECSCORE_SAR_INPUT' // SAR usage events cannot be read (missing path, bad compression)
   | 'RECSCORE_SAR_TRAINING' // SAR training refused: too many bad lines, or no event left
-  | 'RECSCORE_MODEL_NOT_COMPLETED'; // a registry model asked for recommendations before its status is Completed
+  | 'RECSCORE_FORBIDDEN' // an API key of the wrong kind (a recommend key on an admin route)
+  | 'RECSCORE_BAD_MODEL_ID' // a model id that is not a UUID
+  | 'RECSCORE_BAD_MODEL_FIELD' // a model creation body with a missing or invalid field (the message names it)
+  | 'RECSCORE_BAD_USAGE_PATH' // a usage log path outside RECSCORE_DATA_DIR, or of an unknown scheme
+  | 'RECSCORE_MODEL_NOT_FOUND' // no registered model with this id
+  | 'RECSCORE_NO_DEFAULT_MODEL' // no default model is set
+  | 'RECSCORE_MODEL_NOT_COMPLETED' // the model is not trained (yet): it cannot be the default
+  | 'RECSCORE_TRAINING_QUEUE_FULL' // too many training jobs waiting: retry later
+  | 'RECSCORE_REGISTRY' // the registry storage (folder, GCS) failed
+  | 'RECSCORE_REGISTRY_CONFLICT'; // a registry write kept losing to concurrent writers
 
 export class RecscoreError extends Error {
   readonly code: ErrorCode;

@@ -21,6 +21,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   sar: async () => (await import('./sar.js')).sarCommand,
 };
 
+const API_COMMANDS = new Set(['list', 'show', 'train', 'delete', 'default']);
+
 const USAGE = `usage: recscore <command> [options]
   score    --models DIR --profiles FILE.jsonl [--limit N]
   related  --models DIR (--guid GUID [--normalize MODE] | --queries FILE.jsonl) [--limit N]
@@ -28,6 +30,7 @@ const USAGE = `usage: recscore <command> [options]
            (every setting: README "Configuration")
   models synth --out DIR [--preset demo|large] [--seed N]
   models pack  --models SRC --out FILE
+  models list|show ID|train --usage P|delete ID|default [ID]  [--url URL] [--key KEY]   (a running server's registry)
   profiles load FILE --redis URL | profiles --info|--reset --redis URL
   events export --from DAY --to DAY --format jsonl|parquet|csv [--out FILE] [--events DIR|redis://…]
   stats distinct|engagement|ctr [--from DAY --to DAY | --day DAY] [--event T] [--by DIM] [--where dim=value]
@@ -37,7 +40,14 @@ export async function main(argv: string[]): Promise<number> {
   const debug = argv.includes('--debug');
   const [first, second] = argv;
   const key = first === 'models' && second ? `models ${second}` : first;
-  const load = key ? COMMANDS[key] : undefined;
+  let load = key ? COMMANDS[key] : undefined;
+  // `models list|show|train|delete|default`: the registry API of a running server.
+  if (!load && first === 'models' && second && API_COMMANDS.has(second)) {
+    load = async () => {
+      const { modelsApiCommand } = await import('./models-api.js');
+      return (rest: string[]) => modelsApiCommand(second, rest);
+    };
+  }
   if (first === '--help' || first === '-h' || first === 'help') {
     process.stdout.write(fullHelp());
     return 0;

@@ -7,7 +7,7 @@
  * the process: SIGHUP 0.8 s after start used to end it with exit 129):
  * - SIGTERM/SIGINT while starting: nothing is served yet, so the process exits 0 at once; once serving:
  *   graceful shutdown (stop accepting, finish in-flight requests, exit 0);
- * - SIGHUP: check the model source now; while starting, ignored (the first load is under way).
+ * - SIGHUP: check the model source and re-read the registry now; while starting, ignored (the first load is under way).
  */
 import { resolve } from 'node:path';
 import { flagOptions, loadConfig, type Flags } from '../config/index.js';
@@ -37,8 +37,11 @@ export async function serveCommand(args: string[]): Promise<number> {
   const onInt = () => stop('SIGINT');
   const onHup = () => {
     if (app) {
-      log.info('SIGHUP: checking the model source');
+      log.info('SIGHUP: checking the model source and the registry');
       void app.reloader?.checkNow();
+      void app.control.store
+        .refresh()
+        .catch((e: unknown) => log.warn('SIGHUP: registry read failed', { error: (e as Error).message }));
     } else log.info('SIGHUP while starting: ignored, the first model load is under way');
   };
   process.on('SIGTERM', onTerm);
@@ -76,8 +79,18 @@ export async function serveCommand(args: string[]): Promise<number> {
       maxProfileBytes: config.maxProfileBytes,
       events: eventsConfigOf(config),
       modelMemory: config.modelMemory,
-      // Merge point of issue #13: the registry store's RecordsView and its requireKey('recommend') go here
-      // (records, recommendAuth); without them the registry recommend routes are not mounted.
+      registry: {
+        location: config.registry,
+        dataDir: config.dataDir,
+        pollMs: config.registryPollS * 1000,
+        adminKeys: config.adminKeys,
+        recommendKeys: config.recommendKeys,
+        concurrency: config.trainConcurrency,
+        capacity: config.trainQueue,
+        maxBadLines: config.trainMaxBadLines,
+        queueUrl: config.queue,
+        queuePrefix: config.queuePrefix,
+      },
     });
     const facts = app.registry.facts;
     const { url } = app;
@@ -92,6 +105,13 @@ export async function serveCommand(args: string[]): Promise<number> {
     if (facts?.whitelist.length && config.demo) {
       const guid = encodeURIComponent(facts.whitelist[0]);
       process.stdout.write(`  or:  curl -s ${url}/taarlite/api/v1/addon_recommendations/${guid}/\n`);
+    }
+    const generated = app.control.generatedAdminKey;
+    if (generated) {
+      log.warn('RECSCORE_ADMIN_KEYS is unset: generated an admin key for this process', {
+        registry: app.control.store.location,
+      });
+      process.stdout.write(`  admin key (generated; set RECSCORE_ADMIN_KEYS to choose one): ${generated}\n`);
     }
     await done;
     return 0;

@@ -119,3 +119,8 @@ export function modelEnvFrom(env: Env = process.env): ModelEnv {
   const gcsEndpoint = endpoint && SETTINGS.gcsEndpoint.kind.parse(endpoint, 'RECSCORE_GCS_ENDPOINT');
   return { taarModelEnv: taar, gcsEndpoint };
 }
+
+/** Where `recscore models …` finds the server and its key when no flag says: RECSCORE_URL, RECSCORE_API_KEY. */
+export function apiClientEnv(env: Env = process.env): { url: string | undefined; key: string | undefined } {
+  return { url: env.RECSCORE_URL || undefined, key: env.RECSCORE_API_KEY || undefined };
+}

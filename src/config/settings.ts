@@ -15,6 +15,7 @@ import { EVENT_SETTINGS } from './settings/events.js';
 import { LISTENER_SETTINGS } from './settings/listener.js';
 import { MODEL_CACHE_SETTINGS } from './settings/model-cache.js';
 import { POOL_SETTINGS } from './settings/pool.js';
+import { REGISTRY_SETTINGS } from './settings/registry.js';
 import { SOURCE_SETTINGS } from './settings/sources.js';
 
 export type { Setting } from './settings/define.js';
@@ -28,6 +29,7 @@ export const SETTINGS = {
   ...ANSWER_SETTINGS,
   ...EVENT_SETTINGS,
   ...POOL_SETTINGS,
+  ...REGISTRY_SETTINGS,
   ...MODEL_CACHE_SETTINGS,
 } satisfies Record<string, Setting<unknown>>;
 

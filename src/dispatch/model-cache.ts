@@ -107,7 +107,7 @@ export class ModelCache {
   /** The default model; while a new default loads (or after it failed), the previous one answers. */
   async acquireDefault(): Promise<Lease> {
     const id = this.#o.records.defaultId();
-    if (id === undefined) throw new RecscoreError('RECSCORE_NOT_FOUND', 'no default model is set');
+    if (id === undefined) throw new RecscoreError('RECSCORE_NO_DEFAULT_MODEL', 'no default model is set');
     const current = this.#defaultKey === undefined ? undefined : this.#entries.get(this.#defaultKey);
     if (current?.served && current.id === id && this.#servable(current)) return this.#lease(current);
     const next = this.#switchDefault(id);
@@ -148,7 +148,7 @@ export class ModelCache {
 
   #recordEntry(id: string): Entry {
     const record = this.#o.records.get(id);
-    if (!record) throw new RecscoreError('RECSCORE_NOT_FOUND', `no model ${id}`);
+    if (!record) throw new RecscoreError('RECSCORE_MODEL_NOT_FOUND', `no model ${id}`);
     if (record.kind !== 'sar') {
       const message = `model ${id} is a ${record.kind} model set: it is served by the TAAR routes`;
       throw new RecscoreError('RECSCORE_BAD_REQUEST', message);
@@ -204,7 +204,7 @@ export class ModelCache {
       if (entry.evicted || !record) {
         // Deleted or changed while loading: nobody will ask for this key again.
         this.#o.pool.release(model);
-        throw new RecscoreError('RECSCORE_NOT_FOUND', `model ${entry.id} changed while it was loading`);
+        throw new RecscoreError('RECSCORE_MODEL_NOT_FOUND', `model ${entry.id} changed while it was loading`);
       }
       entry.served = served;
       entry.reserved = 0;
@@ -328,7 +328,10 @@ export class ModelCache {
 }
 
 function describeFailure(id: string, error: unknown): RecscoreError {
-  if (isRecscoreError(error) && (error.code === 'RECSCORE_NOT_FOUND' || error.code === 'RECSCORE_MODEL_NOT_COMPLETED'))
+  if (
+    isRecscoreError(error) &&
+    (error.code === 'RECSCORE_MODEL_NOT_FOUND' || error.code === 'RECSCORE_MODEL_NOT_COMPLETED')
+  )
     return error;
   const code = isRecscoreError(error) ? error.code : 'RECSCORE_INTERNAL';
   const message = `model ${id} cannot be loaded: ${(error as Error)?.message ?? String(error)}`;

@@ -28,6 +28,9 @@ import { defaultOf } from '../config/index.js';
 import type { MiddlewareHandler } from 'hono';
 import { Gauge } from 'prom-client';
 import type { AppEnv } from './env.js';
+import { createModelRecommend } from '../pipeline/model-recommend.js';
+import { registerModelRecommendRoutes } from './routes/model-recommend.js';
+import { requireKey } from './auth.js';
 import type { ModelSource } from '../model/source/source.js';
 import { createProfileStore } from '../profile/create-store.js';
 import type { ProfileStore } from '../profile/store.js';
@@ -38,6 +41,7 @@ import { listen, type RunningServer } from './listen.js';
 import { attachEvents, openEvents, type OpenEvents } from './events-attach.js';
 import { registerModelRoutes } from './routes/models.js';
 import { modelStatus } from './status/models.js';
+import { openControlPlane, type ControlPlane, type ControlPlaneOptions } from './control-plane.js';
 
 export interface StartOptions {
   /** folder, gs://…, or undefined with TAAR_* env vars; neither: no TAAR model set (registry only) */
@@ -71,11 +75,13 @@ export interface StartOptions {
   random?: () => number;
   /** event store and rules (src/events/config.ts); default: the embedded log under ./data */
   events?: import('../events/config.js').EventsConfig;
-  /** The model registry's records (issue #13): their models answer /api/models/{id}/recommend. */
+  /** the model registry, its training jobs and API keys (issue #13); default `./data/registry`, a generated key */
+  registry?: Partial<ControlPlaneOptions>;
+  /** Instead of the registry store's records (tests); the control plane still opens. */
   records?: RecordsView;
   /** Shared memory for registry models (RECSCORE_MODEL_MEMORY; default its setting's). */
   modelMemory?: number;
-  /** Guards the registry recommend routes (the registry's `requireKey('recommend')`); default: open. */
+  /** Instead of the recommend keys (`requireKey(keys, 'recommend')`) on the registry recommend routes (tests). */
   recommendAuth?: MiddlewareHandler<AppEnv>;
 }
 
@@ -86,8 +92,8 @@ export interface Recscore {
   registry: ModelRegistry<PackedModel, ModelFacts>;
   /** Undefined without a TAAR model set. */
   reloader: ModelReloader<PackedModel> | undefined;
-  /** The registry's models in memory (undefined without `records`). */
-  modelCache: ModelCache | undefined;
+  /** The registry's models in memory. */
+  modelCache: ModelCache;
   pool: ScoringPool;
   profiles: ProfileStore;
   metrics: Metrics;
@@ -95,6 +101,8 @@ export interface Recscore {
   events: OpenEvents;
   /** The app as mounted (its routes, guards and status board). */
   app: RecscoreApp;
+  /** The model registry, its training queue and API keys (`control.generatedAdminKey` when none was configured). */
+  control: ControlPlane;
   close(): Promise<void>;
 }
 
@@ -136,41 +144,9 @@ export async function startServer(opts: StartOptions): Promise<Recscore> {
         return loadModelOffThread(kind.model, job, kind.finish);
       },
     });
-  const modelCache =
-    opts.records &&
-    new ModelCache({
-      records: opts.records,
-      pool,
-      budgetBytes: opts.modelMemory ?? defaultOf('modelMemory'),
-      gcs,
-      logger,
-    });
-  if (modelCache) {
-    // Read at scrape time (collect), so the cache needs no metrics of its own.
-    const registers = [metrics.registry];
-    new Gauge({
-      name: 'recscore_registry_models_loaded',
-      help: 'Registry models loaded in shared memory',
-      registers,
-      collect() {
-        this.set(modelCache.loaded().length);
-      },
-    });
-    new Gauge({
-      name: 'recscore_registry_models_bytes',
-      help: 'Shared memory held by loaded registry models (RECSCORE_MODEL_MEMORY bounds it), bytes',
-      registers,
-      collect() {
-        this.set(modelCache.bytes);
-      },
-    });
-  }
   try {
     await reloader?.loadInitial();
-    // The default registry model is loaded before serving; one that cannot be loaded is logged, not fatal.
-    await modelCache?.start();
   } catch (e) {
-    modelCache?.close();
     await pool.close();
     throw e;
   }
@@ -203,11 +179,47 @@ export async function startServer(opts: StartOptions): Promise<Recscore> {
     queueDepth: () => pool.queueDepth,
     adminToken: opts.reloadToken,
     taar,
-    registryModels: modelCache && { cache: modelCache, pool, auth: opts.recommendAuth },
   });
   // Registry models are not on the status page yet (their gauges are in /metrics).
   app.status.provide('models', ({ full }) => (reloader ? modelStatus(registry, reloader, full) : []));
-  if (reloader) registerModelRoutes(app, registry, reloader, opts.reloadToken);
+  let control: ControlPlane;
+  try {
+    control = await openControlPlane(app, {
+      ...opts.registry,
+      gcsEndpoint,
+      log: logger,
+      bodyLimitBytes: config.bodyLimitBytes,
+    });
+  } catch (e) {
+    await pool.close();
+    await profiles.close();
+    await events.close();
+    throw e;
+  }
+  if (reloader) registerModelRoutes(app, registry, reloader, opts.reloadToken, control.keys);
+  // The registry's Completed models, served from shared memory; the default is loaded before listening.
+  const modelCache = new ModelCache({
+    records: opts.records ?? control.store,
+    pool,
+    budgetBytes: opts.modelMemory ?? defaultOf('modelMemory'),
+    gcs,
+    logger,
+  });
+  registerModelCacheGauges(metrics, modelCache);
+  const modelRecommend = createModelRecommend({
+    cache: modelCache,
+    pool,
+    guards: app.guards,
+    totalBudgetMs: config.totalBudgetMs,
+  });
+  registerModelRecommendRoutes(
+    app,
+    config,
+    modelRecommend,
+    opts.recommendAuth ?? requireKey(control.keys, 'recommend'),
+  );
+  // A default that cannot be loaded is logged, not fatal: the other models and TAAR still serve.
+  await modelCache.start();
   attachEvents(app, events, logger);
   const http = await listen(app, config, logger);
   reloader?.start();
@@ -224,17 +236,40 @@ export async function startServer(opts: StartOptions): Promise<Recscore> {
     metrics,
     events,
     app,
+    control,
     close: () =>
       (closed ??= (async () => {
         clearInterval(queueGauge);
         app.status.series.stop();
         reloader?.stop();
         await http.close();
-        modelCache?.close();
+        modelCache.close();
+        await control.close();
         await pool.close();
         await profiles.close();
         await events.close();
         await source?.close();
       })()),
   };
+}
+
+/** Gauges of the registry models in memory, read at scrape time, so the cache needs no metrics of its own. */
+function registerModelCacheGauges(metrics: Metrics, cache: ModelCache): void {
+  const registers = [metrics.registry];
+  new Gauge({
+    name: 'recscore_registry_models_loaded',
+    help: 'Registry models loaded in shared memory',
+    registers,
+    collect() {
+      this.set(cache.loaded().length);
+    },
+  });
+  new Gauge({
+    name: 'recscore_registry_models_bytes',
+    help: 'Shared memory held by loaded registry models (RECSCORE_MODEL_MEMORY bounds it), bytes',
+    registers,
+    collect() {
+      this.set(cache.bytes);
+    },
+  });
 }

@@ -132,7 +132,7 @@ describe('model cache', { timeout: 120_000 }, () => {
     const { cache, records, loads } = setup(4);
     await assert.rejects(
       cache.acquire('00000000-0000-0000-0000-000000000000'),
-      (e) => code(e) === 'RECSCORE_NOT_FOUND',
+      (e) => code(e) === 'RECSCORE_MODEL_NOT_FOUND',
     );
     const training = records.put(
       sarRecord(undefined, { modelStatus: 'InProgress', modelStatusMessage: 'parsing 40%' }),
@@ -144,7 +144,7 @@ describe('model cache', { timeout: 120_000 }, () => {
     });
     const taar = records.put(sarRecord(files[0], { kind: 'taar' }));
     await assert.rejects(cache.acquire(taar.id), (e) => code(e) === 'RECSCORE_BAD_REQUEST');
-    await assert.rejects(cache.acquireDefault(), (e) => code(e) === 'RECSCORE_NOT_FOUND');
+    await assert.rejects(cache.acquireDefault(), (e) => code(e) === 'RECSCORE_NO_DEFAULT_MODEL');
     assert.equal(loads(), 0);
     cache.close();
   });
@@ -194,7 +194,7 @@ describe('model cache', { timeout: 120_000 }, () => {
     records.put({ ...records.get(ids[1])!, artifact: files[3] });
     assert.deepEqual(cache.loaded(), []);
     assert.equal(pool.released.length, 2);
-    await assert.rejects(cache.acquire(ids[0]), (e) => code(e) === 'RECSCORE_NOT_FOUND');
+    await assert.rejects(cache.acquire(ids[0]), (e) => code(e) === 'RECSCORE_MODEL_NOT_FOUND');
     assert.equal((await use(cache, ids[1])).record.artifact, files[3]);
     cache.close();
   });
@@ -215,7 +215,7 @@ describe('model cache', { timeout: 120_000 }, () => {
     records.put({ ...record, modelStatus: 'Failed' });
     records.put(record); // back to Completed, same artifact
     release();
-    await assert.rejects(pending, (e) => code(e) === 'RECSCORE_NOT_FOUND');
+    await assert.rejects(pending, (e) => code(e) === 'RECSCORE_MODEL_NOT_FOUND');
     assert.equal(pool.released.length, 1, 'what the dropped load made is released');
     assert.ok((await use(cache, ids[0])).model, 'a fresh load serves');
     cache.close();
@@ -284,7 +284,7 @@ describe('model cache', { timeout: 120_000 }, () => {
       l.done();
     }
     records.setDefault(undefined);
-    await assert.rejects(cache.acquireDefault(), (e) => code(e) === 'RECSCORE_NOT_FOUND');
+    await assert.rejects(cache.acquireDefault(), (e) => code(e) === 'RECSCORE_NO_DEFAULT_MODEL');
     cache.close();
   });
 

@@ -1,8 +1,10 @@
 /**
  * A small in-memory Google Cloud Storage JSON-API server on 127.0.0.1, for tests that drive the real
- * @google-cloud/storage client. It implements only what a reader needs: object listing
+ * @google-cloud/storage client. It implements what a reader needs: object listing
  * (`GET /storage/v1/b/:bucket/o?prefix=`), object metadata (`GET …/o/:object`) and media download
- * (`…/o/:object?alt=media[&generation=]`), with the headers GCS sends (x-goog-hash, x-goog-generation,
+ * (`…/o/:object?alt=media[&generation=]`); and for the model registry, simple uploads
+ * (`POST /upload/storage/v1/b/:bucket/o`) and `DELETE`, both with `ifGenerationMatch` (412 when it fails),
+ * with the headers GCS sends (x-goog-hash, x-goog-generation,
  * x-goog-stored-content-encoding, ETag). Every `put` creates a new generation; old generations stay
  * downloadable unless `versioning: false`, which mimics a bucket without object versioning.
  *
@@ -166,6 +168,10 @@ export class FakeGcs {
           ? 'media'
           : 'meta';
     this.requests.push({ method: req.method ?? '', url: req.url ?? '', kind });
+    const upload = /^\/upload\/storage\/v1\/b\/([^/]+)\/o\/?$/.exec(url.pathname);
+    if (upload && req.method === 'POST') return this.#upload(req, res, decodeURIComponent(upload[1]), url.searchParams);
+    if (m?.[2] && req.method === 'DELETE')
+      return this.#delete(res, decodeURIComponent(m[1]), decodeURIComponent(m[2]), url.searchParams);
     if (!m || req.method !== 'GET' || kind === 'other') return this.#error(res, 404, 'Not Found');
     const bucket = decodeURIComponent(m[1]);
     const name = m[2] === undefined ? undefined : decodeURIComponent(m[2]);
@@ -186,6 +192,53 @@ export class FakeGcs {
     if (!obj) return this.#error(res, 404, `No such object: ${bucket}/${name}`);
     if (kind === 'meta') return this.#json(res, 200, this.#resource(obj));
     this.#media(req, res, obj, fault);
+  }
+
+  /** `ifGenerationMatch` as GCS checks it: 0 = the object must not exist, n = its live generation must be n. */
+  #preconditionFails(bucket: string, name: string, q: URLSearchParams): boolean {
+    const want = q.get('ifGenerationMatch');
+    if (want === null) return false;
+    const live = this.#find(bucket, name, null);
+    return want === '0' ? live !== undefined : String(live?.generation) !== want;
+  }
+
+  // A simple (multipart/related or media) upload: the library's `file.save(…, {resumable: false})`.
+  async #upload(req: IncomingMessage, res: ServerResponse, bucket: string, q: URLSearchParams): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const body = Buffer.concat(chunks);
+    let name = q.get('name') ?? '';
+    let bytes = body;
+    const boundary = /boundary="?([^";]+)"?/.exec(req.headers['content-type'] ?? '')?.[1];
+    if (q.get('uploadType') === 'multipart' && boundary) {
+      const sep = Buffer.from(`--${boundary}`);
+      const parts: Buffer[] = [];
+      let at = body.indexOf(sep);
+      while (at >= 0) {
+        const next = body.indexOf(sep, at + sep.length);
+        if (next < 0) break;
+        parts.push(body.subarray(at + sep.length, next));
+        at = next;
+      }
+      const content = (p: Buffer) => {
+        const start = p.indexOf('\r\n\r\n') + 4;
+        return p.subarray(start, p.length - 2); // the CRLF before the next boundary
+      };
+      const meta = JSON.parse(content(parts[0]).toString() || '{}') as { name?: string };
+      name ||= meta.name ?? '';
+      bytes = Buffer.from(content(parts[parts.length - 1]));
+    }
+    if (!name) return this.#error(res, 400, 'Required object name');
+    if (this.#preconditionFails(bucket, name, q)) return this.#error(res, 412, 'Precondition Failed');
+    this.put(bucket, name, bytes);
+    this.#json(res, 200, this.#resource(this.#find(bucket, name, null)!));
+  }
+
+  #delete(res: ServerResponse, bucket: string, name: string, q: URLSearchParams): void {
+    if (!this.#find(bucket, name, null)) return this.#error(res, 404, `No such object: ${bucket}/${name}`);
+    if (this.#preconditionFails(bucket, name, q)) return this.#error(res, 412, 'Precondition Failed');
+    this.delete(bucket, name);
+    res.writeHead(204).end();
   }
 
   #find(bucket: string, name: string, generation: string | null): StoredObject | undefined {

@@ -254,7 +254,7 @@ describe('registry recommend routes', { timeout: 180_000 }, () => {
   it('the default model: 404 until one is set, then its answers', async () => {
     const none = await get('/api/models/default/recommend?itemId=x');
     assert.equal(none.status, 404);
-    assert.equal(none.json.error.code, 'RECSCORE_NOT_FOUND');
+    assert.equal(none.json.error.code, 'RECSCORE_NO_DEFAULT_MODEL');
     records.setDefault(ids.plain);
     const item = model.items[1];
     const r = await get(`/api/models/default/recommend?itemId=${encodeURIComponent(item)}`);
@@ -304,12 +304,12 @@ describe('registry recommend routes', { timeout: 180_000 }, () => {
       ['itemId with a space', () => get(`${m}?itemId=a%20b`), 400, 'RECSCORE_BAD_REQUEST'],
       ['itemId with a comma', () => get(`${m}?itemId=a,b`), 400, 'RECSCORE_BAD_REQUEST'],
       ['itemId of 451', () => get(`${m}?itemId=${'x'.repeat(451)}`), 400, 'RECSCORE_BAD_REQUEST'],
-      ['model id not a UUID', () => get('/api/models/123/recommend?itemId=a'), 400, 'RECSCORE_BAD_REQUEST'],
+      ['model id not a UUID', () => get('/api/models/123/recommend?itemId=a'), 400, 'RECSCORE_BAD_MODEL_ID'],
       [
         'unknown model',
         () => get(`/api/models/${'0'.repeat(8)}-0000-0000-0000-${'0'.repeat(12)}/recommend?itemId=a`),
         404,
-        'RECSCORE_NOT_FOUND',
+        'RECSCORE_MODEL_NOT_FOUND',
       ],
       [
         'model training',

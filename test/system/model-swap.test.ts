@@ -18,6 +18,8 @@ import type { SarModel } from '../../src/model/kinds/sar/types.js';
 import { startServer, type Recscore } from '../../src/server/start.js';
 import { MemoryRecords, sarArtifact, sarRecord } from '../helpers/records-view.js';
 
+const ADMIN_KEY = 'admin-key-0123456789abcdef';
+const RECOMMEND_KEY = 'recommend-key-0123456789abcdef';
 const dispatcher = new Agent({ connectTimeout: 2_000, headersTimeout: 10_000, bodyTimeout: 10_000, connections: 8 });
 
 describe('registry default swap under load', { timeout: 180_000 }, () => {
@@ -49,6 +51,8 @@ describe('registry default swap under load', { timeout: 180_000 }, () => {
       server: { port: 0, scoringBudgetMs: 5_000, totalBudgetMs: 10_000 },
       logger: silentLogger,
       events: eventsConfigOf({ ...eventSettingsFromEnv({}), dataDir: join(dir, 'data') }),
+      // The registry store opens (and is not used: `records` replaces it); the recommend key is required.
+      registry: { dataDir: join(dir, 'data'), adminKeys: [ADMIN_KEY], recommendKeys: [RECOMMEND_KEY], pollMs: 0 },
     });
   });
   after(async () => {
@@ -66,6 +70,9 @@ describe('registry default swap under load', { timeout: 180_000 }, () => {
     const res = await request(`${server.url}/ready`, { dispatcher });
     assert.equal(res.statusCode, 200);
     await res.body.dump();
+    const noKey = await request(`${server.url}/api/models/default/recommend?itemId=x`, { dispatcher });
+    assert.equal(noKey.statusCode, 401, 'the recommend routes take the registry keys');
+    await noKey.body.dump();
     const metrics = await (await request(`${server.url}/metrics`, { dispatcher })).body.text();
     assert.match(metrics, /^recscore_registry_models_loaded 1$/m);
     assert.match(metrics, /^recscore_registry_models_bytes [1-9]\d*$/m);
@@ -86,11 +93,12 @@ describe('registry default swap under load', { timeout: 180_000 }, () => {
             ? await request(`${server.url}/api/models/default/recommend?recommendationCount=5`, {
                 dispatcher,
                 method: 'POST',
-                headers: { 'content-type': 'application/json' },
+                headers: { 'content-type': 'application/json', 'x-api-key': RECOMMEND_KEY },
                 body: JSON.stringify([{ itemId: item }]),
               })
             : await request(`${server.url}/api/models/default/recommend?itemId=${encodeURIComponent(item)}`, {
                 dispatcher,
+                headers: { 'x-api-key': RECOMMEND_KEY },
               });
           const body = (await res.body.json()) as Array<{ recommendedItemId: string; score: number }>;
           if (res.statusCode !== 200) {

@@ -44,6 +44,18 @@ export interface ModelRecord {
   statistics?: Record<string, unknown>;
   /** Where the packed model is (a `.sarm` file path or `gs://…` URL); set when `Completed`. */
   artifact?: string;
+  /** Control-plane bookkeeping of the training job; absent once the model is Completed or Failed. */
+  job?: TrainingJobState;
+}
+
+/** Which replica runs (or queued) a model's training, and its last sign of life, so a dead job is noticed. */
+export interface TrainingJobState {
+  /** `host:pid:nonce` of the replica that owns the job. */
+  owner: string;
+  /** ISO 8601; refreshed while the job waits or runs. */
+  heartbeat: string;
+  /** Training attempts started (a job interrupted by a restart is tried again once). */
+  attempts: number;
 }
 
 /** What the serving side reads of the registry (the registry store implements it). */

@@ -119,7 +119,10 @@ const COMMON = {
   errors: [
     'RECSCORE_BAD_REQUEST',
     'RECSCORE_BAD_OPTION',
-    'RECSCORE_NOT_FOUND',
+    'RECSCORE_BAD_MODEL_ID',
+    'RECSCORE_MODEL_NOT_FOUND',
+    'RECSCORE_NO_DEFAULT_MODEL',
+    'RECSCORE_UNAUTHORIZED',
     'RECSCORE_MODEL_NOT_COMPLETED',
     'RECSCORE_BUNDLE_INVALID',
     'RECSCORE_MODEL_MISSING',
@@ -194,7 +197,7 @@ function queryOf(c: Context<AppEnv>): Map<string, string> {
 export function checkModelId(id: string | undefined): string | undefined {
   if (id?.toLowerCase() === 'default') return undefined;
   if (id === undefined || !UUID.test(id))
-    bad('RECSCORE_BAD_REQUEST', `model id must be a UUID or default, got ${shown(id)}`);
+    throw new RecscoreError('RECSCORE_BAD_MODEL_ID', `model id must be a UUID or default, got ${shown(id)}`);
   return id!.toLowerCase();
 }
 

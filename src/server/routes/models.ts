@@ -2,7 +2,8 @@
  * Model lifecycle routes: `GET /v1/models` (the version in service, its size, the reloader's last check
  * and last error) and `POST /v1/models/reload` (check the source now).
  *
- * Both use the bearer token of RECSCORE_RELOAD_TOKEN (`Authorization: Bearer <token>`, compared in
+ * Both use the bearer token of RECSCORE_RELOAD_TOKEN (reload also accepts the registry's admin keys, `x-api-key`)
+ * (`Authorization: Bearer <token>`, compared in
  * constant time). Reload without a configured token answers 401, so an exposed port never lets anyone
  * trigger loads. `GET /v1/models` answers everyone, but the source location (absolute paths, bucket
  * names) and error messages (which quote paths and file contents) only to an authenticated caller;
@@ -14,6 +15,7 @@ import type { PackedModel } from '../../model/kinds/taar/packed-model.js';
 import type { ModelRegistry } from '../../model/lifecycle/registry.js';
 import type { ModelFacts } from '../../recommend/contracts.js';
 import type { ModelReloader, ReloadError, ReloadStatus } from '../../model/lifecycle/reloader.js';
+import type { KeyRing } from '../auth.js';
 import type { AppEnv } from '../env.js';
 import { errorResponse } from '../on-error.js';
 import { documentRoute } from '../openapi/docs.js';
@@ -41,6 +43,8 @@ export function registerModelRoutes(
   registry: ModelRegistry<PackedModel, ModelFacts>,
   reloader: ModelReloader<PackedModel>,
   reloadToken: string | undefined,
+  /** The registry's API keys: an admin key (`x-api-key`) may reload too. */
+  keys?: KeyRing,
 ): void {
   app.get('/v1/models', (c) => {
     c.set('route', 'models');
@@ -70,11 +74,17 @@ export function registerModelRoutes(
   });
   app.post('/v1/models/reload', async (c) => {
     c.set('route', 'models_reload');
-    if (!reloadToken) {
+    const byKey = keys?.kindOf(c.req.header('x-api-key')) === 'admin';
+    if (!byKey && !reloadToken && !keys) {
       return errorResponse(c, 'RECSCORE_UNAUTHORIZED', 'reload is disabled: set RECSCORE_RELOAD_TOKEN to enable it');
     }
-    if (!bearerMatches(c.req.header('authorization'), reloadToken)) {
-      return errorResponse(c, 'RECSCORE_UNAUTHORIZED', 'missing or wrong token (Authorization: Bearer <token>)');
+    if (!byKey && !bearerMatches(c.req.header('authorization'), reloadToken)) {
+      const how = keys ? 'an admin key (x-api-key) or ' : '';
+      return errorResponse(
+        c,
+        'RECSCORE_UNAUTHORIZED',
+        `missing or wrong credentials: ${how}Authorization: Bearer <token>`,
+      );
     }
     const before = registry.model?.version;
     const result = await reloader.checkNow();
