@@ -64,7 +64,11 @@ export function createModelRecommend(
 ): (req: ModelRecommendRequest) => Promise<ModelRecommendAnswer> {
   const score = deps.score ?? ((model, req, deadline) => scoreSar(deps.pool!, model, req, deadline));
   return async (req) => {
+    const asked = performance.now();
     const lease = req.modelId === undefined ? await deps.cache.acquireDefault() : await deps.cache.acquire(req.modelId);
+    // Waiting for a model's load (once, seconds) does not count against the budget: the first requests of a
+    // model that had to be loaded would otherwise always be answered from the popularity list.
+    const started = req.started + (performance.now() - asked);
     try {
       const { record, model, facts } = lease.served;
       const p = record.parameters ?? {};
@@ -85,7 +89,7 @@ export function createModelRecommend(
       const nothing = 'events' in sar && sar.events.length === 0 && sar.history === undefined;
       const scored = nothing
         ? ({ ok: true, value: { modelVersion: model.version, known: false } } as const)
-        : await deps.guards.scoring(req.started + deps.totalBudgetMs, (until) => score(model, sar, until));
+        : await deps.guards.scoring(started + deps.totalBudgetMs, (until) => score(model, sar, until));
       if (!scored.ok) {
         const items = popular(model, facts.globalTop, excluded, new Set(), req.count);
         return { ...base, items, backfilled: items.length, servedBy: 'popularity', reason: scored.reason };

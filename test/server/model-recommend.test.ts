@@ -368,6 +368,24 @@ describe('registry recommend routes', { timeout: 180_000 }, () => {
     }
   });
 
+  it("waiting for a model's load does not count against the budget: the first answer is the model's", async () => {
+    const guards = createGuards(
+      { profileBudgetMs: 50, scoringBudgetMs: 20, breakerFailures: 3, breakerHalfOpenAfterMs: 60_000 },
+      { log: silentLogger, metrics: createMetrics() },
+    );
+    const fresh = records.put(sarRecord(file)).id; // not loaded yet: its load takes far longer than 20 ms
+    // An immediate scorer: only the load (a loader thread, then warming the workers) can spend the budget.
+    const recommend = createModelRecommend({
+      cache,
+      guards,
+      totalBudgetMs: 20,
+      score: async (m) => ({ modelVersion: m.version, known: true, top: [[m.model.items[0], 1]] }),
+    });
+    const item = model.items[3];
+    const a = await recommend({ modelId: fresh, query: { item }, count: 5, started: performance.now() });
+    assert.equal(a.servedBy, 'model');
+  });
+
   it('slow, failing or shed scoring answers the popularity list (header says why), never an error', async () => {
     const guards = createGuards(
       { profileBudgetMs: 50, scoringBudgetMs: 20, breakerFailures: 3, breakerHalfOpenAfterMs: 60_000 },
