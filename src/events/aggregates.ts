@@ -16,43 +16,79 @@ interface Cell {
 type ByType = Map<string, Cell>;
 type DayAgg = Map<string, Map<string, ByType>>; // combo name → tuple → type → cell
 
+function sameButItem(a: PostedEvent, b: PostedEvent): boolean {
+  return a.client_id === b.client_id && a.type === b.type && a.ts === b.ts && a.context === b.context;
+}
+
 export class Aggregates {
   readonly #days = new Map<string, DayAgg>();
   readonly #combos: readonly Combo[];
   readonly #names: readonly string[];
   readonly #maxTuples: number;
+  /** Per combination: whether its tuple depends on `item` (so a run of one answer's items is split). */
+  readonly #perEvent: readonly boolean[];
   overflowed = 0;
 
   constructor(combos: readonly Combo[], maxTuplesPerDay: number) {
     this.#combos = combos;
     this.#names = combos.map(comboName);
+    this.#perEvent = combos.map((c) => c.includes('item'));
     this.#maxTuples = maxTuplesPerDay;
   }
 
   add(e: PostedEvent): void {
+    this.#addRun([e], 0, 1);
+  }
+
+  /**
+   * Adds events in order. A run of consecutive events that differ only in `item` (one answer's
+   * impressions: same client, type, time and context object) touches the cells of every combination
+   * without `item` once, adding the run's length to the counter: the sketch of one client is the same
+   * after one add as after ten. Combinations with `item` still take each event.
+   */
+  addAll(events: readonly PostedEvent[]): void {
+    let i = 0;
+    while (i < events.length) {
+      const e = events[i];
+      let j = i + 1;
+      while (j < events.length && sameButItem(events[j], e)) j++;
+      this.#addRun(events, i, j);
+      i = j;
+    }
+  }
+
+  #addRun(events: readonly PostedEvent[], from: number, to: number): void {
+    const e = events[from];
     const day = dayOf(e.ts);
     let agg = this.#days.get(day);
     if (!agg) this.#days.set(day, (agg = new Map()));
-    const pos = positionOf(e.client_id); // hash once, add to every sketch of the event
+    const pos = positionOf(e.client_id); // hash once, add to every sketch of the run
     for (let c = 0; c < this.#combos.length; c++) {
       const combo = this.#combos[c];
       const name = this.#names[c];
       let tuples = agg.get(name);
       if (!tuples) agg.set(name, (tuples = new Map()));
-      const key = tupleKey(e, combo);
-      let byType = tuples.get(key);
-      if (!byType) {
-        if (tuples.size >= this.#maxTuples) {
-          this.overflowed++;
-          continue;
-        }
-        tuples.set(key, (byType = new Map()));
+      if (this.#perEvent[c]) {
+        for (let k = from; k < to; k++) this.#addCell(tuples, tupleKey(events[k], combo), e.type, pos, 1);
+      } else {
+        this.#addCell(tuples, tupleKey(e, combo), e.type, pos, to - from);
       }
-      let cell = byType.get(e.type);
-      if (!cell) byType.set(e.type, (cell = { sketch: new HllSketch(), count: 0 }));
-      cell.sketch.addPosition(pos);
-      cell.count++;
     }
+  }
+
+  #addCell(tuples: Map<string, ByType>, key: string, type: string, pos: number, n: number): void {
+    let byType = tuples.get(key);
+    if (!byType) {
+      if (tuples.size >= this.#maxTuples) {
+        this.overflowed += n;
+        return;
+      }
+      tuples.set(key, (byType = new Map()));
+    }
+    let cell = byType.get(type);
+    if (!cell) byType.set(type, (cell = { sketch: new HllSketch(), count: 0 }));
+    cell.sketch.addPosition(pos);
+    cell.count += n;
   }
 
   distinct(

@@ -17,6 +17,7 @@ import { addDays, dayOf, DAY_MS } from './day.js';
 import { DEFAULT_COMBOS, type Combo } from './dimensions.js';
 import type { PostedEvent, StoredEvent } from './event.js';
 import { JsonlLog } from './jsonl-log.js';
+import { encodeLine } from './log-line.js';
 import { encodeSnapshot, readSnapshot, writeSnapshot, type SnapshotKey } from './snapshot.js';
 import type { AppendResult, EventStore, EventStoreOptions, ReadReport } from './store.js';
 
@@ -177,12 +178,12 @@ export class EmbeddedEventStore implements EventStore {
 
   async #write(events: PostedEvent[], key: string | null): Promise<AppendResult> {
     const b = randomUUID();
-    const stored: StoredEvent[] = events.map((e, i) => ({ id: `${b}:${i}`, ...e }));
-    const pos = await this.#log.append({ b, k: key, r: Date.now(), e: stored });
+    const r = Date.now();
+    const pos = await this.#log.append(r, encodeLine(b, key, r, events));
     const oldest = this.#retain();
-    for (const e of stored) if (dayOf(e.ts) >= oldest) this.#agg.add(e);
+    this.#agg.addAll(events.every((e) => dayOf(e.ts) >= oldest) ? events : events.filter((e) => dayOf(e.ts) >= oldest));
     this.#applied.set(pos.day, Math.max(this.#applied.get(pos.day) ?? 0, pos.end));
-    return { ids: stored.map((e) => e.id), replayed: false };
+    return { ids: events.map((_, i) => `${b}:${i}`), replayed: false };
   }
 
   async *read(from: string, to: string, report?: ReadReport): AsyncIterable<StoredEvent> {
