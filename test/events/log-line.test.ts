@@ -89,3 +89,25 @@ describe('Aggregates.addAll', () => {
     assert.equal(agg.overflowed, 6);
   });
 });
+
+describe('postedEventSchema', () => {
+  it('is exported and turns into a JSON Schema (the OpenAPI document is generated from it)', async () => {
+    const { z } = await import('zod/v4');
+    const { postedEventSchema } = await import('../../src/events/event.js');
+    const json = z.toJSONSchema(postedEventSchema) as {
+      properties: Record<string, unknown>;
+      additionalProperties: boolean;
+    };
+    assert.deepEqual(Object.keys(json.properties).sort(), [
+      'client_id',
+      'context',
+      'item',
+      'position',
+      'request_id',
+      'timestamp',
+      'type',
+      'weight',
+    ]);
+    assert.equal(json.additionalProperties, false);
+  });
+});

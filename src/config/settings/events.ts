@@ -54,9 +54,9 @@ export const EVENT_SETTINGS = {
     env: 'RECSCORE_SERVED_LOG',
     flag: 'served-log',
     kind: bool,
-    // Off until its main-thread cost (~55-75 µs per answer, loadtest/README.md) is cut: on, it would
-    // slow every recommendation by about half of what the rest of the request costs.
-    default: false,
+    // On: what was served is what CTR and retraining read. Its main-thread cost per answer was cut to
+    // about a third of the rest of the request (loadtest/README.md, "The served log's cost").
+    default: true,
     doc: "Write each answer's list to the event log as `impression` events (batched, off the response path)",
   }),
 } satisfies Record<string, Setting<unknown>>;
