@@ -60,7 +60,7 @@ const tEvents = cpuMs(() => input.flatMap(impressionsOf));
 const tLine = cpuMs(() => {
   for (let i = 0; i < events.length; i += 1000) encodeLine('x', null, 0, events.slice(i, i + 1000));
 });
-const agg = new Aggregates(DEFAULT_COMBOS, 10_000);
+const agg = new Aggregates(DEFAULT_COMBOS);
 const tAgg = cpuMs(() => {
   for (let i = 0; i < events.length; i += 1000) agg.addAll(events.slice(i, i + 1000));
 });

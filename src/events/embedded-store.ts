@@ -49,6 +49,8 @@ export class EmbeddedEventStore implements EventStore {
   readonly #logger: Logger;
   readonly #retentionDays: number;
   #oldestKept = '';
+  /** `day combination` pairs whose refusal was logged (one line each, not one per event). */
+  readonly #refusedLogged = new Set<string>();
   /** Lines skipped while rebuilding (torn by a crash). */
   readonly rebuildReport: ReadReport = { skipped: [] };
   rebuiltEvents = 0;
@@ -57,7 +59,24 @@ export class EmbeddedEventStore implements EventStore {
     this.combos = opts.combos ?? DEFAULT_COMBOS;
     this.#logger = (opts.logger ?? rootLog).child({ store: 'events-embedded' });
     this.#log = new JsonlLog(join(resolve(dataDir), 'events'), this.#logger);
-    this.#newAggregates = () => new Aggregates(this.combos, opts.maxTuplesPerDay ?? 10_000);
+    this.#newAggregates = () =>
+      new Aggregates(this.combos, {
+        maxTuplesPerDay: opts.maxTuplesPerDay,
+        maxBytes: opts.maxSketchBytes,
+        onRefuse: (day, combo, n) => {
+          opts.onSegmentRefused?.(combo, n);
+          const key = `${day} ${combo}`;
+          if (this.#refusedLogged.has(key)) return;
+          if (this.#refusedLogged.size >= 10_000) this.#refusedLogged.clear();
+          this.#refusedLogged.add(key);
+          this.#logger.warn('event sketch memory cap reached: new segments of this day are not counted', {
+            day,
+            combination: combo,
+            sketch_bytes: this.#agg.bytes,
+            cap_bytes: opts.maxSketchBytes,
+          });
+        },
+      });
     this.#agg = this.#newAggregates();
     this.#retentionDays = opts.retentionDays ?? 90;
     this.#snapshotPath = join(this.#log.dir, 'aggregates.snapshot');
@@ -215,6 +234,11 @@ export class EmbeddedEventStore implements EventStore {
 
   memory() {
     return this.#agg.memory();
+  }
+
+  /** Bytes of all in-memory sketches (the figure RECSCORE_EVENT_SKETCH_MB caps). */
+  get sketchBytes(): number {
+    return this.#agg.bytes;
   }
 
   async close(): Promise<void> {

@@ -5,7 +5,7 @@
  * served log); the routes are mounted after.
  */
 import type { Hono } from 'hono';
-import { Counter } from 'prom-client';
+import { Counter, Gauge } from 'prom-client';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics/registry.js';
 import { defaultOf } from '../config/index.js';
@@ -27,7 +27,28 @@ export interface OpenEvents {
 
 export async function openEvents(config: EventsConfig | undefined, log: Logger, metrics: Metrics): Promise<OpenEvents> {
   const cfg = config ?? eventsConfigOf(defaultEventSettings());
-  const store = await createEventStore(cfg.spec, { ...cfg.store, logger: log });
+  const refused = new Counter({
+    name: 'recscore_event_segments_refused_total',
+    help: "Events not counted in a combination: the embedded store's sketch memory cap refused a new segment",
+    labelNames: ['combination'] as const,
+    registers: [metrics.registry],
+  });
+  const store = await createEventStore(cfg.spec, {
+    ...cfg.store,
+    logger: log,
+    onSegmentRefused: (combination, n) => refused.inc({ combination }, n),
+  });
+  if (store.kind === 'embedded') {
+    const embedded = store as EventStore & { readonly sketchBytes: number };
+    new Gauge({
+      name: 'recscore_event_sketch_bytes',
+      help: "Bytes of the embedded event store's in-memory sketches (capped by RECSCORE_EVENT_SKETCH_MB)",
+      registers: [metrics.registry],
+      collect() {
+        this.set(embedded.sketchBytes);
+      },
+    });
+  }
   let served: ServedLog | undefined;
   if (cfg.servedLog) {
     const dropped = new Counter({
@@ -73,6 +94,7 @@ function defaultEventSettings() {
     eventDimensions: undefined,
     eventTypes: undefined,
     eventRetentionDays: defaultOf('eventRetentionDays'),
+    eventSketchMb: defaultOf('eventSketchMb'),
     eventMaxLen: undefined,
     eventPrefix: defaultOf('eventPrefix'),
     servedLog: defaultOf('servedLog'),

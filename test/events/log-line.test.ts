@@ -55,9 +55,9 @@ describe('Aggregates.addAll', () => {
   it('equals one add per event: counts and distinct per combination', () => {
     const events = sample();
     const combos = [...DEFAULT_COMBOS, ...parseCombos('locale+item;served_by+os')];
-    const one = new Aggregates(combos, 10_000);
+    const one = new Aggregates(combos);
     for (const e of events) one.add(e);
-    const all = new Aggregates(combos, 10_000);
+    const all = new Aggregates(combos);
     all.addAll(events);
     const days = ['2026-12-04'];
     const types = ['impression', 'click', 'purchase'];
@@ -84,7 +84,7 @@ describe('Aggregates.addAll', () => {
 
   it('counts a run over the tuple cap as overflow, event by event', () => {
     const events = impressionsOf({ client_id: 'c', model_version: 'v', served_by: 's', items: ['a', 'b', 'c'], ts: 0 });
-    const agg = new Aggregates([[], ['served_by']], 0);
+    const agg = new Aggregates([[], ['served_by']], { maxTuplesPerDay: 0 });
     agg.addAll(events);
     assert.equal(agg.overflowed, 6);
   });

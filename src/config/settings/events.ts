@@ -28,7 +28,7 @@ export const EVENT_SETTINGS = {
     env: 'RECSCORE_EVENT_TYPES',
     flag: 'event-types',
     kind: text(),
-    doc: 'Custom event types with their usage weight: `like:2,share:3`',
+    doc: "Custom event types with their usage weight, or built-in types' new weights: `like:2,impression:0.1`",
   }),
   eventRetentionDays: setting({
     env: 'RECSCORE_EVENT_RETENTION_DAYS',
@@ -36,6 +36,14 @@ export const EVENT_SETTINGS = {
     kind: int(1, 3650),
     default: 90,
     doc: 'Days the event log, sketches and counters are kept',
+  }),
+  eventSketchMb: setting({
+    env: 'RECSCORE_EVENT_SKETCH_MB',
+    flag: 'event-sketch-mb',
+    kind: int(1, 1_048_576),
+    // About 100 days of 200k daily clients over the default combinations (README: sketch memory).
+    default: 512,
+    doc: "Embedded store: MiB of all in-memory sketches; above it a day's new segments are refused (counted)",
   }),
   eventMaxLen: optional({
     env: 'RECSCORE_EVENT_MAXLEN',
