@@ -85,7 +85,7 @@ export class JsonlLog {
       while (this.#queue.length > 0 && this.#queue[0].day === day) group.push(this.#queue.shift()!);
       try {
         const h = await this.#handleFor(day);
-        const buf = Buffer.concat(group.map((p) => p.bytes));
+        const buf = group.length === 1 ? group[0].bytes : Buffer.concat(group.map((p) => p.bytes));
         let off = 0;
         while (off < buf.length) off += (await h.fh.write(buf, off)).bytesWritten;
         await h.fh.datasync();
