@@ -5,11 +5,10 @@
  *
  * Each stored event is the posted one with `"id":"<batch id>:<index>"` first. The encoder writes the text
  * by hand rather than through JSON.stringify of copied objects: it runs on the main thread for every
- * accepted event and every served impression, and one answer's impressions share their context object, so
- * the text of what they share is built once per run of them. The text is what JSON.stringify would write for the same fields
- * (every value is a string, a finite number or a flat string record; absent fields are left out; the order
- * of the fields differs), and the
- * readers parse it with JSON.parse.
+ * accepted event and every served impression, and one answer's impressions share all but item and
+ * position, so the text of what they share is built once per run of them. The text parses to what
+ * JSON.stringify would write for the same fields (every value is a string, a finite number or a flat
+ * string record; absent fields are left out; only the order of the fields differs); readers use JSON.parse.
  */
 import type { PostedEvent, StoredEvent } from './event.js';
 

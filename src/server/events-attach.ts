@@ -8,8 +8,7 @@ import type { Hono } from 'hono';
 import { Counter, Gauge } from 'prom-client';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics/registry.js';
-import { defaultOf } from '../config/index.js';
-import { eventsConfigOf, type EventsConfig } from '../events/config.js';
+import { eventSettingsFromEnv, eventsConfigOf, type EventsConfig } from '../events/config.js';
 import { createEventStore } from '../events/create-store.js';
 import { ServedLog } from '../events/served-log.js';
 import type { EventStore } from '../events/store.js';
@@ -86,17 +85,10 @@ export function attachEvents(app: Hono<AppEnv>, events: OpenEvents, log: Logger)
   registerEventRoutes(app, { store: events.store, rules: events.config.rules, log });
 }
 
-/** The event settings' defaults: the embedded log under ./data (serve passes its configuration). */
+/**
+ * The event settings when the caller passes none (programmatic and test servers; `serve` passes its
+ * configuration): the environment's, else the defaults (the embedded log under ./data).
+ */
 function defaultEventSettings() {
-  return {
-    dataDir: defaultOf('dataDir'),
-    events: undefined,
-    eventDimensions: undefined,
-    eventTypes: undefined,
-    eventRetentionDays: defaultOf('eventRetentionDays'),
-    eventSketchMb: defaultOf('eventSketchMb'),
-    eventMaxLen: undefined,
-    eventPrefix: defaultOf('eventPrefix'),
-    servedLog: defaultOf('servedLog'),
-  };
+  return eventSettingsFromEnv();
 }

@@ -62,9 +62,11 @@ export const EVENT_SETTINGS = {
     env: 'RECSCORE_SERVED_LOG',
     flag: 'served-log',
     kind: bool,
-    // On: what was served is what CTR and retraining read. Its main-thread cost per answer was cut to
-    // about a third of the rest of the request (loadtest/README.md, "The served log's cost").
-    default: true,
+    // Off for now: its CPU per answer was cut by ~40 % (loadtest/README.md), but with it on the in-process
+    // faults test (test/faults/serve-faults.test.ts) sees its 15 ms profile budgets fire 6-36 ms late
+    // (RECSCORE_STALLED, which the breaker ignores), so the breaker does not open there. Turn it on once
+    // that is understood (README, events section).
+    default: false,
     doc: "Write each answer's list to the event log as `impression` events (batched, off the response path)",
   }),
 } satisfies Record<string, Setting<unknown>>;
