@@ -66,7 +66,7 @@ for (const perDay of [10_000, 350_000].filter((x) => x * 28 <= MAX * 1.1)) {
 // Memory: one synthetic day through the embedded aggregates (default combinations).
 {
   const clients = Math.min(MAX, 200_000);
-  const agg = new Aggregates(DEFAULT_COMBOS, 10_000);
+  const agg = new Aggregates(DEFAULT_COMBOS);
   const locales = Array.from({ length: 40 }, (_, i) => `loc-${i}`);
   const ts = Date.now();
   for (let c = 0; c < clients; c++) {

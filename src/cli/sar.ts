@@ -18,7 +18,7 @@ import { intOption, parse, required } from './args.js';
 import { evaluateCommand, popularCommand, recommendCommand, similarCommand } from './sar-query.js';
 
 export const SAR_USAGE = `usage: recscore sar <command>
-  train     --events PATH|gs://BUCKET/PREFIX --out MODEL
+  train     --events PATH|gs://BUCKET/PREFIX|events:FROM..TO --out MODEL
             [--similarity cooccurrence|jaccard|lift|cosine|inclusion-index|
             mutual-information|lexicographers-mutual-information] [--threshold N] [--decay-half-life DAYS]
             [--reference-time EPOCH_S] [--unit user|timestamp] [--max-bad-lines N]

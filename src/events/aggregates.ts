@@ -2,7 +2,11 @@
  * The embedded store's in-memory aggregates: per UTC day (of the event's timestamp), per configured
  * combination and tuple of values, per event type, one HyperLogLog sketch of client ids and one counter.
  * Bounded: at most `maxTuplesPerDay` tuples per day and combination (further tuples only count in `none`
- * and the other combinations, and `overflowed` reports it), and only days inside the retention.
+ * and the other combinations, and `overflowed` reports it), only days inside the retention, and a global
+ * cap on the bytes of all sketches (`maxBytes`): over it, a day's new segments (a new tuple or event type
+ * of a combination other than `none`) are refused — counted in `refused` and reported to `onRefuse` —
+ * while existing ones keep counting. A sketch never exceeds 16 KiB, so refused growth means bounded memory;
+ * `none` (a day's totals, one cell per event type) is always kept, so DAU and MAU stay whole.
  */
 import { comboName, tupleKey, type Combo } from './dimensions.js';
 import type { PostedEvent } from './event.js';
@@ -16,43 +20,116 @@ interface Cell {
 type ByType = Map<string, Cell>;
 type DayAgg = Map<string, Map<string, ByType>>; // combo name → tuple → type → cell
 
+function sameButItem(a: PostedEvent, b: PostedEvent): boolean {
+  return a.client_id === b.client_id && a.type === b.type && a.ts === b.ts && a.context === b.context;
+}
+
+export interface AggregatesOptions {
+  /** Distinct tuples kept per day and combination (default 10,000). */
+  maxTuplesPerDay?: number;
+  /** Bytes of all sketches together above which new segments are refused (default: no cap). */
+  maxBytes?: number;
+  /** Called with the events a refused segment did not take (day, combination name, events). */
+  onRefuse?: (day: string, combo: string, events: number) => void;
+}
+
 export class Aggregates {
   readonly #days = new Map<string, DayAgg>();
+  readonly #maxBytes: number;
+  readonly #onRefuse: AggregatesOptions['onRefuse'];
+  /** Bytes of all sketches' registers (sparse or dense). */
+  #bytes = 0;
+  /** Events not counted in a combination because the byte cap refused their new segment. */
+  refused = 0;
   readonly #combos: readonly Combo[];
   readonly #names: readonly string[];
   readonly #maxTuples: number;
+  /** Per combination: whether its tuple depends on `item` (so a run of one answer's items is split). */
+  readonly #perEvent: readonly boolean[];
   overflowed = 0;
 
-  constructor(combos: readonly Combo[], maxTuplesPerDay: number) {
+  constructor(combos: readonly Combo[], opts: AggregatesOptions = {}) {
     this.#combos = combos;
+    this.#maxTuples = opts.maxTuplesPerDay ?? 10_000;
+    this.#maxBytes = opts.maxBytes ?? Number.POSITIVE_INFINITY;
+    this.#onRefuse = opts.onRefuse;
     this.#names = combos.map(comboName);
-    this.#maxTuples = maxTuplesPerDay;
+    this.#perEvent = combos.map((c) => c.includes('item'));
   }
 
   add(e: PostedEvent): void {
+    this.#addRun([e], 0, 1);
+  }
+
+  /**
+   * Adds events in order. A run of consecutive events that differ only in `item` (one answer's
+   * impressions: same client, type, time and context object) touches the cells of every combination
+   * without `item` once, adding the run's length to the counter: the sketch of one client is the same
+   * after one add as after ten. Combinations with `item` still take each event.
+   */
+  addAll(events: readonly PostedEvent[]): void {
+    let i = 0;
+    while (i < events.length) {
+      const e = events[i];
+      let j = i + 1;
+      while (j < events.length && sameButItem(events[j], e)) j++;
+      this.#addRun(events, i, j);
+      i = j;
+    }
+  }
+
+  #addRun(events: readonly PostedEvent[], from: number, to: number): void {
+    const e = events[from];
     const day = dayOf(e.ts);
     let agg = this.#days.get(day);
     if (!agg) this.#days.set(day, (agg = new Map()));
-    const pos = positionOf(e.client_id); // hash once, add to every sketch of the event
+    const pos = positionOf(e.client_id); // hash once, add to every sketch of the run
     for (let c = 0; c < this.#combos.length; c++) {
       const combo = this.#combos[c];
       const name = this.#names[c];
       let tuples = agg.get(name);
       if (!tuples) agg.set(name, (tuples = new Map()));
-      const key = tupleKey(e, combo);
-      let byType = tuples.get(key);
+      const capped = combo.length > 0; // `none` is never refused
+      if (this.#perEvent[c]) {
+        for (let k = from; k < to; k++) {
+          if (!this.#addCell(tuples, tupleKey(events[k], combo), e.type, pos, 1, capped)) this.#refuse(day, name, 1);
+        }
+      } else if (!this.#addCell(tuples, tupleKey(e, combo), e.type, pos, to - from, capped)) {
+        this.#refuse(day, name, to - from);
+      }
+    }
+  }
+
+  // False when the byte cap refused a new segment (the tuple cap is `overflowed`, counted here).
+  #addCell(tuples: Map<string, ByType>, key: string, type: string, pos: number, n: number, capped: boolean): boolean {
+    let byType = tuples.get(key);
+    let cell = byType?.get(type);
+    if (!cell) {
+      if (capped && this.#bytes >= this.#maxBytes) return false;
       if (!byType) {
         if (tuples.size >= this.#maxTuples) {
-          this.overflowed++;
-          continue;
+          this.overflowed += n;
+          return true;
         }
         tuples.set(key, (byType = new Map()));
       }
-      let cell = byType.get(e.type);
-      if (!cell) byType.set(e.type, (cell = { sketch: new HllSketch(), count: 0 }));
-      cell.sketch.addPosition(pos);
-      cell.count++;
+      byType.set(type, (cell = { sketch: new HllSketch(), count: 0 }));
+      this.#bytes += cell.sketch.bytes;
     }
+    const before = cell.sketch.bytes;
+    if (cell.sketch.addPosition(pos)) this.#bytes += cell.sketch.bytes - before;
+    cell.count += n;
+    return true;
+  }
+
+  #refuse(day: string, combo: string, n: number): void {
+    this.refused += n;
+    this.#onRefuse?.(day, combo, n);
+  }
+
+  /** Bytes of all sketches' registers. */
+  get bytes(): number {
+    return this.#bytes;
   }
 
   distinct(
@@ -110,12 +187,20 @@ export class Aggregates {
     if (!tuples) agg.set(combo, (tuples = new Map()));
     let byType = tuples.get(tuple);
     if (!byType) tuples.set(tuple, (byType = new Map()));
+    const old = byType.get(type);
+    if (old) this.#bytes -= old.sketch.bytes;
     byType.set(type, { sketch, count });
+    this.#bytes += sketch.bytes;
   }
 
   /** Drops the days before `oldest` (retention). */
   dropBefore(oldest: string): void {
-    for (const day of this.#days.keys()) if (day < oldest) this.#days.delete(day);
+    for (const [day, agg] of this.#days) {
+      if (day >= oldest) continue;
+      for (const tuples of agg.values())
+        for (const byType of tuples.values()) for (const cell of byType.values()) this.#bytes -= cell.sketch.bytes;
+      this.#days.delete(day);
+    }
   }
 
   /** Register bytes held, per day and combination (for the README's memory figures). */

@@ -43,6 +43,7 @@ export type EventSettings = Pick<
   | 'eventDimensions'
   | 'eventTypes'
   | 'eventRetentionDays'
+  | 'eventSketchMb'
   | 'eventMaxLen'
   | 'eventPrefix'
   | 'servedLog'
@@ -54,6 +55,7 @@ const EVENT_KEYS = [
   'eventDimensions',
   'eventTypes',
   'eventRetentionDays',
+  'eventSketchMb',
   'eventMaxLen',
   'eventPrefix',
   'servedLog',
@@ -70,7 +72,13 @@ export function eventsConfigOf(s: EventSettings): EventsConfig {
   const combos: readonly Combo[] = s.eventDimensions ? parseCombos(s.eventDimensions) : DEFAULT_COMBOS;
   return {
     spec: s.events ?? s.dataDir,
-    store: { combos, retentionDays: s.eventRetentionDays, maxLenPerDay: s.eventMaxLen, prefix: s.eventPrefix },
+    store: {
+      combos,
+      retentionDays: s.eventRetentionDays,
+      maxSketchBytes: s.eventSketchMb * 1024 * 1024,
+      maxLenPerDay: s.eventMaxLen,
+      prefix: s.eventPrefix,
+    },
     rules: defaultRules(parseCustomTypes(s.eventTypes ?? '')),
     servedLog: s.servedLog,
   };

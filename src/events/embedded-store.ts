@@ -17,6 +17,7 @@ import { addDays, dayOf, DAY_MS } from './day.js';
 import { DEFAULT_COMBOS, type Combo } from './dimensions.js';
 import type { PostedEvent, StoredEvent } from './event.js';
 import { JsonlLog } from './jsonl-log.js';
+import { encodeLine } from './log-line.js';
 import { encodeSnapshot, readSnapshot, writeSnapshot, type SnapshotKey } from './snapshot.js';
 import type { AppendResult, EventStore, EventStoreOptions, ReadReport } from './store.js';
 
@@ -48,6 +49,8 @@ export class EmbeddedEventStore implements EventStore {
   readonly #logger: Logger;
   readonly #retentionDays: number;
   #oldestKept = '';
+  /** `day combination` pairs whose refusal was logged (one line each, not one per event). */
+  readonly #refusedLogged = new Set<string>();
   /** Lines skipped while rebuilding (torn by a crash). */
   readonly rebuildReport: ReadReport = { skipped: [] };
   rebuiltEvents = 0;
@@ -56,7 +59,24 @@ export class EmbeddedEventStore implements EventStore {
     this.combos = opts.combos ?? DEFAULT_COMBOS;
     this.#logger = (opts.logger ?? rootLog).child({ store: 'events-embedded' });
     this.#log = new JsonlLog(join(resolve(dataDir), 'events'), this.#logger);
-    this.#newAggregates = () => new Aggregates(this.combos, opts.maxTuplesPerDay ?? 10_000);
+    this.#newAggregates = () =>
+      new Aggregates(this.combos, {
+        maxTuplesPerDay: opts.maxTuplesPerDay,
+        maxBytes: opts.maxSketchBytes,
+        onRefuse: (day, combo, n) => {
+          opts.onSegmentRefused?.(combo, n);
+          const key = `${day} ${combo}`;
+          if (this.#refusedLogged.has(key)) return;
+          if (this.#refusedLogged.size >= 10_000) this.#refusedLogged.clear();
+          this.#refusedLogged.add(key);
+          this.#logger.warn('event sketch memory cap reached: new segments of this day are not counted', {
+            day,
+            combination: combo,
+            sketch_bytes: this.#agg.bytes,
+            cap_bytes: opts.maxSketchBytes,
+          });
+        },
+      });
     this.#agg = this.#newAggregates();
     this.#retentionDays = opts.retentionDays ?? 90;
     this.#snapshotPath = join(this.#log.dir, 'aggregates.snapshot');
@@ -177,12 +197,12 @@ export class EmbeddedEventStore implements EventStore {
 
   async #write(events: PostedEvent[], key: string | null): Promise<AppendResult> {
     const b = randomUUID();
-    const stored: StoredEvent[] = events.map((e, i) => ({ id: `${b}:${i}`, ...e }));
-    const pos = await this.#log.append({ b, k: key, r: Date.now(), e: stored });
+    const r = Date.now();
+    const pos = await this.#log.append(r, encodeLine(b, key, r, events));
     const oldest = this.#retain();
-    for (const e of stored) if (dayOf(e.ts) >= oldest) this.#agg.add(e);
+    this.#agg.addAll(events.every((e) => dayOf(e.ts) >= oldest) ? events : events.filter((e) => dayOf(e.ts) >= oldest));
     this.#applied.set(pos.day, Math.max(this.#applied.get(pos.day) ?? 0, pos.end));
-    return { ids: stored.map((e) => e.id), replayed: false };
+    return { ids: events.map((_, i) => `${b}:${i}`), replayed: false };
   }
 
   async *read(from: string, to: string, report?: ReadReport): AsyncIterable<StoredEvent> {
@@ -214,6 +234,11 @@ export class EmbeddedEventStore implements EventStore {
 
   memory() {
     return this.#agg.memory();
+  }
+
+  /** Bytes of all in-memory sketches (the figure RECSCORE_EVENT_SKETCH_MB caps). */
+  get sketchBytes(): number {
+    return this.#agg.bytes;
   }
 
   async close(): Promise<void> {

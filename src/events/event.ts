@@ -5,7 +5,9 @@
  * Posted: {type, client_id, item?, request_id?, position?, timestamp?, weight?, context?: {locale?, os?, …}}
  * Stored: the same fields, `timestamp` normalized to epoch milliseconds (`ts`), plus the server's `id`.
  */
-import { z } from 'zod';
+// zod 4 (bundled with zod 3.25 as `zod/v4`): the same schema checks an event in about 40 % of zod 3's time
+// (it compiles object schemas), and this runs for every posted event.
+import { z } from 'zod/v4';
 import type { ErrorCode } from '../errors.js';
 
 export const BUILTIN_EVENT_TYPES = [
@@ -74,23 +76,29 @@ export function isCustomTypeName(s: string): boolean {
   return CUSTOM_TYPE.test(s);
 }
 
-const schema = z
-  .object({
-    type: z.string(),
-    client_id: z.string().regex(CLIENT_ID, 'must be 1–128 characters of A-Z a-z 0-9 _ -'),
-    item: z.string().regex(GUID, 'must be 1–200 printable ASCII characters without spaces, % or /').optional(),
-    request_id: z.string().regex(TOKEN, 'must be 1–128 characters of A-Z a-z 0-9 _ . : -').optional(),
-    position: z.number().int().min(0).max(10_000).optional(),
-    timestamp: z
-      .union([z.string().regex(ISO, 'must be ISO 8601 with a time zone'), z.number().int().min(0)])
-      .optional(),
-    weight: z.number().finite().min(-1_000).max(1_000).optional(),
-    context: z
-      .record(z.string().regex(CONTEXT_KEY, 'context keys are 1–32 of a-z 0-9 _'), z.string().min(1).max(200))
-      .refine((c) => Object.keys(c).length <= 16, 'at most 16 context fields')
-      .optional(),
-  })
-  .strict();
+/**
+ * The posted event, the one definition of its shape (the OpenAPI document is generated from it:
+ * `z.toJSONSchema(postedEventSchema)`). The type and timestamp range depend on the configuration and the
+ * clock, so checkEvent checks those after it.
+ */
+export const postedEventSchema = z.strictObject({
+  type: z.string(),
+  client_id: z.string().regex(CLIENT_ID, 'must be 1–128 characters of A-Z a-z 0-9 _ -'),
+  item: z.string().regex(GUID, 'must be 1–200 printable ASCII characters without spaces, % or /').optional(),
+  request_id: z.string().regex(TOKEN, 'must be 1–128 characters of A-Z a-z 0-9 _ . : -').optional(),
+  position: z.number().int().min(0).max(10_000).optional(),
+  timestamp: z
+    .union(
+      [z.string().regex(ISO, 'must be ISO 8601 with a time zone'), z.number().int().min(0)],
+      'must be ISO 8601 with a time zone, or epoch milliseconds',
+    )
+    .optional(),
+  weight: z.number().min(-1_000).max(1_000).optional(),
+  context: z
+    .record(z.string().regex(CONTEXT_KEY, 'context keys are 1–32 of a-z 0-9 _'), z.string().min(1).max(200))
+    .refine((c) => Object.keys(c).length <= 16, 'at most 16 context fields')
+    .optional(),
+});
 
 export type Checked = { ok: true; event: PostedEvent } | { ok: false; code: ErrorCode; message: string };
 
@@ -106,12 +114,17 @@ export function checkEvent(raw: unknown, rules: EventRules, now: number): Checke
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     return { ok: false, code: 'RECSCORE_BAD_EVENT', message: 'an event must be a JSON object' };
   }
-  const parsed = schema.safeParse(raw);
+  const parsed = postedEventSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const field = issue.path.map(String).join('.') || '(event)';
     const code = CODE_OF_FIELD[String(issue.path[0])] ?? 'RECSCORE_BAD_EVENT';
-    const what = issue.code === 'unrecognized_keys' ? `unknown field(s) ${issue.keys.join(', ')}` : issue.message;
+    const what =
+      issue.code === 'unrecognized_keys'
+        ? `unknown field(s) ${issue.keys.join(', ')}`
+        : issue.code === 'invalid_key'
+          ? (issue.issues[0]?.message ?? issue.message)
+          : issue.message;
     return { ok: false, code, message: `${field}: ${what}`.slice(0, 300) };
   }
   const e = parsed.data;
@@ -152,6 +165,3 @@ export function checkEvent(raw: unknown, rules: EventRules, now: number): Checke
   if (e.context !== undefined) out.context = e.context;
   return { ok: true, event: out };
 }
-
-/** The zod schema of one posted event (the API document shows it; checkEvent runs it). */
-export { schema as eventSchema };

@@ -1,8 +1,6 @@
 /**
  * The embedded event log: append-only JSONL files `<dir>/events-YYYY-MM-DD.jsonl`, one per UTC day of
- * arrival, one line per accepted batch:
- *
- *   {"b":"<batch id>","k":"<idempotency key>"|null,"r":<received ms>,"e":[<stored event>, …]}
+ * arrival, one line per accepted batch (its format: log-line.ts).
  *
  * A batch is one line, so a crash mid-write tears at most that line, whose batch was never acknowledged;
  * readers skip a line that does not parse and report it. Before appending to a file that ends in a torn
@@ -17,14 +15,9 @@ import { createInterface } from 'node:readline';
 import { RecscoreError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { dayOf } from './day.js';
-import type { StoredEvent } from './event.js';
+import type { LogLine } from './log-line.js';
 
-export interface LogLine {
-  b: string;
-  k: string | null;
-  r: number;
-  e: StoredEvent[];
-}
+export type { LogLine };
 
 /** Where an appended line ends: its file (by arrival day) and the byte offset just after its newline. */
 export interface LogPosition {
@@ -71,12 +64,15 @@ export class JsonlLog {
       .sort();
   }
 
-  /** Appends one line; resolves once it is on disk, with where it ends. */
-  append(line: LogLine): Promise<LogPosition> {
+  /**
+   * Appends one line (log-line.ts's encodeLine: one JSON object and its newline) received at `r` (epoch ms:
+   * its file); resolves once it is on disk, with where it ends.
+   */
+  append(r: number, text: string): Promise<LogPosition> {
     if (this.#closed) return Promise.reject(new RecscoreError('RECSCORE_EVENT_STORE', 'event log is closed'));
-    const bytes = Buffer.from(JSON.stringify(line) + '\n');
+    const bytes = Buffer.from(text);
     return new Promise((resolve, reject) => {
-      this.#queue.push({ day: dayOf(line.r), bytes, resolve, reject });
+      this.#queue.push({ day: dayOf(r), bytes, resolve, reject });
       if (!this.#flushing) void this.#flush();
     });
   }
@@ -89,7 +85,7 @@ export class JsonlLog {
       while (this.#queue.length > 0 && this.#queue[0].day === day) group.push(this.#queue.shift()!);
       try {
         const h = await this.#handleFor(day);
-        const buf = Buffer.concat(group.map((p) => p.bytes));
+        const buf = group.length === 1 ? group[0].bytes : Buffer.concat(group.map((p) => p.bytes));
         let off = 0;
         while (off < buf.length) off += (await h.fh.write(buf, off)).bytesWritten;
         await h.fh.datasync();

@@ -61,6 +61,13 @@ export interface EventStoreOptions {
   prefix?: string;
   /** Embedded: distinct tuples kept per day and combination; later ones are counted as overflow. */
   maxTuplesPerDay?: number;
+  /**
+   * Embedded: bytes of all in-memory sketches above which a day's new segments (of combinations other
+   * than `none`) are refused; default no cap. Refusals are logged once per day and combination.
+   */
+  maxSketchBytes?: number;
+  /** Embedded: called with the events a refused segment did not take (a metric). */
+  onSegmentRefused?: (combo: string, events: number) => void;
   /** Embedded: how often the aggregates snapshot is written (ms, default 300,000; 0 = only at close). */
   snapshotIntervalMs?: number;
   /** Embedded: false never writes the snapshot (a CLI reading the log beside a running server). */

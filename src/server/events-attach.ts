@@ -5,11 +5,10 @@
  * served log); the routes are mounted after.
  */
 import type { Hono } from 'hono';
-import { Counter } from 'prom-client';
+import { Counter, Gauge } from 'prom-client';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics/registry.js';
-import { defaultOf } from '../config/index.js';
-import { eventsConfigOf, type EventsConfig } from '../events/config.js';
+import { eventSettingsFromEnv, eventsConfigOf, type EventsConfig } from '../events/config.js';
 import { createEventStore } from '../events/create-store.js';
 import { ServedLog } from '../events/served-log.js';
 import type { EventStore } from '../events/store.js';
@@ -27,7 +26,28 @@ export interface OpenEvents {
 
 export async function openEvents(config: EventsConfig | undefined, log: Logger, metrics: Metrics): Promise<OpenEvents> {
   const cfg = config ?? eventsConfigOf(defaultEventSettings());
-  const store = await createEventStore(cfg.spec, { ...cfg.store, logger: log });
+  const refused = new Counter({
+    name: 'recscore_event_segments_refused_total',
+    help: "Events not counted in a combination: the embedded store's sketch memory cap refused a new segment",
+    labelNames: ['combination'] as const,
+    registers: [metrics.registry],
+  });
+  const store = await createEventStore(cfg.spec, {
+    ...cfg.store,
+    logger: log,
+    onSegmentRefused: (combination, n) => refused.inc({ combination }, n),
+  });
+  if (store.kind === 'embedded') {
+    const embedded = store as EventStore & { readonly sketchBytes: number };
+    new Gauge({
+      name: 'recscore_event_sketch_bytes',
+      help: "Bytes of the embedded event store's in-memory sketches (capped by RECSCORE_EVENT_SKETCH_MB)",
+      registers: [metrics.registry],
+      collect() {
+        this.set(embedded.sketchBytes);
+      },
+    });
+  }
   let served: ServedLog | undefined;
   if (cfg.servedLog) {
     const dropped = new Counter({
@@ -65,16 +85,10 @@ export function attachEvents(app: Hono<AppEnv>, events: OpenEvents, log: Logger)
   registerEventRoutes(app, { store: events.store, rules: events.config.rules, log });
 }
 
-/** The event settings' defaults: the embedded log under ./data (serve passes its configuration). */
+/**
+ * The event settings when the caller passes none (programmatic and test servers; `serve` passes its
+ * configuration): the environment's, else the defaults (the embedded log under ./data).
+ */
 function defaultEventSettings() {
-  return {
-    dataDir: defaultOf('dataDir'),
-    events: undefined,
-    eventDimensions: undefined,
-    eventTypes: undefined,
-    eventRetentionDays: defaultOf('eventRetentionDays'),
-    eventMaxLen: undefined,
-    eventPrefix: defaultOf('eventPrefix'),
-    servedLog: defaultOf('servedLog'),
-  };
+  return eventSettingsFromEnv();
 }

@@ -29,6 +29,7 @@ const EVENT_DEFAULTS = {
   eventMaxLen: undefined,
   eventPrefix: defaultOf('eventPrefix'),
   servedLog: false,
+  eventSketchMb: defaultOf('eventSketchMb'),
 };
 
 function composedApp() {

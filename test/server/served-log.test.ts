@@ -64,6 +64,7 @@ function startOn(dataDir: string, servedLog: boolean): Promise<Recscore> {
     eventDimensions: undefined,
     eventTypes: undefined,
     eventRetentionDays: 90,
+    eventSketchMb: 512,
     eventMaxLen: undefined,
     eventPrefix: 'recscore:events:',
     servedLog,

@@ -9,9 +9,13 @@
  * document turns `:id` into `{id}`.
  */
 import type { z } from 'zod';
+import type { z as z4 } from 'zod/v4';
 import type { ErrorCode } from '../../errors.js';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'delete' | 'patch';
+
+/** A validating schema: zod 3, or zod 4 (`zod/v4`, the event checks). */
+export type ZodSchema = z.ZodTypeAny | z4.ZodType;
 
 /** A JSON Schema written by hand, for the few values that are not checked by a zod schema. */
 export type JsonSchema = Record<string, unknown>;
@@ -19,14 +23,14 @@ export type JsonSchema = Record<string, unknown>;
 export interface ParamDoc {
   description: string;
   /** The zod schema that validates it, or a JSON Schema built from the validator's own rule (a regex). */
-  schema: z.ZodTypeAny | JsonSchema;
+  schema: ZodSchema | JsonSchema;
   /** Query parameters and headers only (path parameters are always required). */
   required?: boolean;
 }
 
 export interface ResponseDoc {
   description: string;
-  schema?: z.ZodTypeAny | JsonSchema;
+  schema?: ZodSchema | JsonSchema;
   /** Default `application/json` when a schema is given. */
   contentType?: string;
   headers?: Record<string, { description: string; schema: JsonSchema }>;
@@ -41,7 +45,7 @@ export interface RouteDoc {
   params?: Record<string, ParamDoc>;
   query?: Record<string, ParamDoc>;
   headers?: Record<string, ParamDoc>;
-  body?: { schema: z.ZodTypeAny | JsonSchema; description?: string; required?: boolean; contentType?: string };
+  body?: { schema: ZodSchema | JsonSchema; description?: string; required?: boolean; contentType?: string };
   /** Success (and other non-error) answers by status. */
   responses: Record<number, ResponseDoc>;
   /** The RECSCORE_… codes this route may answer with; each is documented under its HTTP status. */

@@ -1,15 +1,17 @@
 /**
  * `GET /openapi.json`: the OpenAPI 3.1 document of the routes documented on an app (src/server/openapi/
  * docs.ts). Request schemas are the zod schemas that validate requests, converted by zod-to-json-schema
- * (its JSON Schema 7 output is valid 2020-12 for the constructs recscore uses; OpenAPI 3.1 schemas are
+ * and zod 4's by its own toJSONSchema
+ * (zod-to-json-schema's JSON Schema 7 output is valid 2020-12 for the constructs recscore uses; OpenAPI 3.1 schemas are
  * 2020-12). Errors: every documented code appears under its HTTP status from on-error.ts's HTTP_STATUS,
  * with the one error body `{"error": {"code", "message"}}`.
  */
 import { z } from 'zod';
+import { z as z4 } from 'zod/v4';
 import { zodToJsonSchema } from 'zod-to-json-schema';
 import type { ErrorCode } from '../../errors.js';
 import { HTTP_STATUS } from '../on-error.js';
-import { openApiPath, routeDocs, type JsonSchema, type ParamDoc, type RouteDoc } from './docs.js';
+import { openApiPath, routeDocs, type JsonSchema, type ParamDoc, type RouteDoc, type ZodSchema } from './docs.js';
 
 export interface DocumentInfo {
   title?: string;
@@ -20,9 +22,17 @@ export interface DocumentInfo {
 function isZod(s: unknown): s is z.ZodTypeAny {
   return s instanceof z.ZodType;
 }
+function isZod4(s: unknown): s is z4.ZodType {
+  return s instanceof z4.ZodType;
+}
 
 /** A zod schema as an inline JSON Schema (no `$schema`, no `$ref`s: each route's schema stands alone). */
-export function jsonSchemaOf(schema: z.ZodTypeAny | JsonSchema): JsonSchema {
+export function jsonSchemaOf(schema: ZodSchema | JsonSchema): JsonSchema {
+  if (isZod4(schema)) {
+    // zod 4 writes JSON Schema 2020-12 itself (OpenAPI 3.1's dialect).
+    const { $schema: _drop4, ...out } = z4.toJSONSchema(schema, { unrepresentable: 'any' }) as JsonSchema;
+    return out;
+  }
   if (!isZod(schema)) return schema;
   const { $schema: _drop, ...rest } = zodToJsonSchema(schema, {
     $refStrategy: 'none',

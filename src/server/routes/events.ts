@@ -11,7 +11,7 @@ import type { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { RecscoreError } from '../../errors.js';
 import type { Logger } from '../../log.js';
-import { checkEvent, eventSchema, type EventRules, type PostedEvent } from '../../events/event.js';
+import { checkEvent, postedEventSchema, type EventRules, type PostedEvent } from '../../events/event.js';
 import { documentRoute, type RouteDoc } from '../openapi/docs.js';
 import { ctrStats, distinctStats, engagementStats, MAU_DAYS, parseStatsQuery } from '../../events/stats.js';
 import type { EventStore } from '../../events/store.js';
@@ -117,7 +117,7 @@ export function registerEventRoutes(app: Hono<AppEnv>, deps: EventRouteDeps): vo
           schema: { type: 'string', pattern: IDEMPOTENCY_KEY.source },
         },
       },
-      body: { schema: eventSchema.array().min(1).max(MAX_EVENTS_PER_POST) },
+      body: { schema: postedEventSchema.array().min(1).max(MAX_EVENTS_PER_POST) },
       responses: {
         200: {
           description: 'Accepted (some may be rejected)',

@@ -113,7 +113,8 @@ function idText(v: unknown): string | null | undefined {
   return null;
 }
 
-function checkIds(user: string, item: string): ParseErrorCode | undefined {
+/** The id rules every usage line passes (the event log's usage is checked by them too). */
+export function checkIds(user: string, item: string): ParseErrorCode | undefined {
   if (user.length > MAX_USER_ID) return 'UserIdTooLong';
   if (ILLEGAL.test(user)) return 'IllegalCharactersInUserId';
   if (item.length > MAX_ITEM_ID) return 'ItemIdTooLong';

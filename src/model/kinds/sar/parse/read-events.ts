@@ -4,6 +4,7 @@
  * optionally gzip- or bzip2-compressed (recognised by magic bytes, not by name). A file is JSONL when its
  * first non-blank line starts with `{`, otherwise Product Recommendations CSV. Bad lines are counted in
  * the report and skipped; events go to `sink` one at a time, so memory does not grow with the log.
+ * `events:FROM..TO` reads the feedback event log instead (store-usage.ts).
  */
 import { createReadStream, promises as fsp } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -15,6 +16,8 @@ import { bz2Chunks } from '../../../decode/bz2.js';
 import { GcsObjectReader } from '../../../source/gcs-objects.js';
 import type { GcsSourceOptions } from '../../../source/gcs-options.js';
 import { recordError, type ParseReport } from './codes.js';
+import { isEventsUsage } from '../../../../events/usage.js';
+import { readStoreUsage, type EventsInput } from './store-usage.js';
 import { isCsvHeader, parseCsvLine, parseJsonLine, type ParsedEvent } from './line.js';
 
 export interface ReadOptions {
@@ -22,6 +25,8 @@ export interface ReadOptions {
   onBytes?(read: number, total: number): void;
   /** Client and timing settings for `gs://` input (endpoint, retries, deadlines). */
   gcs?: Omit<GcsSourceOptions, 'kinds'>;
+  /** The event store and weights of `events:FROM..TO` input (default: the event settings). */
+  events?: EventsInput;
 }
 
 interface EventFile {
@@ -62,6 +67,7 @@ export async function readEvents(
   sink: (e: ParsedEvent) => void,
   opts: ReadOptions = {},
 ): Promise<void> {
+  if (isEventsUsage(path)) return readStoreUsage(path, report, sink, opts.events);
   const files: EventFile[] = path.startsWith('gs://')
     ? await listGcsEventFiles(path, opts)
     : (await listEventFiles(path)).map((f) => ({
