@@ -46,7 +46,10 @@ export type ErrorCode =
   | 'RECSCORE_BAD_SKETCH' // HyperLogLog bytes that are not a Redis HLL string
   | 'RECSCORE_EVENT_STORE' // the event store failed: nothing was acknowledged
   | 'RECSCORE_SAR_INPUT' // SAR usage events cannot be read (missing path, bad compression)
-  | 'RECSCORE_SAR_TRAINING'; // SAR training refused: too many bad lines, or no event left
+  | 'RECSCORE_SAR_TRAINING' // SAR training refused: too many bad lines, or no event left
+  | 'RECSCORE_SURFACES_INVALID' // the surfaces file (RECSCORE_SURFACES) cannot be read or fails its schema
+  | 'RECSCORE_NO_SURFACE' // a request names a surface or experiment that is not configured
+  | 'RECSCORE_SOURCE_FAILED'; // one candidate source of a surface failed (the surface still answers)
 
 export class RecscoreError extends Error {
   readonly code: ErrorCode;

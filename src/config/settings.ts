@@ -14,6 +14,7 @@ import { EVENT_SETTINGS } from './settings/events.js';
 import { LISTENER_SETTINGS } from './settings/listener.js';
 import { POOL_SETTINGS } from './settings/pool.js';
 import { SOURCE_SETTINGS } from './settings/sources.js';
+import { SURFACE_SETTINGS } from './settings/surfaces.js';
 
 export type { Setting } from './settings/define.js';
 export { FALLBACK_STEPS, type FallbackStep } from './settings/answers.js';
@@ -26,6 +27,7 @@ export const SETTINGS = {
   ...ANSWER_SETTINGS,
   ...EVENT_SETTINGS,
   ...POOL_SETTINGS,
+  ...SURFACE_SETTINGS,
 } satisfies Record<string, Setting<unknown>>;
 
 /**

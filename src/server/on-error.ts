@@ -59,6 +59,9 @@ export const HTTP_STATUS: Readonly<Record<ErrorCode, ContentfulStatusCode>> = {
   RECSCORE_BAD_SKETCH: 400,
   RECSCORE_SAR_INPUT: 400,
   RECSCORE_SAR_TRAINING: 422,
+  RECSCORE_SURFACES_INVALID: 500, // the operator's file, not the caller's request
+  RECSCORE_NO_SURFACE: 404,
+  RECSCORE_SOURCE_FAILED: 500,
 };
 
 /** HTTP status for an error code. */
