@@ -7,7 +7,8 @@
  * the process: SIGHUP 0.8 s after start used to end it with exit 129):
  * - SIGTERM/SIGINT while starting: nothing is served yet, so the process exits 0 at once; once serving:
  *   graceful shutdown (stop accepting, finish in-flight requests, exit 0);
- * - SIGHUP: check the model source now; while starting, ignored (the first load is under way).
+ * - SIGHUP: check the model source now and re-read the surfaces file (a bad one is logged, the old one
+ *   keeps serving); while starting, ignored (the first load is under way).
  */
 import { resolve } from 'node:path';
 import { flagOptions, loadConfig, type Flags } from '../config/index.js';
@@ -37,8 +38,9 @@ export async function serveCommand(args: string[]): Promise<number> {
   const onInt = () => stop('SIGINT');
   const onHup = () => {
     if (app) {
-      log.info('SIGHUP: checking the model source');
+      log.info('SIGHUP: checking the model source and the surfaces file');
       void app.reloader.checkNow();
+      void app.surfaces.load();
     } else log.info('SIGHUP while starting: ignored, the first model load is under way');
   };
   process.on('SIGTERM', onTerm);
@@ -75,6 +77,7 @@ export async function serveCommand(args: string[]): Promise<number> {
       },
       maxProfileBytes: config.maxProfileBytes,
       events: eventsConfigOf(config),
+      surfaces: config.surfaces === undefined ? undefined : resolve(config.surfaces),
     });
     const facts = app.registry.facts!;
     const { url } = app;

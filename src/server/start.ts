@@ -23,7 +23,10 @@ import { createApp } from './app.js';
 import { resolveServerConfig, type ServerConfigInput } from './config.js';
 import { listen, type RunningServer } from './listen.js';
 import { attachEvents, openEvents, type OpenEvents } from './events-attach.js';
-import { registerModelRoutes } from './routes/models.js';
+import { bearerMatches, registerModelRoutes } from './routes/models.js';
+import { scoreSar } from '../dispatch/sar-scorer.js';
+import { SurfacesHolder } from '../pipeline/surfaces/holder.js';
+import type { SarModels } from '../pipeline/surfaces/sources.js';
 
 export interface StartOptions {
   models: string | undefined; // folder, gs://…, or undefined with TAAR_* env vars
@@ -55,6 +58,10 @@ export interface StartOptions {
   random?: () => number;
   /** event store and rules (src/events/config.ts); default: the embedded log under ./data */
   events?: import('../events/config.js').EventsConfig;
+  /** surfaces and experiments file (RECSCORE_SURFACES); undefined: only the built-in `taar` surface */
+  surfaces?: string;
+  /** packed SAR models by name or id for SAR sources (the model registry's cache at merge) */
+  sarModels?: SarModels;
 }
 
 export interface Recscore {
@@ -67,12 +74,17 @@ export interface Recscore {
   metrics: Metrics;
   /** The event store and the served log (undefined when off). */
   events: OpenEvents;
+  /** The surfaces configuration: `load()` re-reads the file (SIGHUP), keeping the old one if it is bad. */
+  surfaces: SurfacesHolder;
   close(): Promise<void>;
 }
 
 export async function startServer(opts: StartOptions): Promise<Recscore> {
   const logger = opts.logger ?? rootLog;
   const config = resolveServerConfig(opts.server ?? {});
+  // Read first: a bad surfaces file stops the start before anything heavy is loaded.
+  const surfaces = new SurfacesHolder(opts.surfaces, logger);
+  await surfaces.load(true);
   const metrics = createMetrics({ defaultMetrics: true });
   // The one kind served today; a second kind would be chosen here by configuration.
   const kind = taarServing;
@@ -132,6 +144,13 @@ export async function startServer(opts: StartOptions): Promise<Recscore> {
     ready: () => pool.healthy,
     accessLogPerSecond: config.accessLogPerSecond,
     served: events.served,
+    surfaces: {
+      holder: surfaces,
+      sar: opts.sarModels,
+      sarScore: (model, req, deadline) => scoreSar(pool, model, req, deadline),
+      events: events.store,
+      isAdmin: (c) => bearerMatches(c.req.header('authorization'), opts.reloadToken),
+    },
   });
   registerModelRoutes(app, registry, reloader, opts.reloadToken);
   attachEvents(app, events, logger);
@@ -148,6 +167,7 @@ export async function startServer(opts: StartOptions): Promise<Recscore> {
     profiles,
     metrics,
     events,
+    surfaces,
     close: () =>
       (closed ??= (async () => {
         clearInterval(queueGauge);

@@ -30,6 +30,8 @@ export interface SurfaceRequest extends SourceRequest, RunControls {
   surface: string;
   /** performance.now() when the request was first handled. */
   started: number;
+  /** Variants already assigned upstream (a `taar` experiment whose variant is served by this surface). */
+  experiments?: Record<string, string>;
 }
 
 export interface SurfaceResultInfo {
@@ -79,7 +81,7 @@ export function createSurfaceService<V extends { facts: ModelFacts }>(deps: Surf
     const version = deps.current();
     if (!version) throw new RecscoreError('RECSCORE_NO_MODEL', 'no model is loaded yet');
     const assignments = assign(file.experiments, req.surface, req.clientId);
-    const experiments = experimentsField(assignments);
+    const experiments = { ...req.experiments, ...experimentsField(assignments) };
     let interleaveOf: { id: string; a: SurfacePlan; b: SurfacePlan; names: [string, string] } | undefined;
     for (const a of assignments) {
       if (a.variant === INTERLEAVED) {

@@ -1,0 +1,132 @@
+/**
+ * Surfaces and experiments over HTTP:
+ * - `GET|POST /v1/surfaces/:name/recommendations/:client_id` — a configured surface (`taar`: TAAR's own
+ *   answer, as on TAAR's route). Per request: `count` (1–100), `exclude` (GUIDs never returned; comma list
+ *   or repeated), `locale`, `platform`, attribute filters `<attribute>=<value>` when the catalog has that
+ *   attribute (`category=privacy`), `explain=1` (admin only: each stage's list with ranks, scores, sources).
+ *   POST takes the same in a JSON body: `{count?, exclude?, filters?: {attr: value}, promoted?, locale?}`
+ *   (the body wins over the query).
+ * - `GET /v1/experiments/:id/results?from=&to=` — per variant counts and tests (src/pipeline/experiments/results.ts).
+ */
+import type { Context, Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { z } from 'zod';
+import { RecscoreError } from '../../errors.js';
+import type { EventStore } from '../../events/store.js';
+import { experimentResults } from '../../pipeline/experiments/results.js';
+import type { SurfacesHolder } from '../../pipeline/surfaces/holder.js';
+import type { SurfaceBody, SurfaceRequest } from '../../pipeline/surfaces/service.js';
+import { cleanPromoted } from '../../recommend/promoted.js';
+import type { ServerConfig } from '../config.js';
+import { named, type AppEnv } from '../env.js';
+import { errorResponse } from '../on-error.js';
+import { readJsonBody } from '../read-body.js';
+import { checkClientId, checkGuid, parseCount, parseExtra } from '../validate.js';
+
+const RESERVED = new Set(['count', 'limit', 'exclude', 'locale', 'platform', 'explain', 'draw']);
+const ATTRIBUTE = /^[a-z][a-z0-9_]{0,39}$/;
+const MAX_EXCLUDE = 1_000;
+
+const body = z
+  .object({
+    count: z.number().int().min(1).max(100).optional(),
+    exclude: z.array(z.string()).max(MAX_EXCLUDE).optional(),
+    filters: z.record(z.string(), z.string().min(1).max(200)).optional(),
+    promoted: z.array(z.unknown()).max(1_000).optional(),
+    locale: z.string().max(64).optional(),
+  })
+  .strict();
+
+export interface SurfaceRouteDeps {
+  config: ServerConfig;
+  holder: SurfacesHolder;
+  serve: (req: SurfaceRequest) => Promise<SurfaceBody>;
+  /** TAAR's route handler logic for the built-in `taar` surface (same answer as its own route). */
+  taar: (c: Context<AppEnv>, clientId: string) => Promise<Response>;
+  /** The admin check of `explain=1` (x-api-key / bearer; src/server/auth.ts at merge). */
+  isAdmin: (c: Context<AppEnv>) => boolean;
+  events?: EventStore;
+}
+
+export function registerSurfaceRoutes(app: Hono<AppEnv>, deps: SurfaceRouteDeps): void {
+  const limit = bodyLimit({
+    maxSize: deps.config.bodyLimitBytes,
+    onError: (c) =>
+      errorResponse(c, 'RECSCORE_BODY_TOO_LARGE', `body is larger than ${deps.config.bodyLimitBytes} bytes`),
+  });
+  const path = '/v1/surfaces/:name/recommendations/:client_id';
+
+  const handler = async (c: Context<AppEnv>) => {
+    const name = c.req.param('name') ?? '';
+    const clientId = checkClientId(c.req.param('client_id') ?? '');
+    if (name === 'taar') return deps.taar(c, clientId);
+    const explain = c.req.query('explain');
+    if (explain !== undefined && explain !== '0' && explain !== '1')
+      throw new RecscoreError('RECSCORE_BAD_OPTION', 'explain must be 0 or 1');
+    if (explain === '1' && !deps.isAdmin(c))
+      throw new RecscoreError('RECSCORE_UNAUTHORIZED', 'explain=1 needs the admin key');
+    const catalog = deps.holder.current.catalog;
+    let count = parseCount(c.req.query('count'), c.req.query('limit'));
+    let exclude = (c.req.queries('exclude') ?? []).flatMap((v) => v.split(',')).filter((v) => v !== '');
+    const attributes = new Map<string, string>();
+    for (const [k, v] of Object.entries(c.req.query())) if (!RESERVED.has(k)) attributes.set(k, v);
+    let locale = c.req.query('locale');
+    let promotedRows: unknown[] = [];
+    if (c.req.method === 'POST') {
+      const json = await readJsonBody(c);
+      if (json !== undefined) {
+        const parsed = body.safeParse(json);
+        if (!parsed.success) {
+          const issue = parsed.error.issues[0];
+          const field = issue.path.join('.') || '(body)';
+          const what = issue.code === 'unrecognized_keys' ? `unknown field(s) ${issue.keys.join(', ')}` : issue.message;
+          throw new RecscoreError('RECSCORE_BAD_OPTION', `${field}: ${what}`);
+        }
+        const b = parsed.data;
+        count = b.count ?? count;
+        if (b.exclude) exclude = b.exclude;
+        for (const [k, v] of Object.entries(b.filters ?? {})) attributes.set(k, v);
+        promotedRows = b.promoted ?? [];
+        locale = b.locale ?? locale;
+      }
+    }
+    if (exclude.length > MAX_EXCLUDE) throw new RecscoreError('RECSCORE_BAD_OPTION', `exclude: at most ${MAX_EXCLUDE}`);
+    for (const g of exclude) checkGuid(g, 'exclude');
+    if (attributes.size > 0) {
+      const known = new Set(Object.values(catalog).flatMap((a) => Object.keys(a)));
+      for (const [k, v] of attributes) {
+        if (!ATTRIBUTE.test(k) || !known.has(k))
+          throw new RecscoreError(
+            'RECSCORE_BAD_OPTION',
+            known.size === 0
+              ? `${k.slice(0, 40)}: no catalog with item attributes is loaded`
+              : `${k.slice(0, 40)}: not a catalog attribute (${[...known].slice(0, 20).join(', ')})`,
+          );
+        if (v.length === 0 || v.length > 200) throw new RecscoreError('RECSCORE_BAD_OPTION', `${k}: 1–200 characters`);
+      }
+    }
+    const result = await deps.serve({
+      surface: name,
+      clientId,
+      extra: parseExtra(locale, c.req.query('platform')),
+      acceptLanguage: () => c.req.header('accept-language'),
+      promoted: cleanPromoted(promotedRows),
+      count,
+      exclude,
+      attributes,
+      explain: explain === '1',
+      started: c.get('started'),
+    });
+    return c.json(result);
+  };
+  app.get(path, named('surface_recommendations'), handler);
+  app.post(path, named('surface_recommendations'), limit, handler);
+
+  app.get('/v1/experiments/:id/results', named('experiment_results'), async (c) => {
+    const id = c.req.param('id');
+    const experiment = deps.holder.current.experiments.find((e) => e.id === id);
+    if (!experiment) throw new RecscoreError('RECSCORE_NO_SURFACE', `no experiment ${JSON.stringify(id.slice(0, 40))}`);
+    if (!deps.events) throw new RecscoreError('RECSCORE_EVENT_STORE', 'no event store');
+    return c.json(await experimentResults(deps.events, experiment, c.req.query('from'), c.req.query('to')));
+  });
+}
