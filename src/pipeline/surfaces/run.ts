@@ -111,9 +111,10 @@ export async function runSurface<V extends { facts: ModelFacts }>(
         metrics.record(plan.name, 'source', src.name, outcome, performance.now() - t0, { out: list.length });
         return { name: src.name, weight: src.weight, list };
       } catch (e) {
-        const timeout = isRecscoreError(e) && e.code === 'RECSCORE_BUDGET_EXCEEDED';
-        const outcome = timeout ? 'timeout' : 'failed';
-        const reason = timeout ? 'budget' : isRecscoreError(e) ? String(e.details?.reason ?? e.code) : 'error';
+        // Its own budget, or the shared profile lookup's or TAAR trip's (guards.ts) running out first.
+        const own = isRecscoreError(e) && e.code === 'RECSCORE_BUDGET_EXCEEDED';
+        const reason = own ? 'budget' : isRecscoreError(e) ? String(e.details?.reason ?? e.code) : 'error';
+        const outcome = own || reason.endsWith('-timeout') ? 'timeout' : 'failed';
         sources[src.name] = { status: outcome, items: 0, reason };
         metrics.record(plan.name, 'source', src.name, outcome, performance.now() - t0, { out: 0 }, e);
         return { name: src.name, weight: 0, list: [] };

@@ -102,6 +102,7 @@ export function createSurfaceService<V extends { facts: ModelFacts }>(deps: Surf
 
     const quality = deps.holder.qualityOf(plan.name);
     const runDeps = { metrics: deps.metrics, quality, impressions: deps.impressions, catalog: file.catalog, now };
+    let lastCtx: SourceContext<V> | undefined;
     const run = (p: SurfacePlan) => {
       const taarSize = Math.max(
         1,
@@ -110,6 +111,7 @@ export function createSurfaceService<V extends { facts: ModelFacts }>(deps: Surf
           .map((s) => s.limit ?? quality?.firstN(p.first_n, p.size) ?? p.first_n),
       );
       const ctx = new SourceContext(deps, req, version, req.started + p.budget_ms, taarSize);
+      lastCtx = ctx;
       return runSurface(p, ctx, req, runDeps);
     };
 
@@ -153,7 +155,10 @@ export function createSurfaceService<V extends { facts: ModelFacts }>(deps: Surf
     };
     let results = list.map((c) => c.item);
     if (results.length === 0) {
-      const hints = await new SourceContext(deps, req, version, req.started, 1).localeHints();
+      // The run's context: its profile lookup (if any) is reused, not repeated.
+      const hints = await (
+        lastCtx ?? new SourceContext(deps, req, version, req.started + plan.budget_ms, 1)
+      ).localeHints();
       const excluded = new Set([...req.exclude, ...plan.filters.block]);
       const answer = runFallback(deps.fallbackChain, { facts: version.facts, localeHints: hints }, 100);
       results = answer.list
