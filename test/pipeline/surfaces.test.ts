@@ -504,3 +504,59 @@ describe('experiments', () => {
     await store.close();
   });
 });
+
+describe('stage budgets and the quality factor', () => {
+  it('a stage over its budget passes its input on unchanged and says so; hard filters still apply', async () => {
+    const file = structuredClone(BASE) as any;
+    file.surfaces.home.stage_budget_ms = 20;
+    file.surfaces.home.fatigue = { factor: 100, window_days: 7 };
+    file.surfaces.home.filters.max_shown = 1;
+    const slow = {
+      counts: () => new Promise<ReadonlyMap<string, number>>((r) => setTimeout(() => r(new Map([['col0@x', 5]])), 300)),
+      record: () => {},
+    };
+    const s = setup(file, { impressions: slow });
+    await s.holder.load(true);
+    const r = await s.app.get(url('home', known, '?exclude=col1@x'));
+    assert.equal(r.status, 200);
+    assert.equal(r.json.result_info.stages.filter, 'timeout');
+    assert.equal(r.json.result_info.stages.fatigue, 'timeout');
+    assert.equal(r.json.results[0], 'col0@x', 'not demoted: fatigue passed its input on');
+    assert.ok(!r.json.results.includes('col1@x') && !r.json.results.includes('ed1@x'));
+  });
+
+  it("fatigue demotes what the client was already shown (the surface's own impression tally)", async () => {
+    const file = structuredClone(BASE) as any;
+    file.surfaces.home.fatigue = { factor: 100, window_days: 7 };
+    const s = setup(file);
+    await s.holder.load(true);
+    const first = (await s.app.get(url('home'))).json.results;
+    const second = (await s.app.get(url('home'))).json.results;
+    // Each of the 6 items shown once moves back 100 places: behind every unshown candidate.
+    assert.equal(first.length, 6);
+    assert.ok(
+      second.every((x: string) => !first.includes(x)),
+      `${first} / ${second}`,
+    );
+  });
+
+  it('under load the quality factor shrinks first-N and switches off the most expensive source, then recovers', async () => {
+    const file = structuredClone(BASE) as any;
+    file.surfaces.home.target_p95_ms = 25;
+    file.surfaces.home.first_n = 40;
+    const s = setup(file);
+    await s.holder.load(true);
+    s.scorer.delayMs = 40; // every answer takes longer than the target
+    let last: any;
+    for (let i = 0; i < 32 * 3; i++) last = (await s.app.get(url('home'))).json;
+    assert.ok(last.result_info.quality_factor < 0.5, `factor ${last.result_info.quality_factor}`);
+    assert.deepEqual(last.result_info.sources.collab, { status: 'off', items: 0, reason: 'quality' });
+    assert.equal(last.results.length, 6, 'still a full answer');
+    const metrics = await s.app.metrics.registry.metrics();
+    assert.match(metrics, /recscore_surface_quality_factor\{surface="home"\} 0\.\d+/);
+    s.scorer.delayMs = 0;
+    for (let i = 0; i < 32 * 20; i++) last = (await s.app.get(url('home'))).json;
+    assert.equal(last.result_info.quality_factor, 1, JSON.stringify(last.result_info));
+    assert.equal(last.result_info.sources.collab.status, 'ok');
+  });
+});

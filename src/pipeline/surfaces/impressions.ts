@@ -6,8 +6,12 @@
  * per UTC day, so request data can never grow it without bound.
  */
 export interface ImpressionCounts {
-  /** Impressions per item of `clientId` over the `windowDays` UTC days up to `now` (ms). */
-  counts(clientId: string, windowDays: number, now: number): ReadonlyMap<string, number>;
+  /** Impressions per item of `clientId` over the `windowDays` UTC days up to `now` (ms); may be remote (async). */
+  counts(
+    clientId: string,
+    windowDays: number,
+    now: number,
+  ): ReadonlyMap<string, number> | Promise<ReadonlyMap<string, number>>;
   record(clientId: string, items: readonly string[], now: number): void;
 }
 

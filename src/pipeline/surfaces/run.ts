@@ -2,7 +2,8 @@
  * One surface answer: sources (concurrently, each within its budget, failing open to an empty list) →
  * blend → first-N with provenance → filters → fatigue → diversity → truncate. Every source and stage runs
  * through `step`, which records the same metrics for all (stats.ts) and applies the stage budget: a stage
- * that runs out of time (or fails) passes its input on unchanged, and the answer says so in `stages`.
+ * that runs out of time (or fails) passes its input on unchanged, and the answer says so in `stages` — except
+ * that the filter stage still applies exclusions and block lists (only its shown-count check is skipped).
  */
 import { raceDeadline } from '../../deadline.js';
 import { RecscoreError, isRecscoreError } from '../../errors.js';
@@ -190,26 +191,31 @@ export async function runSurface<V extends { facts: ModelFacts }>(
     (b) => firstN(b, b.length),
   );
 
+  // Read once, inside the stages that need it: a slow tally times out those stages, not the answer.
   const needShown = plan.filters.max_shown !== undefined || plan.fatigue !== undefined;
-  const shown =
-    needShown && deps.impressions
-      ? deps.impressions.counts(ctx.req.clientId, plan.fatigue?.window_days ?? 7, deps.now())
-      : undefined;
+  let shownP: Promise<ReadonlyMap<string, number>> | undefined;
+  const shown = () =>
+    (shownP ??=
+      needShown && deps.impressions
+        ? Promise.resolve(deps.impressions.counts(ctx.req.clientId, plan.fatigue?.window_days ?? 7, deps.now()))
+        : Promise.resolve(new Map()));
   const installed = plan.filters.installed ? ((await ctx.profile().catch(() => null))?.installed_addons ?? []) : [];
+  const filter = (c: Candidate[], seen: ReadonlyMap<string, number> | undefined) =>
+    applyFilters(c, {
+      exclude: new Set([...installed, ...controls.exclude]),
+      block: new Set(plan.filters.block),
+      maxShown: plan.filters.max_shown,
+      shown: seen,
+      attributes: controls.attributes,
+      catalog: deps.catalog,
+    });
   cands = await step(
     'filter',
     cands,
     len,
-    (c) =>
-      applyFilters(c, {
-        exclude: new Set([...installed, ...controls.exclude]),
-        block: new Set(plan.filters.block),
-        maxShown: plan.filters.max_shown,
-        shown,
-        attributes: controls.attributes,
-        catalog: deps.catalog,
-      }),
-    (c) => c,
+    (c) => (plan.filters.max_shown !== undefined ? shown().then((m) => filter(c, m)) : filter(c, undefined)),
+    // Exclusions and block lists are promises to the caller: on timeout only the shown-count check is skipped.
+    (c) => filter(c, undefined),
   );
   if (plan.fatigue) {
     const factor = plan.fatigue.factor;
@@ -217,7 +223,7 @@ export async function runSurface<V extends { facts: ModelFacts }>(
       'fatigue',
       cands,
       len,
-      (c) => applyFatigue(c, shown ?? new Map(), factor),
+      async (c) => applyFatigue(c, await shown(), factor),
       (c) => c,
     );
   }
