@@ -14,6 +14,7 @@ import { ServedLog } from '../../src/events/served-log.js';
 import { SurfacesHolder } from '../../src/pipeline/surfaces/holder.js';
 import type { ScoreInput, ScoreOutput, Scorer, TaarListName, WeightedList } from '../../src/recommend/contracts.js';
 import type { AppSurfaces } from '../../src/server/app.js';
+import type { ServerConfigInput } from '../../src/server/config.js';
 import { seededRandom, syntheticBackend } from '../helpers/fake-backend.js';
 import { buildApp } from '../server/start.js';
 
@@ -82,7 +83,7 @@ const BASE = {
   experiments: [] as unknown[],
 };
 
-function setup(file: unknown = BASE, extra: Partial<AppSurfaces> = {}) {
+function setup(file: unknown = BASE, extra: Partial<AppSurfaces> = {}, config: ServerConfigInput = {}) {
   const b = syntheticBackend();
   const scorer = new ListsScorer();
   const dir = tempDir();
@@ -94,6 +95,7 @@ function setup(file: unknown = BASE, extra: Partial<AppSurfaces> = {}) {
     facts: () => b.facts,
     profiles: b.profiles,
     random: seededRandom(1),
+    config,
     surfaces: { holder, isAdmin: (c) => c.req.header('x-api-key') === 'admin', ...extra },
   });
   return { ...b, scorer, holder, path, app, dir };
@@ -542,13 +544,15 @@ describe('stage budgets and the quality factor', () => {
 
   it('under load the quality factor shrinks first-N and switches off the most expensive source, then recovers', async () => {
     const file = structuredClone(BASE) as any;
-    file.surfaces.home.target_p95_ms = 25;
+    // Far from in-process answers (~1 ms) and far below the slow ones: the machine's load cannot flip a window.
+    file.surfaces.home.target_p95_ms = 60;
     file.surfaces.home.first_n = 40;
-    const s = setup(file);
+    const s = setup(file, {}, { scoringBudgetMs: 1000, totalBudgetMs: 2000 });
     await s.holder.load(true);
-    s.scorer.delayMs = 40; // every answer takes longer than the target
+    s.scorer.delayMs = 100; // every answer with the TAAR source takes longer than the target
     let last: any;
-    for (let i = 0; i < 32 * 3; i++) last = (await s.app.get(url('home'))).json;
+    // Two windows over the target (×0.7 each: 0.49), and one more answer served under that factor.
+    for (let i = 0; i < 32 * 2 + 1; i++) last = (await s.app.get(url('home'))).json;
     assert.ok(last.result_info.quality_factor < 0.5, `factor ${last.result_info.quality_factor}`);
     assert.deepEqual(last.result_info.sources.collab, { status: 'off', items: 0, reason: 'quality' });
     assert.equal(last.results.length, 6, 'still a full answer');
@@ -556,7 +560,7 @@ describe('stage budgets and the quality factor', () => {
     assert.match(metrics, /recscore_surface_quality_factor\{surface="home"\} 0\.\d+/);
     s.scorer.delayMs = 0;
     for (let i = 0; i < 32 * 20; i++) last = (await s.app.get(url('home'))).json;
-    assert.equal(last.result_info.quality_factor, 1, JSON.stringify(last.result_info));
+    assert.ok(last.result_info.quality_factor >= 0.9, JSON.stringify(last.result_info));
     assert.equal(last.result_info.sources.collab.status, 'ok');
   });
 });
