@@ -71,6 +71,27 @@ export class SurfacesHolder {
     return this.file;
   }
 
+  /** What a status page shows of the running configuration (surfaces, experiments, the last refused file). */
+  describe() {
+    return {
+      path: this.path ?? null,
+      loaded_at: this.loadedAt === undefined ? null : new Date(this.loadedAt).toISOString(),
+      last_error: this.lastError ?? null,
+      surfaces: Object.entries(this.file.surfaces).map(([name, s]) => ({
+        name,
+        sources: s.sources.map((x) => x.name),
+        quality_factor: this.qualityOf(name)?.value ?? null,
+      })),
+      experiments: this.file.experiments.map((e) => ({
+        id: e.id,
+        surface: e.surface,
+        allocation: e.allocation,
+        variants: e.variants.map((v) => ({ name: v.name, weight: v.weight })),
+        interleave: e.interleave ?? null,
+      })),
+    };
+  }
+
   qualityOf(surface: string): QualityFactor | undefined {
     return this.quality.get(surface)?.q;
   }
