@@ -167,14 +167,15 @@ async function main() {
       '',
       '| scenario | connections | good req/s | ratio to ceiling | p99 ms | errors | notes | load avg |',
       '|---|--:|--:|--:|--:|--:|---|---|',
-      ...rows.map(
-        (r: any) =>
-          `| ${r.scenario} | ${r.connections} | ${Math.round(r.good_rps)} | ${r.ratio?.toFixed(3) ?? '–'} | ${r.p99_ms.toFixed(2)} | ${r.errors} | ${
-            r.quality_factor_end !== undefined
-              ? `factor ${r.quality_factor_end ?? '–'}, collab off in ${(100 * r.costliest_off_share).toFixed(1)} %`
-              : ''
-          } | ${r.load} |`,
-      ),
+      ...rows.map((r: any) => {
+        const notes =
+          r.quality_factor_end !== undefined
+            ? `factor ${r.quality_factor_end ?? '–'}, collab off in ${(100 * r.costliest_off_share).toFixed(1)} %`
+            : '';
+        const ratio = r.ratio?.toFixed(3) ?? '–';
+        const cells = [r.scenario, r.connections, Math.round(r.good_rps), ratio, r.p99_ms.toFixed(2), r.errors];
+        return `| ${[...cells, notes, r.load].join(' | ')} |`;
+      }),
       '',
     ].join('\n');
     writeFileSync(join(OUT, 'surfaces.md'), md);

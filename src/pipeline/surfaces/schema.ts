@@ -209,7 +209,11 @@ const file = z
         }
       });
       if (e.interleave && e.surface === 'taar')
-        ctx.addIssue({ code: 'custom', path: at('interleave'), message: 'TAAR routes answer one list: no interleaving' });
+        ctx.addIssue({
+          code: 'custom',
+          path: at('interleave'),
+          message: 'TAAR routes answer one list: no interleaving',
+        });
       for (const [k, v] of (e.interleave ?? []).entries()) {
         if (!names.includes(v)) ctx.addIssue({ code: 'custom', path: at('interleave', k), message: `no variant ${v}` });
       }
