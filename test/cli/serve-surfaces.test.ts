@@ -37,7 +37,9 @@ describe('recscore serve --surfaces', { skip, timeout: 120_000 }, () => {
       (p) => p.profile && /^[0-9a-f]{64}$/.test(p.client_id),
     )!.client_id;
     const args = ['--models', VECTOR_MODELS, '--profiles', `${VECTORS}/profiles.jsonl`, '--port', '0'];
-    const s = spawnServe([...args, '--workers', '1', '--cache-dir', 'off', '--surfaces', file], {
+    // Generous budgets: the first answers of a fresh server on a loaded machine must not time out.
+    const budgets = ['--profile-budget-ms', '5000', '--scoring-budget-ms', '5000', '--total-budget-ms', '10000'];
+    const s = spawnServe([...args, ...budgets, '--workers', '1', '--cache-dir', 'off', '--surfaces', file], {
       RECSCORE_DATA_DIR: dir,
     });
     try {

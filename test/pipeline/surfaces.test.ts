@@ -364,6 +364,13 @@ describe('experiments', () => {
     const d = await draw.app.get(`/v1/api/recommendations/${known}/`);
     assert.equal(d.json.result_info.draw, false);
     assert.deepEqual(d.json.result_info.experiments, { draw_exp: 'nodraw' });
+    const posted = await draw.app.postJson('/v1/recommendations', {
+      profile: { client_id: known, installed_addons: [] },
+    });
+    assert.equal(posted.status, 200, posted.text);
+    assert.deepEqual(posted.json.result_info.experiments, { draw_exp: 'nodraw' });
+    const anonymous = await draw.app.postJson('/v1/recommendations', { profile: { installed_addons: [] } });
+    assert.equal(anonymous.json.result_info.experiments, undefined);
   });
 
   it('end to end: requests → served log → click and install events → results per variant', async () => {

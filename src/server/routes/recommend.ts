@@ -90,15 +90,39 @@ export function registerRecommendRoutes(
     const json = await readJsonBody(c);
     if (json === undefined) throw new RecscoreError('RECSCORE_BAD_JSON', 'body required: {"profile": {…}}');
     const parsed = parseScoreBody(json);
+    const clientId = parsed.clientInfo.client_id;
+    // A posted profile with a client id is in the same `taar` experiments as the stored one.
+    const variant = clientId ? experiments?.variantOf(clientId) : undefined;
+    const count = parsed.count ?? parseCount(c.req.query('count'), c.req.query('limit')) ?? variant?.size;
+    const promoted = cleanPromoted(parsed.promotedRows);
+    const acceptLanguage = () => c.req.header('accept-language');
+    if (variant?.surface) {
+      const body = await experiments!.serveSurface({
+        surface: variant.surface,
+        clientId,
+        postedProfile: parsed.clientInfo,
+        extra: parsed.extra,
+        acceptLanguage,
+        promoted,
+        count,
+        exclude: [],
+        attributes: new Map(),
+        explain: false,
+        started: c.get('started'),
+        experiments: variant.experiments,
+      });
+      return c.json(body);
+    }
     const body = await recommend({
-      clientId: parsed.clientInfo.client_id,
+      clientId,
       postedProfile: parsed.clientInfo,
       extra: parsed.extra,
-      acceptLanguage: () => c.req.header('accept-language'),
-      promoted: cleanPromoted(parsed.promotedRows),
-      draw: parsed.draw ?? parseDrawFlag(c.req.query('draw')) ?? config.draw,
-      count: parsed.count ?? parseCount(c.req.query('count'), c.req.query('limit')),
+      acceptLanguage,
+      promoted,
+      draw: parsed.draw ?? parseDrawFlag(c.req.query('draw')) ?? variant?.draw ?? config.draw,
+      count,
       started: c.get('started'),
+      ...(variant ? { experiments: variant.experiments } : {}),
     });
     return c.json(body);
   });
