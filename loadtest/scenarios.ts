@@ -11,6 +11,7 @@ import { measureRss } from './rss.js';
 import { runDegraded } from './scenario-degraded.js';
 import { runOverload } from './scenario-overload.js';
 import { runSwap } from './scenario-swap.js';
+import { startStatusPoller } from './status-poller.js';
 
 export type Outcome = { scenario: ScenarioResult } | { rss: RssResult };
 
@@ -71,8 +72,33 @@ function onDemo(
   };
 }
 
+/** `recommend` with the status page open and polling (loadtest/status-poller.ts): compare the two ratios. */
+const recommendWithStatus: ScenarioDef = {
+  name: 'recommend-status',
+  quick: false,
+  servers: ['demo'],
+  async run(ctx) {
+    const server = await ctx.server('demo');
+    const poller = await startStatusPoller(server.url);
+    try {
+      const r = await ctx.measureOn(server, ctx.demo, {
+        name: 'recommend-status',
+        title: 'as recommend, with the status page open (status every 1 s, series every 2 s)',
+        good: ['ensemble'],
+        target: { connections: ctx.plan.connections, nextPath: recommendPaths(ctx.demo, 'recommend'.length) },
+      });
+      r.extra.statusPolls = poller.polls;
+      if (poller.failures) r.notes.push(`${poller.failures} status polls failed`);
+      return { scenario: r };
+    } finally {
+      await poller.stop();
+    }
+  },
+};
+
 export const SCENARIOS: ScenarioDef[] = [
   recommendOn('recommend', 'demo', 'recommendations, known clients, demo model', true),
+  recommendWithStatus,
   onDemo('related', 'TAAR-lite item-to-item', ['plain'], (ctx) => relatedPaths(ctx.demo), true),
   // Everything a recommendation costs but scoring (HTTP, validation, profile lookup, answer): the ratio a
   // personalised answer cannot exceed on the same cores.

@@ -3,7 +3,25 @@
  * that the dispatcher prints as one line and turns into exit code 2.
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { closest, distance } from 'fastest-levenshtein';
 import { RecscoreError } from '../errors.js';
+
+/**
+ * A parseArgs error as one RECSCORE_CONFIG line. An unknown option names itself and the nearest known
+ * one (Levenshtein, when it is close enough to be a typo); `details.known` lists the parser's options
+ * (src/cli/help.test.ts compares them with the help).
+ */
+export function optionError(e: unknown, known: readonly string[]): RecscoreError {
+  const err = e as Error & { code?: string };
+  const message = err.message.replace(/\s*\n\s*/g, ' ');
+  if (err.code !== 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return new RecscoreError('RECSCORE_CONFIG', message);
+  const given = /'(-[^']*)'/.exec(err.message)?.[1] ?? '';
+  const name = given.replace(/^-+/, '').replace(/=.*$/, '');
+  const near = known.length ? closest(name, [...known]) : undefined;
+  const close = near !== undefined && distance(name, near) <= Math.max(2, Math.floor(name.length / 3));
+  const hint = close ? `; did you mean --${near}?` : known.length ? ` (options: --${known.join(', --')})` : '';
+  return new RecscoreError('RECSCORE_CONFIG', `unknown option ${given}${hint}`, { known: [...known] });
+}
 
 export function parse<T extends NonNullable<ParseArgsConfig['options']>>(
   args: string[],
@@ -13,7 +31,7 @@ export function parse<T extends NonNullable<ParseArgsConfig['options']>>(
   try {
     return parseArgs({ args, options, allowPositionals, strict: true });
   } catch (e) {
-    throw new RecscoreError('RECSCORE_CONFIG', (e as Error).message.replace(/\s*\n\s*/g, ' '));
+    throw optionError(e, Object.keys(options));
   }
 }
 

@@ -5,6 +5,7 @@
  * stack only under --debug.
  */
 import { isRecscoreError } from '../errors.js';
+import { commandHelp, formatHelp, fullHelp } from './help.js';
 
 type Command = (args: string[]) => Promise<number>;
 
@@ -37,13 +38,22 @@ export async function main(argv: string[]): Promise<number> {
   const [first, second] = argv;
   const key = first === 'models' && second ? `models ${second}` : first;
   const load = key ? COMMANDS[key] : undefined;
+  if (first === '--help' || first === '-h' || first === 'help') {
+    process.stdout.write(fullHelp());
+    return 0;
+  }
   if (!load) {
-    const unknown =
-      first && first !== '--help' ? `error RECSCORE_CONFIG: unknown command "${argv.slice(0, 2).join(' ')}"\n` : '';
+    const unknown = first ? `error RECSCORE_CONFIG: unknown command "${argv.slice(0, 2).join(' ')}"\n` : '';
     process.stderr.write(`${unknown}${USAGE}\n`);
-    return first === '--help' ? 0 : 2;
+    return 2;
   }
   const rest = argv.slice(key!.split(' ').length).filter((a) => a !== '--debug');
+  const help = commandHelp(key!);
+  // `sar` and `profiles` have subcommands with their own usage; every other command's help is here.
+  if (help && (rest.includes('--help') || rest.includes('-h'))) {
+    process.stdout.write(formatHelp(key!, help));
+    return 0;
+  }
   try {
     return await (await load())(rest);
   } catch (e) {

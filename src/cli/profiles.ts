@@ -18,6 +18,7 @@ import { DEFAULT_REDIS_PREFIX } from '../profile/redis-keys.js';
 import { generationInfo, loadGeneration, resetPrefix, type LoadProgress } from '../profile/redis-generations.js';
 import { guardReplies } from '../profile/redis-reply-guard.js';
 import { redactUrl } from '../profile/redis-errors.js';
+import { optionError } from './args.js';
 
 export interface ProfilesIo {
   stdout: NodeJS.WritableStream;
@@ -53,25 +54,23 @@ function intOption(name: string, raw: string | undefined, def: number, min: numb
   return n;
 }
 
+export const PROFILES_OPTIONS = {
+  redis: { type: 'string' },
+  prefix: { type: 'string' },
+  batch: { type: 'string' },
+  'grace-ms': { type: 'string' },
+  info: { type: 'boolean' },
+  reset: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
 function parse(args: string[]): Parsed {
   let values;
   let positionals;
   try {
-    ({ values, positionals } = parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        redis: { type: 'string' },
-        prefix: { type: 'string' },
-        batch: { type: 'string' },
-        'grace-ms': { type: 'string' },
-        info: { type: 'boolean' },
-        reset: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
+    ({ values, positionals } = parseArgs({ args, allowPositionals: true, options: PROFILES_OPTIONS }));
   } catch (e) {
-    throw usageError((e as Error).message);
+    throw optionError(e, Object.keys(PROFILES_OPTIONS));
   }
   const [verb, ...rest] = positionals;
   const chosen = [verb === undefined ? null : verb, values.info ? 'info' : null, values.reset ? 'reset' : null].filter(

@@ -4,6 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { RecscoreError, isRecscoreError } from '../errors.js';
+import { optionError } from './args.js';
 import {
   SYNTH_PRESET_NAMES,
   generateModelSet,
@@ -67,6 +68,16 @@ export async function synthCommand(args: string[]): Promise<number> {
 }
 
 /** Throws RecscoreError RECSCORE_CONFIG naming the offending argument. */
+export const SYNTH_OPTIONS = {
+  out: { type: 'string' },
+  preset: { type: 'string' },
+  seed: { type: 'string' },
+  items: { type: 'string' },
+  donors: { type: 'string' },
+  profiles: { type: 'string' },
+  'profile-count': { type: 'string' },
+} as const;
+
 export function parseSynthArgs(args: string[]): SynthArgs {
   let values: Record<string, string | undefined>;
   try {
@@ -74,18 +85,10 @@ export function parseSynthArgs(args: string[]): SynthArgs {
       args,
       strict: true,
       allowPositionals: false,
-      options: {
-        out: { type: 'string' },
-        preset: { type: 'string' },
-        seed: { type: 'string' },
-        items: { type: 'string' },
-        donors: { type: 'string' },
-        profiles: { type: 'string' },
-        'profile-count': { type: 'string' },
-      },
+      options: SYNTH_OPTIONS,
     }));
   } catch (e) {
-    throw new RecscoreError('RECSCORE_CONFIG', (e as Error).message);
+    throw optionError(e, Object.keys(SYNTH_OPTIONS));
   }
   if (!values.out) throw new RecscoreError('RECSCORE_CONFIG', '--out DIR is required');
   if (values.profiles === '') throw new RecscoreError('RECSCORE_CONFIG', '--profiles needs a file name');

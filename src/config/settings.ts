@@ -4,9 +4,10 @@
  * and the README's "Configuration" table is rendered from it (test/config/readme-table.test.ts checks).
  *
  * Adding a setting (max profile size, a new timeout, …): one entry in its group under settings/ (the key
- * becomes a field of `Config`; a new area gets its own group file, spread below), then `npm run build` and `node dist/src/config/doc.js` to print the README table. A setting
- * of the HTTP layer also gets a field in src/server/config.ts's schema (default `defaultOf(key)`) and a
- * line in its `serverConfigOf`; one of the pool, a line where src/cli/serve.ts calls startServer.
+ * becomes a field of `Config`; a new area gets its own group file, spread below), then `npm run build`
+ * and `node dist/src/config/doc.js` to print the README table. A setting of the HTTP layer also gets a
+ * field in src/server/config.ts's schema (default `defaultOf(key)`) and a line in its `serverConfigOf`;
+ * one of the pool, a line where src/cli/serve.ts calls startServer.
  */
 import { ANSWER_SETTINGS } from './settings/answers.js';
 import type { Setting } from './settings/define.js';

@@ -152,3 +152,6 @@ export function checkEvent(raw: unknown, rules: EventRules, now: number): Checke
   if (e.context !== undefined) out.context = e.context;
   return { ok: true, event: out };
 }
+
+/** The zod schema of one posted event (the API document shows it; checkEvent runs it). */
+export { schema as eventSchema };

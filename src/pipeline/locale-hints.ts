@@ -3,7 +3,7 @@
  * (or the posted `locale`), then the first language of `Accept-Language`. Values that do not fit the
  * locale rule below (or `*`) are skipped, never rejected: a header is not a request option.
  */
-const LOCALE = /^[A-Za-z0-9_-]{0,64}$/;
+export const LOCALE = /^[A-Za-z0-9_-]{0,64}$/;
 
 /** The locale rule, shared with request validation (src/server/validate.ts). */
 export function isLocale(s: string): boolean {

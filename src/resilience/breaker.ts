@@ -42,6 +42,8 @@ export interface BreakerOptions {
 export interface Breaker {
   readonly name: string;
   readonly state: BreakerStateName;
+  /** Epoch ms of the last state change (creation when none): the status page's "since". */
+  readonly since: number;
   /** Runs `fn`, or rejects at once with a BrokenCircuitError while open or while a probe is in flight. */
   run<T>(fn: () => Promise<T>): Promise<T>;
 }
@@ -75,8 +77,10 @@ export function createBreaker(options: BreakerOptions, env: { log: Logger; metri
   const openError = new BrokenCircuitError(`${options.name}: circuit open`);
   const probeError = new BrokenCircuitError(`${options.name}: half-open, probe in flight`);
   let openedAt = Number.NEGATIVE_INFINITY;
+  let since = Date.now();
   policy.onStateChange((s) => {
     const state = STATE_NAMES[s];
+    since = Date.now();
     if (s === CircuitState.Open) openedAt = performance.now();
     env.metrics.setBreakerState(options.name, state);
     const fields = { breaker: options.name, state, lastFailure: failureOf(policy.lastFailure) };
@@ -87,6 +91,9 @@ export function createBreaker(options: BreakerOptions, env: { log: Logger; metri
     name: options.name,
     get state() {
       return STATE_NAMES[policy.state];
+    },
+    get since() {
+      return since;
     },
     run<T>(fn: () => Promise<T>): Promise<T> {
       if (policy.state === CircuitState.HalfOpen) return Promise.reject(probeError);

@@ -18,6 +18,7 @@ import { registerSurfaceRoutes } from './routes/surfaces.js';
 import { methodNotAllowed } from 'hono/method-not-allowed';
 import type { Logger } from '../log.js';
 import { childCache, type Metrics } from '../metrics/registry.js';
+import { StatusSeries } from '../metrics/series.js';
 import type { ProfileStore } from '../profile/store.js';
 import type { ServedSink } from '../events/served-log.js';
 import type { Scorer, VersionInService } from '../recommend/contracts.js';
@@ -32,6 +33,9 @@ import { registerHealthRoutes } from './routes/health.js';
 import { registerLiteRoutes } from './routes/lite.js';
 import { registerRecommendRoutes } from './routes/recommend.js';
 import { registerVersionRoute } from './routes/version.js';
+import { registerApiDocsRoutes } from './routes/api-docs.js';
+import { registerStatusRoutes } from './routes/status.js';
+import { StatusBoard } from './status/board.js';
 import { readVersionInfo, type VersionInfo } from './version.js';
 
 export interface AppDeps<V extends PipelineVersion = VersionInService> {
@@ -53,6 +57,10 @@ export interface AppDeps<V extends PipelineVersion = VersionInService> {
   version?: VersionInfo;
   /** Where each answer's list is logged as impressions (src/events/served-log.ts); none when undefined. */
   served?: ServedSink;
+  /** Requests waiting for a worker (the status page's queue depth). */
+  queueDepth?: () => number;
+  /** RECSCORE_RELOAD_TOKEN: a caller that sends it sees paths and error texts in `/v1/status`. */
+  adminToken?: string;
   /** Surfaces and experiments (src/pipeline/surfaces/); without it only TAAR's routes are served. */
   surfaces?: AppSurfaces;
 }
@@ -70,8 +78,11 @@ export interface AppSurfaces {
   impressions?: ImpressionCounts;
 }
 
-/** The app, plus its breakers (for tests and for the operator's logs). */
-export type RecscoreApp = Hono<AppEnv> & { readonly guards: Guards };
+/**
+ * The app, plus its breakers (for tests and for the operator's logs) and its status board, where features
+ * register their sections (`app.status.provide('models', …)`); `app.status.series.stop()` ends its sampler.
+ */
+export type RecscoreApp = Hono<AppEnv> & { readonly guards: Guards; readonly status: StatusBoard };
 
 const KNOWN_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS']);
 
@@ -147,7 +158,21 @@ export function createApp<V extends PipelineVersion>(deps: AppDeps<V>): Recscore
   registerClientHasAddonRoutes(app, config, deps.profiles, guards);
   registerLiteRoutes(app, config, facts);
   registerHealthRoutes(app, facts, deps.ready ?? (() => true), metrics);
-  registerVersionRoute(app, deps.version ?? readVersionInfo());
+  const version = deps.version ?? readVersionInfo();
+  registerVersionRoute(app, version);
 
-  return Object.assign(app, { guards });
+  const series = new StatusSeries(metrics);
+  series.start();
+  const status = new StatusBoard({
+    metrics,
+    series,
+    breakers: [guards.profileBreaker, guards.scorerBreaker],
+    version,
+    queueDepth: deps.queueDepth,
+  });
+  if (surfaces) status.provide('experiments', () => surfaces.holder.describe());
+  registerStatusRoutes(app, status, deps.adminToken);
+  registerApiDocsRoutes(app, version);
+
+  return Object.assign(app, { guards, status });
 }

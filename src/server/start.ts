@@ -19,11 +19,12 @@ import type { ModelSource } from '../model/source/source.js';
 import { createProfileStore } from '../profile/create-store.js';
 import type { ProfileStore } from '../profile/store.js';
 import { modelEnvFrom } from '../config/index.js';
-import { createApp } from './app.js';
+import { createApp, type RecscoreApp } from './app.js';
 import { resolveServerConfig, type ServerConfigInput } from './config.js';
 import { listen, type RunningServer } from './listen.js';
 import { attachEvents, openEvents, type OpenEvents } from './events-attach.js';
 import { bearerMatches, registerModelRoutes } from './routes/models.js';
+import { modelStatus } from './status/models.js';
 import { scoreSar } from '../dispatch/sar-scorer.js';
 import { SurfacesHolder } from '../pipeline/surfaces/holder.js';
 import type { SarModels } from '../pipeline/surfaces/sources.js';
@@ -76,6 +77,8 @@ export interface Recscore {
   events: OpenEvents;
   /** The surfaces configuration: `load()` re-reads the file (SIGHUP), keeping the old one if it is bad. */
   surfaces: SurfacesHolder;
+  /** The app as mounted (its routes, guards and status board). */
+  app: RecscoreApp;
   close(): Promise<void>;
 }
 
@@ -151,7 +154,10 @@ export async function startServer(opts: StartOptions): Promise<Recscore> {
       events: events.store,
       isAdmin: (c) => bearerMatches(c.req.header('authorization'), opts.reloadToken),
     },
+    queueDepth: () => pool.queueDepth,
+    adminToken: opts.reloadToken,
   });
+  app.status.provide('models', ({ full }) => modelStatus(registry, reloader, full));
   registerModelRoutes(app, registry, reloader, opts.reloadToken);
   attachEvents(app, events, logger);
   const http = await listen(app, config, logger);
@@ -168,9 +174,11 @@ export async function startServer(opts: StartOptions): Promise<Recscore> {
     metrics,
     events,
     surfaces,
+    app,
     close: () =>
       (closed ??= (async () => {
         clearInterval(queueGauge);
+        app.status.series.stop();
         reloader.stop();
         await http.close();
         await pool.close();

@@ -37,11 +37,27 @@
 import { z } from 'zod';
 import { RecscoreError, type ErrorCode } from '../errors.js';
 import type { ClientInfo, ExtraData } from '../profile/client-info.js';
-import { isLocale } from '../pipeline/locale-hints.js';
+import { isLocale, LOCALE } from '../pipeline/locale-hints.js';
 
 const CLIENT_ID = /^[A-Za-z0-9_-]{1,128}$/;
 const GUID = /^[\x21-\x24\x26-\x2E\x30-\x7E]{1,200}$/; // printable ASCII minus % (0x25) and / (0x2F)
 const PLATFORM = /^[\x20-\x7E]{0,64}$/;
+
+export const MAX_COUNT = 100;
+
+/**
+ * The rules above as JSON Schemas, for the API document (src/server/openapi/): built from the same regular
+ * expressions the checks run, so the document cannot drift from them. (The checks stay plain `test()`
+ * calls: a zod parse per path parameter would cost the hot path more.)
+ */
+export const PARAM_SCHEMAS = {
+  clientId: { type: 'string', pattern: CLIENT_ID.source, minLength: 1, maxLength: 128 },
+  guid: { type: 'string', pattern: GUID.source, minLength: 1, maxLength: 200 },
+  locale: { type: 'string', pattern: LOCALE.source, maxLength: 64 },
+  platform: { type: 'string', pattern: PLATFORM.source, maxLength: 64 },
+  draw: { type: 'string', enum: ['0', '1', 'true', 'false'] },
+  count: { type: 'integer', minimum: 1, maximum: MAX_COUNT },
+} as const;
 
 export function checkClientId(id: string): string {
   if (!CLIENT_ID.test(id))
@@ -84,8 +100,6 @@ export function parseDrawFlag(value: string | undefined): boolean | undefined {
   throw new RecscoreError('RECSCORE_BAD_OPTION', `draw must be 0, 1, true or false, got ${describe(value)}`);
 }
 
-export const MAX_COUNT = 100;
-
 /** `?count=` / `?limit=`: undefined when both are absent (the configured TAAR_MAX_RESULTS applies). */
 export function parseCount(count: string | undefined, limit: string | undefined): number | undefined {
   if (count !== undefined && limit !== undefined) {
@@ -104,8 +118,9 @@ export function parseCount(count: string | undefined, limit: string | undefined)
   return n;
 }
 
-const options = z.object({ promoted: z.array(z.unknown()).optional() }).strict();
-const taarBody = z.object({ options: options.optional() }).strict();
+/** Request bodies: exported for the API document; the parse functions below are what the routes call. */
+export const options = z.object({ promoted: z.array(z.unknown()).optional() }).strict();
+export const taarBody = z.object({ options: options.optional() }).strict();
 
 /** The TAAR route's optional body; returns the raw promoted rows (cleaned by src/recommend/promoted.ts). */
 export function parseTaarBody(json: unknown): { promotedRows: unknown[] } {
@@ -119,7 +134,7 @@ const text = z
   .max(200)
   .regex(/^[^\x00-\x1F\x7F]*$/, 'must not contain control characters');
 const feature = z.union([z.null(), z.boolean(), z.number().finite(), z.string().max(200)]);
-const profile = z
+export const profile = z
   .object({
     client_id: z.string().optional(),
     installed_addons: z.array(text).max(1_000).default([]),
@@ -135,7 +150,7 @@ const profile = z
   })
   .strict();
 const bodyCount = z.number().int().min(1).max(MAX_COUNT).optional();
-const scoreBody = z
+export const scoreBody = z
   .object({
     profile: z.unknown(),
     locale: z.string().optional(),

@@ -12,7 +12,8 @@ import type { Guards } from '../../resilience/guard.js';
 import type { ServerConfig } from '../config.js';
 import { named, type AppEnv } from '../env.js';
 import { redirectToSlash } from '../trailing-slash.js';
-import { checkClientId, checkGuid } from '../validate.js';
+import { documentRoute, redirectDoc } from '../openapi/docs.js';
+import { checkClientId, checkGuid, PARAM_SCHEMAS } from '../validate.js';
 
 const PATH = '/v1/api/client_has_addon/:hashed_client_id/:addon_id/';
 
@@ -35,4 +36,29 @@ export function registerClientHasAddonRoutes(
     return c.json({ results: profile.installed_addons.includes(addonId) });
   });
   app.get(PATH.slice(0, -1), named('redirect'), redirectToSlash);
+  documentRoute(
+    app,
+    {
+      method: 'get',
+      path: PATH,
+      summary: "Whether a client has an add-on installed (TAAR's endpoint)",
+      tags: ['profiles'],
+      params: {
+        hashed_client_id: { description: "The client's hashed id", schema: PARAM_SCHEMAS.clientId },
+        addon_id: { description: 'The add-on GUID', schema: PARAM_SCHEMAS.guid },
+      },
+      responses: {
+        200: {
+          description: '`{"results": true|false}`; an unknown client: `{"results": false, "error": "No client found"}`',
+          schema: {
+            type: 'object',
+            required: ['results'],
+            properties: { results: { type: 'boolean' }, error: { type: 'string' } },
+          },
+        },
+      },
+      errors: ['RECSCORE_BAD_CLIENT_ID', 'RECSCORE_BAD_GUID', 'RECSCORE_PROFILE_STORE'],
+    },
+    redirectDoc(PATH.slice(0, -1), 'get', ['profiles']),
+  );
 }

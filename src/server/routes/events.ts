@@ -11,8 +11,9 @@ import type { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { RecscoreError } from '../../errors.js';
 import type { Logger } from '../../log.js';
-import { checkEvent, type EventRules, type PostedEvent } from '../../events/event.js';
-import { ctrStats, distinctStats, engagementStats, parseStatsQuery } from '../../events/stats.js';
+import { checkEvent, eventSchema, type EventRules, type PostedEvent } from '../../events/event.js';
+import { documentRoute, type RouteDoc } from '../openapi/docs.js';
+import { ctrStats, distinctStats, engagementStats, MAU_DAYS, parseStatsQuery } from '../../events/stats.js';
 import type { EventStore } from '../../events/store.js';
 import { named, type AppEnv } from '../env.js';
 import { errorBody, errorResponse } from '../on-error.js';
@@ -78,5 +79,74 @@ export function registerEventRoutes(app: Hono<AppEnv>, deps: EventRouteDeps): vo
   );
   app.get('/v1/stats/ctr', named('stats_ctr'), async (c) =>
     c.json(await ctrStats(store, parseStatsQuery(c.req.query(), types()))),
+  );
+
+  const stats = (name: string, summary: string, query: RouteDoc['query']): RouteDoc => ({
+    method: 'get',
+    path: `/v1/stats/${name}`,
+    summary,
+    description:
+      'Any other query parameter `dim=value` (dim: 1–32 of a-z 0-9 _) selects a segment; `event=a,b` the event ' +
+      'types (default all).',
+    tags: ['events'],
+    query: {
+      event: { description: 'Comma-separated event types (default: all)', schema: { type: 'string' } },
+      ...query,
+    },
+    responses: { 200: { description: 'The figures', schema: { type: 'object' } } },
+    errors: ['RECSCORE_BAD_QUERY', 'RECSCORE_EVENT_STORE'],
+  });
+  const day = { type: 'string', format: 'date' };
+  const range = {
+    from: { description: 'First day (YYYY-MM-DD)', schema: day, required: true },
+    to: { description: 'Last day (YYYY-MM-DD)', schema: day, required: true },
+  };
+  documentRoute(
+    app,
+    {
+      method: 'post',
+      path: '/v1/events',
+      summary: `Record feedback events (≤ ${MAX_EVENTS_PER_POST} per request, ≤ 1 MiB)`,
+      description:
+        'Answered only after the accepted events are durable. Each event is checked on its own; rejected ones ' +
+        'are listed with their index, code and message.',
+      tags: ['events'],
+      headers: {
+        'Idempotency-Key': {
+          description: 'Makes a retry after a lost answer a no-op (`"replayed": true`)',
+          schema: { type: 'string', pattern: IDEMPOTENCY_KEY.source },
+        },
+      },
+      body: { schema: eventSchema.array().min(1).max(MAX_EVENTS_PER_POST) },
+      responses: {
+        200: {
+          description: 'Accepted (some may be rejected)',
+          schema: {
+            type: 'object',
+            properties: {
+              accepted: { type: 'integer' },
+              rejected: { type: 'array', items: { type: 'object' } },
+              replayed: { type: 'boolean' },
+            },
+          },
+        },
+      },
+      errors: [
+        'RECSCORE_BAD_REQUEST',
+        'RECSCORE_BAD_JSON',
+        'RECSCORE_BAD_EVENT',
+        'RECSCORE_TOO_MANY_EVENTS',
+        'RECSCORE_BODY_TOO_LARGE',
+        'RECSCORE_EVENT_STORE',
+      ],
+    },
+    stats('distinct', 'Distinct clients (HyperLogLog) over a range of days', range),
+    stats('engagement', `Daily and monthly (${MAU_DAYS} days) active clients and their ratio on one day`, {
+      day: { description: 'The day (YYYY-MM-DD)', schema: day, required: true },
+    }),
+    stats('ctr', 'Click-through rate over a range of days', {
+      ...range,
+      by: { description: 'Break down by this dimension (default served_by)', schema: { type: 'string' } },
+    }),
   );
 }

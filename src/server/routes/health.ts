@@ -15,6 +15,7 @@ import type { Metrics } from '../../metrics/registry.js';
 import type { ModelFacts } from '../../recommend/contracts.js';
 import type { AppEnv } from '../env.js';
 import { errorBody } from '../on-error.js';
+import { documentRoute, type RouteDoc } from '../openapi/docs.js';
 
 export function registerHealthRoutes(
   app: Hono<AppEnv>,
@@ -60,4 +61,61 @@ export function registerHealthRoutes(
     c.set('route', 'metrics');
     return c.body(await metrics.registry.metrics(), 200, { 'Content-Type': metrics.registry.contentType });
   });
+  const tags = ['operations'];
+  const healthDoc = (path: string): RouteDoc => ({
+    method: 'get',
+    path,
+    summary: path === '/health' ? 'Liveness: the process answers' : 'Liveness (Dockerflow name of `/health`)',
+    tags,
+    responses: {
+      200: { description: '`{"status": "ok"}`', schema: { type: 'object', properties: { status: { const: 'ok' } } } },
+    },
+  });
+  const readyDoc = (path: string): RouteDoc => ({
+    method: 'get',
+    path,
+    summary:
+      path === '/ready'
+        ? 'Readiness: a model is in service and the workers are up; `serving` reports recent answers'
+        : 'Readiness (Dockerflow name of `/ready`)',
+    description:
+      'Stays 200 when only fallbacks were served lately (`degraded: true`): alert on ' +
+      '`recscore_recommend_personalised_ratio` instead.',
+    tags,
+    responses: { 200: { description: 'Ready', schema: READY_SCHEMA } },
+    errors: ['RECSCORE_NO_MODEL', 'RECSCORE_INTERNAL'],
+  });
+  documentRoute(
+    app,
+    healthDoc('/health'),
+    healthDoc('/__lbheartbeat__'),
+    readyDoc('/ready'),
+    readyDoc('/__heartbeat__'),
+    {
+      method: 'get',
+      path: '/metrics',
+      summary: 'Prometheus metrics (text exposition format)',
+      tags,
+      responses: { 200: { description: 'The metrics', contentType: 'text/plain', schema: { type: 'string' } } },
+    },
+  );
 }
+
+const READY_SCHEMA = {
+  type: 'object',
+  required: ['ready', 'model_version', 'serving'],
+  properties: {
+    ready: { type: 'boolean' },
+    model_version: { type: 'string' },
+    degraded: { type: 'boolean' },
+    reason: { type: 'string' },
+    serving: {
+      type: 'object',
+      properties: {
+        personalised: { type: 'integer' },
+        fallback: { type: 'integer' },
+        seconds_since_personalised: { type: ['number', 'null'] },
+      },
+    },
+  },
+};

@@ -16,6 +16,7 @@ import type { ModelFacts } from '../../recommend/contracts.js';
 import type { ModelReloader, ReloadError, ReloadStatus } from '../../model/lifecycle/reloader.js';
 import type { AppEnv } from '../env.js';
 import { errorResponse } from '../on-error.js';
+import { documentRoute } from '../openapi/docs.js';
 
 const BEARER = /^Bearer +(\S+) *$/i;
 
@@ -86,4 +87,46 @@ export function registerModelRoutes(
       last_error: result.error,
     });
   });
+  documentRoute(
+    app,
+    {
+      method: 'get',
+      path: '/v1/models',
+      summary: 'The model version in service, and the reloader',
+      description: 'Without the admin token: no source locations, and errors by code only.',
+      tags: ['models'],
+      auth: 'optional',
+      responses: {
+        200: {
+          description: 'The models',
+          schema: {
+            type: 'object',
+            properties: { models: { type: 'array', items: { type: 'object' } }, reload: { type: 'object' } },
+          },
+        },
+      },
+    },
+    {
+      method: 'post',
+      path: '/v1/models/reload',
+      summary: 'Check the model source now; swap when a new valid version is there',
+      tags: ['models'],
+      auth: 'required',
+      responses: {
+        200: {
+          description: 'What the check did',
+          schema: {
+            type: 'object',
+            properties: {
+              version: { type: ['string', 'null'] },
+              swapped: { type: 'boolean' },
+              outcome: { enum: ['swapped', 'unchanged', 'rejected', 'error'] },
+              last_error: { type: ['object', 'null'] },
+            },
+          },
+        },
+      },
+      errors: ['RECSCORE_UNAUTHORIZED'],
+    },
+  );
 }

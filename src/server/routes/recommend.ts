@@ -13,7 +13,19 @@ import { readJsonBody } from '../read-body.js';
 import type { RecommendRequest } from '../../pipeline/recommend.js';
 import type { RecommendationBody } from '../../pipeline/respond.js';
 import { redirectToSlash } from '../trailing-slash.js';
-import { checkClientId, parseCount, parseDrawFlag, parseExtra, parseScoreBody, parseTaarBody } from '../validate.js';
+import { documentRoute, redirectDoc, type ParamDoc, type RouteDoc } from '../openapi/docs.js';
+import {
+  checkClientId,
+  PARAM_SCHEMAS,
+  parseCount,
+  parseDrawFlag,
+  parseExtra,
+  parseScoreBody,
+  parseTaarBody,
+  scoreBody,
+  taarBody,
+} from '../validate.js';
+import { FALLBACK_REASONS } from '../../resilience/fallback.js';
 import { cleanPromoted } from '../../recommend/promoted.js';
 import { RecscoreError } from '../../errors.js';
 import type { TaarVariant } from '../../pipeline/experiments/taar-variant.js';
@@ -126,5 +138,96 @@ export function registerRecommendRoutes(
     });
     return c.json(body);
   });
+
+  documentRoute(
+    app,
+    {
+      ...TAAR_DOC,
+      method: 'get',
+      summary: "Recommendations for a client whose profile is in the store (TAAR's endpoint)",
+    },
+    {
+      ...TAAR_DOC,
+      method: 'post',
+      summary: "Recommendations for a stored client, with promoted add-ons merged in (TAAR's endpoint)",
+      body: {
+        schema: taarBody,
+        required: false,
+        description:
+          '`{"options": {"promoted": [[guid, weight], …]}}`; a row that is not [string, number] empties the ' +
+          'list, as TAAR',
+      },
+      errors: [...TAAR_DOC.errors!, 'RECSCORE_BAD_JSON', 'RECSCORE_BODY_TOO_LARGE', 'RECSCORE_UNSUPPORTED_MEDIA_TYPE'],
+    },
+    redirectDoc(TAAR_RECOMMEND_PATH.slice(0, -1), ['get', 'post'], ['recommendations']),
+    {
+      method: 'post',
+      path: '/v1/recommendations',
+      summary: 'Recommendations for a profile sent by the caller (no store lookup)',
+      tags: ['recommendations'],
+      query: { draw: QUERY.draw, count: QUERY.count, limit: QUERY.limit },
+      body: { schema: scoreBody, description: '`profile` is client_info (SPEC §4); body fields win over the query' },
+      responses: { 200: { description: 'The answer', schema: RECOMMENDATION_SCHEMA } },
+      errors: [
+        'RECSCORE_BAD_REQUEST',
+        'RECSCORE_BAD_OPTION',
+        'RECSCORE_BAD_CLIENT_ID',
+        'RECSCORE_BAD_JSON',
+        'RECSCORE_BODY_TOO_LARGE',
+        'RECSCORE_UNSUPPORTED_MEDIA_TYPE',
+        'RECSCORE_NO_MODEL',
+      ],
+    },
+  );
   return serveTaar;
 }
+
+const QUERY = {
+  locale: { description: 'Locale for the locale recommender and the fallback', schema: PARAM_SCHEMAS.locale },
+  platform: { description: 'Passed on (TAAR); used by no recommender', schema: PARAM_SCHEMAS.platform },
+  draw: { description: "TAAR's weighted draw on or off for this answer", schema: PARAM_SCHEMAS.draw },
+  count: { description: 'Results in this answer (default TAAR_MAX_RESULTS)', schema: PARAM_SCHEMAS.count },
+  limit: { description: 'Same as `count` (give one of them)', schema: PARAM_SCHEMAS.count },
+} satisfies Record<string, ParamDoc>;
+
+const RECOMMENDATION_SCHEMA = {
+  type: 'object',
+  required: ['results', 'result_info'],
+  properties: {
+    results: { type: 'array', items: { type: 'string' }, description: 'add-on GUIDs' },
+    result_info: {
+      type: 'object',
+      required: ['served_by', 'model_version', 'draw'],
+      properties: {
+        served_by: { enum: ['ensemble', 'test-client', 'locale', 'global', 'none'] },
+        reason: { enum: [...FALLBACK_REASONS], description: 'why a fallback served' },
+        model_version: { type: 'string' },
+        recommenders: { type: 'array', items: { type: 'string' } },
+        failures: { type: 'array', items: { type: 'object' } },
+        locale: { type: 'string' },
+        draw: { type: 'boolean' },
+        request_id: { type: 'string' },
+        experiments: {
+          type: 'object',
+          additionalProperties: { type: 'string' },
+          description: "the client's variant of each experiment on the `taar` surface",
+        },
+      },
+    },
+  },
+};
+
+const TAAR_DOC = {
+  path: TAAR_RECOMMEND_PATH,
+  tags: ['recommendations'],
+  description:
+    'A missing profile, a slow or failing store or scorer, an open breaker or an overloaded pool answer 200 from ' +
+    'the fallback chain; `result_info.served_by` and `reason` say which and why.',
+  params: { hashed_client_id: { description: "The client's hashed id", schema: PARAM_SCHEMAS.clientId } },
+  query: QUERY,
+  headers: {
+    'Accept-Language': { description: 'Its first tag is a locale hint for the fallback', schema: { type: 'string' } },
+  },
+  responses: { 200: { description: 'The answer', schema: RECOMMENDATION_SCHEMA } },
+  errors: ['RECSCORE_BAD_CLIENT_ID', 'RECSCORE_BAD_OPTION', 'RECSCORE_NO_MODEL'],
+} satisfies Omit<RouteDoc, 'method' | 'summary'>;

@@ -21,7 +21,8 @@ import type { ServerConfig } from '../config.js';
 import { named, type AppEnv } from '../env.js';
 import { errorResponse } from '../on-error.js';
 import { readJsonBody } from '../read-body.js';
-import { checkClientId, checkGuid, parseCount, parseExtra } from '../validate.js';
+import { documentRoute } from '../openapi/docs.js';
+import { checkClientId, checkGuid, PARAM_SCHEMAS, parseCount, parseExtra } from '../validate.js';
 
 const RESERVED = new Set(['count', 'limit', 'exclude', 'locale', 'platform', 'explain', 'draw']);
 const ATTRIBUTE = /^[a-z][a-z0-9_]{0,39}$/;
@@ -129,4 +130,60 @@ export function registerSurfaceRoutes(app: Hono<AppEnv>, deps: SurfaceRouteDeps)
     if (!deps.events) throw new RecscoreError('RECSCORE_EVENT_STORE', 'no event store');
     return c.json(await experimentResults(deps.events, experiment, c.req.query('from'), c.req.query('to')));
   });
+
+  const day = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' };
+  documentRoute(
+    app,
+    {
+      method: ['get', 'post'],
+      path,
+      summary: "Recommendations from a configured surface (RECSCORE_SURFACES); `taar` is TAAR's own answer",
+      description:
+        'Sources run concurrently within their budgets; a failed or late source is empty and named in ' +
+        '`result_info.sources`, a stage over its budget passes its input on (`result_info.stages`). ' +
+        "`result_info.experiments` names the client's variants. Other query parameters are catalog attribute " +
+        'filters (`category=privacy`). POST: the same controls in the body (they win over the query).',
+      tags: ['recommendations'],
+      params: {
+        name: { description: 'Surface name', schema: { type: 'string' } },
+        client_id: { description: "The client's id", schema: PARAM_SCHEMAS.clientId },
+      },
+      query: {
+        count: { description: 'Results in this answer (default: the surface size)', schema: PARAM_SCHEMAS.count },
+        exclude: { description: 'GUIDs never to return (comma list or repeated)', schema: { type: 'string' } },
+        locale: { description: 'Locale hint (locale popularity, fallback)', schema: PARAM_SCHEMAS.locale },
+        platform: { description: 'Passed on', schema: PARAM_SCHEMAS.platform },
+        explain: { description: "1: each stage's list (admin token only)", schema: { enum: ['0', '1'] } },
+      },
+      body: { schema: body, required: false },
+      responses: { 200: { description: 'The answer: `{results, result_info, explain?}`', schema: { type: 'object' } } },
+      errors: [
+        'RECSCORE_BAD_OPTION',
+        'RECSCORE_BAD_CLIENT_ID',
+        'RECSCORE_BAD_GUID',
+        'RECSCORE_BAD_JSON',
+        'RECSCORE_BODY_TOO_LARGE',
+        'RECSCORE_UNAUTHORIZED',
+        'RECSCORE_NO_SURFACE',
+        'RECSCORE_NO_MODEL',
+      ],
+      auth: 'optional',
+    },
+    {
+      method: 'get',
+      path: '/v1/experiments/:id/results',
+      summary: 'Per-variant results of an experiment from the event log',
+      description:
+        'Clients (HyperLogLog), impressions, clicks, installs, CTR and install rate with Wilson 95 % intervals, ' +
+        'the difference to control (the first variant) with a two-proportion z-test, a sample-ratio check.',
+      tags: ['events'],
+      params: { id: { description: 'Experiment id', schema: { type: 'string' } } },
+      query: {
+        from: { description: 'First day (YYYY-MM-DD; default 6 days before `to`)', schema: day },
+        to: { description: 'Last day (YYYY-MM-DD; default today, UTC)', schema: day },
+      },
+      responses: { 200: { description: 'Results per variant', schema: { type: 'object' } } },
+      errors: ['RECSCORE_NO_SURFACE', 'RECSCORE_BAD_QUERY', 'RECSCORE_EVENT_STORE'],
+    },
+  );
 }

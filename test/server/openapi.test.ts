@@ -1,0 +1,130 @@
+/**
+ * The API document (issue 16): valid OpenAPI 3.1 (checked against the specification's JSON Schema by
+ * @seriousme/openapi-schema-validator), and complete: every route the server mounts — startServer over the
+ * fixture model, so whatever start.ts adds is included — has a document. A failure lists the missing
+ * routes: document each with `documentRoute(app, …)` next to its registration (src/server/openapi/docs.ts).
+ */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { Validator } from '@seriousme/openapi-schema-validator';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { defaultOf } from '../../src/config/index.js';
+import { eventsConfigOf } from '../../src/events/config.js';
+import { createLogger } from '../../src/log.js';
+import { startServer } from '../../src/server/start.js';
+import { openApiPath, routeDocs } from '../../src/server/openapi/docs.js';
+import { HTTP_STATUS } from '../../src/server/on-error.js';
+import { syntheticBackend } from '../helpers/fake-backend.js';
+import { buildApp } from './start.js';
+
+const fixture = (p: string) => fileURLToPath(new URL(`../../../test/fixtures/taar/${p}`, import.meta.url));
+const EVENT_DEFAULTS = {
+  events: undefined,
+  eventDimensions: undefined,
+  eventTypes: undefined,
+  eventRetentionDays: defaultOf('eventRetentionDays'),
+  eventMaxLen: undefined,
+  eventPrefix: defaultOf('eventPrefix'),
+  servedLog: false,
+};
+
+function composedApp() {
+  const b = syntheticBackend();
+  const s = buildApp({ scorer: b.scorer, facts: () => b.facts, profiles: b.profiles });
+  s.app.status.series.stop();
+  return s;
+}
+
+describe('GET /openapi.json', () => {
+  it('is a valid OpenAPI 3.1 document', async () => {
+    const s = composedApp();
+    const r = await s.get('/openapi.json');
+    assert.equal(r.status, 200);
+    assert.equal(r.json.openapi, '3.1.0');
+    const result = await new Validator().validate(r.json);
+    assert.equal(result.valid, true, JSON.stringify(result.errors, null, 2));
+  });
+
+  it('documents every route the server mounts (start.ts composes them)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'recscore-openapi-'));
+    const server = await startServer({
+      models: fixture('models'),
+      profiles: fixture('profiles.jsonl'),
+      workers: 1,
+      cacheDir: null,
+      server: { port: 0, host: '127.0.0.1' },
+      reload: { intervalMs: 0 },
+      events: eventsConfigOf({ ...EVENT_DEFAULTS, dataDir: dir }),
+      logger: createLogger({ test: true }, () => {}),
+    });
+    try {
+      const app = server.app;
+      const documented = new Set(
+        routeDocs(app).flatMap((d) =>
+          (typeof d.method === 'string' ? [d.method] : d.method).map((m) => `${m.toUpperCase()} ${d.path}`),
+        ),
+      );
+      const mounted = new Set(
+        app.routes.filter((r) => r.method !== 'ALL').map((r) => `${r.method.toUpperCase()} ${r.path}`),
+      );
+      const missing = [...mounted].filter((r) => !documented.has(r)).sort();
+      assert.deepEqual(
+        missing,
+        [],
+        `routes without a document (add documentRoute next to them):\n${missing.join('\n')}`,
+      );
+      const stale = [...documented].filter((r) => !mounted.has(r)).sort();
+      assert.deepEqual(stale, [], `documents of routes that are not mounted:\n${stale.join('\n')}`);
+      const doc = (await (await fetch(`${server.url}/openapi.json`)).json()) as Record<string, unknown>;
+      const result = await new Validator().validate(doc);
+      assert.equal(result.valid, true, JSON.stringify(result.errors, null, 2));
+    } finally {
+      await server.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('names each documented error code under its HTTP status, with the one error body', async () => {
+    const s = composedApp();
+    const doc = (await s.get('/openapi.json')).json;
+    const op = doc.paths[openApiPath('/v1/api/recommendations/:hashed_client_id/')].get;
+    assert.deepEqual(
+      op.responses['400'].content['application/json'].schema.allOf[1].properties.error.properties.code.enum,
+      ['RECSCORE_BAD_CLIENT_ID', 'RECSCORE_BAD_OPTION'],
+    );
+    assert.equal(op.responses['503'].description, '`RECSCORE_NO_MODEL`');
+    assert.deepEqual(doc.components.schemas.ErrorCode.enum, Object.keys(HTTP_STATUS));
+    assert.equal(doc.components.schemas.ErrorCode['x-http-status'].RECSCORE_SHED, 503);
+  });
+
+  it('shows the request schemas the routes validate with (one source of truth)', async () => {
+    const s = composedApp();
+    const doc = (await s.get('/openapi.json')).json;
+    const body = doc.paths['/v1/recommendations'].post.requestBody.content['application/json'].schema;
+    assert.equal(body.additionalProperties, false, 'scoreBody is strict');
+    assert.deepEqual(Object.keys(body.properties).sort(), ['count', 'draw', 'limit', 'locale', 'options', 'profile']);
+    assert.equal(body.properties.count.maximum, 100);
+    const clientId = doc.paths['/v1/api/recommendations/{hashed_client_id}/'].get.parameters.find(
+      (p: { name: string }) => p.name === 'hashed_client_id',
+    );
+    assert.equal(clientId.schema.pattern, '^[A-Za-z0-9_-]{1,128}$');
+    // A posted body outside the documented schema is rejected by the route.
+    const r = await s.postJson('/v1/recommendations', { profile: {}, extra: 1 });
+    assert.equal(r.status, 400);
+  });
+
+  it('serves the API reference page locally, under the same CSP', async () => {
+    const s = composedApp();
+    const r = await s.get('/docs');
+    assert.equal(r.status, 200);
+    assert.match(r.headers['content-security-policy'] as string, /default-src 'self'/);
+    for (const src of r.text.matchAll(/(?:src|href)="([^"]+)"/g)) {
+      if (src[1].startsWith('data:')) continue; // inline data (the empty favicon), no request
+      assert.ok(src[1].startsWith('/'), `loads ${src[1]} from elsewhere`);
+      assert.equal((await s.get(src[1])).status, 200, src[1]);
+    }
+  });
+});
