@@ -571,3 +571,48 @@ describe('stage budgets and the quality factor', () => {
     assert.equal(last.result_info.sources.collab.status, 'ok');
   });
 });
+
+describe('diversity and status', () => {
+  it('diversity by a catalog attribute interleaves the categories, each in its order', async () => {
+    const file = {
+      surfaces: {
+        mix: {
+          sources: [{ name: 's', kind: 'static', items: ['p1@x', 'p2@x', 'p3@x', 't1@x', 't2@x', 'n1@x'] }],
+          diversity: { by: 'category' },
+        },
+      },
+      catalog: {
+        'p1@x': { category: 'privacy' },
+        'p2@x': { category: 'privacy' },
+        'p3@x': { category: 'privacy' },
+        't1@x': { category: 'tabs' },
+        't2@x': { category: 'tabs' },
+      },
+    };
+    const s = setup(file);
+    await s.holder.load(true);
+    const r = await s.app.get(url('mix'));
+    assert.deepEqual(r.json.results, ['p1@x', 't1@x', 'n1@x', 'p2@x', 't2@x', 'p3@x']);
+    assert.equal(r.json.result_info.stages.diversity, 'ok');
+  });
+
+  it('the status board shows the surfaces and experiments', async () => {
+    const file = {
+      ...structuredClone(BASE),
+      experiments: [{ id: 'shown', salt: 's', surface: 'home', allocation: 0.25, variants: [{ name: 'a' }] }],
+    };
+    const s = setup(file);
+    await s.holder.load(true);
+    const snap = (await s.app.app.status.snapshot({ full: false })) as any;
+    s.app.app.status.series.stop();
+    const section = snap.sections?.experiments ?? snap.experiments;
+    assert.ok(section, JSON.stringify(Object.keys(snap)));
+    assert.deepEqual(section.experiments, [
+      { id: 'shown', surface: 'home', allocation: 0.25, variants: [{ name: 'a', weight: 1 }], interleave: null },
+    ]);
+    assert.deepEqual(
+      section.surfaces.map((x: any) => x.name),
+      ['home', 'locale_only', 'empty'],
+    );
+  });
+});
