@@ -23,9 +23,12 @@ import { createApp, type RecscoreApp } from './app.js';
 import { resolveServerConfig, type ServerConfigInput } from './config.js';
 import { listen, type RunningServer } from './listen.js';
 import { attachEvents, openEvents, type OpenEvents } from './events-attach.js';
-import { registerModelRoutes } from './routes/models.js';
+import { bearerMatches, registerModelRoutes } from './routes/models.js';
 import { modelStatus } from './status/models.js';
 import { openControlPlane, type ControlPlane, type ControlPlaneOptions } from './control-plane.js';
+import { scoreSar } from '../dispatch/sar-scorer.js';
+import { SurfacesHolder } from '../pipeline/surfaces/holder.js';
+import type { SarModels } from '../pipeline/surfaces/sources.js';
 
 export interface StartOptions {
   models: string | undefined; // folder, gs://…, or undefined with TAAR_* env vars
@@ -59,6 +62,10 @@ export interface StartOptions {
   events?: import('../events/config.js').EventsConfig;
   /** the model registry, its training jobs and API keys (issue #13); default `./data/registry`, a generated key */
   registry?: Partial<ControlPlaneOptions>;
+  /** surfaces and experiments file (RECSCORE_SURFACES); undefined: only the built-in `taar` surface */
+  surfaces?: string;
+  /** packed SAR models by name or id for SAR sources (the model registry's cache at merge) */
+  sarModels?: SarModels;
 }
 
 export interface Recscore {
@@ -71,6 +78,8 @@ export interface Recscore {
   metrics: Metrics;
   /** The event store and the served log (undefined when off). */
   events: OpenEvents;
+  /** The surfaces configuration: `load()` re-reads the file (SIGHUP), keeping the old one if it is bad. */
+  surfaces: SurfacesHolder;
   /** The app as mounted (its routes, guards and status board). */
   app: RecscoreApp;
   /** The model registry, its training queue and API keys (`control.generatedAdminKey` when none was configured). */
@@ -81,6 +90,9 @@ export interface Recscore {
 export async function startServer(opts: StartOptions): Promise<Recscore> {
   const logger = opts.logger ?? rootLog;
   const config = resolveServerConfig(opts.server ?? {});
+  // Read first: a bad surfaces file stops the start before anything heavy is loaded.
+  const surfaces = new SurfacesHolder(opts.surfaces, logger);
+  await surfaces.load(true);
   const metrics = createMetrics({ defaultMetrics: true });
   // The one kind served today; a second kind would be chosen here by configuration.
   const kind = taarServing;
@@ -140,11 +152,21 @@ export async function startServer(opts: StartOptions): Promise<Recscore> {
     ready: () => pool.healthy,
     accessLogPerSecond: config.accessLogPerSecond,
     served: events.served,
+    surfaces: {
+      holder: surfaces,
+      sar: opts.sarModels,
+      sarScore: (model, req, deadline) => scoreSar(pool, model, req, deadline),
+      events: events.store,
+      // An admin API key (x-api-key), or the reload bearer token that explain accepted first.
+      isAdmin: (c) =>
+        control?.keys.kindOf(c.req.header('x-api-key')) === 'admin' ||
+        bearerMatches(c.req.header('authorization'), opts.reloadToken),
+    },
     queueDepth: () => pool.queueDepth,
     adminToken: opts.reloadToken,
   });
   app.status.provide('models', ({ full }) => modelStatus(registry, reloader, full));
-  let control: ControlPlane;
+  let control: ControlPlane | undefined;
   try {
     control = await openControlPlane(app, {
       ...opts.registry,
@@ -173,6 +195,7 @@ export async function startServer(opts: StartOptions): Promise<Recscore> {
     profiles,
     metrics,
     events,
+    surfaces,
     app,
     control,
     close: () =>
