@@ -30,6 +30,9 @@ export interface Plan {
   degradedDelayMs: number;
   /** rss: load before reading VmRSS */
   rssWarmupMs: number;
+  /** cpu: cycles of (ceiling, recommend, unknown) rounds, and each round's length */
+  cpuCycles: number;
+  cpuRoundMs: number;
 }
 
 export const FULL: Plan = {
@@ -48,6 +51,8 @@ export const FULL: Plan = {
   flipEveryMs: 400,
   degradedDelayMs: 40,
   rssWarmupMs: 3_000,
+  cpuCycles: 20,
+  cpuRoundMs: 500,
 };
 
 export const QUICK: Plan = {
@@ -63,4 +68,5 @@ export const QUICK: Plan = {
   sweep: [8, 16, 32, 64],
   sweepMs: 800,
   flipEveryMs: 300,
+  cpuCycles: 14,
 };
