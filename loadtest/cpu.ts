@@ -132,8 +132,8 @@ export function cpuPerRequestUs(rounds: ReadonlyArray<{ serverTicks: number; req
 
 /** The first field of /proc/<pid>/task/<tid>/schedstat: ns the thread has run on a CPU. */
 export function parseSchedstat(text: string): number {
-  const ns = Number(text.trim().split(/\s+/)[0]);
-  return Number.isFinite(ns) ? ns : Number.NaN;
+  const m = /^\s*(\d+)/.exec(text);
+  return m ? Number(m[1]) : Number.NaN;
 }
 
 /**
