@@ -1,7 +1,7 @@
 /**
  * How long and how often to measure: the full run (`node dist/loadtest/run.js`) and the quick one that
- * `npm test` runs (`--quick`, under two minutes on the 2-core machine). Thresholds are in targets.json;
- * these are the method's knobs.
+ * `npm test` runs (`--quick`, under three minutes on the shared 2-core machine; watchdog 170 s).
+ * Thresholds are in targets.json; these are the method's knobs.
  */
 export interface Plan {
   name: 'full' | 'quick';
