@@ -79,7 +79,11 @@ for (let i = 0; i < runs; i++) {
       passed: exit === 0,
       seconds: (Date.now() - t0) / 1000,
       missed: res ? [...res.checks.filter((c) => !c.ok).map((c) => c.detail), ...res.errors] : ['no results'],
-      cpuRatios: Object.fromEntries((res?.scenarios ?? []).map((s) => [s.name, s.cpu?.ratio ?? Number.NaN])),
+      cpuRatios: Object.fromEntries([
+        // the gated number (scenario-cpu.ts), then each scenario's CPU ratio
+        ['cpuIndex', Number(res?.scenarios.find((s) => s.name === 'cpu')?.extra.cpuIndex ?? Number.NaN)],
+        ...(res?.scenarios ?? []).map((s) => [s.name, s.cpu?.ratio ?? Number.NaN]),
+      ]),
     };
     outcomes.push(o);
     log(

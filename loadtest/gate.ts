@@ -35,9 +35,10 @@ export function bound(
 }
 
 /**
- * Throughput, p99 and the good-answer share (answers fall back when scoring misses its budget) measure the
- * machine as much as the code when other processes take the CPU: they are judged only when at most half
- * of the kept rounds were disturbed. CPU per request and the invariants are judged always.
+ * Throughput, p99, the good-answer share (answers fall back when scoring misses its budget) and version
+ * switches within a round measure the machine as much as the code when other processes take the CPU: they
+ * are judged only when at most half of the kept rounds were disturbed. CPU per request and the invariants
+ * are judged always.
  */
 export function timingJudged(r: ScenarioResult): boolean {
   return r.disturbedRounds <= r.rounds / 2;
@@ -53,6 +54,20 @@ function notJudged(c: Check, r: ScenarioResult): Check {
       `${c.detail} — not judged: ${r.disturbedRounds} of ${r.rounds} rounds disturbed (other processes' cores ` +
       `${cores})`,
   };
+}
+
+/**
+ * How much the CPU bounds listed in `cpuLoadAllowance` grow with the neighbours' load. The CPU per answer
+ * of recscore (a large working set, two threads handing batches over) inflates faster with other
+ * processes' load than the bare ceiling's, so the ratios drift up: measured on unmodified code, the cpu
+ * index went from 4.7-5.1 with others at 1.1-1.2 cores to 5.4-6.0 at 1.65-1.85 (loadtest/README.md).
+ * 1 when the scenario has no allowance or did not report the load.
+ */
+export function loadAllowance(r: ScenarioResult, t: ScenarioTarget): number {
+  const a = t.cpuLoadAllowance;
+  const others = r.extra.otherCoresMedian;
+  if (!a || typeof others !== 'number' || !Number.isFinite(others)) return 1;
+  return 1 + a.perCore * Math.max(0, others - a.aboveCores);
 }
 
 export function checkScenario(r: ScenarioResult, t: ScenarioTarget): Check[] {
@@ -74,6 +89,10 @@ export function checkScenario(r: ScenarioResult, t: ScenarioTarget): Check[] {
     );
   }
   if (t.minGoodShare !== undefined) timing.push(bound(n, 'good-answer share', r.goodShare, t.minGoodShare, false));
+  // A switch seen inside a round needs the reload to finish within it: on a starved machine it spans rounds
+  // (both versions are still seen, which minVersions checks always).
+  if (t.minVersionSwitches !== undefined)
+    timing.push(bound(n, 'version switches', r.all.facts.versionSwitches, t.minVersionSwitches, false));
   out.push(...(timingJudged(r) ? timing : timing.map((c) => notJudged(c, r))));
   if (t.maxCpuRatio !== undefined) {
     const c = r.cpu;
@@ -96,13 +115,16 @@ export function checkScenario(r: ScenarioResult, t: ScenarioTarget): Check[] {
     out.push(bound(n, `answers matching ${p}`, countMatching(all.facts.paths, [p]), 1, false));
   if (t.minVersions !== undefined)
     out.push(bound(n, 'model versions seen', Object.keys(all.facts.versions).length, t.minVersions, false));
-  if (t.minVersionSwitches !== undefined)
-    out.push(bound(n, 'version switches', all.facts.versionSwitches, t.minVersionSwitches, false));
+  const allowance = loadAllowance(r, t);
   for (const [key, [min, max]] of Object.entries(t.extra ?? {})) {
     const v = r.extra[key];
     const actual = typeof v === 'number' ? v : Number.NaN;
     if (min !== null) out.push(bound(n, key, actual, min, false));
-    if (max !== null) out.push(bound(n, key, actual, max, true));
+    if (max === null) continue;
+    if (allowance !== 1 && t.cpuLoadAllowance?.keys.includes(key)) {
+      const what = `${key} (≤ ${fmt(max)} × ${allowance.toFixed(3)} for other processes' load)`;
+      out.push(bound(n, what, actual, max * allowance, true));
+    } else out.push(bound(n, key, actual, max, true));
   }
   return out;
 }

@@ -8,6 +8,7 @@ import { DEFAULT_WORKERS, NO_BATCH_ENV } from './context.js';
 import { mixedPaths, recommendPaths, relatedPaths, unknownPaths } from './paths.js';
 import type { RssResult, ScenarioResult } from './results.js';
 import { measureRss } from './rss.js';
+import { runCpu } from './scenario-cpu.js';
 import { runDegraded } from './scenario-degraded.js';
 import { runOverload } from './scenario-overload.js';
 import { runSwap } from './scenario-swap.js';
@@ -98,6 +99,13 @@ const recommendWithStatus: ScenarioDef = {
 
 export const SCENARIOS: ScenarioDef[] = [
   recommendOn('recommend', 'demo', 'recommendations, known clients, demo model', true),
+  // The gate's sharp CPU check (scenario-cpu.ts), right after recommend: the demo server is warm.
+  {
+    name: 'cpu',
+    quick: true,
+    servers: ['demo'],
+    run: async (ctx) => ({ scenario: await runCpu(ctx, await ctx.server('demo')) }),
+  },
   recommendWithStatus,
   onDemo('related', 'TAAR-lite item-to-item', ['plain'], (ctx) => relatedPaths(ctx.demo), true),
   // Everything a recommendation costs but scoring (HTTP, validation, profile lookup, answer): the ratio a

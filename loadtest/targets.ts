@@ -34,6 +34,18 @@ const scenarioTarget = z
     minVersionSwitches: count.optional(),
     /** scenarios that measure several things can bound an `extra` number: `{"key": [min, max]}` */
     extra: z.record(z.tuple([z.number().nullable(), z.number().nullable()])).optional(),
+    /**
+     * The maxima of these `extra` keys grow with the neighbours' load: × (1 + perCore × the median cores
+     * other processes used beyond aboveCores, from `extra.otherCoresMedian`). See gate.ts loadAllowance.
+     */
+    cpuLoadAllowance: z
+      .object({
+        keys: z.array(z.string().min(1)).min(1),
+        aboveCores: z.number().min(0).max(64),
+        perCore: z.number().min(0).max(10),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 

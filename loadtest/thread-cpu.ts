@@ -6,7 +6,7 @@
  * for the README's "where the time goes".
  *
  *   npm run build && node dist/loadtest/thread-cpu.js [--workers N] [--seconds S] [--connections C]
- *     [--path recommend|unknown|health] [--served-log on|off]
+ *     [--path recommend|unknown|health] [--served-log on|off] [--env NAME=VALUE …]
  *
  * `unknown`: clients the store does not know, answered from the locale/global fallback without the pool —
  * the same HTTP, validation and profile lookup as `recommend`, no scoring: what the rest costs.
@@ -41,8 +41,17 @@ const { values } = parseArgs({
     connections: { type: 'string' },
     path: { type: 'string' },
     'served-log': { type: 'string' },
+    // any server setting for an A/B comparison, e.g. --env RECSCORE_MAX_BATCH=64
+    env: { type: 'string', multiple: true },
   },
 });
+const extraEnv = Object.fromEntries(
+  (values.env ?? []).map((kv) => {
+    const at = kv.indexOf('=');
+    if (at < 1) throw new Error(`--env wants NAME=VALUE, got ${JSON.stringify(kv)}`);
+    return [kv.slice(0, at), kv.slice(at + 1)];
+  }),
+);
 const seconds = Number(values.seconds ?? 6);
 const connections = Number(values.connections ?? 32);
 const data = await demoData();
@@ -51,7 +60,7 @@ const server = await startRecscore({
   models: data.models,
   profiles: data.profiles,
   workers: values.workers === undefined ? undefined : Number(values.workers),
-  env: values['served-log'] === undefined ? {} : { RECSCORE_SERVED_LOG: values['served-log'] },
+  env: { ...(values['served-log'] === undefined ? {} : { RECSCORE_SERVED_LOG: values['served-log'] }), ...extraEnv },
 });
 try {
   const random = seededRandom(7);
@@ -90,6 +99,10 @@ try {
         `${((d * TICK_US) / (r.elapsedMs * 10)).toFixed(0).padStart(3)} %`,
     );
   }
+  const all = rows.reduce((a, x) => a + x.d, 0);
+  const main = rows.find((x) => x.tid === server.pid)?.d ?? 0;
+  const top = rows.find((x) => x.tid !== server.pid)?.d ?? 0; // the busiest other thread: the worker
+  console.log(`server µs per request: all threads ${perReq(all)} (main ${perReq(main)}, busiest other ${perReq(top)})`);
   console.log(`${'load generator'.padEnd(22)} ${((selfUs.user + selfUs.system) / r.requests).toFixed(1).padStart(8)}`);
   const n = batches.batches - batchesBefore.batches;
   if (n > 0) {

@@ -56,7 +56,10 @@ export type ErrorCode =
   | 'RECSCORE_MODEL_NOT_COMPLETED' // the model is not trained (yet): it cannot be the default
   | 'RECSCORE_TRAINING_QUEUE_FULL' // too many training jobs waiting: retry later
   | 'RECSCORE_REGISTRY' // the registry storage (folder, GCS) failed
-  | 'RECSCORE_REGISTRY_CONFLICT'; // a registry write kept losing to concurrent writers
+  | 'RECSCORE_REGISTRY_CONFLICT' // a registry write kept losing to concurrent writers
+  | 'RECSCORE_SURFACES_INVALID' // the surfaces file (RECSCORE_SURFACES) cannot be read or fails its schema
+  | 'RECSCORE_NO_SURFACE' // a request names a surface or experiment that is not configured
+  | 'RECSCORE_SOURCE_FAILED'; // one candidate source of a surface failed (the surface still answers)
 
 export class RecscoreError extends Error {
   readonly code: ErrorCode;

@@ -7,7 +7,8 @@
  * the process: SIGHUP 0.8 s after start used to end it with exit 129):
  * - SIGTERM/SIGINT while starting: nothing is served yet, so the process exits 0 at once; once serving:
  *   graceful shutdown (stop accepting, finish in-flight requests, exit 0);
- * - SIGHUP: check the model source and re-read the registry now; while starting, ignored (the first load is under way).
+ * - SIGHUP: check the model source now, re-read the registry and the surfaces file (a bad one is logged,
+ *   the old one keeps serving); while starting, ignored (the first load is under way).
  */
 import { resolve } from 'node:path';
 import { flagOptions, loadConfig, type Flags } from '../config/index.js';
@@ -37,11 +38,12 @@ export async function serveCommand(args: string[]): Promise<number> {
   const onInt = () => stop('SIGINT');
   const onHup = () => {
     if (app) {
-      log.info('SIGHUP: checking the model source and the registry');
+      log.info('SIGHUP: checking the model source, the registry and the surfaces file');
       void app.reloader?.checkNow();
       void app.control.store
         .refresh()
         .catch((e: unknown) => log.warn('SIGHUP: registry read failed', { error: (e as Error).message }));
+      void app.surfaces.load();
     } else log.info('SIGHUP while starting: ignored, the first model load is under way');
   };
   process.on('SIGTERM', onTerm);
@@ -91,6 +93,7 @@ export async function serveCommand(args: string[]): Promise<number> {
         queueUrl: config.queue,
         queuePrefix: config.queuePrefix,
       },
+      surfaces: config.surfaces === undefined ? undefined : resolve(config.surfaces),
     });
     const facts = app.registry.facts;
     const { url } = app;

@@ -17,6 +17,7 @@ import { MODEL_CACHE_SETTINGS } from './settings/model-cache.js';
 import { POOL_SETTINGS } from './settings/pool.js';
 import { REGISTRY_SETTINGS } from './settings/registry.js';
 import { SOURCE_SETTINGS } from './settings/sources.js';
+import { SURFACE_SETTINGS } from './settings/surfaces.js';
 
 export type { Setting } from './settings/define.js';
 export { FALLBACK_STEPS, type FallbackStep } from './settings/answers.js';
@@ -30,6 +31,7 @@ export const SETTINGS = {
   ...EVENT_SETTINGS,
   ...POOL_SETTINGS,
   ...REGISTRY_SETTINGS,
+  ...SURFACE_SETTINGS,
   ...MODEL_CACHE_SETTINGS,
 } satisfies Record<string, Setting<unknown>>;
 

@@ -20,7 +20,7 @@ export function encodeBatch(model: PackedModel, requests: BatchRequest[]): P.Bat
   const { buffer, views: t } = P.newTask(n, nh, ni);
   for (let i = 0; i < n; i++) {
     const { client: c, pick } = requests[i];
-    t.pickMode[i] = pick.mode === 'draw' ? P.PICK_DRAW : P.PICK_TOP;
+    t.pickMode[i] = pick.mode === 'draw' ? P.PICK_DRAW : pick.mode === 'lists' ? P.PICK_LISTS : P.PICK_TOP;
     t.pickSize[i] = pick.size;
     if (pick.mode === 'draw') t.seed[i] = pick.seed;
     t.hashes.set(c.hashes, t.hashOffs[i]);
@@ -54,10 +54,29 @@ export interface DecodedResult {
   candidateCount: number;
   contributed: number;
   failed: number;
+  /** PICK_LISTS: the four lists by name (P.LIST_ORDER). */
+  lists?: Record<(typeof P.LIST_ORDER)[number], WeightedList>;
 }
 
 /** Decodes request i of a result (views: P.resultViews of it, made once per batch). */
-export function decodeResult(model: PackedModel, r: P.ResultViews, i: number): DecodedResult {
+export function decodeResult(model: PackedModel, r: P.ResultViews, i: number, lists = false): DecodedResult {
+  if (lists) {
+    const out: Partial<Record<(typeof P.LIST_ORDER)[number], WeightedList>> = {};
+    let at = r.offs[i];
+    P.LIST_ORDER.forEach((name, k) => {
+      const len = r.parts[P.LIST_ORDER.length * i + k];
+      out[name] = model.pairs(r.ids, r.weights, at, at + len);
+      at += len;
+    });
+    const all = out as Record<(typeof P.LIST_ORDER)[number], WeightedList>;
+    return {
+      picked: all.ensemble,
+      candidateCount: r.candidateCount[i],
+      contributed: r.contributed[i],
+      failed: r.failed[i],
+      lists: all,
+    };
+  }
   return {
     picked: model.pairs(r.ids, r.weights, r.offs[i], r.offs[i + 1]),
     candidateCount: r.candidateCount[i],

@@ -172,7 +172,7 @@ export class ScoringPool implements Scorer {
     const client = encodeClient(model, input.clientInfo, input.extra);
     const item = { model, client, pick: input.pick }; // a BatchRequest: TAAR's encoder (kinds.ts) reads it
     const res = await this.#batcher.submit(item, deadline);
-    const d = decodeResult(model, res.views, res.index);
+    const d = decodeResult(model, res.views, res.index, input.pick.mode === 'lists');
     if (d.failed & P.FAIL_REQUEST) {
       const message = 'scoring this request failed in the worker (its batch-mates were scored)';
       throw new RecscoreError('RECSCORE_REQUEST_FAILED', message);
@@ -186,6 +186,7 @@ export class ScoringPool implements Scorer {
       candidateCount: d.candidateCount,
       contributed: NAMES.filter(([bit]) => d.contributed & bit).map(([, n]) => n),
       failures,
+      ...(d.lists ? { lists: d.lists } : {}),
     };
   }
 

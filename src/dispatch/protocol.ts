@@ -12,6 +12,12 @@ export const SIM_INVALID = 2; // the main thread already reported the failure
 
 export const PICK_TOP = 0;
 export const PICK_DRAW = 1;
+/**
+ * Each recommender's own list and the ensemble, up to `pickSize` each (the surfaces' TAAR sources: one
+ * trip to the pool for all four); `parts` gives their lengths, in LIST_ORDER, one after the other.
+ */
+export const PICK_LISTS = 2;
+export const LIST_ORDER = ['ensemble', 'collaborative', 'similarity', 'locale'] as const;
 
 export const CONTRIB_COLLABORATIVE = 1;
 export const CONTRIB_SIMILARITY = 2;
@@ -69,6 +75,7 @@ export const resultShape = (n: number, total: number) =>
     candidateCount: ['i32', n], // length of the ensemble list each pick was taken from
     contributed: ['i32', n], // CONTRIB_* bits
     failed: ['i32', n], // FAIL_* bits
+    parts: ['i32', LIST_ORDER.length * n], // PICK_LISTS: each list's length (LIST_ORDER), else 0
   }) as const;
 
 export interface BatchResult {

@@ -42,7 +42,10 @@ function scoreTaarBatch(task: P.BatchTask): P.BatchResult {
   // Written straight into the message buffer, sized for the most a pick can hold; a short list leaves
   // its share of the tail unused (offs bound each request's entries).
   let capacity = 0;
-  for (let i = 0; i < n; i++) capacity += Math.max(0, Math.min(t.pickSize[i], model.nGuids));
+  for (let i = 0; i < n; i++) {
+    const one = Math.max(0, Math.min(t.pickSize[i], model.nGuids));
+    capacity += t.pickMode[i] === P.PICK_LISTS ? P.LIST_ORDER.length * one : one;
+  }
   const { buffer, views: r } = P.newResult(n, capacity);
   const { offs, candidateCount, contributed, failed } = r;
   let at = 0;
@@ -96,6 +99,7 @@ function scoreOne(
 ): number {
   const { ids, weights, candidateCount, contributed, failed } = r;
   const drawing = t.pickMode[i] === P.PICK_DRAW;
+  const listing = t.pickMode[i] === P.PICK_LISTS;
   const size = t.pickSize[i];
   // Only the list the request serves is computed: the candidates for a draw, the limit-`size` ensemble otherwise.
   const d = scoreClient(kernel, model, client, [drawing ? candidatesLimit : size]);
@@ -106,7 +110,18 @@ function scoreOne(
   if (d.failures.some((f) => f.recommender === 'similarity')) failed[i] |= P.FAIL_SIMILARITY_LR;
   const list = d.ensembles[0];
   candidateCount[i] = list.ids.length;
-  if (drawing) {
+  if (listing) {
+    const parts = [list, d.collaborative, d.similarity, d.locale];
+    parts.forEach((part, k) => {
+      const m = part ? Math.min(size, part.ids.length) : 0;
+      for (let j = 0; j < m; j++) {
+        ids[at + j] = part!.ids[j];
+        weights[at + j] = part!.weights[j];
+      }
+      r.parts[P.LIST_ORDER.length * i + k] = m;
+      at += m;
+    });
+  } else if (drawing) {
     for (const j of drawIndices(list.weights, size, seededRandom(t.seed[i]))) {
       ids[at] = list.ids[j];
       weights[at++] = list.weights[j];

@@ -22,6 +22,10 @@ export interface ServedAnswer {
   reason?: string;
   locale?: string;
   items: readonly string[];
+  /** Experiments the client is in, `id:variant,…` (src/pipeline/experiments/assign.ts): context `variant`. */
+  variant?: string;
+  /** Per item, a `variant` that replaces the answer's (interleaving: the variant that placed the item). */
+  item_variants?: readonly string[];
   /** Epoch ms when it was served. */
   ts: number;
 }
@@ -51,8 +55,11 @@ export function impressionsOf(a: ServedAnswer): PostedEvent[] {
   const context: Record<string, string> = { served_by: a.served_by, model: a.model_version };
   if (a.reason !== undefined) context.reason = a.reason;
   if (a.locale !== undefined) context.locale = a.locale;
+  if (a.variant) context.variant = a.variant;
   return a.items.map((item, position) => {
-    const e: PostedEvent = { type: 'impression', client_id: a.client_id, ts: a.ts, item, position, context };
+    const own = a.item_variants?.[position];
+    const ctx = own ? { ...context, variant: own } : context;
+    const e: PostedEvent = { type: 'impression', client_id: a.client_id, ts: a.ts, item, position, context: ctx };
     if (a.request_id !== undefined) e.request_id = a.request_id;
     return e;
   });

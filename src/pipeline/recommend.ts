@@ -30,6 +30,7 @@ import type { Guards } from '../resilience/guard.js';
 import { localeHints } from './locale-hints.js';
 import { recommendationBody, type RecommendationBody, type ResultInfo } from './respond.js';
 import { testBusyMain } from '../test-knobs.js';
+import { variantTag } from './experiments/assign.js';
 
 /** Fallbacks that say nothing about the personalised path's health (see src/metrics/serving-window.ts). */
 const NOT_EVIDENCE = new Set<string>(['unknown-client', 'no-recommendations', 'profile-invalid']);
@@ -48,6 +49,8 @@ export interface RecommendRequest {
   count?: number;
   /** performance.now() when the request was first handled: the total budget runs from here. */
   started: number;
+  /** Experiments on the `taar` surface the client is in (`{id: variant}`): named in every answer. */
+  experiments?: Record<string, string>;
 }
 
 /** What the pipeline reads of the server's configuration (src/server/config.ts satisfies it). */
@@ -92,6 +95,7 @@ export function createRecommendPipeline<V extends PipelineVersion>(
     else if (info.reason && !NOT_EVIDENCE.has(info.reason)) metrics.serving.record(false);
     const requestId = currentRequestId();
     if (requestId !== undefined) info.request_id = requestId;
+    if (req.experiments) info.experiments = req.experiments;
     const body = recommendationBody(list, info);
     deps.served?.record({
       request_id: requestId,
@@ -101,6 +105,7 @@ export function createRecommendPipeline<V extends PipelineVersion>(
       reason: info.reason,
       locale: info.locale,
       items: body.results,
+      ...(req.experiments ? { variant: variantTag(req.experiments) } : {}),
       ts: Date.now(),
     });
     // What was served, per request (TAAR #125/#186); debug level: at full rate this is the hot path.

@@ -21,6 +21,8 @@ export interface ResultInfo {
   draw: boolean;
   /** The request's id, as in the `x-request-id` header: joins the answer to its impression events. */
   request_id?: string;
+  /** The client's variant of each experiment on the `taar` surface (absent when there is none). */
+  experiments?: Record<string, string>;
 }
 
 export interface RecommendationBody {

@@ -25,6 +25,8 @@ export interface ScoreOutput {
   contributed: RecommenderName[];
   /** Recommenders that failed; TAAR would have answered [] for the whole ensemble (SPEC §6.4). */
   failures: RecommenderFailure[];
+  /** A `lists` pick: every list by name (empty where a recommender cannot recommend or failed). */
+  lists?: Record<TaarListName, WeightedList>;
 }
 
 /**
@@ -34,9 +36,17 @@ export interface ScoreOutput {
  *   with a PRNG seeded by `seed` (uint32; the caller's random source makes it, so draws are reproducible
  *   in tests);
  * - `top`: the ensemble with limit `size` — not always a prefix of the candidates, because TAAR passes the
- *   limit down to each recommender (limit + installed), SPEC §6.4.
+ *   limit down to each recommender (limit + installed), SPEC §6.4;
+ * - `lists`: the ensemble with limit `size` and each recommender's own first `size` entries (the
+ *   surfaces' TAAR sources share this one trip to the pool); `picked` is the ensemble.
  */
-export type Pick = { mode: 'draw'; size: number; seed: number } | { mode: 'top'; size: number };
+export type Pick =
+  | { mode: 'draw'; size: number; seed: number }
+  | { mode: 'top'; size: number }
+  | { mode: 'lists'; size: number };
+
+/** The lists a `lists` pick returns: each recommender's own top `size`, and the ensemble's. */
+export type TaarListName = 'ensemble' | RecommenderName;
 
 export interface ScoreInput {
   clientInfo: ClientInfo;

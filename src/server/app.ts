@@ -6,7 +6,15 @@
  * final status) → JSON 405 for known paths with another method → routes. Errors and unknown routes are JSON
  * (on-error.ts).
  */
-import { Hono, type MiddlewareHandler } from 'hono';
+import { Hono, type Context, type MiddlewareHandler } from 'hono';
+import type { EventStore } from '../events/store.js';
+import { taarVariant } from '../pipeline/experiments/taar-variant.js';
+import type { SurfacesHolder } from '../pipeline/surfaces/holder.js';
+import { RecentImpressions, type ImpressionCounts } from '../pipeline/surfaces/impressions.js';
+import { createSurfaceService } from '../pipeline/surfaces/service.js';
+import type { SarModels, SarScore } from '../pipeline/surfaces/sources.js';
+import { SurfaceMetrics } from '../pipeline/surfaces/stats.js';
+import { registerSurfaceRoutes } from './routes/surfaces.js';
 import { RecscoreError } from '../errors.js';
 import type { ScoringPool } from '../dispatch/pool.js';
 import { createModelRecommend, type ModelRecommendDeps } from '../pipeline/model-recommend.js';
@@ -61,6 +69,21 @@ export interface AppDeps<V extends PipelineVersion = VersionInService> {
   taar?: boolean;
   /** The registry's models (issue #13): /api/models/{id}/recommend, through the same guards as TAAR's. */
   registryModels?: { cache: ModelRecommendDeps['cache']; pool: ScoringPool; auth?: MiddlewareHandler<AppEnv> };
+  /** Surfaces and experiments (src/pipeline/surfaces/); without it only TAAR's routes are served. */
+  surfaces?: AppSurfaces;
+}
+
+export interface AppSurfaces {
+  holder: SurfacesHolder;
+  /** Packed SAR models by name or id, and how to score one (the pool's scoreSar). */
+  sar?: SarModels;
+  sarScore?: SarScore;
+  /** Where experiment results are read from. */
+  events?: EventStore;
+  /** The admin check of `explain=1` (default: nobody is admin). */
+  isAdmin?: (c: Context<AppEnv>) => boolean;
+  /** Per-client impression tally for fatigue (default: a bounded in-memory one). */
+  impressions?: ImpressionCounts;
 }
 
 /**
@@ -115,11 +138,42 @@ export function createApp<V extends PipelineVersion>(deps: AppDeps<V>): Recscore
       'no TAAR model set is configured (serve --models); registry models answer /api/models/{id}/recommend';
     throw new RecscoreError('RECSCORE_NO_MODEL', message);
   };
-  registerRecommendRoutes(app, config, deps.taar === false ? noTaar : recommend);
+  const surfaces = deps.surfaces;
+  const serveSurface = surfaces
+    ? createSurfaceService({
+        current: deps.current,
+        scorer: deps.scorer,
+        profiles: deps.profiles,
+        guards,
+        sar: surfaces.sar,
+        sarScore: surfaces.sarScore,
+        holder: surfaces.holder,
+        metrics: new SurfaceMetrics(metrics.registry),
+        fallbackChain: config.fallbackChain,
+        impressions: surfaces.impressions ?? new RecentImpressions(),
+        served: deps.served,
+        random: deps.random,
+      })
+    : undefined;
+  const taarExperiments = surfaces
+    ? { variantOf: (id: string) => taarVariant(surfaces.holder.current, id), serveSurface: serveSurface! }
+    : undefined;
+  const taar = registerRecommendRoutes(app, config, deps.taar === false ? noTaar : recommend, taarExperiments);
   if (deps.registryModels) {
     const { cache, pool, auth } = deps.registryModels;
     const modelRecommend = createModelRecommend({ cache, pool, guards, totalBudgetMs: config.totalBudgetMs });
     registerModelRecommendRoutes(app, config, modelRecommend, auth);
+  }
+
+  if (surfaces && serveSurface) {
+    registerSurfaceRoutes(app, {
+      config,
+      holder: surfaces.holder,
+      serve: serveSurface,
+      taar,
+      isAdmin: surfaces.isAdmin ?? (() => false),
+      events: surfaces.events,
+    });
   }
   registerClientHasAddonRoutes(app, config, deps.profiles, guards);
   registerLiteRoutes(app, config, facts);
@@ -136,6 +190,7 @@ export function createApp<V extends PipelineVersion>(deps: AppDeps<V>): Recscore
     version,
     queueDepth: deps.queueDepth,
   });
+  if (surfaces) status.provide('experiments', () => surfaces.holder.describe());
   registerStatusRoutes(app, status, deps.adminToken);
   registerApiDocsRoutes(app, version);
 

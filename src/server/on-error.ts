@@ -69,6 +69,9 @@ export const HTTP_STATUS: Readonly<Record<ErrorCode, ContentfulStatusCode>> = {
   RECSCORE_TRAINING_QUEUE_FULL: 429,
   RECSCORE_REGISTRY: 503,
   RECSCORE_REGISTRY_CONFLICT: 409,
+  RECSCORE_SURFACES_INVALID: 500, // the operator's file, not the caller's request
+  RECSCORE_NO_SURFACE: 404,
+  RECSCORE_SOURCE_FAILED: 500,
 };
 
 /** HTTP status for an error code. */

@@ -39,9 +39,12 @@ import { createApp, type RecscoreApp } from './app.js';
 import { resolveServerConfig, type ServerConfigInput } from './config.js';
 import { listen, type RunningServer } from './listen.js';
 import { attachEvents, openEvents, type OpenEvents } from './events-attach.js';
-import { registerModelRoutes } from './routes/models.js';
+import { bearerMatches, registerModelRoutes } from './routes/models.js';
 import { modelStatus } from './status/models.js';
 import { openControlPlane, type ControlPlane, type ControlPlaneOptions } from './control-plane.js';
+import { scoreSar } from '../dispatch/sar-scorer.js';
+import { SurfacesHolder } from '../pipeline/surfaces/holder.js';
+import type { SarModels } from '../pipeline/surfaces/sources.js';
 
 export interface StartOptions {
   /** folder, gs://…, or undefined with TAAR_* env vars; neither: no TAAR model set (registry only) */
@@ -77,6 +80,10 @@ export interface StartOptions {
   events?: import('../events/config.js').EventsConfig;
   /** the model registry, its training jobs and API keys (issue #13); default `./data/registry`, a generated key */
   registry?: Partial<ControlPlaneOptions>;
+  /** surfaces and experiments file (RECSCORE_SURFACES); undefined: only the built-in `taar` surface */
+  surfaces?: string;
+  /** packed SAR models by name or id for SAR sources (the model registry's cache at merge) */
+  sarModels?: SarModels;
   /** Instead of the registry store's records (tests); the control plane still opens. */
   records?: RecordsView;
   /** Shared memory for registry models (RECSCORE_MODEL_MEMORY; default its setting's). */
@@ -99,6 +106,8 @@ export interface Recscore {
   metrics: Metrics;
   /** The event store and the served log (undefined when off). */
   events: OpenEvents;
+  /** The surfaces configuration: `load()` re-reads the file (SIGHUP), keeping the old one if it is bad. */
+  surfaces: SurfacesHolder;
   /** The app as mounted (its routes, guards and status board). */
   app: RecscoreApp;
   /** The model registry, its training queue and API keys (`control.generatedAdminKey` when none was configured). */
@@ -109,6 +118,9 @@ export interface Recscore {
 export async function startServer(opts: StartOptions): Promise<Recscore> {
   const logger = opts.logger ?? rootLog;
   const config = resolveServerConfig(opts.server ?? {});
+  // Read first: a bad surfaces file stops the start before anything heavy is loaded.
+  const surfaces = new SurfacesHolder(opts.surfaces, logger);
+  await surfaces.load(true);
   const metrics = createMetrics({ defaultMetrics: true });
   // The one kind served today; a second kind would be chosen here by configuration.
   const kind = taarServing;
@@ -165,6 +177,20 @@ export async function startServer(opts: StartOptions): Promise<Recscore> {
     await profiles.close();
     throw e;
   }
+  // SAR sources of surfaces read registry models by id through the model cache, created once the registry is open.
+  let modelCacheRef: ModelCache | undefined;
+  const registrySar: SarModels = {
+    async get(id) {
+      if (!modelCacheRef) return undefined;
+      try {
+        const lease = await modelCacheRef.acquire(id.toLowerCase());
+        lease.done();
+        return lease.served.model;
+      } catch {
+        return undefined;
+      }
+    },
+  };
   const app = createApp<VersionInService>({
     scorer: pool,
     current: () => registry.current,
@@ -176,13 +202,23 @@ export async function startServer(opts: StartOptions): Promise<Recscore> {
     ready: () => pool.healthy,
     accessLogPerSecond: config.accessLogPerSecond,
     served: events.served,
+    surfaces: {
+      holder: surfaces,
+      sar: opts.sarModels ?? registrySar,
+      sarScore: (model, req, deadline) => scoreSar(pool, model, req, deadline),
+      events: events.store,
+      // An admin API key (x-api-key), or the reload bearer token that explain accepted first.
+      isAdmin: (c) =>
+        control?.keys.kindOf(c.req.header('x-api-key')) === 'admin' ||
+        bearerMatches(c.req.header('authorization'), opts.reloadToken),
+    },
     queueDepth: () => pool.queueDepth,
     adminToken: opts.reloadToken,
     taar,
   });
   // Registry models are not on the status page yet (their gauges are in /metrics).
   app.status.provide('models', ({ full }) => (reloader ? modelStatus(registry, reloader, full) : []));
-  let control: ControlPlane;
+  let control: ControlPlane | undefined;
   try {
     control = await openControlPlane(app, {
       ...opts.registry,
@@ -205,6 +241,7 @@ export async function startServer(opts: StartOptions): Promise<Recscore> {
     gcs,
     logger,
   });
+  modelCacheRef = modelCache;
   registerModelCacheGauges(metrics, modelCache);
   const modelRecommend = createModelRecommend({
     cache: modelCache,
@@ -235,6 +272,7 @@ export async function startServer(opts: StartOptions): Promise<Recscore> {
     profiles,
     metrics,
     events,
+    surfaces,
     app,
     control,
     close: () =>

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { bound, checkCpuIndex, checkScenario, evaluate } from '../../loadtest/gate.js';
+import { bound, checkCpuIndex, checkScenario, evaluate, loadAllowance } from '../../loadtest/gate.js';
 import { parseTargets, type Targets } from '../../loadtest/targets.js';
 import { scenarioResult } from './fixtures.js';
 
@@ -128,7 +128,12 @@ describe('load-test gate', () => {
     const missed = checkScenario(oneVersion, t)
       .filter((c) => !c.ok)
       .map((c) => c.check);
-    assert.deepEqual(missed, ['model versions seen', 'version switches']);
+    assert.deepEqual(missed, ['version switches', 'model versions seen']);
+    // Version switches within a round are timing: not judged when most rounds were disturbed.
+    const starved = checkScenario(scenarioResult({ name: 'swap', rounds: 4, disturbedRounds: 3 }), t);
+    const switches = starved.find((c) => c.check === 'version switches');
+    assert.ok(switches?.ok && switches.skipped, JSON.stringify(switches));
+    assert.ok(!starved.find((c) => c.check === 'model versions seen')?.ok);
 
     const facts = { paths: { ensemble: 10, 'locale:shed': 3 }, versions: { a: 7, b: 6 }, versionSwitches: 4 };
     const stray = scenarioResult({ name: 'swap', goodShare: 0.5, all: { ...oneVersion.all, facts } });
@@ -177,5 +182,40 @@ describe('load-test gate', () => {
     );
     assert.throws(() => parseTargets({ scenarios: {} }), /targets\.json aim/);
     assert.equal(parseTargets({ aim: AIM, scenarios: { x: {} } }).scenarios.x.maxErrors, 0);
+  });
+});
+
+describe('the cpu scenario bounds', () => {
+  const t = targets({
+    cpu: {
+      extra: { cpuIndex: [null, 5.6], recommendCpuRatio: [null, 9.5] },
+      cpuLoadAllowance: { keys: ['cpuIndex'], aboveCores: 1.2, perCore: 0.25 },
+    },
+  }).scenarios.cpu;
+  const result = (cpuIndex: number, otherCoresMedian: number) =>
+    scenarioResult({ name: 'cpu', extra: { cpuIndex, recommendCpuRatio: 9, otherCoresMedian } });
+  const verdict = (cpuIndex: number, others: number) =>
+    checkScenario(result(cpuIndex, others), t).find((c) => c.check.startsWith('cpuIndex'))!;
+
+  it('a listed bound grows with the cores other processes used beyond aboveCores', () => {
+    assert.equal(loadAllowance(result(5, 1.0), t), 1);
+    assert.ok(Math.abs(loadAllowance(result(5, 1.8), t) - 1.15) < 1e-12);
+    assert.ok(verdict(5.5, 1.0).ok);
+    assert.ok(!verdict(5.7, 1.0).ok);
+    const loaded = verdict(6.3, 1.8); // 5.6 × 1.15 = 6.44
+    assert.ok(loaded.ok, loaded.detail);
+    assert.match(loaded.detail, /× 1\.150 for other processes' load/);
+    assert.ok(!verdict(6.5, 1.8).ok);
+  });
+
+  it('an unlisted bound stays fixed, and a result without the load gets no allowance', () => {
+    const r = scenarioResult({ name: 'cpu', extra: { cpuIndex: 6, recommendCpuRatio: 9.6, otherCoresMedian: 1.9 } });
+    const missed = checkScenario(r, t).filter((c) => !c.ok);
+    assert.deepEqual(
+      missed.map((c) => c.check),
+      ['recommendCpuRatio'],
+    );
+    const noLoad = scenarioResult({ name: 'cpu', extra: { cpuIndex: 5.7, recommendCpuRatio: 9 } });
+    assert.equal(loadAllowance(noLoad, t), 1);
   });
 });

@@ -8,7 +8,7 @@ import { createMetrics } from '../../src/metrics/registry.js';
 import type { ServedSink } from '../../src/events/served-log.js';
 import type { ProfileStore } from '../../src/profile/store.js';
 import type { ModelFacts, Scorer } from '../../src/recommend/contracts.js';
-import { createApp, type RecscoreApp } from '../../src/server/app.js';
+import { createApp, type AppSurfaces, type RecscoreApp } from '../../src/server/app.js';
 import { resolveServerConfig, type ServerConfigInput } from '../../src/server/config.js';
 import { listen } from '../../src/server/listen.js';
 
@@ -20,6 +20,7 @@ export interface StartOptions {
   random?: () => number;
   ready?: () => boolean;
   served?: ServedSink;
+  surfaces?: AppSurfaces;
 }
 
 /** A fake version in service: the fakes score without a packed model. */
@@ -47,6 +48,7 @@ function makeApp(opts: StartOptions) {
     random: opts.random,
     ready: opts.ready,
     served: opts.served,
+    surfaces: opts.surfaces,
   });
   return { app, config, metrics, logs, log };
 }

@@ -6,7 +6,8 @@
 import type { ModelKind } from '../../kind.js';
 import * as L from './layout.js';
 import { loadModelSet } from './load.js';
-import { packModelSet, type PackedMeta } from './pack.js';
+import type { PackedMeta } from './pack-meta.js';
+import { packModelSet } from './pack.js';
 import { PackedModel, TAAR } from './packed-model.js';
 import { DEFAULT_MINIMUMS, type UsableMinimums } from './usable.js';
 

@@ -1,26 +1,16 @@
 /**
  * TaarModelSet → one shared WebAssembly.Memory laid out as src/model/kinds/taar/layout.ts describes. This is the
- * only writer of the model region; after `packModelSet` returns, the region is read-only.
+ * only writer of the model region; after `packModelSet` returns, the region is read-only. The META section's
+ * JSON (what the main thread reads besides the sections) is built in pack-meta.ts.
  */
-import { createHash } from 'node:crypto';
 import { ModelError } from '../../../errors.js';
 import { POSITIVE_HASH_SPACE } from './addon-hash.js';
 import { MODEL_FILES } from './files.js';
 import { GuidTable } from './guid-table.js';
 import * as L from './layout.js';
+import { buildMeta, type PackedMeta } from './pack-meta.js';
 import { precomputeLite } from './lite-precompute.js';
 import type { TaarModelSet } from './types.js';
-
-export interface PackedMeta {
-  whitelist: number[]; // GUID ids
-  testWeights: number[]; // TAAR's sha256 weight per whitelist entry (SPEC §3.2)
-  categorical: string[]; // dictionary: JSON text of each donor categorical value, index = id
-  locales: string[];
-  ensembleWeights: { collaborative: number; similarity: number; locale: number };
-  minInstalls: number;
-  globalTop: Array<[number, number]>; // [GUID id, install count]
-  version: string;
-}
 
 /** Must equal itemSlot() in assembly/collaborative.ts. */
 export function itemSlot(hash: number, mask: number): number {
@@ -29,37 +19,10 @@ export function itemSlot(hash: number, mask: number): number {
 
 const consistency = (file: string, problem: string) => new ModelError('RECSCORE_MODEL_CONSISTENCY', file, problem);
 
-function testWeight(guid: string): number {
-  return Number(BigInt('0x' + createHash('sha256').update(guid, 'utf8').digest('hex')) % 100n) / 100.0;
-}
-
 export interface PackResult {
   memory: WebAssembly.Memory;
   meta: PackedMeta;
   guids: string[];
-}
-
-/**
- * The first `k` ranking entries by install count descending, then GUID ascending (a total order: GUIDs
- * are unique) among those `keep` accepts; the same as sorting all of them and slicing, without sorting
- * a million entries.
- */
-function topInstalls(
-  ranking: Map<string, number>,
-  k: number,
-  keep: (guid: string) => boolean,
-): Array<[string, number]> {
-  const top: Array<[string, number]> = [];
-  const before = (g: string, n: number, e: [string, number]) => n > e[1] || (n === e[1] && g < e[0]);
-  for (const [g, n] of ranking) {
-    if (top.length === k && !before(g, n, top[k - 1])) continue;
-    if (!keep(g)) continue;
-    let i = top.length;
-    while (i > 0 && before(g, n, top[i - 1])) i--;
-    top.splice(i, 0, [g, n]);
-    if (top.length > k) top.pop();
-  }
-  return top;
 }
 
 export function packModelSet(m: TaarModelSet, version: string): PackResult {
@@ -135,25 +98,7 @@ export function packModelSet(m: TaarModelSet, version: string): PackResult {
   const localeLen = localeLists.reduce((s, l) => s + l.length, 0);
   const maxLiteRow = lite.filtered.reduce((s, r) => Math.max(s, r.length), 0);
 
-  const whitelistSet = new Set(m.whitelist);
-  const recommendableTop = topInstalls(m.ranking, 10, (g) => whitelistSet.has(g));
-  const meta: PackedMeta = {
-    whitelist: m.whitelist.map((g) => t.ids.get(g)!),
-    testWeights: m.whitelist.map(testWeight),
-    categorical: [...catDict.keys()],
-    locales,
-    ensembleWeights: {
-      collaborative: m.ensembleWeights.collaborative,
-      similarity: m.ensembleWeights.similarity,
-      locale: m.ensembleWeights.locale,
-    },
-    minInstalls: lite.minInstalls,
-    globalTop: (recommendableTop.length ? recommendableTop : topInstalls(m.ranking, 10, () => true)).map(([g, n]) => [
-      t.ids.get(g)!,
-      n,
-    ]),
-    version,
-  };
+  const meta = buildMeta(m, t, [...catDict.keys()], locales, lite.minInstalls, version);
   const metaBytes = Buffer.from(JSON.stringify(meta), 'utf8');
 
   const count: Record<L.SectionName, number> = {

@@ -7,7 +7,7 @@
 import { RecscoreError } from '../../../errors.js';
 import * as L from './layout.js';
 import type { ServableModel } from '../../kind.js';
-import type { PackedMeta } from './pack.js';
+import type { PackedMeta } from './pack-meta.js';
 
 /** TAAR's name in the per-kind tables (src/model/kinds/index.ts, src/dispatch/kinds.ts, the worker). */
 export const TAAR = 'taar';

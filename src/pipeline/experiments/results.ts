@@ -1,0 +1,129 @@
+/**
+ * `GET /v1/experiments/{id}/results`: per variant over the days `from`..`to` (default the last 7 UTC days)
+ * of the event log: clients (HyperLogLog), impressions, clicks, installs, click-through and install rates
+ * per impression with Wilson intervals, the difference of each variant to control (the first variant) with a
+ * two-proportion z-test, and a sample-ratio-mismatch check of the clients per variant against the weights
+ * (not for interleaving, where every client sees both variants).
+ *
+ * Attribution: an impression carries its variant in context `variant` (the served log writes it); a click or
+ * install carries it too when the client sent it, else it inherits the variant of the impression with the
+ * same request id and item (interleaving: the variant that placed that item, so the click is credited to it),
+ * else of any impression of that request. Events that match no impression of the experiment are not counted.
+ * Reads the log once; memory grows with the impressions of the range (request id → variant).
+ */
+import { daysBetween, dayOf, addDays } from '../../events/day.js';
+import { HllSketch } from '../../events/hll/sketch.js';
+import type { StoredEvent } from '../../events/event.js';
+import type { EventStore } from '../../events/store.js';
+import type { ExperimentConfig } from '../surfaces/schema.js';
+import { parseVariantTag } from './assign.js';
+import { sampleRatioMismatch, twoProportion, wilson } from './tests.js';
+
+interface Tally {
+  clients: HllSketch;
+  impressions: number;
+  clicks: number;
+  installs: number;
+}
+
+export async function experimentResults(
+  store: EventStore,
+  e: ExperimentConfig,
+  from?: string,
+  to?: string,
+  now = Date.now(),
+) {
+  const last = to ?? dayOf(now);
+  const first = from ?? addDays(last, -6);
+  daysBetween(first, last); // validates both days and the range
+  const names = e.variants.map((v) => v.name);
+  const tallies = new Map<string, Tally>(
+    names.map((n) => [n, { clients: new HllSketch(), impressions: 0, clicks: 0, installs: 0 }]),
+  );
+  const byItem = new Map<string, string>(); // request id \0 item → variant
+  const byRequest = new Map<string, string>(); // request id → variant
+  const pending: StoredEvent[] = []; // outcomes read before their impression
+  let unattributed = 0;
+
+  const variantOf = (ev: StoredEvent): string | undefined => {
+    const own = parseVariantTag(ev.context?.variant)[e.id];
+    if (own !== undefined) return own;
+    if (ev.request_id === undefined) return undefined;
+    return (
+      (ev.item !== undefined ? byItem.get(`${ev.request_id}\u0000${ev.item}`) : undefined) ??
+      byRequest.get(ev.request_id)
+    );
+  };
+  const count = (ev: StoredEvent, v: string) => {
+    const t = tallies.get(v);
+    if (!t) return;
+    if (ev.type === 'click') t.clicks++;
+    else t.installs++;
+  };
+
+  for await (const ev of store.read(first, last)) {
+    if (ev.type === 'impression') {
+      const v = parseVariantTag(ev.context?.variant)[e.id];
+      const t = v === undefined ? undefined : tallies.get(v);
+      if (!t || v === undefined) continue;
+      t.impressions++;
+      t.clients.add(ev.client_id);
+      if (ev.request_id !== undefined) {
+        if (ev.item !== undefined) byItem.set(`${ev.request_id}\u0000${ev.item}`, v);
+        byRequest.set(ev.request_id, v);
+      }
+    } else if (ev.type === 'click' || ev.type === 'install') {
+      const v = variantOf(ev);
+      if (v !== undefined) count(ev, v);
+      else if (ev.request_id !== undefined) pending.push(ev);
+    }
+  }
+  for (const ev of pending) {
+    const v = variantOf(ev);
+    if (v !== undefined) count(ev, v);
+    else unattributed++;
+  }
+
+  const control = names[0];
+  const c = tallies.get(control)!;
+  const variants = names.map((name) => {
+    const t = tallies.get(name)!;
+    const rate = (s: number) => (t.impressions === 0 ? null : s / t.impressions);
+    const row: Record<string, unknown> = {
+      variant: name,
+      clients: t.clients.count(),
+      impressions: t.impressions,
+      clicks: t.clicks,
+      installs: t.installs,
+      ctr: rate(t.clicks),
+      ctr_ci: wilson(t.clicks, t.impressions),
+      install_rate: rate(t.installs),
+      install_rate_ci: wilson(t.installs, t.impressions),
+    };
+    if (name !== control) {
+      row.vs_control = {
+        ctr: twoProportion(c.clicks, c.impressions, t.clicks, t.impressions),
+        install_rate: twoProportion(c.installs, c.impressions, t.installs, t.impressions),
+      };
+    }
+    return row;
+  });
+  const srm = e.interleave
+    ? null
+    : sampleRatioMismatch(
+        names.map((n) => tallies.get(n)!.clients.count()),
+        e.variants.map((v) => v.weight),
+      );
+  return {
+    experiment: e.id,
+    surface: e.surface,
+    allocation: e.allocation,
+    from: first,
+    to: last,
+    control,
+    interleave: e.interleave ?? null,
+    variants,
+    sample_ratio: srm,
+    unattributed,
+  };
+}
