@@ -47,6 +47,12 @@ test('every command lists exactly the options its parser accepts', async () => {
     events: async () => acceptedBy((await import('./events.js')).eventsCommand),
     stats: async () => acceptedBy((await import('./events.js')).statsCommand),
     'models synth': async () => Object.keys(SYNTH_OPTIONS),
+    ...Object.fromEntries(
+      ['list', 'show', 'train', 'delete', 'default'].map((sub) => [
+        `models ${sub}`,
+        async () => acceptedBy(async (args) => (await import('./models-api.js')).modelsApiCommand(sub, args)),
+      ]),
+    ),
     profiles: async () => Object.keys(PROFILES_OPTIONS),
     serve: async () => Object.keys(commandHelp('serve')!.options),
   };
