@@ -4,6 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { createModelBody } from '../control/model-params.js';
 import { isRecscoreError } from '../errors.js';
 import { SETTINGS } from '../config/index.js';
 import type { Setting } from '../config/settings.js';
@@ -47,6 +48,12 @@ test('every command lists exactly the options its parser accepts', async () => {
     events: async () => acceptedBy((await import('./events.js')).eventsCommand),
     stats: async () => acceptedBy((await import('./events.js')).statsCommand),
     'models synth': async () => Object.keys(SYNTH_OPTIONS),
+    ...Object.fromEntries(
+      ['list', 'show', 'train', 'delete', 'default'].map((sub) => [
+        `models ${sub}`,
+        async () => acceptedBy(async (args) => (await import('./models-api.js')).modelsApiCommand(sub, args)),
+      ]),
+    ),
     profiles: async () => Object.keys(PROFILES_OPTIONS),
     serve: async () => Object.keys(commandHelp('serve')!.options),
   };
@@ -56,6 +63,15 @@ test('every command lists exactly the options its parser accepts', async () => {
     assert.deepEqual(listed, (await parsers[name]()).sort(), name);
   }
   for (const name of HELP_COMMANDS) assert.ok(fullHelp().includes(`recscore ${name}: `), name);
+});
+
+test("models train's help shows the API's defaults (createModelBody)", () => {
+  const d = createModelBody.parse({ usage: 'x' });
+  const o = commandHelp('models train')!.options;
+  assert.deepEqual(
+    [o.similarity.default, o.threshold.default, o.unit.default, o['decay-days'].default],
+    [d.similarityFunction, String(d.supportThreshold), d.cooccurrenceUnit, String(d.decayPeriodInDays)],
+  );
 });
 
 test('an unknown option names itself and the nearest known one', () => {

@@ -7,6 +7,7 @@
  */
 import { isSwitch, SETTINGS, TAAR_MODEL_VARIABLES } from '../config/index.js';
 import type { Setting } from '../config/settings.js';
+import { SIMILARITY_TYPES } from '../model/kinds/sar/types.js';
 
 export interface OptionHelp {
   /** `N`, `DIR`, … (none for a switch) */
@@ -31,6 +32,16 @@ const EVENTS: OptionHelp = {
   env: 'RECSCORE_EVENTS',
 };
 const DAY = 'YYYY-MM-DD';
+/** The registry client's options (src/cli/models-api.ts), on every `models list|show|train|delete|default`. */
+const API_CLIENT: Record<string, OptionHelp> = {
+  url: { value: 'URL', doc: 'The running server', default: 'http://127.0.0.1:8000', env: 'RECSCORE_URL' },
+  key: { value: 'KEY', doc: 'An admin API key (sent as x-api-key)', env: 'RECSCORE_API_KEY' },
+};
+const apiCommand = (usage: string, summary: string, options: Record<string, OptionHelp> = {}): CommandHelp => ({
+  usage: `recscore models ${usage} [--url URL] [--key KEY]`,
+  summary: `${summary}, through a running server's /api/models`,
+  options: { ...API_CLIENT, ...options },
+});
 
 const ONE_SHOT: Record<string, CommandHelp> = {
   score: {
@@ -77,6 +88,32 @@ const ONE_SHOT: Record<string, CommandHelp> = {
       debug: DEBUG,
     },
   },
+  'models list': apiCommand('list', 'Print every registered model'),
+  'models show': apiCommand('show ID', 'Print one model: status, parameters, statistics'),
+  'models train': apiCommand(
+    'train --usage PATH|gs://… [--evaluation PATH] [--similarity S] [--threshold N] [--unit U] …',
+    'Register a SAR model and train it; wait for the end with a progress bar (exit 1 if it fails)',
+    {
+      usage: {
+        value: 'PATH|gs://…|events:FROM..TO',
+        doc: "Usage log: a path under the server's data dir, a URL or an event range",
+      },
+      evaluation: { value: 'PATH', doc: 'Held-out usage log to evaluate the model on' },
+      description: { value: 'TEXT', doc: 'Free text, ≤ 256 characters', default: 'empty' },
+      similarity: { value: 'S', doc: `Similarity: ${SIMILARITY_TYPES.join('|')}`, default: 'jaccard' },
+      threshold: { value: 'N', doc: 'Support threshold: fewer co-occurrences count as none', default: '6' },
+      unit: {
+        value: 'user|timestamp',
+        doc: 'What co-occurs: items of a user, or of one user at one time',
+        default: 'user',
+      },
+      'decay-days': { value: 'D', doc: 'Half-life of user affinity', default: '30' },
+      'no-decay': { doc: 'No time decay of user affinity (sends enableUserAffinity false)' },
+      'no-wait': { doc: 'Print the Created record and exit instead of waiting' },
+    },
+  ),
+  'models delete': apiCommand('delete ID', 'Delete a model (cancels its training)'),
+  'models default': apiCommand('default [ID]', 'Make a Completed model the default; without ID, print the default'),
   profiles: {
     usage: 'recscore profiles load FILE --redis URL [--prefix P] | profiles --info|--reset --redis URL',
     summary: 'Load profiles into Redis as a new generation, or show / delete them',
@@ -151,6 +188,11 @@ export const HELP_COMMANDS = [
   'serve',
   'models synth',
   'models pack',
+  'models list',
+  'models show',
+  'models train',
+  'models delete',
+  'models default',
   'profiles',
   'events',
   'stats',

@@ -9,18 +9,25 @@ import { similarityType } from '../model/kinds/sar/params.js';
 import type { ModelParameters } from '../model/records/record.js';
 import { SIMILARITY_TYPES, type SarParams } from '../model/kinds/sar/types.js';
 
+/** A model id: a UUID, in either case (the route lower-cases it). */
+export const MODEL_ID_PATTERN = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+
+// The description names the values in the API document, where the transform leaves a bare string.
 const lower = (values: readonly string[]) =>
-  z.string().transform((s, ctx) => {
-    const v = s
-      .trim()
-      .toLowerCase()
-      .replace(/[\s_]+/g, '-');
-    if (!values.includes(v)) {
-      ctx.addIssue({ code: z.ZodIssueCode.custom, message: `must be one of ${values.join(', ')} (any case)` });
-      return z.NEVER;
-    }
-    return v;
-  });
+  z
+    .string()
+    .describe(`One of ${values.join(', ')} (any case; spaces and _ read as -)`)
+    .transform((s, ctx) => {
+      const v = s
+        .trim()
+        .toLowerCase()
+        .replace(/[\s_]+/g, '-');
+      if (!values.includes(v)) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, message: `must be one of ${values.join(', ')} (any case)` });
+        return z.NEVER;
+      }
+      return v;
+    });
 
 const location = z.string().min(1).max(2048);
 

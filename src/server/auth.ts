@@ -11,6 +11,9 @@ import { errorResponse } from './on-error.js';
 
 export type KeyKind = 'admin' | 'recommend';
 
+/** The header the keys travel in (also named by the API document's security schemes). */
+export const API_KEY_HEADER = 'x-api-key';
+
 export interface ApiKeys {
   admin: readonly string[];
   recommend: readonly string[];
@@ -42,7 +45,7 @@ export class KeyRing {
 /** Middleware admitting the admin keys (`admin`) or the admin and recommend keys (`recommend`). */
 export function requireKey(ring: KeyRing, kind: KeyKind): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    const given = c.req.header('x-api-key');
+    const given = c.req.header(API_KEY_HEADER);
     const has = ring.kindOf(given);
     if (has === undefined) {
       const why = given === undefined ? 'missing x-api-key header' : 'unknown API key (x-api-key)';

@@ -14,6 +14,7 @@ import { silentLogger } from '../../src/log.js';
 import { openControlPlane, type ControlPlane } from '../../src/server/control-plane.js';
 import type { AppEnv } from '../../src/server/env.js';
 import { createOnError, notFound } from '../../src/server/on-error.js';
+import { publicRecordSchema } from '../../src/server/routes/api-models-doc.js';
 import { REPO_ROOT } from '../helpers/vectors.js';
 
 const ADMIN = 'admin-key-0123456789';
@@ -327,6 +328,7 @@ describe('good requests', () => {
     assert.equal(r.json.parameters.similarityFunction, 'jaccard');
     assert.equal(r.json.parameters.cooccurrenceUnit, 'timestamp');
     assert.equal(r.json.job, undefined, 'job bookkeeping stays internal');
+    publicRecordSchema.parse(r.json); // the answer is what the API document says (strict: no field more)
     const busy = await call('POST', '/api/models', { body: ok });
     assert.equal(busy.status, 429);
     assert.equal(busy.json.error.code, 'RECSCORE_TRAINING_QUEUE_FULL');
@@ -342,6 +344,7 @@ describe('good requests', () => {
     }
     assert.equal(rec.modelStatus, 'Completed', rec.modelStatusMessage);
     assert.equal(rec.statistics.numberOfUsageEvents, 8932);
+    publicRecordSchema.parse(rec);
     assert.equal((await call('PUT', `/api/models/default?modelId=${rec.id}`)).status, 200);
     assert.equal((await call('GET', '/api/models/default')).json.id, rec.id);
     const del = await call('DELETE', `/api/models/${rec.id}`);

@@ -15,7 +15,11 @@ import { defaultOf } from '../../src/config/index.js';
 import { eventsConfigOf } from '../../src/events/config.js';
 import { createLogger } from '../../src/log.js';
 import { startServer } from '../../src/server/start.js';
-import { openApiPath, routeDocs } from '../../src/server/openapi/docs.js';
+import { Hono } from 'hono';
+import { KeyRing } from '../../src/server/auth.js';
+import { documentRoute, openApiPath, routeDocs } from '../../src/server/openapi/docs.js';
+import { openApiDocument } from '../../src/server/openapi/document.js';
+import { registerApiModelRoutes, type ApiModelDeps } from '../../src/server/routes/api-models.js';
 import { HTTP_STATUS } from '../../src/server/on-error.js';
 import { syntheticBackend } from '../helpers/fake-backend.js';
 import { buildApp } from './start.js';
@@ -82,6 +86,8 @@ describe('GET /openapi.json', () => {
       const doc = (await (await fetch(`${server.url}/openapi.json`)).json()) as Record<string, unknown>;
       const result = await new Validator().validate(doc);
       assert.equal(result.valid, true, JSON.stringify(result.errors, null, 2));
+      const reload = (doc.paths as Record<string, Record<string, { security: unknown }>>)['/v1/models/reload'].post;
+      assert.deepEqual(reload.security, [{ adminToken: [] }, { adminKey: [] }], 'the bearer token or an admin key');
     } finally {
       await server.close();
       rmSync(dir, { recursive: true, force: true });
@@ -115,6 +121,78 @@ describe('GET /openapi.json', () => {
     // A posted body outside the documented schema is rejected by the route.
     const r = await s.postJson('/v1/recommendations', { profile: {}, extra: 1 });
     assert.equal(r.status, 400);
+  });
+
+  it('documents the registry routes: x-api-key schemes, their 401/403, 201 + Location, 202, the record', async () => {
+    const app = new Hono();
+    // Documents are recorded at registration; these routes are never called here.
+    const deps = { keys: new KeyRing({ admin: ['a'], recommend: ['r'] }), bodyLimitBytes: 4096 } as ApiModelDeps;
+    registerApiModelRoutes(app as never, deps);
+    documentRoute(app, {
+      method: 'get',
+      path: '/api/x',
+      summary: 'a recommend route',
+      tags: ['t'],
+      auth: 'recommend-key',
+      responses: { 200: { description: 'ok' } },
+    });
+    const doc = openApiDocument(app, { version: '0' }) as Record<string, any>;
+    const result = await new Validator().validate(doc);
+    assert.equal(result.valid, true, JSON.stringify(result.errors, null, 2));
+    const schemes = doc.components.securitySchemes;
+    for (const name of ['adminKey', 'recommendKey'])
+      assert.deepEqual(
+        { ...schemes[name], description: undefined },
+        {
+          type: 'apiKey',
+          in: 'header',
+          name: 'x-api-key',
+          description: undefined,
+        },
+      );
+    const codes = (op: any, status: number) =>
+      op.responses[String(status)].content['application/json'].schema.allOf[1].properties.error.properties.code.enum;
+    const ops = [
+      ['/api/models', 'post'],
+      ['/api/models', 'get'],
+      ['/api/models/{id}', 'get'],
+      ['/api/models/{id}', 'delete'],
+      ['/api/models/default', 'get'],
+      ['/api/models/default', 'put'],
+    ] as const;
+    for (const [path, method] of ops) {
+      const op = doc.paths[path][method];
+      assert.deepEqual(op.security, [{ adminKey: [] }], `${method} ${path}`);
+      assert.deepEqual(codes(op, 401), ['RECSCORE_UNAUTHORIZED']);
+      assert.deepEqual(codes(op, 403), ['RECSCORE_FORBIDDEN']);
+    }
+    const recommend = doc.paths['/api/x'].get;
+    assert.deepEqual(recommend.security, [{ recommendKey: [] }, { adminKey: [] }], 'an admin key opens it too');
+    assert.equal(recommend.responses['403'], undefined);
+
+    const create = doc.paths['/api/models'].post;
+    const body = create.requestBody.content['application/json'].schema;
+    assert.deepEqual(body.required, ['usage']);
+    assert.equal(body.properties.supportThreshold.default, 6);
+    assert.notEqual(body.additionalProperties, false, 'unknown fields are ignored, not rejected');
+    assert.ok(create.responses['201'].headers.Location);
+    const record = create.responses['201'].content['application/json'].schema;
+    assert.equal(record.additionalProperties, false);
+    assert.deepEqual(record.properties.modelStatus.enum, ['Created', 'InProgress', 'Completed', 'Failed']);
+    assert.equal(record.properties.job, undefined, 'job bookkeeping stays internal');
+    assert.deepEqual(codes(create, 429), ['RECSCORE_TRAINING_QUEUE_FULL']);
+    assert.deepEqual(codes(create, 400), ['RECSCORE_BAD_JSON', 'RECSCORE_BAD_MODEL_FIELD', 'RECSCORE_BAD_USAGE_PATH']);
+    assert.equal(doc.paths['/api/models'].get.responses['200'].content['application/json'].schema.type, 'array');
+    assert.ok(doc.paths['/api/models/{id}'].delete.responses['202'].content['application/json'].schema);
+    const modelId = doc.paths['/api/models/default'].put.parameters[0];
+    assert.deepEqual([modelId.name, modelId.in, modelId.required], ['modelId', 'query', true]);
+    assert.match('0A1b2c3d-0000-4000-8000-000000000000', new RegExp(modelId.schema.pattern));
+    assert.deepEqual(codes(doc.paths['/api/models/{id}'].get, 404), ['RECSCORE_MODEL_NOT_FOUND']);
+    assert.deepEqual(codes(doc.paths['/api/models/default'].get, 404), ['RECSCORE_NO_DEFAULT_MODEL']);
+    assert.deepEqual(codes(doc.paths['/api/models/default'].put, 409), [
+      'RECSCORE_MODEL_NOT_COMPLETED',
+      'RECSCORE_REGISTRY_CONFLICT',
+    ]);
   });
 
   it('serves the API reference page locally, under the same CSP', async () => {

@@ -50,9 +50,15 @@ export interface RouteDoc {
   responses: Record<number, ResponseDoc>;
   /** The RECSCORE_… codes this route may answer with; each is documented under its HTTP status. */
   errors?: readonly ErrorCode[];
-  /** `required`: the admin bearer token is needed; `optional`: it shows more. */
-  auth?: 'required' | 'optional';
+  /**
+   * Who may call it. `required`: the bearer token (RECSCORE_RELOAD_TOKEN) is needed; `optional`: it shows
+   * more. `admin-key` / `recommend-key`: an `x-api-key` header with an admin key / a recommend or admin key
+   * (src/server/auth.ts); their 401 and 403 codes are documented with them. A list: any one of them.
+   */
+  auth?: RouteAuth | readonly Exclude<RouteAuth, 'optional'>[];
 }
+
+export type RouteAuth = 'required' | 'optional' | 'admin-key' | 'recommend-key';
 
 const DOCS = new WeakMap<object, RouteDoc[]>();
 

@@ -10,8 +10,17 @@ import { z } from 'zod';
 import { z as z4 } from 'zod/v4';
 import { zodToJsonSchema } from 'zod-to-json-schema';
 import type { ErrorCode } from '../../errors.js';
+import { API_KEY_HEADER } from '../auth.js';
 import { HTTP_STATUS } from '../on-error.js';
-import { openApiPath, routeDocs, type JsonSchema, type ParamDoc, type RouteDoc, type ZodSchema } from './docs.js';
+import {
+  openApiPath,
+  routeDocs,
+  type JsonSchema,
+  type ParamDoc,
+  type RouteAuth,
+  type RouteDoc,
+  type ZodSchema,
+} from './docs.js';
 
 export interface DocumentInfo {
   title?: string;
@@ -37,6 +46,8 @@ export function jsonSchemaOf(schema: ZodSchema | JsonSchema): JsonSchema {
   const { $schema: _drop, ...rest } = zodToJsonSchema(schema, {
     $refStrategy: 'none',
     target: 'jsonSchema7',
+    // A non-strict object drops unknown keys, so a request with some is accepted: document it so.
+    removeAdditionalStrategy: 'strict',
   }) as JsonSchema;
   return rest;
 }
@@ -106,7 +117,7 @@ function operation(doc: RouteDoc, method: string): Record<string, unknown> {
         : {}),
     };
   }
-  Object.assign(responses, errorResponses(doc.errors));
+  Object.assign(responses, errorResponses([...new Set([...(doc.errors ?? []), ...authErrors(doc.auth)])]));
   const params = [
     ...parameters('path', doc.params),
     ...parameters('query', doc.query),
@@ -128,9 +139,32 @@ function operation(doc: RouteDoc, method: string): Record<string, unknown> {
         }
       : {}),
     responses,
-    ...(doc.auth === 'required' ? { security: [{ adminToken: [] }] } : {}),
-    ...(doc.auth === 'optional' ? { security: [{}, { adminToken: [] }] } : {}),
+    ...(doc.auth ? { security: security(doc.auth) } : {}),
   };
+}
+
+/** Each way in is one security requirement; an admin key opens whatever a recommend key opens. */
+const SECURITY: Record<RouteAuth, Record<string, []>[]> = {
+  required: [{ adminToken: [] }],
+  optional: [{}, { adminToken: [] }],
+  'admin-key': [{ adminKey: [] }],
+  'recommend-key': [{ recommendKey: [] }, { adminKey: [] }],
+};
+
+function security(auth: NonNullable<RouteDoc['auth']>): Record<string, []>[] {
+  const list: readonly RouteAuth[] = typeof auth === 'string' ? [auth] : auth;
+  const seen = new Map(list.flatMap((a) => SECURITY[a]).map((r) => [JSON.stringify(r), r]));
+  return [...seen.values()];
+}
+
+/**
+ * What src/server/auth.ts's requireKey answers: 401 without a valid key, and on an admin-only route 403 for a
+ * recommend key. A route with several ways in checks them itself and lists its own codes.
+ */
+function authErrors(auth: RouteDoc['auth']): ErrorCode[] {
+  if (auth === 'admin-key') return ['RECSCORE_UNAUTHORIZED', 'RECSCORE_FORBIDDEN'];
+  if (auth === 'recommend-key') return ['RECSCORE_UNAUTHORIZED'];
+  return [];
 }
 
 function operationId(method: string, path: string): string {
@@ -180,6 +214,23 @@ export function openApiDocument(app: object, info: DocumentInfo): Record<string,
           type: 'http',
           scheme: 'bearer',
           description: 'The value of RECSCORE_RELOAD_TOKEN',
+        },
+        // Both kinds of API key travel in the same header; which kind a key is decides what it opens.
+        adminKey: {
+          type: 'apiKey',
+          in: 'header',
+          name: API_KEY_HEADER,
+          description:
+            'An admin key (RECSCORE_ADMIN_KEYS; unset: `serve` generates one and logs it): every /api route, ' +
+            'and `POST /v1/models/reload`. No key or an unknown one → 401 `RECSCORE_UNAUTHORIZED`.',
+        },
+        recommendKey: {
+          type: 'apiKey',
+          in: 'header',
+          name: API_KEY_HEADER,
+          description:
+            'A recommend key (RECSCORE_RECOMMEND_KEYS): the /api recommend routes only; on an admin route → 403 ' +
+            '`RECSCORE_FORBIDDEN`.',
         },
       },
     },

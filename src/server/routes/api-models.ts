@@ -9,18 +9,18 @@
 import { randomUUID } from 'node:crypto';
 import type { Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { parseCreateModel } from '../../control/model-params.js';
+import { MODEL_ID_PATTERN, parseCreateModel } from '../../control/model-params.js';
 import type { JobQueue } from '../../control/job-queue.js';
 import { checkUsage } from '../../control/usage-path.js';
 import { RecscoreError } from '../../errors.js';
 import type { ModelRecord } from '../../model/records/record.js';
 import type { RegistryStore } from '../../model/records/registry-store.js';
 import { requireKey, type KeyRing } from '../auth.js';
+import { apiModelDocs } from './api-models-doc.js';
 import { named, type AppEnv } from '../env.js';
 import { errorResponse } from '../on-error.js';
+import { documentRoute } from '../openapi/docs.js';
 import { readJsonBody } from '../read-body.js';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface ApiModelDeps {
   store: RegistryStore;
@@ -39,7 +39,7 @@ export function publicRecord(r: ModelRecord): Omit<ModelRecord, 'job'> {
 export function modelId(raw: string | undefined, field = 'modelId'): string {
   if (raw === undefined || raw === '')
     throw new RecscoreError('RECSCORE_BAD_MODEL_ID', `${field} is required (a UUID)`, { field });
-  if (!UUID.test(raw))
+  if (!MODEL_ID_PATTERN.test(raw))
     throw new RecscoreError(
       'RECSCORE_BAD_MODEL_ID',
       `${field} must be a UUID, got ${JSON.stringify(raw.slice(0, 80))}`,
@@ -63,6 +63,7 @@ export async function findRecord(store: RegistryStore, id: string): Promise<Mode
 
 export function registerApiModelRoutes(app: Hono<AppEnv>, deps: ApiModelDeps): void {
   const { store, queue } = deps;
+  const docs = apiModelDocs(deps.bodyLimitBytes);
   const admin = requireKey(deps.keys, 'admin');
   const limit = bodyLimit({
     maxSize: deps.bodyLimitBytes,
@@ -93,8 +94,10 @@ export function registerApiModelRoutes(app: Hono<AppEnv>, deps: ApiModelDeps): v
     }
     return c.json(publicRecord(store.get(record.id) ?? record), 201, { Location: `/api/models/${record.id}` });
   });
+  documentRoute(app, docs.create);
 
   app.get('/api/models', named('api_models_list'), admin, (c) => c.json(store.list().map(publicRecord)));
+  documentRoute(app, docs.list);
 
   // Before /api/models/:id, which would otherwise take "default" as an id.
   app.get('/api/models/default', named('api_models_default'), admin, async (c) => {
@@ -103,6 +106,7 @@ export function registerApiModelRoutes(app: Hono<AppEnv>, deps: ApiModelDeps): v
     if (!r) return noDefault(c);
     return c.json(publicRecord(r));
   });
+  documentRoute(app, docs.getDefault);
 
   app.put('/api/models/default', named('api_models_default'), admin, async (c) => {
     const id = modelId(c.req.query('modelId'));
@@ -120,11 +124,13 @@ export function registerApiModelRoutes(app: Hono<AppEnv>, deps: ApiModelDeps): v
     await store.setDefault(id);
     return c.json(publicRecord(r));
   });
+  documentRoute(app, docs.putDefault);
 
   app.get('/api/models/:id', named('api_models_get'), admin, async (c) => {
     const r = await findRecord(store, modelId(c.req.param('id'), 'id'));
     return c.json(publicRecord(r));
   });
+  documentRoute(app, docs.get);
 
   app.delete('/api/models/:id', named('api_models_delete'), admin, async (c) => {
     const id = modelId(c.req.param('id'), 'id');
@@ -135,6 +141,7 @@ export function registerApiModelRoutes(app: Hono<AppEnv>, deps: ApiModelDeps): v
     await store.removeArtifact(id).catch(() => {});
     return c.json(publicRecord(removed), 202);
   });
+  documentRoute(app, docs.remove);
 }
 
 function noDefault(c: Context): Response {

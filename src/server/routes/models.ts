@@ -120,8 +120,9 @@ export function registerModelRoutes(
       method: 'post',
       path: '/v1/models/reload',
       summary: 'Check the model source now; swap when a new valid version is there',
+      description: 'Either the bearer token (RECSCORE_RELOAD_TOKEN) or an admin key (`x-api-key`).',
       tags: ['models'],
-      auth: 'required',
+      auth: ['required', 'admin-key'],
       responses: {
         200: {
           description: 'What the check did',
