@@ -39,7 +39,7 @@ export async function serveCommand(args: string[]): Promise<number> {
   const onHup = () => {
     if (app) {
       log.info('SIGHUP: checking the model source, the registry and the surfaces file');
-      void app.reloader.checkNow();
+      void app.reloader?.checkNow();
       void app.control.store
         .refresh()
         .catch((e: unknown) => log.warn('SIGHUP: registry read failed', { error: (e as Error).message }));
@@ -63,7 +63,7 @@ export async function serveCommand(args: string[]): Promise<number> {
     }
     app = await startServer({
       models,
-      profiles: profiles!,
+      profiles,
       profilesPrefix: config.profilesPrefix,
       workers: config.workers,
       server: serverConfigOf(config),
@@ -80,6 +80,7 @@ export async function serveCommand(args: string[]): Promise<number> {
       },
       maxProfileBytes: config.maxProfileBytes,
       events: eventsConfigOf(config),
+      modelMemory: config.modelMemory,
       registry: {
         location: config.registry,
         dataDir: config.dataDir,
@@ -94,13 +95,17 @@ export async function serveCommand(args: string[]): Promise<number> {
       },
       surfaces: config.surfaces === undefined ? undefined : resolve(config.surfaces),
     });
-    const facts = app.registry.facts!;
+    const facts = app.registry.facts;
     const { url } = app;
     const { pool, profiles: store } = app;
-    log.info('recscore listening', { url, model: facts.version, workers: pool.workers, profiles: store.kind });
-    const testClient = `${url}/v1/api/recommendations/${'0'.repeat(10)}/`;
-    process.stdout.write(`recscore listening on ${url}\n  try: curl -s ${testClient}   (a TAAR test client id)\n`);
-    if (facts.whitelist.length && config.demo) {
+    log.info('recscore listening', { url, model: facts?.version, workers: pool.workers, profiles: store.kind });
+    if (!facts) {
+      process.stdout.write(`recscore listening on ${url} (no TAAR model set: registry models only)\n`);
+    } else {
+      const testClient = `${url}/v1/api/recommendations/${'0'.repeat(10)}/`;
+      process.stdout.write(`recscore listening on ${url}\n  try: curl -s ${testClient}   (a TAAR test client id)\n`);
+    }
+    if (facts?.whitelist.length && config.demo) {
       const guid = encodeURIComponent(facts.whitelist[0]);
       process.stdout.write(`  or:  curl -s ${url}/taarlite/api/v1/addon_recommendations/${guid}/\n`);
     }

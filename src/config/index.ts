@@ -73,8 +73,12 @@ export function loadConfig(input: { flags?: Flags; env?: Env } = {}): Config {
       { variable: headers },
     );
   }
-  if (!config.demo && !config.profiles) {
-    const message = '--profiles (or RECSCORE_PROFILES) is required: a .jsonl file or a redis:// URL (or use --demo)';
+  // Profiles belong to TAAR: a server without a TAAR model set (registry models only) needs none.
+  const hasTaarModels = config.models !== undefined || Object.keys(taar).length > 0;
+  if (hasTaarModels && !config.demo && !config.profiles) {
+    const message =
+      '--profiles (or RECSCORE_PROFILES) is required with a TAAR model set: a .jsonl file or a redis:// URL ' +
+      '(or use --demo)';
     throw new RecscoreError('RECSCORE_CONFIG', message, { variable: 'RECSCORE_PROFILES' });
   }
   return Object.freeze(config);

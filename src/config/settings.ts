@@ -13,6 +13,7 @@ import { ANSWER_SETTINGS } from './settings/answers.js';
 import type { Setting } from './settings/define.js';
 import { EVENT_SETTINGS } from './settings/events.js';
 import { LISTENER_SETTINGS } from './settings/listener.js';
+import { MODEL_CACHE_SETTINGS } from './settings/model-cache.js';
 import { POOL_SETTINGS } from './settings/pool.js';
 import { REGISTRY_SETTINGS } from './settings/registry.js';
 import { SOURCE_SETTINGS } from './settings/sources.js';
@@ -31,6 +32,7 @@ export const SETTINGS = {
   ...POOL_SETTINGS,
   ...REGISTRY_SETTINGS,
   ...SURFACE_SETTINGS,
+  ...MODEL_CACHE_SETTINGS,
 } satisfies Record<string, Setting<unknown>>;
 
 /**

@@ -96,3 +96,28 @@ export function url(schemes: readonly string[]): ValueKind<string> {
     },
   };
 }
+
+const UNITS: Readonly<Record<string, number>> = {
+  '': 1,
+  k: 1e3,
+  m: 1e6,
+  g: 1e9,
+  kib: 2 ** 10,
+  mib: 2 ** 20,
+  gib: 2 ** 30,
+};
+
+/** A size in bytes: an integer, or a number with a unit (`512MiB`, `2GiB`, `1.5g`; case-insensitive). */
+export function byteSize(min: number, max: number): ValueKind<number> {
+  const rule = `a size from ${min} to ${max} bytes (e.g. 512MiB, 2GiB)`;
+  return {
+    describe: 'bytes, or a size such as 512MiB, 2GiB',
+    parse(raw, source) {
+      const m = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(raw);
+      const unit = m ? UNITS[m[2].toLowerCase()] : undefined;
+      const n = m && unit !== undefined ? Math.round(Number(m[1]) * unit) : NaN;
+      if (!Number.isSafeInteger(n) || n < min || n > max) throw configError(source, raw, rule);
+      return n;
+    },
+  };
+}

@@ -26,6 +26,7 @@ import { MicroBatcher } from './batcher.js';
 import { decodeResult } from './encode-batch.js';
 import { servingKind } from './kinds.js';
 import * as P from './protocol.js';
+import { ReleaseList } from './release.js';
 
 export interface PoolOptions {
   workers?: number;
@@ -45,6 +46,8 @@ export interface BatchTiming {
   returnMs: number;
   /** ensembles computed by the TypeScript reference instead of the WASM kernel */
   referenceEnsembles: number;
+  /** SAR: model versions whose kernels the worker holds after the batch (bounded; see release.ts) */
+  kernelsHeld?: number;
 }
 
 /** A request encoded by its kind's encoder (src/dispatch/kinds.ts), on the version it is scored on. */
@@ -70,6 +73,7 @@ export class ScoringPool implements Scorer {
   readonly #log: Logger;
   #consecutiveFailures = 0;
   readonly #perWorker: number;
+  readonly #released = new ReleaseList();
   readonly workers: number;
 
   constructor(opts: PoolOptions = {}) {
@@ -122,6 +126,7 @@ export class ScoringPool implements Scorer {
           model,
           idx.length === items.length ? items : idx.map((i) => items[i]),
         );
+        task.released = this.#released.recent();
         try {
           const posted = performance.timeOrigin + performance.now();
           const res = (await this.#piscina.run(task)) as P.BatchResult;
@@ -133,6 +138,7 @@ export class ScoringPool implements Scorer {
             computeMs: res.workerMicros / 1000,
             returnMs: returned - res.endedAt,
             referenceEnsembles: res.referenceEnsembles,
+            kernelsHeld: res.kernelsHeld,
           });
           // Never silent: the reference is far slower than the kernel (issue 11).
           if (res.referenceEnsembles > 0) {
@@ -191,8 +197,16 @@ export class ScoringPool implements Scorer {
    */
   async warm(model: ServableModel): Promise<void> {
     const kind = servingKind(model.kind);
-    const task = () => kind.warmBatch(model);
+    const task = () => ({ ...kind.warmBatch(model), released: this.#released.recent() });
     await Promise.all(Array.from({ length: this.workers * this.#perWorker }, () => this.#piscina.run(task())));
+  }
+
+  /**
+   * Tells every worker to drop its kernel over `model` (release.ts: with their next tasks), once the caller
+   * no longer scores on it (src/dispatch/model-cache.ts releases an evicted version after its last request).
+   */
+  release(model: ServableModel): void {
+    this.#released.add(model.version);
   }
 
   async close(): Promise<void> {

@@ -52,6 +52,8 @@ export interface TaskBase {
   memory: WebAssembly.Memory;
   n: number;
   buffer: ArrayBuffer;
+  /** Versions released since (release.ts): the worker drops its kernels over them before scoring. */
+  released?: readonly string[];
 }
 
 /** TAAR's batch task. Every kind answers with a BatchResult (ids are the kind's item indices). */
@@ -91,6 +93,8 @@ export interface BatchResult {
    */
   startedAt: number;
   endedAt: number;
+  /** SAR: kernel instances (model versions) the worker holds after this batch (release.ts bounds them) */
+  kernelsHeld?: number;
 }
 
 export type ResultViews = Views<ReturnType<typeof resultShape>>;

@@ -6,7 +6,7 @@
  * knows, never reach a worker: the answer is known without scoring.
  */
 import { RecscoreError } from '../errors.js';
-import { eventsAffinity, type Top } from '../kernel/sar/personal.js';
+import { eventsAffinity, userAffinity, type AffinityRow, type Top } from '../kernel/sar/personal.js';
 import { indexOf } from '../kernel/sar/lookup.js';
 import { DEFAULT_K_MAX, DEFAULT_MAX_IN, FLAG_NORMALIZE, FLAG_REMOVE_SEEN } from '../kernel/sar/wasm.js';
 import type { SarPackedModel } from '../model/kinds/sar/packed-model.js';
@@ -29,8 +29,18 @@ export interface SarPostedEvent {
 /** Personalised for a stored user or for posted events; item-based for seeds (an id, or [id, weight]). */
 export type SarRequest =
   | ({ user: string } & SarOptions)
-  | ({ events: readonly SarPostedEvent[]; referenceTime?: number } & SarOptions)
-  | { seeds: ReadonlyArray<string | [string, number]>; k?: number };
+  | ({
+      events: readonly SarPostedEvent[];
+      referenceTime?: number;
+      /** A stored user whose affinity row is added to the events' (unknown: the events alone). */
+      history?: string;
+    } & SarOptions)
+  | {
+      seeds: ReadonlyArray<string | [string, number]>;
+      k?: number;
+      /** default true: the seeds themselves are not recommended (SPEC §7) */
+      removeSeen?: boolean;
+    };
 
 /** One request ready to batch: the SAR_* mode and its row (undefined for SAR_USER). */
 export interface SarEncoded {
@@ -78,7 +88,7 @@ export function encodeSarRequest(version: SarPackedModel, req: SarRequest): SarE
       Float64Array.from(cols, (i) => weights.get(i)!),
       undefined,
       k,
-      FLAG_REMOVE_SEEN,
+      req.removeSeen === false ? 0 : FLAG_REMOVE_SEEN,
     );
   }
   const k = kOf(req.k);
@@ -93,8 +103,28 @@ export function encodeSarRequest(version: SarPackedModel, req: SarRequest): SarE
     const rating = finite(e.weight, `event ${i}: weight`);
     return { item: e.item, rating, timestamp: finite(e.timestamp, `event ${i}: timestamp`) };
   });
-  const a = eventsAffinity(model, events, finite(req.referenceTime, 'referenceTime'));
+  let a: AffinityRow = eventsAffinity(model, events, finite(req.referenceTime, 'referenceTime'));
+  const u = req.history === undefined ? -1 : indexOf(model.users, req.history);
+  if (u >= 0) a = addRows(userAffinity(model, u), a);
   return row(Int32Array.from(a.cols), Float64Array.from(a.vals), Float64Array.from(a.unit), k, flags);
+}
+
+/** a + b entry by entry (both with ascending cols): a stored history plus what was posted now. */
+function addRows(a: AffinityRow, b: AffinityRow): AffinityRow {
+  const cols: number[] = [];
+  const vals: number[] = [];
+  const unit: number[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.cols.length || j < b.cols.length) {
+    const ca = i < a.cols.length ? a.cols[i] : Infinity;
+    const cb = j < b.cols.length ? b.cols[j] : Infinity;
+    const c = Math.min(ca, cb);
+    cols.push(c);
+    vals.push((ca === c ? a.vals[i] : 0) + (cb === c ? b.vals[j] : 0));
+    unit.push((ca === c ? a.unit[i++] : 0) + (cb === c ? b.unit[j++] : 0));
+  }
+  return { cols, vals, unit };
 }
 
 function row(

@@ -2,7 +2,10 @@
  * SAR's batch scorer in a pool worker (worker.ts picks it by the task's kind): SarKernel (build/sar.wasm)
  * over the version's shared memory, read in place. One kernel instance per SAR version, kept apart from
  * TAAR's, so a pool serving both kinds does not re-instantiate on every alternation (each instance claims
- * scratch with memory.grow, which a thrashing cache would keep growing). Only the latest SAR version is kept.
+ * scratch with memory.grow, which a thrashing cache would keep growing). Several SAR versions are served at
+ * once (the registry's models, src/dispatch/model-cache.ts): kernels are kept per version, dropped when a
+ * task lists that version as released (release.ts), and at most MAX_KERNELS of them, least recently used
+ * first, in case a worker missed a release or a late batch of a released version re-created one.
  */
 import { performance } from 'node:perf_hooks';
 import { SarKernel } from '../kernel/sar/wasm.js';
@@ -10,15 +13,28 @@ import { SarPackedModel } from '../model/kinds/sar/packed-model.js';
 import * as P from './protocol.js';
 import * as S from './sar-protocol.js';
 
-let current: { version: string; kernel: SarKernel } | undefined;
+/** More than the registry serves at once in practice; each holds its memory alive until dropped. */
+const MAX_KERNELS = 16;
+/** Insertion order = recency: a hit is moved to the end. */
+const kernels = new Map<string, SarKernel>();
+
+/** Drops the kernels of released versions (worker.ts calls it with every task's list). */
+export function dropSarKernels(released: readonly string[]): void {
+  for (const v of released) kernels.delete(v);
+}
 
 function kernelFor(task: S.SarBatchTask): SarKernel {
-  if (current?.version !== task.version) {
+  let kernel = kernels.get(task.version);
+  if (kernel) {
+    kernels.delete(task.version);
+  } else {
     // The main thread checked this image in full before serving it; here only the header and bounds.
     const packed = new SarPackedModel(task.memory, { trusted: true });
-    current = { version: task.version, kernel: new SarKernel(task.memory, packed.model) };
+    kernel = new SarKernel(task.memory, packed.model);
+    while (kernels.size >= MAX_KERNELS) kernels.delete(kernels.keys().next().value!);
   }
-  return current.kernel;
+  kernels.set(task.version, kernel);
+  return kernel;
 }
 
 export function scoreSarBatch(task: S.SarBatchTask): P.BatchResult {
@@ -66,5 +82,6 @@ export function scoreSarBatch(task: S.SarBatchTask): P.BatchResult {
     referenceEnsembles: 0,
     startedAt: performance.timeOrigin + t0,
     endedAt: performance.timeOrigin + t1,
+    kernelsHeld: kernels.size,
   };
 }

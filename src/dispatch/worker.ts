@@ -18,7 +18,7 @@ import * as P from './protocol.js';
 import { RecscoreError } from '../errors.js';
 import { testBusyWorker } from '../test-knobs.js';
 import { SAR } from '../model/kinds/sar/packed-model.js';
-import { scoreSarBatch } from './sar-worker.js';
+import { dropSarKernels, scoreSarBatch } from './sar-worker.js';
 
 const versions = new Map<string, { kernel: WasmKernel; model: PackedModel }>();
 
@@ -142,6 +142,10 @@ const scorers: Readonly<Record<string, (task: never) => P.BatchResult>> = {
 };
 
 export function scoreBatch(task: P.TaskBase): P.BatchResult {
+  if (task.released) {
+    dropSarKernels(task.released);
+    for (const v of task.released) versions.delete(v);
+  }
   const score = Object.hasOwn(scorers, task.kind)
     ? (scorers[task.kind] as (t: P.TaskBase) => P.BatchResult)
     : undefined;

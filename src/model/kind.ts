@@ -11,13 +11,15 @@
  *   thread (the server calls it in a loader thread, src/model/lifecycle/load-worker.ts). A pack-time step
  *   that needs the kernel runs after it, on the caller's side (`finish` of the higher-layer table);
  * - `open`: the kind's read-only view of a packed memory (any thread; workers receive only the memory);
- * - `createSource` (optional): where a version of this kind comes from, given a location; without it the
- *   TAAR-shaped sources of src/model/source/ (the loader thread asks the kind first).
+ * - `createSource` (optional): where a version of this kind comes from, given a location (and the GCS
+ *   client settings for a gs:// one); without it the TAAR-shaped sources of src/model/source/ (the loader
+ *   thread asks the kind first).
  *
  * The memory's first MODEL_BASE bytes belong to the kernel's static data; a kind's model region starts
  * there (bundles copy [MODEL_BASE, MODEL_BASE + modelBytes) verbatim).
  */
 import type { Logger } from '../log.js';
+import type { GcsSourceOptions } from './source/gcs-options.js';
 import type { ModelSource, SourceVersion } from './source/source.js';
 
 /** What every packed model version exposes, whatever its kind. */
@@ -52,5 +54,5 @@ export interface ModelKind<M extends ServableModel = ServableModel> {
   readonly layoutVersion: number;
   pack(source: ModelSource, opts: PackOptions): Promise<PackedParts>;
   open(parts: PackedParts): M;
-  createSource?(location: string): ModelSource;
+  createSource?(location: string, opts?: { gcs?: Omit<GcsSourceOptions, 'kinds' | 'logger'> }): ModelSource;
 }

@@ -50,6 +50,11 @@ export class EmbeddedProfileStore implements ProfileStore {
     return new EmbeddedProfileStore(profiles);
   }
 
+  /** A store that knows no client (a server without a TAAR model set has no profiles to read). */
+  static empty(): EmbeddedProfileStore {
+    return new EmbeddedProfileStore(new Map());
+  }
+
   /** Number of client ids held (valid or not). */
   get size(): number {
     return this.#profiles.size;

@@ -35,6 +35,8 @@ export interface Guards {
   /** `deadline`: absolute performance.now() time at which the whole request must be answered. */
   profile(store: ProfileStore, clientId: string, deadline: number): Promise<StageResult<ClientInfo | null>>;
   score<V>(scorer: Scorer<V>, input: ScoreInput, deadline: number, version: V): Promise<StageResult<ScoreOutput>>;
+  /** Any kind's scoring (e.g. SAR's scoreSar) under the same budget and breaker; `fn` gets its deadline. */
+  scoring<T>(deadline: number, fn: (stageDeadline: number) => Promise<T>): Promise<StageResult<T>>;
 }
 
 const isInvalidProfile = (err: unknown) => isRecscoreError(err) && err.code === 'RECSCORE_PROFILE_INVALID';
@@ -67,6 +69,20 @@ export function createGuards(options: GuardOptions, env: { log: Logger; metrics:
   const profileMissing = metrics.profileDuration.labels({ outcome: 'missing' });
   const scoringOk = metrics.scoringDuration.labels({ outcome: 'ok' });
 
+  const scoring = async <T>(deadline: number, fn: (until: number) => Promise<T>): Promise<StageResult<T>> => {
+    const started = performance.now();
+    const ms = Math.min(options.scoringBudgetMs, deadline - started);
+    try {
+      const value = await scorerBreaker.run(() => withinBudget('scoring', ms, () => fn(started + ms)));
+      scoringOk.observe((performance.now() - started) / 1000);
+      return { ok: true, value };
+    } catch (error) {
+      const reason = scoringReason(error);
+      logFailure(env.log, 'scoring', reason, error);
+      return { ok: false, reason, error };
+    }
+  };
+
   return {
     profileBreaker,
     scorerBreaker,
@@ -92,21 +108,8 @@ export function createGuards(options: GuardOptions, env: { log: Logger; metrics:
         return { ok: false, reason, error };
       }
     },
-    async score(scorer, input, deadline, version) {
-      const started = performance.now();
-      const ms = Math.min(options.scoringBudgetMs, deadline - started);
-      try {
-        const value = await scorerBreaker.run(() =>
-          withinBudget('scoring', ms, () => scorer.score(input, started + ms, version)),
-        );
-        scoringOk.observe((performance.now() - started) / 1000);
-        return { ok: true, value };
-      } catch (error) {
-        const reason = scoringReason(error);
-        logFailure(env.log, 'scoring', reason, error);
-        return { ok: false, reason, error };
-      }
-    },
+    score: (scorer, input, deadline, version) => scoring(deadline, (until) => scorer.score(input, until, version)),
+    scoring,
   };
 }
 

@@ -6,7 +6,7 @@
  * final status) → JSON 405 for known paths with another method → routes. Errors and unknown routes are JSON
  * (on-error.ts).
  */
-import { Hono, type Context } from 'hono';
+import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import type { EventStore } from '../events/store.js';
 import { taarVariant } from '../pipeline/experiments/taar-variant.js';
 import type { SurfacesHolder } from '../pipeline/surfaces/holder.js';
@@ -15,6 +15,10 @@ import { createSurfaceService } from '../pipeline/surfaces/service.js';
 import type { SarModels, SarScore } from '../pipeline/surfaces/sources.js';
 import { SurfaceMetrics } from '../pipeline/surfaces/stats.js';
 import { registerSurfaceRoutes } from './routes/surfaces.js';
+import { RecscoreError } from '../errors.js';
+import type { ScoringPool } from '../dispatch/pool.js';
+import { createModelRecommend, type ModelRecommendDeps } from '../pipeline/model-recommend.js';
+import { registerModelRecommendRoutes } from './routes/model-recommend.js';
 import { methodNotAllowed } from 'hono/method-not-allowed';
 import type { Logger } from '../log.js';
 import { childCache, type Metrics } from '../metrics/registry.js';
@@ -61,6 +65,10 @@ export interface AppDeps<V extends PipelineVersion = VersionInService> {
   queueDepth?: () => number;
   /** RECSCORE_RELOAD_TOKEN: a caller that sends it sees paths and error texts in `/v1/status`. */
   adminToken?: string;
+  /** Whether a TAAR model set is configured (default true); without one /ready depends on `ready` alone. */
+  taar?: boolean;
+  /** The registry's models (issue #13): /api/models/{id}/recommend, through the same guards as TAAR's. */
+  registryModels?: { cache: ModelRecommendDeps['cache']; pool: ScoringPool; auth?: MiddlewareHandler<AppEnv> };
   /** Surfaces and experiments (src/pipeline/surfaces/); without it only TAAR's routes are served. */
   surfaces?: AppSurfaces;
 }
@@ -124,6 +132,12 @@ export function createApp<V extends PipelineVersion>(deps: AppDeps<V>): Recscore
   app.notFound(notFound);
   app.onError(createOnError(log));
 
+  // Without a TAAR model set there is nothing to fall back on either: a clear 503 instead of "not loaded yet".
+  const noTaar = async (): Promise<never> => {
+    const message =
+      'no TAAR model set is configured (serve --models); registry models answer /api/models/{id}/recommend';
+    throw new RecscoreError('RECSCORE_NO_MODEL', message);
+  };
   const surfaces = deps.surfaces;
   const serveSurface = surfaces
     ? createSurfaceService({
@@ -144,7 +158,13 @@ export function createApp<V extends PipelineVersion>(deps: AppDeps<V>): Recscore
   const taarExperiments = surfaces
     ? { variantOf: (id: string) => taarVariant(surfaces.holder.current, id), serveSurface: serveSurface! }
     : undefined;
-  const taar = registerRecommendRoutes(app, config, recommend, taarExperiments);
+  const taar = registerRecommendRoutes(app, config, deps.taar === false ? noTaar : recommend, taarExperiments);
+  if (deps.registryModels) {
+    const { cache, pool, auth } = deps.registryModels;
+    const modelRecommend = createModelRecommend({ cache, pool, guards, totalBudgetMs: config.totalBudgetMs });
+    registerModelRecommendRoutes(app, config, modelRecommend, auth);
+  }
+
   if (surfaces && serveSurface) {
     registerSurfaceRoutes(app, {
       config,
@@ -157,7 +177,7 @@ export function createApp<V extends PipelineVersion>(deps: AppDeps<V>): Recscore
   }
   registerClientHasAddonRoutes(app, config, deps.profiles, guards);
   registerLiteRoutes(app, config, facts);
-  registerHealthRoutes(app, facts, deps.ready ?? (() => true), metrics);
+  registerHealthRoutes(app, facts, deps.ready ?? (() => true), metrics, deps.taar ?? true);
   const version = deps.version ?? readVersionInfo();
   registerVersionRoute(app, version);
 

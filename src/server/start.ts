@@ -2,6 +2,11 @@
  * Composition of a running recscore server (import-safe: nothing happens until `startServer` is called):
  * model source → first version → registry; profile store; worker pool; app; HTTP listener; reloader.
  * The server is ready once a model is loaded, whatever the state of the profile store.
+ *
+ * The TAAR model set is optional (issue #13): with no `models` and no TAAR_* variables the server serves
+ * the model registry alone. The TAAR routes then answer 503 `RECSCORE_NO_MODEL` ("no TAAR model set is
+ * configured"; a fallback list would need a TAAR model too), `/v1/models` is absent, and `/ready` depends
+ * on the pool only. Registry models (`records`) are served by a ModelCache on /api/models/{id}/recommend.
  */
 import { log as rootLog, type Logger } from '../log.js';
 import { ScoringPool } from '../dispatch/pool.js';
@@ -15,6 +20,17 @@ import type { ModelFacts, VersionInService } from '../recommend/contracts.js';
 import { ModelRegistry } from '../model/lifecycle/registry.js';
 import { ModelReloader, type ReloaderOptions } from '../model/lifecycle/reloader.js';
 import { createModelSource, type CreateSourceOptions } from '../model/source/index.js';
+import { hasTaarEnv } from '../model/source/gcs-layout.js';
+import type { RecordsView } from '../model/records/record.js';
+import { ModelCache } from '../dispatch/model-cache.js';
+import { EmbeddedProfileStore } from '../profile/embedded-store.js';
+import { defaultOf } from '../config/index.js';
+import type { MiddlewareHandler } from 'hono';
+import { Gauge } from 'prom-client';
+import type { AppEnv } from './env.js';
+import { createModelRecommend } from '../pipeline/model-recommend.js';
+import { registerModelRecommendRoutes } from './routes/model-recommend.js';
+import { requireKey } from './auth.js';
 import type { ModelSource } from '../model/source/source.js';
 import { createProfileStore } from '../profile/create-store.js';
 import type { ProfileStore } from '../profile/store.js';
@@ -31,8 +47,10 @@ import { SurfacesHolder } from '../pipeline/surfaces/holder.js';
 import type { SarModels } from '../pipeline/surfaces/sources.js';
 
 export interface StartOptions {
-  models: string | undefined; // folder, gs://…, or undefined with TAAR_* env vars
-  profiles: string; // .jsonl[.bz2] or redis://
+  /** folder, gs://…, or undefined with TAAR_* env vars; neither: no TAAR model set (registry only) */
+  models: string | undefined;
+  /** .jsonl[.bz2] or redis://; required with a TAAR model set (without one: an empty store) */
+  profiles?: string;
   /** Redis key prefix of the profile store (default `recscore:`, as `profiles load`) */
   profilesPrefix?: string;
   workers?: number;
@@ -66,13 +84,23 @@ export interface StartOptions {
   surfaces?: string;
   /** packed SAR models by name or id for SAR sources (the model registry's cache at merge) */
   sarModels?: SarModels;
+  /** Instead of the registry store's records (tests); the control plane still opens. */
+  records?: RecordsView;
+  /** Shared memory for registry models (RECSCORE_MODEL_MEMORY; default its setting's). */
+  modelMemory?: number;
+  /** Instead of the recommend keys (`requireKey(keys, 'recommend')`) on the registry recommend routes (tests). */
+  recommendAuth?: MiddlewareHandler<AppEnv>;
 }
 
 export interface Recscore {
   url: string;
   http: RunningServer;
+  /** TAAR's versions (empty without a TAAR model set). */
   registry: ModelRegistry<PackedModel, ModelFacts>;
-  reloader: ModelReloader<PackedModel>;
+  /** Undefined without a TAAR model set. */
+  reloader: ModelReloader<PackedModel> | undefined;
+  /** The registry's models in memory. */
+  modelCache: ModelCache;
   pool: ScoringPool;
   profiles: ProfileStore;
   metrics: Metrics;
@@ -101,7 +129,10 @@ export async function startServer(opts: StartOptions): Promise<Recscore> {
   const { taarModelEnv, gcsEndpoint } = modelEnvFrom(opts.env);
   // RECSCORE_GCS_ENDPOINT points the GCS client at another JSON-API endpoint (a loopback fake in tests).
   const gcs = { ...(gcsEndpoint ? { apiEndpoint: gcsEndpoint } : {}), ...opts.gcs };
-  const source: ModelSource = createModelSource(opts.models, taarModelEnv, { logger, gcs });
+  const taar = opts.models !== undefined || hasTaarEnv(taarModelEnv);
+  const source: ModelSource | undefined = taar
+    ? createModelSource(opts.models, taarModelEnv, { logger, gcs })
+    : undefined;
   const pool = new ScoringPool({
     workers: opts.workers,
     maxBatch: opts.maxBatch,
@@ -110,29 +141,34 @@ export async function startServer(opts: StartOptions): Promise<Recscore> {
     logger,
     onBatch: (b) => metrics.pool.observeBatch(b),
   });
-  const cache = opts.cacheDir ? new BundleCache(kind.model, opts.cacheDir, source.location, 3, logger) : undefined;
-  const reloader = new ModelReloader(source, registry, {
-    ...opts.reload,
-    logger,
-    cache,
-    prepare: (m) => pool.warm(m),
-    // Decoding JSON blocks for seconds on a large model: it happens in a loader thread, not here.
-    load: (_source, version) => {
-      const job = { location: opts.models, env: { ...taarModelEnv }, gcs, version, limits: opts.modelMinimums };
-      return loadModelOffThread(kind.model, job, kind.finish);
-    },
-  });
+  const cache =
+    source && opts.cacheDir ? new BundleCache(kind.model, opts.cacheDir, source.location, 3, logger) : undefined;
+  const reloader =
+    source &&
+    new ModelReloader(source, registry, {
+      ...opts.reload,
+      logger,
+      cache,
+      prepare: (m) => pool.warm(m),
+      // Decoding JSON blocks for seconds on a large model: it happens in a loader thread, not here.
+      load: (_source, version) => {
+        const job = { location: opts.models, env: { ...taarModelEnv }, gcs, version, limits: opts.modelMinimums };
+        return loadModelOffThread(kind.model, job, kind.finish);
+      },
+    });
   try {
-    await reloader.loadInitial();
+    await reloader?.loadInitial();
   } catch (e) {
     await pool.close();
     throw e;
   }
 
-  const profiles = await createProfileStore(opts.profiles, {
-    logger,
-    redis: { prefix: opts.profilesPrefix, maxProfileBytes: opts.maxProfileBytes },
-  });
+  const profiles = opts.profiles
+    ? await createProfileStore(opts.profiles, {
+        logger,
+        redis: { prefix: opts.profilesPrefix, maxProfileBytes: opts.maxProfileBytes },
+      })
+    : EmbeddedProfileStore.empty();
   let events: OpenEvents;
   try {
     events = await openEvents(opts.events, logger, metrics);
@@ -141,6 +177,20 @@ export async function startServer(opts: StartOptions): Promise<Recscore> {
     await profiles.close();
     throw e;
   }
+  // SAR sources of surfaces read registry models by id through the model cache, created once the registry is open.
+  let modelCacheRef: ModelCache | undefined;
+  const registrySar: SarModels = {
+    async get(id) {
+      if (!modelCacheRef) return undefined;
+      try {
+        const lease = await modelCacheRef.acquire(id.toLowerCase());
+        lease.done();
+        return lease.served.model;
+      } catch {
+        return undefined;
+      }
+    },
+  };
   const app = createApp<VersionInService>({
     scorer: pool,
     current: () => registry.current,
@@ -154,7 +204,7 @@ export async function startServer(opts: StartOptions): Promise<Recscore> {
     served: events.served,
     surfaces: {
       holder: surfaces,
-      sar: opts.sarModels,
+      sar: opts.sarModels ?? registrySar,
       sarScore: (model, req, deadline) => scoreSar(pool, model, req, deadline),
       events: events.store,
       // An admin API key (x-api-key), or the reload bearer token that explain accepted first.
@@ -164,8 +214,10 @@ export async function startServer(opts: StartOptions): Promise<Recscore> {
     },
     queueDepth: () => pool.queueDepth,
     adminToken: opts.reloadToken,
+    taar,
   });
-  app.status.provide('models', ({ full }) => modelStatus(registry, reloader, full));
+  // Registry models are not on the status page yet (their gauges are in /metrics).
+  app.status.provide('models', ({ full }) => (reloader ? modelStatus(registry, reloader, full) : []));
   let control: ControlPlane | undefined;
   try {
     control = await openControlPlane(app, {
@@ -180,10 +232,34 @@ export async function startServer(opts: StartOptions): Promise<Recscore> {
     await events.close();
     throw e;
   }
-  registerModelRoutes(app, registry, reloader, opts.reloadToken, control.keys);
+  if (reloader) registerModelRoutes(app, registry, reloader, opts.reloadToken, control.keys);
+  // The registry's Completed models, served from shared memory; the default is loaded before listening.
+  const modelCache = new ModelCache({
+    records: opts.records ?? control.store,
+    pool,
+    budgetBytes: opts.modelMemory ?? defaultOf('modelMemory'),
+    gcs,
+    logger,
+  });
+  modelCacheRef = modelCache;
+  registerModelCacheGauges(metrics, modelCache);
+  const modelRecommend = createModelRecommend({
+    cache: modelCache,
+    pool,
+    guards: app.guards,
+    totalBudgetMs: config.totalBudgetMs,
+  });
+  registerModelRecommendRoutes(
+    app,
+    config,
+    modelRecommend,
+    opts.recommendAuth ?? requireKey(control.keys, 'recommend'),
+  );
+  // A default that cannot be loaded is logged, not fatal: the other models and TAAR still serve.
+  await modelCache.start();
   attachEvents(app, events, logger);
   const http = await listen(app, config, logger);
-  reloader.start();
+  reloader?.start();
   const queueGauge = setInterval(() => metrics.pool.setQueueDepth(pool.queueDepth), 1000).unref();
   let closed: Promise<void> | undefined;
   return {
@@ -191,6 +267,7 @@ export async function startServer(opts: StartOptions): Promise<Recscore> {
     http,
     registry,
     reloader,
+    modelCache,
     pool,
     profiles,
     metrics,
@@ -202,13 +279,35 @@ export async function startServer(opts: StartOptions): Promise<Recscore> {
       (closed ??= (async () => {
         clearInterval(queueGauge);
         app.status.series.stop();
-        reloader.stop();
+        reloader?.stop();
         await http.close();
+        modelCache.close();
         await control.close();
         await pool.close();
         await profiles.close();
         await events.close();
-        await source.close();
+        await source?.close();
       })()),
   };
+}
+
+/** Gauges of the registry models in memory, read at scrape time, so the cache needs no metrics of its own. */
+function registerModelCacheGauges(metrics: Metrics, cache: ModelCache): void {
+  const registers = [metrics.registry];
+  new Gauge({
+    name: 'recscore_registry_models_loaded',
+    help: 'Registry models loaded in shared memory',
+    registers,
+    collect() {
+      this.set(cache.loaded().length);
+    },
+  });
+  new Gauge({
+    name: 'recscore_registry_models_bytes',
+    help: 'Shared memory held by loaded registry models (RECSCORE_MODEL_MEMORY bounds it), bytes',
+    registers,
+    collect() {
+      this.set(cache.bytes);
+    },
+  });
 }

@@ -140,9 +140,20 @@ describe('config: errors name the variable or flag and the value', () => {
     );
   });
 
-  it('profiles are required unless --demo', () => {
-    assert.throws(() => loadConfig({ env: {} }), /RECSCORE_PROFILES/);
+  it('profiles are required with a TAAR model set, unless --demo; registry-only serving needs none', () => {
+    assert.throws(() => loadConfig({ env: { RECSCORE_MODELS: 'models' } }), /RECSCORE_PROFILES/);
+    assert.throws(() => loadConfig({ env: { TAAR_LOCALE_BUCKET: 'b' } }), /RECSCORE_PROFILES/);
     assert.equal(loadConfig({ env: {}, flags: { demo: true } }).demo, true);
+    assert.equal(loadConfig({ env: {} }).profiles, undefined);
+  });
+
+  it('RECSCORE_MODEL_MEMORY takes bytes or a size with a unit', () => {
+    assert.equal(loadConfig({ env: { RECSCORE_MODEL_MEMORY: '512MiB' } }).modelMemory, 512 * 2 ** 20);
+    assert.equal(loadConfig({ env: {}, flags: { 'model-memory': '2gib' } }).modelMemory, 2 * 2 ** 30);
+    assert.equal(loadConfig({ env: { RECSCORE_MODEL_MEMORY: '3000000' } }).modelMemory, 3_000_000);
+    assert.equal(loadConfig({ env: {} }).modelMemory, 4 * 2 ** 30);
+    for (const bad of ['lots', '1TB', '-5', '1'])
+      assert.throws(() => loadConfig({ env: { RECSCORE_MODEL_MEMORY: bad } }), /RECSCORE_MODEL_MEMORY must be a size/);
   });
 });
 

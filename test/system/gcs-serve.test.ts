@@ -71,18 +71,18 @@ describe('serving from Google Cloud Storage', { skip: !haveVectors && 'vectors n
       'prod/taar/ensemble/ensemble_weight.json.bz2',
       await readFile(join(VECTOR_MODELS, 'taar/ensemble/ensemble_weight.json.bz2')),
     );
-    await server.reloader.checkNow();
+    await server.reloader!.checkNow();
     const v2 = await version();
     assert.notEqual(v2, v1, 'a new generation is a new version');
-    assert.equal(server.reloader.status.lastError, null);
+    assert.equal(server.reloader!.status.lastError, null);
   });
 
   it('keeps serving when the bucket answers 503 or a download stalls', async () => {
     const before = await version();
     gcs.fault({ type: 'status', status: 503, on: 'any', times: Infinity });
-    await server.reloader.checkNow();
+    await server.reloader!.checkNow();
     assert.equal(await version(), before);
-    assert.equal(server.reloader.status.lastError?.code, 'RECSCORE_MODEL_SOURCE');
+    assert.equal(server.reloader!.status.lastError?.code, 'RECSCORE_MODEL_SOURCE');
     gcs.clearFaults();
 
     gcs.put(
@@ -91,10 +91,10 @@ describe('serving from Google Cloud Storage', { skip: !haveVectors && 'vectors n
       await readFile(join(VECTOR_MODELS, 'taar/locale/top10_dict.json.bz2')),
     );
     gcs.fault({ type: 'stall', on: 'media', times: Infinity });
-    await server.reloader.checkNow();
+    await server.reloader!.checkNow();
     assert.equal(await version(), before, 'a stalled download does not swap');
     gcs.clearFaults();
-    await server.reloader.checkNow();
+    await server.reloader!.checkNow();
     assert.notEqual(await version(), before, 'the next check loads the new generation');
   });
 });

@@ -75,7 +75,7 @@ describe('hot swap', { skip: !haveVectors && 'vectors not found', timeout: 120_0
     try {
       for (let i = 0; i < 10; i++) {
         await flipSymlink(link(), i % 2 === 0 ? b : a);
-        await server.reloader.checkNow();
+        await server.reloader!.checkNow();
         seen.push(server.registry.model!.version);
         await new Promise((r) => setTimeout(r, 150));
       }
@@ -85,7 +85,7 @@ describe('hot swap', { skip: !haveVectors && 'vectors not found', timeout: 120_0
     }
     assert.equal(new Set(seen).size, 2, 'two distinct versions alternate');
     seen.forEach((v, i) => i > 0 && assert.notEqual(v, seen[i - 1]));
-    assert.equal(server.reloader.status.swaps, 11);
+    assert.equal(server.reloader!.status.swaps, 11);
     assert.equal(stats.non2xx, 0);
     assert.equal(stats.errors, 0);
     assert.ok(stats.ok > 50, `requests served: ${stats.ok}`);
@@ -107,9 +107,9 @@ describe('hot swap', { skip: !haveVectors && 'vectors not found', timeout: 120_0
       const bad = await modelCopy(join(dir, `bad-${defect}`));
       const file = await breakModel(bad, defect);
       await flipSymlink(link(), bad);
-      await server.reloader.checkNow();
+      await server.reloader!.checkNow();
       assert.equal(server.registry.model!.version, before);
-      const err = server.reloader.status.lastError;
+      const err = server.reloader!.status.lastError;
       assert.ok(err, 'the error is recorded');
       assert.match(err.code, /^RECSCORE_MODEL_(DECODE|SCHEMA|CONSISTENCY|MISSING)$/);
       assert.ok(err.message.includes(file.replace(/\.bz2$/, '')), `${err.message} names ${file}`);

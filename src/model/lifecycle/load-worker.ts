@@ -25,7 +25,7 @@ const logger = createLogger({ service: 'recscore', component: 'model-loader' });
 const kind = modelKind(job.kind);
 const source =
   kind.createSource && job.location
-    ? kind.createSource(job.location)
+    ? kind.createSource(job.location, { gcs: job.gcs })
     : createModelSource(job.location, job.env, { logger, gcs: job.gcs });
 try {
   const version = { ...job.version, checkedAt: new Date(job.version.checkedAt) };

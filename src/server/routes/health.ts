@@ -22,6 +22,8 @@ export function registerHealthRoutes(
   facts: () => ModelFacts | undefined,
   ready: () => boolean,
   metrics: Metrics,
+  /** false: no TAAR model set is configured (registry only), so readiness needs no TAAR version */
+  taar = true,
 ): void {
   const health = (c: Context<AppEnv>) => {
     c.set('route', 'health');
@@ -30,6 +32,13 @@ export function registerHealthRoutes(
   const readiness = (c: Context<AppEnv>) => {
     c.set('route', 'ready');
     const f = facts();
+    if (!taar) {
+      if (ready()) return c.json({ ready: true, taar: false });
+      return c.json(
+        { ready: false, ...errorBody('RECSCORE_INTERNAL', 'not ready (workers starting or stopping)') },
+        503,
+      );
+    }
     if (!f) return c.json({ ready: false, ...errorBody('RECSCORE_NO_MODEL', 'no model is loaded yet') }, 503);
     if (!ready())
       return c.json(

@@ -1,12 +1,14 @@
 /**
  * SAR as a model kind (src/model/kind.ts): a trained `.sarm` file (one read, checked in full) copied into
  * a fresh shared memory at MODEL_BASE (packed-model.ts), opened as a SarPackedModel. Training is not a
- * load step: `recscore sar train` writes the file off the serving path; a source pins one file's version.
+ * load step: `recscore sar train` writes the file off the serving path; a source pins one file's version
+ * (a local file, or a gs:// object's generation).
  */
 import type { ModelKind } from '../../kind.js';
 import { ModelError } from '../../../errors.js';
 import * as L from './pack/layout.js';
 import { SAR, SarPackedModel, sarMemory } from './packed-model.js';
+import { SarGcsSource } from './gcs-source.js';
 import { SarFileSource } from './source.js';
 
 /** Beside the memory across threads: whether the packing thread already verified the checksum. */
@@ -18,7 +20,8 @@ export const sarKind: ModelKind<SarPackedModel> = {
   name: SAR,
   magic: L.SAR_MAGIC,
   layoutVersion: L.SAR_FORMAT_VERSION,
-  createSource: (location) => new SarFileSource(location),
+  createSource: (location, opts) =>
+    location.startsWith('gs://') ? new SarGcsSource(location, opts?.gcs) : new SarFileSource(location),
   async pack(source, opts) {
     const objects = opts.version.objects.filter((o) => o.kind === 'sarModel');
     if (objects.length !== 1) {
