@@ -4,7 +4,7 @@
  * (start.ts) and the event feature. The store opens before the app is built (the pipeline writes to the
  * served log); the routes are mounted after.
  */
-import type { Hono } from 'hono';
+import type { Hono, MiddlewareHandler } from 'hono';
 import { Counter, Gauge } from 'prom-client';
 import type { Logger } from '../log.js';
 import type { Metrics } from '../metrics/registry.js';
@@ -81,8 +81,14 @@ export async function openEvents(config: EventsConfig | undefined, log: Logger, 
   };
 }
 
-export function attachEvents(app: Hono<AppEnv>, events: OpenEvents, log: Logger): void {
-  registerEventRoutes(app, { store: events.store, rules: events.config.rules, log });
+/** `guard`: what POST /v1/events requires first (the recommend keys, when configured). */
+export function attachEvents(
+  app: Hono<AppEnv>,
+  events: OpenEvents,
+  log: Logger,
+  guard?: MiddlewareHandler<AppEnv>,
+): void {
+  registerEventRoutes(app, { store: events.store, rules: events.config.rules, log, guard });
 }
 
 /**

@@ -257,7 +257,9 @@ export async function startServer(opts: StartOptions): Promise<Recscore> {
   );
   // A default that cannot be loaded is logged, not fatal: the other models and TAAR still serve.
   await modelCache.start();
-  attachEvents(app, events, logger);
+  // Posting events needs a key once recommend keys exist (issue 14); without them it is open, as TAAR's routes.
+  const eventsGuard = opts.registry?.recommendKeys?.length ? requireKey(control.keys, 'recommend') : undefined;
+  attachEvents(app, events, logger, eventsGuard);
   const http = await listen(app, config, logger);
   reloader?.start();
   const queueGauge = setInterval(() => metrics.pool.setQueueDepth(pool.queueDepth), 1000).unref();

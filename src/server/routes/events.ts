@@ -7,7 +7,7 @@
  *   (`"replayed": true`); without one, delivery is at-least-once.
  * - `GET /v1/stats/distinct|engagement|ctr`: src/events/stats.ts.
  */
-import type { Hono } from 'hono';
+import type { Hono, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { RecscoreError } from '../../errors.js';
 import type { Logger } from '../../log.js';
@@ -25,6 +25,8 @@ const IDEMPOTENCY_KEY = /^[A-Za-z0-9_.:-]{1,128}$/;
 
 export interface EventRouteDeps {
   store: EventStore;
+  /** Runs before POST /v1/events (the recommend keys when RECSCORE_RECOMMEND_KEYS is set); none: open, as TAAR's routes. */
+  guard?: MiddlewareHandler<AppEnv>;
   rules: EventRules;
   log: Logger;
   now?: () => number;
@@ -38,7 +40,8 @@ export function registerEventRoutes(app: Hono<AppEnv>, deps: EventRouteDeps): vo
     onError: (c) => errorResponse(c, 'RECSCORE_BODY_TOO_LARGE', `body is larger than ${MAX_EVENTS_BODY} bytes`),
   });
 
-  app.post('/v1/events', named('events'), limit, async (c) => {
+  const guard: MiddlewareHandler<AppEnv> = deps.guard ?? (async (_c, next) => next());
+  app.post('/v1/events', named('events'), guard, limit, async (c) => {
     const key = c.req.header('idempotency-key');
     if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) {
       throw new RecscoreError('RECSCORE_BAD_REQUEST', 'Idempotency-Key: 1–128 characters of A-Z a-z 0-9 _ . : -');
@@ -109,7 +112,8 @@ export function registerEventRoutes(app: Hono<AppEnv>, deps: EventRouteDeps): vo
       summary: `Record feedback events (≤ ${MAX_EVENTS_PER_POST} per request, ≤ 1 MiB)`,
       description:
         'Answered only after the accepted events are durable. Each event is checked on its own; rejected ones ' +
-        'are listed with their index, code and message.',
+        'are listed with their index, code and message. When recommend keys are configured ' +
+        '(RECSCORE_RECOMMEND_KEYS), an `x-api-key` (recommend or admin) is required; otherwise the route is open.',
       tags: ['events'],
       headers: {
         'Idempotency-Key': {
@@ -132,6 +136,7 @@ export function registerEventRoutes(app: Hono<AppEnv>, deps: EventRouteDeps): vo
         },
       },
       errors: [
+        'RECSCORE_UNAUTHORIZED',
         'RECSCORE_BAD_REQUEST',
         'RECSCORE_BAD_JSON',
         'RECSCORE_BAD_EVENT',
