@@ -31,6 +31,7 @@ import type { AppEnv } from './env.js';
 import { createModelRecommend } from '../pipeline/model-recommend.js';
 import { registerModelRecommendRoutes } from './routes/model-recommend.js';
 import { requireKey } from './auth.js';
+import { loadedModelsStatus, trainingStatus } from './status/registry.js';
 import type { ModelSource } from '../model/source/source.js';
 import { createProfileStore } from '../profile/create-store.js';
 import type { ProfileStore } from '../profile/store.js';
@@ -216,7 +217,6 @@ export async function startServer(opts: StartOptions): Promise<Recscore> {
     adminToken: opts.reloadToken,
     taar,
   });
-  // Registry models are not on the status page yet (their gauges are in /metrics).
   app.status.provide('models', ({ full }) => (reloader ? modelStatus(registry, reloader, full) : []));
   let control: ControlPlane | undefined;
   try {
@@ -242,6 +242,8 @@ export async function startServer(opts: StartOptions): Promise<Recscore> {
     logger,
   });
   modelCacheRef = modelCache;
+  app.status.provide('training', () => trainingStatus(control.store));
+  app.status.provide('registry_models', () => loadedModelsStatus(modelCache));
   registerModelCacheGauges(metrics, modelCache);
   const modelRecommend = createModelRecommend({
     cache: modelCache,

@@ -2,7 +2,8 @@
  * What `GET /v1/status` answers: the operator's one look at a running server. Fixed sections (build,
  * uptime, breakers, pool queue, shed count, serving quality, answer totals) come from what the app
  * already holds; the rest are *providers* that features register by name when they exist:
- * `models` (start.ts, from the registry and reloader), later `training` and `experiments`.
+ * `models` (start.ts, from the registry and reloader), `training` and `registry_models` (status/registry.ts),
+ * `experiments` (the surfaces).
  *
  * A provider gets `{full}`: true when the caller sent the admin bearer token (RECSCORE_RELOAD_TOKEN),
  * so it may include source locations and error texts, which `GET /v1/models` also shows only then. A
