@@ -13,6 +13,7 @@ import type { RegistryStore } from '../model/records/registry-store.js';
 import { sarParamsOf } from './model-params.js';
 import { trainInThread, type RunningTraining, type TrainResult } from './train-thread.js';
 import { resolveUsage } from './usage-path.js';
+import type { EventsInput } from '../model/kinds/sar/parse/store-usage.js';
 
 /** A job interrupted this many times (its replica stopped) is failed instead of tried again. */
 export const MAX_ATTEMPTS = 2;
@@ -25,6 +26,8 @@ export interface TrainingDeps {
   dataDir: string;
   maxBadLines: number;
   gcsEndpoint?: string;
+  /** The server's event store, read by `events:FROM..TO` usage (default: the event settings of the environment). */
+  usageEvents?: EventsInput;
   /** Least time between two progress writes (default 1 s). */
   progressMs?: number;
 }
@@ -121,6 +124,7 @@ export class ModelTraining {
         params: sarParamsOf(p),
         maxBadLines: this.#d.maxBadLines,
         gcsEndpoint: this.#d.gcsEndpoint,
+        events: this.#d.usageEvents,
       },
       (message) => {
         // Throttled, and never two writes at once: progress is advisory, the final write is not.

@@ -9,6 +9,7 @@ import { RecscoreError, isRecscoreError, type ErrorCode } from '../errors.js';
 import { packModel } from '../model/kinds/sar/pack/pack.js';
 import { emptyReport, type ParseReport } from '../model/kinds/sar/parse/codes.js';
 import { readEvents } from '../model/kinds/sar/parse/read-events.js';
+import type { EventsInput } from '../model/kinds/sar/parse/store-usage.js';
 import { trainFromPath } from '../model/kinds/sar/train/train.js';
 import type { SarModel, SarParams, SarStats } from '../model/kinds/sar/types.js';
 import { evaluate, type Evaluation } from '../recommend/sar/evaluate/evaluate.js';
@@ -19,6 +20,8 @@ export interface TrainJob {
   params: Partial<SarParams>;
   maxBadLines: number;
   gcsEndpoint?: string;
+  /** The server's event store and usage weights, for `events:FROM..TO` usage (structured-cloneable). */
+  events?: EventsInput;
 }
 
 export interface TrainResult {
@@ -89,6 +92,7 @@ async function run(job: TrainJob, port: NonNullable<typeof parentPort>): Promise
   const { model, report } = await trainFromPath(job.usage, job.params, {
     maxBadLines: job.maxBadLines,
     gcs,
+    events: job.events,
     onBytes: (read, total) => progress('parse', total > 0 ? read / total : 0),
     onPhase: (p) => progress(p, 0),
     onRows: (done, total) => progress('similarity', total > 0 ? done / total : 1),
@@ -102,7 +106,7 @@ async function run(job: TrainJob, port: NonNullable<typeof parentPort>): Promise
     const t = performance.now();
     const rows: Array<{ user: string; item: string; rating: number }> = [];
     const evalReport = emptyReport();
-    await readEvents(job.evaluationUsage, evalReport, (e) => rows.push(e), { gcs });
+    await readEvents(job.evaluationUsage, evalReport, (e) => rows.push(e), { gcs, events: job.events });
     evaluation = { ...evaluate(model, rows), seconds: (performance.now() - t) / 1000, report: evalReport };
   }
   const reply: Reply = {

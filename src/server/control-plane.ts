@@ -14,6 +14,7 @@ import { RegistryStore } from '../model/records/registry-store.js';
 import { KeyRing } from './auth.js';
 import type { AppEnv } from './env.js';
 import { registerApiModelRoutes } from './routes/api-models.js';
+import type { EventsInput } from '../model/kinds/sar/parse/store-usage.js';
 
 export interface ControlPlaneOptions {
   /** Folder or gs://bucket/prefix; default `<dataDir>/registry`. */
@@ -34,6 +35,8 @@ export interface ControlPlaneOptions {
   heartbeatMs?: number;
   staleMs?: number;
   gcsEndpoint?: string;
+  /** The event store `events:FROM..TO` usage reads: the server's own (start.ts), not the environment's. */
+  usageEvents?: EventsInput;
   log: Logger;
   bodyLimitBytes: number;
 }
@@ -69,6 +72,7 @@ export async function openControlPlane(
     capacity: input.capacity ?? 16,
     maxBadLines: input.maxBadLines ?? 100,
     gcsEndpoint: input.gcsEndpoint,
+    usageEvents: input.usageEvents,
     ...(input.heartbeatMs ? { heartbeatMs: input.heartbeatMs } : {}),
     ...(input.staleMs ? { staleMs: input.staleMs } : {}),
   };

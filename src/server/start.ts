@@ -223,6 +223,12 @@ export async function startServer(opts: StartOptions): Promise<Recscore> {
     control = await openControlPlane(app, {
       ...opts.registry,
       gcsEndpoint,
+      // Training from `events:FROM..TO` reads this server's event store, wherever flags put it.
+      usageEvents: {
+        spec: events.config.spec,
+        store: { prefix: events.config.store.prefix },
+        weights: events.config.rules.weights,
+      },
       log: logger,
       bodyLimitBytes: config.bodyLimitBytes,
     });
