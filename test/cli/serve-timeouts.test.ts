@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { tempDir } from '../helpers/model-dirs.js';
-import { haveVectors, VECTOR_MODELS, VECTORS } from '../helpers/vectors.js';
+import { haveVectors, vectorServeArgs } from '../helpers/vectors.js';
 import { rawRequest } from '../server/raw-http.js';
 import { spawnServe } from '../helpers/serve-child.js';
 
@@ -15,21 +15,11 @@ const skip = !haveVectors && 'vectors not found';
 describe('serve: header and request timeouts from the environment', { skip, timeout: 120_000 }, () => {
   it('answers 408 RECSCORE_TIMEOUT after RECSCORE_HEADERS_TIMEOUT_MS / RECSCORE_REQUEST_TIMEOUT_MS', async () => {
     const cache = await tempDir();
-    const s = spawnServe(
-      [
-        '--models',
-        VECTOR_MODELS,
-        '--profiles',
-        `${VECTORS}/profiles.jsonl`,
-        '--port',
-        '0',
-        '--workers',
-        '1',
-        '--cache-dir',
-        cache,
-      ],
-      { RECSCORE_LOG_LEVEL: 'warn', RECSCORE_HEADERS_TIMEOUT_MS: '400', RECSCORE_REQUEST_TIMEOUT_MS: '800' },
-    );
+    const s = spawnServe([...vectorServeArgs(cache)], {
+      RECSCORE_LOG_LEVEL: 'warn',
+      RECSCORE_HEADERS_TIMEOUT_MS: '400',
+      RECSCORE_REQUEST_TIMEOUT_MS: '800',
+    });
     try {
       const [, port] = await s.waitFor(/listening on http:\/\/127\.0\.0\.1:(\d+)/);
       // The defaults (10 s, 30 s) are far beyond the 5 s these waits allow.

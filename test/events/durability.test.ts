@@ -18,7 +18,7 @@ import { createEventStore } from '../../src/events/create-store.js';
 import type { EventStore } from '../../src/events/store.js';
 import { HllSketch } from '../../src/events/hll/sketch.js';
 import { CLI } from '../parity/run-cli.js';
-import { VECTOR_MODELS, VECTORS } from '../helpers/vectors.js';
+import { vectorServeArgs } from '../helpers/vectors.js';
 import { listeningUrl } from '../helpers/serve-child.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'recscore-events-kill-'));
@@ -29,29 +29,10 @@ after(() => {
 });
 
 async function serve(extraEnv: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(
-    process.execPath,
-    [
-      CLI,
-      'serve',
-      '--models',
-      VECTOR_MODELS,
-      '--profiles',
-      join(VECTORS, 'profiles.jsonl'),
-      '--port',
-      '0',
-      '--workers',
-      '1',
-      '--cache-dir',
-      'off',
-      '--reload-interval',
-      '0',
-    ],
-    {
-      env: { ...process.env, RECSCORE_DATA_DIR: dir, RECSCORE_LOG_LEVEL: 'warn', ...extraEnv },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
+  const child = spawn(process.execPath, [CLI, 'serve', ...vectorServeArgs('off'), '--reload-interval', '0'], {
+    env: { ...process.env, RECSCORE_DATA_DIR: dir, RECSCORE_LOG_LEVEL: 'warn', ...extraEnv },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   children.add(child);
   child.once('exit', () => children.delete(child));
   const url = await listeningUrl(child, 60_000);

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { Agent, request } from 'undici';
 import { tempDir } from './model-dirs.js';
 import { listeningUrl } from './serve-child.js';
-import { REPO_ROOT, VECTOR_MODELS, VECTORS } from './vectors.js';
+import { REPO_ROOT, vectorServeArgs } from './vectors.js';
 
 export const CLI = join(REPO_ROOT, 'dist/src/cli/index.js');
 export const KEY = 'registry-test-admin-key';
@@ -31,35 +31,18 @@ export async function killChildren(): Promise<void> {
 }
 
 export async function serve(dataDir: string, env: Record<string, string> = {}): Promise<Server> {
-  const child = spawn(
-    process.execPath,
-    [
-      CLI,
-      'serve',
-      '--models',
-      VECTOR_MODELS,
-      '--profiles',
-      `${VECTORS}/profiles.jsonl`,
-      '--port',
-      '0',
-      '--workers',
-      '1',
-      '--cache-dir',
-      'off',
-    ],
-    {
-      env: {
-        ...process.env,
-        RECSCORE_LOG_LEVEL: 'warn',
-        RECSCORE_RELOAD_INTERVAL: '0',
-        RECSCORE_DATA_DIR: dataDir,
-        RECSCORE_ADMIN_KEYS: KEY,
-        RECSCORE_REGISTRY_POLL: '1',
-        ...env,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+  const child = spawn(process.execPath, [CLI, 'serve', ...vectorServeArgs('off')], {
+    env: {
+      ...process.env,
+      RECSCORE_LOG_LEVEL: 'warn',
+      RECSCORE_RELOAD_INTERVAL: '0',
+      RECSCORE_DATA_DIR: dataDir,
+      RECSCORE_ADMIN_KEYS: KEY,
+      RECSCORE_REGISTRY_POLL: '1',
+      ...env,
     },
-  );
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   children.add(child);
   let out = '';
   let err = '';

@@ -70,3 +70,19 @@ export function bitExact(actual: Pairs | null | undefined, expected: Pairs | nul
   if (actual.length !== expected.length) return false;
   return actual.every(([g, w], i) => g === expected[i][0] && Object.is(w, expected[i][1]));
 }
+
+/** `recscore serve`'s arguments for the vectors' model and profiles on a free port with one worker. */
+export function vectorServeArgs(cacheDir: string): string[] {
+  return [
+    '--models',
+    VECTOR_MODELS,
+    '--profiles',
+    join(VECTORS, 'profiles.jsonl'),
+    '--port',
+    '0',
+    '--workers',
+    '1',
+    '--cache-dir',
+    cacheDir,
+  ];
+}

@@ -9,8 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, describe, it } from 'node:test';
-import { defaultOf } from '../../src/config/index.js';
-import { eventsConfigOf } from '../../src/events/config.js';
+import { testEventsConfig } from '../helpers/events-config.js';
 import { silentLogger } from '../../src/log.js';
 import { startServer, type Recscore } from '../../src/server/start.js';
 
@@ -26,17 +25,7 @@ async function serve(dir: string, recommendKeys?: string[]): Promise<Recscore> {
     cacheDir: null,
     server: { port: 0, host: '127.0.0.1' },
     reload: { intervalMs: 0 },
-    events: eventsConfigOf({
-      dataDir: join(dir, 'data'),
-      events: undefined,
-      eventDimensions: undefined,
-      eventTypes: undefined,
-      eventRetentionDays: defaultOf('eventRetentionDays'),
-      eventMaxLen: undefined,
-      eventPrefix: defaultOf('eventPrefix'),
-      servedLog: false,
-      eventSketchMb: defaultOf('eventSketchMb'),
-    }),
+    events: testEventsConfig(join(dir, 'data')),
     registry: { dataDir: join(dir, 'data'), adminKeys: [ADMIN], recommendKeys, pollMs: 0 },
     logger: silentLogger,
   });

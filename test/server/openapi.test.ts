@@ -11,8 +11,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { defaultOf } from '../../src/config/index.js';
-import { eventsConfigOf } from '../../src/events/config.js';
+import { testEventsConfig } from '../helpers/events-config.js';
 import { createLogger } from '../../src/log.js';
 import { startServer } from '../../src/server/start.js';
 import { Hono } from 'hono';
@@ -25,17 +24,6 @@ import { syntheticBackend } from '../helpers/fake-backend.js';
 import { buildApp } from './start.js';
 
 const fixture = (p: string) => fileURLToPath(new URL(`../../../test/fixtures/taar/${p}`, import.meta.url));
-const EVENT_DEFAULTS = {
-  events: undefined,
-  eventDimensions: undefined,
-  eventTypes: undefined,
-  eventRetentionDays: defaultOf('eventRetentionDays'),
-  eventMaxLen: undefined,
-  eventPrefix: defaultOf('eventPrefix'),
-  servedLog: false,
-  eventSketchMb: defaultOf('eventSketchMb'),
-};
-
 function composedApp() {
   const b = syntheticBackend();
   const s = buildApp({ scorer: b.scorer, facts: () => b.facts, profiles: b.profiles });
@@ -62,7 +50,7 @@ describe('GET /openapi.json', () => {
       cacheDir: null,
       server: { port: 0, host: '127.0.0.1' },
       reload: { intervalMs: 0 },
-      events: eventsConfigOf({ ...EVENT_DEFAULTS, dataDir: dir }),
+      events: testEventsConfig(dir),
       logger: createLogger({ test: true }, () => {}),
     });
     try {

@@ -9,7 +9,7 @@ import { Readable } from 'node:stream';
 import { describe, it } from 'node:test';
 import { Agent, request } from 'undici';
 import { tempDir } from '../helpers/model-dirs.js';
-import { haveVectors, REPO_ROOT, VECTOR_MODELS, VECTORS } from '../helpers/vectors.js';
+import { haveVectors, REPO_ROOT, VECTOR_MODELS, vectorServeArgs } from '../helpers/vectors.js';
 import { listeningUrl } from '../helpers/serve-child.js';
 
 const CLI = join(REPO_ROOT, 'dist/src/cli/index.js');
@@ -17,27 +17,10 @@ const CLI = join(REPO_ROOT, 'dist/src/cli/index.js');
 describe('recscore serve (CLI)', { skip: !haveVectors && 'vectors not found', timeout: 60_000 }, () => {
   it('serves, then drains and exits 0 on SIGTERM', async () => {
     const cache = await tempDir();
-    const child = spawn(
-      process.execPath,
-      [
-        CLI,
-        'serve',
-        '--models',
-        VECTOR_MODELS,
-        '--profiles',
-        `${VECTORS}/profiles.jsonl`,
-        '--port',
-        '0',
-        '--workers',
-        '1',
-        '--cache-dir',
-        cache,
-      ],
-      {
-        env: { ...process.env, RECSCORE_LOG_LEVEL: 'warn' },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
+    const child = spawn(process.execPath, [CLI, 'serve', ...vectorServeArgs(cache)], {
+      env: { ...process.env, RECSCORE_LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     try {
       const url = await listeningUrl(child, 30_000);

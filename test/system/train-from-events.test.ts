@@ -9,8 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, describe, it } from 'node:test';
-import { defaultOf } from '../../src/config/index.js';
-import { eventsConfigOf } from '../../src/events/config.js';
+import { testEventsConfig } from '../helpers/events-config.js';
 import { silentLogger } from '../../src/log.js';
 import { startServer } from '../../src/server/start.js';
 
@@ -30,17 +29,7 @@ describe('training a registry model from the event log', { timeout: 120_000 }, (
       server: { port: 0, host: '127.0.0.1' },
       reload: { intervalMs: 0 },
       // Somewhere the environment's event settings (RECSCORE_DATA_DIR) do not point.
-      events: eventsConfigOf({
-        dataDir: join(dir, 'elsewhere'),
-        events: undefined,
-        eventDimensions: undefined,
-        eventTypes: undefined,
-        eventRetentionDays: defaultOf('eventRetentionDays'),
-        eventMaxLen: undefined,
-        eventPrefix: defaultOf('eventPrefix'),
-        servedLog: false,
-        eventSketchMb: defaultOf('eventSketchMb'),
-      }),
+      events: testEventsConfig(join(dir, 'elsewhere')),
       registry: { dataDir: join(dir, 'data'), adminKeys: [ADMIN], pollMs: 0 },
       logger: silentLogger,
     });
