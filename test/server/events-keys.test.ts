@@ -7,25 +7,17 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, describe, it } from 'node:test';
-import { testEventsConfig } from '../helpers/events-config.js';
+import { fixtureServerOptions } from '../helpers/fixture-server.js';
 import { silentLogger } from '../../src/log.js';
 import { startServer, type Recscore } from '../../src/server/start.js';
 
-const fixture = (p: string) => fileURLToPath(new URL(`../../../test/fixtures/taar/${p}`, import.meta.url));
 const ADMIN = 'admin-key-0123456789abcdef';
 const RECOMMEND = 'recommend-key-0123456789abcdef';
 
 async function serve(dir: string, recommendKeys?: string[]): Promise<Recscore> {
   return startServer({
-    models: fixture('models'),
-    profiles: fixture('profiles.jsonl'),
-    workers: 1,
-    cacheDir: null,
-    server: { port: 0, host: '127.0.0.1' },
-    reload: { intervalMs: 0 },
-    events: testEventsConfig(join(dir, 'data')),
+    ...fixtureServerOptions(join(dir, 'data')),
     registry: { dataDir: join(dir, 'data'), adminKeys: [ADMIN], recommendKeys, pollMs: 0 },
     logger: silentLogger,
   });

@@ -10,8 +10,7 @@ import { Validator } from '@seriousme/openapi-schema-validator';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { testEventsConfig } from '../helpers/events-config.js';
+import { fixtureServerOptions } from '../helpers/fixture-server.js';
 import { createLogger } from '../../src/log.js';
 import { startServer } from '../../src/server/start.js';
 import { Hono } from 'hono';
@@ -23,7 +22,6 @@ import { HTTP_STATUS } from '../../src/server/on-error.js';
 import { syntheticBackend } from '../helpers/fake-backend.js';
 import { buildApp } from './start.js';
 
-const fixture = (p: string) => fileURLToPath(new URL(`../../../test/fixtures/taar/${p}`, import.meta.url));
 function composedApp() {
   const b = syntheticBackend();
   const s = buildApp({ scorer: b.scorer, facts: () => b.facts, profiles: b.profiles });
@@ -44,13 +42,7 @@ describe('GET /openapi.json', () => {
   it('documents every route the server mounts (start.ts composes them)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'recscore-openapi-'));
     const server = await startServer({
-      models: fixture('models'),
-      profiles: fixture('profiles.jsonl'),
-      workers: 1,
-      cacheDir: null,
-      server: { port: 0, host: '127.0.0.1' },
-      reload: { intervalMs: 0 },
-      events: testEventsConfig(dir),
+      ...fixtureServerOptions(dir),
       logger: createLogger({ test: true }, () => {}),
     });
     try {

@@ -7,13 +7,11 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, describe, it } from 'node:test';
-import { testEventsConfig } from '../helpers/events-config.js';
+import { fixtureServerOptions } from '../helpers/fixture-server.js';
 import { silentLogger } from '../../src/log.js';
 import { startServer } from '../../src/server/start.js';
 
-const fixture = (p: string) => fileURLToPath(new URL(`../../../test/fixtures/taar/${p}`, import.meta.url));
 const ADMIN = 'admin-key-0123456789abcdef';
 
 describe('training a registry model from the event log', { timeout: 120_000 }, () => {
@@ -22,14 +20,7 @@ describe('training a registry model from the event log', { timeout: 120_000 }, (
 
   it('posted events → POST /api/models {usage: "events:DAY..DAY"} → Completed → item-to-item', async () => {
     const server = await startServer({
-      models: fixture('models'),
-      profiles: fixture('profiles.jsonl'),
-      workers: 1,
-      cacheDir: null,
-      server: { port: 0, host: '127.0.0.1' },
-      reload: { intervalMs: 0 },
-      // Somewhere the environment's event settings (RECSCORE_DATA_DIR) do not point.
-      events: testEventsConfig(join(dir, 'elsewhere')),
+      ...fixtureServerOptions(join(dir, 'elsewhere')),
       registry: { dataDir: join(dir, 'data'), adminKeys: [ADMIN], pollMs: 0 },
       logger: silentLogger,
     });
