@@ -14,15 +14,16 @@
  *   one keeps answering `default` requests, then one assignment switches (as TAAR versions swap). A new
  *   default that fails to load leaves the old one serving.
  */
-import { isRecscoreError, RecscoreError } from '../errors.js';
+import { RecscoreError } from '../errors.js';
 import { log as rootLog, type Logger } from '../log.js';
-import { sarKind } from '../model/kinds/sar/kind.js';
 import type { SarPackedModel } from '../model/kinds/sar/packed-model.js';
-import { loadModelOffThread } from '../model/lifecycle/off-thread-load.js';
 import type { ModelRecord, RecordsView } from '../model/records/record.js';
 import type { GcsSourceOptions } from '../model/source/gcs-options.js';
 import type { ModelFacts } from '../recommend/contracts.js';
 import { sarServing } from './kinds.js';
+import { describeFailure, loadArtifact, type LoadJob } from './model-load.js';
+
+export type { LoadJob } from './model-load.js';
 
 /** A failed model is not reloaded on every request (a corrupt GiB file would be read again and again). */
 export const FAILURE_RETRY_MS = 30_000;
@@ -38,14 +39,6 @@ export interface ServedModel {
 export interface Lease {
   readonly served: ServedModel;
   done(): void;
-}
-
-export interface LoadJob {
-  artifact: string;
-  /** Unique per load in this process: workers key their kernels by it (release.ts). */
-  versionSuffix: string;
-  /** Called with the artifact's size before its memory is allocated, so that LRU models make room first. */
-  reserve(bytes: number): void;
 }
 
 export interface ModelCacheOptions {
@@ -193,7 +186,7 @@ export class ModelCache {
       },
     };
     try {
-      const model = await (this.#o.load ?? ((j) => this.#loadOffThread(j)))(job);
+      const model = await (this.#o.load ?? ((j) => loadArtifact(j, this.#o.gcs)))(job);
       await this.#o.pool.warm(model);
       const record = this.#o.records.get(entry.id);
       const served: ServedModel = {
@@ -219,20 +212,6 @@ export class ModelCache {
       this.#log.error('model cannot be loaded', { model: entry.id, artifact: entry.artifact, error: e });
       throw e;
     }
-  }
-
-  async #loadOffThread(job: LoadJob): Promise<SarPackedModel> {
-    const source = sarKind.createSource!(job.artifact, { gcs: this.#o.gcs });
-    let version;
-    try {
-      version = await source.check();
-    } finally {
-      await source.close();
-    }
-    job.reserve(version.objects.reduce((n, o) => n + o.size, 0));
-    const pinned = { ...version, id: `${version.id}~${job.versionSuffix}` };
-    const work = { location: job.artifact, env: {}, gcs: this.#o.gcs, version: pinned };
-    return loadModelOffThread(sarKind, work, sarServing.finish);
   }
 
   /** Evicts least recently used models (never `keep`, the default or a load in progress) until all fit. */
@@ -325,15 +304,4 @@ export class ModelCache {
       if (!current || current.id !== id || !this.#servable(current)) this.#switchDefault(id).catch(() => {});
     }
   }
-}
-
-function describeFailure(id: string, error: unknown): RecscoreError {
-  if (
-    isRecscoreError(error) &&
-    (error.code === 'RECSCORE_MODEL_NOT_FOUND' || error.code === 'RECSCORE_MODEL_NOT_COMPLETED')
-  )
-    return error;
-  const code = isRecscoreError(error) ? error.code : 'RECSCORE_INTERNAL';
-  const message = `model ${id} cannot be loaded: ${(error as Error)?.message ?? String(error)}`;
-  return new RecscoreError(code, message, { model: id }, { cause: error });
 }

@@ -22,16 +22,13 @@ import { ModelReloader, type ReloaderOptions } from '../model/lifecycle/reloader
 import { createModelSource, type CreateSourceOptions } from '../model/source/index.js';
 import { hasTaarEnv } from '../model/source/gcs-layout.js';
 import type { RecordsView } from '../model/records/record.js';
-import { ModelCache } from '../dispatch/model-cache.js';
+import type { ModelCache } from '../dispatch/model-cache.js';
 import { EmbeddedProfileStore } from '../profile/embedded-store.js';
 import { defaultOf } from '../config/index.js';
 import type { MiddlewareHandler } from 'hono';
-import { Gauge } from 'prom-client';
 import type { AppEnv } from './env.js';
-import { createModelRecommend } from '../pipeline/model-recommend.js';
-import { registerModelRecommendRoutes } from './routes/model-recommend.js';
 import { requireKey } from './auth.js';
-import { loadedModelsStatus, trainingStatus } from './status/registry.js';
+import { serveRegistryModels } from './registry-serving.js';
 import type { ModelSource } from '../model/source/source.js';
 import { createProfileStore } from '../profile/create-store.js';
 import type { ProfileStore } from '../profile/store.js';
@@ -240,31 +237,19 @@ export async function startServer(opts: StartOptions): Promise<Recscore> {
   }
   if (reloader) registerModelRoutes(app, registry, reloader, opts.reloadToken, control.keys);
   // The registry's Completed models, served from shared memory; the default is loaded before listening.
-  const modelCache = new ModelCache({
-    records: opts.records ?? control.store,
+  const modelCache = await serveRegistryModels({
+    app,
+    control,
     pool,
+    config,
+    metrics,
+    logger,
     budgetBytes: opts.modelMemory ?? defaultOf('modelMemory'),
     gcs,
-    logger,
+    records: opts.records,
+    recommendAuth: opts.recommendAuth,
   });
   modelCacheRef = modelCache;
-  app.status.provide('training', () => trainingStatus(control.store));
-  app.status.provide('registry_models', () => loadedModelsStatus(modelCache));
-  registerModelCacheGauges(metrics, modelCache);
-  const modelRecommend = createModelRecommend({
-    cache: modelCache,
-    pool,
-    guards: app.guards,
-    totalBudgetMs: config.totalBudgetMs,
-  });
-  registerModelRecommendRoutes(
-    app,
-    config,
-    modelRecommend,
-    opts.recommendAuth ?? requireKey(control.keys, 'recommend'),
-  );
-  // A default that cannot be loaded is logged, not fatal: the other models and TAAR still serve.
-  await modelCache.start();
   // Posting events needs a key once recommend keys exist (issue 14); without them it is open, as TAAR's routes.
   const eventsGuard = opts.registry?.recommendKeys?.length ? requireKey(control.keys, 'recommend') : undefined;
   attachEvents(app, events, logger, eventsGuard);
@@ -299,25 +284,4 @@ export async function startServer(opts: StartOptions): Promise<Recscore> {
         await source?.close();
       })()),
   };
-}
-
-/** Gauges of the registry models in memory, read at scrape time, so the cache needs no metrics of its own. */
-function registerModelCacheGauges(metrics: Metrics, cache: ModelCache): void {
-  const registers = [metrics.registry];
-  new Gauge({
-    name: 'recscore_registry_models_loaded',
-    help: 'Registry models loaded in shared memory',
-    registers,
-    collect() {
-      this.set(cache.loaded().length);
-    },
-  });
-  new Gauge({
-    name: 'recscore_registry_models_bytes',
-    help: 'Shared memory held by loaded registry models (RECSCORE_MODEL_MEMORY bounds it), bytes',
-    registers,
-    collect() {
-      this.set(cache.bytes);
-    },
-  });
 }
