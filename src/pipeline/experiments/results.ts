@@ -9,7 +9,10 @@
  * install carries it too when the client sent it, else it inherits the variant of the impression with the
  * same request id and item (interleaving: the variant that placed that item, so the click is credited to it),
  * else of any impression of that request. Events that match no impression of the experiment are not counted.
- * Reads the log once; memory grows with the impressions of the range (request id → variant).
+ * Reads the log once. Memory is bounded whatever the range: at most `maxKeys` impressions are remembered for
+ * attribution (the oldest forgotten first: a click that comes after that many later impressions goes
+ * unattributed, and is counted so), at most `maxKeys` early outcomes wait for their impression, and the
+ * range is at most 92 days.
  */
 import { daysBetween, dayOf, addDays } from '../../events/day.js';
 import { HllSketch } from '../../events/hll/sketch.js';
@@ -18,6 +21,10 @@ import type { EventStore } from '../../events/store.js';
 import type { ExperimentConfig } from '../surfaces/schema.js';
 import { parseVariantTag } from './assign.js';
 import { sampleRatioMismatch, twoProportion, wilson } from './tests.js';
+
+/** Attribution entries kept (request id × item, request id, early outcomes): ~100 MB at most. */
+export const MAX_ATTRIBUTION_KEYS = 500_000;
+const MAX_RANGE_DAYS = 92;
 
 interface Tally {
   clients: HllSketch;
@@ -32,10 +39,11 @@ export async function experimentResults(
   from?: string,
   to?: string,
   now = Date.now(),
+  maxKeys = MAX_ATTRIBUTION_KEYS,
 ) {
   const last = to ?? dayOf(now);
   const first = from ?? addDays(last, -6);
-  daysBetween(first, last); // validates both days and the range
+  daysBetween(first, last, MAX_RANGE_DAYS); // validates both days and the range
   const names = e.variants.map((v) => v.name);
   const tallies = new Map<string, Tally>(
     names.map((n) => [n, { clients: new HllSketch(), impressions: 0, clicks: 0, installs: 0 }]),
@@ -54,6 +62,11 @@ export async function experimentResults(
       byRequest.get(ev.request_id)
     );
   };
+  // Insertion order is age: past the bound, the oldest impression is forgotten.
+  const remember = (m: Map<string, string>, key: string, v: string) => {
+    if (m.size >= maxKeys && !m.has(key)) m.delete(m.keys().next().value!);
+    m.set(key, v);
+  };
   const count = (ev: StoredEvent, v: string) => {
     const t = tallies.get(v);
     if (!t) return;
@@ -69,13 +82,16 @@ export async function experimentResults(
       t.impressions++;
       t.clients.add(ev.client_id);
       if (ev.request_id !== undefined) {
-        if (ev.item !== undefined) byItem.set(`${ev.request_id}\u0000${ev.item}`, v);
-        byRequest.set(ev.request_id, v);
+        if (ev.item !== undefined) remember(byItem, `${ev.request_id}\u0000${ev.item}`, v);
+        remember(byRequest, ev.request_id, v);
       }
     } else if (ev.type === 'click' || ev.type === 'install') {
       const v = variantOf(ev);
       if (v !== undefined) count(ev, v);
-      else if (ev.request_id !== undefined) pending.push(ev);
+      else if (ev.request_id !== undefined) {
+        if (pending.length < maxKeys) pending.push(ev);
+        else unattributed++;
+      }
     }
   }
   for (const ev of pending) {

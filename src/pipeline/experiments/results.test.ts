@@ -1,0 +1,82 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { StoredEvent } from '../../events/event.js';
+import type { EventStore } from '../../events/store.js';
+import type { ExperimentConfig } from '../surfaces/schema.js';
+import { experimentResults } from './results.js';
+
+const NOW = Date.parse('2026-12-04T12:00:00Z');
+const EXPERIMENT = {
+  id: 'exp',
+  salt: 's',
+  surface: 'home',
+  allocation: 1,
+  variants: [
+    { name: 'control', weight: 1, overrides: {} },
+    { name: 'b', weight: 1, overrides: {} },
+  ],
+} as unknown as ExperimentConfig;
+
+function storeOf(events: StoredEvent[]): EventStore {
+  return {
+    read: async function* () {
+      yield* events;
+    },
+  } as unknown as EventStore;
+}
+
+let seq = 0;
+const ev = (type: string, client: string, request: string, item: string, variant?: string): StoredEvent => ({
+  id: `b:${seq++}`,
+  type,
+  client_id: client,
+  ts: NOW,
+  item,
+  request_id: request,
+  ...(variant ? { context: { variant: `exp:${variant}` } } : {}),
+});
+
+describe('experimentResults', () => {
+  it('credits a click to the variant of its impression, and a click before its impression too', async () => {
+    const r = await experimentResults(
+      storeOf([
+        ev('click', 'c2', 'r2', 'x'),
+        ev('impression', 'c1', 'r1', 'x', 'control'),
+        ev('impression', 'c2', 'r2', 'x', 'b'),
+        ev('click', 'c1', 'r1', 'x'),
+        ev('install', 'c1', 'r1', 'x'),
+      ]),
+      EXPERIMENT,
+      undefined,
+      undefined,
+      NOW,
+    );
+    const row = (v: string) => r.variants.find((x) => x.variant === v)!;
+    assert.deepEqual([row('control').impressions, row('control').clicks, row('control').installs], [1, 1, 1]);
+    assert.deepEqual([row('b').impressions, row('b').clicks], [1, 1]);
+    assert.equal(r.unattributed, 0);
+  });
+
+  it('keeps bounded state: past maxKeys the oldest impressions are forgotten, their clicks unattributed', async () => {
+    const events: StoredEvent[] = [];
+    for (let i = 0; i < 10; i++) events.push(ev('impression', `c${i}`, `r${i}`, 'x', i % 2 ? 'b' : 'control'));
+    // r0..r5 fell out of a 4-key memory; r6..r9 are still remembered.
+    for (let i = 0; i < 10; i++) events.push(ev('click', `c${i}`, `r${i}`, 'x'));
+    const r = await experimentResults(storeOf(events), EXPERIMENT, undefined, undefined, NOW, 4);
+    const clicks = r.variants.reduce((n, v) => n + (v.clicks as number), 0);
+    assert.equal(clicks, 4);
+    assert.equal(r.unattributed, 6);
+    assert.equal(
+      r.variants.reduce((n, v) => n + (v.impressions as number), 0),
+      10,
+      'impressions are all counted',
+    );
+  });
+
+  it('refuses a range longer than 92 days', async () => {
+    await assert.rejects(
+      experimentResults(storeOf([]), EXPERIMENT, '2026-01-01', '2026-12-04', NOW),
+      (e: Error & { code?: string }) => e.code === 'RECSCORE_BAD_QUERY',
+    );
+  });
+});
