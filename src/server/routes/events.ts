@@ -25,7 +25,7 @@ const IDEMPOTENCY_KEY = /^[A-Za-z0-9_.:-]{1,128}$/;
 
 export interface EventRouteDeps {
   store: EventStore;
-  /** Runs before POST /v1/events (the recommend keys when RECSCORE_RECOMMEND_KEYS is set); none: open, as TAAR's routes. */
+  /** Runs before POST /v1/events (the recommend keys when RECSCORE_RECOMMEND_KEYS is set); none: open, as TAAR's. */
   guard?: MiddlewareHandler<AppEnv>;
   rules: EventRules;
   log: Logger;
