@@ -113,6 +113,11 @@ export function processTicks(pid: number): number {
   }
 }
 
+/** CPU seconds a whole process has used so far (processTicks in seconds; NaN when it is gone). */
+export function processCpuSeconds(pid: number): number {
+  return (processTicks(pid) * TICK_US) / 1e6;
+}
+
 /** CPU µs per request of one round (ticks of 10 ms: a round of ~1 s at a third of a core holds ~30). */
 export function roundCpuUs(r: { serverTicks: number; requests: number }): number {
   return r.requests > 0 ? (r.serverTicks * TICK_US) / r.requests : Number.NaN;

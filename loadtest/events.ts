@@ -13,9 +13,9 @@ import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { killAllChildren, startChild, type ChildHandle } from './children.js';
 import { REPO_ROOT } from './datasets.js';
-import { readFileSync } from 'node:fs';
 import { startRecscore } from './servers.js';
 import { SampleBuffer, median, summarize } from './stats.js';
+import { processCpuSeconds } from './cpu.js';
 
 const { values } = parseArgs({ options: { rounds: { type: 'string' }, seconds: { type: 'string' } } });
 const ROUNDS = Number(values.rounds ?? 3);
@@ -46,12 +46,6 @@ interface Round {
   non2xx: number;
   errors: number;
   requests: number;
-}
-
-/** CPU seconds used so far by a process (utime + stime of /proc/<pid>/stat, all its threads). */
-function cpuSeconds(pid: number): number {
-  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(f[11]) + Number(f[12])) / 100;
 }
 
 function round(url: string, seconds: number): Promise<Round> {
@@ -109,9 +103,11 @@ async function measure(name: string, server: ChildHandle, ceiling: ChildHandle) 
     const order = i % 2 === 0 ? [ceiling, server] : [server, ceiling];
     const r: Record<string, Round> = {};
     for (const h of order) {
-      const before = cpuSeconds(h.pid);
+      const before = processCpuSeconds(h.pid);
       r[h === ceiling ? 'c' : 's'] = await round(h.url, SECONDS);
-      (h === ceiling ? ceil : cpu).push(((cpuSeconds(h.pid) - before) * 1e6) / r[h === ceiling ? 'c' : 's'].requests);
+      (h === ceiling ? ceil : cpu).push(
+        ((processCpuSeconds(h.pid) - before) * 1e6) / r[h === ceiling ? 'c' : 's'].requests,
+      );
     }
     ratios.push(r.s.rps / r.c.rps);
     s.push(r.s);

@@ -24,6 +24,7 @@ import { killAllChildren, startChild, type ChildHandle } from './children.js';
 import { DEFAULT_WORKERS } from './context.js';
 import { REPO_ROOT } from './datasets.js';
 import { SampleBuffer, median, summarize } from './stats.js';
+import { processCpuSeconds } from './cpu.js';
 
 const { values } = parseArgs({
   options: {
@@ -83,10 +84,6 @@ function prepare(): { files: string[]; trainSeconds: number[] } {
   return { files, trainSeconds };
 }
 
-function cpuSeconds(pid: number): number {
-  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(f[11]) + Number(f[12])) / 100;
-}
 const rssMiB = (pid: number) =>
   Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
 
@@ -165,10 +162,10 @@ async function measure(name: string, server: ChildHandle, ceiling: ChildHandle, 
     const order = i % 2 === 0 ? [ceiling, server] : [server, ceiling];
     const r: Record<string, Round> = {};
     for (const h of order) {
-      const before = cpuSeconds(h.pid);
+      const before = processCpuSeconds(h.pid);
       const x = await round(h.url, next, SECONDS, h === server);
       r[h === server ? 's' : 'c'] = x;
-      if (h === server) cpu.push(((cpuSeconds(h.pid) - before) * 1e6) / x.requests);
+      if (h === server) cpu.push(((processCpuSeconds(h.pid) - before) * 1e6) / x.requests);
     }
     ratios.push(r.s.good / r.c.rps);
     rounds.push(r.s);

@@ -9,15 +9,8 @@ import { ScoringPool } from '../../src/dispatch/pool.js';
 import { loadModel } from '../../src/kernel/taar-model.js';
 import type { PackedModel } from '../../src/model/kinds/taar/packed-model.js';
 import { LocalModelSource } from '../../src/model/source/local-source.js';
-import type { ClientInfo } from '../../src/profile/client-info.js';
-import { isTestClient } from '../../src/recommend/test-clients.js';
-import { firstDifference, haveVectors, readJsonl, VECTOR_MODELS, VECTORS } from '../helpers/vectors.js';
+import { firstDifference, haveVectors, scorableVectorProfiles, VECTOR_MODELS } from '../helpers/vectors.js';
 
-interface ProfileLine {
-  client_id: string;
-  profile: ClientInfo | null;
-  extra_data: Record<string, string>;
-}
 type Part = { can_recommend: boolean; results: Array<[string, number]> } | undefined;
 interface Expected {
   case: string;
@@ -37,11 +30,7 @@ describe('lists pick', { skip: !haveVectors && 'vectors not found', timeout: 60_
   after(() => pool.close());
 
   it('returns all four lists in one answer, equal to TAAR on every vector profile', async () => {
-    const profiles = readJsonl<ProfileLine>(`${VECTORS}/profiles.jsonl`);
-    const expected = readJsonl<Expected>(`${VECTORS}/expected_recommendations.jsonl`);
-    const jobs = profiles
-      .map((p, i) => ({ p, e: expected[i] }))
-      .filter(({ p }) => p.profile && !isTestClient(p.client_id));
+    const jobs = scorableVectorProfiles<Expected>();
     const deadline = performance.now() + 30_000;
     const got = await Promise.all(
       jobs.map(({ p }) =>

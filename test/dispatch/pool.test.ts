@@ -10,18 +10,20 @@ import { isRecscoreError } from '../../src/errors.js';
 import { loadModel } from '../../src/kernel/taar-model.js';
 import type { PackedModel } from '../../src/model/kinds/taar/packed-model.js';
 import { LocalModelSource } from '../../src/model/source/local-source.js';
-import type { ClientInfo } from '../../src/profile/client-info.js';
 import type { Pick } from '../../src/recommend/contracts.js';
 import { isTestClient } from '../../src/recommend/test-clients.js';
-import { firstDifference, haveVectors, readJsonl, VECTOR_MODELS, VECTORS } from '../helpers/vectors.js';
+import {
+  firstDifference,
+  haveVectors,
+  readJsonl,
+  scorableVectorProfiles,
+  VECTOR_MODELS,
+  VECTORS,
+  type VectorProfile,
+} from '../helpers/vectors.js';
 
 const TOP10: Pick = { mode: 'top', size: 10 };
 
-interface ProfileLine {
-  client_id: string;
-  profile: ClientInfo | null;
-  extra_data: Record<string, string>;
-}
 interface Expected {
   ensemble_limit_10: Array<[string, number]>;
   manager_candidates: Array<[string, number]>;
@@ -39,14 +41,10 @@ describe('scoring pool', { skip: !haveVectors && 'vectors not found', timeout: 6
   after(() => pool.close());
 
   it('scores concurrent requests in batches and equals TAAR on every vector profile', async () => {
-    const profiles = readJsonl<ProfileLine>(`${VECTORS}/profiles.jsonl`);
-    const expected = readJsonl<Expected>(`${VECTORS}/expected_recommendations.jsonl`);
-    const jobs = profiles
-      .map((p, i) => ({ p, e: expected[i] }))
-      .filter(({ p }) => p.profile && !isTestClient(p.client_id));
+    const jobs = scorableVectorProfiles<Expected>();
     const deadline = performance.now() + 30_000;
     const all: Pick = { mode: 'top', size: model.meta.whitelist.length };
-    const score = (p: ProfileLine, pick: Pick) =>
+    const score = (p: VectorProfile, pick: Pick) =>
       pool.score({ clientInfo: p.profile!, extra: p.extra_data, pick }, deadline, { model });
     const [top, candidates] = await Promise.all([
       Promise.all(jobs.map(({ p }) => score(p, { mode: 'top', size: 10 }))),
@@ -68,7 +66,7 @@ describe('scoring pool', { skip: !haveVectors && 'vectors not found', timeout: 6
   });
 
   it('draws in the worker: min(10, n) distinct candidates with their weights, reproducible from the seed', async () => {
-    const profiles = readJsonl<ProfileLine>(`${VECTORS}/profiles.jsonl`);
+    const profiles = readJsonl<VectorProfile>(`${VECTORS}/profiles.jsonl`);
     const expected = readJsonl<Expected>(`${VECTORS}/expected_recommendations.jsonl`);
     const jobs = profiles
       .map((p, i) => ({ p, e: expected[i] }))
@@ -103,7 +101,7 @@ describe('scoring pool', { skip: !haveVectors && 'vectors not found', timeout: 6
   it('sheds at once when the queue is full', async () => {
     const small = new ScoringPool({ workers: 1, maxBatch: 1, maxQueue: 2, inflightPerWorker: 1 });
     try {
-      const p = readJsonl<ProfileLine>(`${VECTORS}/profiles.jsonl`)[0];
+      const p = readJsonl<VectorProfile>(`${VECTORS}/profiles.jsonl`)[0];
       const deadline = performance.now() + 10_000;
       const settled = await Promise.allSettled(
         Array.from({ length: 10 }, () =>
@@ -121,7 +119,7 @@ describe('scoring pool', { skip: !haveVectors && 'vectors not found', timeout: 6
   });
 
   it('drops requests whose deadline passed before dispatch', async () => {
-    const p = readJsonl<ProfileLine>(`${VECTORS}/profiles.jsonl`)[0];
+    const p = readJsonl<VectorProfile>(`${VECTORS}/profiles.jsonl`)[0];
     await assert.rejects(
       pool.score({ clientInfo: p.profile!, extra: {}, pick: TOP10 }, performance.now() - 1, { model }),
       (e: unknown) => isRecscoreError(e) && e.code === 'RECSCORE_DEADLINE_EXPIRED',

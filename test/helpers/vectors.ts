@@ -8,6 +8,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join, resolve } from 'node:path';
 import { brotliDecompressSync } from 'node:zlib';
+import type { ClientInfo } from '../../src/profile/client-info.js';
+import { isTestClient } from '../../src/recommend/test-clients.js';
 
 // From dist/test/helpers/ three levels up is the repository.
 export const REPO_ROOT = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
@@ -85,4 +87,21 @@ export function vectorServeArgs(cacheDir: string): string[] {
     '--cache-dir',
     cacheDir,
   ];
+}
+
+/** One line of the vectors' profiles.jsonl. */
+export interface VectorProfile {
+  client_id: string;
+  profile: ClientInfo | null;
+  extra_data: Record<string, string>;
+}
+
+/**
+ * The profiles a kernel scores (a profile, and not one of TAAR's test clients), each with its line of
+ * expected_recommendations.jsonl (`E`: the fields a test reads).
+ */
+export function scorableVectorProfiles<E>(): Array<{ p: VectorProfile; e: E }> {
+  const profiles = readJsonl<VectorProfile>(`${VECTORS}/profiles.jsonl`);
+  const expected = readJsonl<E>(`${VECTORS}/expected_recommendations.jsonl`);
+  return profiles.map((p, i) => ({ p, e: expected[i] })).filter(({ p }) => p.profile && !isTestClient(p.client_id));
 }
