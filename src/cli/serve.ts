@@ -94,6 +94,8 @@ export async function serveCommand(args: string[]): Promise<number> {
         queuePrefix: config.queuePrefix,
       },
       surfaces: config.surfaces === undefined ? undefined : resolve(config.surfaces),
+      catalog: config.catalog === undefined ? undefined : resolve(config.catalog),
+      catalogMaxBytes: config.catalogMaxBytes,
     });
     const facts = app.registry.facts;
     const { url } = app;

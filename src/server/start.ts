@@ -80,6 +80,9 @@ export interface StartOptions {
   registry?: Partial<ControlPlaneOptions>;
   /** surfaces and experiments file (RECSCORE_SURFACES); undefined: only the built-in `taar` surface */
   surfaces?: string;
+  /** item catalog file (RECSCORE_CATALOG) and its size bound; re-read with the surfaces file */
+  catalog?: string;
+  catalogMaxBytes?: number;
   /** packed SAR models by name or id for SAR sources (the model registry's cache at merge) */
   sarModels?: SarModels;
   /** Instead of the registry store's records (tests); the control plane still opens. */
@@ -117,7 +120,10 @@ export async function startServer(opts: StartOptions): Promise<Recscore> {
   const logger = opts.logger ?? rootLog;
   const config = resolveServerConfig(opts.server ?? {});
   // Read first: a bad surfaces file stops the start before anything heavy is loaded.
-  const surfaces = new SurfacesHolder(opts.surfaces, logger);
+  const surfaces = new SurfacesHolder(opts.surfaces, logger, {
+    path: opts.catalog,
+    maxBytes: opts.catalogMaxBytes ?? defaultOf('catalogMaxBytes'),
+  });
   await surfaces.load(true);
   const metrics = createMetrics({ defaultMetrics: true });
   // The one kind served today; a second kind would be chosen here by configuration.

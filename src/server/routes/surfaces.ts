@@ -66,7 +66,6 @@ export function registerSurfaceRoutes(app: Hono<AppEnv>, deps: SurfaceRouteDeps)
       throw new RecscoreError('RECSCORE_BAD_OPTION', 'explain must be 0 or 1');
     if (explain === '1' && !deps.isAdmin(c))
       throw new RecscoreError('RECSCORE_UNAUTHORIZED', 'explain=1 needs the admin key');
-    const catalog = deps.holder.current.catalog;
     let count = parseCount(c.req.query('count'), c.req.query('limit'));
     let exclude = (c.req.queries('exclude') ?? []).flatMap((v) => v.split(',')).filter((v) => v !== '');
     const attributes = new Map<string, string>();
@@ -94,7 +93,7 @@ export function registerSurfaceRoutes(app: Hono<AppEnv>, deps: SurfaceRouteDeps)
     if (exclude.length > MAX_EXCLUDE) throw new RecscoreError('RECSCORE_BAD_OPTION', `exclude: at most ${MAX_EXCLUDE}`);
     for (const g of exclude) checkGuid(g, 'exclude');
     if (attributes.size > 0) {
-      const known = new Set(Object.values(catalog).flatMap((a) => Object.keys(a)));
+      const known = deps.holder.catalog.attributes;
       for (const [k, v] of attributes) {
         if (!ATTRIBUTE.test(k) || !known.has(k))
           throw new RecscoreError(
