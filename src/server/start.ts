@@ -42,6 +42,7 @@ import { modelStatus } from './status/models.js';
 import { openControlPlane, type ControlPlane, type ControlPlaneOptions } from './control-plane.js';
 import { scoreSar } from '../dispatch/sar-scorer.js';
 import { SurfacesHolder } from '../pipeline/surfaces/holder.js';
+import { registrySarModels, SarModelNames } from '../pipeline/surfaces/sar-names.js';
 import type { SarModels } from '../pipeline/surfaces/sources.js';
 
 export interface StartOptions {
@@ -181,20 +182,14 @@ export async function startServer(opts: StartOptions): Promise<Recscore> {
     await profiles.close();
     throw e;
   }
-  // SAR sources of surfaces read registry models by id through the model cache, created once the registry is open.
+  // SAR sources of surfaces name registry models (`default`, an id, a description: sar-names.ts), resolved by
+  // the registry's records and loaded through the model cache, both created once the registry is open.
   let modelCacheRef: ModelCache | undefined;
-  const registrySar: SarModels = {
-    async get(id) {
-      if (!modelCacheRef) return undefined;
-      try {
-        const lease = await modelCacheRef.acquire(id.toLowerCase());
-        lease.done();
-        return lease.served.model;
-      } catch {
-        return undefined;
-      }
-    },
-  };
+  let sarNames: SarModelNames | undefined;
+  const registrySar = registrySarModels(
+    () => sarNames,
+    () => modelCacheRef,
+  );
   const app = createApp<VersionInService>({
     scorer: pool,
     current: () => registry.current,
@@ -256,6 +251,10 @@ export async function startServer(opts: StartOptions): Promise<Recscore> {
     recommendAuth: opts.recommendAuth,
   });
   modelCacheRef = modelCache;
+  sarNames = new SarModelNames(opts.records ?? control.store);
+  const names = sarNames;
+  surfaces.setModelResolver((ref) => names.resolve(ref));
+  names.onChange(() => surfaces.checkModels());
   // Posting events needs a key once recommend keys exist (issue 14); without them it is open, as TAAR's routes.
   const eventsGuard = opts.registry?.recommendKeys?.length ? requireKey(control.keys, 'recommend') : undefined;
   attachEvents(app, events, logger, eventsGuard);
@@ -283,6 +282,7 @@ export async function startServer(opts: StartOptions): Promise<Recscore> {
         reloader?.stop();
         await http.close();
         modelCache.close();
+        names.close();
         await control.close();
         await pool.close();
         await profiles.close();

@@ -10,6 +10,7 @@ import { isRecscoreError } from '../../errors.js';
 import type { Logger } from '../../log.js';
 import { Catalog, loadCatalog } from './catalog.js';
 import { QualityFactor } from './quality.js';
+import { sarReferences } from './sar-names.js';
 import { parseSurfacesText, type SurfacesFile } from './schema.js';
 
 const EMPTY: SurfacesFile = { surfaces: {}, catalog: {}, experiments: [] };
@@ -36,6 +37,9 @@ export class SurfacesHolder {
   /** When the running configuration was installed, and the last refused file's error. */
   loadedAt: number | undefined;
   lastError: ReloadReport['error'];
+  /** SAR sources of the running file whose model names nothing in the registry now (their source is empty). */
+  warnings: string[] = [];
+  private resolveModel: ((ref: string) => string | undefined) | undefined;
 
   constructor(
     readonly path: string | undefined,
@@ -55,6 +59,25 @@ export class SurfacesHolder {
         this.quality.set(name, { target: s.target_p95_ms, q: new QualityFactor({ targetP95Ms: s.target_p95_ms }) });
     }
     for (const name of [...this.quality.keys()]) if (!file.surfaces[name]) this.quality.delete(name);
+    this.checkModels();
+  }
+
+  /** How SAR model references resolve (the registry's names); checked now and on every install. */
+  setModelResolver(resolve: (ref: string) => string | undefined): void {
+    this.resolveModel = resolve;
+    this.checkModels();
+  }
+
+  /** Warns of SAR references that name no model; called on install and when the registry's models change. */
+  checkModels(): void {
+    const resolve = this.resolveModel;
+    if (!resolve) return;
+    const warnings = sarReferences(this.file)
+      .filter((r) => resolve(r.model) === undefined)
+      .map((r) => `${r.at}: no SAR model ${JSON.stringify(r.model)} in the registry; the source stays empty`);
+    const before = new Set(this.warnings);
+    for (const w of warnings) if (!before.has(w)) this.log?.warn('surfaces: unknown SAR model', { warning: w });
+    this.warnings = warnings;
   }
 
   /**
@@ -115,6 +138,7 @@ export class SurfacesHolder {
       catalog: { path: this.catalogOptions.path ?? null, items: this.merged.size },
       loaded_at: this.loadedAt === undefined ? null : new Date(this.loadedAt).toISOString(),
       last_error: this.lastError ?? null,
+      warnings: this.warnings,
       surfaces: Object.entries(this.file.surfaces).map(([name, s]) => ({
         name,
         sources: s.sources.map((x) => x.name),
