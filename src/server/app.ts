@@ -150,7 +150,7 @@ export function createApp<V extends PipelineVersion>(deps: AppDeps<V>): Recscore
         holder: surfaces.holder,
         metrics: new SurfaceMetrics(metrics.registry),
         fallbackChain: config.fallbackChain,
-        shown: surfaces.shown,
+        shown: surfaces.shown ?? surfaces.events,
         served: deps.served,
         random: deps.random,
       })
