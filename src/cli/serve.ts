@@ -96,6 +96,10 @@ export async function serveCommand(args: string[]): Promise<number> {
       surfaces: config.surfaces === undefined ? undefined : resolve(config.surfaces),
       catalog: config.catalog === undefined ? undefined : resolve(config.catalog),
       catalogMaxBytes: config.catalogMaxBytes,
+      experimentResultsCache: {
+        ttlMs: config.experimentResultsCacheS * 1000,
+        maxEntries: config.experimentResultsCacheEntries,
+      },
     });
     const facts = app.registry.facts;
     const { url } = app;

@@ -10,6 +10,7 @@ import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import type { EventStore } from '../events/store.js';
 import { taarVariant } from '../pipeline/experiments/taar-variant.js';
 import type { SurfacesHolder } from '../pipeline/surfaces/holder.js';
+import type { ResultsCacheOptions } from '../pipeline/experiments/results-cache.js';
 import type { ShownCounts } from '../pipeline/surfaces/impressions.js';
 import { createSurfaceService } from '../pipeline/surfaces/service.js';
 import type { SarModels, SarScore } from '../pipeline/surfaces/sources.js';
@@ -84,6 +85,8 @@ export interface AppSurfaces {
   isAdmin?: (c: Context<AppEnv>) => boolean;
   /** Per-client impression counts for fatigue and `max_shown` (default: `events`, the event store's). */
   shown?: ShownCounts;
+  /** Reuse of experiment results answers (default: none). */
+  resultsCache?: ResultsCacheOptions;
 }
 
 /**
@@ -173,6 +176,7 @@ export function createApp<V extends PipelineVersion>(deps: AppDeps<V>): Recscore
       taar,
       isAdmin: surfaces.isAdmin ?? (() => false),
       events: surfaces.events,
+      resultsCache: surfaces.resultsCache,
     });
   }
   registerClientHasAddonRoutes(app, config, deps.profiles, guards);

@@ -84,6 +84,8 @@ export interface StartOptions {
   /** item catalog file (RECSCORE_CATALOG) and its size bound; re-read with the surfaces file */
   catalog?: string;
   catalogMaxBytes?: number;
+  /** experiment results answers reused (RECSCORE_EXPERIMENT_RESULTS_CACHE_S / _ENTRIES; default the settings') */
+  experimentResultsCache?: { ttlMs: number; maxEntries: number };
   /** packed SAR models by name or id for SAR sources (the model registry's cache at merge) */
   sarModels?: SarModels;
   /** Instead of the registry store's records (tests); the control plane still opens. */
@@ -206,6 +208,10 @@ export async function startServer(opts: StartOptions): Promise<Recscore> {
       sar: opts.sarModels ?? registrySar,
       sarScore: (model, req, deadline) => scoreSar(pool, model, req, deadline),
       events: events.store,
+      resultsCache: opts.experimentResultsCache ?? {
+        ttlMs: defaultOf('experimentResultsCacheS') * 1000,
+        maxEntries: defaultOf('experimentResultsCacheEntries'),
+      },
       // An admin API key (x-api-key), or the reload bearer token that explain accepted first.
       isAdmin: (c) =>
         control?.keys.kindOf(c.req.header('x-api-key')) === 'admin' ||

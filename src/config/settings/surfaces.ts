@@ -1,5 +1,5 @@
 /** Ranking surfaces and experiments (src/pipeline/surfaces/, src/pipeline/experiments/). */
-import { byteSize, text } from '../values.js';
+import { byteSize, int, text } from '../values.js';
 import { optional, setting, type Setting } from './define.js';
 
 export const SURFACE_SETTINGS = {
@@ -26,5 +26,19 @@ export const SURFACE_SETTINGS = {
     default: 256 * 2 ** 20,
     shown: '256MiB',
     doc: 'Largest catalog file accepted (a larger one is refused before it is read)',
+  }),
+  experimentResultsCacheS: setting({
+    env: 'RECSCORE_EXPERIMENT_RESULTS_CACHE_S',
+    flag: 'experiment-results-cache-s',
+    kind: int(0, 3_600),
+    default: 30,
+    doc: 'Seconds an experiment results answer is reused for the same experiment and days (0: read the log each time)',
+  }),
+  experimentResultsCacheEntries: setting({
+    env: 'RECSCORE_EXPERIMENT_RESULTS_CACHE_ENTRIES',
+    flag: 'experiment-results-cache-entries',
+    kind: int(1, 10_000),
+    default: 100,
+    doc: 'Experiment results answers kept (experiment × days; the least recently used goes first)',
   }),
 } satisfies Record<string, Setting<unknown>>;
