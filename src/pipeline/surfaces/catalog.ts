@@ -82,6 +82,7 @@ export async function parseCatalog(lines: AsyncIterable<string> | Iterable<strin
   const names = new Set<string>();
   let format: 'csv' | 'jsonl' | undefined;
   let n = 0;
+  interned = new Map();
   for await (const raw of lines) {
     n++;
     const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
@@ -91,10 +92,12 @@ export async function parseCatalog(lines: AsyncIterable<string> | Iterable<strin
     const seen = firstLine.get(id);
     if (seen !== undefined) throw bad(what, n, 'id', `item ${id} again (first on line ${seen})`);
     if (items.size >= MAX_ITEMS) throw bad(what, n, 'id', `more than ${MAX_ITEMS} items`);
-    firstLine.set(id, n);
-    items.set(id, attrs);
+    const key = flat(id); // not a slice of the line: the line is not kept alive with it
+    firstLine.set(key, n);
+    items.set(key, attrs);
     for (const k of Object.keys(attrs)) names.add(k);
   }
+  interned = new Map();
   return new Catalog(items, names);
 }
 
@@ -109,12 +112,26 @@ function checkAttribute(key: string, value: string, attrs: Record<string, string
     throw bad(what, n, field, `attribute name ${JSON.stringify(key.slice(0, 60))}: a-z 0-9 _, starting with a letter`);
   if (value.length === 0 || value.length > MAX_VALUE)
     throw bad(what, n, field, `${key}: value of 1–${MAX_VALUE} characters`);
-  if (key in attrs) throw bad(what, n, field, `${key} twice`);
+  if (Object.hasOwn(attrs, key)) throw bad(what, n, field, `${key} twice`);
   if (Object.keys(attrs).length >= MAX_ATTRIBUTES) throw bad(what, n, field, `more than ${MAX_ATTRIBUTES} attributes`);
-  attrs[key] = value;
+  attrs[intern(key)] = intern(value);
 }
 
 type Where = [what: string, line: number, field: string];
+
+// Attribute names and values repeat (categories, feature values are categorical): one copy of each, and not
+// a slice that would keep its whole line alive. Cleared per parse, so it only lives while a file loads.
+let interned = new Map<string, string>();
+function intern(s: string): string {
+  let x = interned.get(s);
+  if (x === undefined) {
+    x = flat(s);
+    interned.set(x, x);
+  }
+  return x;
+}
+/** A copy of `s` that holds no reference to the string it was cut from. */
+const flat = (s: string): string => (s.length < 13 ? s : JSON.parse(JSON.stringify(s)));
 
 function csvLine(line: string, what: string, n: number): [string, Attributes] {
   const f = line.split(',');
@@ -124,7 +141,7 @@ function csvLine(line: string, what: string, n: number): [string, Attributes] {
   const name = f[1].trim();
   if (name.length === 0 || name.length > MAX_VALUE)
     throw bad(what, n, 'field 2 (item name)', `1–${MAX_VALUE} characters`);
-  const attrs: Record<string, string> = Object.create(null);
+  const attrs: Record<string, string> = {}; // not Object.create(null): V8 keeps those in slow dictionary mode
   const category = f[2].trim();
   if (category !== '') checkAttribute('category', category, attrs, [what, n, 'field 3 (item category)']);
   if (f.length > 3 && f[3].length > MAX_DESCRIPTION)
@@ -151,7 +168,7 @@ function jsonlLine(line: string, what: string, n: number): [string, Attributes] 
   const { id, ...rest } = o as Record<string, unknown>;
   if (typeof id !== 'string') throw bad(what, n, 'id', 'missing or not a string');
   checkId(id, what, n);
-  const attrs: Record<string, string> = Object.create(null);
+  const attrs: Record<string, string> = {}; // not Object.create(null): V8 keeps those in slow dictionary mode
   for (const [k, v] of Object.entries(rest)) {
     if (typeof v !== 'string') throw bad(what, n, k, 'attribute values are strings');
     checkAttribute(k, v, attrs, [what, n, k]);
