@@ -4,7 +4,7 @@
  * the old one serving while a good surfaces file still goes in.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -103,5 +103,20 @@ describe('catalog file through the surfaces route', () => {
       'surfaces file went in',
     );
     await assert.rejects(s.holder.load(true), /catalog\.csv:8/);
+  });
+
+  it('an unchanged catalog file (size and mtime) is not parsed again on reload', async () => {
+    const s = setup();
+    const mtime = new Date(Date.UTC(2026, 0, 1));
+    utimesSync(s.catalogPath, mtime, mtime);
+    await s.holder.load(true);
+    // Same size, same mtime, different content: only a skipped parse keeps the old attributes.
+    writeFileSync(s.catalogPath, CSV.replace('p1@x,Privacy One,privacy', 'p1@x,Privacy One,lockbox'));
+    utimesSync(s.catalogPath, mtime, mtime);
+    assert.equal((await s.holder.load()).ok, true);
+    assert.deepEqual((await s.app.get(url('?category=privacy'))).json.results, ['p1@x', 'p2@x', 'p3@x']);
+    utimesSync(s.catalogPath, new Date(mtime.getTime() + 5_000), new Date(mtime.getTime() + 5_000));
+    assert.equal((await s.holder.load()).ok, true);
+    assert.deepEqual((await s.app.get(url('?category=privacy'))).json.results, ['p2@x', 'p3@x'], 'a touched file is');
   });
 });

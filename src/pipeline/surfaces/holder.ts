@@ -5,7 +5,7 @@
  * surfaces file, nor the reverse). Each surface with a latency target keeps its quality factor across reloads
  * while the target is unchanged.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { isRecscoreError } from '../../errors.js';
 import type { Logger } from '../../log.js';
 import { Catalog, loadCatalog } from './catalog.js';
@@ -32,6 +32,8 @@ export class SurfacesHolder {
   private file: SurfacesFile = EMPTY;
   /** The catalog file as last loaded, and merged with the running surfaces file's inline attributes. */
   private fileCatalog = Catalog.EMPTY;
+  /** Size and mtime of the catalog file as loaded: a SIGHUP that finds them unchanged does not re-parse it. */
+  private catalogStamp: string | undefined;
   private merged = Catalog.EMPTY;
   private readonly quality = new Map<string, { target: number; q: QualityFactor }>();
   /** When the running configuration was installed, and the last refused file's error. */
@@ -101,7 +103,11 @@ export class SurfacesHolder {
     const catalogPath = this.catalogOptions.path;
     if (catalogPath !== undefined) {
       await attempt(catalogPath, 'catalog file', async () => {
+        const st = await stat(catalogPath);
+        const stamp = `${st.size}:${st.mtimeMs}`;
+        if (stamp === this.catalogStamp) return; // a large catalog costs seconds of CPU to parse again
         this.fileCatalog = await loadCatalog(catalogPath, this.catalogOptions.maxBytes);
+        this.catalogStamp = stamp;
         this.merged = this.fileCatalog.withInline(this.file.catalog);
         this.log?.info('catalog loaded', { path: catalogPath, items: this.fileCatalog.size });
       });
