@@ -17,7 +17,7 @@
  *       filters: {installed: true, block: [guid, …], max_shown: 20}
  *       fatigue: {factor: 2, window_days: 7}
  *       diversity: {by: source | <catalog attribute>}
- *   catalog: {guid: {category: "privacy", …}}     # item attributes (request filters, diversity)
+ *   catalog: {guid: {category: "privacy", …}}     # item attributes over RECSCORE_CATALOG's (inline wins)
  *   experiments:
  *     - {id, salt, surface, allocation: 0–1, variants: [{name, weight, overrides: {…}}], interleave?: [a, b]}
  *
