@@ -51,6 +51,8 @@ describe('fatigue over a shared Redis event store', { timeout: 30_000 }, () => {
     );
     const replica = async () => {
       const store = new RedisEventStore('redis://127.0.0.1:6379', { prefix, logger: quiet });
+      // As start.ts opens it (create-store.ts): before the first connection a read fails (and fatigue with it).
+      assert.ok(await store.connected(5_000), 'Redis on 127.0.0.1:6379');
       const served = new ServedLog(store, { flushMs: 5 });
       const holder = new SurfacesHolder(path);
       await holder.load(true);
