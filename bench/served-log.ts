@@ -2,8 +2,9 @@
  * CPU per answer of the served log, in one process (no HTTP, no scoring): answers of `--items` items are
  * recorded into a ServedLog over the embedded store in a temp dir and written; CPU time (this process,
  * all threads) is divided by the answers. Also the parts alone: turning answers into events, building
- * the log line, and the aggregates (sketches and counters). A tool for the served log's cost, beside
- * `loadtest/thread-cpu.ts` (which measures it inside a serving process but is noisy on a shared machine).
+ * the log line, the aggregates (sketches and counters) and the per-client shown counts. A tool for the
+ * served log's cost, beside `loadtest/thread-cpu.ts` (which measures it inside a serving process but is
+ * noisy on a shared machine).
  *
  *   node dist/bench/served-log.js [--answers 200000] [--items 10]
  */
@@ -15,7 +16,8 @@ import { Aggregates } from '../src/events/aggregates.js';
 import { DEFAULT_COMBOS } from '../src/events/dimensions.js';
 import { EmbeddedEventStore } from '../src/events/embedded-store.js';
 import { encodeLine } from '../src/events/log-line.js';
-import { impressionsOf, ServedLog, type ServedAnswer } from '../src/events/served-log.js';
+import { impressionOf, ServedLog, type ServedAnswer } from '../src/events/served-log.js';
+import { ShownCounts } from '../src/events/shown.js';
 import { createLogger } from '../src/log.js';
 
 const { values } = parseArgs({ options: { answers: { type: 'string' }, items: { type: 'string' } } });
@@ -55,8 +57,8 @@ const perAnswer = (ms: number) => `${((ms * 1000) / N).toFixed(2)} µs/answer`;
 const input = answers(N);
 
 // The parts alone.
-const events = input.flatMap(impressionsOf);
-const tEvents = cpuMs(() => input.flatMap(impressionsOf));
+const events = input.map(impressionOf);
+const tEvents = cpuMs(() => input.map(impressionOf));
 const tLine = cpuMs(() => {
   for (let i = 0; i < events.length; i += 1000) encodeLine('x', null, 0, events.slice(i, i + 1000));
 });
@@ -64,8 +66,13 @@ const agg = new Aggregates(DEFAULT_COMBOS);
 const tAgg = cpuMs(() => {
   for (let i = 0; i < events.length; i += 1000) agg.addAll(events.slice(i, i + 1000));
 });
+const shown = new ShownCounts();
+const tShown = cpuMs(() => {
+  for (const e of events) shown.add(e);
+});
 process.stdout.write(
-  `answers → events: ${perAnswer(tEvents)}\nlog line JSON: ${perAnswer(tLine)}\naggregates: ${perAnswer(tAgg)}\n`,
+  `answers → events: ${perAnswer(tEvents)}\nlog line JSON: ${perAnswer(tLine)}\naggregates: ${perAnswer(tAgg)}\n` +
+    `shown counts: ${perAnswer(tShown)}\n`,
 );
 
 // The whole path: record → flush → append (fsync) → aggregates.

@@ -7,7 +7,7 @@
  * the process: SIGHUP 0.8 s after start used to end it with exit 129):
  * - SIGTERM/SIGINT while starting: nothing is served yet, so the process exits 0 at once; once serving:
  *   graceful shutdown (stop accepting, finish in-flight requests, exit 0);
- * - SIGHUP: check the model source now, re-read the registry and the surfaces file (a bad one is logged,
+ * - SIGHUP: check the model source now, re-read the registry, the surfaces and catalog files (a bad one is logged,
  *   the old one keeps serving); while starting, ignored (the first load is under way).
  */
 import { resolve } from 'node:path';
@@ -38,7 +38,7 @@ export async function serveCommand(args: string[]): Promise<number> {
   const onInt = () => stop('SIGINT');
   const onHup = () => {
     if (app) {
-      log.info('SIGHUP: checking the model source, the registry and the surfaces file');
+      log.info('SIGHUP: checking the model source, the registry, the surfaces and catalog files');
       void app.reloader?.checkNow();
       void app.control.store
         .refresh()
@@ -94,6 +94,12 @@ export async function serveCommand(args: string[]): Promise<number> {
         queuePrefix: config.queuePrefix,
       },
       surfaces: config.surfaces === undefined ? undefined : resolve(config.surfaces),
+      catalog: config.catalog === undefined ? undefined : resolve(config.catalog),
+      catalogMaxBytes: config.catalogMaxBytes,
+      experimentResultsCache: {
+        ttlMs: config.experimentResultsCacheS * 1000,
+        maxEntries: config.experimentResultsCacheEntries,
+      },
     });
     const facts = app.registry.facts;
     const { url } = app;

@@ -7,9 +7,11 @@
  * of a combination other than `none`) are refused — counted in `refused` and reported to `onRefuse` —
  * while existing ones keep counting. A sketch never exceeds 16 KiB, so refused growth means bounded memory;
  * `none` (a day's totals, one cell per event type) is always kept, so DAU and MAU stay whole.
+ * An answer's impression (`items`) hashes its client once, adds it once to each touched sketch, and counts
+ * one impression per listed item (dimensions.ts says which combinations split it per item).
  */
 import { comboName, tupleKey, type Combo } from './dimensions.js';
-import type { PostedEvent } from './event.js';
+import { multiplicityOf, type PostedEvent } from './event.js';
 import { dayOf } from './day.js';
 import { HllSketch, positionOf } from './hll/sketch.js';
 
@@ -19,10 +21,6 @@ interface Cell {
 }
 type ByType = Map<string, Cell>;
 type DayAgg = Map<string, Map<string, ByType>>; // combo name → tuple → type → cell
-
-function sameButItem(a: PostedEvent, b: PostedEvent): boolean {
-  return a.client_id === b.client_id && a.type === b.type && a.ts === b.ts && a.context === b.context;
-}
 
 export interface AggregatesOptions {
   /** Distinct tuples kept per day and combination (default 10,000). */
@@ -44,8 +42,9 @@ export class Aggregates {
   readonly #combos: readonly Combo[];
   readonly #names: readonly string[];
   readonly #maxTuples: number;
-  /** Per combination: whether its tuple depends on `item` (so a run of one answer's items is split). */
-  readonly #perEvent: readonly boolean[];
+  /** Per combination: whether it holds `item`, and whether it holds `variant` (see splitsPerItem). */
+  readonly #hasItem: readonly boolean[];
+  readonly #hasVariant: readonly boolean[];
   overflowed = 0;
 
   constructor(combos: readonly Combo[], opts: AggregatesOptions = {}) {
@@ -54,48 +53,34 @@ export class Aggregates {
     this.#maxBytes = opts.maxBytes ?? Number.POSITIVE_INFINITY;
     this.#onRefuse = opts.onRefuse;
     this.#names = combos.map(comboName);
-    this.#perEvent = combos.map((c) => c.includes('item'));
+    this.#hasItem = combos.map((c) => c.includes('item'));
+    this.#hasVariant = combos.map((c) => c.includes('variant'));
+  }
+
+  addAll(events: readonly PostedEvent[]): void {
+    for (let i = 0; i < events.length; i++) this.add(events[i]);
   }
 
   add(e: PostedEvent): void {
-    this.#addRun([e], 0, 1);
-  }
-
-  /**
-   * Adds events in order. A run of consecutive events that differ only in `item` (one answer's
-   * impressions: same client, type, time and context object) touches the cells of every combination
-   * without `item` once, adding the run's length to the counter: the sketch of one client is the same
-   * after one add as after ten. Combinations with `item` still take each event.
-   */
-  addAll(events: readonly PostedEvent[]): void {
-    let i = 0;
-    while (i < events.length) {
-      const e = events[i];
-      let j = i + 1;
-      while (j < events.length && sameButItem(events[j], e)) j++;
-      this.#addRun(events, i, j);
-      i = j;
-    }
-  }
-
-  #addRun(events: readonly PostedEvent[], from: number, to: number): void {
-    const e = events[from];
     const day = dayOf(e.ts);
     let agg = this.#days.get(day);
     if (!agg) this.#days.set(day, (agg = new Map()));
-    const pos = positionOf(e.client_id); // hash once, add to every sketch of the run
+    const pos = positionOf(e.client_id); // hash once, add to every sketch the event touches
+    const n = multiplicityOf(e);
+    if (n === 0) return;
+    const items = e.items;
     for (let c = 0; c < this.#combos.length; c++) {
       const combo = this.#combos[c];
       const name = this.#names[c];
       let tuples = agg.get(name);
       if (!tuples) agg.set(name, (tuples = new Map()));
       const capped = combo.length > 0; // `none` is never refused
-      if (this.#perEvent[c]) {
-        for (let k = from; k < to; k++) {
-          if (!this.#addCell(tuples, tupleKey(events[k], combo), e.type, pos, 1, capped)) this.#refuse(day, name, 1);
+      if (items !== undefined && (this.#hasItem[c] || (this.#hasVariant[c] && e.item_variants !== undefined))) {
+        for (let k = 0; k < items.length; k++) {
+          if (!this.#addCell(tuples, tupleKey(e, combo, k), e.type, pos, 1, capped)) this.#refuse(day, name, 1);
         }
-      } else if (!this.#addCell(tuples, tupleKey(e, combo), e.type, pos, to - from, capped)) {
-        this.#refuse(day, name, to - from);
+      } else if (!this.#addCell(tuples, tupleKey(e, combo), e.type, pos, n, capped)) {
+        this.#refuse(day, name, n);
       }
     }
   }

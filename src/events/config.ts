@@ -46,6 +46,9 @@ export type EventSettings = Pick<
   | 'eventSketchMb'
   | 'eventMaxLen'
   | 'eventPrefix'
+  | 'eventShownClients'
+  | 'eventShownItems'
+  | 'eventShownDays'
   | 'servedLog'
 >;
 
@@ -58,6 +61,9 @@ const EVENT_KEYS = [
   'eventSketchMb',
   'eventMaxLen',
   'eventPrefix',
+  'eventShownClients',
+  'eventShownItems',
+  'eventShownDays',
   'servedLog',
 ] as const satisfies ReadonlyArray<keyof EventSettings>;
 
@@ -78,6 +84,9 @@ export function eventsConfigOf(s: EventSettings): EventsConfig {
       maxSketchBytes: s.eventSketchMb * 1024 * 1024,
       maxLenPerDay: s.eventMaxLen,
       prefix: s.eventPrefix,
+      shownClients: s.eventShownClients,
+      shownItems: s.eventShownItems,
+      shownDays: s.eventShownDays,
     },
     rules: defaultRules(parseCustomTypes(s.eventTypes ?? '')),
     servedLog: s.servedLog,

@@ -5,10 +5,13 @@
  * the union of the sketches whose values match (Mozilla's approach: no precomputed cube of every segment).
  *
  * A dimension's value is `event.item` for `item` and `event.context[dim]` otherwise; a missing value is ''
- * (so the union over a combination's tuples still holds every event).
+ * (so the union over a combination's tuples still holds every event). An answer's impression (`items`)
+ * counts once per listed item: in a combination with `item` (or with `variant` when the items carry their
+ * own variants) each item is its own tuple (`tupleKey(e, combo, k)`); elsewhere the event is one tuple
+ * whose counter grows by the number of items.
  */
 import { RecscoreError } from '../errors.js';
-import type { PostedEvent } from './event.js';
+import { variantAt, type PostedEvent } from './event.js';
 
 export type Combo = readonly string[];
 
@@ -49,16 +52,28 @@ export function parseCombos(spec: string): Combo[] {
   return [...out.values()];
 }
 
-export function valueOf(e: PostedEvent, dim: string): string {
+/** The value of `dim` for the event, or for its `k`-th listed item when `k` is given (an answer's impression). */
+export function valueOf(e: PostedEvent, dim: string, k?: number): string {
+  if (k !== undefined && e.items !== undefined) {
+    if (dim === 'item') return e.items[k] ?? '';
+    if (dim === 'variant') return variantAt(e, k) ?? '';
+  }
   return (dim === 'item' ? e.item : e.context?.[dim]) ?? '';
 }
 
-/** The key of one tuple of values (JSON: unambiguous whatever the values hold). */
-export function tupleKey(e: PostedEvent, combo: Combo): string {
+/** Whether the event's tuple of `combo` differs per listed item (then tupleKey takes the item's index). */
+export function splitsPerItem(e: PostedEvent, combo: Combo): boolean {
+  return (
+    e.items !== undefined && (combo.includes('item') || (e.item_variants !== undefined && combo.includes('variant')))
+  );
+}
+
+/** The key of one tuple of values (JSON: unambiguous whatever the values hold); `k`: see valueOf. */
+export function tupleKey(e: PostedEvent, combo: Combo, k?: number): string {
   // The same text as the general case, without an array per call: this runs per event and combination.
   if (combo.length === 0) return '[]';
-  if (combo.length === 1) return `[${JSON.stringify(valueOf(e, combo[0]))}]`;
-  return JSON.stringify(combo.map((d) => valueOf(e, d)));
+  if (combo.length === 1) return `[${JSON.stringify(valueOf(e, combo[0], k))}]`;
+  return JSON.stringify(combo.map((d) => valueOf(e, d, k)));
 }
 
 export type Segment = ReadonlyMap<string, string>;

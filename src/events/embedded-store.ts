@@ -18,6 +18,7 @@ import { DEFAULT_COMBOS, type Combo } from './dimensions.js';
 import type { PostedEvent, StoredEvent } from './event.js';
 import { JsonlLog } from './jsonl-log.js';
 import { encodeLine } from './log-line.js';
+import { ShownCounts } from './shown.js';
 import { encodeSnapshot, readSnapshot, writeSnapshot, type SnapshotKey } from './snapshot.js';
 import type { AppendResult, EventStore, EventStoreOptions, ReadReport } from './store.js';
 
@@ -33,6 +34,10 @@ export class EmbeddedEventStore implements EventStore {
   readonly #log: JsonlLog;
   #agg: Aggregates;
   readonly #newAggregates: () => Aggregates;
+  #shown: ShownCounts;
+  readonly #newShown: () => ShownCounts;
+  readonly #shownDays: number;
+  #oldestShown = '';
   readonly #keys = new Map<
     string,
     { at: number; result: Promise<AppendResult>; done?: { batch: string; n: number } }
@@ -78,19 +83,33 @@ export class EmbeddedEventStore implements EventStore {
         },
       });
     this.#agg = this.#newAggregates();
+    this.#newShown = () => new ShownCounts({ maxClients: opts.shownClients, maxItems: opts.shownItems });
+    this.#shown = this.#newShown();
     this.#retentionDays = opts.retentionDays ?? 90;
+    this.#shownDays = Math.min(opts.shownDays ?? 30, this.#retentionDays);
     this.#snapshotPath = join(this.#log.dir, 'aggregates.snapshot');
     this.#snapshotMs = opts.snapshotIntervalMs ?? 300_000;
   }
 
-  // Drops the aggregates of days past the retention; runs when the oldest day to keep changes.
+  // Drops the aggregates (and shown counts) of days past their retention; runs when the oldest day changes.
   #retain(): string {
-    const oldest = dayOf(Date.now() - (this.#retentionDays - 1) * DAY_MS);
+    const now = Date.now();
+    const oldest = dayOf(now - (this.#retentionDays - 1) * DAY_MS);
     if (oldest !== this.#oldestKept) {
       this.#agg.dropBefore(oldest);
       this.#oldestKept = oldest;
+      this.#oldestShown = dayOf(now - (this.#shownDays - 1) * DAY_MS);
+      this.#shown.dropBefore(this.#oldestShown);
     }
     return oldest;
+  }
+
+  // Adds accepted events to the aggregates and shown counts (those of days still kept).
+  #apply(e: PostedEvent, oldest: string): void {
+    const day = dayOf(e.ts);
+    if (day < oldest) return;
+    this.#agg.add(e);
+    if (day >= this.#oldestShown) this.#shown.add(e);
   }
 
   static async open(dataDir: string, opts: EventStoreOptions = {}): Promise<EmbeddedEventStore> {
@@ -117,7 +136,7 @@ export class EmbeddedEventStore implements EventStore {
     for (const day of days) {
       if (day < addDays(oldest, -ARRIVAL_AFTER)) continue; // holds no event of a retained day
       for await (const line of this.#log.lines(day, this.rebuildReport, start.get(day) ?? 0)) {
-        for (const e of line.e) if (dayOf(e.ts) >= oldest) this.#agg.add(e);
+        for (const e of line.e) this.#apply(e, oldest);
         this.rebuiltEvents += line.e.length;
         if (line.k !== null && day >= recent) this.#remember(line.k, line.r, line.b, line.e.length);
       }
@@ -136,12 +155,14 @@ export class EmbeddedEventStore implements EventStore {
           throw new Error(`log ${day} is shorter than recorded`);
       }
       for (const c of snap.cells) this.#agg.restore(c.day, c.combo, c.tuple, c.type, c.count, c.sketch);
+      for (const c of snap.shown) this.#shown.restore(c.day, c.client, c.items);
       for (const k of snap.keys) this.#remember(k.key, k.at, k.batch, k.n);
       this.fromSnapshot = true;
       return new Map(Object.entries(snap.positions));
     } catch (e) {
       this.#logger.warn('event snapshot unusable; rebuilding from the whole log', { error: e });
       this.#agg = this.#newAggregates();
+      this.#shown = this.#newShown();
       this.#keys.clear();
       return new Map();
     }
@@ -153,7 +174,7 @@ export class EmbeddedEventStore implements EventStore {
     const keys: SnapshotKey[] = [];
     for (const [key, v] of this.#keys) if (v.done) keys.push({ key, at: v.at, batch: v.done.batch, n: v.done.n });
     // Collected in this tick: the cells hold exactly the events of the bytes #applied records.
-    const bytes = encodeSnapshot(Object.fromEntries(this.#applied), keys, this.#agg.cells());
+    const bytes = encodeSnapshot(Object.fromEntries(this.#applied), keys, this.#agg.cells(), this.#shown.entries());
     this.#saving = writeSnapshot(this.#snapshotPath, bytes)
       .catch((e) => this.#logger.warn('event snapshot not written', { error: e }))
       .finally(() => (this.#saving = undefined));
@@ -200,7 +221,7 @@ export class EmbeddedEventStore implements EventStore {
     const r = Date.now();
     const pos = await this.#log.append(r, encodeLine(b, key, r, events));
     const oldest = this.#retain();
-    this.#agg.addAll(events.every((e) => dayOf(e.ts) >= oldest) ? events : events.filter((e) => dayOf(e.ts) >= oldest));
+    for (let i = 0; i < events.length; i++) this.#apply(events[i], oldest);
     this.#applied.set(pos.day, Math.max(this.#applied.get(pos.day) ?? 0, pos.end));
     return { ids: events.map((_, i) => `${b}:${i}`), replayed: false };
   }
@@ -230,6 +251,10 @@ export class EmbeddedEventStore implements EventStore {
 
   async counts(days: readonly string[], combo: Combo): Promise<Map<string, Map<string, number>>> {
     return this.#agg.counts(days, combo);
+  }
+
+  async shown(clientId: string, days: readonly string[]): Promise<ReadonlyMap<string, number>> {
+    return this.#shown.shown(clientId, days);
   }
 
   memory() {

@@ -4,6 +4,9 @@
  *
  * Posted: {type, client_id, item?, request_id?, position?, timestamp?, weight?, context?: {locale?, os?, …}}
  * Stored: the same fields, `timestamp` normalized to epoch milliseconds (`ts`), plus the server's `id`.
+ * The served log's impressions are one event per answer: `items` (position = index) in place of `item`
+ * and `position`, and for interleaving `item_variants` (per item, the variant that placed it; '' = the
+ * answer's `context.variant`). Clients post one item per event; readers go through itemsOf/variantAt.
  */
 // zod 4 (bundled with zod 3.25 as `zod/v4`): the same schema checks an event in about 40 % of zod 3's time
 // (it compiles object schemas), and this runs for every posted event.
@@ -39,10 +42,31 @@ export interface StoredEvent {
   /** Epoch milliseconds (UTC). */
   ts: number;
   item?: string;
+  /** One answer's listed items, position = index (served-log impressions only; never with `item`). */
+  items?: string[];
+  /** With `items`: per item, the variant that placed it ('' = the answer's `context.variant`). */
+  item_variants?: string[];
   request_id?: string;
   position?: number;
   weight?: number;
   context?: Record<string, string>;
+}
+
+/** The items an event names: its `items`, else its `item`, else none. */
+export function itemsOf(e: PostedEvent): readonly string[] {
+  if (e.items !== undefined) return e.items;
+  return e.item === undefined ? NO_ITEMS : [e.item];
+}
+const NO_ITEMS: readonly string[] = [];
+
+/** How many events of its type an event stands for: one per listed item for an answer's impression. */
+export function multiplicityOf(e: PostedEvent): number {
+  return e.items === undefined ? 1 : e.items.length;
+}
+
+/** The variant that placed `items[k]`: its own (interleaving), else the event's. */
+export function variantAt(e: PostedEvent, k: number): string | undefined {
+  return e.item_variants?.[k] || e.context?.variant;
 }
 
 export type PostedEvent = Omit<StoredEvent, 'id'>;

@@ -6,8 +6,10 @@
  *   <p>hll:<day>:<type>:<combo>:<tuple>   HyperLogLog of client ids (PFADD; PFCOUNT of several = union)
  *   <p>tuples:<day>:<combo>         Set of the tuples seen that day (what a segment query unions over)
  *   <p>cnt:<day>:<combo>            Hash `<type>\t<tuple>` → event count
+ *   <p>shown:<day>:<client>         Hash item → impressions shown to that client that day (shown())
  *   <p>idem:<key>                   the ids written under an idempotency key (24 h)
  *
+ * An answer's impression (`items`) is one stream entry; it counts one impression per listed item.
  * One batch is one Lua script: the idempotency check, every XADD, PFADD, SADD, HINCRBY and EXPIRE run
  * atomically, so a batch is either wholly written (and then acknowledged) or not at all — a connection lost
  * before EXEC writes nothing. Fail fast like the profile store: no offline queue, no retries of a command,
@@ -18,8 +20,8 @@ import { Redis } from 'ioredis';
 import { RecscoreError, isRecscoreError } from '../errors.js';
 import { log as rootLog, type Logger } from '../log.js';
 import { addDays, dayOf } from './day.js';
-import { comboName, DEFAULT_COMBOS, tupleKey, type Combo } from './dimensions.js';
-import type { PostedEvent, StoredEvent } from './event.js';
+import { comboName, DEFAULT_COMBOS, splitsPerItem, tupleKey, type Combo } from './dimensions.js';
+import { itemsOf, multiplicityOf, type PostedEvent, type StoredEvent } from './event.js';
 import type { AppendResult, EventStore, EventStoreOptions } from './store.js';
 
 const APPEND_LUA = `
@@ -129,18 +131,35 @@ export class RedisEventStore implements EventStore {
     const xadd = this.#maxLen
       ? ['XADD', stream, 'MAXLEN', '~', String(this.#maxLen), '*', 'e']
       : ['XADD', stream, '*', 'e'];
-    const groups = new Map<string, { day: string; type: string; byCombo: Array<Map<string, string[]>> }>();
+    type Tally = { ids: string[]; n: number };
+    const groups = new Map<string, { day: string; type: string; byCombo: Array<Map<string, Tally>> }>();
+    const tally = (m: Map<string, Tally>, tuple: string, id: string, n: number) => {
+      const t = m.get(tuple);
+      if (!t) m.set(tuple, { ids: [id], n });
+      else {
+        t.ids.push(id);
+        t.n += n;
+      }
+    };
+    const shown = new Map<string, Map<string, number>>(); // shown key → item → impressions
     for (const e of stored) {
       cmds.push([...xadd, JSON.stringify(e)]);
+      const n = multiplicityOf(e);
+      if (n === 0) continue;
       const day = dayOf(e.ts);
       const g = `${day}\t${e.type}`;
       let group = groups.get(g);
       if (!group) groups.set(g, (group = { day, type: e.type, byCombo: this.combos.map(() => new Map()) }));
       for (let c = 0; c < this.combos.length; c++) {
-        const tuple = tupleKey(e, this.combos[c]);
-        const ids = group.byCombo[c].get(tuple);
-        if (ids) ids.push(e.client_id);
-        else group.byCombo[c].set(tuple, [e.client_id]);
+        const combo = this.combos[c];
+        if (splitsPerItem(e, combo)) {
+          for (let k = 0; k < n; k++) tally(group.byCombo[c], tupleKey(e, combo, k), e.client_id, 1);
+        } else tally(group.byCombo[c], tupleKey(e, combo), e.client_id, n);
+      }
+      if (e.type === 'impression') {
+        const key = `${p}shown:${day}:${e.client_id}`;
+        const mine = shown.get(key) ?? shown.set(key, new Map()).get(key)!;
+        for (const item of itemsOf(e)) mine.set(item, (mine.get(item) ?? 0) + 1);
       }
     }
     cmds.push(['EXPIRE', stream, ttl]);
@@ -152,16 +171,16 @@ export class RedisEventStore implements EventStore {
         const ck = `${p}cnt:${day}:${name}`;
         const tuples = [...byCombo[c].keys()];
         cmds.push(['SADD', tk, ...tuples]);
-        for (const [tuple, ids] of byCombo[c]) {
+        for (const [tuple, { ids, n }] of byCombo[c]) {
           const hll = `${p}hll:${day}:${type}:${name}:${tuple}`;
-          cmds.push(
-            ['PFADD', hll, ...ids],
-            ['EXPIRE', hll, ttl],
-            ['HINCRBY', ck, `${type}\t${tuple}`, String(ids.length)],
-          );
+          cmds.push(['PFADD', hll, ...ids], ['EXPIRE', hll, ttl], ['HINCRBY', ck, `${type}\t${tuple}`, String(n)]);
         }
         touched.add(tk).add(ck);
       }
+    }
+    for (const [key, items] of shown) {
+      for (const [item, n] of items) cmds.push(['HINCRBY', key, item, String(n)]);
+      touched.add(key);
     }
     for (const k of touched) cmds.push(['EXPIRE', k, ttl]);
     return cmds;
@@ -213,6 +232,24 @@ export class RedisEventStore implements EventStore {
         const row = out.get(tuple) ?? out.set(tuple, new Map()).get(tuple)!;
         row.set(type, (row.get(type) ?? 0) + Number(n));
       }
+    }
+    return out;
+  }
+
+  /** One pipeline of HGETALL over the days' hashes of the client. */
+  async shown(clientId: string, days: readonly string[]): Promise<ReadonlyMap<string, number>> {
+    const out = new Map<string, number>();
+    if (days.length === 0) return out;
+    const replies = await this.#run('shown', () => {
+      const pipe = this.#client.pipeline();
+      for (const day of days) pipe.hgetall(`${this.#p}shown:${day}:${clientId}`);
+      return pipe.exec();
+    });
+    for (const [err, h] of replies ?? []) {
+      if (err)
+        throw new RecscoreError('RECSCORE_EVENT_STORE', `redis shown: ${err.message}`, undefined, { cause: err });
+      for (const [item, n] of Object.entries(h as Record<string, string>))
+        out.set(item, (out.get(item) ?? 0) + Number(n));
     }
     return out;
   }

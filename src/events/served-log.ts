@@ -1,7 +1,8 @@
 /**
  * The served log: what each recommendation answer listed, written to the event log as one `impression`
- * event per listed item (the CTR stats count impressions per served_by, model and variant, so one event
- * per item is what they read), off the response path.
+ * event per answer, its `items` in order (position = index) and, for interleaving, `item_variants`; the
+ * stores count it as one impression per listed item (CTR per served_by, model and variant), off the
+ * response path.
  *
  * The response path only pushes one small record into a bounded in-memory buffer; a timer (or a full
  * batch) turns the records into events and appends them to the store, one append in flight at a time.
@@ -38,9 +39,9 @@ export interface ServedSink {
 export type DropReason = 'full' | 'store_error';
 
 export interface ServedLogOptions {
-  /** Most impression events held in memory (waiting or being written); beyond it answers are dropped. */
+  /** Most answers held in memory (waiting or being written); beyond it answers are dropped. */
   maxEvents?: number;
-  /** Events per append; a full batch is written at once, a partial one after `flushMs`. */
+  /** Answers (impression events) per append; a full batch is written at once, a partial one after `flushMs`. */
   batchEvents?: number;
   flushMs?: number;
   logger?: Logger;
@@ -51,18 +52,17 @@ export interface ServedLogOptions {
   now?: () => number;
 }
 
-export function impressionsOf(a: ServedAnswer): PostedEvent[] {
+/** The answer as one impression event. */
+export function impressionOf(a: ServedAnswer): PostedEvent {
   const context: Record<string, string> = { served_by: a.served_by, model: a.model_version };
   if (a.reason !== undefined) context.reason = a.reason;
   if (a.locale !== undefined) context.locale = a.locale;
   if (a.variant) context.variant = a.variant;
-  return a.items.map((item, position) => {
-    const own = a.item_variants?.[position];
-    const ctx = own ? { ...context, variant: own } : context;
-    const e: PostedEvent = { type: 'impression', client_id: a.client_id, ts: a.ts, item, position, context: ctx };
-    if (a.request_id !== undefined) e.request_id = a.request_id;
-    return e;
-  });
+  const e: PostedEvent = { type: 'impression', client_id: a.client_id, ts: a.ts, items: a.items as string[], context };
+  if (a.request_id !== undefined) e.request_id = a.request_id;
+  const own = a.item_variants;
+  if (own?.some(Boolean)) e.item_variants = a.items.map((_, k) => own[k] || '');
+  return e;
 }
 
 export class ServedLog implements ServedSink {
@@ -88,14 +88,13 @@ export class ServedLog implements ServedSink {
   }
 
   record(answer: ServedAnswer): void {
-    const n = answer.items.length;
-    if (n === 0 || this.closed) return;
-    if (this.buffered + this.inFlight + n > this.maxEvents) {
-      this.drop(n, 'full');
+    if (answer.items.length === 0 || this.closed) return;
+    if (this.buffered + this.inFlight >= this.maxEvents) {
+      this.drop(1, 'full');
       return;
     }
     this.buffer.push(answer);
-    this.buffered += n;
+    this.buffered++;
     if (this.buffered >= this.batchEvents && this.writing === undefined) {
       this.clearTimer();
       this.timer = setTimeout(() => this.flush(), 0);
@@ -119,7 +118,7 @@ export class ServedLog implements ServedSink {
     this.buffer = [];
     this.inFlight = this.buffered;
     this.buffered = 0;
-    const events = answers.flatMap(impressionsOf);
+    const events = answers.map(impressionOf);
     this.writing = this.store.append(events).then(
       () => {
         this.totals.written += events.length;

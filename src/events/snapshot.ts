@@ -4,8 +4,11 @@
  * log stays the truth: a missing, unreadable or inconsistent snapshot only means a full rebuild.
  *
  * File `<dir>/aggregates.snapshot`, JSON lines, replaced atomically (write temp, fsync, rename):
- *   {"v":1,"positions":{"<arrival day>":<bytes applied>,…},"keys":[[key,at,batch,n],…]}
+ *   {"v":2,"positions":{"<arrival day>":<bytes applied>,…},"keys":[[key,at,batch,n],…]}
  *   [day, combination, tuple, type, count, base64 of HllSketch.toCompact()]   (one line per cell)
+ *   {"s":[day, client, [[item, impressions], …]]}                            (one line per client and day:
+ *                                                                              shown.ts, least recent first)
+ * A v1 snapshot (before the shown counts) is not used: the full rebuild then counts them too.
  */
 import { open, readFile, rename } from 'node:fs/promises';
 import { HllSketch } from './hll/sketch.js';
@@ -26,10 +29,17 @@ export interface SnapshotCell {
   sketch: HllSketch;
 }
 
+export interface SnapshotShown {
+  day: string;
+  client: string;
+  items: Map<string, number>;
+}
+
 export interface Snapshot {
   positions: Record<string, number>;
   keys: SnapshotKey[];
   cells: SnapshotCell[];
+  shown: SnapshotShown[];
 }
 
 /** Serializes synchronously (a consistent view of state in this tick), then writes the bytes. */
@@ -37,15 +47,17 @@ export function encodeSnapshot(
   positions: Record<string, number>,
   keys: Iterable<SnapshotKey>,
   cells: Iterable<SnapshotCell>,
+  shown: Iterable<SnapshotShown> = [],
 ) {
   const parts: string[] = [
-    JSON.stringify({ v: 1, positions, keys: [...keys].map((k) => [k.key, k.at, k.batch, k.n]) }),
+    JSON.stringify({ v: 2, positions, keys: [...keys].map((k) => [k.key, k.at, k.batch, k.n]) }),
   ];
   for (const c of cells) {
     parts.push(
       JSON.stringify([c.day, c.combo, c.tuple, c.type, c.count, Buffer.from(c.sketch.toCompact()).toString('base64')]),
     );
   }
+  for (const c of shown) parts.push(JSON.stringify({ s: [c.day, c.client, [...c.items]] }));
   return Buffer.from(parts.join('\n') + '\n');
 }
 
@@ -72,17 +84,27 @@ export async function readSnapshot(path: string): Promise<Snapshot | null> {
   if (!text.endsWith('\n')) throw new Error('snapshot is truncated');
   const lines = text.slice(0, -1).split('\n');
   const head = JSON.parse(lines[0]) as { v: number; positions: Record<string, number>; keys: unknown[] };
-  if (head.v !== 1 || typeof head.positions !== 'object' || !Array.isArray(head.keys))
+  if (head.v !== 2 || typeof head.positions !== 'object' || !Array.isArray(head.keys))
     throw new Error('snapshot header');
   const keys = head.keys.map((k) => {
     const [key, at, batch, n] = k as [string, number, string, number];
     if (typeof key !== 'string' || typeof batch !== 'string' || !Number.isInteger(n)) throw new Error('snapshot key');
     return { key, at, batch, n };
   });
-  const cells = lines.slice(1).map((line) => {
-    const [day, combo, tuple, type, count, b64] = JSON.parse(line) as [string, string, string, string, number, string];
+  const cells: SnapshotCell[] = [];
+  const shown: SnapshotShown[] = [];
+  for (const line of lines.slice(1)) {
+    const row = JSON.parse(line) as unknown;
+    if (!Array.isArray(row)) {
+      const [day, client, items] = (row as { s: [string, string, Array<[string, number]>] }).s;
+      if (typeof day !== 'string' || typeof client !== 'string' || !Array.isArray(items))
+        throw new Error('snapshot shown');
+      shown.push({ day, client, items: new Map(items) });
+      continue;
+    }
+    const [day, combo, tuple, type, count, b64] = row as [string, string, string, string, number, string];
     if (typeof b64 !== 'string' || !Number.isInteger(count)) throw new Error('snapshot cell');
-    return { day, combo, tuple, type, count, sketch: HllSketch.fromCompact(Buffer.from(b64, 'base64')) };
-  });
-  return { positions: head.positions, keys, cells };
+    cells.push({ day, combo, tuple, type, count, sketch: HllSketch.fromCompact(Buffer.from(b64, 'base64')) });
+  }
+  return { positions: head.positions, keys, cells, shown };
 }

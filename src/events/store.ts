@@ -11,7 +11,9 @@
  * - a batch appended with an idempotency key is written once: appending the same key again (a client's
  *   retry after a lost answer) writes nothing and resolves `replayed: true` with the first call's ids;
  *   without a key, delivery is at-least-once (a retried batch is stored twice, with new ids);
- * - distinct()/counts() read the per-day aggregates (HyperLogLog sketches and counters).
+ * - distinct()/counts() read the per-day aggregates (HyperLogLog sketches and counters);
+ * - shown() reads per-client × item impression counts (every impression event: an answer's listed items
+ *   and posted impressions), what surfaces' fatigue reads.
  */
 import type { Logger } from '../log.js';
 import type { Combo } from './dimensions.js';
@@ -45,6 +47,11 @@ export interface EventStore {
   ): Promise<number>;
   /** Event counts per tuple of `combo` (key: tuple JSON) and type, summed over `days`. */
   counts(days: readonly string[], combo: Combo): Promise<Map<string, Map<string, number>>>;
+  /**
+   * Impressions per item shown to `clientId` over the UTC `days` (summed). Embedded: within its memory
+   * bounds (shownClients, shownItems, shownDays); an item or client past them reads as not shown.
+   */
+  shown(clientId: string, days: readonly string[]): Promise<ReadonlyMap<string, number>>;
   close(): Promise<void>;
 }
 
@@ -66,6 +73,12 @@ export interface EventStoreOptions {
    * than `none`) are refused; default no cap. Refusals are logged once per day and combination.
    */
   maxSketchBytes?: number;
+  /** Embedded: clients whose impressions are counted per day for shown() (least recent dropped; 20,000). */
+  shownClients?: number;
+  /** Embedded: items counted per client and day for shown() (200). */
+  shownItems?: number;
+  /** Embedded: days of shown() counts kept in memory (30, at most the retention). */
+  shownDays?: number;
   /** Embedded: called with the events a refused segment did not take (a metric). */
   onSegmentRefused?: (combo: string, events: number) => void;
   /** Embedded: how often the aggregates snapshot is written (ms, default 300,000; 0 = only at close). */

@@ -3,12 +3,14 @@
  * the events whose timestamp falls on those days, read from the configured event store, as usage
  * (user = client_id, the item, time in epoch seconds, weight = the event's own `weight`, else its type's).
  * Events without an item, or whose weight is 0 (impressions, uninstalls and removals by default), are not
- * usage and are left out; a configured weight (`RECSCORE_EVENT_TYPES=impression:0.1,click:2`) brings a type
- * in or changes it. The same events and times as `recscore events export --format csv` writes, so training
- * from either gives the same model.
+ * usage and are left out; an answer's impression (`items`) is one usage event per listed item; a
+ * configured weight (`RECSCORE_EVENT_TYPES=impression:0.1,click:2`) brings a type in or changes it. The
+ * same events and times as `recscore events export --format csv` writes, so training from either gives
+ * the same model.
  */
 import { RecscoreError } from '../errors.js';
 import { daysBetween, parseDay } from './day.js';
+import { itemsOf } from './event.js';
 import type { ReadReport, EventStore } from './store.js';
 
 export const EVENTS_USAGE_PREFIX = 'events:';
@@ -70,11 +72,13 @@ export async function readUsage(
   for await (const e of store.read(range.from, range.to, report)) {
     counts.read++;
     const rating = e.weight ?? weights.get(e.type) ?? 0;
-    if (e.item === undefined || rating === 0) {
+    const items = itemsOf(e);
+    if (items.length === 0 || rating === 0) {
       counts.notUsage++;
       continue;
     }
-    sink({ user: e.client_id, item: e.item, rating, timestamp: Math.floor(e.ts / 1000) });
+    const timestamp = Math.floor(e.ts / 1000);
+    for (const item of items) sink({ user: e.client_id, item, rating, timestamp });
   }
   return counts;
 }

@@ -10,7 +10,8 @@ import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import type { EventStore } from '../events/store.js';
 import { taarVariant } from '../pipeline/experiments/taar-variant.js';
 import type { SurfacesHolder } from '../pipeline/surfaces/holder.js';
-import { RecentImpressions, type ImpressionCounts } from '../pipeline/surfaces/impressions.js';
+import type { ResultsCacheOptions } from '../pipeline/experiments/results-cache.js';
+import type { ShownCounts } from '../pipeline/surfaces/impressions.js';
 import { createSurfaceService } from '../pipeline/surfaces/service.js';
 import type { SarModels, SarScore } from '../pipeline/surfaces/sources.js';
 import { SurfaceMetrics } from '../pipeline/surfaces/stats.js';
@@ -82,8 +83,10 @@ export interface AppSurfaces {
   events?: EventStore;
   /** The admin check of `explain=1` (default: nobody is admin). */
   isAdmin?: (c: Context<AppEnv>) => boolean;
-  /** Per-client impression tally for fatigue (default: a bounded in-memory one). */
-  impressions?: ImpressionCounts;
+  /** Per-client impression counts for fatigue and `max_shown` (default: `events`, the event store's). */
+  shown?: ShownCounts;
+  /** Reuse of experiment results answers (default: none). */
+  resultsCache?: ResultsCacheOptions;
 }
 
 /**
@@ -150,7 +153,7 @@ export function createApp<V extends PipelineVersion>(deps: AppDeps<V>): Recscore
         holder: surfaces.holder,
         metrics: new SurfaceMetrics(metrics.registry),
         fallbackChain: config.fallbackChain,
-        impressions: surfaces.impressions ?? new RecentImpressions(),
+        shown: surfaces.shown ?? surfaces.events,
         served: deps.served,
         random: deps.random,
       })
@@ -173,6 +176,7 @@ export function createApp<V extends PipelineVersion>(deps: AppDeps<V>): Recscore
       taar,
       isAdmin: surfaces.isAdmin ?? (() => false),
       events: surfaces.events,
+      resultsCache: surfaces.resultsCache,
     });
   }
   registerClientHasAddonRoutes(app, config, deps.profiles, guards);

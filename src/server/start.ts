@@ -42,6 +42,7 @@ import { modelStatus } from './status/models.js';
 import { openControlPlane, type ControlPlane, type ControlPlaneOptions } from './control-plane.js';
 import { scoreSar } from '../dispatch/sar-scorer.js';
 import { SurfacesHolder } from '../pipeline/surfaces/holder.js';
+import { registrySarModels, SarModelNames } from '../pipeline/surfaces/sar-names.js';
 import type { SarModels } from '../pipeline/surfaces/sources.js';
 
 export interface StartOptions {
@@ -80,6 +81,11 @@ export interface StartOptions {
   registry?: Partial<ControlPlaneOptions>;
   /** surfaces and experiments file (RECSCORE_SURFACES); undefined: only the built-in `taar` surface */
   surfaces?: string;
+  /** item catalog file (RECSCORE_CATALOG) and its size bound; re-read with the surfaces file */
+  catalog?: string;
+  catalogMaxBytes?: number;
+  /** experiment results answers reused (RECSCORE_EXPERIMENT_RESULTS_CACHE_S / _ENTRIES; default the settings') */
+  experimentResultsCache?: { ttlMs: number; maxEntries: number };
   /** packed SAR models by name or id for SAR sources (the model registry's cache at merge) */
   sarModels?: SarModels;
   /** Instead of the registry store's records (tests); the control plane still opens. */
@@ -117,7 +123,10 @@ export async function startServer(opts: StartOptions): Promise<Recscore> {
   const logger = opts.logger ?? rootLog;
   const config = resolveServerConfig(opts.server ?? {});
   // Read first: a bad surfaces file stops the start before anything heavy is loaded.
-  const surfaces = new SurfacesHolder(opts.surfaces, logger);
+  const surfaces = new SurfacesHolder(opts.surfaces, logger, {
+    path: opts.catalog,
+    maxBytes: opts.catalogMaxBytes ?? defaultOf('catalogMaxBytes'),
+  });
   await surfaces.load(true);
   const metrics = createMetrics({ defaultMetrics: true });
   // The one kind served today; a second kind would be chosen here by configuration.
@@ -175,20 +184,14 @@ export async function startServer(opts: StartOptions): Promise<Recscore> {
     await profiles.close();
     throw e;
   }
-  // SAR sources of surfaces read registry models by id through the model cache, created once the registry is open.
+  // SAR sources of surfaces name registry models (`default`, an id, a description: sar-names.ts), resolved by
+  // the registry's records and loaded through the model cache, both created once the registry is open.
   let modelCacheRef: ModelCache | undefined;
-  const registrySar: SarModels = {
-    async get(id) {
-      if (!modelCacheRef) return undefined;
-      try {
-        const lease = await modelCacheRef.acquire(id.toLowerCase());
-        lease.done();
-        return lease.served.model;
-      } catch {
-        return undefined;
-      }
-    },
-  };
+  let sarNames: SarModelNames | undefined;
+  const registrySar = registrySarModels(
+    () => sarNames,
+    () => modelCacheRef,
+  );
   const app = createApp<VersionInService>({
     scorer: pool,
     current: () => registry.current,
@@ -205,6 +208,10 @@ export async function startServer(opts: StartOptions): Promise<Recscore> {
       sar: opts.sarModels ?? registrySar,
       sarScore: (model, req, deadline) => scoreSar(pool, model, req, deadline),
       events: events.store,
+      resultsCache: opts.experimentResultsCache ?? {
+        ttlMs: defaultOf('experimentResultsCacheS') * 1000,
+        maxEntries: defaultOf('experimentResultsCacheEntries'),
+      },
       // An admin API key (x-api-key), or the reload bearer token that explain accepted first.
       isAdmin: (c) =>
         control?.keys.kindOf(c.req.header('x-api-key')) === 'admin' ||
@@ -250,6 +257,10 @@ export async function startServer(opts: StartOptions): Promise<Recscore> {
     recommendAuth: opts.recommendAuth,
   });
   modelCacheRef = modelCache;
+  sarNames = new SarModelNames(opts.records ?? control.store);
+  const names = sarNames;
+  surfaces.setModelResolver((ref) => names.resolve(ref));
+  names.onChange(() => surfaces.checkModels());
   // Posting events needs a key once recommend keys exist (issue 14); without them it is open, as TAAR's routes.
   const eventsGuard = opts.registry?.recommendKeys?.length ? requireKey(control.keys, 'recommend') : undefined;
   attachEvents(app, events, logger, eventsGuard);
@@ -277,6 +288,7 @@ export async function startServer(opts: StartOptions): Promise<Recscore> {
         reloader?.stop();
         await http.close();
         modelCache.close();
+        names.close();
         await control.close();
         await pool.close();
         await profiles.close();

@@ -1,7 +1,8 @@
 /**
  * `recscore serve --surfaces FILE`: the surfaces route answers from the file; SIGHUP re-reads it — a bad
  * file is logged and the running configuration keeps serving, a good one replaces it; a bad file at start
- * stops serve with an error naming the file and the field.
+ * stops serve with an error naming the file and the field. `--catalog FILE` gives the attribute filters their
+ * attributes; a bad catalog at start stops serve naming its line and field.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -33,15 +34,20 @@ describe('recscore serve --surfaces', { skip, timeout: 120_000 }, () => {
     const dir = await tempDir();
     const file = join(dir, 'surfaces.yaml');
     writeFileSync(file, JSON.stringify(surfaces(['first@x'])));
+    const catalog = join(dir, 'catalog.csv');
+    writeFileSync(catalog, 'first@x,First,privacy\nsecond@x,Second,tabs\n');
     const client = readJsonl<{ client_id: string; profile: unknown }>(`${VECTORS}/profiles.jsonl`).find(
       (p) => p.profile && /^[0-9a-f]{64}$/.test(p.client_id),
     )!.client_id;
     const args = ['--models', VECTOR_MODELS, '--profiles', `${VECTORS}/profiles.jsonl`, '--port', '0'];
     // Generous budgets: the first answers of a fresh server on a loaded machine must not time out.
     const budgets = ['--profile-budget-ms', '5000', '--scoring-budget-ms', '5000', '--total-budget-ms', '10000'];
-    const s = spawnServe([...args, ...budgets, '--workers', '1', '--cache-dir', 'off', '--surfaces', file], {
-      RECSCORE_DATA_DIR: dir,
-    });
+    const s = spawnServe(
+      [...args, ...budgets, '--workers', '1', '--cache-dir', 'off', '--surfaces', file, '--catalog', catalog],
+      {
+        RECSCORE_DATA_DIR: dir,
+      },
+    );
     try {
       const [, url] = await s.waitFor(LISTENING);
       const get = async (path: string) => {
@@ -52,6 +58,8 @@ describe('recscore serve --surfaces', { skip, timeout: 120_000 }, () => {
       assert.equal(r.status, 200);
       assert.equal(r.json.result_info.sources.collab.status, 'ok');
       assert.ok(r.json.results.includes('first@x'));
+      const privacy = await get(`/v1/surfaces/home/recommendations/${client}?category=privacy`);
+      assert.deepEqual(privacy.json.results, ['first@x'], 'only the catalog item of that category');
 
       writeFileSync(file, 'surfaces:\n  home:\n    sources: []\n');
       s.child.kill('SIGHUP');
@@ -88,5 +96,25 @@ describe('recscore serve --surfaces', { skip, timeout: 120_000 }, () => {
     );
     assert.notEqual(r.status, 0);
     assert.match(r.stderr, /error RECSCORE_SURFACES_INVALID: .*bad\.json: surfaces\.home\.sources\[0\]\.kind/);
+  });
+
+  it('a bad catalog at start stops serve, naming the file, line and field', async () => {
+    const dir = await tempDir();
+    const catalog = join(dir, 'catalog.csv');
+    writeFileSync(catalog, 'a@x,A,privacy\nb@x,B,tabs,,lang\n');
+    const r = spawnSync(
+      process.execPath,
+      [CLI, 'serve', '--demo', '--demo-dir', join(dir, 'demo'), '--catalog', catalog],
+      {
+        encoding: 'utf8',
+        timeout: 60_000,
+        env: { ...process.env, RECSCORE_DATA_DIR: dir },
+      },
+    );
+    assert.notEqual(r.status, 0);
+    assert.match(
+      r.stderr,
+      /RECSCORE_SURFACES_INVALID: .*catalog\.csv:2: field 5 \(feature\): "lang" is not <name>=<value>/,
+    );
   });
 });

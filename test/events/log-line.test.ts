@@ -1,7 +1,7 @@
 /**
- * The hand-written log line encoder and the aggregates' run fast path must be exact: the encoder's text
- * parses to what JSON.stringify of the stored events would, and addAll (one answer's impressions folded
- * into one cell per combination without `item`) leaves the same counts and sketches as one add per event.
+ * The hand-written log line encoder and the aggregates of an answer's impression must be exact: the
+ * encoder's text parses to what JSON.stringify of the stored events would, and one impression event with
+ * `items` (and `item_variants`) leaves the same counts and sketches as one event per listed item would.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -9,7 +9,7 @@ import { Aggregates } from '../../src/events/aggregates.js';
 import { DEFAULT_COMBOS, parseCombos } from '../../src/events/dimensions.js';
 import type { PostedEvent } from '../../src/events/event.js';
 import { encodeLine } from '../../src/events/log-line.js';
-import { impressionsOf } from '../../src/events/served-log.js';
+import { impressionOf } from '../../src/events/served-log.js';
 
 const odd = ['a"b', 'back\\slash', 'ünïcödé', 'line\nbreak', '\u2028'];
 
@@ -18,7 +18,7 @@ function sample(): PostedEvent[] {
   const out: PostedEvent[] = [];
   for (let a = 0; a < 6; a++) {
     out.push(
-      ...impressionsOf({
+      impressionOf({
         request_id: a % 2 ? `req-${a}` : undefined,
         client_id: `c${a % 3}`,
         model_version: 'v1',
@@ -26,6 +26,8 @@ function sample(): PostedEvent[] {
         reason: a === 2 ? 'breaker_open' : undefined,
         locale: a % 3 ? odd[a % odd.length] : undefined,
         items: Array.from({ length: 4 }, (_, i) => `{item-${(a + i) % 5}${i === 1 ? odd[a % odd.length] : ''}}`),
+        variant: a % 2 ? 'exp:a' : undefined,
+        item_variants: a === 3 ? ['', 'exp:b', 'exp:b', ''] : undefined,
         ts: ts + a,
       }),
     );
@@ -51,12 +53,26 @@ describe('encodeLine', () => {
   });
 });
 
-describe('Aggregates.addAll', () => {
-  it('equals one add per event: counts and distinct per combination', () => {
+/** An answer's impression as one event per listed item, each with its item, position and variant. */
+function perItem(events: readonly PostedEvent[]): PostedEvent[] {
+  return events.flatMap((e) => {
+    if (e.items === undefined) return [e];
+    const { items, item_variants, ...rest } = e;
+    return items.map((item, position) => {
+      const own = item_variants?.[position];
+      return { ...rest, item, position, context: own ? { ...e.context, variant: own } : e.context };
+    });
+  });
+}
+
+describe('Aggregates of an answer impression (items)', () => {
+  it('equals one event per listed item: counts and distinct per combination', () => {
     const events = sample();
-    const combos = [...DEFAULT_COMBOS, ...parseCombos('locale+item;served_by+os')];
+    assert.ok(events.some((e) => e.item_variants !== undefined));
+    const extra = parseCombos('locale+item;served_by+os;variant+locale').slice(1); // less 'none'
+    const combos = [...DEFAULT_COMBOS, ...extra];
     const one = new Aggregates(combos);
-    for (const e of events) one.add(e);
+    one.addAll(perItem(events));
     const all = new Aggregates(combos);
     all.addAll(events);
     const days = ['2026-12-04'];
@@ -70,6 +86,8 @@ describe('Aggregates.addAll', () => {
         }
       }
     }
+    const impressions = all.counts(days, [])?.get('[]')?.get('impression');
+    assert.equal(impressions, 6 * 4, 'one impression per listed item');
     const cells = (a: Aggregates) =>
       [...a.cells()].map((c) => [
         c.day,
@@ -82,10 +100,10 @@ describe('Aggregates.addAll', () => {
     assert.deepEqual(cells(all).sort(), cells(one).sort());
   });
 
-  it('counts a run over the tuple cap as overflow, event by event', () => {
-    const events = impressionsOf({ client_id: 'c', model_version: 'v', served_by: 's', items: ['a', 'b', 'c'], ts: 0 });
+  it('counts an answer over the tuple cap as overflow, item by item', () => {
+    const e = impressionOf({ client_id: 'c', model_version: 'v', served_by: 's', items: ['a', 'b', 'c'], ts: 0 });
     const agg = new Aggregates([[], ['served_by']], { maxTuplesPerDay: 0 });
-    agg.addAll(events);
+    agg.add(e);
     assert.equal(agg.overflowed, 6);
   });
 });

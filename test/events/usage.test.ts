@@ -44,10 +44,14 @@ describe('events:FROM..TO as SAR usage', () => {
     const store = await EmbeddedEventStore.open(dataDir, { logger });
     const events: PostedEvent[] = [];
     for (let u = 0; u < 40; u++) {
+      // A third of the clients' impressions as the served log writes them: one event per answer (`items`).
+      const answer = Array.from({ length: 6 }, (_, k) => `item-${(u * 3 + k) % 17}`);
+      const at = now - (u % 2) * 86_400_000;
+      if (u % 3 === 0) events.push({ type: 'impression', client_id: `u${u}`, ts: at, items: answer });
       for (let k = 0; k < 6; k++) {
         const item = `item-${(u * 3 + k) % 17}`;
         const ts = now - (u % 2) * 86_400_000 - k * 1000; // today and yesterday
-        events.push({ type: 'impression', client_id: `u${u}`, ts, item, position: k });
+        if (u % 3 !== 0) events.push({ type: 'impression', client_id: `u${u}`, ts, item, position: k });
         if ((u + k) % 2 === 0) events.push({ type: 'click', client_id: `u${u}`, ts, item });
         if ((u + k) % 5 === 0) events.push({ type: 'purchase', client_id: `u${u}`, ts, item });
         if ((u + k) % 7 === 0) events.push({ type: 'add_to_cart', client_id: `u${u}`, ts, item, weight: 2.5 });
@@ -90,10 +94,32 @@ describe('events:FROM..TO as SAR usage', () => {
     assert.ok(todayOnly.out.every((e) => dayOf(e.timestamp * 1000) === today));
   });
 
-  it('a configured weight brings impressions in', async () => {
+  it("a configured weight brings impressions in, an answer's one per listed item", async () => {
     const w = new Map(weights).set('impression', 0.25);
     const { out } = await read(`events:${yesterday}..${today}`, w);
     assert.equal(out.filter((e) => e.rating === 0.25).length, 40 * 6);
+    assert.deepEqual(
+      out.filter((e) => e.rating === 0.25 && e.user === 'u3').map((e) => e.item),
+      ['item-9', 'item-10', 'item-11', 'item-12', 'item-13', 'item-14'],
+    );
+  });
+
+  it('the CSV export expands weighted answer impressions into one row per listed item', async () => {
+    const store = await EmbeddedEventStore.open(dataDir, { logger, rebuild: false, writeSnapshot: false });
+    const csv = new PassThrough();
+    const chunks: Buffer[] = [];
+    csv.on('data', (c: Buffer) => chunks.push(c));
+    const n = await exportCsv(store.read(yesterday, today), csv, new Map(weights).set('impression', 0.25));
+    await store.close();
+    const rows = Buffer.concat(chunks)
+      .toString()
+      .split('\n')
+      .filter((l) => l.startsWith('u3,') && l.endsWith(',0.25'));
+    assert.deepEqual(
+      rows.map((l) => l.split(',')[1]),
+      ['item-9', 'item-10', 'item-11', 'item-12', 'item-13', 'item-14'],
+    );
+    assert.ok(n > 40 * 6);
   });
 
   it('a torn last line is a MalformedLine in the report, the rest is read', async () => {

@@ -31,6 +31,9 @@ export function testEventsConfig(dataDir: string): EventsConfig {
     eventRetentionDays: defaultOf('eventRetentionDays'),
     eventMaxLen: undefined,
     eventPrefix: defaultOf('eventPrefix'),
+    eventShownClients: defaultOf('eventShownClients'),
+    eventShownItems: defaultOf('eventShownItems'),
+    eventShownDays: defaultOf('eventShownDays'),
     servedLog: false,
     eventSketchMb: defaultOf('eventSketchMb'),
   });

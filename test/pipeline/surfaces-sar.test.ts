@@ -79,7 +79,7 @@ describe('surfaces: SAR sources through the pool', { timeout: 120_000 }, () => {
       config: { profileBudgetMs: 5000, totalBudgetMs: 5000 },
       surfaces: {
         holder,
-        sar: { get: (name) => (name === 'sar-v1' ? version : undefined) },
+        sar: { acquire: async (name) => (name === 'sar-v1' ? { model: version, done: () => {} } : undefined) },
         sarScore: (m, r, d) => scoreSar(pool, m, r, d),
       },
     });

@@ -521,10 +521,9 @@ describe('stage budgets and the quality factor', () => {
     file.surfaces.home.fatigue = { factor: 100, window_days: 7 };
     file.surfaces.home.filters.max_shown = 1;
     const slow = {
-      counts: () => new Promise<ReadonlyMap<string, number>>((r) => setTimeout(() => r(new Map([['col0@x', 5]])), 300)),
-      record: () => {},
+      shown: () => new Promise<ReadonlyMap<string, number>>((r) => setTimeout(() => r(new Map([['col0@x', 5]])), 300)),
     };
-    const s = setup(file, { impressions: slow });
+    const s = setup(file, { shown: slow });
     await s.holder.load(true);
     const r = await s.app.get(url('home', known, '?exclude=col1@x'));
     assert.equal(r.status, 200);
@@ -534,19 +533,54 @@ describe('stage budgets and the quality factor', () => {
     assert.ok(!r.json.results.includes('col1@x') && !r.json.results.includes('ed1@x'));
   });
 
-  it("fatigue demotes what the client was already shown (the surface's own impression tally)", async () => {
+  it("fatigue and max_shown read the store's counts over the window; a failing store changes nothing", async () => {
     const file = structuredClone(BASE) as any;
-    file.surfaces.home.fatigue = { factor: 100, window_days: 7 };
-    const s = setup(file);
+    file.surfaces.home.fatigue = { factor: 100, window_days: 3 };
+    file.surfaces.home.filters.max_shown = 4;
+    const asked: Array<[string, readonly string[]]> = [];
+    let fail = false;
+    const counts = new Map([
+      ['col0@x', 1], // demoted behind every unshown candidate
+      ['col1@x', 5], // over max_shown: dropped
+    ]);
+    const store = {
+      async shown(client: string, days: readonly string[]) {
+        asked.push([client, days]);
+        if (fail) throw new Error('store down');
+        return counts;
+      },
+    };
+    const s = setup(file, { shown: store });
     await s.holder.load(true);
-    const first = (await s.app.get(url('home'))).json.results;
-    const second = (await s.app.get(url('home'))).json.results;
-    // Each of the 6 items shown once moves back 100 places: behind every unshown candidate.
-    assert.equal(first.length, 6);
-    assert.ok(
-      second.every((x: string) => !first.includes(x)),
-      `${first} / ${second}`,
-    );
+    const plain = structuredClone(BASE);
+    const base = setup(plain);
+    await base.holder.load(true);
+    const unshown = (await base.app.get(url('home'))).json.results as string[];
+    assert.deepEqual(unshown.slice(0, 4), ['col0@x', s.facts.globalTop[0][0], 'ed0@x', 'col1@x']);
+
+    const r = await s.app.get(url('home'));
+    assert.equal(r.status, 200, r.text);
+    assert.deepEqual(r.json.result_info.stages, {
+      blend: 'ok',
+      first_n: 'ok',
+      filter: 'ok',
+      fatigue: 'ok',
+      truncate: 'ok',
+    });
+    assert.ok(!r.json.results.includes('col1@x'), 'shown 5 times > max_shown 4');
+    assert.ok(!r.json.results.includes('col0@x'), 'shown once × 100: behind the six unshown ones');
+    assert.deepEqual(r.json.results.slice(0, 2), [unshown[1], unshown[2]]);
+    assert.equal(asked.length, 1, 'read once for both stages');
+    assert.equal(asked[0][0], known);
+    assert.equal(asked[0][1].length, 3);
+    assert.equal(asked[0][1][2], new Date().toISOString().slice(0, 10));
+
+    fail = true;
+    const failed = await s.app.get(url('home'));
+    assert.equal(failed.status, 200);
+    assert.equal(failed.json.result_info.stages.filter, 'failed');
+    assert.equal(failed.json.result_info.stages.fatigue, 'failed');
+    assert.deepEqual(failed.json.results, unshown, 'both stages passed their input on');
   });
 
   it('under load the quality factor switches off the most expensive source, then recovers', async () => {

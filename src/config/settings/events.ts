@@ -58,6 +58,27 @@ export const EVENT_SETTINGS = {
     default: 'recscore:events:',
     doc: 'Redis key prefix of the event store',
   }),
+  eventShownClients: setting({
+    env: 'RECSCORE_EVENT_SHOWN_CLIENTS',
+    flag: 'event-shown-clients',
+    kind: int(1, 10_000_000),
+    default: 20_000,
+    doc: 'Embedded store: clients whose per-item impressions are counted per day (least recently shown dropped)',
+  }),
+  eventShownItems: setting({
+    env: 'RECSCORE_EVENT_SHOWN_ITEMS',
+    flag: 'event-shown-items',
+    kind: int(1, 100_000),
+    default: 200,
+    doc: 'Embedded store: items counted per client and day in those per-client impression counts',
+  }),
+  eventShownDays: setting({
+    env: 'RECSCORE_EVENT_SHOWN_DAYS',
+    flag: 'event-shown-days',
+    kind: int(1, 3650),
+    default: 30,
+    doc: 'Embedded store: days of per-client impression counts kept in memory (at most the retention)',
+  }),
   servedLog: setting({
     env: 'RECSCORE_SERVED_LOG',
     flag: 'served-log',

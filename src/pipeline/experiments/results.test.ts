@@ -57,6 +57,45 @@ describe('experimentResults', () => {
     assert.equal(r.unattributed, 0);
   });
 
+  it('answer impressions count per item; clicks attribute by request × item (interleaving: per item)', async () => {
+    const answer = (
+      client: string,
+      request: string,
+      items: string[],
+      variant: string,
+      own?: string[],
+    ): StoredEvent => ({
+      id: `b:${seq++}`,
+      type: 'impression',
+      client_id: client,
+      ts: NOW,
+      items,
+      request_id: request,
+      context: { variant },
+      ...(own ? { item_variants: own } : {}),
+    });
+    const r = await experimentResults(
+      storeOf([
+        ev('click', 'c3', 'r3', 'q'), // before its impression: placed by b in an interleaved answer
+        answer('c1', 'r1', ['x', 'y', 'z'], 'exp:control'),
+        answer('c2', 'r2', ['x', 'y'], 'exp:b'),
+        answer('c3', 'r3', ['p', 'q', 'r'], 'exp:control', ['', 'exp:b', '']),
+        ev('click', 'c1', 'r1', 'z'),
+        ev('install', 'c2', 'r2', 'y'),
+        ev('click', 'c3', 'r3', 'r'),
+      ]),
+      EXPERIMENT,
+      undefined,
+      undefined,
+      NOW,
+    );
+    const row = (v: string) => r.variants.find((x) => x.variant === v)!;
+    assert.deepEqual([row('control').impressions, row('control').clicks, row('control').installs], [5, 2, 0]);
+    assert.deepEqual([row('b').impressions, row('b').clicks, row('b').installs], [3, 1, 1]);
+    assert.deepEqual([row('control').clients, row('b').clients], [2, 2]);
+    assert.equal(r.unattributed, 0);
+  });
+
   it('keeps bounded state: past maxKeys the oldest impressions are forgotten, their clicks unattributed', async () => {
     const events: StoredEvent[] = [];
     for (let i = 0; i < 10; i++) events.push(ev('impression', `c${i}`, `r${i}`, 'x', i % 2 ? 'b' : 'control'));

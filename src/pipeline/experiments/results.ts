@@ -5,9 +5,10 @@
  * two-proportion z-test, and a sample-ratio-mismatch check of the clients per variant against the weights
  * (not for interleaving, where every client sees both variants).
  *
- * Attribution: an impression carries its variant in context `variant` (the served log writes it); a click or
- * install carries it too when the client sent it, else it inherits the variant of the impression with the
- * same request id and item (interleaving: the variant that placed that item, so the click is credited to it),
+ * Attribution: an impression carries its variant in context `variant` (the served log writes it, one event
+ * per answer with its `items`; interleaving: per item in `item_variants`), counted once per listed item; a
+ * click or install carries it too when the client sent it, else it inherits the variant of the impression
+ * with the same request id and item (interleaving: the variant that placed that item, so the click is credited to it),
  * else of any impression of that request. Events that match no impression of the experiment are not counted.
  * Reads the log once. Memory is bounded whatever the range: at most `maxKeys` impressions are remembered for
  * attribution (the oldest forgotten first: a click that comes after that many later impressions goes
@@ -16,7 +17,7 @@
  */
 import { daysBetween, dayOf, addDays } from '../../events/day.js';
 import { HllSketch } from '../../events/hll/sketch.js';
-import type { StoredEvent } from '../../events/event.js';
+import { variantAt, type StoredEvent } from '../../events/event.js';
 import type { EventStore } from '../../events/store.js';
 import type { ExperimentConfig } from '../surfaces/schema.js';
 import { parseVariantTag } from './assign.js';
@@ -74,17 +75,23 @@ export async function experimentResults(
     else t.installs++;
   };
 
+  // One listed item of an impression event, placed by the variants of `tag`.
+  const impression = (ev: StoredEvent, item: string | undefined, tag: string | undefined) => {
+    const v = parseVariantTag(tag)[e.id];
+    const t = v === undefined ? undefined : tallies.get(v);
+    if (!t || v === undefined) return;
+    t.impressions++;
+    t.clients.add(ev.client_id);
+    if (ev.request_id !== undefined) {
+      if (item !== undefined) remember(byItem, `${ev.request_id}\u0000${item}`, v);
+      remember(byRequest, ev.request_id, v);
+    }
+  };
+
   for await (const ev of store.read(first, last)) {
     if (ev.type === 'impression') {
-      const v = parseVariantTag(ev.context?.variant)[e.id];
-      const t = v === undefined ? undefined : tallies.get(v);
-      if (!t || v === undefined) continue;
-      t.impressions++;
-      t.clients.add(ev.client_id);
-      if (ev.request_id !== undefined) {
-        if (ev.item !== undefined) remember(byItem, `${ev.request_id}\u0000${ev.item}`, v);
-        remember(byRequest, ev.request_id, v);
-      }
+      if (ev.items === undefined) impression(ev, ev.item, ev.context?.variant);
+      else for (let k = 0; k < ev.items.length; k++) impression(ev, ev.items[k], variantAt(ev, k));
     } else if (ev.type === 'click' || ev.type === 'install') {
       const v = variantOf(ev);
       if (v !== undefined) count(ev, v);

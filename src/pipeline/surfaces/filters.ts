@@ -4,6 +4,7 @@
  * attributes (`category=privacy`) when a catalog is loaded: an item without the attribute does not match.
  */
 import type { Candidate } from './candidates.js';
+import type { ItemAttributes } from './catalog.js';
 
 export interface FilterSpec {
   /** Installed add-ons (when the surface filters them) and the request's `exclude`. */
@@ -13,7 +14,7 @@ export interface FilterSpec {
   shown?: ReadonlyMap<string, number>;
   /** Attribute → accepted value; every pair must match. */
   attributes?: ReadonlyMap<string, string>;
-  catalog?: Readonly<Record<string, Readonly<Record<string, string>>>>;
+  catalog?: ItemAttributes;
 }
 
 export function applyFilters(cands: readonly Candidate[], f: FilterSpec): Candidate[] {
@@ -21,7 +22,7 @@ export function applyFilters(cands: readonly Candidate[], f: FilterSpec): Candid
     if (f.exclude.has(c.item) || f.block.has(c.item)) return false;
     if (f.maxShown !== undefined && (f.shown?.get(c.item) ?? 0) > f.maxShown) return false;
     if (f.attributes && f.attributes.size > 0) {
-      const attrs = f.catalog?.[c.item];
+      const attrs = f.catalog?.get(c.item);
       for (const [k, v] of f.attributes) if (attrs?.[k] !== v) return false;
     }
     return true;

@@ -12,8 +12,9 @@ import { blend, blendSeed } from './blend.js';
 import type { Candidate, SourceList } from './candidates.js';
 import { firstN } from './dedup.js';
 import { applyFatigue } from './fatigue.js';
+import type { ItemAttributes } from './catalog.js';
 import { applyFilters } from './filters.js';
-import type { ImpressionCounts } from './impressions.js';
+import { windowDays, type ShownCounts } from './impressions.js';
 import { diversify } from './interleave.js';
 import type { QualityFactor } from './quality.js';
 import type { SurfaceConfig } from './schema.js';
@@ -38,8 +39,9 @@ export interface RunControls {
 export interface RunDeps {
   metrics: SurfaceMetrics;
   quality?: QualityFactor;
-  impressions?: ImpressionCounts;
-  catalog: Readonly<Record<string, Readonly<Record<string, string>>>>;
+  /** Per-client impression counts (the event store's); without it fatigue and `max_shown` see none. */
+  shown?: ShownCounts;
+  catalog: ItemAttributes;
   now: () => number;
 }
 
@@ -191,14 +193,13 @@ export async function runSurface<V extends { facts: ModelFacts }>(
     (b) => firstN(b, b.length),
   );
 
-  // Read once, inside the stages that need it: a slow tally times out those stages, not the answer.
-  const needShown = plan.filters.max_shown !== undefined || plan.fatigue !== undefined;
+  // Read once, inside the stages that need it: a slow or failing store times out (or fails) those stages,
+  // which then pass their input on, not the answer.
   let shownP: Promise<ReadonlyMap<string, number>> | undefined;
   const shown = () =>
-    (shownP ??=
-      needShown && deps.impressions
-        ? Promise.resolve(deps.impressions.counts(ctx.req.clientId, plan.fatigue?.window_days ?? 7, deps.now()))
-        : Promise.resolve(new Map()));
+    (shownP ??= deps.shown
+      ? deps.shown.shown(ctx.req.clientId, windowDays(deps.now(), plan.fatigue?.window_days ?? 7))
+      : Promise.resolve(new Map()));
   const installed = plan.filters.installed ? ((await ctx.profile().catch(() => null))?.installed_addons ?? []) : [];
   const filter = (c: Candidate[], seen: ReadonlyMap<string, number> | undefined) =>
     applyFilters(c, {
@@ -230,7 +231,7 @@ export async function runSurface<V extends { facts: ModelFacts }>(
   if (plan.diversity) {
     const by = plan.diversity.by;
     const key =
-      by === 'source' ? (c: Candidate) => c.sources[0].source : (c: Candidate) => deps.catalog[c.item]?.[by] ?? '';
+      by === 'source' ? (c: Candidate) => c.sources[0].source : (c: Candidate) => deps.catalog.get(c.item)?.[by] ?? '';
     cands = await step(
       'diversity',
       cands,

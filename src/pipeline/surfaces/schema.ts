@@ -10,14 +10,14 @@
  *       blend: {mode: round_robin | sample}
  *       sources:
  *         - {name: collab, kind: taar, recommender: collaborative, weight: 2, budget_ms: 20}
- *         - {name: sar, kind: sar, model: my-sar, mode: personal | item, weight: 1}
+ *         - {name: sar, kind: sar, model: default | <id> | <description>, mode: personal | item, weight: 1}
  *         - {name: pop, kind: popularity, scope: global | locale}
  *         - {name: promo, kind: promoted}        # the request's promoted list
  *         - {name: editors, kind: static, items: [guid, …]}
  *       filters: {installed: true, block: [guid, …], max_shown: 20}
  *       fatigue: {factor: 2, window_days: 7}
  *       diversity: {by: source | <catalog attribute>}
- *   catalog: {guid: {category: "privacy", …}}     # item attributes (request filters, diversity)
+ *   catalog: {guid: {category: "privacy", …}}     # item attributes over RECSCORE_CATALOG's (inline wins)
  *   experiments:
  *     - {id, salt, surface, allocation: 0–1, variants: [{name, weight, overrides: {…}}], interleave?: [a, b]}
  *
@@ -51,7 +51,7 @@ const source = z.discriminatedUnion('kind', [
     .object({
       ...common,
       kind: z.literal('sar'),
-      model: z.string().min(1).max(200),
+      model: z.string().min(1).max(256),
       mode: z.enum(['personal', 'item']).default('personal'),
     })
     .strict(),
@@ -118,7 +118,7 @@ const sourceOverride = z
     weight: z.number().finite().min(0).max(1_000).optional(),
     budget_ms: budget.optional(),
     limit: z.number().int().min(1).max(1_000).optional(),
-    model: z.string().min(1).max(200).optional(),
+    model: z.string().min(1).max(256).optional(),
     enabled: z.boolean().optional(),
   })
   .strict();

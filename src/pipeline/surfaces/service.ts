@@ -3,7 +3,7 @@
  * the run (run.ts), team-draft interleaving for an interleaving experiment, the fallback chain when nothing
  * is left, and the response with `result_info` (surface, served_by, quality factor, experiments, each
  * source's and stage's status). Every answer, fallbacks included, names the client's variants; each answer's
- * list goes to the served log with them, and to the impression tally that fatigue reads.
+ * list goes to the served log with them, whose impression events are what fatigue counts (impressions.ts).
  */
 import { RecscoreError } from '../../errors.js';
 import { currentRequestId } from '../../log.js';
@@ -13,7 +13,7 @@ import { runFallback, type FallbackStepName } from '../../resilience/fallback.js
 import { applyOverrides, assign, experimentsField, INTERLEAVED, variantTag } from '../experiments/assign.js';
 import type { Candidate } from './candidates.js';
 import type { SurfacesHolder } from './holder.js';
-import type { ImpressionCounts } from './impressions.js';
+import type { ShownCounts } from './impressions.js';
 import { teamDraft } from './interleave.js';
 import {
   runSurface,
@@ -58,7 +58,8 @@ export interface SurfaceServiceDeps<V extends { facts: ModelFacts }> extends Sou
   holder: SurfacesHolder;
   metrics: SurfaceMetrics;
   fallbackChain: readonly FallbackStepName[];
-  impressions?: ImpressionCounts;
+  /** Per-client impression counts for fatigue and `max_shown` (the event store). */
+  shown?: ShownCounts;
   served?: ServedSink;
   /** The team-draft coin (default Math.random). */
   random?: () => number;
@@ -101,7 +102,7 @@ export function createSurfaceService<V extends { facts: ModelFacts }>(deps: Surf
     }
 
     const quality = deps.holder.qualityOf(plan.name);
-    const runDeps = { metrics: deps.metrics, quality, impressions: deps.impressions, catalog: file.catalog, now };
+    const runDeps = { metrics: deps.metrics, quality, shown: deps.shown, catalog: deps.holder.catalog, now };
     let lastCtx: SourceContext<V> | undefined;
     const run = (p: SurfacePlan) => {
       const taarSize = Math.max(
@@ -178,7 +179,6 @@ export function createSurfaceService<V extends { facts: ModelFacts }>(deps: Surf
     if (quality) deps.metrics.quality.labels({ surface: plan.name }).set(quality.value);
     deps.metrics.requests.labels({ surface: req.surface, served_by: info.served_by }).inc();
     const ts = now();
-    deps.impressions?.record(req.clientId, results, ts);
     deps.served?.record({
       request_id: requestId,
       client_id: req.clientId,

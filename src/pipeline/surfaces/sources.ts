@@ -21,9 +21,18 @@ import type { Guards } from '../../resilience/guard.js';
 import { localeHints } from '../locale-hints.js';
 import type { SourceConfig } from './schema.js';
 
-/** Packed SAR models by name or id (the serving helper's model cache implements it). */
+/** A SAR model held for one source's scoring: `done()` after it, so an evicted model is not released under it. */
+export interface SarLease {
+  model: SarPackedModel;
+  done(): void;
+}
+
+/**
+ * Packed SAR models by the surfaces file's reference (`default`, a registry id, or a model's description:
+ * sar-names.ts); undefined when it names nothing.
+ */
 export interface SarModels {
-  get(nameOrId: string): SarPackedModel | undefined | Promise<SarPackedModel | undefined>;
+  acquire(ref: string): Promise<SarLease | undefined>;
 }
 
 /** Scores a SAR request (the pool's `scoreSar` in the server). */
@@ -129,8 +138,25 @@ async function sarSource<V extends { facts: ModelFacts }>(
 ): Promise<WeightedList> {
   const { sar, sarScore } = ctx.env;
   if (!sar || !sarScore) throw new RecscoreError('RECSCORE_SOURCE_FAILED', 'no SAR models are served here');
-  const model = await sar.get(src.model);
-  if (!model) throw new RecscoreError('RECSCORE_SOURCE_FAILED', `no SAR model ${JSON.stringify(src.model)}`);
+  const lease = await sar.acquire(src.model);
+  if (!lease)
+    throw new RecscoreError('RECSCORE_MODEL_NOT_FOUND', `no SAR model ${JSON.stringify(src.model)}`, {
+      reason: 'unknown-model',
+    });
+  try {
+    return await scoreWith(lease.model, src.mode, limit, ctx, sarScore);
+  } finally {
+    lease.done();
+  }
+}
+
+async function scoreWith<V extends { facts: ModelFacts }>(
+  model: SarPackedModel,
+  mode: 'personal' | 'item',
+  limit: number,
+  ctx: SourceContext<V>,
+  sarScore: SarScore,
+): Promise<WeightedList> {
   const k = Math.min(limit, 1024);
   const seeded = async (): Promise<WeightedList> => {
     const profile = await ctx.profile();
@@ -139,7 +165,7 @@ async function sarSource<V extends { facts: ModelFacts }>(
     const got = await sarScore(model, { seeds: seeds.slice(0, 1000), k }, ctx.deadline);
     return got.known ? got.top : [];
   };
-  if (src.mode === 'item') return seeded();
+  if (mode === 'item') return seeded();
   const got = await sarScore(model, { user: ctx.req.clientId, k, removeSeen: true }, ctx.deadline);
   return got.known ? got.top : seeded();
 }

@@ -6,7 +6,7 @@ import type { Candidate } from './candidates.js';
 import { firstN } from './dedup.js';
 import { applyFatigue } from './fatigue.js';
 import { applyFilters } from './filters.js';
-import { RecentImpressions } from './impressions.js';
+import { windowDays } from './impressions.js';
 import { creditClicks, diversify, teamDraft } from './interleave.js';
 import { QualityFactor } from './quality.js';
 import { parseSurfacesText } from './schema.js';
@@ -112,7 +112,11 @@ describe('filters', () => {
           ['d', 2],
         ]),
         attributes: new Map([['category', 'privacy']]),
-        catalog: { d: { category: 'privacy' }, e: { category: 'tabs' }, f: { category: 'privacy' } },
+        catalog: new Map([
+          ['d', { category: 'privacy' }],
+          ['e', { category: 'tabs' }],
+          ['f', { category: 'privacy' }],
+        ]),
       },
     );
     assert.deepEqual(
@@ -137,25 +141,10 @@ describe('fatigue', () => {
       ['i1', 'i0', 'i2', 'i3', 'i4', 'i5'],
     );
   });
-  it('the impression tally counts per client over the window and stays bounded', () => {
-    const t = new RecentImpressions(2, 3);
-    const day = 86_400_000;
-    t.record('c1', ['a', 'b'], 10 * day);
-    t.record('c1', ['a'], 12 * day);
-    assert.deepEqual(
-      [...t.counts('c1', 7, 12 * day)],
-      [
-        ['a', 2],
-        ['b', 1],
-      ],
-    );
-    assert.deepEqual([...t.counts('c1', 1, 12 * day)], [['a', 1]]);
-    t.record('c1', ['c', 'd', 'e'], 12 * day); // at most 3 items per client: d and e are not kept
-    assert.equal(t.counts('c1', 7, 12 * day).has('d'), false);
-    t.record('c2', ['a'], 12 * day);
-    t.record('c3', ['a'], 12 * day); // at most 2 clients: the least recently served (c1) goes
-    assert.equal(t.size, 2);
-    assert.equal(t.counts('c1', 7, 12 * day).size, 0);
+  it('the window is the last n UTC days, oldest first', () => {
+    const now = Date.UTC(2026, 2, 1, 23, 59); // 1 March 2026: the window crosses February's end
+    assert.deepEqual(windowDays(now, 3), ['2026-02-27', '2026-02-28', '2026-03-01']);
+    assert.deepEqual(windowDays(Date.UTC(2026, 0, 1), 1), ['2026-01-01']);
   });
 });
 

@@ -12,7 +12,9 @@ import type { Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
 import { RecscoreError } from '../../errors.js';
+import { dayOf } from '../../events/day.js';
 import type { EventStore } from '../../events/store.js';
+import { ResultsCache, type ResultsCacheOptions } from '../../pipeline/experiments/results-cache.js';
 import { experimentResults } from '../../pipeline/experiments/results.js';
 import type { SurfacesHolder } from '../../pipeline/surfaces/holder.js';
 import type { SurfaceBody, SurfaceRequest } from '../../pipeline/surfaces/service.js';
@@ -47,6 +49,8 @@ export interface SurfaceRouteDeps {
   /** The admin check of `explain=1` (x-api-key / bearer; src/server/auth.ts at merge). */
   isAdmin: (c: Context<AppEnv>) => boolean;
   events?: EventStore;
+  /** Reuse of results answers (default: none, every request reads the log). */
+  resultsCache?: ResultsCacheOptions;
 }
 
 export function registerSurfaceRoutes(app: Hono<AppEnv>, deps: SurfaceRouteDeps): void {
@@ -66,7 +70,6 @@ export function registerSurfaceRoutes(app: Hono<AppEnv>, deps: SurfaceRouteDeps)
       throw new RecscoreError('RECSCORE_BAD_OPTION', 'explain must be 0 or 1');
     if (explain === '1' && !deps.isAdmin(c))
       throw new RecscoreError('RECSCORE_UNAUTHORIZED', 'explain=1 needs the admin key');
-    const catalog = deps.holder.current.catalog;
     let count = parseCount(c.req.query('count'), c.req.query('limit'));
     let exclude = (c.req.queries('exclude') ?? []).flatMap((v) => v.split(',')).filter((v) => v !== '');
     const attributes = new Map<string, string>();
@@ -94,7 +97,7 @@ export function registerSurfaceRoutes(app: Hono<AppEnv>, deps: SurfaceRouteDeps)
     if (exclude.length > MAX_EXCLUDE) throw new RecscoreError('RECSCORE_BAD_OPTION', `exclude: at most ${MAX_EXCLUDE}`);
     for (const g of exclude) checkGuid(g, 'exclude');
     if (attributes.size > 0) {
-      const known = new Set(Object.values(catalog).flatMap((a) => Object.keys(a)));
+      const known = deps.holder.catalog.attributes;
       for (const [k, v] of attributes) {
         if (!ATTRIBUTE.test(k) || !known.has(k))
           throw new RecscoreError(
@@ -123,12 +126,22 @@ export function registerSurfaceRoutes(app: Hono<AppEnv>, deps: SurfaceRouteDeps)
   app.get(path, named('surface_recommendations'), handler);
   app.post(path, named('surface_recommendations'), limit, handler);
 
+  const results = new ResultsCache<Awaited<ReturnType<typeof experimentResults>>>(
+    deps.resultsCache ?? { ttlMs: 0, maxEntries: 1 },
+  );
   app.get('/v1/experiments/:id/results', named('experiment_results'), async (c) => {
     const id = c.req.param('id');
     const experiment = deps.holder.current.experiments.find((e) => e.id === id);
     if (!experiment) throw new RecscoreError('RECSCORE_NO_SURFACE', `no experiment ${JSON.stringify(id.slice(0, 40))}`);
-    if (!deps.events) throw new RecscoreError('RECSCORE_EVENT_STORE', 'no event store');
-    return c.json(await experimentResults(deps.events, experiment, c.req.query('from'), c.req.query('to')));
+    const events = deps.events;
+    if (!events) throw new RecscoreError('RECSCORE_EVENT_STORE', 'no event store');
+    const from = c.req.query('from');
+    const to = c.req.query('to');
+    // Today is in the key: the default range (and an open `to`) moves at midnight UTC.
+    const key = [id, from ?? '', to ?? '', dayOf(Date.now())].join('\0');
+    const got = await results.get(key, experiment, () => experimentResults(events, experiment, from, to));
+    c.header('age', String(Math.floor(got.age / 1000)));
+    return c.json(got.value);
   });
 
   const day = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' };
@@ -175,7 +188,8 @@ export function registerSurfaceRoutes(app: Hono<AppEnv>, deps: SurfaceRouteDeps)
       summary: 'Per-variant results of an experiment from the event log',
       description:
         'Clients (HyperLogLog), impressions, clicks, installs, CTR and install rate with Wilson 95 % intervals, ' +
-        'the difference to control (the first variant) with a two-proportion z-test, a sample-ratio check.',
+        'the difference to control (the first variant) with a two-proportion z-test, a sample-ratio check. ' +
+        'An answer is reused for RECSCORE_EXPERIMENT_RESULTS_CACHE_S seconds; the `Age` header says how old it is.',
       tags: ['events'],
       params: { id: { description: 'Experiment id', schema: { type: 'string' } } },
       query: {
