@@ -32,6 +32,7 @@ import type { AppEnv } from './env.js';
 import { createOnError, notFound, onMethodNotAllowed } from './on-error.js';
 import { createRecommendPipeline, type PipelineVersion } from '../pipeline/recommend.js';
 import { requestContext } from './request-context.js';
+import { SplitRouter } from './split-router.js';
 import { registerClientHasAddonRoutes } from './routes/client-has-addon.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerLiteRoutes } from './routes/lite.js';
@@ -114,7 +115,8 @@ export function createApp<V extends PipelineVersion>(deps: AppDeps<V>): Recscore
     metrics.httpRequests.labels({ route, method, status }),
   );
   const durations = childCache((route: string) => metrics.httpDuration.labels({ route }));
-  const app = new Hono<AppEnv>();
+  // The registry API (/api/models/default next to /api/models/:id) is the part the RegExpRouter refuses.
+  const app = new Hono<AppEnv>({ router: new SplitRouter(['/api/models/']) });
   app.use(
     requestContext({
       log,
