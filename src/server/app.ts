@@ -3,7 +3,7 @@
  * and metrics. Import-safe: createApp builds everything from its arguments; listen.ts serves it.
  *
  * Middleware order: request id, access log and timing/metrics (request-context.ts; outermost, sees every
- * final status) → JSON 405 for known paths with another method → routes. Errors and unknown routes are JSON
+ * final status; it also turns a 404 for a known path with another method into a JSON 405) → routes. Errors and unknown routes are JSON
  * (on-error.ts).
  */
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
@@ -117,10 +117,14 @@ export function createApp<V extends PipelineVersion>(deps: AppDeps<V>): Recscore
   const durations = childCache((route: string) => metrics.httpDuration.labels({ route }));
   // The registry API (/api/models/default next to /api/models/:id) is the part the RegExpRouter refuses.
   const app = new Hono<AppEnv>({ router: new SplitRouter(['/api/models/']) });
+  // Hono's methodNotAllowed only acts on a 404; called from requestContext, it is no layer of its own.
+  const allowed = methodNotAllowed({ app, onMethodNotAllowed });
+  const unhandled = async () => {};
   app.use(
     requestContext({
       log,
       accessLogPerSecond: deps.accessLogPerSecond,
+      onNotFound: (c) => allowed(c, unhandled) as Promise<void>,
       onDone: (c, status, ms) => {
         const route =
           c.get('route') ?? (status === 404 ? 'not_found' : status === 405 ? 'method_not_allowed' : 'other');
@@ -130,7 +134,6 @@ export function createApp<V extends PipelineVersion>(deps: AppDeps<V>): Recscore
       },
     }),
   );
-  app.use(methodNotAllowed({ app, onMethodNotAllowed }));
   app.notFound(notFound);
   app.onError(createOnError(log));
 
