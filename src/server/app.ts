@@ -3,8 +3,8 @@
  * and metrics. Import-safe: createApp builds everything from its arguments; listen.ts serves it.
  *
  * Middleware order: request id, access log and timing/metrics (request-context.ts; outermost, sees every
- * final status; it also turns a 404 for a known path with another method into a JSON 405) → routes. Errors and unknown routes are JSON
- * (on-error.ts).
+ * final status; it also turns a 404 for a known path with another method into a JSON 405) → routes. Errors
+ * and unknown routes are JSON (on-error.ts).
  */
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import type { EventStore } from '../events/store.js';
