@@ -8,8 +8,14 @@
  *
  *   npm run build && node dist/loadtest/ab-cpu.js [--cycles 14] [--round-ms 500] [--out FILE]
  *     --variant 'b64:RECSCORE_MAX_BATCH=64' [--variant 'slowed:RECSCORE_TEST_BUSY_MAIN_US=24,…' …]
+ *     [--variant 'before@.cache/base:' …] [--variant-unknown]
+ *
+ * `NAME@DIR:…` runs that variant from another build: DIR holds a copy of `dist/` and `build/` (e.g. the
+ * commit before a change, `cp -r dist build .cache/base/`), so code changes compare side by side too.
+ * DIR must sit inside the repository, where node_modules is found.
  */
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { killAllChildren, type ChildHandle } from './children.js';
 import { threadsOnCpuNs } from './cpu.js';
@@ -26,12 +32,15 @@ const { values } = parseArgs({
     'round-ms': { type: 'string' },
     variant: { type: 'string', multiple: true },
     out: { type: 'string' },
+    // each variant also answers unknown clients (the request path without scoring)
+    'variant-unknown': { type: 'boolean' },
   },
 });
 const cycles = Number(values.cycles ?? 14);
 const roundMs = Number(values['round-ms'] ?? 500);
 const variants = (values.variant ?? []).map((spec) => {
-  const [name, envText = ''] = spec.split(/:(.*)/s);
+  const [label, envText = ''] = spec.split(/:(.*)/s);
+  const [name, root] = label.split('@');
   const env = Object.fromEntries(
     envText
       .split(',')
@@ -40,7 +49,7 @@ const variants = (values.variant ?? []).map((spec) => {
   );
   if (!name || Object.keys(env).some((k) => !/^[A-Z_][A-Z0-9_]*$/.test(k)))
     throw new Error(`--variant wants NAME:VAR=VALUE[,VAR=VALUE…], got ${JSON.stringify(spec)}`);
-  return { name, env };
+  return { name, env, cli: root ? resolve(root, 'dist/src/cli/index.js') : undefined };
 });
 
 /** ns on a CPU of each thread of the process, by thread id (the main thread's id is the pid). */
@@ -70,8 +79,8 @@ interface Arm {
 const data = await demoData();
 const started: ChildHandle[] = [];
 try {
-  const start = async (name: string, env: Record<string, string>) => {
-    const s = await startRecscore({ name, models: data.models, profiles: data.profiles, env });
+  const start = async (name: string, env: Record<string, string>, cli?: string) => {
+    const s = await startRecscore({ name, models: data.models, profiles: data.profiles, env, cli });
     started.push(s);
     return s;
   };
@@ -90,7 +99,11 @@ try {
     p99: [],
   });
   const arms = [arm('ceiling', ceiling, rec), arm('recommend', base, rec), arm('unknown', base, unknownPaths(9))];
-  for (const v of variants) arms.push(arm(`${v.name} recommend`, await start(v.name, v.env), rec));
+  for (const v of variants) {
+    const server = await start(v.name, v.env, v.cli);
+    arms.push(arm(`${v.name} recommend`, server, rec));
+    if (values['variant-unknown']) arms.push(arm(`${v.name} unknown`, server, unknownPaths(9)));
+  }
   const fire = (a: Arm, ms: number) =>
     fireRound({ url: a.server.url, connections: 32, durationMs: ms, maxRequests: 1e6, nextPath: a.nextPath });
   for (const a of arms) await fire(a, 1500);

@@ -20,6 +20,8 @@ export interface RecscoreOptions {
   /** omitted: the server's default (cores − 1) */
   workers?: number;
   env?: Record<string, string>;
+  /** another build's `dist/src/cli/index.js` (ab-cpu.ts compares builds); default this one's */
+  cli?: string;
 }
 
 /** `recscore serve` on a free port of 127.0.0.1, no model polling (the swap scenario sends SIGHUP). */
@@ -41,7 +43,7 @@ export async function startRecscore(o: RecscoreOptions): Promise<ChildHandle> {
   // The event log (served impressions included) goes to a directory of its own, removed at stop.
   const dataDir = mkdtempSync(join(tmpdir(), 'recscore-load-data-'));
   const env = { RECSCORE_DATA_DIR: dataDir, ...o.env };
-  const child = await startChild(o.name, CLI, args, { env, timeoutMs: 120_000 });
+  const child = await startChild(o.name, o.cli ?? CLI, args, { env, timeoutMs: 120_000 });
   const stop = child.stop.bind(child);
   child.stop = async (graceMs?: number) => {
     await stop(graceMs);

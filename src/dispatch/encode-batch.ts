@@ -15,7 +15,7 @@ export function encodeBatch(model: PackedModel, requests: BatchRequest[]): P.Bat
   let ni = 0;
   for (const { client } of requests) {
     nh += client.hashes.length;
-    ni += client.installedIds.size;
+    ni += client.installedIds.length;
   }
   const { buffer, views: t } = P.newTask(n, nh, ni);
   for (let i = 0; i < n; i++) {

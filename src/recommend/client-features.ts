@@ -19,7 +19,8 @@ export type SimilarityInput =
 export interface EncodedClient {
   /** len(installed_addons), unknown GUIDs and duplicates included: TAAR's extended limit uses it */
   installedCount: number;
-  installedIds: Set<number>;
+  /** GUID ids of the installed add-ons the model knows, each once, in first-occurrence order */
+  installedIds: readonly number[];
   hashes: Int32Array;
   canCollaborative: boolean;
   similarity: SimilarityInput;
@@ -58,11 +59,7 @@ export function encodeClient(model: PackedModel, cd: ClientInfo, extra: ExtraDat
     const message = `installed_addons has ${installed.length} entries; at most ${MAX_INSTALLED} are scored`;
     throw new RecscoreError('RECSCORE_PROFILE_INVALID', message);
   }
-  const installedIds = new Set<number>();
-  for (const g of installed) {
-    const id = model.guidIds.get(g);
-    if (id !== undefined) installedIds.add(id);
-  }
+  const installedIds = knownIds(model.guidIds, installed);
   const loc = truthy(cd.locale) ? cd.locale : truthy(extra.locale) ? extra.locale : undefined;
   const li = typeof loc === 'string' ? model.localeIndex.get(loc) : undefined;
   const nonEmpty = li !== undefined && model.localeOffs[li + 1] > model.localeOffs[li];
@@ -81,3 +78,22 @@ function hashesOf(installed: readonly unknown[]): Int32Array {
   for (let i = 0; i < installed.length; i++) out[i] = positiveHash(installed[i] as string);
   return out;
 }
+
+// Runs per scored request: an indexed loop, and a Set only for lists long enough to need one (a scan of the
+// few ids a profile holds costs less than building a Set).
+function knownIds(guidIds: ReadonlyMap<string, number>, installed: readonly unknown[]): number[] {
+  const ids: number[] = [];
+  const seen = installed.length > SCAN_MAX ? new Set<number>() : undefined;
+  for (let i = 0; i < installed.length; i++) {
+    const id = guidIds.get(installed[i] as string);
+    if (id === undefined) continue;
+    if (seen) {
+      if (seen.has(id)) continue;
+      seen.add(id);
+    } else if (ids.includes(id)) continue;
+    ids.push(id);
+  }
+  return ids;
+}
+
+const SCAN_MAX = 32;

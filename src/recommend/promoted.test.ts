@@ -61,4 +61,15 @@ describe('mergePromoted (TAAR merge_promoted_guids)', () => {
       ],
     );
   });
+  it('long lists keep the first occurrence of each GUID too (the Set path)', () => {
+    // 60 entries, each GUID three times with falling weights: the highest of each is kept, in weight order.
+    const promoted: Array<[string, number]> = Array.from({ length: 20 }, (_, i) => [`g${i % 20}`, 100 - i]);
+    const sample: Array<[string, number]> = Array.from({ length: 40 }, (_, i) => [`g${i % 20}`, 50 - i]);
+    const merged = mergePromoted(promoted, sample);
+    assert.deepEqual(
+      merged,
+      Array.from({ length: 20 }, (_, i) => [`g${i}`, 100 - i]),
+    );
+    assert.deepEqual(mergePromoted([], sample), sample.slice(0, 20));
+  });
 });

@@ -23,9 +23,14 @@ export function cleanPromoted(rows: readonly unknown[]): WeightedList {
 /** @example mergePromoted([['p', 5]], [['a', 9], ['p', 1]]) // [['a', 9], ['p', 5]] */
 export function mergePromoted(promoted: WeightedList, sample: WeightedList): WeightedList {
   // Array.prototype.sort is stable (ES2019), so equal weights keep promoted-first, then sample order.
-  const all = [...promoted, ...sample].sort((a, b) => b[1] - a[1]);
-  const seen = new Set<string>();
+  const all = (promoted.length === 0 ? sample.slice() : [...promoted, ...sample]).sort(byWeight);
   const out: WeightedList = [];
+  // Every drawn answer comes through here: for an answer's few entries a scan costs less than a Set.
+  if (all.length <= SCAN_MAX) {
+    for (const entry of all) if (!out.some((o) => o[0] === entry[0])) out.push(entry);
+    return out;
+  }
+  const seen = new Set<string>();
   for (const entry of all) {
     if (seen.has(entry[0])) continue;
     seen.add(entry[0]);
@@ -33,3 +38,6 @@ export function mergePromoted(promoted: WeightedList, sample: WeightedList): Wei
   }
   return out;
 }
+
+const SCAN_MAX = 32;
+const byWeight = (a: readonly [string, number], b: readonly [string, number]) => b[1] - a[1];

@@ -3,8 +3,8 @@
  * and metrics. Import-safe: createApp builds everything from its arguments; listen.ts serves it.
  *
  * Middleware order: request id, access log and timing/metrics (request-context.ts; outermost, sees every
- * final status) → JSON 405 for known paths with another method → routes. Errors and unknown routes are JSON
- * (on-error.ts).
+ * final status; it also turns a 404 for a known path with another method into a JSON 405) → routes. Errors
+ * and unknown routes are JSON (on-error.ts).
  */
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import type { EventStore } from '../events/store.js';
@@ -33,6 +33,7 @@ import type { AppEnv } from './env.js';
 import { createOnError, notFound, onMethodNotAllowed } from './on-error.js';
 import { createRecommendPipeline, type PipelineVersion } from '../pipeline/recommend.js';
 import { requestContext } from './request-context.js';
+import { SplitRouter } from './split-router.js';
 import { registerClientHasAddonRoutes } from './routes/client-has-addon.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerLiteRoutes } from './routes/lite.js';
@@ -117,11 +118,16 @@ export function createApp<V extends PipelineVersion>(deps: AppDeps<V>): Recscore
     metrics.httpRequests.labels({ route, method, status }),
   );
   const durations = childCache((route: string) => metrics.httpDuration.labels({ route }));
-  const app = new Hono<AppEnv>();
+  // The registry API (/api/models/default next to /api/models/:id) is the part the RegExpRouter refuses.
+  const app = new Hono<AppEnv>({ router: new SplitRouter(['/api/models/']) });
+  // Hono's methodNotAllowed only acts on a 404; called from requestContext, it is no layer of its own.
+  const allowed = methodNotAllowed({ app, onMethodNotAllowed });
+  const unhandled = async () => {};
   app.use(
     requestContext({
       log,
       accessLogPerSecond: deps.accessLogPerSecond,
+      onNotFound: (c) => allowed(c, unhandled) as Promise<void>,
       onDone: (c, status, ms) => {
         const route =
           c.get('route') ?? (status === 404 ? 'not_found' : status === 405 ? 'method_not_allowed' : 'other');
@@ -131,7 +137,6 @@ export function createApp<V extends PipelineVersion>(deps: AppDeps<V>): Recscore
       },
     }),
   );
-  app.use(methodNotAllowed({ app, onMethodNotAllowed }));
   app.notFound(notFound);
   app.onError(createOnError(log));
 

@@ -36,7 +36,8 @@ import { errorBody, statusOf } from './on-error.js';
 import { acceptRequestId, REQUEST_ID_HEADER, requestIdSource } from './request-context.js';
 
 export interface FetchApp {
-  fetch: (request: Request) => Response | Promise<Response>;
+  /** `env.incoming`: Node's request, for reads cheaper than the Fetch Request's (env.ts `requestHeader`). */
+  fetch: (request: Request, env: { incoming: IncomingMessage }) => Response | Promise<Response>;
 }
 
 export interface RunningServer {
@@ -75,7 +76,7 @@ export async function listen(app: FetchApp, config: ListenConfig, log: Logger): 
   const nextId = requestIdSource();
   const jsonResponse = (status: number, code: ErrorCode, message: string) =>
     new Response(JSON.stringify(errorBody(code, message)), { status, headers: { 'Content-Type': 'application/json' } });
-  const listener = getRequestListener((req) => app.fetch(req), {
+  const listener = getRequestListener((req, env) => app.fetch(req, env as { incoming: IncomingMessage }), {
     hostname: 'localhost',
     errorHandler: (err) => {
       const e = err as Error;

@@ -7,7 +7,7 @@
 import type { Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { ServerConfig } from '../config.js';
-import { named, type AppEnv } from '../env.js';
+import { named, namedHandler, requestHeader, type AppEnv } from '../env.js';
 import { errorResponse } from '../on-error.js';
 import { readJsonBody } from '../read-body.js';
 import type { RecommendRequest } from '../../pipeline/recommend.js';
@@ -64,7 +64,7 @@ export function registerRecommendRoutes(
     }
     const variant = experiments?.variantOf(clientId);
     const promoted = cleanPromoted(promotedRows);
-    const acceptLanguage = () => c.req.header('accept-language');
+    const acceptLanguage = () => requestHeader(c, 'accept-language');
     if (variant?.surface) {
       const body = await experiments!.serveSurface({
         surface: variant.surface,
@@ -94,7 +94,7 @@ export function registerRecommendRoutes(
     return c.json(body);
   };
   const taar = (c: Context<AppEnv>) => serveTaar(c, checkClientId(c.req.param('hashed_client_id') ?? ''));
-  app.get(TAAR_RECOMMEND_PATH, named('recommendations'), taar);
+  app.get(TAAR_RECOMMEND_PATH, namedHandler('recommendations', taar));
   app.post(TAAR_RECOMMEND_PATH, named('recommendations'), limit, taar);
   app.on(['GET', 'POST'], TAAR_RECOMMEND_PATH.slice(0, -1), named('redirect'), redirectToSlash);
 
@@ -107,7 +107,7 @@ export function registerRecommendRoutes(
     const variant = clientId ? experiments?.variantOf(clientId) : undefined;
     const count = parsed.count ?? parseCount(c.req.query('count'), c.req.query('limit')) ?? variant?.size;
     const promoted = cleanPromoted(parsed.promotedRows);
-    const acceptLanguage = () => c.req.header('accept-language');
+    const acceptLanguage = () => requestHeader(c, 'accept-language');
     if (variant?.surface) {
       const body = await experiments!.serveSurface({
         surface: variant.surface,

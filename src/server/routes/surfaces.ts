@@ -20,7 +20,7 @@ import type { SurfacesHolder } from '../../pipeline/surfaces/holder.js';
 import type { SurfaceBody, SurfaceRequest } from '../../pipeline/surfaces/service.js';
 import { cleanPromoted } from '../../recommend/promoted.js';
 import type { ServerConfig } from '../config.js';
-import { named, type AppEnv } from '../env.js';
+import { named, requestHeader, type AppEnv } from '../env.js';
 import { errorResponse } from '../on-error.js';
 import { readJsonBody } from '../read-body.js';
 import { documentRoute } from '../openapi/docs.js';
@@ -113,7 +113,7 @@ export function registerSurfaceRoutes(app: Hono<AppEnv>, deps: SurfaceRouteDeps)
       surface: name,
       clientId,
       extra: parseExtra(locale, c.req.query('platform')),
-      acceptLanguage: () => c.req.header('accept-language'),
+      acceptLanguage: () => requestHeader(c, 'accept-language'),
       promoted: cleanPromoted(promotedRows),
       count,
       exclude,
