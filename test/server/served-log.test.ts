@@ -70,6 +70,7 @@ function startOn(dataDir: string, servedLog: boolean): Promise<Recscore> {
     eventShownClients: 20_000,
     eventShownItems: 200,
     eventShownDays: 30,
+    servedLogFlushMs: 100,
     servedLog,
   });
   return startServer({
