@@ -103,6 +103,32 @@ describe('EventStore.shown', () => {
     await red.close();
   });
 
+  it('answer impressions: embedded and Redis count the same impressions per item and combination', async () => {
+    const emb = await EmbeddedEventStore.open(join(dir, 'agree'), { logger: quiet, writeSnapshot: false });
+    const red = new RedisEventStore('redis://127.0.0.1:6379', { prefix: `${prefix}agree:`, logger: quiet });
+    assert.ok(await red.connected());
+    for (const s of [emb, red]) await s.append(events());
+    for (const combo of [[], ['item'], ['served_by'], ['locale']]) {
+      const [a, b] = await Promise.all([emb.counts([today], combo), red.counts([today], combo)]);
+      assert.deepEqual(b, a, combo.join('+') || 'none');
+    }
+    const items = await emb.counts([today], ['item']);
+    assert.deepEqual(
+      Object.fromEntries([...items].map(([t, m]) => [t, m.get('impression')])),
+      { '["a"]': 3, '["b"]': 2, '["c"]': 1, '["d"]': 1 },
+      'one impression per listed item; posted impressions count too',
+    );
+    assert.equal((await emb.counts([today], [])).get('[]')?.get('impression'), 7);
+    for (const item of ['a', 'b']) {
+      const m = (t: string) => t === JSON.stringify([item]);
+      assert.equal(
+        await red.distinct(['impression'], [today], ['item'], m),
+        await emb.distinct(['impression'], [today], ['item'], m),
+      );
+    }
+    await Promise.all([emb.close(), red.close()]);
+  });
+
   it('Redis down: shown rejects with RECSCORE_EVENT_STORE', async () => {
     const red = new RedisEventStore('redis://127.0.0.1:1', { prefix, logger: quiet });
     await red.connected(200);
