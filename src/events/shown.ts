@@ -5,8 +5,7 @@
  * posted one (`item`).
  *
  * Bounded, because client ids are request data: per day at most `maxClients` clients (the least recently
- * shown are dropped first, 1/64 of the bound at a time: Map order is recency, a client is re-inserted on
- * each impression) and at
+ * shown are dropped first, half the bound at a time: see Day) and at
  * most `maxItems` items per client (a new item past that is not counted; those already there keep
  * counting); days older than `days` leave memory. Like the sketches, the counts are rebuilt from the
  * snapshot and the log after a restart, and in the same order, so the same clients survive the bound.
@@ -33,9 +32,21 @@ interface Tally {
   counts: number[];
 }
 
+/**
+ * A day's clients in two generations: those shown since the last turn (`young`) and before it (`old`).
+ * A client shown again moves to `young`; when `young` holds half the bound, `old` (the least recently
+ * shown) is dropped whole and `young` becomes `old`. No Map is iterated or trimmed one client at a time
+ * (a Map iterator walks the holes its earlier deletes left: one drop per new client, at 20,000 clients,
+ * cost 8 µs per answer), and at most `maxClients` are held.
+ */
+interface Day {
+  young: Map<string, Tally>;
+  old: Map<string, Tally>;
+}
+
 export class ShownCounts {
-  /** day → client → its items and their impressions. */
-  readonly #days = new Map<string, Map<string, Tally>>();
+  /** day → its clients, each with its items and their impressions. */
+  readonly #days = new Map<string, Day>();
   readonly #maxClients: number;
   readonly #maxItems: number;
   /** Impressions not counted because their client's item bound was reached. */
@@ -63,23 +74,20 @@ export class ShownCounts {
     } else this.overflowed += n;
   }
 
-  // The client's counts of `day`, made the most recent (and created, dropping the least recent past the bound).
+  // The client's counts of `day`, in the young generation (created there when new).
   #client(day: string, client: string): Tally {
-    let clients = this.#days.get(day);
-    if (!clients) this.#days.set(day, (clients = new Map()));
-    let mine = clients.get(client);
-    if (mine) clients.delete(client);
+    let d = this.#days.get(day);
+    if (!d) this.#days.set(day, (d = { young: new Map(), old: new Map() }));
+    let mine = d.young.get(client);
+    if (mine) return mine;
+    mine = d.old.get(client);
+    if (mine) d.old.delete(client);
     else mine = { items: [], counts: [] };
-    clients.set(client, mine);
-    if (clients.size > this.#maxClients) {
-      // The least recent 1/64 go at once: a Map iterator walks over the holes its earlier deletes left,
-      // so dropping one client per new one was 8 µs per answer at 20,000 clients; in bulk it is shared.
-      let drop = clients.size - this.#maxClients + (this.#maxClients >> 6);
-      for (const old of clients.keys()) {
-        if (drop-- <= 0 || old === client) break;
-        clients.delete(old);
-      }
+    if (d.young.size >= Math.max(1, this.#maxClients >> 1)) {
+      d.old = d.young;
+      d.young = new Map();
     }
+    d.young.set(client, mine);
     return mine;
   }
 
@@ -87,7 +95,8 @@ export class ShownCounts {
   shown(client: string, days: readonly string[]): Map<string, number> {
     const out = new Map<string, number>();
     for (const day of days) {
-      const mine = this.#days.get(day)?.get(client);
+      const d = this.#days.get(day);
+      const mine = d?.young.get(client) ?? d?.old.get(client);
       if (!mine) continue;
       for (let k = 0; k < mine.items.length; k++)
         out.set(mine.items[k], (out.get(mine.items[k]) ?? 0) + mine.counts[k]);
@@ -100,10 +109,12 @@ export class ShownCounts {
     for (const day of this.#days.keys()) if (day < oldest) this.#days.delete(day);
   }
 
-  /** Every client's counts, least recent first per day (the snapshot keeps that order). */
+  /** Every client's counts, the older generation first (the snapshot keeps that order). */
   *entries(): Iterable<{ day: string; client: string; items: Array<[string, number]> }> {
-    for (const [day, clients] of this.#days) {
-      for (const [client, t] of clients) yield { day, client, items: t.items.map((item, k) => [item, t.counts[k]]) };
+    for (const [day, d] of this.#days) {
+      for (const gen of [d.old, d.young]) {
+        for (const [client, t] of gen) yield { day, client, items: t.items.map((item, k) => [item, t.counts[k]]) };
+      }
     }
   }
 
@@ -115,6 +126,7 @@ export class ShownCounts {
 
   /** Clients held per day (tests, memory figures). */
   clients(day: string): number {
-    return this.#days.get(day)?.size ?? 0;
+    const d = this.#days.get(day);
+    return d ? d.young.size + d.old.size : 0;
   }
 }

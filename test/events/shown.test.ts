@@ -150,4 +150,16 @@ describe('ShownCounts bounds', () => {
     assert.equal(s.clients(today), 2);
     assert.equal(s.overflowed, 1);
   });
+
+  it('holds at most maxClients of 10,000 distinct clients, always the most recent half', () => {
+    const s = new ShownCounts({ maxClients: 100 });
+    for (let i = 0; i < 10_000; i++) {
+      s.add(answer(`k${i}`, ['a'], now));
+      s.add(answer('regular', ['b'], now)); // shown all the time: never dropped
+      assert.ok(s.clients(today) <= 100, `${s.clients(today)} clients held`);
+    }
+    for (let i = 10_000 - 50; i < 10_000; i++) assert.deepEqual(asObject(s.shown(`k${i}`, [today])), { a: 1 });
+    assert.deepEqual(asObject(s.shown('k0', [today])), {});
+    assert.deepEqual(asObject(s.shown('regular', [today])), { b: 10_000 });
+  });
 });
