@@ -61,6 +61,12 @@ export class Aggregates {
   /** Per combination: whether it holds `item`, and whether it holds `variant` (see splitsPerItem). */
   readonly #hasItem: readonly boolean[];
   readonly #hasVariant: readonly boolean[];
+  /**
+   * Per combination, the cell the last unsplit event went to: answers in a row mostly share their
+   * `none`, served_by, model, variant and os tuples, and a hit skips two Map lookups. Cleared whenever
+   * cells are replaced or dropped.
+   */
+  #last: Array<{ tuples: Map<string, ByType>; key: string; type: string; cell: Cell } | undefined> = [];
   overflowed = 0;
 
   constructor(combos: readonly Combo[], opts: AggregatesOptions = {}) {
@@ -93,10 +99,19 @@ export class Aggregates {
       const capped = combo.length > 0; // `none` is never refused
       if (items !== undefined && (this.#hasItem[c] || (this.#hasVariant[c] && e.item_variants !== undefined))) {
         for (let k = 0; k < items.length; k++) {
-          if (!this.#addCell(tuples, this.#key(e, combo, k), e.type, pos, 1, capped)) this.#refuse(day, name, 1);
+          if (this.#addCell(tuples, this.#key(e, combo, k), e.type, pos, 1, capped) === null)
+            this.#refuse(day, name, 1);
         }
-      } else if (!this.#addCell(tuples, this.#key(e, combo), e.type, pos, n, capped)) {
-        this.#refuse(day, name, n);
+      } else {
+        const key = this.#key(e, combo);
+        const last = this.#last[c];
+        if (last !== undefined && last.tuples === tuples && last.key === key && last.type === e.type) {
+          this.#bump(last.cell, pos, n);
+          continue;
+        }
+        const cell = this.#addCell(tuples, key, e.type, pos, n, capped);
+        if (cell === null) this.#refuse(day, name, n);
+        else if (cell !== undefined) this.#last[c] = { tuples, key, type: e.type, cell };
       }
     }
   }
@@ -106,26 +121,39 @@ export class Aggregates {
     return combo.length === 1 ? valueOf(e, combo[0], k) : tupleKey(e, combo, k);
   }
 
-  // False when the byte cap refused a new segment (the tuple cap is `overflowed`, counted here).
-  #addCell(tuples: Map<string, ByType>, key: string, type: string, pos: number, n: number, capped: boolean): boolean {
+  // The cell counted; null when the byte cap refused a new segment; undefined past the tuple cap
+  // (`overflowed`, counted here).
+  #addCell(
+    tuples: Map<string, ByType>,
+    key: string,
+    type: string,
+    pos: number,
+    n: number,
+    capped: boolean,
+  ): Cell | null | undefined {
     let byType = tuples.get(key);
     let cell = byType?.get(type);
     if (!cell) {
-      if (capped && this.#bytes >= this.#maxBytes) return false;
+      if (capped && this.#bytes >= this.#maxBytes) return null;
       if (!byType) {
         if (tuples.size >= this.#maxTuples) {
           this.overflowed += n;
-          return true;
+          return undefined;
         }
         tuples.set(key, (byType = new Map()));
       }
       byType.set(type, (cell = { sketch: new HllSketch(), count: 0 }));
       this.#bytes += cell.sketch.bytes;
     }
-    const before = cell.sketch.bytes;
-    if (cell.sketch.addPosition(pos)) this.#bytes += cell.sketch.bytes - before;
+    this.#bump(cell, pos, n);
+    return cell;
+  }
+
+  #bump(cell: Cell, pos: number, n: number): void {
+    const sketch = cell.sketch;
+    const before = sketch.bytes;
+    if (sketch.addPosition(pos)) this.#bytes += sketch.bytes - before;
     cell.count += n;
-    return true;
   }
 
   #refuse(day: string, combo: string, n: number): void {
@@ -189,6 +217,7 @@ export class Aggregates {
 
   /** Restores one cell from a snapshot (combinations no longer configured are dropped). */
   restore(day: string, combo: string, tuple: string, type: string, count: number, sketch: HllSketch): void {
+    this.#last = [];
     const c = this.#names.indexOf(combo);
     if (c < 0) return;
     const key = keyOfText(this.#combos[c], tuple);
@@ -206,6 +235,7 @@ export class Aggregates {
 
   /** Drops the days before `oldest` (retention). */
   dropBefore(oldest: string): void {
+    this.#last = [];
     for (const [day, agg] of this.#days) {
       if (day >= oldest) continue;
       for (const tuples of agg.values())
