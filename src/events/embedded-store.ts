@@ -86,7 +86,7 @@ export class EmbeddedEventStore implements EventStore {
     this.#newShown = () => new ShownCounts({ maxClients: opts.shownClients, maxItems: opts.shownItems });
     this.#shown = this.#newShown();
     this.#retentionDays = opts.retentionDays ?? 90;
-    this.#shownDays = Math.min(opts.shownDays ?? 30, this.#retentionDays);
+    this.#shownDays = Math.min(opts.shownDays ?? 14, this.#retentionDays);
     this.#snapshotPath = join(this.#log.dir, 'aggregates.snapshot');
     this.#snapshotMs = opts.snapshotIntervalMs ?? 300_000;
   }

@@ -21,6 +21,8 @@ export interface ShownOptions {
 }
 
 export const SHOWN_DEFAULTS = { maxClients: 20_000, maxItems: 200 } as const;
+/** Item ids shared between clients' lists (a catalog's worth). */
+const MAX_IDS = 200_000;
 
 /**
  * One client's items of a day and their counts, side by side: cheaper to create and fill than a Map for
@@ -51,6 +53,11 @@ export class ShownCounts {
   readonly #maxItems: number;
   /** Impressions not counted because their client's item bound was reached. */
   overflowed = 0;
+  /**
+   * One string per item id: events replayed from the log carry a new string per occurrence, which would
+   * make every client's list hold its own copies. Bounded; past the bound an id is kept as it comes.
+   */
+  readonly #ids = new Map<string, string>();
 
   constructor(opts: ShownOptions = {}) {
     this.#maxClients = opts.maxClients ?? SHOWN_DEFAULTS.maxClients;
@@ -69,7 +76,12 @@ export class ShownCounts {
     const at = mine.items.indexOf(item);
     if (at >= 0) mine.counts[at] += n;
     else if (mine.items.length < this.#maxItems) {
-      mine.items.push(item);
+      let id = this.#ids.get(item);
+      if (id === undefined) {
+        id = item;
+        if (this.#ids.size < MAX_IDS) this.#ids.set(id, id);
+      }
+      mine.items.push(id);
       mine.counts.push(n);
     } else this.overflowed += n;
   }

@@ -87,7 +87,7 @@ export interface EventStoreOptions {
   shownClients?: number;
   /** Embedded: items counted per client and day for shown() (200). */
   shownItems?: number;
-  /** Embedded: days of shown() counts kept in memory (30, at most the retention). */
+  /** Embedded: days of shown() counts kept in memory (14, at most the retention). */
   shownDays?: number;
   /** Embedded: called with the events a refused segment did not take (a metric). */
   onSegmentRefused?: (combo: string, events: number) => void;
