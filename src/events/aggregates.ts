@@ -18,6 +18,8 @@ import { HllSketch, positionOf } from './hll/sketch.js';
 interface Cell {
   sketch: HllSketch;
   count: number;
+  /** sketch.bytes as last accounted in the total (read again only when a register changed). */
+  bytes: number;
 }
 type ByType = Map<string, Cell>;
 type DayAgg = Map<string, Map<string, ByType>>; // combo name → tuple → type → cell
@@ -142,17 +144,22 @@ export class Aggregates {
         }
         tuples.set(key, (byType = new Map()));
       }
-      byType.set(type, (cell = { sketch: new HllSketch(), count: 0 }));
-      this.#bytes += cell.sketch.bytes;
+      const sketch = new HllSketch();
+      byType.set(type, (cell = { sketch, count: 0, bytes: sketch.bytes }));
+      this.#bytes += cell.bytes;
     }
     this.#bump(cell, pos, n);
     return cell;
   }
 
   #bump(cell: Cell, pos: number, n: number): void {
-    const sketch = cell.sketch;
-    const before = sketch.bytes;
-    if (sketch.addPosition(pos)) this.#bytes += sketch.bytes - before;
+    if (cell.sketch.addPosition(pos)) {
+      const bytes = cell.sketch.bytes;
+      if (bytes !== cell.bytes) {
+        this.#bytes += bytes - cell.bytes;
+        cell.bytes = bytes;
+      }
+    }
     cell.count += n;
   }
 
@@ -229,7 +236,7 @@ export class Aggregates {
     if (!byType) tuples.set(key, (byType = new Map()));
     const old = byType.get(type);
     if (old) this.#bytes -= old.sketch.bytes;
-    byType.set(type, { sketch, count });
+    byType.set(type, { sketch, count, bytes: sketch.bytes });
     this.#bytes += sketch.bytes;
   }
 
