@@ -25,14 +25,14 @@ const N = Number(values.answers ?? 200_000);
 const K = Number(values.items ?? 10);
 const logger = createLogger({}, () => {});
 
+// A server's items are the model's strings, the same objects answer after answer (their hash cached).
+const CATALOG = Array.from({ length: 5000 }, (_, i) => `{${i.toString(16).padStart(8, '0')}-addon}`);
+
 function answers(n: number): ServedAnswer[] {
   const out: ServedAnswer[] = [];
   const now = Date.now();
   for (let i = 0; i < n; i++) {
-    const items = Array.from(
-      { length: K },
-      (_, j) => `{${((i * 7 + j * 131) % 5000).toString(16).padStart(8, '0')}-addon}`,
-    );
+    const items = Array.from({ length: K }, (_, j) => CATALOG[(i * 7 + j * 131) % 5000]);
     out.push({
       request_id: `0f6c2a1e-8c1b-4a57-9d3e-${i.toString(16).padStart(12, '0')}`,
       client_id: `client-${(i * 2654435761) % 1_000_003}`,

@@ -10,7 +10,7 @@
  * An answer's impression (`items`) hashes its client once, adds it once to each touched sketch, and counts
  * one impression per listed item (dimensions.ts says which combinations split it per item).
  */
-import { comboName, tupleKey, type Combo } from './dimensions.js';
+import { comboName, tupleKey, valueOf, type Combo } from './dimensions.js';
 import { multiplicityOf, type PostedEvent } from './event.js';
 import { dayOf } from './day.js';
 import { HllSketch, positionOf } from './hll/sketch.js';
@@ -18,9 +18,27 @@ import { HllSketch, positionOf } from './hll/sketch.js';
 interface Cell {
   sketch: HllSketch;
   count: number;
+  /** sketch.bytes as last accounted in the total (read again only when a register changed). */
+  bytes: number;
 }
 type ByType = Map<string, Cell>;
 type DayAgg = Map<string, Map<string, ByType>>; // combo name → tuple → type → cell
+
+/*
+ * A tuple's key in memory: its JSON text (tupleKey) for combinations of two or more dimensions, and the
+ * bare value for one dimension ('' for `none`). The bare value needs no string built per event, and
+ * values such as an answer's item ids are the same string objects answer after answer, whose hash V8
+ * keeps: the Map lookup per event and combination is then cheap. The JSON text is what leaves this class.
+ */
+function textOf(combo: Combo, key: string): string {
+  if (combo.length > 1) return key;
+  return combo.length === 0 ? '[]' : `[${JSON.stringify(key)}]`;
+}
+
+function keyOfText(combo: Combo, tuple: string): string {
+  if (combo.length > 1) return tuple;
+  return combo.length === 0 ? '' : String((JSON.parse(tuple) as unknown[])[0] ?? '');
+}
 
 export interface AggregatesOptions {
   /** Distinct tuples kept per day and combination (default 10,000). */
@@ -45,6 +63,12 @@ export class Aggregates {
   /** Per combination: whether it holds `item`, and whether it holds `variant` (see splitsPerItem). */
   readonly #hasItem: readonly boolean[];
   readonly #hasVariant: readonly boolean[];
+  /**
+   * Per combination, the cell the last unsplit event went to: answers in a row mostly share their
+   * `none`, served_by, model, variant and os tuples, and a hit skips two Map lookups. Cleared whenever
+   * cells are replaced or dropped.
+   */
+  #last: Array<{ tuples: Map<string, ByType>; key: string; type: string; cell: Cell } | undefined> = [];
   overflowed = 0;
 
   constructor(combos: readonly Combo[], opts: AggregatesOptions = {}) {
@@ -77,34 +101,66 @@ export class Aggregates {
       const capped = combo.length > 0; // `none` is never refused
       if (items !== undefined && (this.#hasItem[c] || (this.#hasVariant[c] && e.item_variants !== undefined))) {
         for (let k = 0; k < items.length; k++) {
-          if (!this.#addCell(tuples, tupleKey(e, combo, k), e.type, pos, 1, capped)) this.#refuse(day, name, 1);
+          if (this.#addCell(tuples, this.#key(e, combo, k), e.type, pos, 1, capped) === null)
+            this.#refuse(day, name, 1);
         }
-      } else if (!this.#addCell(tuples, tupleKey(e, combo), e.type, pos, n, capped)) {
-        this.#refuse(day, name, n);
+      } else {
+        const key = this.#key(e, combo);
+        const last = this.#last[c];
+        if (last !== undefined && last.tuples === tuples && last.key === key && last.type === e.type) {
+          this.#bump(last.cell, pos, n);
+          continue;
+        }
+        const cell = this.#addCell(tuples, key, e.type, pos, n, capped);
+        if (cell === null) this.#refuse(day, name, n);
+        else if (cell !== undefined) this.#last[c] = { tuples, key, type: e.type, cell };
       }
     }
   }
 
-  // False when the byte cap refused a new segment (the tuple cap is `overflowed`, counted here).
-  #addCell(tuples: Map<string, ByType>, key: string, type: string, pos: number, n: number, capped: boolean): boolean {
+  #key(e: PostedEvent, combo: Combo, k?: number): string {
+    if (combo.length === 0) return '';
+    return combo.length === 1 ? valueOf(e, combo[0], k) : tupleKey(e, combo, k);
+  }
+
+  // The cell counted; null when the byte cap refused a new segment; undefined past the tuple cap
+  // (`overflowed`, counted here).
+  #addCell(
+    tuples: Map<string, ByType>,
+    key: string,
+    type: string,
+    pos: number,
+    n: number,
+    capped: boolean,
+  ): Cell | null | undefined {
     let byType = tuples.get(key);
     let cell = byType?.get(type);
     if (!cell) {
-      if (capped && this.#bytes >= this.#maxBytes) return false;
+      if (capped && this.#bytes >= this.#maxBytes) return null;
       if (!byType) {
         if (tuples.size >= this.#maxTuples) {
           this.overflowed += n;
-          return true;
+          return undefined;
         }
         tuples.set(key, (byType = new Map()));
       }
-      byType.set(type, (cell = { sketch: new HllSketch(), count: 0 }));
-      this.#bytes += cell.sketch.bytes;
+      const sketch = new HllSketch();
+      byType.set(type, (cell = { sketch, count: 0, bytes: sketch.bytes }));
+      this.#bytes += cell.bytes;
     }
-    const before = cell.sketch.bytes;
-    if (cell.sketch.addPosition(pos)) this.#bytes += cell.sketch.bytes - before;
+    this.#bump(cell, pos, n);
+    return cell;
+  }
+
+  #bump(cell: Cell, pos: number, n: number): void {
+    if (cell.sketch.addPosition(pos)) {
+      const bytes = cell.sketch.bytes;
+      if (bytes !== cell.bytes) {
+        this.#bytes += bytes - cell.bytes;
+        cell.bytes = bytes;
+      }
+    }
     cell.count += n;
-    return true;
   }
 
   #refuse(day: string, combo: string, n: number): void {
@@ -128,7 +184,7 @@ export class Aggregates {
       const tuples = this.#days.get(day)?.get(comboName(combo));
       if (!tuples) continue;
       for (const [key, byType] of tuples) {
-        if (!matches(key)) continue;
+        if (!matches(textOf(combo, key))) continue;
         for (const type of types) {
           const cell = byType.get(type);
           if (cell) union.merge(cell.sketch);
@@ -144,8 +200,9 @@ export class Aggregates {
       const tuples = this.#days.get(day)?.get(comboName(combo));
       if (!tuples) continue;
       for (const [key, byType] of tuples) {
-        let row = out.get(key);
-        if (!row) out.set(key, (row = new Map()));
+        const text = textOf(combo, key);
+        let row = out.get(text);
+        if (!row) out.set(text, (row = new Map()));
         for (const [type, cell] of byType) row.set(type, (row.get(type) ?? 0) + cell.count);
       }
     }
@@ -156,7 +213,9 @@ export class Aggregates {
   *cells(): Iterable<{ day: string; combo: string; tuple: string; type: string; count: number; sketch: HllSketch }> {
     for (const [day, agg] of this.#days) {
       for (const [combo, tuples] of agg) {
-        for (const [tuple, byType] of tuples) {
+        const dims = this.#combos[this.#names.indexOf(combo)];
+        for (const [key, byType] of tuples) {
+          const tuple = textOf(dims, key);
           for (const [type, cell] of byType) yield { day, combo, tuple, type, count: cell.count, sketch: cell.sketch };
         }
       }
@@ -165,21 +224,25 @@ export class Aggregates {
 
   /** Restores one cell from a snapshot (combinations no longer configured are dropped). */
   restore(day: string, combo: string, tuple: string, type: string, count: number, sketch: HllSketch): void {
-    if (!this.#names.includes(combo)) return;
+    this.#last = [];
+    const c = this.#names.indexOf(combo);
+    if (c < 0) return;
+    const key = keyOfText(this.#combos[c], tuple);
     let agg = this.#days.get(day);
     if (!agg) this.#days.set(day, (agg = new Map()));
     let tuples = agg.get(combo);
     if (!tuples) agg.set(combo, (tuples = new Map()));
-    let byType = tuples.get(tuple);
-    if (!byType) tuples.set(tuple, (byType = new Map()));
+    let byType = tuples.get(key);
+    if (!byType) tuples.set(key, (byType = new Map()));
     const old = byType.get(type);
     if (old) this.#bytes -= old.sketch.bytes;
-    byType.set(type, { sketch, count });
+    byType.set(type, { sketch, count, bytes: sketch.bytes });
     this.#bytes += sketch.bytes;
   }
 
   /** Drops the days before `oldest` (retention). */
   dropBefore(oldest: string): void {
+    this.#last = [];
     for (const [day, agg] of this.#days) {
       if (day >= oldest) continue;
       for (const tuples of agg.values())

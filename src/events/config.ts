@@ -14,6 +14,8 @@ export interface EventsConfig {
   rules: EventRules;
   /** Log each recommendation answer's list as impression events (RECSCORE_SERVED_LOG). */
   servedLog: boolean;
+  /** Ms between the served log's batched writes (RECSCORE_SERVED_LOG_FLUSH_MS). */
+  servedLogFlushMs: number;
 }
 
 export function parseCustomTypes(spec: string): Record<string, number> {
@@ -49,6 +51,7 @@ export type EventSettings = Pick<
   | 'eventShownClients'
   | 'eventShownItems'
   | 'eventShownDays'
+  | 'servedLogFlushMs'
   | 'servedLog'
 >;
 
@@ -64,6 +67,7 @@ const EVENT_KEYS = [
   'eventShownClients',
   'eventShownItems',
   'eventShownDays',
+  'servedLogFlushMs',
   'servedLog',
 ] as const satisfies ReadonlyArray<keyof EventSettings>;
 
@@ -90,5 +94,6 @@ export function eventsConfigOf(s: EventSettings): EventsConfig {
     },
     rules: defaultRules(parseCustomTypes(s.eventTypes ?? '')),
     servedLog: s.servedLog,
+    servedLogFlushMs: s.servedLogFlushMs,
   };
 }

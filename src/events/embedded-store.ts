@@ -20,7 +20,7 @@ import { JsonlLog } from './jsonl-log.js';
 import { encodeLine } from './log-line.js';
 import { ShownCounts } from './shown.js';
 import { encodeSnapshot, readSnapshot, writeSnapshot, type SnapshotKey } from './snapshot.js';
-import type { AppendResult, EventStore, EventStoreOptions, ReadReport } from './store.js';
+import type { AppendOptions, AppendResult, EventStore, EventStoreOptions, ReadReport } from './store.js';
 
 const KEY_TTL_MS = DAY_MS;
 const MAX_KEYS = 100_000;
@@ -86,7 +86,7 @@ export class EmbeddedEventStore implements EventStore {
     this.#newShown = () => new ShownCounts({ maxClients: opts.shownClients, maxItems: opts.shownItems });
     this.#shown = this.#newShown();
     this.#retentionDays = opts.retentionDays ?? 90;
-    this.#shownDays = Math.min(opts.shownDays ?? 30, this.#retentionDays);
+    this.#shownDays = Math.min(opts.shownDays ?? 14, this.#retentionDays);
     this.#snapshotPath = join(this.#log.dir, 'aggregates.snapshot');
     this.#snapshotMs = opts.snapshotIntervalMs ?? 300_000;
   }
@@ -196,8 +196,8 @@ export class EmbeddedEventStore implements EventStore {
     }
   }
 
-  append(events: PostedEvent[], idempotencyKey?: string): Promise<AppendResult> {
-    if (idempotencyKey === undefined) return this.#write(events, null);
+  append(events: PostedEvent[], idempotencyKey?: string, options?: AppendOptions): Promise<AppendResult> {
+    if (idempotencyKey === undefined) return this.#write(events, null, options?.sync !== false);
     const known = this.#keys.get(idempotencyKey);
     if (known) return known.result.then((r) => ({ ids: r.ids, replayed: true }));
     const result = this.#write(events, idempotencyKey);
@@ -216,10 +216,10 @@ export class EmbeddedEventStore implements EventStore {
     return result;
   }
 
-  async #write(events: PostedEvent[], key: string | null): Promise<AppendResult> {
+  async #write(events: PostedEvent[], key: string | null, sync = true): Promise<AppendResult> {
     const b = randomUUID();
     const r = Date.now();
-    const pos = await this.#log.append(r, encodeLine(b, key, r, events));
+    const pos = await this.#log.append(r, encodeLine(b, key, r, events), sync);
     const oldest = this.#retain();
     for (let i = 0; i < events.length; i++) this.#apply(events[i], oldest);
     this.#applied.set(pos.day, Math.max(this.#applied.get(pos.day) ?? 0, pos.end));

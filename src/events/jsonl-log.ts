@@ -6,7 +6,8 @@
  * readers skip a line that does not parse and report it. Before appending to a file that ends in a torn
  * line, the writer ends that line, so the next batch starts on a fresh one. Writes are group-committed:
  * the batches that arrive while one write + fdatasync runs go out together in the next, and each append()
- * resolves after the fdatasync covering its line.
+ * resolves after the fdatasync covering its line (a group of unsynced lines only, the served log's, is
+ * written without one).
  */
 import { createReadStream } from 'node:fs';
 import { mkdir, open, readdir, stat, type FileHandle } from 'node:fs/promises';
@@ -28,6 +29,7 @@ export interface LogPosition {
 interface Pending {
   day: string;
   bytes: Buffer;
+  sync: boolean;
   resolve: (pos: LogPosition) => void;
   reject: (e: Error) => void;
 }
@@ -66,13 +68,13 @@ export class JsonlLog {
 
   /**
    * Appends one line (log-line.ts's encodeLine: one JSON object and its newline) received at `r` (epoch ms:
-   * its file); resolves once it is on disk, with where it ends.
+   * its file); resolves once it is on disk (fdatasync'd; with `sync` false, once written), with where it ends.
    */
-  append(r: number, text: string): Promise<LogPosition> {
+  append(r: number, text: string, sync = true): Promise<LogPosition> {
     if (this.#closed) return Promise.reject(new RecscoreError('RECSCORE_EVENT_STORE', 'event log is closed'));
     const bytes = Buffer.from(text);
     return new Promise((resolve, reject) => {
-      this.#queue.push({ day: dayOf(r), bytes, resolve, reject });
+      this.#queue.push({ day: dayOf(r), bytes, sync, resolve, reject });
       if (!this.#flushing) void this.#flush();
     });
   }
@@ -88,7 +90,7 @@ export class JsonlLog {
         const buf = group.length === 1 ? group[0].bytes : Buffer.concat(group.map((p) => p.bytes));
         let off = 0;
         while (off < buf.length) off += (await h.fh.write(buf, off)).bytesWritten;
-        await h.fh.datasync();
+        if (group.some((p) => p.sync)) await h.fh.datasync();
         let end = h.size;
         h.size += buf.length;
         for (const p of group) p.resolve({ day, end: (end += p.bytes.length) });

@@ -5,7 +5,7 @@
  * posted one (`item`).
  *
  * Bounded, because client ids are request data: per day at most `maxClients` clients (the least recently
- * shown one is dropped first: Map order is recency, a client is re-inserted on each impression) and at
+ * shown are dropped first, half the bound at a time: see Day) and at
  * most `maxItems` items per client (a new item past that is not counted; those already there keep
  * counting); days older than `days` leave memory. Like the sketches, the counts are rebuilt from the
  * snapshot and the log after a restart, and in the same order, so the same clients survive the bound.
@@ -21,14 +21,43 @@ export interface ShownOptions {
 }
 
 export const SHOWN_DEFAULTS = { maxClients: 20_000, maxItems: 200 } as const;
+/** Item ids shared between clients' lists (a catalog's worth). */
+const MAX_IDS = 200_000;
+
+/**
+ * One client's items of a day and their counts, side by side: cheaper to create and fill than a Map for
+ * the few items an answer lists (this runs on the main thread for every served answer); a linear search
+ * over at most `maxItems` is what a lookup costs.
+ */
+interface Tally {
+  items: string[];
+  counts: number[];
+}
+
+/**
+ * A day's clients in two generations: those shown since the last turn (`young`) and before it (`old`).
+ * A client shown again moves to `young`; when `young` holds half the bound, `old` (the least recently
+ * shown) is dropped whole and `young` becomes `old`. No Map is iterated or trimmed one client at a time
+ * (a Map iterator walks the holes its earlier deletes left: one drop per new client, at 20,000 clients,
+ * cost 8 µs per answer), and at most `maxClients` are held.
+ */
+interface Day {
+  young: Map<string, Tally>;
+  old: Map<string, Tally>;
+}
 
 export class ShownCounts {
-  /** day → client → item → impressions. */
-  readonly #days = new Map<string, Map<string, Map<string, number>>>();
+  /** day → its clients, each with its items and their impressions. */
+  readonly #days = new Map<string, Day>();
   readonly #maxClients: number;
   readonly #maxItems: number;
   /** Impressions not counted because their client's item bound was reached. */
   overflowed = 0;
+  /**
+   * One string per item id: events replayed from the log carry a new string per occurrence, which would
+   * make every client's list hold its own copies. Bounded; past the bound an id is kept as it comes.
+   */
+  readonly #ids = new Map<string, string>();
 
   constructor(opts: ShownOptions = {}) {
     this.#maxClients = opts.maxClients ?? SHOWN_DEFAULTS.maxClients;
@@ -40,23 +69,37 @@ export class ShownCounts {
     const items = itemsOf(e);
     if (items.length === 0) return;
     const mine = this.#client(dayOf(e.ts), e.client_id);
-    for (let k = 0; k < items.length; k++) {
-      const n = mine.get(items[k]);
-      if (n !== undefined) mine.set(items[k], n + 1);
-      else if (mine.size < this.#maxItems) mine.set(items[k], 1);
-      else this.overflowed++;
-    }
+    for (let k = 0; k < items.length; k++) this.#count(mine, items[k], 1);
   }
 
-  // The client's counts of `day`, made the most recent (and created, dropping the least recent past the bound).
-  #client(day: string, client: string): Map<string, number> {
-    let clients = this.#days.get(day);
-    if (!clients) this.#days.set(day, (clients = new Map()));
-    let mine = clients.get(client);
-    if (mine) clients.delete(client);
-    else mine = new Map();
-    clients.set(client, mine);
-    if (clients.size > this.#maxClients) clients.delete(clients.keys().next().value as string);
+  #count(mine: Tally, item: string, n: number): void {
+    const at = mine.items.indexOf(item);
+    if (at >= 0) mine.counts[at] += n;
+    else if (mine.items.length < this.#maxItems) {
+      let id = this.#ids.get(item);
+      if (id === undefined) {
+        id = item;
+        if (this.#ids.size < MAX_IDS) this.#ids.set(id, id);
+      }
+      mine.items.push(id);
+      mine.counts.push(n);
+    } else this.overflowed += n;
+  }
+
+  // The client's counts of `day`, in the young generation (created there when new).
+  #client(day: string, client: string): Tally {
+    let d = this.#days.get(day);
+    if (!d) this.#days.set(day, (d = { young: new Map(), old: new Map() }));
+    let mine = d.young.get(client);
+    if (mine) return mine;
+    mine = d.old.get(client);
+    if (mine) d.old.delete(client);
+    else mine = { items: [], counts: [] };
+    if (d.young.size >= Math.max(1, this.#maxClients >> 1)) {
+      d.old = d.young;
+      d.young = new Map();
+    }
+    d.young.set(client, mine);
     return mine;
   }
 
@@ -64,8 +107,11 @@ export class ShownCounts {
   shown(client: string, days: readonly string[]): Map<string, number> {
     const out = new Map<string, number>();
     for (const day of days) {
-      const mine = this.#days.get(day)?.get(client);
-      if (mine) for (const [item, n] of mine) out.set(item, (out.get(item) ?? 0) + n);
+      const d = this.#days.get(day);
+      const mine = d?.young.get(client) ?? d?.old.get(client);
+      if (!mine) continue;
+      for (let k = 0; k < mine.items.length; k++)
+        out.set(mine.items[k], (out.get(mine.items[k]) ?? 0) + mine.counts[k]);
     }
     return out;
   }
@@ -75,19 +121,24 @@ export class ShownCounts {
     for (const day of this.#days.keys()) if (day < oldest) this.#days.delete(day);
   }
 
-  /** Every client's counts, least recent first per day (the snapshot keeps that order). */
-  *entries(): Iterable<{ day: string; client: string; items: Map<string, number> }> {
-    for (const [day, clients] of this.#days) for (const [client, items] of clients) yield { day, client, items };
+  /** Every client's counts, the older generation first (the snapshot keeps that order). */
+  *entries(): Iterable<{ day: string; client: string; items: Array<[string, number]> }> {
+    for (const [day, d] of this.#days) {
+      for (const gen of [d.old, d.young]) {
+        for (const [client, t] of gen) yield { day, client, items: t.items.map((item, k) => [item, t.counts[k]]) };
+      }
+    }
   }
 
   /** Restores one client's counts of a day from a snapshot (in the order entries() gave them). */
   restore(day: string, client: string, items: Iterable<[string, number]>): void {
     const mine = this.#client(day, client);
-    for (const [item, n] of items) if (mine.size < this.#maxItems || mine.has(item)) mine.set(item, n);
+    for (const [item, n] of items) this.#count(mine, item, n);
   }
 
   /** Clients held per day (tests, memory figures). */
   clients(day: string): number {
-    return this.#days.get(day)?.size ?? 0;
+    const d = this.#days.get(day);
+    return d ? d.young.size + d.old.size : 0;
   }
 }

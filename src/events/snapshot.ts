@@ -32,7 +32,7 @@ export interface SnapshotCell {
 export interface SnapshotShown {
   day: string;
   client: string;
-  items: Map<string, number>;
+  items: Array<[string, number]>;
 }
 
 export interface Snapshot {
@@ -57,7 +57,7 @@ export function encodeSnapshot(
       JSON.stringify([c.day, c.combo, c.tuple, c.type, c.count, Buffer.from(c.sketch.toCompact()).toString('base64')]),
     );
   }
-  for (const c of shown) parts.push(JSON.stringify({ s: [c.day, c.client, [...c.items]] }));
+  for (const c of shown) parts.push(JSON.stringify({ s: [c.day, c.client, c.items] }));
   return Buffer.from(parts.join('\n') + '\n');
 }
 
@@ -99,7 +99,7 @@ export async function readSnapshot(path: string): Promise<Snapshot | null> {
       const [day, client, items] = (row as { s: [string, string, Array<[string, number]>] }).s;
       if (typeof day !== 'string' || typeof client !== 'string' || !Array.isArray(items))
         throw new Error('snapshot shown');
-      shown.push({ day, client, items: new Map(items) });
+      shown.push({ day, client, items });
       continue;
     }
     const [day, combo, tuple, type, count, b64] = row as [string, string, string, string, number, string];

@@ -31,11 +31,21 @@ export interface ReadReport {
   skipped: Array<{ file: string; line: number }>;
 }
 
+export interface AppendOptions {
+  /**
+   * False: the embedded log writes the line without its own fdatasync (a later synced batch, or the OS,
+   * makes it durable): for the served log's impressions, at-most-once analytics whose sync per batch was
+   * most of their cost. A process crash loses nothing written; an OS crash may lose the unsynced tail.
+   * Redis applies every batch alike. Default true.
+   */
+  sync?: boolean;
+}
+
 export interface EventStore {
   readonly kind: string;
   /** The configured dimension combinations. */
   readonly combos: readonly Combo[];
-  append(events: PostedEvent[], idempotencyKey?: string): Promise<AppendResult>;
+  append(events: PostedEvent[], idempotencyKey?: string, options?: AppendOptions): Promise<AppendResult>;
   /** Events whose timestamp falls on the UTC days `from`..`to`, in log order. */
   read(from: string, to: string, report?: ReadReport): AsyncIterable<StoredEvent>;
   /** Distinct clients of any of `types` over the union of `days` and of the tuples of `combo` that `matches`. */
@@ -77,7 +87,7 @@ export interface EventStoreOptions {
   shownClients?: number;
   /** Embedded: items counted per client and day for shown() (200). */
   shownItems?: number;
-  /** Embedded: days of shown() counts kept in memory (30, at most the retention). */
+  /** Embedded: days of shown() counts kept in memory (14, at most the retention). */
   shownDays?: number;
   /** Embedded: called with the events a refused segment did not take (a metric). */
   onSegmentRefused?: (combo: string, events: number) => void;

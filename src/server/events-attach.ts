@@ -64,6 +64,7 @@ export async function openEvents(config: EventsConfig | undefined, log: Logger, 
       registers: [metrics.registry],
     });
     served = new ServedLog(store, {
+      flushMs: cfg.servedLogFlushMs,
       logger: log,
       onDrop: (n, reason) => dropped.inc({ reason }, n),
       onWrite: (n) => written.inc(n),

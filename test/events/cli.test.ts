@@ -37,6 +37,10 @@ describe('recscore events export / recscore stats', () => {
       if (i % 25 === 0)
         events.push({ type: 'install', client_id: `c${i}`, ts: now - i, item: `item,${i % 4}`, weight: 9 });
     }
+    // Two served answers (the served log's shape): 4 impressions, no locale.
+    const served = { type: 'impression', ts: now, request_id: 'ra', context: { served_by: 'ensemble' } };
+    events.push({ ...served, client_id: 'c0', items: ['x', 'y', 'z'], item_variants: ['', 'e:b', ''] });
+    events.push({ ...served, client_id: 'c1', items: ['x'] });
     const ids = (await store.append(events)).ids;
     events.forEach((e, i) => stored.push({ id: ids[i], ...e }));
     await store.close();
@@ -68,6 +72,9 @@ describe('recscore events export / recscore stats', () => {
       assert.equal(row.type, e.type);
       assert.equal(new Date(row.ts as Date).getTime(), e.ts);
       assert.equal(row.item, e.item ?? null);
+      const json = (v: unknown) => (v === null || v === undefined ? null : typeof v === 'string' ? JSON.parse(v) : v);
+      assert.deepEqual(json(row.items), e.items ?? null);
+      assert.deepEqual(json(row.item_variants), e.item_variants ?? null);
       assert.equal(row.position ?? null, e.position ?? null);
       assert.equal(row.weight ?? null, e.weight ?? null);
       const ctx =
@@ -114,7 +121,7 @@ describe('recscore events export / recscore stats', () => {
     assert.deepEqual(
       rows.map((x: any) => [x.locale, x.impressions, x.clicks]),
       [
-        [null, 0, 50],
+        [null, 4, 50],
         ['de', 125, 0],
         ['fr', 125, 0],
       ],

@@ -98,6 +98,25 @@ describe('Aggregates of an answer impression (items)', () => {
         Buffer.from(c.sketch.toCompact()).toString('hex'),
       ]);
     assert.deepEqual(cells(all).sort(), cells(one).sort());
+    for (const a of [one, all]) {
+      assert.equal(
+        a.bytes,
+        a.memory().reduce((s, m) => s + m.bytes, 0),
+        'byte total = the sketches held',
+      );
+    }
+  });
+
+  it('keeps the byte total right while sketches grow from sparse to dense', () => {
+    const agg = new Aggregates([[], ['served_by']]);
+    for (let i = 0; i < 20_000; i++) {
+      agg.add({ type: 'click', client_id: `g${i}`, ts: 0, context: { served_by: i % 3 ? 'a' : 'b' } });
+    }
+    assert.equal(
+      agg.bytes,
+      agg.memory().reduce((s, m) => s + m.bytes, 0),
+    );
+    assert.equal(agg.bytes, 3 * 16_384, 'three dense sketches');
   });
 
   it('counts an answer over the tuple cap as overflow, item by item', () => {

@@ -103,6 +103,32 @@ describe('EventStore.shown', () => {
     await red.close();
   });
 
+  it('answer impressions: embedded and Redis count the same impressions per item and combination', async () => {
+    const emb = await EmbeddedEventStore.open(join(dir, 'agree'), { logger: quiet, writeSnapshot: false });
+    const red = new RedisEventStore('redis://127.0.0.1:6379', { prefix: `${prefix}agree:`, logger: quiet });
+    assert.ok(await red.connected());
+    for (const s of [emb, red]) await s.append(events());
+    for (const combo of [[], ['item'], ['served_by'], ['locale']]) {
+      const [a, b] = await Promise.all([emb.counts([today], combo), red.counts([today], combo)]);
+      assert.deepEqual(b, a, combo.join('+') || 'none');
+    }
+    const items = await emb.counts([today], ['item']);
+    assert.deepEqual(
+      Object.fromEntries([...items].map(([t, m]) => [t, m.get('impression')])),
+      { '["a"]': 3, '["b"]': 2, '["c"]': 1, '["d"]': 1 },
+      'one impression per listed item; posted impressions count too',
+    );
+    assert.equal((await emb.counts([today], [])).get('[]')?.get('impression'), 7);
+    for (const item of ['a', 'b']) {
+      const m = (t: string) => t === JSON.stringify([item]);
+      assert.equal(
+        await red.distinct(['impression'], [today], ['item'], m),
+        await emb.distinct(['impression'], [today], ['item'], m),
+      );
+    }
+    await Promise.all([emb.close(), red.close()]);
+  });
+
   it('Redis down: shown rejects with RECSCORE_EVENT_STORE', async () => {
     const red = new RedisEventStore('redis://127.0.0.1:1', { prefix, logger: quiet });
     await red.connected(200);
@@ -123,5 +149,17 @@ describe('ShownCounts bounds', () => {
     assert.deepEqual(asObject(s.shown('c3', [today])), { a: 1 });
     assert.equal(s.clients(today), 2);
     assert.equal(s.overflowed, 1);
+  });
+
+  it('holds at most maxClients of 10,000 distinct clients, always the most recent half', () => {
+    const s = new ShownCounts({ maxClients: 100 });
+    for (let i = 0; i < 10_000; i++) {
+      s.add(answer(`k${i}`, ['a'], now));
+      s.add(answer('regular', ['b'], now)); // shown all the time: never dropped
+      assert.ok(s.clients(today) <= 100, `${s.clients(today)} clients held`);
+    }
+    for (let i = 10_000 - 50; i < 10_000; i++) assert.deepEqual(asObject(s.shown(`k${i}`, [today])), { a: 1 });
+    assert.deepEqual(asObject(s.shown('k0', [today])), {});
+    assert.deepEqual(asObject(s.shown('regular', [today])), { b: 10_000 });
   });
 });

@@ -34,6 +34,7 @@ export function testEventsConfig(dataDir: string): EventsConfig {
     eventShownClients: defaultOf('eventShownClients'),
     eventShownItems: defaultOf('eventShownItems'),
     eventShownDays: defaultOf('eventShownDays'),
+    servedLogFlushMs: defaultOf('servedLogFlushMs'),
     servedLog: false,
     eventSketchMb: defaultOf('eventSketchMb'),
   });

@@ -69,7 +69,8 @@ function startOn(dataDir: string, servedLog: boolean): Promise<Recscore> {
     eventPrefix: 'recscore:events:',
     eventShownClients: 20_000,
     eventShownItems: 200,
-    eventShownDays: 30,
+    eventShownDays: 14,
+    servedLogFlushMs: 100,
     servedLog,
   });
   return startServer({

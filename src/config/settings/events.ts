@@ -76,18 +76,27 @@ export const EVENT_SETTINGS = {
     env: 'RECSCORE_EVENT_SHOWN_DAYS',
     flag: 'event-shown-days',
     kind: int(1, 3650),
-    default: 30,
+    // ~0.9 KB per client and day of 30 items (README): the defaults hold at most ~250 MB.
+    default: 14,
     doc: 'Embedded store: days of per-client impression counts kept in memory (at most the retention)',
+  }),
+  servedLogFlushMs: setting({
+    env: 'RECSCORE_SERVED_LOG_FLUSH_MS',
+    flag: 'served-log-flush-ms',
+    kind: int(1, 60_000),
+    // A write is one line without its own fdatasync (impressions are at-most-once analytics); what the
+    // main thread does per write (sketches, counters, shown counts) grows with the batch, so batches stay
+    // small (250 answers) and a full one goes at once; this is the most a quiet period waits.
+    default: 250,
+    doc: 'Served log: most ms between its batched writes (a full batch of 250 answers is written at once)',
   }),
   servedLog: setting({
     env: 'RECSCORE_SERVED_LOG',
     flag: 'served-log',
     kind: bool,
-    // Off for now: its CPU per answer was cut by ~40 % (loadtest/README.md), but with it on the in-process
-    // faults test (test/faults/serve-faults.test.ts) sees its 15 ms profile budgets fire 6-36 ms late
-    // (RECSCORE_STALLED, which the breaker ignores), so the breaker does not open there. Turn it on once
-    // that is understood (README, events section).
-    default: false,
-    doc: "Write each answer's list to the event log as `impression` events (batched, off the response path)",
+    // On: one impression event per answer, written every RECSCORE_SERVED_LOG_FLUSH_MS, costs the gate's
+    // recommend scenario ~10-15 µs per answer of ~150 (README, events section).
+    default: true,
+    doc: "Write each answer's list to the event log as one `impression` event (batched, off the response path)",
   }),
 } satisfies Record<string, Setting<unknown>>;
