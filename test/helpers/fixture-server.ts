@@ -5,7 +5,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { defaultOf } from '../../src/config/index.js';
-import { eventsConfigOf, type EventsConfig } from '../../src/events/config.js';
+import { eventsConfigOf, type EventSettings, type EventsConfig } from '../../src/events/config.js';
 
 const fixture = (p: string) => fileURLToPath(new URL(`../../../test/fixtures/taar/${p}`, import.meta.url));
 
@@ -22,7 +22,8 @@ export function fixtureServerOptions(eventsDir: string) {
   };
 }
 
-export function testEventsConfig(dataDir: string): EventsConfig {
+/** `overrides` replace single settings (a test that needs the served log on, a shorter window…). */
+export function testEventsConfig(dataDir: string, overrides: Partial<EventSettings> = {}): EventsConfig {
   return eventsConfigOf({
     dataDir,
     events: undefined,
@@ -37,5 +38,6 @@ export function testEventsConfig(dataDir: string): EventsConfig {
     servedLogFlushMs: defaultOf('servedLogFlushMs'),
     servedLog: false,
     eventSketchMb: defaultOf('eventSketchMb'),
+    ...overrides,
   });
 }

@@ -9,9 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { Agent, request } from 'undici';
-import { eventsConfigOf } from '../../src/events/config.js';
 import { silentLogger } from '../../src/log.js';
 import { startServer, type Recscore } from '../../src/server/start.js';
+import { testEventsConfig } from '../helpers/fixture-server.js';
 import { haveVectors, VECTOR_MODELS, VECTORS } from '../helpers/vectors.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'recscore-surfaces-fatigue-'));
@@ -48,20 +48,7 @@ function start(): Promise<Recscore> {
     server: { port: 0 },
     logger: silentLogger,
     surfaces: surfacesPath,
-    events: eventsConfigOf({
-      dataDir: join(dir, 'data'),
-      events: undefined,
-      eventDimensions: undefined,
-      eventTypes: undefined,
-      eventRetentionDays: 90,
-      eventSketchMb: 512,
-      eventMaxLen: undefined,
-      eventPrefix: 'recscore:events:',
-      eventShownClients: 20_000,
-      eventShownItems: 200,
-      eventShownDays: 30,
-      servedLog: true,
-    }),
+    events: testEventsConfig(join(dir, 'data'), { eventShownDays: 30, servedLog: true }),
   });
 }
 
