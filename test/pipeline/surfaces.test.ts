@@ -150,6 +150,16 @@ describe('surfaces', () => {
     const r2 = await s.app.get(url('home'));
     assert.equal(r2.json.result_info.sources.collab.status, 'timeout');
     assert.equal(r2.json.result_info.sources.collab.reason, 'scoring-timeout');
+    // Counted by reason, as result_info names it.
+    const metrics = await s.app.metrics.registry.metrics();
+    for (const reason of ['budget', 'scoring-timeout'])
+      assert.ok(
+        metrics.includes(
+          `recscore_surface_failures_total{surface="home",stage="source",source="collab",class="timeout",` +
+            `reason="${reason}"} 1`,
+        ),
+        reason,
+      );
     assert.ok(r.json.results.length > 0);
     // col0 is also on the editors' static list; no other collaborative item is in the answer.
     assert.ok(
@@ -164,7 +174,13 @@ describe('surfaces', () => {
     s.scorer.failWith = new Error('worker exploded');
     const r = await s.app.get(url('home'));
     assert.equal(r.status, 200);
-    assert.equal(r.json.result_info.sources.collab.status, 'failed');
+    assert.deepEqual(r.json.result_info.sources.collab, { status: 'failed', items: 0, reason: 'scoring-error' });
+    const labels =
+      'surface="home",stage="source",source="collab",class="RECSCORE_SOURCE_FAILED",reason="scoring-error"';
+    assert.match(
+      await s.app.metrics.registry.metrics(),
+      new RegExp(`recscore_surface_failures_total\\{${labels}\\} 1`),
+    );
     assert.equal(r.json.result_info.sources.pop.status, 'ok');
     assert.ok(r.json.results.includes('ed0@x'));
   });

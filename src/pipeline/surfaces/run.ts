@@ -119,7 +119,7 @@ export async function runSurface<V extends { facts: ModelFacts }>(
         const reason = own ? 'budget' : isRecscoreError(e) ? String(e.details?.reason ?? e.code) : 'error';
         const outcome = own || reason.endsWith('-timeout') ? 'timeout' : 'failed';
         sources[src.name] = { status: outcome, items: 0, reason };
-        metrics.record(plan.name, 'source', src.name, outcome, performance.now() - t0, { out: 0 }, e);
+        metrics.record(plan.name, 'source', src.name, outcome, performance.now() - t0, { out: 0 }, e, reason);
         return { name: src.name, weight: 0, list: [] };
       }
     }),
