@@ -219,7 +219,17 @@ describe('surfaces', () => {
     const r = await s.app.get(url('home', known, '?explain=1'), { 'x-api-key': 'admin' });
     assert.equal(r.status, 200);
     const stages = r.json.explain.map((e: any) => e.stage);
-    assert.deepEqual(stages, ['first_n', 'filter', 'truncate']);
+    assert.deepEqual(stages, ['blend', 'first_n', 'filter', 'truncate']);
+    // The blend's output: every proposal in order, duplicates not merged yet, each naming its source.
+    const blended = r.json.explain.shift().items;
+    assert.deepEqual(
+      blended.filter((i: any) => i.item === 'col0@x').map((i: any) => i.sources),
+      [[{ source: 'collab', rank: 0, score: 100 }], [{ source: 'editors', rank: 1, score: 2 }]],
+    );
+    assert.deepEqual(
+      blended.map((i: any) => i.rank),
+      blended.map((_: unknown, k: number) => k),
+    );
     const col0 = r.json.explain[0].items.find((i: any) => i.item === 'col0@x');
     assert.deepEqual(col0.sources, [
       { source: 'collab', rank: 0, score: 100 },
@@ -365,6 +375,17 @@ describe('experiments', () => {
     assert.equal(r.json.result_info.surface, 'home');
     const viaSurfaceRoute = await inside.app.get(url('taar'));
     assert.deepEqual(viaSurfaceRoute.json.result_info.experiments, { taar_exp: 'via_home' });
+    // TAAR's own answer has no exclusions, attribute filters or explain: asked of the taar surface, they are
+    // refused, not silently dropped; TAAR's parameters answer as on its route.
+    for (const q of ['?exclude=col0@x', '?category=privacy', '?explain=1']) {
+      const bad = await plain.app.get(url('taar', known, q), { 'x-api-key': 'admin' });
+      assert.equal(bad.status, 400, q);
+      assert.match(bad.json.error.message, /the taar surface is TAAR's own answer/, q);
+    }
+    const same = await plain.app.get(url('taar', known, '?draw=0&count=3&explain=0'));
+    const own = await plain.app.get(`/v1/api/recommendations/${known}/?draw=0&count=3`);
+    assert.equal(same.status, 200, same.text);
+    assert.deepEqual(same.json.results, own.json.results);
     const draw = setup(
       withExperiments([
         {
