@@ -282,6 +282,57 @@ describe('surfaces', () => {
     assert.equal(r.json.results.length, 10);
   });
 
+  it('the four TAAR recommenders share one pool trip; promoted comes from the request; installed items go', async () => {
+    const file = {
+      surfaces: {
+        all: {
+          size: 20,
+          sources: [
+            ...['collaborative', 'similarity', 'locale', 'ensemble'].map((r) => ({
+              name: r,
+              kind: 'taar',
+              recommender: r,
+            })),
+            { name: 'promo', kind: 'promoted' },
+            { name: 'editors', kind: 'static', items: ['installed@example.net', 'ed0@x'] },
+          ],
+        },
+        keep: {
+          filters: { installed: false },
+          sources: [{ name: 'editors', kind: 'static', items: ['installed@example.net', 'ed0@x'] }],
+        },
+      },
+    };
+    const s = setup(file);
+    await s.holder.load(true);
+    const r = await s.app.postJson(url('all'), {
+      promoted: [
+        ['p1@x', 1],
+        ['p2@x', 5],
+      ],
+    });
+    assert.equal(r.status, 200, r.text);
+    assert.equal(s.scorer.calls, 1, 'one trip for the four TAAR sources');
+    const info = r.json.result_info;
+    for (const [name, prefix] of [
+      ['collaborative', 'col'],
+      ['similarity', 'sim'],
+      ['locale', 'loc'],
+      ['ensemble', 'ens'],
+    ]) {
+      assert.equal(info.sources[name].status, 'ok', name);
+      assert.ok(r.json.results.includes(`${prefix}0@x`), `${name}'s first item`);
+    }
+    // Round robin of six equal weights: each source's first proposal, in source order (promoted by score);
+    // the editors' first, installed by the client, is filtered out.
+    assert.deepEqual(r.json.results.slice(0, 6), ['col0@x', 'sim0@x', 'loc0@x', 'ens0@x', 'p2@x', 'col1@x']);
+    assert.deepEqual(info.sources.promo, { status: 'ok', items: 2 });
+    assert.ok(r.json.results.includes('p1@x'));
+    assert.ok(!r.json.results.includes('installed@example.net'), 'the client has it installed');
+    assert.deepEqual((await s.app.get(url('all'))).json.result_info.sources.promo, { status: 'empty', items: 0 });
+    assert.deepEqual((await s.app.get(url('keep'))).json.results, ['installed@example.net', 'ed0@x']);
+  });
+
   it('popularity per locale follows the profile, then ?locale=', async () => {
     const s = setup();
     await s.holder.load(true);
