@@ -694,6 +694,44 @@ describe('stage budgets and the quality factor', () => {
   });
 });
 
+describe('the quality factor at a given value', () => {
+  it('shrinks first-N with the factor and, below 0.5, switches off the costliest source', async () => {
+    const items = (p: string) => Array.from({ length: 60 }, (_, i) => `${p}${i}@x`);
+    const file = {
+      surfaces: {
+        wide: {
+          size: 5,
+          first_n: 40,
+          target_p95_ms: 50,
+          sources: [
+            { name: 'a', kind: 'static', items: items('a'), cost: 1 },
+            { name: 'b', kind: 'static', items: items('b'), cost: 2 },
+            { name: 'c', kind: 'static', items: items('c'), cost: 0.5 },
+          ],
+        },
+      },
+    };
+    const s = setup(file);
+    await s.holder.load(true);
+    const explained = async () => (await s.app.get(url('wide', known, '?explain=1'), { 'x-api-key': 'admin' })).json;
+    const firstNOf = (j: any) => j.explain.find((e: any) => e.stage === 'first_n').items.length;
+    const full = await explained();
+    assert.equal(full.result_info.quality_factor, 1);
+    assert.equal(firstNOf(full), 40);
+    assert.equal(full.result_info.sources.b.status, 'ok');
+    // Two windows of answers over the target: ×0.7 twice.
+    const q = s.holder.qualityOf('wide')!;
+    for (let i = 0; i < 64; i++) q.observe(1_000);
+    assert.ok(Math.abs(q.value - 0.49) < 1e-9, String(q.value));
+    const low = await explained();
+    assert.equal(low.result_info.quality_factor, q.value);
+    assert.equal(firstNOf(low), 20, 'first_n 40 × 0.49');
+    assert.deepEqual(low.result_info.sources.b, { status: 'off', items: 0, reason: 'quality' });
+    assert.equal(low.result_info.sources.a.status, 'ok');
+    assert.equal(low.results.length, 5);
+  });
+});
+
 describe('diversity and status', () => {
   it('diversity by a catalog attribute interleaves the categories, each in its order', async () => {
     const file = {
