@@ -282,7 +282,7 @@ describe('surfaces', () => {
     assert.equal(r.json.results.length, 10);
   });
 
-  it('the four TAAR recommenders share one pool trip; promoted comes from the request; installed items go', async () => {
+  it('four TAAR recommenders share one pool trip; promoted comes from the request; installed items go', async () => {
     const file = {
       surfaces: {
         all: {
