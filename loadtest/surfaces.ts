@@ -187,7 +187,8 @@ async function main() {
       '',
       `sustainable: ${sustainable} connections (p99 > ${TARGET_P95_MS} ms above it); overload: ${over}`,
       '',
-      '| scenario | connections | good req/s | ratio to ceiling | p99 ms | p99 ÷ ceiling p99 | errors | notes | load avg |',
+      '| scenario | connections | good req/s | ratio to ceiling | p99 ms | p99 ÷ ceiling p99 | errors | notes ' +
+        '| load avg |',
       '|---|--:|--:|--:|--:|--:|--:|---|---|',
       ...rows.map((r: any) => {
         const notes =

@@ -1,9 +1,10 @@
 /**
  * Surfaces and experiments over HTTP:
  * - `GET|POST /v1/surfaces/:name/recommendations/:client_id` — a configured surface (`taar`: TAAR's own
- *   answer, as on TAAR's route, which takes no exclude, filters or explain: those are refused). Per request: `count` (1–100), `exclude` (GUIDs never returned; comma list
- *   or repeated), `locale`, `platform`, attribute filters `<attribute>=<value>` when the catalog has that
- *   attribute (`category=privacy`), `explain=1` (admin only: each stage's list with ranks, scores, sources).
+ *   answer, as on TAAR's route, which takes no exclude, filters or explain: those are refused). Per request:
+ *   `count` (1–100), `exclude` (GUIDs never returned; comma list or repeated), `locale`, `platform`, attribute
+ *   filters `<attribute>=<value>` when the catalog has that attribute (`category=privacy`), `explain=1` (admin
+ *   only: each stage's list with ranks, scores, sources).
  *   POST takes the same in a JSON body: `{count?, exclude?, filters?: {attr: value}, promoted?, locale?}`
  *   (the body wins over the query).
  * - `GET /v1/experiments/:id/results?from=&to=` — per variant counts and tests (src/pipeline/experiments/results.ts).
