@@ -112,6 +112,25 @@ describe('experimentResults', () => {
     );
   });
 
+  it('the sample-ratio check counts each client once, exactly, in its variant', async () => {
+    const events: StoredEvent[] = [];
+    // 600 clients in control and 400 in b against 1:1 weights, each seen three times (and, per answer, with
+    // several items): a mismatch on client counts, not impressions.
+    for (let rep = 0; rep < 3; rep++)
+      for (let i = 0; i < 1_000; i++) {
+        const e = ev('impression', `c${i}`, `r${rep}-${i}`, 'x', i < 600 ? 'control' : 'b');
+        events.push(i % 2 ? e : { ...e, item: undefined, items: ['x', 'y', 'z'] });
+      }
+    const r = await experimentResults(storeOf(events), EXPERIMENT, undefined, undefined, NOW);
+    assert.equal(r.sample_ratio!.clients_sampled, 1_000);
+    assert.equal(r.sample_ratio!.mismatch, true);
+    assert.ok(Math.abs(r.sample_ratio!.chi_square - 40) < 1e-9, String(r.sample_ratio!.chi_square)); // 2×100²/500
+    const even = events.filter((e) => Number(e.client_id.slice(1)) >= 200); // 400 : 400
+    const r2 = await experimentResults(storeOf(even), EXPERIMENT, undefined, undefined, NOW);
+    assert.equal(r2.sample_ratio!.chi_square, 0);
+    assert.equal(r2.sample_ratio!.mismatch, false);
+  });
+
   it('refuses a range longer than 92 days', async () => {
     await assert.rejects(
       experimentResults(storeOf([]), EXPERIMENT, '2026-01-01', '2026-12-04', NOW),
