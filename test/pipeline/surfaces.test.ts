@@ -539,7 +539,9 @@ describe('experiments', () => {
     }
     assert.equal(res.json.control, 'control');
     assert.ok(res.json.variants[1].vs_control.ctr.p_value >= 0);
+    assert.equal(res.json.sample_ratio.clients_sampled, 30);
     assert.equal(typeof res.json.sample_ratio.mismatch, 'boolean');
+    assert.equal(res.json.allocation_check, null, 'allocation 1: nobody outside');
     assert.equal(res.json.unattributed, 1);
     assert.equal((await app.get('/v1/experiments/nope/results')).status, 404);
     assert.equal((await app.get('/v1/experiments/e2e/results?from=2026-13-01')).status, 400);

@@ -207,7 +207,8 @@ export function registerSurfaceRoutes(app: Hono<AppEnv>, deps: SurfaceRouteDeps)
       summary: 'Per-variant results of an experiment from the event log',
       description:
         'Clients (HyperLogLog), impressions, clicks, installs, CTR and install rate with Wilson 95 % intervals, ' +
-        'the difference to control (the first variant) with a two-proportion z-test, a sample-ratio check. ' +
+        'the difference to control (the first variant) with a two-proportion z-test, a sample-ratio check ' +
+        '(clients per variant against the weights) and an allocation check (inside vs outside the experiment). ' +
         'An answer is reused for RECSCORE_EXPERIMENT_RESULTS_CACHE_S seconds; the `Age` header says how old it is.',
       tags: ['events'],
       params: { id: { description: 'Experiment id', schema: { type: 'string' } } },
