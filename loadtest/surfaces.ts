@@ -4,7 +4,7 @@
  *   node dist/loadtest/surfaces.js [--seconds 2] [--pairs 3]   → loadtest/results/surfaces.tmp/surfaces.{json,md}
  *
  * 1. A three-source surface (TAAR collaborative ×2, locale popularity, a static list; installed filter) at
- *    32 connections: good answers/s (served by the surface) and p99, as a ratio to a same-run ceiling (a bare
+ *    32 connections: good answers/s (served by the surface) and p99, each as a ratio to a same-run ceiling (a bare
  *    node:http child answering a captured surface body), rounds alternating C S / S C as loadtest/README.md
  *    describes; TAAR's own route in the same run for comparison.
  * 2. The quality factor under 2× overload: the connection count where the surface's p99 first passes its
@@ -23,8 +23,27 @@ import { recommendPaths, seededRandom } from './paths.js';
 import { startCeiling, startRecscore } from './servers.js';
 
 const { values } = parseArgs({
-  options: { seconds: { type: 'string', default: '2' }, pairs: { type: 'string', default: '3' } },
+  options: {
+    seconds: { type: 'string', default: '2' },
+    pairs: { type: 'string', default: '3' },
+    help: { type: 'boolean', default: false },
+  },
 });
+if (values.help) {
+  process.stdout.write(
+    [
+      'node dist/loadtest/surfaces.js [--seconds 2] [--pairs 3]',
+      '  Surfaces under load (issue 15) on the demo model; writes loadtest/results/surfaces.tmp/surfaces.{json,md}.',
+      '  1. a three-source surface and the TAAR route at 32 connections: good req/s and p99, each as a ratio to a',
+      '     same-run ceiling (rounds alternating ceiling/server; --pairs pairs of --seconds rounds);',
+      '  2. the same surface at 2× its sustainable load with and without a p95 target: p99, errors, quality factor,',
+      '     share of answers with the costliest source off.',
+      '  Run on a quiet machine; the load average is printed beside every row.',
+      '',
+    ].join('\n'),
+  );
+  process.exit(0);
+}
 const durationMs = Number(values.seconds) * 1000;
 const pairs = Number(values.pairs);
 const OUT = join(REPO_ROOT, 'loadtest/results/surfaces.tmp');
@@ -87,6 +106,7 @@ async function main() {
     ] as const) {
       await round(server.url, next); // warm-up
       const ratios: number[] = [];
+      const p99Ratios: number[] = [];
       const p99s: number[] = [];
       const rps: number[] = [];
       let errors = 0;
@@ -99,6 +119,7 @@ async function main() {
           else s = await round(server.url, next, 32, server.pid);
         }
         ratios.push(goodRps(s!, prefix) / c!.rps);
+        p99Ratios.push(s!.latency.p99 / c!.latency.p99);
         p99s.push(s!.latency.p99);
         rps.push(goodRps(s!, prefix));
         errors += s!.errors + s!.non2xx;
@@ -109,6 +130,7 @@ async function main() {
         good_rps: median(rps),
         ratio: median(ratios),
         p99_ms: median(p99s),
+        p99_ratio: median(p99Ratios),
         errors,
         load: load(),
       });
@@ -165,15 +187,25 @@ async function main() {
       '',
       `sustainable: ${sustainable} connections (p99 > ${TARGET_P95_MS} ms above it); overload: ${over}`,
       '',
-      '| scenario | connections | good req/s | ratio to ceiling | p99 ms | errors | notes | load avg |',
-      '|---|--:|--:|--:|--:|--:|---|---|',
+      '| scenario | connections | good req/s | ratio to ceiling | p99 ms | p99 ÷ ceiling p99 | errors | notes ' +
+        '| load avg |',
+      '|---|--:|--:|--:|--:|--:|--:|---|---|',
       ...rows.map((r: any) => {
         const notes =
           r.quality_factor_end !== undefined
             ? `factor ${r.quality_factor_end ?? '–'}, collab off in ${(100 * r.costliest_off_share).toFixed(1)} %`
             : '';
         const ratio = r.ratio?.toFixed(3) ?? '–';
-        const cells = [r.scenario, r.connections, Math.round(r.good_rps), ratio, r.p99_ms.toFixed(2), r.errors];
+        const p99Ratio = r.p99_ratio?.toFixed(1) ?? '–';
+        const cells = [
+          r.scenario,
+          r.connections,
+          Math.round(r.good_rps),
+          ratio,
+          r.p99_ms.toFixed(2),
+          p99Ratio,
+          r.errors,
+        ];
         return `| ${[...cells, notes, r.load].join(' | ')} |`;
       }),
       '',

@@ -173,8 +173,9 @@ describe('surfaces: SAR sources by name through the registry', { timeout: 180_00
     const r = await results('unknown');
     assert.deepEqual(r.result_info.sources.similar, { status: 'failed', items: 0, reason: 'unknown-model' });
     const metrics = await app.metrics.registry.metrics();
-    const labels = 'surface="unknown",stage="source",source="similar",class="RECSCORE_MODEL_NOT_FOUND"';
-    assert.ok(metrics.includes(`recscore_surface_failures_total{${labels}} 1`), 'counted by class');
+    const labels =
+      'surface="unknown",stage="source",source="similar",class="RECSCORE_MODEL_NOT_FOUND",reason="unknown-model"';
+    assert.ok(metrics.includes(`recscore_surface_failures_total{${labels}} 1`), 'counted by class and reason');
     records.put(sarRecord(files.jaccard, { description: 'not yet' }));
     assert.deepEqual(holder.warnings, []);
     assert.deepEqual((await results('unknown')).results, want(jaccard));

@@ -150,6 +150,16 @@ describe('surfaces', () => {
     const r2 = await s.app.get(url('home'));
     assert.equal(r2.json.result_info.sources.collab.status, 'timeout');
     assert.equal(r2.json.result_info.sources.collab.reason, 'scoring-timeout');
+    // Counted by reason, as result_info names it.
+    const metrics = await s.app.metrics.registry.metrics();
+    for (const reason of ['budget', 'scoring-timeout'])
+      assert.ok(
+        metrics.includes(
+          `recscore_surface_failures_total{surface="home",stage="source",source="collab",class="timeout",` +
+            `reason="${reason}"} 1`,
+        ),
+        reason,
+      );
     assert.ok(r.json.results.length > 0);
     // col0 is also on the editors' static list; no other collaborative item is in the answer.
     assert.ok(
@@ -164,7 +174,13 @@ describe('surfaces', () => {
     s.scorer.failWith = new Error('worker exploded');
     const r = await s.app.get(url('home'));
     assert.equal(r.status, 200);
-    assert.equal(r.json.result_info.sources.collab.status, 'failed');
+    assert.deepEqual(r.json.result_info.sources.collab, { status: 'failed', items: 0, reason: 'scoring-error' });
+    const labels =
+      'surface="home",stage="source",source="collab",class="RECSCORE_SOURCE_FAILED",reason="scoring-error"';
+    assert.match(
+      await s.app.metrics.registry.metrics(),
+      new RegExp(`recscore_surface_failures_total\\{${labels}\\} 1`),
+    );
     assert.equal(r.json.result_info.sources.pop.status, 'ok');
     assert.ok(r.json.results.includes('ed0@x'));
   });
@@ -203,7 +219,17 @@ describe('surfaces', () => {
     const r = await s.app.get(url('home', known, '?explain=1'), { 'x-api-key': 'admin' });
     assert.equal(r.status, 200);
     const stages = r.json.explain.map((e: any) => e.stage);
-    assert.deepEqual(stages, ['first_n', 'filter', 'truncate']);
+    assert.deepEqual(stages, ['blend', 'first_n', 'filter', 'truncate']);
+    // The blend's output: every proposal in order, duplicates not merged yet, each naming its source.
+    const blended = r.json.explain.shift().items;
+    assert.deepEqual(
+      blended.filter((i: any) => i.item === 'col0@x').map((i: any) => i.sources),
+      [[{ source: 'collab', rank: 0, score: 100 }], [{ source: 'editors', rank: 1, score: 2 }]],
+    );
+    assert.deepEqual(
+      blended.map((i: any) => i.rank),
+      blended.map((_: unknown, k: number) => k),
+    );
     const col0 = r.json.explain[0].items.find((i: any) => i.item === 'col0@x');
     assert.deepEqual(col0.sources, [
       { source: 'collab', rank: 0, score: 100 },
@@ -254,6 +280,57 @@ describe('surfaces', () => {
     assert.equal(r.json.result_info.reason, 'no-recommendations');
     assert.deepEqual(r.json.result_info.experiments, { exp_empty: 'only' });
     assert.equal(r.json.results.length, 10);
+  });
+
+  it('four TAAR recommenders share one pool trip; promoted comes from the request; installed items go', async () => {
+    const file = {
+      surfaces: {
+        all: {
+          size: 20,
+          sources: [
+            ...['collaborative', 'similarity', 'locale', 'ensemble'].map((r) => ({
+              name: r,
+              kind: 'taar',
+              recommender: r,
+            })),
+            { name: 'promo', kind: 'promoted' },
+            { name: 'editors', kind: 'static', items: ['installed@example.net', 'ed0@x'] },
+          ],
+        },
+        keep: {
+          filters: { installed: false },
+          sources: [{ name: 'editors', kind: 'static', items: ['installed@example.net', 'ed0@x'] }],
+        },
+      },
+    };
+    const s = setup(file);
+    await s.holder.load(true);
+    const r = await s.app.postJson(url('all'), {
+      promoted: [
+        ['p1@x', 1],
+        ['p2@x', 5],
+      ],
+    });
+    assert.equal(r.status, 200, r.text);
+    assert.equal(s.scorer.calls, 1, 'one trip for the four TAAR sources');
+    const info = r.json.result_info;
+    for (const [name, prefix] of [
+      ['collaborative', 'col'],
+      ['similarity', 'sim'],
+      ['locale', 'loc'],
+      ['ensemble', 'ens'],
+    ]) {
+      assert.equal(info.sources[name].status, 'ok', name);
+      assert.ok(r.json.results.includes(`${prefix}0@x`), `${name}'s first item`);
+    }
+    // Round robin of six equal weights: each source's first proposal, in source order (promoted by score);
+    // the editors' first, installed by the client, is filtered out.
+    assert.deepEqual(r.json.results.slice(0, 6), ['col0@x', 'sim0@x', 'loc0@x', 'ens0@x', 'p2@x', 'col1@x']);
+    assert.deepEqual(info.sources.promo, { status: 'ok', items: 2 });
+    assert.ok(r.json.results.includes('p1@x'));
+    assert.ok(!r.json.results.includes('installed@example.net'), 'the client has it installed');
+    assert.deepEqual((await s.app.get(url('all'))).json.result_info.sources.promo, { status: 'empty', items: 0 });
+    assert.deepEqual((await s.app.get(url('keep'))).json.results, ['installed@example.net', 'ed0@x']);
   });
 
   it('popularity per locale follows the profile, then ?locale=', async () => {
@@ -349,6 +426,17 @@ describe('experiments', () => {
     assert.equal(r.json.result_info.surface, 'home');
     const viaSurfaceRoute = await inside.app.get(url('taar'));
     assert.deepEqual(viaSurfaceRoute.json.result_info.experiments, { taar_exp: 'via_home' });
+    // TAAR's own answer has no exclusions, attribute filters or explain: asked of the taar surface, they are
+    // refused, not silently dropped; TAAR's parameters answer as on its route.
+    for (const q of ['?exclude=col0@x', '?category=privacy', '?explain=1']) {
+      const bad = await plain.app.get(url('taar', known, q), { 'x-api-key': 'admin' });
+      assert.equal(bad.status, 400, q);
+      assert.match(bad.json.error.message, /the taar surface is TAAR's own answer/, q);
+    }
+    const same = await plain.app.get(url('taar', known, '?draw=0&count=3&explain=0'));
+    const own = await plain.app.get(`/v1/api/recommendations/${known}/?draw=0&count=3`);
+    assert.equal(same.status, 200, same.text);
+    assert.deepEqual(same.json.results, own.json.results);
     const draw = setup(
       withExperiments([
         {
@@ -451,7 +539,9 @@ describe('experiments', () => {
     }
     assert.equal(res.json.control, 'control');
     assert.ok(res.json.variants[1].vs_control.ctr.p_value >= 0);
+    assert.equal(res.json.sample_ratio.clients_sampled, 30);
     assert.equal(typeof res.json.sample_ratio.mismatch, 'boolean');
+    assert.equal(res.json.allocation_check, null, 'allocation 1: nobody outside');
     assert.equal(res.json.unattributed, 1);
     assert.equal((await app.get('/v1/experiments/nope/results')).status, 404);
     assert.equal((await app.get('/v1/experiments/e2e/results?from=2026-13-01')).status, 400);
@@ -603,6 +693,44 @@ describe('stage budgets and the quality factor', () => {
     for (let i = 0; i < 32 * 20; i++) last = (await s.app.get(url('home'))).json;
     assert.ok(last.result_info.quality_factor >= 0.9, JSON.stringify(last.result_info));
     assert.equal(last.result_info.sources.collab.status, 'ok');
+  });
+});
+
+describe('the quality factor at a given value', () => {
+  it('shrinks first-N with the factor and, below 0.5, switches off the costliest source', async () => {
+    const items = (p: string) => Array.from({ length: 60 }, (_, i) => `${p}${i}@x`);
+    const file = {
+      surfaces: {
+        wide: {
+          size: 5,
+          first_n: 40,
+          target_p95_ms: 50,
+          sources: [
+            { name: 'a', kind: 'static', items: items('a'), cost: 1 },
+            { name: 'b', kind: 'static', items: items('b'), cost: 2 },
+            { name: 'c', kind: 'static', items: items('c'), cost: 0.5 },
+          ],
+        },
+      },
+    };
+    const s = setup(file);
+    await s.holder.load(true);
+    const explained = async () => (await s.app.get(url('wide', known, '?explain=1'), { 'x-api-key': 'admin' })).json;
+    const firstNOf = (j: any) => j.explain.find((e: any) => e.stage === 'first_n').items.length;
+    const full = await explained();
+    assert.equal(full.result_info.quality_factor, 1);
+    assert.equal(firstNOf(full), 40);
+    assert.equal(full.result_info.sources.b.status, 'ok');
+    // Two windows of answers over the target: ×0.7 twice.
+    const q = s.holder.qualityOf('wide')!;
+    for (let i = 0; i < 64; i++) q.observe(1_000);
+    assert.ok(Math.abs(q.value - 0.49) < 1e-9, String(q.value));
+    const low = await explained();
+    assert.equal(low.result_info.quality_factor, q.value);
+    assert.equal(firstNOf(low), 20, 'first_n 40 × 0.49');
+    assert.deepEqual(low.result_info.sources.b, { status: 'off', items: 0, reason: 'quality' });
+    assert.equal(low.result_info.sources.a.status, 'ok');
+    assert.equal(low.results.length, 5);
   });
 });
 

@@ -112,6 +112,55 @@ describe('experimentResults', () => {
     );
   });
 
+  it('the sample-ratio check counts each client once, exactly, in its variant', async () => {
+    const events: StoredEvent[] = [];
+    // 600 clients in control and 400 in b against 1:1 weights, each seen three times (and, per answer, with
+    // several items): a mismatch on client counts, not impressions.
+    for (let rep = 0; rep < 3; rep++)
+      for (let i = 0; i < 1_000; i++) {
+        const e = ev('impression', `c${i}`, `r${rep}-${i}`, 'x', i < 600 ? 'control' : 'b');
+        events.push(i % 2 ? e : { ...e, item: undefined, items: ['x', 'y', 'z'] });
+      }
+    const r = await experimentResults(storeOf(events), EXPERIMENT, undefined, undefined, NOW);
+    assert.equal(r.sample_ratio!.clients_sampled, 1_000);
+    assert.equal(r.sample_ratio!.mismatch, true);
+    assert.ok(Math.abs(r.sample_ratio!.chi_square - 40) < 1e-9, String(r.sample_ratio!.chi_square)); // 2×100²/500
+    const even = events.filter((e) => Number(e.client_id.slice(1)) >= 200); // 400 : 400
+    const r2 = await experimentResults(storeOf(even), EXPERIMENT, undefined, undefined, NOW);
+    assert.equal(r2.sample_ratio!.chi_square, 0);
+    assert.equal(r2.sample_ratio!.mismatch, false);
+  });
+
+  it("the allocation check compares the surface's clients inside and outside with the allocation", async () => {
+    const half = { ...EXPERIMENT, allocation: 0.5 } as ExperimentConfig;
+    const answer = (client: string, servedBy: string, variant?: string): StoredEvent => ({
+      id: `b:${seq++}`,
+      type: 'impression',
+      client_id: client,
+      ts: NOW,
+      items: ['x', 'y'],
+      context: { served_by: servedBy, ...(variant ? { variant } : {}) },
+    });
+    const events: StoredEvent[] = [];
+    for (let i = 0; i < 500; i++) events.push(answer(`in${i}`, 'surface:home', `exp:${i % 2 ? 'b' : 'control'}`));
+    for (let i = 0; i < 500; i++) events.push(answer(`out${i}`, 'surface:home'));
+    // Not the surface's own answers: a fallback's, another surface's.
+    for (let i = 0; i < 300; i++) events.push(answer(`fb${i}`, 'locale'), answer(`other${i}`, 'surface:shop'));
+    const r = await experimentResults(storeOf(events), half, undefined, undefined, NOW);
+    assert.equal(r.allocation_check!.clients_sampled, 1_000);
+    assert.equal(r.allocation_check!.chi_square, 0);
+    assert.equal(r.allocation_check!.mismatch, false);
+    const fewOut = events.filter((e) => !e.client_id.startsWith('out') || Number(e.client_id.slice(3)) < 200);
+    const skewed = await experimentResults(storeOf(fewOut), half, undefined, undefined, NOW);
+    assert.equal(skewed.allocation_check!.clients_sampled, 500 + 200);
+    assert.equal(skewed.allocation_check!.mismatch, true);
+    // Allocation 1 (and the taar surface): nobody is outside to compare with.
+    assert.equal(
+      (await experimentResults(storeOf(events), EXPERIMENT, undefined, undefined, NOW)).allocation_check,
+      null,
+    );
+  });
+
   it('refuses a range longer than 92 days', async () => {
     await assert.rejects(
       experimentResults(storeOf([]), EXPERIMENT, '2026-01-01', '2026-12-04', NOW),

@@ -3,7 +3,9 @@
  * of the event log: clients (HyperLogLog), impressions, clicks, installs, click-through and install rates
  * per impression with Wilson intervals, the difference of each variant to control (the first variant) with a
  * two-proportion z-test, and a sample-ratio-mismatch check of the clients per variant against the weights
- * (not for interleaving, where every client sees both variants).
+ * (not for interleaving, where every client sees both variants), on exact counts within a uniform sample of
+ * the clients (client-sample.ts: the HyperLogLog estimates' error would itself read as a mismatch), and the
+ * same check of the share of the surface's clients inside the experiment against its allocation.
  *
  * Attribution: an impression carries its variant in context `variant` (the served log writes it, one event
  * per answer with its `items`; interleaving: per item in `item_variants`), counted once per listed item; a
@@ -21,6 +23,7 @@ import { variantAt, type StoredEvent } from '../../events/event.js';
 import type { EventStore } from '../../events/store.js';
 import type { ExperimentConfig } from '../surfaces/schema.js';
 import { parseVariantTag } from './assign.js';
+import { ClientSample } from './client-sample.js';
 import { sampleRatioMismatch, twoProportion, wilson } from './tests.js';
 
 /** Attribution entries kept (request id × item, request id, early outcomes): ~100 MB at most. */
@@ -52,6 +55,11 @@ export async function experimentResults(
   const byItem = new Map<string, string>(); // request id \0 item → variant
   const byRequest = new Map<string, string>(); // request id → variant
   const pending: StoredEvent[] = []; // outcomes read before their impression
+  const sample = new ClientSample();
+  // Allocation: of the clients the surface itself answered (not a fallback, whose answers do not name the
+  // surface), how many are in the experiment. Not for `taar`: its answers name TAAR's paths, not the surface.
+  const membership = e.surface === 'taar' || e.allocation <= 0 || e.allocation >= 1 ? undefined : new ClientSample();
+  const servedBySurface = `surface:${e.surface}`;
   let unattributed = 0;
 
   const variantOf = (ev: StoredEvent): string | undefined => {
@@ -90,6 +98,11 @@ export async function experimentResults(
 
   for await (const ev of store.read(first, last)) {
     if (ev.type === 'impression') {
+      // The sample-ratio and allocation checks: the client once per answer, in the answer's variant.
+      const mine = parseVariantTag(ev.context?.variant)[e.id];
+      if (!e.interleave && mine !== undefined && tallies.has(mine)) sample.add(ev.client_id, mine);
+      if (membership && ev.items !== undefined && ev.context?.served_by === servedBySurface)
+        membership.add(ev.client_id, mine === undefined ? 'out' : 'in');
       if (ev.items === undefined) impression(ev, ev.item, ev.context?.variant);
       else for (let k = 0; k < ev.items.length; k++) impression(ev, ev.items[k], variantAt(ev, k));
     } else if (ev.type === 'click' || ev.type === 'install') {
@@ -131,12 +144,15 @@ export async function experimentResults(
     }
     return row;
   });
-  const srm = e.interleave
+  const check = e.interleave
     ? null
     : sampleRatioMismatch(
-        names.map((n) => tallies.get(n)!.clients.count()),
+        sample.counts(names),
         e.variants.map((v) => v.weight),
       );
+  const srm = check && { ...check, clients_sampled: sample.size };
+  const inOut = membership && sampleRatioMismatch(membership.counts(['in', 'out']), [e.allocation, 1 - e.allocation]);
+  const allocationCheck = inOut && { ...inOut, clients_sampled: membership!.size };
   return {
     experiment: e.id,
     surface: e.surface,
@@ -147,6 +163,7 @@ export async function experimentResults(
     interleave: e.interleave ?? null,
     variants,
     sample_ratio: srm,
+    allocation_check: allocationCheck ?? null,
     unattributed,
   };
 }

@@ -42,6 +42,13 @@ describe('catalog parser', () => {
     assert.deepEqual({ ...c.get('b@x') }, {});
   });
 
+  it('reads a CSV whose first item id is a {uuid} add-on id as CSV, not JSONL', async () => {
+    const c = await parse('{7300e2b9-937e-4705-8f59-7f2474699774},Tabs,tabs,,size=s\n@other,Other,media');
+    assert.equal(c.size, 2);
+    assert.deepEqual({ ...c.get('{7300e2b9-937e-4705-8f59-7f2474699774}') }, { category: 'tabs', size: 's' });
+    assert.deepEqual({ ...c.get('@other') }, { category: 'media' });
+  });
+
   const manyFeatures = Array.from({ length: MAX_ATTRIBUTES + 1 }, (_, i) => `f${i}=v`).join(',');
   const cases: Array<[string, string, RegExp]> = [
     ['too few fields', 'a@x,name', /cat\.csv:1: field 3: expected <item id>,<item name>,<item category>/],

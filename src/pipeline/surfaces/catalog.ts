@@ -1,7 +1,8 @@
 /**
  * Item attributes for request filters (`?category=privacy`), per-surface block lists and diversity by
  * attribute, from a catalog file (RECSCORE_CATALOG / --catalog) merged with the surfaces file's inline
- * `catalog:`. Two formats, told apart by the first non-blank character (`{` → JSONL):
+ * `catalog:`. Two formats, told apart by the first non-blank line: `{` then `"` or `}` → JSONL (a CSV line may
+ * start with `{` too: Firefox add-on ids are often `{uuid}`):
  *
  * - Product Recommendations' catalog CSV, unquoted like its usage files, no header:
  *   `<item id>,<item name>,<item category>[,<description>[,<feature>=<value>,…]]`
@@ -34,6 +35,8 @@ const MAX_VALUE = 255;
 const MAX_DESCRIPTION = 4_000;
 const ITEM = /^[\x21-\x24\x26-\x2B\x2D\x2E\x30-\x7E]{1,200}$/; // the surfaces' GUID rule, and no comma (CSV)
 const ATTRIBUTE = /^[a-z][a-z0-9_]{0,39}$/;
+/** A JSON object's start: `{"…` or `{}`; a CSV line's `{uuid},…` is not one. */
+const JSONL_START = /^\s*\{\s*["}]/;
 
 /** A loaded catalog: items with attributes, and the attribute names any item has (the routes' check). */
 export class Catalog implements ItemAttributes {
@@ -87,7 +90,7 @@ export async function parseCatalog(lines: AsyncIterable<string> | Iterable<strin
     n++;
     const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
     if (line.trim() === '') continue;
-    format ??= line.trimStart().startsWith('{') ? 'jsonl' : 'csv';
+    format ??= JSONL_START.test(line) ? 'jsonl' : 'csv';
     const [id, attrs] = format === 'jsonl' ? jsonlLine(line, what, n) : csvLine(line, what, n);
     const seen = firstLine.get(id);
     if (seen !== undefined) throw bad(what, n, 'id', `item ${id} again (first on line ${seen})`);

@@ -9,7 +9,7 @@ import { raceDeadline } from '../../deadline.js';
 import { RecscoreError, isRecscoreError } from '../../errors.js';
 import type { ModelFacts } from '../../recommend/contracts.js';
 import { blend, blendSeed } from './blend.js';
-import type { Candidate, SourceList } from './candidates.js';
+import type { Candidate, Proposal, SourceList } from './candidates.js';
 import { firstN } from './dedup.js';
 import { applyFatigue } from './fatigue.js';
 import type { ItemAttributes } from './catalog.js';
@@ -119,7 +119,7 @@ export async function runSurface<V extends { facts: ModelFacts }>(
         const reason = own ? 'budget' : isRecscoreError(e) ? String(e.details?.reason ?? e.code) : 'error';
         const outcome = own || reason.endsWith('-timeout') ? 'timeout' : 'failed';
         sources[src.name] = { status: outcome, items: 0, reason };
-        metrics.record(plan.name, 'source', src.name, outcome, performance.now() - t0, { out: 0 }, e);
+        metrics.record(plan.name, 'source', src.name, outcome, performance.now() - t0, { out: 0 }, e, reason);
         return { name: src.name, weight: 0, list: [] };
       }
     }),
@@ -170,7 +170,7 @@ export async function runSurface<V extends { facts: ModelFacts }>(
       { in: sizeOf(input), out: outSize },
       error,
     );
-    if (explain && Array.isArray(out)) explain.push({ stage, items: describe(out as Candidate[]) });
+    if (explain && Array.isArray(out)) explain.push({ stage, items: describe(out as Array<Candidate | Proposal>) });
     return out;
   };
 
@@ -184,7 +184,6 @@ export async function runSurface<V extends { facts: ModelFacts }>(
     (l) => blend(l, plan.blend.mode, n * 4 + 16, blendSeed(ctx.req.clientId, day)),
     (l) => l.flatMap((s) => s.list.map(([item, score], rank) => ({ item, score, source: s.name, rank }))),
   );
-  if (explain) explain.pop(); // the blend's proposals are shown once merged, below
   let cands = await step(
     'first_n',
     blended,
@@ -250,6 +249,12 @@ export async function runSurface<V extends { facts: ModelFacts }>(
   return { list: cands, sources, stages, ...(explain ? { explain } : {}) };
 }
 
-function describe(list: readonly Candidate[]): ExplainStep['items'] {
-  return list.map((c, rank) => ({ item: c.item, rank, score: c.score, sources: c.sources }));
+/** A stage's output for explain; the blend's proposals (duplicates not merged yet) name their one source. */
+function describe(list: ReadonlyArray<Candidate | Proposal>): ExplainStep['items'] {
+  return list.map((c, rank) => ({
+    item: c.item,
+    rank,
+    score: c.score,
+    sources: 'sources' in c ? c.sources : [{ source: c.source, rank: c.rank, score: c.score }],
+  }));
 }

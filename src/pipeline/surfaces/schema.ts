@@ -14,7 +14,7 @@
  *         - {name: pop, kind: popularity, scope: global | locale}
  *         - {name: promo, kind: promoted}        # the request's promoted list
  *         - {name: editors, kind: static, items: [guid, …]}
- *       filters: {installed: true, block: [guid, …], max_shown: 20}
+ *       filters: {installed: true, block: [guid, …], max_shown: 20}   # max_shown 0: drop every item seen
  *       fatigue: {factor: 2, window_days: 7}
  *       diversity: {by: source | <catalog attribute>}
  *   catalog: {guid: {category: "privacy", …}}     # item attributes over RECSCORE_CATALOG's (inline wins)
@@ -67,8 +67,8 @@ const filters = z
   .object({
     installed: z.boolean().default(true),
     block: z.array(guid).max(10_000).default([]),
-    /** Items shown to the client more than this many times in the fatigue window are dropped. */
-    max_shown: z.number().int().min(1).max(1_000_000).optional(),
+    /** Items shown to the client more than this many times in the fatigue window are dropped (0: every seen item). */
+    max_shown: z.number().int().min(0).max(1_000_000).optional(),
   })
   .strict();
 

@@ -124,6 +124,27 @@ describe('filters', () => {
       ['d', 'f'],
     );
   });
+
+  it('max_shown 0 drops every item the client was shown (the seen-items filter); the file accepts it', () => {
+    const shown = new Map([['b', 1]]);
+    const out = applyFilters(
+      ['a', 'b', 'c'].map((i) => cand(i)),
+      {
+        exclude: new Set(),
+        block: new Set(),
+        maxShown: 0,
+        shown,
+      },
+    );
+    assert.deepEqual(
+      out.map((c) => c.item),
+      ['a', 'c'],
+    );
+    const file = {
+      surfaces: { s: { sources: [{ name: 'x', kind: 'static', items: [] }], filters: { max_shown: 0 } } },
+    };
+    assert.equal(parseSurfacesText(JSON.stringify(file), 'f').surfaces.s.filters.max_shown, 0);
+  });
 });
 
 describe('fatigue', () => {

@@ -18,9 +18,14 @@ export function failureClass(e: unknown): string {
   return isRecscoreError(e) ? e.code : 'other';
 }
 
+/** Why a step failed when its caller names nothing: a timeout of its own budget, else the failure class. */
+function failureReason(e: unknown): string {
+  return isRecscoreError(e) && e.code === 'RECSCORE_BUDGET_EXCEEDED' ? 'budget' : failureClass(e);
+}
+
 export class SurfaceMetrics {
   private readonly steps: Counter<'surface' | 'stage' | 'source' | 'outcome'>;
-  private readonly failures: Counter<'surface' | 'stage' | 'source' | 'class'>;
+  private readonly failures: Counter<'surface' | 'stage' | 'source' | 'class' | 'reason'>;
   private readonly seconds: Histogram<'surface' | 'stage' | 'source'>;
   private readonly sizes: Histogram<'surface' | 'stage' | 'source' | 'side'>;
   readonly quality: Gauge<'surface'>;
@@ -39,8 +44,10 @@ export class SurfaceMetrics {
     });
     this.failures = new Counter({
       name: 'recscore_surface_failures_total',
-      help: 'Failed surface sources and stages, by failure class (error code)',
-      labelNames: ['surface', 'stage', 'source', 'class'] as const,
+      help:
+        'Failed or late surface sources and stages, by failure class (error code, or timeout) and reason ' +
+        '(as result_info names it: budget, a fallback reason such as breaker-open, unknown-model, the code)',
+      labelNames: ['surface', 'stage', 'source', 'class', 'reason'] as const,
       registers,
     });
     this.seconds = new Histogram({
@@ -80,7 +87,10 @@ export class SurfaceMetrics {
     );
   }
 
-  /** Records one run (stage `source` for a source, the stage's name and source `-` otherwise). */
+  /**
+   * Records one run (stage `source` for a source, the stage's name and source `-` otherwise). `reason`: why a
+   * failed or late one went empty (a bounded set: `budget`, FALLBACK_REASONS, `unknown-model`, error codes).
+   */
   record(
     surface: string,
     stage: string,
@@ -89,6 +99,7 @@ export class SurfaceMetrics {
     ms: number,
     sizes: { in?: number; out?: number },
     error?: unknown,
+    reason?: string,
   ): void {
     this.stepOf(surface, stage, source, outcome).inc();
     if (outcome === 'off') return;
@@ -97,7 +108,7 @@ export class SurfaceMetrics {
     if (sizes.out !== undefined) this.sizeOf(surface, stage, source, 'out').observe(sizes.out);
     if (outcome === 'failed' || outcome === 'timeout') {
       const cls = outcome === 'timeout' ? 'timeout' : failureClass(error);
-      this.failures.labels({ surface, stage, source, class: cls }).inc();
+      this.failures.labels({ surface, stage, source, class: cls, reason: reason ?? failureReason(error) }).inc();
     }
   }
 }

@@ -1,9 +1,10 @@
 /**
  * Surfaces and experiments over HTTP:
  * - `GET|POST /v1/surfaces/:name/recommendations/:client_id` — a configured surface (`taar`: TAAR's own
- *   answer, as on TAAR's route). Per request: `count` (1–100), `exclude` (GUIDs never returned; comma list
- *   or repeated), `locale`, `platform`, attribute filters `<attribute>=<value>` when the catalog has that
- *   attribute (`category=privacy`), `explain=1` (admin only: each stage's list with ranks, scores, sources).
+ *   answer, as on TAAR's route, which takes no exclude, filters or explain: those are refused). Per request:
+ *   `count` (1–100), `exclude` (GUIDs never returned; comma list or repeated), `locale`, `platform`, attribute
+ *   filters `<attribute>=<value>` when the catalog has that attribute (`category=privacy`), `explain=1` (admin
+ *   only: each stage's list with ranks, scores, sources).
  *   POST takes the same in a JSON body: `{count?, exclude?, filters?: {attr: value}, promoted?, locale?}`
  *   (the body wins over the query).
  * - `GET /v1/experiments/:id/results?from=&to=` — per variant counts and tests (src/pipeline/experiments/results.ts).
@@ -27,6 +28,8 @@ import { documentRoute } from '../openapi/docs.js';
 import { checkClientId, checkGuid, PARAM_SCHEMAS, parseCount, parseExtra } from '../validate.js';
 
 const RESERVED = new Set(['count', 'limit', 'exclude', 'locale', 'platform', 'explain', 'draw']);
+/** What TAAR's route reads of the query (the `taar` surface answers as that route does). */
+const TAAR_QUERY = new Set(['count', 'limit', 'locale', 'platform', 'draw']);
 const ATTRIBUTE = /^[a-z][a-z0-9_]{0,39}$/;
 const MAX_EXCLUDE = 1_000;
 
@@ -64,7 +67,23 @@ export function registerSurfaceRoutes(app: Hono<AppEnv>, deps: SurfaceRouteDeps)
   const handler = async (c: Context<AppEnv>) => {
     const name = c.req.param('name') ?? '';
     const clientId = checkClientId(c.req.param('client_id') ?? '');
-    if (name === 'taar') return deps.taar(c, clientId);
+    if (name === 'taar') {
+      // TAAR's own answer, exactly as on its route: it has no exclusions, attribute filters or explain, so a
+      // request for them is refused rather than answered without them.
+      const other = Object.keys(c.req.query()).filter(
+        (k) => !TAAR_QUERY.has(k) && !(k === 'explain' && c.req.query(k) === '0'),
+      );
+      if (other.length > 0)
+        throw new RecscoreError(
+          'RECSCORE_BAD_OPTION',
+          `${other
+            .slice(0, 5)
+            .map((k) => k.slice(0, 40))
+            .join(', ')}: the taar surface is TAAR's own answer ` +
+            '(count, limit, locale, platform, draw); exclude, attribute filters and explain need a configured surface',
+        );
+      return deps.taar(c, clientId);
+    }
     const explain = c.req.query('explain');
     if (explain !== undefined && explain !== '0' && explain !== '1')
       throw new RecscoreError('RECSCORE_BAD_OPTION', 'explain must be 0 or 1');
@@ -188,7 +207,8 @@ export function registerSurfaceRoutes(app: Hono<AppEnv>, deps: SurfaceRouteDeps)
       summary: 'Per-variant results of an experiment from the event log',
       description:
         'Clients (HyperLogLog), impressions, clicks, installs, CTR and install rate with Wilson 95 % intervals, ' +
-        'the difference to control (the first variant) with a two-proportion z-test, a sample-ratio check. ' +
+        'the difference to control (the first variant) with a two-proportion z-test, a sample-ratio check ' +
+        '(clients per variant against the weights) and an allocation check (inside vs outside the experiment). ' +
         'An answer is reused for RECSCORE_EXPERIMENT_RESULTS_CACHE_S seconds; the `Age` header says how old it is.',
       tags: ['events'],
       params: { id: { description: 'Experiment id', schema: { type: 'string' } } },
