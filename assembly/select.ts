@@ -131,14 +131,16 @@ function viaHeap(scratch: usize, n: i32, k: i32): i32 {
 /**
  * Inputs: X_SEL_W/X_SEL_POS/X_SEL_ID[0..n) (positions distinct) and the weights' bounds (lo ≤ w ≤ hi
  * for every weight that is not NaN; callers track them while writing the candidates). Output:
- * OUT_IDS/OUT_W, best first; returns min(n, k).
+ * OUT_IDS/OUT_W, best first when `ordered`, else the same min(n, k) entries in any order (the ensemble
+ * reads a list whose GUIDs are distinct as a set); returns min(n, k).
  */
-export function selectTop(scratch: usize, n: i32, k: i32, lo: f64, hi: f64): i32 {
+export function selectTop(scratch: usize, n: i32, k: i32, lo: f64, hi: f64, ordered: bool = true): i32 {
   sw = xs(scratch, X_SEL_W);
   sp = xs(scratch, X_SEL_POS);
   so = xs(scratch, X_SEL_ORDER);
   if (k > n) k = n;
   if (k <= 0) return 0;
+  if (!ordered && k == n) return copyAll(scratch, n);
   const range = hi - lo;
   let nb = 16;
   while (nb < n && nb < SEL_MAX_BINS) nb <<= 1;
@@ -158,6 +160,7 @@ export function selectTop(scratch: usize, n: i32, k: i32, lo: f64, hi: f64): i32
     store<i32>(hp, load<i32>(hp) + 1);
   }
   if (nan) return viaHeap(scratch, n, k);
+  if (!ordered) return selectSet(scratch, n, k, lo, scale, top, hist);
   // the last bin needed, then the start of each needed bin; the largest needed bin picks the sort below
   let last = 0;
   let start = 0;
@@ -210,6 +213,57 @@ export function selectTop(scratch: usize, n: i32, k: i32, lo: f64, hi: f64): i32
   return k;
 }
 
+/** Every candidate to OUT_IDS/OUT_W, in candidate order. */
+function copyAll(scratch: usize, n: i32): i32 {
+  const ids = xs(scratch, X_SEL_ID);
+  const outIds = xs(scratch, OUT_IDS);
+  const outW = xs(scratch, OUT_W);
+  const w0 = sw;
+  for (let c = 0; c < n; c++) {
+    store<i32>(outIds + (<usize>c << 2), load<i32>(ids + (<usize>c << 2)));
+    store<f64>(outW + (<usize>c << 3), load<f64>(w0 + (<usize>c << 3)));
+  }
+  return n;
+}
+
+/**
+ * The best k of n (k < n) in any order, from the histogram of bins: every candidate of a bin before the
+ * last needed one is in, written out in one pass without a branch; the last bin's candidates gather in
+ * ORDER and only they are sorted, to take the best of them.
+ */
+function selectSet(scratch: usize, n: i32, k: i32, lo: f64, scale: f64, top: i32, hist: usize): i32 {
+  let last = 0;
+  let before = 0;
+  while (true) {
+    const cnt = load<i32>(hist + (<usize>last << 2));
+    if (before + cnt >= k) break;
+    before += cnt;
+    last++;
+  }
+  const ids = xs(scratch, X_SEL_ID);
+  const outIds = xs(scratch, OUT_IDS);
+  const outW = xs(scratch, OUT_W);
+  const w0 = sw;
+  let m = 0;
+  let t = 0;
+  for (let c = 0; c < n; c++) {
+    const w = load<f64>(w0 + (<usize>c << 3));
+    const b = binOf(w, lo, scale, top);
+    store<i32>(outIds + (<usize>m << 2), load<i32>(ids + (<usize>c << 2)));
+    store<f64>(outW + (<usize>m << 3), w);
+    m += <i32>(b < last);
+    oSet(t, c);
+    t += <i32>(b == last);
+  }
+  if (t > 1) sortRange(0, t, k - m);
+  for (let i = 0; m < k; i++, m++) {
+    const c = oAt(i);
+    store<i32>(outIds + (<usize>m << 2), load<i32>(ids + (<usize>c << 2)));
+    store<f64>(outW + (<usize>m << 3), wOf(c));
+  }
+  return k;
+}
+
 /** X_SEEN flag of a GUID that is read back but never offered (an installed add-on in the ensemble). */
 export const SEEN_SKIP: u8 = 2;
 
@@ -220,7 +274,15 @@ export const SEEN_SKIP: u8 = 2;
  * they add to it without first-touch tests. GUIDs flagged SEEN_SKIP are read back but not offered.
  * Output: OUT_IDS/OUT_W, best first; returns the count.
  */
-export function selectMarkedByRank(model: usize, scratch: usize, marks: usize, seen: usize, acc: usize, k: i32): i32 {
+export function selectMarkedByRank(
+  model: usize,
+  scratch: usize,
+  marks: usize,
+  seen: usize,
+  acc: usize,
+  k: i32,
+  ordered: bool = true,
+): i32 {
   const rankGuid = sec(model, S_RANK_GUID);
   const candW = xs(scratch, X_SEL_W);
   const candPos = xs(scratch, X_SEL_POS);
@@ -263,5 +325,5 @@ export function selectMarkedByRank(model: usize, scratch: usize, marks: usize, s
       n++;
     }
   }
-  return selectTop(scratch, n, k, lo, hi);
+  return selectTop(scratch, n, k, lo, hi, ordered);
 }

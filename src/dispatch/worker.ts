@@ -102,7 +102,7 @@ function scoreOne(
   const listing = t.pickMode[i] === P.PICK_LISTS;
   const size = t.pickSize[i];
   // Only the list the request serves is computed: the candidates for a draw, the limit-`size` ensemble otherwise.
-  const d = scoreClient(kernel, model, client, [drawing ? candidatesLimit : size]);
+  const d = scoreClient(kernel, model, client, [drawing ? candidatesLimit : size], !listing);
   contributed[i] =
     (d.collaborative ? P.CONTRIB_COLLABORATIVE : 0) |
     (d.similarity ? P.CONTRIB_SIMILARITY : 0) |

@@ -25,10 +25,21 @@ export const LITE_MODES = { none: 0, row_count: 1, row_sum: 2, rownorm_sum: 3, g
 export type LiteMode = keyof typeof LITE_MODES;
 
 export interface Kernel {
-  /** `hashes`: positive_hash of each installed add-on (duplicates harmless). SPEC §6.1. */
-  collaborative(hashes: ArrayLike<number>, k: number): Ranked;
-  /** `cont`: the 5 continuous features; `cat`: the 3 categorical dictionary ids (-1 = no donor has it). SPEC §6.2. */
-  similarity(cont: ArrayLike<number>, cat: ArrayLike<number>, k: number): Ranked | typeof LR_ZERO_DENOMINATOR;
+  /**
+   * `hashes`: positive_hash of each installed add-on (duplicates harmless). SPEC §6.1. With `ordered` false
+   * the same top k may come in any order (its GUIDs are distinct: the ensemble reads it as a set).
+   */
+  collaborative(hashes: ArrayLike<number>, k: number, ordered?: boolean): Ranked;
+  /**
+   * `cont`: the 5 continuous features; `cat`: the 3 categorical dictionary ids (-1 = no donor has it).
+   * SPEC §6.2. `ordered` as for collaborative.
+   */
+  similarity(
+    cont: ArrayLike<number>,
+    cat: ArrayLike<number>,
+    k: number,
+    ordered?: boolean,
+  ): Ranked | typeof LR_ZERO_DENOMINATOR;
   /**
    * TAAR's ensemble (SPEC §6.4) once per limit: `lists` in RECOMMENDER_KEYS order (collaborative,
    * similarity, locale), each at least limit + installedCount long where the recommender has that many;

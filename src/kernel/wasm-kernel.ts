@@ -13,8 +13,8 @@ import { ensemble as referenceEnsemble } from './ensemble.js';
 import { LR_ZERO_DENOMINATOR, type EnsembleInput, type Kernel, type Ranked } from './kernel.js';
 
 interface KernelExports {
-  collaborative(model: number, scratch: number, nHashes: number, k: number): number;
-  similarity(model: number, scratch: number, k: number): number;
+  collaborative(model: number, scratch: number, nHashes: number, k: number, ordered: number): number;
+  similarity(model: number, scratch: number, k: number, ordered: number): number;
   lite(model: number, scratch: number, keyGuid: number, mode: number, keep: number): number;
   ensemble(model: number, scratch: number, perListLimit: number, nInstalled: number, limit: number): number;
   prepareLr(model: number): void;
@@ -126,17 +126,22 @@ export class WasmKernel implements Kernel {
     return { ids, weights };
   }
 
-  collaborative(hashes: ArrayLike<number>, k: number): Ranked {
+  collaborative(hashes: ArrayLike<number>, k: number, ordered = true): Ranked {
     if (hashes.length > L.MAX_INSTALLED)
       throw new RecscoreError('RECSCORE_BAD_REQUEST', `at most ${L.MAX_INSTALLED} installed add-ons`);
     this.#view.hashes.set(hashes);
-    return this.#out(this.#ex.collaborative(L.MODEL_BASE, this.scratch, hashes.length, this.#k(k)));
+    return this.#out(this.#ex.collaborative(L.MODEL_BASE, this.scratch, hashes.length, this.#k(k), +ordered));
   }
 
-  similarity(cont: ArrayLike<number>, cat: ArrayLike<number>, k: number): Ranked | typeof LR_ZERO_DENOMINATOR {
+  similarity(
+    cont: ArrayLike<number>,
+    cat: ArrayLike<number>,
+    k: number,
+    ordered = true,
+  ): Ranked | typeof LR_ZERO_DENOMINATOR {
     this.#view.cont.set(cont);
     this.#view.cat.set(cat);
-    const n = this.#ex.similarity(L.MODEL_BASE, this.scratch, this.#k(k));
+    const n = this.#ex.similarity(L.MODEL_BASE, this.scratch, this.#k(k), +ordered);
     return n < 0 ? LR_ZERO_DENOMINATOR : this.#out(n);
   }
 
