@@ -17,11 +17,55 @@ interface KernelExports {
   similarity(model: number, scratch: number, k: number, ordered: number): number;
   lite(model: number, scratch: number, keyGuid: number, mode: number, keep: number): number;
   ensemble(model: number, scratch: number, perListLimit: number, nInstalled: number, limit: number): number;
+  scoreSets(
+    model: number,
+    scratch: number,
+    nHashes: number,
+    canCollaborative: number,
+    simOk: number,
+    localeList: number,
+    k: number,
+    ext: number,
+    nInstalled: number,
+    limit: number,
+    cap: number,
+  ): number;
   prepareLr(model: number): void;
   heapBase(): number;
 }
 
 const ARENA_BYTES = 64 * 1024;
+
+/** scoreSets' flags (assembly/score.ts SETS_*): which lists took part, and a failed similarity. */
+export const SETS_COLLABORATIVE = 1;
+export const SETS_SIMILARITY = 2;
+export const SETS_LOCALE = 4;
+export const SETS_SIMILARITY_FAILED = 8;
+
+/**
+ * One request for WasmKernel.scoreSets, as slices of the caller's arrays: a caller fills one object per
+ * request and reuses it, so the hot path allocates nothing.
+ */
+export interface SetsQuery {
+  hashes: Int32Array;
+  hashFrom: number;
+  hashTo: number;
+  installed: Int32Array;
+  installedFrom: number;
+  installedTo: number;
+  /** len(installed_addons), unknown GUIDs and duplicates included */
+  installedCount: number;
+  canCollaborative: boolean;
+  /** the 5 continuous features from cont[5·featureAt], the 3 categorical ids from cat[3·featureAt]; null: cannot */
+  cont: Float64Array | null;
+  cat: Int32Array;
+  featureAt: number;
+  /** index of the locale list, −1 when the locale recommender cannot recommend */
+  localeList: number;
+  limit: number;
+  /** the model's ensemble coefficients: collaborative, similarity, locale */
+  coefficients: readonly [number, number, number];
+}
 
 let compiled: WebAssembly.Module | undefined;
 export function kernelModule(): WebAssembly.Module {
@@ -205,6 +249,55 @@ export class WasmKernel implements Kernel {
     this.referenceEnsembles++;
     const set = new Set(installed);
     return limits.map((limit) => referenceEnsemble(lists, limit + installedCount, this.#view.rank, set, limit));
+  }
+
+  /**
+   * scoreClient(…, [limit], listsAsSets = true)'s ensemble in one kernel call: the three lists go straight
+   * into the ensemble's input inside the kernel. Returns the entry count — the entries are outIds/outW
+   * [0, count), valid until the next call on this kernel; which lists took part in `setsFlags` — or −1 when
+   * the inputs do not fit the kernel's scratch (the caller then takes scoreClient, which reports them).
+   */
+  scoreSets(q: SetsQuery): number {
+    const v = this.#view;
+    const nHashes = q.hashTo - q.hashFrom;
+    const nInstalled = q.installedTo - q.installedFrom;
+    if (nHashes > v.hashes.length || nInstalled > v.installed.length) return -1;
+    for (let j = 0; j < nHashes; j++) v.hashes[j] = q.hashes[q.hashFrom + j];
+    for (let j = 0; j < nInstalled; j++) v.installed[j] = q.installed[q.installedFrom + j];
+    const cont = q.cont;
+    if (cont) {
+      for (let j = 0; j < 5; j++) v.cont[j] = cont[5 * q.featureAt + j];
+      for (let j = 0; j < 3; j++) v.cat[j] = q.cat[3 * q.featureAt + j];
+    }
+    for (let l = 0; l < 3; l++) v.listCoef[l] = q.coefficients[l];
+    const ext = Math.min(0x7fffffff, Math.max(0, q.limit + q.installedCount));
+    const r = this.#ex.scoreSets(
+      L.MODEL_BASE,
+      this.scratch,
+      nHashes,
+      +q.canCollaborative,
+      +(cont !== null),
+      q.localeList,
+      this.#k(ext),
+      ext,
+      nInstalled,
+      this.#k(q.limit),
+      v.listIds.length,
+    );
+    if (r < 0) return -1;
+    this.setsFlags = r & 15;
+    return r >>> 4;
+  }
+
+  /** SETS_* bits of the last scoreSets call. */
+  setsFlags = 0;
+
+  /** The kernel's output region (scoreSets' answer); overwritten by every call. */
+  get outIds(): Int32Array {
+    return this.#view.outIds;
+  }
+  get outW(): Float64Array {
+    return this.#view.outW;
   }
 
   lite(keyId: number, mode: number, keep: number): Ranked {
