@@ -7,7 +7,8 @@ import {
   S_DONOR_CAT, S_GUID_RANK, S_LR_BAD, S_LR_LN, S_LR_ORDER, S_LR_VAL, S_LR_X, X_ACC, X_BUCKET_HEAD,
   X_BUCKET_NEXT, X_DONOR_DIST, X_DONOR_J, X_RANK_MARK, X_SEEN, info, sec, xs,
 } from './layout';
-import { markRank, roundSmall, selectMarkedByRank } from './select';
+import { markRank, selectMarkedByRank } from './marked';
+import { roundSmall } from './select';
 
 const FLOOR_DISTANCE_ADJUSTMENT: f64 = 0.001;
 export const SIMILARITY_LR_ZERO_DENOMINATOR: i32 = -1;

@@ -7,15 +7,15 @@
  * main thread lets go of it too; a late batch of an old version re-instantiates it (rare, ~ms).
  */
 import { performance } from 'node:perf_hooks';
-import type { Kernel } from '../kernel/kernel.js';
+import { WasmKernel } from '../kernel/wasm-kernel.js';
 import {
   SETS_COLLABORATIVE,
   SETS_LOCALE,
   SETS_SIMILARITY,
   SETS_SIMILARITY_FAILED,
-  WasmKernel,
+  type Kernel,
   type SetsQuery,
-} from '../kernel/wasm-kernel.js';
+} from '../kernel/kernel.js';
 import { PackedModel, TAAR } from '../model/kinds/taar/packed-model.js';
 import type { SimilarityInput } from '../recommend/client-features.js';
 import { drawIndices } from '../recommend/draw.js';

@@ -49,3 +49,34 @@ export interface Kernel {
   /** TAAR-lite's normalised weights for one key GUID id, best `keep` first. SPEC §6.6. */
   lite(keyId: number, mode: number, keep: number): Ranked;
 }
+
+/** scoreSets' flags (assembly/score.ts SETS_*): which lists took part, and a failed similarity. */
+export const SETS_COLLABORATIVE = 1;
+export const SETS_SIMILARITY = 2;
+export const SETS_LOCALE = 4;
+export const SETS_SIMILARITY_FAILED = 8;
+
+/**
+ * One request for WasmKernel.scoreSets, as slices of the caller's arrays: a caller fills one object per
+ * request and reuses it, so the hot path allocates nothing.
+ */
+export interface SetsQuery {
+  hashes: Int32Array;
+  hashFrom: number;
+  hashTo: number;
+  installed: Int32Array;
+  installedFrom: number;
+  installedTo: number;
+  /** len(installed_addons), unknown GUIDs and duplicates included */
+  installedCount: number;
+  canCollaborative: boolean;
+  /** the 5 continuous features from cont[5·featureAt], the 3 categorical ids from cat[3·featureAt]; null: cannot */
+  cont: Float64Array | null;
+  cat: Int32Array;
+  featureAt: number;
+  /** index of the locale list, −1 when the locale recommender cannot recommend */
+  localeList: number;
+  limit: number;
+  /** the model's ensemble coefficients: collaborative, similarity, locale */
+  coefficients: readonly [number, number, number];
+}

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { RecscoreError } from '../errors.js';
 import * as L from '../model/kinds/taar/layout.js';
 import { ensemble as referenceEnsemble } from './ensemble.js';
-import { LR_ZERO_DENOMINATOR, type EnsembleInput, type Kernel, type Ranked } from './kernel.js';
+import { LR_ZERO_DENOMINATOR, type EnsembleInput, type Kernel, type Ranked, type SetsQuery } from './kernel.js';
 
 interface KernelExports {
   collaborative(model: number, scratch: number, nHashes: number, k: number, ordered: number): number;
@@ -35,37 +35,6 @@ interface KernelExports {
 }
 
 const ARENA_BYTES = 64 * 1024;
-
-/** scoreSets' flags (assembly/score.ts SETS_*): which lists took part, and a failed similarity. */
-export const SETS_COLLABORATIVE = 1;
-export const SETS_SIMILARITY = 2;
-export const SETS_LOCALE = 4;
-export const SETS_SIMILARITY_FAILED = 8;
-
-/**
- * One request for WasmKernel.scoreSets, as slices of the caller's arrays: a caller fills one object per
- * request and reuses it, so the hot path allocates nothing.
- */
-export interface SetsQuery {
-  hashes: Int32Array;
-  hashFrom: number;
-  hashTo: number;
-  installed: Int32Array;
-  installedFrom: number;
-  installedTo: number;
-  /** len(installed_addons), unknown GUIDs and duplicates included */
-  installedCount: number;
-  canCollaborative: boolean;
-  /** the 5 continuous features from cont[5·featureAt], the 3 categorical ids from cat[3·featureAt]; null: cannot */
-  cont: Float64Array | null;
-  cat: Int32Array;
-  featureAt: number;
-  /** index of the locale list, −1 when the locale recommender cannot recommend */
-  localeList: number;
-  limit: number;
-  /** the model's ensemble coefficients: collaborative, similarity, locale */
-  coefficients: readonly [number, number, number];
-}
 
 let compiled: WebAssembly.Module | undefined;
 export function kernelModule(): WebAssembly.Module {
