@@ -127,9 +127,10 @@ function collectCandidates(scratch: usize, scores: usize, nItems: i32, itemGuid:
 
 /**
  * Inputs: IN_HASHES[0..nHashes) = positive_hash of each installed add-on. Output: OUT_IDS/OUT_W, best
- * first; returns the count (≤ k).
+ * first (any order when `ordered` is 0: the GUIDs are distinct, so the ensemble reads the list as a set);
+ * returns the count (≤ k).
  */
-export function collaborative(model: usize, scratch: usize, nHashes: i32, k: i32): i32 {
+export function collaborative(model: usize, scratch: usize, nHashes: i32, k: i32, ordered: i32): i32 {
   const nItems = info(model, H_N_ITEMS);
   const F = info(model, H_N_FACTORS);
   const feat = sec(model, S_ITEM_FEAT);
@@ -152,5 +153,5 @@ export function collaborative(model: usize, scratch: usize, nHashes: i32, k: i32
   scoreRows(feat, u, F, nItems, scores);
   const n = collectCandidates(scratch, scores, nItems, itemGuid, mark);
   for (let i = 0; i < nRows; i++) store<u8>(mark + <usize>load<i32>(rows + (<usize>i << 2)), 0);
-  return selectTop(scratch, n, k, candLo, candHi);
+  return selectTop(scratch, n, k, candLo, candHi, ordered != 0);
 }

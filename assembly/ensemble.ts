@@ -6,7 +6,7 @@ import {
   IN_INSTALLED, IN_LIST_COEF, IN_LIST_IDS, IN_LIST_OFFS, IN_LIST_W, S_GUID_RANK, X_ACC, X_RANK_MARK, X_SEEN,
   sec, xs,
 } from './layout';
-import { markRank, SEEN_SKIP, selectMarkedByRank } from './select';
+import { markRank, SEEN_SKIP, selectMarkedByRank } from './marked';
 
 /**
  * Inputs: IN_LIST_IDS/IN_LIST_W with boundaries IN_LIST_OFFS[0..3] and IN_LIST_COEF[0..2] (an absent

@@ -4,6 +4,7 @@ export { collaborative } from './collaborative';
 export { similarity, prepareLr, nearestLr } from './similarity';
 export { lite } from './lite';
 export { ensemble } from './ensemble';
+export { scoreSets } from './score';
 
 /** End of the kernel's static data: the model region must start at or after it. */
 export function heapBase(): usize {

@@ -3,10 +3,7 @@
 // weights), whole bins are taken from the top until k candidates are covered, and only candidates that
 // share a bin are compared exactly. The result equals the heap's (topk.ts) for every finite input;
 // NaN and infinite weights, where the bins are meaningless, still go through the heap.
-import {
-  H_N_GUIDS, OUT_IDS, OUT_W, S_RANK_GUID, X_SEL_BIN, X_SEL_HIST, X_SEL_ID, X_SEL_ORDER, X_SEL_POS, X_SEL_W,
-  info, sec, xs,
-} from './layout';
+import { OUT_IDS, OUT_W, X_SEL_BIN, X_SEL_HIST, X_SEL_ID, X_SEL_ORDER, X_SEL_POS, X_SEL_W, xs } from './layout';
 import { heapDrain, heapPush, heapReset } from './topk';
 
 /** = SEL_MAX_BINS in src/model/kinds/taar/layout.ts (the size of X_SEL_HIST). */
@@ -99,14 +96,6 @@ function siftWorst(base: i32, i: i32, n: i32): void {
   oSet(base + i, c0);
 }
 
-/**
- * Marks rank r as touched. A byte per rank rather than a bit: a store of its own, with no
- * read-modify-write chain through a word that other GUIDs of the same request share.
- */
-@inline export function markRank(marks: usize, r: i32): void {
-  store<u8>(marks + <usize>r, 0xff);
-}
-
 function viaHeap(scratch: usize, n: i32, k: i32): i32 {
   const ids = xs(scratch, X_SEL_ID);
   heapReset(scratch, k);
@@ -131,14 +120,16 @@ function viaHeap(scratch: usize, n: i32, k: i32): i32 {
 /**
  * Inputs: X_SEL_W/X_SEL_POS/X_SEL_ID[0..n) (positions distinct) and the weights' bounds (lo ≤ w ≤ hi
  * for every weight that is not NaN; callers track them while writing the candidates). Output:
- * OUT_IDS/OUT_W, best first; returns min(n, k).
+ * OUT_IDS/OUT_W, best first when `ordered`, else the same min(n, k) entries in any order (the ensemble
+ * reads a list whose GUIDs are distinct as a set); returns min(n, k).
  */
-export function selectTop(scratch: usize, n: i32, k: i32, lo: f64, hi: f64): i32 {
+export function selectTop(scratch: usize, n: i32, k: i32, lo: f64, hi: f64, ordered: bool = true): i32 {
   sw = xs(scratch, X_SEL_W);
   sp = xs(scratch, X_SEL_POS);
   so = xs(scratch, X_SEL_ORDER);
   if (k > n) k = n;
   if (k <= 0) return 0;
+  if (!ordered && k == n) return copyAll(scratch, n);
   const range = hi - lo;
   let nb = 16;
   while (nb < n && nb < SEL_MAX_BINS) nb <<= 1;
@@ -158,6 +149,7 @@ export function selectTop(scratch: usize, n: i32, k: i32, lo: f64, hi: f64): i32
     store<i32>(hp, load<i32>(hp) + 1);
   }
   if (nan) return viaHeap(scratch, n, k);
+  if (!ordered) return selectSet(scratch, n, k, lo, scale, top, hist);
   // the last bin needed, then the start of each needed bin; the largest needed bin picks the sort below
   let last = 0;
   let start = 0;
@@ -210,58 +202,53 @@ export function selectTop(scratch: usize, n: i32, k: i32, lo: f64, hi: f64): i32
   return k;
 }
 
-/** X_SEEN flag of a GUID that is read back but never offered (an installed add-on in the ensemble). */
-export const SEEN_SKIP: u8 = 2;
+/** Every candidate to OUT_IDS/OUT_W, in candidate order. */
+function copyAll(scratch: usize, n: i32): i32 {
+  const ids = xs(scratch, X_SEL_ID);
+  const outIds = xs(scratch, OUT_IDS);
+  const outW = xs(scratch, OUT_W);
+  const w0 = sw;
+  for (let c = 0; c < n; c++) {
+    store<i32>(outIds + (<usize>c << 2), load<i32>(ids + (<usize>c << 2)));
+    store<f64>(outW + (<usize>c << 3), load<f64>(w0 + (<usize>c << 3)));
+  }
+  return n;
+}
 
 /**
- * The best k of the GUIDs whose rank is marked in `marks` (markRank), by their weight in `acc`: they are
- * read back in rank order (so equal weights already stand in their final order, GUID ascending), and
- * each mark, X_SEEN byte and acc entry is zeroed on the way — callers rely on acc being +0 on entry, so
- * they add to it without first-touch tests. GUIDs flagged SEEN_SKIP are read back but not offered.
- * Output: OUT_IDS/OUT_W, best first; returns the count.
+ * The best k of n (k < n) in any order, from the histogram of bins: every candidate of a bin before the
+ * last needed one is in, written out in one pass without a branch; the last bin's candidates gather in
+ * ORDER and only they are sorted, to take the best of them.
  */
-export function selectMarkedByRank(model: usize, scratch: usize, marks: usize, seen: usize, acc: usize, k: i32): i32 {
-  const rankGuid = sec(model, S_RANK_GUID);
-  const candW = xs(scratch, X_SEL_W);
-  const candPos = xs(scratch, X_SEL_POS);
-  const candId = xs(scratch, X_SEL_ID);
-  const nWords = (info(model, H_N_GUIDS) + 64) >> 6;
-  let lo = Infinity;
-  let hi = -Infinity;
-  let n = 0;
-  const zero = i32x4.splat(0);
-  for (let wi = 0; wi < nWords; wi++) {
-    // 64 marks at a time: most of a request's ranks are untouched
-    const mp = marks + (<usize>wi << 6);
-    const v0 = v128.load(mp), v1 = v128.load(mp, 16), v2 = v128.load(mp, 32), v3 = v128.load(mp, 48);
-    if (!v128.any_true(v128.or(v128.or(v0, v1), v128.or(v2, v3)))) continue;
-    v128.store(mp, zero);
-    v128.store(mp, zero, 16);
-    v128.store(mp, zero, 32);
-    v128.store(mp, zero, 48);
-    let bits =
-      <u64>i8x16.bitmask(v0) |
-      (<u64>i8x16.bitmask(v1) << 16) |
-      (<u64>i8x16.bitmask(v2) << 32) |
-      (<u64>i8x16.bitmask(v3) << 48);
-    while (bits != 0) {
-      const r = (wi << 6) + <i32>ctz(bits);
-      bits &= bits - 1;
-      const g = load<i32>(rankGuid + (<usize>r << 2));
-      const sp = seen + <usize>g;
-      const skip = load<u8>(sp) & SEEN_SKIP;
-      store<u8>(sp, 0);
-      const ap = acc + (<usize>g << 3);
-      const w = load<f64>(ap);
-      store<f64>(ap, 0.0);
-      if (skip) continue;
-      if (w < lo) lo = w;
-      if (w > hi) hi = w;
-      store<f64>(candW + (<usize>n << 3), w);
-      store<i32>(candPos + (<usize>n << 2), r);
-      store<i32>(candId + (<usize>n << 2), g);
-      n++;
-    }
+function selectSet(scratch: usize, n: i32, k: i32, lo: f64, scale: f64, top: i32, hist: usize): i32 {
+  let last = 0;
+  let before = 0;
+  while (true) {
+    const cnt = load<i32>(hist + (<usize>last << 2));
+    if (before + cnt >= k) break;
+    before += cnt;
+    last++;
   }
-  return selectTop(scratch, n, k, lo, hi);
+  const ids = xs(scratch, X_SEL_ID);
+  const outIds = xs(scratch, OUT_IDS);
+  const outW = xs(scratch, OUT_W);
+  const w0 = sw;
+  let m = 0;
+  let t = 0;
+  for (let c = 0; c < n; c++) {
+    const w = load<f64>(w0 + (<usize>c << 3));
+    const b = binOf(w, lo, scale, top);
+    store<i32>(outIds + (<usize>m << 2), load<i32>(ids + (<usize>c << 2)));
+    store<f64>(outW + (<usize>m << 3), w);
+    m += <i32>(b < last);
+    oSet(t, c);
+    t += <i32>(b == last);
+  }
+  if (t > 1) sortRange(0, t, k - m);
+  for (let i = 0; m < k; i++, m++) {
+    const c = oAt(i);
+    store<i32>(outIds + (<usize>m << 2), load<i32>(ids + (<usize>c << 2)));
+    store<f64>(outW + (<usize>m << 3), wOf(c));
+  }
+  return k;
 }

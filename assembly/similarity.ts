@@ -7,7 +7,8 @@ import {
   S_DONOR_CAT, S_GUID_RANK, S_LR_BAD, S_LR_LN, S_LR_ORDER, S_LR_VAL, S_LR_X, X_ACC, X_BUCKET_HEAD,
   X_BUCKET_NEXT, X_DONOR_DIST, X_DONOR_J, X_RANK_MARK, X_SEEN, info, sec, xs,
 } from './layout';
-import { markRank, roundSmall, selectMarkedByRank } from './select';
+import { markRank, selectMarkedByRank } from './marked';
+import { roundSmall } from './select';
 
 const FLOOR_DISTANCE_ADJUSTMENT: f64 = 0.001;
 export const SIMILARITY_LR_ZERO_DENOMINATOR: i32 = -1;
@@ -86,6 +87,35 @@ export function nearestLr(model: usize, d: f64): i32 {
   return nearestSorted(x, n, xAt(x, 0), guessScale(x, n), d);
 }
 
+// skipFrom's answer for this instance's model (module globals are per instance, an instance serves one
+// model version, and a packed model never changes).
+let skipReady = false;
+let skipAt: f64 = Infinity;
+let skipGuard: f64 = Infinity;
+
+/**
+ * For a strictly increasing table: a distance d with d ≥ x_(J+1) and fl(d − x_J) > fl(d − x_(J+1)), where
+ * J is the last entry with ln(LR) > 0 or a zero denominator, has its nearest entry after J (every
+ * earlier one is strictly farther once rounded, so no first-index tie reaches back): it adds nothing
+ * and cannot fail, so similarity skips its lookup. Returns x_(J+1) (+∞ when J is the last entry) and sets
+ * skipGuard = x_J (−∞ when there is no such J).
+ */
+function skipFrom(model: usize): f64 {
+  if (skipReady) return skipAt;
+  const n = info(model, H_N_LR);
+  const x = sec(model, S_LR_X);
+  const ln = sec(model, S_LR_LN);
+  const bad = sec(model, S_LR_BAD);
+  let last = -1;
+  for (let j = 0; j < n; j++) {
+    if (load<f64>(ln + (<usize>j << 3)) > 0 || load<i32>(bad + (<usize>j << 2)) != 0) last = j;
+  }
+  skipAt = last + 1 < n ? xAt(x, last + 1) : Infinity;
+  skipGuard = last >= 0 ? xAt(x, last) : -Infinity;
+  skipReady = true;
+  return skipAt;
+}
+
 /** Categorical mismatches / 3 (hN = N / 3.0). */
 @inline function hamming(dk: usize, c0: i32, c1: i32, c2: i32, h1: f64, h2: f64, h3: f64): f64 {
   const m = <i32>(load<i32>(dk) != c0) + <i32>(load<i32>(dk, 4) != c1) + <i32>(load<i32>(dk, 8) != c2);
@@ -123,11 +153,12 @@ export function nearestLr(model: usize, d: f64): i32 {
 }
 
 /**
- * Inputs: IN_CONT (5 f64), IN_CAT (3 i32 dictionary ids). Output: OUT_IDS/OUT_W best first; returns the
- * count, or SIMILARITY_LR_ZERO_DENOMINATOR when a donor lands on an LR entry with denominator 0 (TAAR
- * raises ZeroDivisionError there; recscore reports the recommender as failed instead).
+ * Inputs: IN_CONT (5 f64), IN_CAT (3 i32 dictionary ids). Output: OUT_IDS/OUT_W best first (any order
+ * when `ordered` is 0); returns the count, or SIMILARITY_LR_ZERO_DENOMINATOR when a donor lands on an LR
+ * entry with denominator 0 (TAAR raises ZeroDivisionError there; recscore reports the recommender as
+ * failed instead).
  */
-export function similarity(model: usize, scratch: usize, k: i32): i32 {
+export function similarity(model: usize, scratch: usize, k: i32, ordered: i32): i32 {
   const nDonors = info(model, H_N_DONORS);
   const nLr = info(model, H_N_LR);
   const cat = sec(model, S_DONOR_CAT);
@@ -155,6 +186,9 @@ export function similarity(model: usize, scratch: usize, k: i32): i32 {
   const x0 = nLr > 0 ? load<f64>(x) : 0.0;
   const inv = sorted ? guessScale(x, nLr) : 0.0;
 
+  // Donors whose nearest entry cannot add nor fail are dropped before the LR lookup (skipFrom).
+  const from = sorted ? skipFrom(model) : Infinity;
+  const xBefore = sorted ? skipGuard : Infinity;
   for (let j = 0; j < nLr; j++) store<i32>(head + (<usize>j << 2), -1);
   for (let i = 0; i < nDonors; i += 2) {
     const col = soa + (<usize>i << 3);
@@ -170,18 +204,28 @@ export function similarity(model: usize, scratch: usize, k: i32): i32 {
       f64x2.mul(f64x2.add(canberra, floorAdj), f64x2.replace_lane(f64x2.splat(hA), 1, hB)),
     );
   }
-  // A loop of its own: its iterations are short, so the out-of-order core overlaps many of them.
+  // The donors that can matter, in file order, compacted without a branch (which ones is a coin toss)
+  // into X_BUCKET_NEXT, whose entries are rewritten only behind the read position below.
+  let m = 0;
   for (let i = 0; i < nDonors; i++) {
+    const d = load<f64>(dists + (<usize>i << 3));
+    store<i32>(next + (<usize>m << 2), i);
+    m += <i32>!(<i32>(d >= from) & <i32>(d - xBefore > d - from));
+  }
+  // A loop of its own: its iterations are short, so the out-of-order core overlaps many of them.
+  for (let q = 0; q < m; q++) {
+    const i = load<i32>(next + (<usize>q << 2));
     const d = load<f64>(dists + (<usize>i << 3));
     const j = sorted ? nearestFast(model, x, nLr, x0, inv, d) : nearestLr(model, d);
     if (load<i32>(lrBad + (<usize>j << 2)) != 0) return SIMILARITY_LR_ZERO_DENOMINATOR;
-    store<i32>(donorJ + (<usize>i << 2), j);
+    store<i32>(donorJ + (<usize>q << 2), j);
   }
   // Buckets per LR entry, linked apart from the loops above (head[j] written there would chain each
   // donor to the previous one). Donors are pushed in reverse so each bucket lists them in file order
-  // (harmless either way: equal LRs).
-  for (let i = nDonors - 1; i >= 0; i--) {
-    const hj = head + (<usize>load<i32>(donorJ + (<usize>i << 2)) << 2);
+  // (harmless either way: equal LRs). next[i] is written after next[q] (q ≤ i) was read.
+  for (let q = m - 1; q >= 0; q--) {
+    const i = load<i32>(next + (<usize>q << 2));
+    const hj = head + (<usize>load<i32>(donorJ + (<usize>q << 2)) << 2);
     store<i32>(next + (<usize>i << 2), load<i32>(hj));
     store<i32>(hj, i);
   }
@@ -213,5 +257,5 @@ export function similarity(model: usize, scratch: usize, k: i32): i32 {
     }
   }
 
-  return selectMarkedByRank(model, scratch, marks, seen, acc, k);
+  return selectMarkedByRank(model, scratch, marks, seen, acc, k, ordered != 0);
 }

@@ -19,6 +19,16 @@ export interface TimeOptions {
   budgetMs: number;
 }
 
+/**
+ * CPU time of this process in ms (getrusage: all threads, so V8's helper threads count too). On a shared
+ * machine a preempted pass costs wall time but no CPU time, so a best-of-passes on CPU time is steadier
+ * than on performance.now(). (/proc/thread-self/schedstat is per thread but only as fine as the tick.)
+ */
+export function processCpuMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
+
 let sink = 0; // results feed this so no call can be optimised away
 
 export function consume(v: unknown): void {

@@ -7,8 +7,15 @@
  * main thread lets go of it too; a late batch of an old version re-instantiates it (rare, ~ms).
  */
 import { performance } from 'node:perf_hooks';
-import type { Kernel } from '../kernel/kernel.js';
 import { WasmKernel } from '../kernel/wasm-kernel.js';
+import {
+  SETS_COLLABORATIVE,
+  SETS_LOCALE,
+  SETS_SIMILARITY,
+  SETS_SIMILARITY_FAILED,
+  type Kernel,
+  type SetsQuery,
+} from '../kernel/kernel.js';
 import { PackedModel, TAAR } from '../model/kinds/taar/packed-model.js';
 import type { SimilarityInput } from '../recommend/client-features.js';
 import { drawIndices } from '../recommend/draw.js';
@@ -50,7 +57,51 @@ function scoreTaarBatch(task: P.BatchTask): P.BatchResult {
   const { offs, candidateCount, contributed, failed } = r;
   let at = 0;
   const cannot: SimilarityInput = { kind: 'cannot' };
+  const w = model.meta.ensembleWeights;
+  const q: SetsQuery = {
+    hashes: t.hashes,
+    hashFrom: 0,
+    hashTo: 0,
+    installed: t.instIds,
+    installedFrom: 0,
+    installedTo: 0,
+    installedCount: 0,
+    canCollaborative: false,
+    cont: null,
+    cat: t.cat,
+    featureAt: 0,
+    localeList: -1,
+    limit: 0,
+    coefficients: [w.collaborative, w.similarity, w.locale],
+  };
   for (let i = 0; i < n; i++) {
+    if (t.pickMode[i] !== P.PICK_LISTS) {
+      // A draw or a top list reads only the ensemble: one kernel call, no per-list objects.
+      q.hashFrom = t.hashOffs[i];
+      q.hashTo = t.hashOffs[i + 1];
+      q.installedFrom = t.instOffs[i];
+      q.installedTo = t.instOffs[i + 1];
+      q.installedCount = t.installedCount[i];
+      q.canCollaborative = t.canCollab[i] === 1;
+      q.cont = t.sim[i] === P.SIM_OK ? t.cont : null;
+      q.featureAt = i;
+      q.localeList = t.locale[i];
+      q.limit = t.pickMode[i] === P.PICK_DRAW ? task.candidatesLimit : t.pickSize[i];
+      try {
+        const done = scoreSets(kernel, q, t, i, r, at);
+        if (done >= 0) {
+          at = done;
+          offs[i + 1] = at;
+          continue;
+        }
+      } catch {
+        failed[i] |= P.FAIL_REQUEST;
+        candidateCount[i] = 0;
+        contributed[i] = 0;
+        offs[i + 1] = at;
+        continue;
+      }
+    }
     const similarity: SimilarityInput =
       t.sim[i] === P.SIM_OK
         ? { kind: 'ok', cont: t.cont.subarray(5 * i, 5 * i + 5), cat: t.cat.subarray(3 * i, 3 * i + 3) }
@@ -86,6 +137,39 @@ function scoreTaarBatch(task: P.BatchTask): P.BatchResult {
   };
 }
 
+/**
+ * Scores draw or top-list request i with one kernel call into the result from entry `at` on; returns
+ * where its list ends, or −1 when the kernel's scratch cannot hold its inputs (scoreOne then takes it).
+ */
+function scoreSets(kernel: WasmKernel, q: SetsQuery, t: P.TaskViews, i: number, r: P.ResultViews, at: number): number {
+  const count = kernel.scoreSets(q);
+  if (count < 0) return -1;
+  const f = kernel.setsFlags;
+  r.contributed[i] =
+    (f & SETS_COLLABORATIVE ? P.CONTRIB_COLLABORATIVE : 0) |
+    (f & SETS_SIMILARITY ? P.CONTRIB_SIMILARITY : 0) |
+    (f & SETS_LOCALE ? P.CONTRIB_LOCALE : 0);
+  if (f & SETS_SIMILARITY_FAILED) r.failed[i] |= P.FAIL_SIMILARITY_LR;
+  r.candidateCount[i] = count;
+  const ids = kernel.outIds;
+  const weights = kernel.outW;
+  const size = t.pickSize[i];
+  if (t.pickMode[i] === P.PICK_DRAW) {
+    for (const j of drawIndices(weights.subarray(0, count), size, seededRandom(t.seed[i]))) {
+      r.ids[at] = ids[j];
+      r.weights[at++] = weights[j];
+    }
+  } else {
+    const m = Math.min(size, count);
+    for (let j = 0; j < m; j++) {
+      r.ids[at + j] = ids[j];
+      r.weights[at + j] = weights[j];
+    }
+    at += m;
+  }
+  return at;
+}
+
 /** Scores request i into the result from entry `at` on; returns where its list ends. */
 function scoreOne(
   kernel: Kernel,
@@ -102,7 +186,7 @@ function scoreOne(
   const listing = t.pickMode[i] === P.PICK_LISTS;
   const size = t.pickSize[i];
   // Only the list the request serves is computed: the candidates for a draw, the limit-`size` ensemble otherwise.
-  const d = scoreClient(kernel, model, client, [drawing ? candidatesLimit : size]);
+  const d = scoreClient(kernel, model, client, [drawing ? candidatesLimit : size], !listing);
   contributed[i] =
     (d.collaborative ? P.CONTRIB_COLLABORATIVE : 0) |
     (d.similarity ? P.CONTRIB_SIMILARITY : 0) |

@@ -10,13 +10,26 @@ import { fileURLToPath } from 'node:url';
 import { RecscoreError } from '../errors.js';
 import * as L from '../model/kinds/taar/layout.js';
 import { ensemble as referenceEnsemble } from './ensemble.js';
-import { LR_ZERO_DENOMINATOR, type EnsembleInput, type Kernel, type Ranked } from './kernel.js';
+import { LR_ZERO_DENOMINATOR, type EnsembleInput, type Kernel, type Ranked, type SetsQuery } from './kernel.js';
 
 interface KernelExports {
-  collaborative(model: number, scratch: number, nHashes: number, k: number): number;
-  similarity(model: number, scratch: number, k: number): number;
+  collaborative(model: number, scratch: number, nHashes: number, k: number, ordered: number): number;
+  similarity(model: number, scratch: number, k: number, ordered: number): number;
   lite(model: number, scratch: number, keyGuid: number, mode: number, keep: number): number;
   ensemble(model: number, scratch: number, perListLimit: number, nInstalled: number, limit: number): number;
+  scoreSets(
+    model: number,
+    scratch: number,
+    nHashes: number,
+    canCollaborative: number,
+    simOk: number,
+    localeList: number,
+    k: number,
+    ext: number,
+    nInstalled: number,
+    limit: number,
+    cap: number,
+  ): number;
   prepareLr(model: number): void;
   heapBase(): number;
 }
@@ -126,17 +139,22 @@ export class WasmKernel implements Kernel {
     return { ids, weights };
   }
 
-  collaborative(hashes: ArrayLike<number>, k: number): Ranked {
+  collaborative(hashes: ArrayLike<number>, k: number, ordered = true): Ranked {
     if (hashes.length > L.MAX_INSTALLED)
       throw new RecscoreError('RECSCORE_BAD_REQUEST', `at most ${L.MAX_INSTALLED} installed add-ons`);
     this.#view.hashes.set(hashes);
-    return this.#out(this.#ex.collaborative(L.MODEL_BASE, this.scratch, hashes.length, this.#k(k)));
+    return this.#out(this.#ex.collaborative(L.MODEL_BASE, this.scratch, hashes.length, this.#k(k), +ordered));
   }
 
-  similarity(cont: ArrayLike<number>, cat: ArrayLike<number>, k: number): Ranked | typeof LR_ZERO_DENOMINATOR {
+  similarity(
+    cont: ArrayLike<number>,
+    cat: ArrayLike<number>,
+    k: number,
+    ordered = true,
+  ): Ranked | typeof LR_ZERO_DENOMINATOR {
     this.#view.cont.set(cont);
     this.#view.cat.set(cat);
-    const n = this.#ex.similarity(L.MODEL_BASE, this.scratch, this.#k(k));
+    const n = this.#ex.similarity(L.MODEL_BASE, this.scratch, this.#k(k), +ordered);
     return n < 0 ? LR_ZERO_DENOMINATOR : this.#out(n);
   }
 
@@ -200,6 +218,55 @@ export class WasmKernel implements Kernel {
     this.referenceEnsembles++;
     const set = new Set(installed);
     return limits.map((limit) => referenceEnsemble(lists, limit + installedCount, this.#view.rank, set, limit));
+  }
+
+  /**
+   * scoreClient(…, [limit], listsAsSets = true)'s ensemble in one kernel call: the three lists go straight
+   * into the ensemble's input inside the kernel. Returns the entry count — the entries are outIds/outW
+   * [0, count), valid until the next call on this kernel; which lists took part in `setsFlags` — or −1 when
+   * the inputs do not fit the kernel's scratch (the caller then takes scoreClient, which reports them).
+   */
+  scoreSets(q: SetsQuery): number {
+    const v = this.#view;
+    const nHashes = q.hashTo - q.hashFrom;
+    const nInstalled = q.installedTo - q.installedFrom;
+    if (nHashes > v.hashes.length || nInstalled > v.installed.length) return -1;
+    for (let j = 0; j < nHashes; j++) v.hashes[j] = q.hashes[q.hashFrom + j];
+    for (let j = 0; j < nInstalled; j++) v.installed[j] = q.installed[q.installedFrom + j];
+    const cont = q.cont;
+    if (cont) {
+      for (let j = 0; j < 5; j++) v.cont[j] = cont[5 * q.featureAt + j];
+      for (let j = 0; j < 3; j++) v.cat[j] = q.cat[3 * q.featureAt + j];
+    }
+    for (let l = 0; l < 3; l++) v.listCoef[l] = q.coefficients[l];
+    const ext = Math.min(0x7fffffff, Math.max(0, q.limit + q.installedCount));
+    const r = this.#ex.scoreSets(
+      L.MODEL_BASE,
+      this.scratch,
+      nHashes,
+      +q.canCollaborative,
+      +(cont !== null),
+      q.localeList,
+      this.#k(ext),
+      ext,
+      nInstalled,
+      this.#k(q.limit),
+      v.listIds.length,
+    );
+    if (r < 0) return -1;
+    this.setsFlags = r & 15;
+    return r >>> 4;
+  }
+
+  /** SETS_* bits of the last scoreSets call. */
+  setsFlags = 0;
+
+  /** The kernel's output region (scoreSets' answer); overwritten by every call. */
+  get outIds(): Int32Array {
+    return this.#view.outIds;
+  }
+  get outW(): Float64Array {
+    return this.#view.outW;
   }
 
   lite(keyId: number, mode: number, keep: number): Ranked {

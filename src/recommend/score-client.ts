@@ -34,17 +34,30 @@ export const invalidSimilarityInput = (message: string): RecommenderFailure => (
   message,
 });
 
-export function scoreClient(kernel: Kernel, model: PackedModel, c: ScoreInput, limits: number[]): ScoreDetail {
+/**
+ * `listsAsSets`: the caller reads only the ensembles, never the recommenders' own lists, and passes one
+ * limit. Those lists then come in any order: each is exactly the ensemble's per-list cut and its GUIDs
+ * are distinct, so the ensemble's sums (added list by list) are the same bits, and the kernel skips
+ * sorting them.
+ */
+export function scoreClient(
+  kernel: Kernel,
+  model: PackedModel,
+  c: ScoreInput,
+  limits: number[],
+  listsAsSets = false,
+): ScoreDetail {
   const maxLimit = Math.max(0, ...limits);
   // Each list is computed once with the largest limit: a top-k under a total order is a prefix of a top-K.
   const ext = maxLimit + c.installedCount;
+  const ordered = !listsAsSets || limits.length !== 1;
   const failures: RecommenderFailure[] = [];
-  const collaborative = c.canCollaborative ? kernel.collaborative(c.hashes, ext) : null;
+  const collaborative = c.canCollaborative ? kernel.collaborative(c.hashes, ext, ordered) : null;
   let similarity: Ranked | null = null;
   if (c.similarity.kind === 'invalid') {
     failures.push(invalidSimilarityInput(c.similarity.message));
   } else if (c.similarity.kind === 'ok') {
-    const r = kernel.similarity(c.similarity.cont, c.similarity.cat, ext);
+    const r = kernel.similarity(c.similarity.cont, c.similarity.cat, ext, ordered);
     if (r === LR_ZERO_DENOMINATOR) {
       failures.push(SIMILARITY_LR_FAILURE);
     } else similarity = r;

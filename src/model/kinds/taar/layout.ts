@@ -133,9 +133,9 @@ export const X_ROWS = 2; // i32[maxInstalled] matched rows
 // f64[nGuids] per-GUID accumulator; all +0 between calls (the selection zeroes what it reads back)
 export const X_ACC = 3;
 export const X_SEEN = 4; // u8[nGuids] per-GUID flags (installed add-ons in the ensemble); all 0 between calls
-export const X_DONOR_J = 5; // i32[nDonors] LR table index per donor
+export const X_DONOR_J = 5; // i32[nDonors] LR table index per donor kept for the lookup (similarity)
 export const X_BUCKET_HEAD = 6; // i32[nLr]
-export const X_BUCKET_NEXT = 7; // i32[nDonors]
+export const X_BUCKET_NEXT = 7; // i32[nDonors] the kept donors' indices, then the bucket links
 export const X_HEAP_ID = 8; // i32[nGuids+1]
 export const X_HEAP_W = 9; // f64[nGuids+1]
 export const X_HEAP_POS = 10; // i32[nGuids+1]
@@ -153,7 +153,8 @@ export const X_SEL_BIN = 21; // i32[nSel] the candidates in the bins the top k n
 export const X_SEL_ORDER = 22; // i32[nSel] candidate indices, bin by bin
 export const X_SEL_HIST = 23; // i32[SEL_MAX_BINS + 1]
 export const IN_INSTALLED = 24; // i32[maxInstalled] GUID ids of installed add-ons (ensemble)
-export const IN_LIST_IDS = 25; // i32[3 * (nGuids + 1)] the ensemble's input lists, concatenated
+// i32[3 * (nGuids + 1)] the ensemble's input lists, concatenated (written by JS, or by scoreSets in the kernel)
+export const IN_LIST_IDS = 25;
 export const IN_LIST_W = 26; // f64[3 * (nGuids + 1)]
 export const IN_LIST_OFFS = 27; // i32[4] list boundaries in IN_LIST_*
 export const IN_LIST_COEF = 28; // f64[3] ensemble coefficient of each list
