@@ -72,7 +72,7 @@ describe('worker: one kernel call per draw or top list', { timeout: 120_000 }, (
             }
             const client: EncodedClient = {
               installedCount: s.hashes.length + s.extraInstalled,
-              installedIds,
+              installedIds: [...installedIds],
               hashes: Int32Array.from(s.hashes),
               canCollaborative: s.hashes.length > 0,
               similarity,
