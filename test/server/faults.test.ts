@@ -82,9 +82,14 @@ describe('faults', { timeout: 30_000 }, () => {
   it('slow profile stores open the breaker too (a timeout is a failure)', async () => {
     const { s, b } = await start();
     b.profiles.delayMs = 200;
-    for (let i = 0; i < 3; i++)
-      assert.equal((await s.get(REC(b.known.client_id))).json.result_info.reason, 'profile-timeout');
-    const [r, ms] = await timed(() => s.get(REC(b.known.client_id)));
+    assert.equal((await s.get(REC(b.known.client_id))).json.result_info.reason, 'profile-timeout');
+    // Asked until it opens (at most 20 times), not exactly 3 times: on a loaded machine the half-open delay
+    // can pass while the test process waits for a core, and the probe then times out again, which is right.
+    let [r, ms] = await timed(() => s.get(REC(b.known.client_id)));
+    for (let i = 0; i < 20 && r.json.result_info.reason !== 'breaker-open'; i++) {
+      assert.equal(r.json.result_info.reason, 'profile-timeout');
+      [r, ms] = await timed(() => s.get(REC(b.known.client_id)));
+    }
     assert.equal(r.json.result_info.reason, 'breaker-open');
     assert.ok(ms < MARGIN_MS, `${ms} ms`);
   });
