@@ -93,8 +93,9 @@ describe('serving under faults', { skip: !haveVectors && 'vectors not found', ti
 
   it(
     'slow profile store: profile-timeout within budget, breaker opens, then closes when it is fast ' + 'again',
-    async () => {
+    async (t) => {
       proxy.setDelay(200);
+      t.after(() => proxy.setDelay(0)); // the next test needs a fast store even when this one fails
       const first = await recommend();
       assert.equal(first.status, 200);
       assert.equal(first.info.reason, 'profile-timeout');
@@ -102,10 +103,11 @@ describe('serving under faults', { skip: !haveVectors && 'vectors not found', ti
       assert.ok(first.results.length > 0, 'a fallback list is served');
       assert.ok(first.ms < TOTAL_BUDGET_MS + MARGIN_MS, `answered in ${first.ms.toFixed(1)} ms`);
       // Asked until it opens (at most 20 times): on a loaded machine a stalled test process can let the
-      // half-open delay pass between two asks, and the probe then times out again, which is right.
+      // half-open delay pass between two asks, and the probe then fails again, which is right. A late budget
+      // timer can also let the store's own 200 ms command timeout answer first (profile-error).
       let open = await recommend();
       for (let i = 0; i < 20 && open.info.reason !== 'breaker-open'; i++) {
-        assert.match(open.info.reason ?? '', /^(profile-timeout|breaker-open)$/);
+        assert.match(open.info.reason ?? '', /^(profile-timeout|profile-error)$/);
         open = await recommend();
       }
       assert.equal(open.info.reason, 'breaker-open');
