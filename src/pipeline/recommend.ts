@@ -86,13 +86,11 @@ export function createRecommendPipeline<V extends PipelineVersion>(
 ): (req: RecommendRequest) => Promise<RecommendationBody> {
   const { config, metrics } = deps;
 
-  const served = childCache((by: string) => metrics.served.labels({ served_by: by }));
   const servedDuration = childCache((by: string) => metrics.servedDuration.labels({ served_by: by }));
-  const fallbacks = childCache((reason: string) => metrics.fallbacks.labels({ reason }));
   const finish = (req: RecommendRequest, list: WeightedList, info: ResultInfo): RecommendationBody => {
-    served(info.served_by).inc();
+    metrics.servedBy.child(info.served_by).inc();
     servedDuration(info.served_by).observe((performance.now() - req.started) / 1000);
-    if (info.reason) fallbacks(info.reason).inc();
+    if (info.reason) metrics.fallbacksBy.child(info.reason).inc();
     if (info.served_by === 'ensemble') metrics.serving.record(true);
     else if (info.reason && !NOT_EVIDENCE.has(info.reason)) metrics.serving.record(false);
     const requestId = req.log?.requestId;
