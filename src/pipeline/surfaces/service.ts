@@ -176,7 +176,7 @@ export function createSurfaceService<V extends { facts: ModelFacts }>(deps: Surf
     const ms = performance.now() - req.started;
     quality?.observe(ms);
     if (quality) deps.metrics.quality.labels({ surface: plan.name }).set(quality.value);
-    deps.metrics.requests.labels({ surface: req.surface, served_by: info.served_by }).inc();
+    deps.metrics.requestsBy.child(req.surface, info.served_by).inc();
     const ts = now();
     deps.served?.record({
       request_id: requestId,
