@@ -8,10 +8,11 @@
  * `recscore_log_suppressed_total`), and when the window ends one summary line says how many were
  * dropped. Every logger of one root shares the window, so a child's lines count with its parent's.
  *
- * A line written while a request is handled carries that request's id (`request_id`, from
- * `withRequestId`), whichever module writes it.
+ * A request's lines carry its id (`request_id`) by being written through its logger (`requestLogger`),
+ * which the server makes once per request and passes down with the request. Not AsyncLocalStorage: once
+ * used, it runs Node 20's promise hooks on every promise of the process (8–15 µs of main thread per answer,
+ * README § Lockstep).
  */
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { logLevelFromEnv } from './config/index.js';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
@@ -59,16 +60,40 @@ export function suppressedLogLines(): Readonly<Record<'warn' | 'error', number>>
   return suppressedTotal;
 }
 
-const requestContext = new AsyncLocalStorage<string>();
-
-/** Runs `fn` with every log line it causes (also asynchronously) tagged with `request_id: id`. */
-export function withRequestId<T>(id: string, fn: () => T): T {
-  return requestContext.run(id, fn);
+/** A request's logger: every line it and its children write carries `request_id`. */
+export interface RequestLog extends Logger {
+  readonly requestId: string;
 }
 
-/** The id of the request being handled, if any. */
-export function currentRequestId(): string | undefined {
-  return requestContext.getStore();
+// One small object per request; the fields are merged only for a line that passes the level.
+class RequestLogger implements RequestLog {
+  constructor(
+    private readonly base: Logger,
+    readonly requestId: string,
+  ) {}
+  #with(fields: Record<string, unknown> | undefined): Record<string, unknown> {
+    return fields ? { request_id: this.requestId, ...fields } : { request_id: this.requestId };
+  }
+  debug(msg: string, fields?: Record<string, unknown>): void {
+    if (ORDER.debug >= threshold()) this.base.debug(msg, this.#with(fields));
+  }
+  info(msg: string, fields?: Record<string, unknown>): void {
+    if (ORDER.info >= threshold()) this.base.info(msg, this.#with(fields));
+  }
+  warn(msg: string, fields?: Record<string, unknown>): void {
+    this.base.warn(msg, this.#with(fields));
+  }
+  error(msg: string, fields?: Record<string, unknown>): void {
+    this.base.error(msg, this.#with(fields));
+  }
+  child(fields: Record<string, unknown>): Logger {
+    return new RequestLogger(this.base.child(fields), this.requestId);
+  }
+}
+
+/** `log` with `request_id: requestId` on every line (also of its children). */
+export function requestLogger(log: Logger, requestId: string): RequestLog {
+  return new RequestLogger(log, requestId);
 }
 
 function codeOf(fields: Record<string, unknown> | undefined): unknown {
@@ -121,13 +146,11 @@ export function createLogger(
 ): Logger {
   const line = (level: LogLevel, msg: string, fields?: Record<string, unknown>) => {
     const rec: Record<string, unknown> = { time: new Date().toISOString(), level, msg, ...base };
-    const id = requestContext.getStore();
-    if (id !== undefined) rec.request_id = id;
     if (fields) for (const [k, v] of Object.entries(fields)) rec[k] = errorFields(v);
     write(JSON.stringify(rec) + '\n');
   };
   const limiter = new RepeatLimiter(options.repeatWindowMs ?? DEFAULT_REPEAT_WINDOW_MS, (level, { msg, ...rest }) =>
-    requestContext.exit(() => line(level, String(msg), rest)),
+    line(level, String(msg), rest),
   );
   return build(line, limiter);
 }

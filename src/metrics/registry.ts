@@ -7,6 +7,7 @@
  * route names, never raw paths, so no client input reaches a label value.
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { DeferredCounter } from './deferred-counter.js';
 import { ServingWindow } from './serving-window.js';
 import { suppressedLogLines } from '../log.js';
 
@@ -32,11 +33,16 @@ export function createMetrics(options: MetricsOptions = {}) {
   if (options.defaultMetrics) collectDefaultMetrics({ register: registry });
   const registers = [registry];
 
+  // The per-answer counters are counted off prom-client and added when read (deferred-counter.ts).
+  let requestsBy: DeferredCounter<'route' | 'method' | 'status'> | undefined;
+  let servedBy: DeferredCounter<'served_by'> | undefined;
+  let fallbacksBy: DeferredCounter<'reason'> | undefined;
   const httpRequests = new Counter({
     name: 'recscore_http_requests_total',
     help: 'HTTP requests answered, by route, method and status',
     labelNames: ['route', 'method', 'status'] as const,
     registers,
+    collect: () => requestsBy?.flush(),
   });
   const httpDuration = new Histogram({
     name: 'recscore_http_duration_seconds',
@@ -50,6 +56,7 @@ export function createMetrics(options: MetricsOptions = {}) {
     help: 'Recommendation answers by serving path',
     labelNames: ['served_by'] as const,
     registers,
+    collect: () => servedBy?.flush(),
   });
   const servedDuration = new Histogram({
     name: 'recscore_recommend_duration_seconds',
@@ -63,7 +70,11 @@ export function createMetrics(options: MetricsOptions = {}) {
     help: 'Answers served from the fallback chain, by reason',
     labelNames: ['reason'] as const,
     registers,
+    collect: () => fallbacksBy?.flush(),
   });
+  requestsBy = new DeferredCounter(httpRequests, ['route', 'method', 'status']);
+  servedBy = new DeferredCounter(served, ['served_by']);
+  fallbacksBy = new DeferredCounter(fallbacks, ['reason']);
   const breakerState = new Gauge({
     name: 'recscore_breaker_state',
     help: 'Circuit breaker state: 0 closed, 1 half-open, 2 open, 3 isolated',
@@ -176,10 +187,16 @@ export function createMetrics(options: MetricsOptions = {}) {
   return {
     registry,
     httpRequests,
+    /** `httpRequests` by (route, method, status), for the request path (an `inc()` without label hashing). */
+    requestsBy,
     httpDuration,
     served,
+    /** `served` by served_by, for the request path. */
+    servedBy,
     servedDuration,
     fallbacks,
+    /** `fallbacks` by reason, for the request path. */
+    fallbacksBy,
     breakerState,
     breakerTransitions,
     profileDuration,

@@ -21,6 +21,7 @@ import type { Top } from '../kernel/sar/personal.js';
 import type { SarPackedModel } from '../model/kinds/sar/packed-model.js';
 import type { FallbackReason } from '../resilience/fallback.js';
 import type { Guards } from '../resilience/guard.js';
+import type { Logger } from '../log.js';
 
 export type ModelQuery = { item: string } | { userId?: string; events: readonly SarPostedEvent[] };
 
@@ -32,6 +33,8 @@ export interface ModelRecommendRequest {
   count: number;
   /** performance.now() when the request was first handled: the total budget runs from here. */
   started: number;
+  /** The request's logger (its id on a scoring failure's line); default: the guards' own. */
+  log?: Logger;
 }
 
 export interface Recommendation {
@@ -89,7 +92,7 @@ export function createModelRecommend(
       const nothing = 'events' in sar && sar.events.length === 0 && sar.history === undefined;
       const scored = nothing
         ? ({ ok: true, value: { modelVersion: model.version, known: false } } as const)
-        : await deps.guards.scoring(started + deps.totalBudgetMs, (until) => score(model, sar, until));
+        : await deps.guards.scoring(started + deps.totalBudgetMs, (until) => score(model, sar, until), req.log);
       if (!scored.ok) {
         const items = popular(model, facts.globalTop, excluded, new Set(), req.count);
         return { ...base, items, backfilled: items.length, servedBy: 'popularity', reason: scored.reason };

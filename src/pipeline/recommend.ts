@@ -16,7 +16,7 @@
  * global list's weights are install counts, so promoted weights rank against those there.
  */
 import { RecscoreError } from '../errors.js';
-import { currentRequestId, type Logger } from '../log.js';
+import type { Logger, RequestLog } from '../log.js';
 import type { ServedSink } from '../events/served-log.js';
 import { childCache, type Metrics } from '../metrics/registry.js';
 import type { ClientInfo, ExtraData } from '../profile/client-info.js';
@@ -51,6 +51,8 @@ export interface RecommendRequest {
   started: number;
   /** Experiments on the `taar` surface the client is in (`{id: variant}`): named in every answer. */
   experiments?: Record<string, string>;
+  /** The request's logger, whose id the answer names (`result_info.request_id`); default: the pipeline's. */
+  log?: RequestLog;
 }
 
 /** What the pipeline reads of the server's configuration (src/server/config.ts satisfies it). */
@@ -84,16 +86,14 @@ export function createRecommendPipeline<V extends PipelineVersion>(
 ): (req: RecommendRequest) => Promise<RecommendationBody> {
   const { config, metrics } = deps;
 
-  const served = childCache((by: string) => metrics.served.labels({ served_by: by }));
   const servedDuration = childCache((by: string) => metrics.servedDuration.labels({ served_by: by }));
-  const fallbacks = childCache((reason: string) => metrics.fallbacks.labels({ reason }));
   const finish = (req: RecommendRequest, list: WeightedList, info: ResultInfo): RecommendationBody => {
-    served(info.served_by).inc();
+    metrics.servedBy.child(info.served_by).inc();
     servedDuration(info.served_by).observe((performance.now() - req.started) / 1000);
-    if (info.reason) fallbacks(info.reason).inc();
+    if (info.reason) metrics.fallbacksBy.child(info.reason).inc();
     if (info.served_by === 'ensemble') metrics.serving.record(true);
     else if (info.reason && !NOT_EVIDENCE.has(info.reason)) metrics.serving.record(false);
-    const requestId = currentRequestId();
+    const requestId = req.log?.requestId;
     if (requestId !== undefined) info.request_id = requestId;
     if (req.experiments) info.experiments = req.experiments;
     const body = recommendationBody(list, info);
@@ -109,7 +109,7 @@ export function createRecommendPipeline<V extends PipelineVersion>(
       ts: Date.now(),
     });
     // What was served, per request (TAAR #125/#186); debug level: at full rate this is the hot path.
-    deps.log.debug('recommendations served', {
+    (req.log ?? deps.log).debug('recommendations served', {
       client_id: req.clientId,
       served_by: info.served_by,
       reason: info.reason,
@@ -160,7 +160,7 @@ export function createRecommendPipeline<V extends PipelineVersion>(
     let profile: ClientInfo | null;
     if (req.postedProfile) profile = req.postedProfile;
     else {
-      const got = await deps.guards.profile(deps.profiles, req.clientId, deadline);
+      const got = await deps.guards.profile(deps.profiles, req.clientId, deadline, req.log);
       if (!got.ok) return fallback(req, facts, got.reason, null);
       profile = got.value;
     }
@@ -168,7 +168,7 @@ export function createRecommendPipeline<V extends PipelineVersion>(
 
     const pick: Pick = req.draw ? { mode: 'draw', size, seed: drawSeed(deps.random) } : { mode: 'top', size };
     const input = { clientInfo: profile, extra: req.extra, pick };
-    const scored = await deps.guards.score(deps.scorer, input, deadline, version);
+    const scored = await deps.guards.score(deps.scorer, input, deadline, version, req.log);
     if (!scored.ok) return fallback(req, facts, scored.reason, profile);
     const out: ScoreOutput = scored.value;
     const failures = out.failures.length > 0 ? { failures: out.failures } : {};

@@ -32,11 +32,25 @@ export interface GuardOptions {
 export interface Guards {
   readonly profileBreaker: Breaker;
   readonly scorerBreaker: Breaker;
-  /** `deadline`: absolute performance.now() time at which the whole request must be answered. */
-  profile(store: ProfileStore, clientId: string, deadline: number): Promise<StageResult<ClientInfo | null>>;
-  score<V>(scorer: Scorer<V>, input: ScoreInput, deadline: number, version: V): Promise<StageResult<ScoreOutput>>;
+  /**
+   * `deadline`: absolute performance.now() time at which the whole request must be answered. `log`: the
+   * request's logger, so a failure's line carries its id (default: the guards' own).
+   */
+  profile(
+    store: ProfileStore,
+    clientId: string,
+    deadline: number,
+    log?: Logger,
+  ): Promise<StageResult<ClientInfo | null>>;
+  score<V>(
+    scorer: Scorer<V>,
+    input: ScoreInput,
+    deadline: number,
+    version: V,
+    log?: Logger,
+  ): Promise<StageResult<ScoreOutput>>;
   /** Any kind's scoring (e.g. SAR's scoreSar) under the same budget and breaker; `fn` gets its deadline. */
-  scoring<T>(deadline: number, fn: (stageDeadline: number) => Promise<T>): Promise<StageResult<T>>;
+  scoring<T>(deadline: number, fn: (stageDeadline: number) => Promise<T>, log?: Logger): Promise<StageResult<T>>;
 }
 
 const isInvalidProfile = (err: unknown) => isRecscoreError(err) && err.code === 'RECSCORE_PROFILE_INVALID';
@@ -69,7 +83,11 @@ export function createGuards(options: GuardOptions, env: { log: Logger; metrics:
   const profileMissing = metrics.profileDuration.labels({ outcome: 'missing' });
   const scoringOk = metrics.scoringDuration.labels({ outcome: 'ok' });
 
-  const scoring = async <T>(deadline: number, fn: (until: number) => Promise<T>): Promise<StageResult<T>> => {
+  const scoring = async <T>(
+    deadline: number,
+    fn: (until: number) => Promise<T>,
+    log = env.log,
+  ): Promise<StageResult<T>> => {
     const started = performance.now();
     const ms = Math.min(options.scoringBudgetMs, deadline - started);
     try {
@@ -78,7 +96,7 @@ export function createGuards(options: GuardOptions, env: { log: Logger; metrics:
       return { ok: true, value };
     } catch (error) {
       const reason = scoringReason(error);
-      logFailure(env.log, 'scoring', reason, error);
+      logFailure(log, 'scoring', reason, error);
       return { ok: false, reason, error };
     }
   };
@@ -86,7 +104,7 @@ export function createGuards(options: GuardOptions, env: { log: Logger; metrics:
   return {
     profileBreaker,
     scorerBreaker,
-    async profile(store, clientId, deadline) {
+    async profile(store, clientId, deadline, log = env.log) {
       const started = performance.now();
       const found = (value: ClientInfo | null): StageResult<ClientInfo | null> => {
         (value ? profileFound : profileMissing).observe((performance.now() - started) / 1000);
@@ -104,11 +122,12 @@ export function createGuards(options: GuardOptions, env: { log: Logger; metrics:
         if (reason === 'profile-invalid') metrics.profileInvalid.inc();
         else if (reason !== 'breaker-open')
           metrics.profileErrors.inc({ kind: reason === 'profile-timeout' ? 'timeout' : 'error' });
-        logFailure(env.log, 'profile', reason, error);
+        logFailure(log, 'profile', reason, error);
         return { ok: false, reason, error };
       }
     },
-    score: (scorer, input, deadline, version) => scoring(deadline, (until) => scorer.score(input, until, version)),
+    score: (scorer, input, deadline, version, log) =>
+      scoring(deadline, (until) => scorer.score(input, until, version), log),
     scoring,
   };
 }

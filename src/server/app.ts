@@ -114,9 +114,6 @@ export function createApp<V extends PipelineVersion>(deps: AppDeps<V>): Recscore
     served: deps.served,
   });
 
-  const requests = childCache((route: string, method: string, status: string) =>
-    metrics.httpRequests.labels({ route, method, status }),
-  );
   const durations = childCache((route: string) => metrics.httpDuration.labels({ route }));
   // The registry API (/api/models/default next to /api/models/:id) is the part the RegExpRouter refuses.
   const app = new Hono<AppEnv>({ router: new SplitRouter(['/api/models/']) });
@@ -132,7 +129,7 @@ export function createApp<V extends PipelineVersion>(deps: AppDeps<V>): Recscore
         const route =
           c.get('route') ?? (status === 404 ? 'not_found' : status === 405 ? 'method_not_allowed' : 'other');
         const method = KNOWN_METHODS.has(c.req.method) ? c.req.method : 'other';
-        requests(route, method, String(status)).inc();
+        metrics.requestsBy.child(route, method, String(status)).inc();
         durations(route).observe(ms / 1000);
       },
     }),

@@ -1,6 +1,7 @@
 /** The Hono environment shared by app.ts and the routes: per-request variables. */
 import type { IncomingMessage } from 'node:http';
 import type { Context, MiddlewareHandler } from 'hono';
+import type { RequestLog } from '../log.js';
 
 export interface AppEnv {
   /** Over a socket (listen.ts), Node's own request; absent when the app is called in process (`app.request()`). */
@@ -10,6 +11,8 @@ export interface AppEnv {
     route: string;
     /** performance.now() when the request reached the app. */
     started: number;
+    /** The request's logger: its lines carry the request id (request-context.ts). */
+    log: RequestLog;
   };
 }
 

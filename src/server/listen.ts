@@ -30,10 +30,10 @@ import { createServer, type IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { getRequestListener } from '@hono/node-server';
 import type { ErrorCode } from '../errors.js';
-import { withRequestId, type Logger } from '../log.js';
+import type { Logger } from '../log.js';
 import type { ServerConfig } from './config.js';
 import { errorBody, statusOf } from './on-error.js';
-import { acceptRequestId, REQUEST_ID_HEADER, requestIdSource } from './request-context.js';
+import { acceptRequestId, assignRequestId, REQUEST_ID_HEADER, requestIdSource } from './request-context.js';
 
 export interface FetchApp {
   /** `env.incoming`: Node's request, for reads cheaper than the Fetch Request's (env.ts `requestHeader`). */
@@ -100,11 +100,10 @@ export async function listen(app: FetchApp, config: ListenConfig, log: Logger): 
       const given = req.headers[REQUEST_ID_HEADER];
       const id = acceptRequestId(typeof given === 'string' ? given : undefined) ?? nextId();
       res.setHeader(REQUEST_ID_HEADER, id);
-      withRequestId(id, () => {
-        const hostProblem = checkHost(req);
-        if (hostProblem !== undefined) answerEarly(res, 400, 'RECSCORE_BAD_REQUEST', hostProblem);
-        else void listener(req, res);
-      });
+      assignRequestId(req, id);
+      const hostProblem = checkHost(req);
+      if (hostProblem !== undefined) answerEarly(res, 400, 'RECSCORE_BAD_REQUEST', hostProblem);
+      else void listener(req, res);
     },
   );
   server.maxConnections = config.maxConnections;

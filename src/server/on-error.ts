@@ -104,8 +104,10 @@ const HTTP_EXCEPTION_CODES: Record<number, ErrorCode> = {
   415: 'RECSCORE_UNSUPPORTED_MEDIA_TYPE',
 };
 
-export function createOnError(log: Logger): ErrorHandler {
+export function createOnError(appLog: Logger): ErrorHandler {
   return (err, c) => {
+    // The request's logger (its id on the line); the app's when the error came before request-context ran.
+    const log = (c.get('log') as Logger | undefined) ?? appLog;
     if (isRecscoreError(err)) {
       const status = statusOf(err.code);
       if (status >= 500) log.error('request failed', { code: err.code, error: err, path: c.req.path });

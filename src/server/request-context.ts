@@ -1,19 +1,22 @@
 /**
  * Operators' conventions for every request (issue 11): an `x-request-id` on every answer (the
- * client's when valid, else a new one), the id on every log line the request causes (src/log.ts,
- * AsyncLocalStorage), and an access log line at info level.
+ * client's when valid, else a new one), the id on every log line the request causes, and an access log
+ * line at info level. The id travels with the request: `c.get('log')` is the request's logger
+ * (src/log.ts `requestLogger`), which routes hand down to the pipeline and its guards.
  *
- * Over a socket, listen.ts assigns the id before the app runs (so its own early answers carry it too)
- * and sets the header on Node's response, which costs less than a header on the app's Response; the
- * middleware here does both itself only when the app is called in process (`app.request()`).
+ * Over a socket, listen.ts assigns the id before the app runs (so its own early answers carry it too),
+ * marks Node's request with it (`assignRequestId`) and sets the header on Node's response, which costs
+ * less than a header on the app's Response; the middleware here does both itself only when the app is
+ * called in process (`app.request()`).
  *
  * Access lines are rate-bounded, so the hot path keeps its speed under load: up to `perSecond`
  * lines in each one-second window; requests beyond it are counted, and the first line of the next
  * window says how many went unlogged (`unlogged`). 0 turns access lines off.
  */
 import { randomBytes } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
 import type { Context, MiddlewareHandler, Next } from 'hono';
-import { currentRequestId, withRequestId, type Logger } from '../log.js';
+import { requestLogger, type Logger } from '../log.js';
 import type { AppEnv } from './env.js';
 
 /** Default access lines per second (config: RECSCORE_ACCESS_LOG_PER_SECOND at integration). */
@@ -25,6 +28,14 @@ const VALID_ID = /^[A-Za-z0-9._-]{1,128}$/;
 /** A client's id when it is 1–128 of [A-Za-z0-9._-]; otherwise undefined (a new one is made). */
 export function acceptRequestId(given: string | undefined): string | undefined {
   return given !== undefined && VALID_ID.test(given) ? given : undefined;
+}
+
+const ASSIGNED = Symbol('recscore.requestId');
+type Marked = IncomingMessage & { [ASSIGNED]?: string };
+
+/** listen.ts: the id it gave Node's request (and its response header), for the app to use. */
+export function assignRequestId(incoming: IncomingMessage, id: string): void {
+  (incoming as Marked)[ASSIGNED] = id;
 }
 
 /** Unique ids at the cost of a counter: a random per-process prefix (12 chars) and a base-36 sequence. */
@@ -71,7 +82,7 @@ export function requestContext(opts: RequestContextOptions): MiddlewareHandler<A
     }
     written++;
     const path = c.req.path;
-    opts.log.info('request', {
+    c.get('log').info('request', {
       method: c.req.method,
       path: path.length > 200 ? `${path.slice(0, 200)}…` : path,
       route: c.get('route'),
@@ -84,8 +95,13 @@ export function requestContext(opts: RequestContextOptions): MiddlewareHandler<A
   return (c, next) => {
     const started = performance.now();
     c.set('started', started);
-    if (currentRequestId() !== undefined) return handle(c, next, started, undefined);
+    const assigned = (c.env?.incoming as Marked | undefined)?.[ASSIGNED];
+    if (assigned !== undefined) {
+      c.set('log', requestLogger(opts.log, assigned));
+      return handle(c, next, started, undefined);
+    }
     const id = acceptRequestId(c.req.header(REQUEST_ID_HEADER)) ?? nextId();
-    return withRequestId(id, () => handle(c, next, started, id));
+    c.set('log', requestLogger(opts.log, id));
+    return handle(c, next, started, id);
   };
 }

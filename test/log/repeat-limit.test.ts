@@ -4,7 +4,7 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createLogger, suppressedLogLines, withRequestId } from '../../src/log.js';
+import { createLogger, requestLogger, suppressedLogLines } from '../../src/log.js';
 import { createMetrics } from '../../src/metrics/registry.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -50,15 +50,24 @@ describe('repeated log lines', () => {
     assert.equal((await read()) - start, 50);
   });
 
-  it('lines written while a request is handled carry its id, also after an await', async () => {
-    const { lines, log } = capture(0);
-    await withRequestId('req-1', async () => {
-      await sleep(1);
-      log.warn('inside');
-    });
+  it("a request's logger puts its id on every line, its children's too, and shares the repeat window", () => {
+    const { lines, log } = capture(60_000);
+    const req = requestLogger(log, 'req-1');
+    assert.equal(req.requestId, 'req-1');
+    req.warn('inside', { code: 'X' });
+    req.child({ stage: 'profile' }).error('deeper');
+    req.info('no fields');
     log.warn('outside');
-    assert.equal(lines.find((l) => l.msg === 'inside').request_id, 'req-1');
-    assert.equal(lines.find((l) => l.msg === 'outside').request_id, undefined);
+    req.warn('outside'); // a repeat of the root's kind: counted, not written
+    assert.deepEqual(
+      lines.map((l) => [l.msg, l.request_id, l.stage, l.code]),
+      [
+        ['inside', 'req-1', undefined, 'X'],
+        ['deeper', 'req-1', 'profile', undefined],
+        ['no fields', 'req-1', undefined, undefined],
+        ['outside', undefined, undefined, undefined],
+      ],
+    );
   });
 });
 

@@ -6,7 +6,6 @@
  * list goes to the served log with them, whose impression events are what fatigue counts (impressions.ts).
  */
 import { RecscoreError } from '../../errors.js';
-import { currentRequestId } from '../../log.js';
 import type { ServedSink } from '../../events/served-log.js';
 import type { ModelFacts } from '../../recommend/contracts.js';
 import { runFallback, type FallbackStepName } from '../../resilience/fallback.js';
@@ -172,12 +171,12 @@ export function createSurfaceService<V extends { facts: ModelFacts }>(deps: Surf
     } else if (interleaveOf && itemVariants) {
       info.interleave = { experiment: interleaveOf.id, variants: itemVariants.map((v) => v.slice(v.indexOf(':') + 1)) };
     }
-    const requestId = currentRequestId();
+    const requestId = req.log?.requestId;
     if (requestId !== undefined) info.request_id = requestId;
     const ms = performance.now() - req.started;
     quality?.observe(ms);
     if (quality) deps.metrics.quality.labels({ surface: plan.name }).set(quality.value);
-    deps.metrics.requests.labels({ surface: req.surface, served_by: info.served_by }).inc();
+    deps.metrics.requestsBy.child(req.surface, info.served_by).inc();
     const ts = now();
     deps.served?.record({
       request_id: requestId,

@@ -20,6 +20,7 @@ import type { ModelFacts, Scorer, TaarListName, WeightedList } from '../../recom
 import type { Guards } from '../../resilience/guard.js';
 import { localeHints } from '../locale-hints.js';
 import type { SourceConfig } from './schema.js';
+import type { RequestLog } from '../../log.js';
 
 /** A SAR model held for one source's scoring: `done()` after it, so an evicted model is not released under it. */
 export interface SarLease {
@@ -55,6 +56,8 @@ export interface SourceRequest {
   extra: ExtraData;
   acceptLanguage: () => string | undefined;
   promoted: WeightedList;
+  /** The request's logger (its id on stage failures and in the answer); default: the guards' own. */
+  log?: RequestLog;
 }
 
 /** What the sources of one request share: the profile lookup and the TAAR trip, each made at most once. */
@@ -75,7 +78,7 @@ export class SourceContext<V extends { facts: ModelFacts }> {
   profile(): Promise<ClientInfo | null> {
     this.profileP ??= (async () => {
       if (this.req.postedProfile) return this.req.postedProfile;
-      const got = await this.env.guards.profile(this.env.profiles, this.req.clientId, this.deadline);
+      const got = await this.env.guards.profile(this.env.profiles, this.req.clientId, this.deadline, this.req.log);
       if (!got.ok) throw new RecscoreError('RECSCORE_SOURCE_FAILED', `profile: ${got.reason}`, { reason: got.reason });
       return got.value;
     })();
@@ -91,7 +94,7 @@ export class SourceContext<V extends { facts: ModelFacts }> {
         extra: this.req.extra,
         pick: { mode: 'lists' as const, size: this.taarSize },
       };
-      const got = await this.env.guards.score(this.env.scorer, input, this.deadline, this.version);
+      const got = await this.env.guards.score(this.env.scorer, input, this.deadline, this.version, this.req.log);
       if (!got.ok) throw new RecscoreError('RECSCORE_SOURCE_FAILED', `taar: ${got.reason}`, { reason: got.reason });
       if (!got.value.lists) throw new RecscoreError('RECSCORE_INTERNAL', 'the scorer returned no lists');
       return got.value.lists;

@@ -6,6 +6,7 @@
  */
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import { isRecscoreError } from '../../errors.js';
+import { DeferredCounter } from '../../metrics/deferred-counter.js';
 import { childCache } from '../../metrics/registry.js';
 
 const SIZE_BUCKETS = [0, 1, 5, 10, 20, 50, 100, 200, 500, 1000];
@@ -30,7 +31,9 @@ export class SurfaceMetrics {
   private readonly sizes: Histogram<'surface' | 'stage' | 'source' | 'side'>;
   readonly quality: Gauge<'surface'>;
   readonly requests: Counter<'surface' | 'served_by'>;
-  private readonly stepOf;
+  /** `requests` by (surface, served_by), counted without label hashing (metrics/deferred-counter.ts). */
+  readonly requestsBy: DeferredCounter<'surface' | 'served_by'>;
+  private readonly stepsBy: DeferredCounter<'surface' | 'stage' | 'source' | 'outcome'>;
   private readonly secondsOf;
   private readonly sizeOf;
 
@@ -41,6 +44,7 @@ export class SurfaceMetrics {
       help: 'Runs of each surface source and stage, by outcome (ok, empty, timeout, failed, off)',
       labelNames: ['surface', 'stage', 'source', 'outcome'] as const,
       registers,
+      collect: () => this.stepsBy.flush(),
     });
     this.failures = new Counter({
       name: 'recscore_surface_failures_total',
@@ -75,10 +79,10 @@ export class SurfaceMetrics {
       help: 'Surface answers, by surface and serving path (surface or a fallback step)',
       labelNames: ['surface', 'served_by'] as const,
       registers,
+      collect: () => this.requestsBy.flush(),
     });
-    this.stepOf = childCache((surface: string, stage: string, source: string, outcome: string) =>
-      this.steps.labels({ surface, stage, source, outcome }),
-    );
+    this.requestsBy = new DeferredCounter(this.requests, ['surface', 'served_by']);
+    this.stepsBy = new DeferredCounter(this.steps, ['surface', 'stage', 'source', 'outcome']);
     this.secondsOf = childCache((surface: string, stage: string, source: string) =>
       this.seconds.labels({ surface, stage, source }),
     );
@@ -101,7 +105,7 @@ export class SurfaceMetrics {
     error?: unknown,
     reason?: string,
   ): void {
-    this.stepOf(surface, stage, source, outcome).inc();
+    this.stepsBy.child(surface, stage, source, outcome).inc();
     if (outcome === 'off') return;
     this.secondsOf(surface, stage, source).observe(ms / 1000);
     if (sizes.in !== undefined) this.sizeOf(surface, stage, source, 'in').observe(sizes.in);

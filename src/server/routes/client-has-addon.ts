@@ -26,7 +26,7 @@ export function registerClientHasAddonRoutes(
   app.get(PATH, named('client_has_addon'), async (c) => {
     const clientId = checkClientId(c.req.param('hashed_client_id') ?? '');
     const addonId = checkGuid(c.req.param('addon_id') ?? '', 'add-on id');
-    const got = await guards.profile(profiles, clientId, c.get('started') + config.totalBudgetMs);
+    const got = await guards.profile(profiles, clientId, c.get('started') + config.totalBudgetMs, c.get('log'));
     if (!got.ok && got.reason !== 'profile-invalid') {
       const message = `profile store unavailable (${got.reason})`;
       throw new RecscoreError('RECSCORE_PROFILE_STORE', message, undefined, { cause: got.error });

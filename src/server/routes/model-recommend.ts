@@ -66,7 +66,10 @@ export function registerModelRecommendRoutes(
     const item = checkId(q.get('itemid'), 'itemId', MAX_ITEM_ID);
     if (item === undefined) bad('RECSCORE_BAD_REQUEST', 'itemId is required');
     const count = parseRecommendationCount(q.get('recommendationcount'));
-    return answer(c, await recommend({ modelId, query: { item: item! }, count, started: c.get('started') }));
+    return answer(
+      c,
+      await recommend({ modelId, query: { item: item! }, count, started: c.get('started'), log: c.get('log') }),
+    );
   });
 
   app.post(MODEL_RECOMMEND_PATH, named('model_recommend_personal'), auth, limit, async (c) => {
@@ -76,7 +79,7 @@ export function registerModelRecommendRoutes(
     const count = parseRecommendationCount(q.get('recommendationcount'));
     const events = parseUsageEvents(await readJsonBody(c));
     const query = { userId, events };
-    return answer(c, await recommend({ modelId, query, count, started: c.get('started') }));
+    return answer(c, await recommend({ modelId, query, count, started: c.get('started'), log: c.get('log') }));
   });
   documentRoute(app, ...ROUTE_DOCS);
 }

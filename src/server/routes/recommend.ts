@@ -77,6 +77,7 @@ export function registerRecommendRoutes(
         attributes: new Map(),
         explain: false,
         started: c.get('started'),
+        log: c.get('log'),
         experiments: variant.experiments,
       });
       return c.json(body);
@@ -89,6 +90,7 @@ export function registerRecommendRoutes(
       draw: drawFlag ?? variant?.draw ?? config.draw,
       count: count ?? variant?.size,
       started: c.get('started'),
+      log: c.get('log'),
       ...(variant ? { experiments: variant.experiments } : {}),
     });
     return c.json(body);
@@ -121,6 +123,7 @@ export function registerRecommendRoutes(
         attributes: new Map(),
         explain: false,
         started: c.get('started'),
+        log: c.get('log'),
         experiments: variant.experiments,
       });
       return c.json(body);
@@ -134,6 +137,7 @@ export function registerRecommendRoutes(
       draw: parsed.draw ?? parseDrawFlag(c.req.query('draw')) ?? variant?.draw ?? config.draw,
       count,
       started: c.get('started'),
+      log: c.get('log'),
       ...(variant ? { experiments: variant.experiments } : {}),
     });
     return c.json(body);

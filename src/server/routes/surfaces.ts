@@ -139,6 +139,7 @@ export function registerSurfaceRoutes(app: Hono<AppEnv>, deps: SurfaceRouteDeps)
       attributes,
       explain: explain === '1',
       started: c.get('started'),
+      log: c.get('log'),
     });
     return c.json(result);
   };
