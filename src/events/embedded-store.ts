@@ -18,6 +18,7 @@ import { DEFAULT_COMBOS, type Combo } from './dimensions.js';
 import type { PostedEvent, StoredEvent } from './event.js';
 import { JsonlLog } from './jsonl-log.js';
 import { encodeLine } from './log-line.js';
+import { RequestVariants } from './request-variants.js';
 import { ShownCounts } from './shown.js';
 import { encodeSnapshot, readSnapshot, writeSnapshot, type SnapshotKey } from './snapshot.js';
 import type { AppendOptions, AppendResult, EventStore, EventStoreOptions, ReadReport } from './store.js';
@@ -38,6 +39,8 @@ export class EmbeddedEventStore implements EventStore {
   readonly #newShown: () => ShownCounts;
   readonly #shownDays: number;
   #oldestShown = '';
+  /** Request id → the variant its answer carried, for events that refer to it (request-variants.ts). */
+  readonly #requests: RequestVariants;
   readonly #keys = new Map<
     string,
     { at: number; result: Promise<AppendResult>; done?: { batch: string; n: number } }
@@ -85,6 +88,7 @@ export class EmbeddedEventStore implements EventStore {
     this.#agg = this.#newAggregates();
     this.#newShown = () => new ShownCounts({ maxClients: opts.shownClients, maxItems: opts.shownItems });
     this.#shown = this.#newShown();
+    this.#requests = new RequestVariants(opts.requestVariants);
     this.#retentionDays = opts.retentionDays ?? 90;
     this.#shownDays = Math.min(opts.shownDays ?? 14, this.#retentionDays);
     this.#snapshotPath = join(this.#log.dir, 'aggregates.snapshot');
@@ -106,6 +110,7 @@ export class EmbeddedEventStore implements EventStore {
 
   // Adds accepted events to the aggregates and shown counts (those of days still kept).
   #apply(e: PostedEvent, oldest: string): void {
+    if (e.items !== undefined) this.#requests.learn(e);
     const day = dayOf(e.ts);
     if (day < oldest) return;
     this.#agg.add(e);
@@ -216,7 +221,8 @@ export class EmbeddedEventStore implements EventStore {
     return result;
   }
 
-  async #write(events: PostedEvent[], key: string | null, sync = true): Promise<AppendResult> {
+  async #write(posted: PostedEvent[], key: string | null, sync = true): Promise<AppendResult> {
+    const events = this.#requests.stampAll(posted);
     const b = randomUUID();
     const r = Date.now();
     const pos = await this.#log.append(r, encodeLine(b, key, r, events), sync);

@@ -8,12 +8,17 @@
  *   <p>cnt:<day>:<combo>            Hash `<type>\t<tuple>` → event count
  *   <p>shown:<day>:<client>         Hash item → impressions shown to that client that day (shown())
  *   <p>idem:<key>                   the ids written under an idempotency key (24 h)
+ *   <p>req:<request id>             the variant tag an answer carried (JSON RequestTag; requestTtlSeconds, 24 h)
  *
  * An answer's impression (`items`) is one stream entry; it counts one impression per listed item.
  * One batch is one Lua script: the idempotency check, every XADD, PFADD, SADD, HINCRBY and EXPIRE run
  * atomically, so a batch is either wholly written (and then acknowledged) or not at all — a connection lost
  * before EXEC writes nothing. Fail fast like the profile store: no offline queue, no retries of a command,
  * a command timeout; every failure is RECSCORE_EVENT_STORE (503), and the client's retry is safe with a key.
+ *
+ * Events that refer to a request and name no variant are stamped with that request's tag before the batch
+ * is planned (request-variants.ts): one MGET of the `req:` keys first, only for batches that hold such
+ * events; an answer written by another replica stamps them too.
  */
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
@@ -22,6 +27,7 @@ import { log as rootLog, type Logger } from '../log.js';
 import { addDays, dayOf } from './day.js';
 import { comboName, DEFAULT_COMBOS, splitsPerItem, tupleKey, type Combo } from './dimensions.js';
 import { itemsOf, multiplicityOf, type PostedEvent, type StoredEvent } from './event.js';
+import { type RequestTag, stamp, tagOf, wantsTag } from './request-variants.js';
 import type { AppendResult, EventStore, EventStoreOptions } from './store.js';
 
 const APPEND_LUA = `
@@ -46,6 +52,7 @@ export class RedisEventStore implements EventStore {
   readonly #p: string;
   readonly #ttl: number;
   readonly #maxLen: number | undefined;
+  readonly #reqTtl: string;
   readonly #logger: Logger;
   #healthy = false;
   readonly #first: Promise<void>;
@@ -56,6 +63,7 @@ export class RedisEventStore implements EventStore {
     this.#p = opts.prefix ?? 'recscore:events:';
     this.#ttl = (opts.retentionDays ?? 90) * 86_400;
     this.#maxLen = opts.maxLenPerDay;
+    this.#reqTtl = String(opts.requestTtlSeconds ?? 86_400);
     this.#logger = (opts.logger ?? rootLog).child({ store: 'events-redis' });
     const client = new Redis(url, {
       lazyConnect: true,
@@ -108,7 +116,8 @@ export class RedisEventStore implements EventStore {
     }
   }
 
-  async append(events: PostedEvent[], idempotencyKey?: string): Promise<AppendResult> {
+  async append(posted: PostedEvent[], idempotencyKey?: string): Promise<AppendResult> {
+    const events = await this.#stamped(posted);
     const b = randomUUID();
     const stored: StoredEvent[] = events.map((e, i) => ({ id: `${b}:${i}`, ...e }));
     const ids = stored.map((e) => e.id);
@@ -119,6 +128,27 @@ export class RedisEventStore implements EventStore {
     );
     if (prior !== null) return { ids: JSON.parse(prior) as string[], replayed: true };
     return { ids, replayed: false };
+  }
+
+  // The events, those that refer to a request with a stored tag stamped with it (one MGET, when any wants one).
+  async #stamped(events: PostedEvent[]): Promise<PostedEvent[]> {
+    const ids = [...new Set(events.filter(wantsTag).map((e) => e.request_id as string))];
+    if (ids.length === 0) return events;
+    const found = await this.#run('append', () => this.#client.mget(ids.map((id) => `${this.#p}req:${id}`)));
+    const tags = new Map<string, RequestTag>();
+    for (let k = 0; k < ids.length; k++) {
+      const raw = found[k];
+      if (raw === null || raw === undefined) continue;
+      try {
+        tags.set(ids[k], JSON.parse(raw) as RequestTag);
+      } catch {
+        // not a tag this code wrote: the event is stored as it came
+      }
+    }
+    return events.map((e) => {
+      const tag = wantsTag(e) ? tags.get(e.request_id as string) : undefined;
+      return tag === undefined ? e : stamp(e, tag);
+    });
   }
 
   // Every command of one batch, one per key: events are grouped by day and type, then per combination by
@@ -156,6 +186,8 @@ export class RedisEventStore implements EventStore {
           for (let k = 0; k < n; k++) tally(group.byCombo[c], tupleKey(e, combo, k), e.client_id, 1);
         } else tally(group.byCombo[c], tupleKey(e, combo), e.client_id, n);
       }
+      const tag = tagOf(e);
+      if (tag !== undefined) cmds.push(['SET', `${p}req:${e.request_id}`, JSON.stringify(tag), 'EX', this.#reqTtl]);
       if (e.type === 'impression') {
         const key = `${p}shown:${day}:${e.client_id}`;
         const mine = shown.get(key) ?? shown.set(key, new Map()).get(key)!;

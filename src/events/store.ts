@@ -89,6 +89,13 @@ export interface EventStoreOptions {
   shownItems?: number;
   /** Embedded: days of shown() counts kept in memory (14, at most the retention). */
   shownDays?: number;
+  /**
+   * Embedded: request ids whose answer's variant is remembered to stamp events that refer to them
+   * (request-variants.ts; 100,000). Redis keeps them in `<prefix>req:<id>` for `requestTtlSeconds`.
+   */
+  requestVariants?: number;
+  /** Redis: seconds a request's variant is kept for events that refer to it (default 86,400). */
+  requestTtlSeconds?: number;
   /** Embedded: called with the events a refused segment did not take (a metric). */
   onSegmentRefused?: (combo: string, events: number) => void;
   /** Embedded: how often the aggregates snapshot is written (ms, default 300,000; 0 = only at close). */
