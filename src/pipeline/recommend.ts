@@ -102,6 +102,7 @@ export function createRecommendPipeline<V extends PipelineVersion>(
       client_id: req.clientId,
       model_version: info.model_version,
       served_by: info.served_by,
+      surface: 'taar', // TAAR's routes are the built-in `taar` surface (allocation checks count its answers)
       reason: info.reason,
       locale: info.locale,
       items: body.results,

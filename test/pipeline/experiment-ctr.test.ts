@@ -87,5 +87,52 @@ it('a posted click with a request id is counted for its variant by /v1/stats/ctr
     'every click under its variant; none without one',
   );
   await served.close();
+  // Every answer names its surface in the served log (what the allocation check counts).
+  let answers = 0;
+  for await (const e of store.read(day, day)) {
+    if (e.items === undefined) continue;
+    answers++;
+    assert.equal(e.context?.surface, 'home');
+  }
+  assert.equal(answers, 12);
+  await store.close();
+});
+
+it("the allocation check counts the surface's fallback answers (context surface)", async () => {
+  const path = join(dir, 'fallback.json');
+  writeFileSync(
+    path,
+    JSON.stringify({
+      // Nothing to list: every answer comes from the fallback chain (served_by locale|global).
+      surfaces: { bare: { sources: [{ name: 'none', kind: 'static', items: [] }] } },
+      experiments: [
+        { id: 'fb', salt: 'fb-salt', surface: 'bare', allocation: 0.5, variants: [{ name: 'control', weight: 1 }] },
+      ],
+    }),
+  );
+  const store = await EmbeddedEventStore.open(join(dir, 'fb-data'), { logger: quiet, writeSnapshot: false });
+  const served = new ServedLog(store, { flushMs: 5 });
+  const holder = new SurfacesHolder(path);
+  await holder.load(true);
+  const b = syntheticBackend();
+  const s = buildApp({
+    scorer: b.scorer,
+    facts: () => b.facts,
+    profiles: b.profiles,
+    served,
+    surfaces: { holder, events: store },
+  });
+  let inside = 0;
+  for (let i = 0; i < 40; i++) {
+    const r = await s.get(`/v1/surfaces/bare/recommendations/fb-client-${i}`);
+    assert.equal(r.status, 200, r.text);
+    assert.notEqual(r.json.result_info.served_by, 'surface');
+    if (r.json.result_info.experiments.fb) inside++;
+  }
+  await served.close();
+  const res = await s.get('/v1/experiments/fb/results');
+  assert.equal(res.status, 200, res.text);
+  assert.equal(res.json.allocation_check?.clients_sampled, 40, 'fallback answers are counted');
+  assert.equal(res.json.variants[0].clients > 0, inside > 0);
   await store.close();
 });

@@ -56,10 +56,13 @@ export async function experimentResults(
   const byRequest = new Map<string, string>(); // request id → variant
   const pending: StoredEvent[] = []; // outcomes read before their impression
   const sample = new ClientSample();
-  // Allocation: of the clients the surface itself answered (not a fallback, whose answers do not name the
-  // surface), how many are in the experiment. Not for `taar`: its answers name TAAR's paths, not the surface.
-  const membership = e.surface === 'taar' || e.allocation <= 0 || e.allocation >= 1 ? undefined : new ClientSample();
+  // Allocation: of the clients the surface answered (context `surface`, fallback answers and `taar` included;
+  // answers logged before the surface was recorded count when the surface served them itself), how many are
+  // in the experiment.
+  const membership = e.allocation <= 0 || e.allocation >= 1 ? undefined : new ClientSample();
   const servedBySurface = `surface:${e.surface}`;
+  const ofSurface = (ev: StoredEvent) =>
+    ev.context?.surface === undefined ? ev.context?.served_by === servedBySurface : ev.context.surface === e.surface;
   let unattributed = 0;
 
   const variantOf = (ev: StoredEvent): string | undefined => {
@@ -101,7 +104,7 @@ export async function experimentResults(
       // The sample-ratio and allocation checks: the client once per answer, in the answer's variant.
       const mine = parseVariantTag(ev.context?.variant)[e.id];
       if (!e.interleave && mine !== undefined && tallies.has(mine)) sample.add(ev.client_id, mine);
-      if (membership && ev.items !== undefined && ev.context?.served_by === servedBySurface)
+      if (membership && ev.items !== undefined && ofSurface(ev))
         membership.add(ev.client_id, mine === undefined ? 'out' : 'in');
       if (ev.items === undefined) impression(ev, ev.item, ev.context?.variant);
       else for (let k = 0; k < ev.items.length; k++) impression(ev, ev.items[k], variantAt(ev, k));
