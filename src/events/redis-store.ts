@@ -7,6 +7,7 @@
  *   <p>tuples:<day>:<combo>         Set of the tuples seen that day (what a segment query unions over)
  *   <p>cnt:<day>:<combo>            Hash `<type>\t<tuple>` → event count
  *   <p>shown:<day>:<client>         Hash item → impressions shown to that client that day (shown())
+ *   <p>used:<day>:<client>          Hash item → usage weight of the client's own events that day (recent())
  *   <p>idem:<key>                   the ids written under an idempotency key (24 h)
  *   <p>req:<request id>             the variant tag an answer carried (JSON RequestTag; requestTtlSeconds, 24 h)
  *
@@ -26,8 +27,9 @@ import { RecscoreError, isRecscoreError } from '../errors.js';
 import { log as rootLog, type Logger } from '../log.js';
 import { addDays, dayOf } from './day.js';
 import { comboName, DEFAULT_COMBOS, splitsPerItem, tupleKey, type Combo } from './dimensions.js';
-import { itemsOf, multiplicityOf, type PostedEvent, type StoredEvent } from './event.js';
+import { DEFAULT_WEIGHTS, itemsOf, multiplicityOf, type PostedEvent, type StoredEvent } from './event.js';
 import { type RequestTag, stamp, tagOf, wantsTag } from './request-variants.js';
+import { usageWeigher, type Weigher } from './shown.js';
 import type { AppendResult, EventStore, EventStoreOptions } from './store.js';
 
 const APPEND_LUA = `
@@ -53,6 +55,7 @@ export class RedisEventStore implements EventStore {
   readonly #ttl: number;
   readonly #maxLen: number | undefined;
   readonly #reqTtl: string;
+  readonly #usage: Weigher;
   readonly #logger: Logger;
   #healthy = false;
   readonly #first: Promise<void>;
@@ -64,6 +67,7 @@ export class RedisEventStore implements EventStore {
     this.#ttl = (opts.retentionDays ?? 90) * 86_400;
     this.#maxLen = opts.maxLenPerDay;
     this.#reqTtl = String(opts.requestTtlSeconds ?? 86_400);
+    this.#usage = usageWeigher(opts.usageWeights ?? new Map(Object.entries(DEFAULT_WEIGHTS)));
     this.#logger = (opts.logger ?? rootLog).child({ store: 'events-redis' });
     const client = new Redis(url, {
       lazyConnect: true,
@@ -171,7 +175,7 @@ export class RedisEventStore implements EventStore {
         t.n += n;
       }
     };
-    const shown = new Map<string, Map<string, number>>(); // shown key → item → impressions
+    const shown = new Map<string, Map<string, number>>(); // shown or used key → item → impressions or weight
     for (const e of stored) {
       cmds.push([...xadd, JSON.stringify(e)]);
       const n = multiplicityOf(e);
@@ -188,10 +192,11 @@ export class RedisEventStore implements EventStore {
       }
       const tag = tagOf(e);
       if (tag !== undefined) cmds.push(['SET', `${p}req:${e.request_id}`, JSON.stringify(tag), 'EX', this.#reqTtl]);
-      if (e.type === 'impression') {
-        const key = `${p}shown:${day}:${e.client_id}`;
+      const w = e.type === 'impression' ? 1 : this.#usage(e);
+      if (w !== 0) {
+        const key = `${p}${e.type === 'impression' ? 'shown' : 'used'}:${day}:${e.client_id}`;
         const mine = shown.get(key) ?? shown.set(key, new Map()).get(key)!;
-        for (const item of itemsOf(e)) mine.set(item, (mine.get(item) ?? 0) + 1);
+        for (const item of itemsOf(e)) mine.set(item, (mine.get(item) ?? 0) + w);
       }
     }
     cmds.push(['EXPIRE', stream, ttl]);
@@ -211,7 +216,8 @@ export class RedisEventStore implements EventStore {
       }
     }
     for (const [key, items] of shown) {
-      for (const [item, n] of items) cmds.push(['HINCRBY', key, item, String(n)]);
+      for (const [item, n] of items)
+        cmds.push(Number.isInteger(n) ? ['HINCRBY', key, item, String(n)] : ['HINCRBYFLOAT', key, item, String(n)]);
       touched.add(key);
     }
     for (const k of touched) cmds.push(['EXPIRE', k, ttl]);
@@ -268,18 +274,26 @@ export class RedisEventStore implements EventStore {
     return out;
   }
 
-  /** One pipeline of HGETALL over the days' hashes of the client. */
-  async shown(clientId: string, days: readonly string[]): Promise<ReadonlyMap<string, number>> {
+  shown(clientId: string, days: readonly string[]): Promise<ReadonlyMap<string, number>> {
+    return this.#perClient('shown', clientId, days);
+  }
+
+  recent(clientId: string, days: readonly string[]): Promise<ReadonlyMap<string, number>> {
+    return this.#perClient('used', clientId, days);
+  }
+
+  /** One pipeline of HGETALL over the days' hashes of the client, summed per item. */
+  async #perClient(kind: string, clientId: string, days: readonly string[]): Promise<ReadonlyMap<string, number>> {
     const out = new Map<string, number>();
     if (days.length === 0) return out;
-    const replies = await this.#run('shown', () => {
+    const replies = await this.#run(kind, () => {
       const pipe = this.#client.pipeline();
-      for (const day of days) pipe.hgetall(`${this.#p}shown:${day}:${clientId}`);
+      for (const day of days) pipe.hgetall(`${this.#p}${kind}:${day}:${clientId}`);
       return pipe.exec();
     });
     for (const [err, h] of replies ?? []) {
       if (err)
-        throw new RecscoreError('RECSCORE_EVENT_STORE', `redis shown: ${err.message}`, undefined, { cause: err });
+        throw new RecscoreError('RECSCORE_EVENT_STORE', `redis ${kind}: ${err.message}`, undefined, { cause: err });
       for (const [item, n] of Object.entries(h as Record<string, string>))
         out.set(item, (out.get(item) ?? 0) + Number(n));
     }
