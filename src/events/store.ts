@@ -91,7 +91,7 @@ export interface EventStoreOptions {
   maxSketchBytes?: number;
   /** Usage weight per event type for recent() (default DEFAULT_WEIGHTS; the configured types). */
   usageWeights?: ReadonlyMap<string, number>;
-  /** Embedded: clients whose impressions are counted per day for shown() and recent() (least recent dropped; 20,000). */
+  /** Embedded: clients counted per day for shown() and recent() (least recent dropped; 20,000). */
   shownClients?: number;
   /** Embedded: items counted per client and day for shown() (200). */
   shownItems?: number;
