@@ -20,7 +20,7 @@ export interface ServedAnswer {
   client_id: string;
   model_version: string;
   served_by: string;
-  /** The surface that answered (`taar` for TAAR's routes), fallback answers too: context `surface`. */
+  /** The surface that answered, fallback answers too: context `surface` (none: TAAR's routes, `taar`). */
   surface?: string;
   reason?: string;
   locale?: string;

@@ -161,14 +161,15 @@ describe('experimentResults', () => {
     );
   });
 
-  it('with context `surface`, the allocation check counts fallback answers and the taar surface', async () => {
+  it('the allocation check counts fallback answers (context `surface`) and the taar surface (none)', async () => {
     const answer = (client: string, surface: string, servedBy: string, variant?: string): StoredEvent => ({
       id: `b:${seq++}`,
       type: 'impression',
       client_id: client,
       ts: NOW,
       items: ['x'],
-      context: { served_by: servedBy, surface, ...(variant ? { variant } : {}) },
+      // TAAR's routes write no surface: an answer without one is the taar surface's.
+      context: { served_by: servedBy, ...(surface === 'taar' ? {} : { surface }), ...(variant ? { variant } : {}) },
     });
     for (const surface of ['home', 'taar']) {
       const exp = { ...EXPERIMENT, surface, allocation: 0.5 } as ExperimentConfig;
