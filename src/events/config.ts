@@ -80,6 +80,7 @@ export function eventSettingsFromEnv(env?: Env): EventSettings {
 
 export function eventsConfigOf(s: EventSettings): EventsConfig {
   const combos: readonly Combo[] = s.eventDimensions ? parseCombos(s.eventDimensions) : DEFAULT_COMBOS;
+  const rules = defaultRules(parseCustomTypes(s.eventTypes ?? ''));
   return {
     spec: s.events ?? s.dataDir,
     store: {
@@ -91,8 +92,9 @@ export function eventsConfigOf(s: EventSettings): EventsConfig {
       shownClients: s.eventShownClients,
       shownItems: s.eventShownItems,
       shownDays: s.eventShownDays,
+      usageWeights: rules.weights,
     },
-    rules: defaultRules(parseCustomTypes(s.eventTypes ?? '')),
+    rules,
     servedLog: s.servedLog,
     servedLogFlushMs: s.servedLogFlushMs,
   };

@@ -18,7 +18,9 @@ import { DEFAULT_COMBOS, type Combo } from './dimensions.js';
 import type { PostedEvent, StoredEvent } from './event.js';
 import { JsonlLog } from './jsonl-log.js';
 import { encodeLine } from './log-line.js';
-import { ShownCounts } from './shown.js';
+import { RequestVariants } from './request-variants.js';
+import { DEFAULT_WEIGHTS } from './event.js';
+import { ShownCounts, usageWeigher } from './shown.js';
 import { encodeSnapshot, readSnapshot, writeSnapshot, type SnapshotKey } from './snapshot.js';
 import type { AppendOptions, AppendResult, EventStore, EventStoreOptions, ReadReport } from './store.js';
 
@@ -36,8 +38,13 @@ export class EmbeddedEventStore implements EventStore {
   readonly #newAggregates: () => Aggregates;
   #shown: ShownCounts;
   readonly #newShown: () => ShownCounts;
+  /** recent(): per client and item, the usage weight of the client's own events (same bounds as #shown). */
+  #recent: ShownCounts;
+  readonly #newRecent: () => ShownCounts;
   readonly #shownDays: number;
   #oldestShown = '';
+  /** Request id → the variant its answer carried, for events that refer to it (request-variants.ts). */
+  readonly #requests: RequestVariants;
   readonly #keys = new Map<
     string,
     { at: number; result: Promise<AppendResult>; done?: { batch: string; n: number } }
@@ -85,6 +92,10 @@ export class EmbeddedEventStore implements EventStore {
     this.#agg = this.#newAggregates();
     this.#newShown = () => new ShownCounts({ maxClients: opts.shownClients, maxItems: opts.shownItems });
     this.#shown = this.#newShown();
+    const weigh = usageWeigher(opts.usageWeights ?? new Map(Object.entries(DEFAULT_WEIGHTS)));
+    this.#newRecent = () => new ShownCounts({ maxClients: opts.shownClients, maxItems: opts.shownItems, weigh });
+    this.#recent = this.#newRecent();
+    this.#requests = new RequestVariants(opts.requestVariants);
     this.#retentionDays = opts.retentionDays ?? 90;
     this.#shownDays = Math.min(opts.shownDays ?? 14, this.#retentionDays);
     this.#snapshotPath = join(this.#log.dir, 'aggregates.snapshot');
@@ -100,16 +111,21 @@ export class EmbeddedEventStore implements EventStore {
       this.#oldestKept = oldest;
       this.#oldestShown = dayOf(now - (this.#shownDays - 1) * DAY_MS);
       this.#shown.dropBefore(this.#oldestShown);
+      this.#recent.dropBefore(this.#oldestShown);
     }
     return oldest;
   }
 
   // Adds accepted events to the aggregates and shown counts (those of days still kept).
   #apply(e: PostedEvent, oldest: string): void {
+    if (e.items !== undefined) this.#requests.learn(e);
     const day = dayOf(e.ts);
     if (day < oldest) return;
     this.#agg.add(e);
-    if (day >= this.#oldestShown) this.#shown.add(e);
+    if (day >= this.#oldestShown) {
+      if (e.type === 'impression') this.#shown.add(e);
+      else this.#recent.add(e);
+    }
   }
 
   static async open(dataDir: string, opts: EventStoreOptions = {}): Promise<EmbeddedEventStore> {
@@ -156,6 +172,7 @@ export class EmbeddedEventStore implements EventStore {
       }
       for (const c of snap.cells) this.#agg.restore(c.day, c.combo, c.tuple, c.type, c.count, c.sketch);
       for (const c of snap.shown) this.#shown.restore(c.day, c.client, c.items);
+      for (const c of snap.recent) this.#recent.restore(c.day, c.client, c.items);
       for (const k of snap.keys) this.#remember(k.key, k.at, k.batch, k.n);
       this.fromSnapshot = true;
       return new Map(Object.entries(snap.positions));
@@ -163,6 +180,7 @@ export class EmbeddedEventStore implements EventStore {
       this.#logger.warn('event snapshot unusable; rebuilding from the whole log', { error: e });
       this.#agg = this.#newAggregates();
       this.#shown = this.#newShown();
+      this.#recent = this.#newRecent();
       this.#keys.clear();
       return new Map();
     }
@@ -174,7 +192,13 @@ export class EmbeddedEventStore implements EventStore {
     const keys: SnapshotKey[] = [];
     for (const [key, v] of this.#keys) if (v.done) keys.push({ key, at: v.at, batch: v.done.batch, n: v.done.n });
     // Collected in this tick: the cells hold exactly the events of the bytes #applied records.
-    const bytes = encodeSnapshot(Object.fromEntries(this.#applied), keys, this.#agg.cells(), this.#shown.entries());
+    const bytes = encodeSnapshot(
+      Object.fromEntries(this.#applied),
+      keys,
+      this.#agg.cells(),
+      this.#shown.entries(),
+      this.#recent.entries(),
+    );
     this.#saving = writeSnapshot(this.#snapshotPath, bytes)
       .catch((e) => this.#logger.warn('event snapshot not written', { error: e }))
       .finally(() => (this.#saving = undefined));
@@ -216,7 +240,8 @@ export class EmbeddedEventStore implements EventStore {
     return result;
   }
 
-  async #write(events: PostedEvent[], key: string | null, sync = true): Promise<AppendResult> {
+  async #write(posted: PostedEvent[], key: string | null, sync = true): Promise<AppendResult> {
+    const events = this.#requests.stampAll(posted);
     const b = randomUUID();
     const r = Date.now();
     const pos = await this.#log.append(r, encodeLine(b, key, r, events), sync);
@@ -255,6 +280,10 @@ export class EmbeddedEventStore implements EventStore {
 
   async shown(clientId: string, days: readonly string[]): Promise<ReadonlyMap<string, number>> {
     return this.#shown.shown(clientId, days);
+  }
+
+  async recent(clientId: string, days: readonly string[]): Promise<ReadonlyMap<string, number>> {
+    return this.#recent.shown(clientId, days);
   }
 
   memory() {

@@ -7,13 +7,19 @@
  *   <p>tuples:<day>:<combo>         Set of the tuples seen that day (what a segment query unions over)
  *   <p>cnt:<day>:<combo>            Hash `<type>\t<tuple>` → event count
  *   <p>shown:<day>:<client>         Hash item → impressions shown to that client that day (shown())
+ *   <p>used:<day>:<client>          Hash item → usage weight of the client's own events that day (recent())
  *   <p>idem:<key>                   the ids written under an idempotency key (24 h)
+ *   <p>req:<request id>             the variant tag an answer carried (JSON RequestTag; requestTtlSeconds, 24 h)
  *
  * An answer's impression (`items`) is one stream entry; it counts one impression per listed item.
  * One batch is one Lua script: the idempotency check, every XADD, PFADD, SADD, HINCRBY and EXPIRE run
  * atomically, so a batch is either wholly written (and then acknowledged) or not at all — a connection lost
  * before EXEC writes nothing. Fail fast like the profile store: no offline queue, no retries of a command,
  * a command timeout; every failure is RECSCORE_EVENT_STORE (503), and the client's retry is safe with a key.
+ *
+ * Events that refer to a request and name no variant are stamped with that request's tag before the batch
+ * is planned (request-variants.ts): one MGET of the `req:` keys first, only for batches that hold such
+ * events; an answer written by another replica stamps them too.
  */
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
@@ -21,7 +27,9 @@ import { RecscoreError, isRecscoreError } from '../errors.js';
 import { log as rootLog, type Logger } from '../log.js';
 import { addDays, dayOf } from './day.js';
 import { comboName, DEFAULT_COMBOS, splitsPerItem, tupleKey, type Combo } from './dimensions.js';
-import { itemsOf, multiplicityOf, type PostedEvent, type StoredEvent } from './event.js';
+import { DEFAULT_WEIGHTS, itemsOf, multiplicityOf, type PostedEvent, type StoredEvent } from './event.js';
+import { type RequestTag, stamp, tagOf, wantsTag } from './request-variants.js';
+import { usageWeigher, type Weigher } from './shown.js';
 import type { AppendResult, EventStore, EventStoreOptions } from './store.js';
 
 const APPEND_LUA = `
@@ -46,6 +54,8 @@ export class RedisEventStore implements EventStore {
   readonly #p: string;
   readonly #ttl: number;
   readonly #maxLen: number | undefined;
+  readonly #reqTtl: string;
+  readonly #usage: Weigher;
   readonly #logger: Logger;
   #healthy = false;
   readonly #first: Promise<void>;
@@ -56,6 +66,8 @@ export class RedisEventStore implements EventStore {
     this.#p = opts.prefix ?? 'recscore:events:';
     this.#ttl = (opts.retentionDays ?? 90) * 86_400;
     this.#maxLen = opts.maxLenPerDay;
+    this.#reqTtl = String(opts.requestTtlSeconds ?? 86_400);
+    this.#usage = usageWeigher(opts.usageWeights ?? new Map(Object.entries(DEFAULT_WEIGHTS)));
     this.#logger = (opts.logger ?? rootLog).child({ store: 'events-redis' });
     const client = new Redis(url, {
       lazyConnect: true,
@@ -108,7 +120,8 @@ export class RedisEventStore implements EventStore {
     }
   }
 
-  async append(events: PostedEvent[], idempotencyKey?: string): Promise<AppendResult> {
+  async append(posted: PostedEvent[], idempotencyKey?: string): Promise<AppendResult> {
+    const events = await this.#stamped(posted);
     const b = randomUUID();
     const stored: StoredEvent[] = events.map((e, i) => ({ id: `${b}:${i}`, ...e }));
     const ids = stored.map((e) => e.id);
@@ -119,6 +132,27 @@ export class RedisEventStore implements EventStore {
     );
     if (prior !== null) return { ids: JSON.parse(prior) as string[], replayed: true };
     return { ids, replayed: false };
+  }
+
+  // The events, those that refer to a request with a stored tag stamped with it (one MGET, when any wants one).
+  async #stamped(events: PostedEvent[]): Promise<PostedEvent[]> {
+    const ids = [...new Set(events.filter(wantsTag).map((e) => e.request_id as string))];
+    if (ids.length === 0) return events;
+    const found = await this.#run('append', () => this.#client.mget(ids.map((id) => `${this.#p}req:${id}`)));
+    const tags = new Map<string, RequestTag>();
+    for (let k = 0; k < ids.length; k++) {
+      const raw = found[k];
+      if (raw === null || raw === undefined) continue;
+      try {
+        tags.set(ids[k], JSON.parse(raw) as RequestTag);
+      } catch {
+        // not a tag this code wrote: the event is stored as it came
+      }
+    }
+    return events.map((e) => {
+      const tag = wantsTag(e) ? tags.get(e.request_id as string) : undefined;
+      return tag === undefined ? e : stamp(e, tag);
+    });
   }
 
   // Every command of one batch, one per key: events are grouped by day and type, then per combination by
@@ -141,7 +175,7 @@ export class RedisEventStore implements EventStore {
         t.n += n;
       }
     };
-    const shown = new Map<string, Map<string, number>>(); // shown key → item → impressions
+    const shown = new Map<string, Map<string, number>>(); // shown or used key → item → impressions or weight
     for (const e of stored) {
       cmds.push([...xadd, JSON.stringify(e)]);
       const n = multiplicityOf(e);
@@ -156,10 +190,13 @@ export class RedisEventStore implements EventStore {
           for (let k = 0; k < n; k++) tally(group.byCombo[c], tupleKey(e, combo, k), e.client_id, 1);
         } else tally(group.byCombo[c], tupleKey(e, combo), e.client_id, n);
       }
-      if (e.type === 'impression') {
-        const key = `${p}shown:${day}:${e.client_id}`;
+      const tag = tagOf(e);
+      if (tag !== undefined) cmds.push(['SET', `${p}req:${e.request_id}`, JSON.stringify(tag), 'EX', this.#reqTtl]);
+      const w = e.type === 'impression' ? 1 : this.#usage(e);
+      if (w !== 0) {
+        const key = `${p}${e.type === 'impression' ? 'shown' : 'used'}:${day}:${e.client_id}`;
         const mine = shown.get(key) ?? shown.set(key, new Map()).get(key)!;
-        for (const item of itemsOf(e)) mine.set(item, (mine.get(item) ?? 0) + 1);
+        for (const item of itemsOf(e)) mine.set(item, (mine.get(item) ?? 0) + w);
       }
     }
     cmds.push(['EXPIRE', stream, ttl]);
@@ -179,7 +216,8 @@ export class RedisEventStore implements EventStore {
       }
     }
     for (const [key, items] of shown) {
-      for (const [item, n] of items) cmds.push(['HINCRBY', key, item, String(n)]);
+      for (const [item, n] of items)
+        cmds.push(Number.isInteger(n) ? ['HINCRBY', key, item, String(n)] : ['HINCRBYFLOAT', key, item, String(n)]);
       touched.add(key);
     }
     for (const k of touched) cmds.push(['EXPIRE', k, ttl]);
@@ -236,18 +274,26 @@ export class RedisEventStore implements EventStore {
     return out;
   }
 
-  /** One pipeline of HGETALL over the days' hashes of the client. */
-  async shown(clientId: string, days: readonly string[]): Promise<ReadonlyMap<string, number>> {
+  shown(clientId: string, days: readonly string[]): Promise<ReadonlyMap<string, number>> {
+    return this.#perClient('shown', clientId, days);
+  }
+
+  recent(clientId: string, days: readonly string[]): Promise<ReadonlyMap<string, number>> {
+    return this.#perClient('used', clientId, days);
+  }
+
+  /** One pipeline of HGETALL over the days' hashes of the client, summed per item. */
+  async #perClient(kind: string, clientId: string, days: readonly string[]): Promise<ReadonlyMap<string, number>> {
     const out = new Map<string, number>();
     if (days.length === 0) return out;
-    const replies = await this.#run('shown', () => {
+    const replies = await this.#run(kind, () => {
       const pipe = this.#client.pipeline();
-      for (const day of days) pipe.hgetall(`${this.#p}shown:${day}:${clientId}`);
+      for (const day of days) pipe.hgetall(`${this.#p}${kind}:${day}:${clientId}`);
       return pipe.exec();
     });
     for (const [err, h] of replies ?? []) {
       if (err)
-        throw new RecscoreError('RECSCORE_EVENT_STORE', `redis shown: ${err.message}`, undefined, { cause: err });
+        throw new RecscoreError('RECSCORE_EVENT_STORE', `redis ${kind}: ${err.message}`, undefined, { cause: err });
       for (const [item, n] of Object.entries(h as Record<string, string>))
         out.set(item, (out.get(item) ?? 0) + Number(n));
     }

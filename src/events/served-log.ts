@@ -20,6 +20,8 @@ export interface ServedAnswer {
   client_id: string;
   model_version: string;
   served_by: string;
+  /** The surface that answered, fallback answers too: context `surface` (none: TAAR's routes, `taar`). */
+  surface?: string;
   reason?: string;
   locale?: string;
   items: readonly string[];
@@ -55,6 +57,7 @@ export interface ServedLogOptions {
 /** The answer as one impression event. */
 export function impressionOf(a: ServedAnswer): PostedEvent {
   const context: Record<string, string> = { served_by: a.served_by, model: a.model_version };
+  if (a.surface !== undefined) context.surface = a.surface;
   if (a.reason !== undefined) context.reason = a.reason;
   if (a.locale !== undefined) context.locale = a.locale;
   if (a.variant) context.variant = a.variant;

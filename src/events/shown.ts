@@ -9,11 +9,30 @@
  * most `maxItems` items per client (a new item past that is not counted; those already there keep
  * counting); days older than `days` leave memory. Like the sketches, the counts are rebuilt from the
  * snapshot and the log after a restart, and in the same order, so the same clients survive the bound.
+ *
+ * The same machinery, with another `weigh`, holds recent(): per client and item the usage weight of the
+ * client's own events (clicks, installs, purchases…), what SAR sources seed from.
  */
 import { dayOf } from './day.js';
 import { itemsOf, type PostedEvent } from './event.js';
 
+/** How much an event adds to each item it names (0: not counted). */
+export type Weigher = (e: PostedEvent) => number;
+
+/** shown(): one per listed item of every impression event. */
+export const impressionsOnly: Weigher = (e) => (e.type === 'impression' ? 1 : 0);
+
+/**
+ * recent(): the client's own actions (every type but impressions), weighted as the usage reader weighs
+ * them (usage.ts: the event's `weight`, else its type's; 0 = not usage).
+ */
+export function usageWeigher(weights: ReadonlyMap<string, number>): Weigher {
+  return (e) => (e.type === 'impression' ? 0 : (e.weight ?? weights.get(e.type) ?? 0));
+}
+
 export interface ShownOptions {
+  /** What an event counts (default: impressionsOnly). */
+  weigh?: Weigher;
   /** Clients kept per day (default 20,000). */
   maxClients?: number;
   /** Items kept per client and day (default 200). */
@@ -51,6 +70,7 @@ export class ShownCounts {
   readonly #days = new Map<string, Day>();
   readonly #maxClients: number;
   readonly #maxItems: number;
+  readonly #weigh: Weigher;
   /** Impressions not counted because their client's item bound was reached. */
   overflowed = 0;
   /**
@@ -62,14 +82,16 @@ export class ShownCounts {
   constructor(opts: ShownOptions = {}) {
     this.#maxClients = opts.maxClients ?? SHOWN_DEFAULTS.maxClients;
     this.#maxItems = opts.maxItems ?? SHOWN_DEFAULTS.maxItems;
+    this.#weigh = opts.weigh ?? impressionsOnly;
   }
 
   add(e: PostedEvent): void {
-    if (e.type !== 'impression') return;
+    const w = this.#weigh(e);
+    if (w === 0) return;
     const items = itemsOf(e);
     if (items.length === 0) return;
     const mine = this.#client(dayOf(e.ts), e.client_id);
-    for (let k = 0; k < items.length; k++) this.#count(mine, items[k], 1);
+    for (let k = 0; k < items.length; k++) this.#count(mine, items[k], w);
   }
 
   #count(mine: Tally, item: string, n: number): void {

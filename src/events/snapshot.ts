@@ -4,11 +4,13 @@
  * log stays the truth: a missing, unreadable or inconsistent snapshot only means a full rebuild.
  *
  * File `<dir>/aggregates.snapshot`, JSON lines, replaced atomically (write temp, fsync, rename):
- *   {"v":2,"positions":{"<arrival day>":<bytes applied>,…},"keys":[[key,at,batch,n],…]}
+ *   {"v":3,"positions":{"<arrival day>":<bytes applied>,…},"keys":[[key,at,batch,n],…]}
  *   [day, combination, tuple, type, count, base64 of HllSketch.toCompact()]   (one line per cell)
  *   {"s":[day, client, [[item, impressions], …]]}                            (one line per client and day:
  *                                                                              shown.ts, least recent first)
- * A v1 snapshot (before the shown counts) is not used: the full rebuild then counts them too.
+ *   {"u":[day, client, [[item, usage weight], …]]}                          (recent(): the same, per client)
+ * An older snapshot (v1 before the shown counts, v2 before the recent ones) is not used: the full rebuild
+ * then counts them too.
  */
 import { open, readFile, rename } from 'node:fs/promises';
 import { HllSketch } from './hll/sketch.js';
@@ -40,6 +42,7 @@ export interface Snapshot {
   keys: SnapshotKey[];
   cells: SnapshotCell[];
   shown: SnapshotShown[];
+  recent: SnapshotShown[];
 }
 
 /** Serializes synchronously (a consistent view of state in this tick), then writes the bytes. */
@@ -48,9 +51,10 @@ export function encodeSnapshot(
   keys: Iterable<SnapshotKey>,
   cells: Iterable<SnapshotCell>,
   shown: Iterable<SnapshotShown> = [],
+  recent: Iterable<SnapshotShown> = [],
 ) {
   const parts: string[] = [
-    JSON.stringify({ v: 2, positions, keys: [...keys].map((k) => [k.key, k.at, k.batch, k.n]) }),
+    JSON.stringify({ v: 3, positions, keys: [...keys].map((k) => [k.key, k.at, k.batch, k.n]) }),
   ];
   for (const c of cells) {
     parts.push(
@@ -58,6 +62,7 @@ export function encodeSnapshot(
     );
   }
   for (const c of shown) parts.push(JSON.stringify({ s: [c.day, c.client, c.items] }));
+  for (const c of recent) parts.push(JSON.stringify({ u: [c.day, c.client, c.items] }));
   return Buffer.from(parts.join('\n') + '\n');
 }
 
@@ -84,7 +89,7 @@ export async function readSnapshot(path: string): Promise<Snapshot | null> {
   if (!text.endsWith('\n')) throw new Error('snapshot is truncated');
   const lines = text.slice(0, -1).split('\n');
   const head = JSON.parse(lines[0]) as { v: number; positions: Record<string, number>; keys: unknown[] };
-  if (head.v !== 2 || typeof head.positions !== 'object' || !Array.isArray(head.keys))
+  if (head.v !== 3 || typeof head.positions !== 'object' || !Array.isArray(head.keys))
     throw new Error('snapshot header');
   const keys = head.keys.map((k) => {
     const [key, at, batch, n] = k as [string, number, string, number];
@@ -93,18 +98,20 @@ export async function readSnapshot(path: string): Promise<Snapshot | null> {
   });
   const cells: SnapshotCell[] = [];
   const shown: SnapshotShown[] = [];
+  const recent: SnapshotShown[] = [];
   for (const line of lines.slice(1)) {
     const row = JSON.parse(line) as unknown;
     if (!Array.isArray(row)) {
-      const [day, client, items] = (row as { s: [string, string, Array<[string, number]>] }).s;
+      const r = row as { s?: [string, string, Array<[string, number]>]; u?: [string, string, Array<[string, number]>] };
+      const [day, client, items] = r.s ?? r.u ?? [];
       if (typeof day !== 'string' || typeof client !== 'string' || !Array.isArray(items))
         throw new Error('snapshot shown');
-      shown.push({ day, client, items });
+      (r.s ? shown : recent).push({ day, client, items });
       continue;
     }
     const [day, combo, tuple, type, count, b64] = row as [string, string, string, string, number, string];
     if (typeof b64 !== 'string' || !Number.isInteger(count)) throw new Error('snapshot cell');
     cells.push({ day, combo, tuple, type, count, sketch: HllSketch.fromCompact(Buffer.from(b64, 'base64')) });
   }
-  return { positions: head.positions, keys, cells, shown };
+  return { positions: head.positions, keys, cells, shown, recent };
 }

@@ -62,6 +62,12 @@ export interface EventStore {
    * bounds (shownClients, shownItems, shownDays); an item or client past them reads as not shown.
    */
   shown(clientId: string, days: readonly string[]): Promise<ReadonlyMap<string, number>>;
+  /**
+   * The client's own recent items over the UTC `days`: per item, the summed usage weight of its events other
+   * than impressions (clicks, installs, purchases…: the event's `weight`, else its type's, as the `events:`
+   * usage reader weighs them). What SAR sources seed from. Bounded like shown().
+   */
+  recent(clientId: string, days: readonly string[]): Promise<ReadonlyMap<string, number>>;
   close(): Promise<void>;
 }
 
@@ -83,12 +89,21 @@ export interface EventStoreOptions {
    * than `none`) are refused; default no cap. Refusals are logged once per day and combination.
    */
   maxSketchBytes?: number;
-  /** Embedded: clients whose impressions are counted per day for shown() (least recent dropped; 20,000). */
+  /** Usage weight per event type for recent() (default DEFAULT_WEIGHTS; the configured types). */
+  usageWeights?: ReadonlyMap<string, number>;
+  /** Embedded: clients counted per day for shown() and recent() (least recent dropped; 20,000). */
   shownClients?: number;
   /** Embedded: items counted per client and day for shown() (200). */
   shownItems?: number;
   /** Embedded: days of shown() counts kept in memory (14, at most the retention). */
   shownDays?: number;
+  /**
+   * Embedded: request ids whose answer's variant is remembered to stamp events that refer to them
+   * (request-variants.ts; 100,000). Redis keeps them in `<prefix>req:<id>` for `requestTtlSeconds`.
+   */
+  requestVariants?: number;
+  /** Redis: seconds a request's variant is kept for events that refer to it (default 86,400). */
+  requestTtlSeconds?: number;
   /** Embedded: called with the events a refused segment did not take (a metric). */
   onSegmentRefused?: (combo: string, events: number) => void;
   /** Embedded: how often the aggregates snapshot is written (ms, default 300,000; 0 = only at close). */

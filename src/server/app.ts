@@ -156,6 +156,7 @@ export function createApp<V extends PipelineVersion>(deps: AppDeps<V>): Recscore
         metrics: new SurfaceMetrics(metrics.registry),
         fallbackChain: config.fallbackChain,
         shown: surfaces.shown ?? surfaces.events,
+        recent: surfaces.events,
         served: deps.served,
         random: deps.random,
       })

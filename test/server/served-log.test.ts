@@ -97,6 +97,7 @@ function assertImpressions(all: StoredEvent[], answer: Answer['body'], clientId:
     assert.equal(e.client_id, clientId);
     assert.equal(e.context?.served_by, answer.result_info.served_by);
     assert.equal(e.context?.model, answer.result_info.model_version);
+    assert.equal(e.context?.surface, undefined, "TAAR routes write none: no surface is the taar surface's");
     assert.ok(Math.abs(e.ts - Date.now()) < 60_000, 'served time');
   }
 }

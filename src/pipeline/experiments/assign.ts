@@ -68,6 +68,7 @@ export function applyOverrides(base: SurfacePlan, o: VariantOverrides): SurfaceP
     if (so.budget_ms !== undefined) next.budget_ms = so.budget_ms;
     if (so.limit !== undefined) next.limit = so.limit;
     if (so.model !== undefined && next.kind === 'sar') next.model = so.model;
+    if (so.seeds !== undefined && next.kind === 'sar') next.seeds = so.seeds;
     return next;
   });
   const plan: SurfacePlan = { ...base, sources, disabled };

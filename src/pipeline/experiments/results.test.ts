@@ -154,11 +154,40 @@ describe('experimentResults', () => {
     const skewed = await experimentResults(storeOf(fewOut), half, undefined, undefined, NOW);
     assert.equal(skewed.allocation_check!.clients_sampled, 500 + 200);
     assert.equal(skewed.allocation_check!.mismatch, true);
-    // Allocation 1 (and the taar surface): nobody is outside to compare with.
+    // Allocation 1: nobody is outside to compare with.
     assert.equal(
       (await experimentResults(storeOf(events), EXPERIMENT, undefined, undefined, NOW)).allocation_check,
       null,
     );
+  });
+
+  it('the allocation check counts fallback answers (context `surface`) and the taar surface (none)', async () => {
+    const answer = (client: string, surface: string, servedBy: string, variant?: string): StoredEvent => ({
+      id: `b:${seq++}`,
+      type: 'impression',
+      client_id: client,
+      ts: NOW,
+      items: ['x'],
+      // TAAR's routes write no surface: an answer without one is the taar surface's.
+      context: { served_by: servedBy, ...(surface === 'taar' ? {} : { surface }), ...(variant ? { variant } : {}) },
+    });
+    for (const surface of ['home', 'taar']) {
+      const exp = { ...EXPERIMENT, surface, allocation: 0.5 } as ExperimentConfig;
+      const events: StoredEvent[] = [];
+      // Half of each group answered by a fallback (served_by names its path, not the surface).
+      for (let i = 0; i < 400; i++) {
+        const by = i % 2 ? 'global' : surface === 'taar' ? 'ensemble' : `surface:${surface}`;
+        events.push(answer(`in${i}`, surface, by, 'exp:control'), answer(`out${i}`, surface, by));
+      }
+      for (let i = 0; i < 300; i++) events.push(answer(`other${i}`, 'shop', 'surface:shop'));
+      const r = await experimentResults(storeOf(events), exp, undefined, undefined, NOW);
+      assert.equal(r.allocation_check?.clients_sampled, 800, surface);
+      assert.equal(r.allocation_check?.mismatch, false, surface);
+      const fewOut = events.filter((e) => !e.client_id.startsWith('out') || Number(e.client_id.slice(3)) < 200);
+      const skewed = await experimentResults(storeOf(fewOut), exp, undefined, undefined, NOW);
+      assert.equal(skewed.allocation_check?.clients_sampled, 600, surface);
+      assert.equal(skewed.allocation_check?.mismatch, true, surface);
+    }
   });
 
   it('refuses a range longer than 92 days', async () => {

@@ -56,10 +56,16 @@ export async function experimentResults(
   const byRequest = new Map<string, string>(); // request id → variant
   const pending: StoredEvent[] = []; // outcomes read before their impression
   const sample = new ClientSample();
-  // Allocation: of the clients the surface itself answered (not a fallback, whose answers do not name the
-  // surface), how many are in the experiment. Not for `taar`: its answers name TAAR's paths, not the surface.
-  const membership = e.surface === 'taar' || e.allocation <= 0 || e.allocation >= 1 ? undefined : new ClientSample();
-  const servedBySurface = `surface:${e.surface}`;
+  // Allocation: of the clients the surface answered, fallback answers included, how many are in the
+  // experiment. A surface's answers name it in context `surface`; TAAR's routes (the `taar` surface) write
+  // none, and neither did answers logged before it was recorded: those count for the surface their
+  // `served_by: surface:<name>` names, else for `taar`.
+  const membership = e.allocation <= 0 || e.allocation >= 1 ? undefined : new ClientSample();
+  const surfaceOf = (ev: StoredEvent): string => {
+    const c = ev.context;
+    if (c?.surface !== undefined) return c.surface;
+    return c?.served_by?.startsWith('surface:') ? c.served_by.slice('surface:'.length) : 'taar';
+  };
   let unattributed = 0;
 
   const variantOf = (ev: StoredEvent): string | undefined => {
@@ -101,7 +107,7 @@ export async function experimentResults(
       // The sample-ratio and allocation checks: the client once per answer, in the answer's variant.
       const mine = parseVariantTag(ev.context?.variant)[e.id];
       if (!e.interleave && mine !== undefined && tallies.has(mine)) sample.add(ev.client_id, mine);
-      if (membership && ev.items !== undefined && ev.context?.served_by === servedBySurface)
+      if (membership && ev.items !== undefined && surfaceOf(ev) === e.surface)
         membership.add(ev.client_id, mine === undefined ? 'out' : 'in');
       if (ev.items === undefined) impression(ev, ev.item, ev.context?.variant);
       else for (let k = 0; k < ev.items.length; k++) impression(ev, ev.items[k], variantAt(ev, k));

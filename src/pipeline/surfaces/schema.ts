@@ -10,7 +10,8 @@
  *       blend: {mode: round_robin | sample}
  *       sources:
  *         - {name: collab, kind: taar, recommender: collaborative, weight: 2, budget_ms: 20}
- *         - {name: sar, kind: sar, model: default | <id> | <description>, mode: personal | item, weight: 1}
+ *         - {name: sar, kind: sar, model: default | <id> | <description>, mode: personal | item, weight: 1,
+ *            seeds: installed | events | both, seed_days: 7}   # events: the client's recent events (sources.ts)
  *         - {name: pop, kind: popularity, scope: global | locale}
  *         - {name: promo, kind: promoted}        # the request's promoted list
  *         - {name: editors, kind: static, items: [guid, …]}
@@ -53,6 +54,10 @@ const source = z.discriminatedUnion('kind', [
       kind: z.literal('sar'),
       model: z.string().min(1).max(256),
       mode: z.enum(['personal', 'item']).default('personal'),
+      /** What seeds the source: installed add-ons, the client's recent events (the event store), or both. */
+      seeds: z.enum(['installed', 'events', 'both']).default('installed'),
+      /** UTC days of recent events read for seeds (the embedded store keeps RECSCORE_EVENT_SHOWN_DAYS). */
+      seed_days: z.number().int().min(1).max(90).default(7),
     })
     .strict(),
   z
@@ -119,6 +124,8 @@ const sourceOverride = z
     budget_ms: budget.optional(),
     limit: z.number().int().min(1).max(1_000).optional(),
     model: z.string().min(1).max(256).optional(),
+    /** SAR sources: what seeds them (an experiment on seeding from recent events). */
+    seeds: z.enum(['installed', 'events', 'both']).optional(),
     enabled: z.boolean().optional(),
   })
   .strict();

@@ -183,6 +183,7 @@ export function createSurfaceService<V extends { facts: ModelFacts }>(deps: Surf
       client_id: req.clientId,
       model_version: info.model_version,
       served_by: info.served_by === 'surface' ? `surface:${req.surface}` : info.served_by,
+      surface: req.surface, // fallback answers too: the allocation check counts every answer of the surface
       ...(info.reason ? { reason: info.reason } : {}),
       items: results,
       variant: variantTag(experiments),

@@ -6,7 +6,10 @@
  *   the worker pool (a `lists` pick returns the four lists at once), made by whichever asks first.
  * - sar: personalised (the client's stored history; a client the model does not know is seeded with their
  *   installed add-ons instead) or item-to-item (seeds: the installed add-ons), through `SarModels`, which
- *   returns a packed SAR model by name or id (the model registry's cache at merge).
+ *   returns a packed SAR model by name or id (the model registry's cache at merge). With `seeds: events`
+ *   or `both`, the client's recent events (EventStore.recent: clicks, installs, purchases… weighted by
+ *   type over `seed_days`) are seeds too; personalised, they are added to the stored history as posted
+ *   events (SAR's affinity of history + events), so what the client did since training counts.
  * - popularity: the TAAR model's global top list, or the top list of the client's locale.
  * - promoted: the request's promoted list; static: the configured items, in order.
  */
@@ -19,6 +22,7 @@ import type { ProfileStore } from '../../profile/store.js';
 import type { ModelFacts, Scorer, TaarListName, WeightedList } from '../../recommend/contracts.js';
 import type { Guards } from '../../resilience/guard.js';
 import { localeHints } from '../locale-hints.js';
+import { windowDays } from './impressions.js';
 import type { SourceConfig } from './schema.js';
 import type { RequestLog } from '../../log.js';
 
@@ -36,6 +40,11 @@ export interface SarModels {
   acquire(ref: string): Promise<SarLease | undefined>;
 }
 
+/** The client's recent items with their usage weights (EventStore.recent). */
+export interface RecentItems {
+  recent(clientId: string, days: readonly string[]): Promise<ReadonlyMap<string, number>>;
+}
+
 /** Scores a SAR request (the pool's `scoreSar` in the server). */
 export type SarScore = (model: SarPackedModel, req: SarRequest, deadline: number) => Promise<SarAnswer>;
 
@@ -47,6 +56,9 @@ export interface SourceEnv<V extends { facts: ModelFacts }> {
   guards: Guards;
   sar?: SarModels;
   sarScore?: SarScore;
+  /** Recent events for SAR seeds (`seeds: events | both`); without it those sources have none. */
+  recent?: RecentItems;
+  now?: () => number;
 }
 
 export interface SourceRequest {
@@ -64,6 +76,7 @@ export interface SourceRequest {
 export class SourceContext<V extends { facts: ModelFacts }> {
   private profileP: Promise<ClientInfo | null> | undefined;
   private listsP: Promise<Record<TaarListName, WeightedList>> | undefined;
+  private readonly recentP = new Map<number, Promise<Array<[string, number]>>>();
 
   constructor(
     readonly env: SourceEnv<V>,
@@ -83,6 +96,29 @@ export class SourceContext<V extends { facts: ModelFacts }> {
       return got.value;
     })();
     return this.profileP;
+  }
+
+  /** The client's recent items of the last `days` UTC days, heaviest first (at most 1,000), read once per request. */
+  recentItems(days: number): Promise<Array<[string, number]>> {
+    let p = this.recentP.get(days);
+    if (p) return p;
+    p = (async () => {
+      if (!this.env.recent) return [];
+      let got: ReadonlyMap<string, number>;
+      try {
+        got = await this.env.recent.recent(this.req.clientId, windowDays((this.env.now ?? Date.now)(), days));
+      } catch (e) {
+        throw new RecscoreError('RECSCORE_SOURCE_FAILED', `recent events: ${(e as Error).message}`, {
+          reason: 'event-store',
+        });
+      }
+      return [...got]
+        .filter(([, w]) => w > 0)
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 1000);
+    })();
+    this.recentP.set(days, p);
+    return p;
   }
 
   taarLists(): Promise<Record<TaarListName, WeightedList>> {
@@ -147,7 +183,7 @@ async function sarSource<V extends { facts: ModelFacts }>(
       reason: 'unknown-model',
     });
   try {
-    return await scoreWith(lease.model, src.mode, limit, ctx, sarScore);
+    return await scoreWith(lease.model, src, limit, ctx, sarScore);
   } finally {
     lease.done();
   }
@@ -155,21 +191,35 @@ async function sarSource<V extends { facts: ModelFacts }>(
 
 async function scoreWith<V extends { facts: ModelFacts }>(
   model: SarPackedModel,
-  mode: 'personal' | 'item',
+  src: Extract<SourceConfig, { kind: 'sar' }>,
   limit: number,
   ctx: SourceContext<V>,
   sarScore: SarScore,
 ): Promise<WeightedList> {
   const k = Math.min(limit, 1024);
+  const useEvents = src.seeds !== 'installed';
+  const recent = useEvents ? await ctx.recentItems(src.seed_days) : [];
+  // Item seeds: the installed add-ons (weight 1) and/or the recent items (their usage weight), summed.
   const seeded = async (): Promise<WeightedList> => {
-    const profile = await ctx.profile();
-    const seeds = profile?.installed_addons ?? [];
-    if (seeds.length === 0) return [];
-    const got = await sarScore(model, { seeds: seeds.slice(0, 1000), k }, ctx.deadline);
+    const seeds = new Map<string, number>();
+    if (src.seeds !== 'events') {
+      for (const id of (await ctx.profile())?.installed_addons ?? []) seeds.set(id, (seeds.get(id) ?? 0) + 1);
+    }
+    for (const [id, w] of recent) seeds.set(id, (seeds.get(id) ?? 0) + w);
+    if (seeds.size === 0) return [];
+    const got = await sarScore(model, { seeds: [...seeds].slice(0, 1000), k }, ctx.deadline);
     return got.known ? got.top : [];
   };
-  if (mode === 'item') return seeded();
-  const got = await sarScore(model, { user: ctx.req.clientId, k, removeSeen: true }, ctx.deadline);
+  if (src.mode === 'item') return seeded();
+  const clientId = ctx.req.clientId;
+  const got =
+    recent.length > 0
+      ? await sarScore(
+          model,
+          { events: recent.map(([item, weight]) => ({ item, weight })), history: clientId, k, removeSeen: true },
+          ctx.deadline,
+        )
+      : await sarScore(model, { user: clientId, k, removeSeen: true }, ctx.deadline);
   return got.known ? got.top : seeded();
 }
 
