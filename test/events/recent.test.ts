@@ -7,8 +7,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import { Redis } from 'ioredis';
+import { after, describe, it } from 'node:test';
 import { addDays, dayOf } from '../../src/events/day.js';
 import { EmbeddedEventStore } from '../../src/events/embedded-store.js';
 import { defaultRules, type PostedEvent } from '../../src/events/event.js';
@@ -16,6 +15,7 @@ import { RedisEventStore } from '../../src/events/redis-store.js';
 import { impressionOf } from '../../src/events/served-log.js';
 import type { EventStore } from '../../src/events/store.js';
 import { createLogger } from '../../src/log.js';
+import { suiteRedis } from '../helpers/suite-redis.js';
 
 const quiet = createLogger({}, () => {});
 const dir = mkdtempSync(join(tmpdir(), 'recscore-recent-'));
@@ -64,15 +64,7 @@ async function expectRecent(store: EventStore, what: string): Promise<void> {
 }
 
 describe('EventStore.recent', () => {
-  let redis: Redis;
-  before(() => {
-    redis = new Redis({ host: '127.0.0.1', port: 6379 });
-  });
-  after(async () => {
-    const keys = await redis.keys(`${prefix}*`);
-    if (keys.length) await redis.del(...keys);
-    await redis.quit();
-  });
+  const redis = suiteRedis(prefix);
 
   it('embedded: weighted per item and day; rebuilt from the snapshot and from the log', async () => {
     const at = join(dir, 'emb');
@@ -116,7 +108,7 @@ describe('EventStore.recent', () => {
     await red.append(events().slice(0, 4));
     await red.append(events().slice(4));
     await expectRecent(red, 'redis');
-    const ttl = await redis.ttl(`${prefix}used:${today}:u1`);
+    const ttl = await redis().ttl(`${prefix}used:${today}:u1`);
     assert.ok(ttl > 2 * 86_400 && ttl <= 3 * 86_400, `ttl ${ttl}`);
     await red.close();
   });

@@ -8,8 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import { Redis } from 'ioredis';
+import { after, describe, it } from 'node:test';
 import { dayOf } from '../../src/events/day.js';
 import { EmbeddedEventStore } from '../../src/events/embedded-store.js';
 import type { PostedEvent, StoredEvent } from '../../src/events/event.js';
@@ -18,6 +17,7 @@ import { RequestVariants } from '../../src/events/request-variants.js';
 import { impressionOf } from '../../src/events/served-log.js';
 import type { EventStore } from '../../src/events/store.js';
 import { createLogger } from '../../src/log.js';
+import { suiteRedis } from '../helpers/suite-redis.js';
 
 const quiet = createLogger({}, () => {});
 const dir = mkdtempSync(join(tmpdir(), 'recscore-reqvar-'));
@@ -90,15 +90,7 @@ async function expectStamped(store: EventStore, what: string): Promise<void> {
 }
 
 describe('events that refer to a request carry its variant', () => {
-  let redis: Redis;
-  before(() => {
-    redis = new Redis({ host: '127.0.0.1', port: 6379 });
-  });
-  after(async () => {
-    const keys = await redis.keys(`${prefix}*`);
-    if (keys.length) await redis.del(...keys);
-    await redis.quit();
-  });
+  const redis = suiteRedis(prefix);
 
   it('embedded: stamped at append; the map is rebuilt from the log at open', async () => {
     const at = join(dir, 'emb');
@@ -145,9 +137,9 @@ describe('events that refer to a request carry its variant', () => {
     await a.append(answers());
     await b.append(outcomes());
     await expectStamped(b, 'redis');
-    const ttl = await redis.ttl(`${prefix}req:r1`);
+    const ttl = await redis().ttl(`${prefix}req:r1`);
     assert.ok(ttl > 0 && ttl <= 600, `ttl ${ttl}`);
-    assert.equal(await redis.exists(`${prefix}req:r3`), 0, 'an answer without a variant stores no key');
+    assert.equal(await redis().exists(`${prefix}req:r3`), 0, 'an answer without a variant stores no key');
     await Promise.all([a.close(), b.close()]);
   });
 });

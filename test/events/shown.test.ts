@@ -7,8 +7,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import { Redis } from 'ioredis';
+import { after, describe, it } from 'node:test';
 import { addDays, dayOf } from '../../src/events/day.js';
 import { EmbeddedEventStore } from '../../src/events/embedded-store.js';
 import type { PostedEvent } from '../../src/events/event.js';
@@ -17,6 +16,7 @@ import { impressionOf } from '../../src/events/served-log.js';
 import { ShownCounts } from '../../src/events/shown.js';
 import type { EventStore } from '../../src/events/store.js';
 import { createLogger } from '../../src/log.js';
+import { suiteRedis } from '../helpers/suite-redis.js';
 
 const quiet = createLogger({}, () => {});
 const dir = mkdtempSync(join(tmpdir(), 'recscore-shown-'));
@@ -57,15 +57,7 @@ async function expectCounts(store: EventStore, what: string): Promise<void> {
 }
 
 describe('EventStore.shown', () => {
-  let redis: Redis;
-  before(() => {
-    redis = new Redis({ host: '127.0.0.1', port: 6379 });
-  });
-  after(async () => {
-    const keys = await redis.keys(`${prefix}*`);
-    if (keys.length) await redis.del(...keys);
-    await redis.quit();
-  });
+  const redis = suiteRedis(prefix);
 
   it('embedded: counts every impression per item and day; rebuilt from the snapshot and from the log', async () => {
     const at = join(dir, 'emb');
@@ -98,7 +90,7 @@ describe('EventStore.shown', () => {
     await red.append(events().slice(0, 3));
     await red.append(events().slice(3));
     await expectCounts(red, 'redis');
-    const ttl = await redis.ttl(`${prefix}shown:${today}:u1`);
+    const ttl = await redis().ttl(`${prefix}shown:${today}:u1`);
     assert.ok(ttl > 2 * 86_400 && ttl <= 3 * 86_400, `ttl ${ttl}`);
     await red.close();
   });

@@ -7,14 +7,14 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import { Redis } from 'ioredis';
+import { after, describe, it } from 'node:test';
 import { RedisEventStore } from '../../src/events/redis-store.js';
 import { ServedLog } from '../../src/events/served-log.js';
 import { createLogger } from '../../src/log.js';
 import { SurfacesHolder } from '../../src/pipeline/surfaces/holder.js';
 import { syntheticBackend } from '../helpers/fake-backend.js';
 import { buildApp } from '../server/start.js';
+import { suiteRedis } from '../helpers/suite-redis.js';
 
 const quiet = createLogger({}, () => {});
 const prefix = `recscore-test:surfaces-fatigue:${process.pid}:`;
@@ -22,14 +22,8 @@ const dir = mkdtempSync(join(tmpdir(), 'recscore-fatigue-redis-'));
 const ITEMS = Array.from({ length: 8 }, (_, i) => `r${i}@x`);
 
 describe('fatigue over a shared Redis event store', { timeout: 30_000 }, () => {
-  let redis: Redis;
-  before(() => {
-    redis = new Redis({ host: '127.0.0.1', port: 6379, lazyConnect: true, maxRetriesPerRequest: 1 });
-  });
-  after(async () => {
-    const keys = await redis.keys(`${prefix}*`);
-    if (keys.length) await redis.del(...keys);
-    await redis.quit();
+  suiteRedis(prefix);
+  after(() => {
     rmSync(dir, { recursive: true, force: true });
   });
 
