@@ -1,7 +1,16 @@
 /** Requests ⇄ the batch messages of protocol.ts (main-thread side of the worker protocol). */
 import type { PackedModel } from '../model/kinds/taar/packed-model.js';
-import type { Pick, WeightedList } from '../recommend/contracts.js';
+import { RecscoreError } from '../errors.js';
+import type {
+  Pick,
+  RecommenderFailure,
+  RecommenderName,
+  ScoreInput,
+  ScoreOutput,
+  WeightedList,
+} from '../recommend/contracts.js';
 import type { EncodedClient } from '../recommend/client-features.js';
+import { invalidSimilarityInput, SIMILARITY_LR_FAILURE } from '../recommend/score-client.js';
 import * as P from './protocol.js';
 
 export interface BatchRequest {
@@ -82,5 +91,37 @@ export function decodeResult(model: PackedModel, r: P.ResultViews, i: number, li
     candidateCount: r.candidateCount[i],
     contributed: r.contributed[i],
     failed: r.failed[i],
+  };
+}
+
+const NAMES: Array<[number, RecommenderName]> = [
+  [P.CONTRIB_COLLABORATIVE, 'collaborative'],
+  [P.CONTRIB_SIMILARITY, 'similarity'],
+  [P.CONTRIB_LOCALE, 'locale'],
+];
+
+/** A TAAR request's answer from request i of its batch's result (the pool's `score`, and trips). */
+export function taarOutput(
+  model: PackedModel,
+  client: EncodedClient,
+  input: ScoreInput,
+  r: P.ResultViews,
+  i: number,
+): ScoreOutput {
+  const d = decodeResult(model, r, i, input.pick.mode === 'lists');
+  if (d.failed & P.FAIL_REQUEST) {
+    const message = 'scoring this request failed in the worker (its batch-mates were scored)';
+    throw new RecscoreError('RECSCORE_REQUEST_FAILED', message, { reason: 'request-failed' });
+  }
+  const failures: RecommenderFailure[] = [];
+  if (client.similarity.kind === 'invalid') failures.push(invalidSimilarityInput(client.similarity.message));
+  if (d.failed & P.FAIL_SIMILARITY_LR) failures.push(SIMILARITY_LR_FAILURE);
+  return {
+    modelVersion: model.version,
+    picked: d.picked,
+    candidateCount: d.candidateCount,
+    contributed: NAMES.filter(([bit]) => d.contributed & bit).map(([, n]) => n),
+    failures,
+    ...(d.lists ? { lists: d.lists } : {}),
   };
 }

@@ -1,7 +1,9 @@
 /**
  * The scoring pool: the `Scorer` the server uses. Encodes each request against the current model on the
  * main thread, micro-batches requests (batcher.ts) and runs each batch in a Piscina worker on the WASM
- * kernel over the model's shared memory (worker.ts). Piscina and the batcher stay private.
+ * kernel over the model's shared memory (worker.ts). Piscina and the batcher stay private. A trip (trip.ts:
+ * one request's several kernel-backed parts, any kinds) is queued like a request and goes to one worker as
+ * one task; the plain batches of its flush are formed exactly as without it.
  *
  * minThreads = maxThreads: a respawned worker re-creates its WASM instance, so the pool never shrinks.
  * A worker that fails while starting stops Piscina from respawning; `healthy` turns false after
@@ -13,17 +15,9 @@ import { RecscoreError } from '../errors.js';
 import { log as rootLog, type Logger } from '../log.js';
 import type { ServableModel } from '../model/kind.js';
 import { encodeClient } from '../recommend/client-features.js';
-import { invalidSimilarityInput, SIMILARITY_LR_FAILURE } from '../recommend/score-client.js';
-import type {
-  RecommenderFailure,
-  RecommenderName,
-  ScoreInput,
-  ScoreOutput,
-  Scorer,
-  VersionInService,
-} from '../recommend/contracts.js';
+import type { ScoreInput, ScoreOutput, Scorer, VersionInService } from '../recommend/contracts.js';
 import { MicroBatcher } from './batcher.js';
-import { decodeResult } from './encode-batch.js';
+import { taarOutput } from './encode-batch.js';
 import { servingKind } from './kinds.js';
 import * as P from './protocol.js';
 import { ReleaseList } from './release.js';
@@ -61,15 +55,16 @@ export interface PoolSlot {
   index: number;
 }
 
-const NAMES: Array<[number, RecommenderName]> = [
-  [P.CONTRIB_COLLABORATIVE, 'collaborative'],
-  [P.CONTRIB_SIMILARITY, 'similarity'],
-  [P.CONTRIB_LOCALE, 'locale'],
-];
+/** Several requests (any kinds and versions) that go to a worker together: one trip (trip.ts). */
+export interface PoolTrip {
+  parts: PoolItem[];
+}
+/** Each part's place in the trip's result, or the error that failed that part alone. */
+export type TripSlots = Array<{ ok: true; slot: PoolSlot } | { ok: false; error: RecscoreError }>;
 
 export class ScoringPool implements Scorer {
   readonly #piscina: Piscina;
-  readonly #batcher: MicroBatcher<PoolItem, PoolSlot>;
+  readonly #batcher: MicroBatcher<PoolItem | PoolTrip, PoolSlot | TripSlots>;
   readonly #log: Logger;
   #consecutiveFailures = 0;
   readonly #perWorker: number;
@@ -110,18 +105,30 @@ export class ScoringPool implements Scorer {
     return this.#consecutiveFailures < 3;
   }
 
-  async #runBatch(items: PoolItem[], onBatch?: (batch: BatchTiming) => void) {
-    // A swap can leave requests of two versions in one flush: each version is its own task.
+  async #runBatch(all: Array<PoolItem | PoolTrip>, onBatch?: (batch: BatchTiming) => void) {
+    // A swap can leave requests of two versions in one flush: each version is its own task. A trip (several
+    // requests of one surface answer) is a task of its own, whatever else the flush holds.
     const byModel = new Map<ServableModel, number[]>();
-    items.forEach((it, i) => {
+    const trips: number[] = [];
+    all.forEach((it, i) => {
+      if (!('model' in it)) {
+        trips.push(i);
+        return;
+      }
       const idx = byModel.get(it.model);
       if (idx) idx.push(i);
       else byModel.set(it.model, [i]);
     });
-    const out = new Array<PoolSlot>(items.length);
+    const items = all as PoolItem[]; // indices in byModel name PoolItems only
+    const out = new Array<PoolSlot | TripSlots>(all.length);
     let computeMs = 0;
-    await Promise.all(
-      [...byModel].map(async ([model, idx]) => {
+    const runTrip = async (i: number) => {
+      const ms = await this.#runTrip((all[i] as PoolTrip).parts, (slots) => (out[i] = slots), onBatch);
+      computeMs += ms;
+    };
+    await Promise.all([
+      ...trips.map(runTrip),
+      ...[...byModel].map(async ([model, idx]) => {
         const task = servingKind(model.kind).encodeBatch(
           model,
           idx.length === items.length ? items : idx.map((i) => items[i]),
@@ -154,8 +161,58 @@ export class ScoringPool implements Scorer {
           throw new RecscoreError('RECSCORE_WORKER_FAILED', message, undefined, { cause: e });
         }
       }),
-    );
+    ]);
     return { outputs: out, computeMs };
+  }
+
+  /** One worker visit for a trip's parts: each part encoded as a batch of one, failing on its own. */
+  async #runTrip(parts: PoolItem[], done: (s: TripSlots) => void, onBatch?: (b: BatchTiming) => void) {
+    const slots: TripSlots = new Array(parts.length);
+    const tasks: P.TaskBase[] = [];
+    const at: number[] = [];
+    parts.forEach((part, i) => {
+      try {
+        tasks.push(servingKind(part.model.kind).encodeBatch(part.model, [part]));
+        at.push(i);
+      } catch (e) {
+        slots[i] = { ok: false, error: partError(e) };
+      }
+    });
+    if (tasks.length === 0) {
+      done(slots);
+      return 0;
+    }
+    const task: P.MultiTask = { kind: P.MULTI, parts: tasks, released: this.#released.recent() };
+    let res: P.MultiResult;
+    const posted = performance.timeOrigin + performance.now();
+    try {
+      res = (await this.#piscina.run(task)) as P.MultiResult;
+    } catch (e) {
+      this.#consecutiveFailures++;
+      const message = `worker failed: ${(e as Error)?.message ?? e}`;
+      throw new RecscoreError('RECSCORE_WORKER_FAILED', message, undefined, { cause: e });
+    }
+    const returned = performance.timeOrigin + performance.now();
+    this.#consecutiveFailures = 0;
+    onBatch?.({
+      size: tasks.length,
+      handoffMs: res.startedAt - posted,
+      computeMs: res.workerMicros / 1000,
+      returnMs: returned - res.endedAt,
+      referenceEnsembles: res.referenceEnsembles,
+      kernelsHeld: res.kernelsHeld,
+    });
+    if (res.referenceEnsembles > 0) {
+      this.#log.warn('ensembles computed by the TypeScript reference', { count: res.referenceEnsembles, trip: true });
+    }
+    res.parts.forEach((r, j) => {
+      slots[at[j]] =
+        'error' in r
+          ? { ok: false, error: partError(new Error(r.error)) }
+          : { ok: true, slot: { views: P.resultViews(r), index: 0 } };
+    });
+    done(slots);
+    return res.workerMicros / 1000;
   }
 
   /**
@@ -163,7 +220,15 @@ export class ScoringPool implements Scorer {
    * `score`'s; resolves to its place in the batch result, which the kind decodes.
    */
   submit(item: PoolItem, deadline: number): Promise<PoolSlot> {
-    return this.#batcher.submit(item, deadline);
+    return this.#batcher.submit(item, deadline) as Promise<PoolSlot>;
+  }
+
+  /**
+   * Several requests, already encoded by their kinds, in ONE worker visit (trip.ts: a surface's kernel-backed
+   * sources). Queued, shed and deadline-checked like any request; a part that fails fails alone.
+   */
+  submitTrip(parts: PoolItem[], deadline: number): Promise<TripSlots> {
+    return this.#batcher.submit({ parts }, deadline) as Promise<TripSlots>;
   }
 
   /** Scores TAAR on `version.model`: the version the caller read once for this request. */
@@ -171,23 +236,8 @@ export class ScoringPool implements Scorer {
     const model = version.model;
     const client = encodeClient(model, input.clientInfo, input.extra);
     const item = { model, client, pick: input.pick }; // a BatchRequest: TAAR's encoder (kinds.ts) reads it
-    const res = await this.#batcher.submit(item, deadline);
-    const d = decodeResult(model, res.views, res.index, input.pick.mode === 'lists');
-    if (d.failed & P.FAIL_REQUEST) {
-      const message = 'scoring this request failed in the worker (its batch-mates were scored)';
-      throw new RecscoreError('RECSCORE_REQUEST_FAILED', message);
-    }
-    const failures: RecommenderFailure[] = [];
-    if (client.similarity.kind === 'invalid') failures.push(invalidSimilarityInput(client.similarity.message));
-    if (d.failed & P.FAIL_SIMILARITY_LR) failures.push(SIMILARITY_LR_FAILURE);
-    return {
-      modelVersion: model.version,
-      picked: d.picked,
-      candidateCount: d.candidateCount,
-      contributed: NAMES.filter(([bit]) => d.contributed & bit).map(([, n]) => n),
-      failures,
-      ...(d.lists ? { lists: d.lists } : {}),
-    };
+    const res = (await this.#batcher.submit(item, deadline)) as PoolSlot;
+    return taarOutput(model, client, input, res.views, res.index);
   }
 
   /**
@@ -213,4 +263,10 @@ export class ScoringPool implements Scorer {
     this.#batcher.drain('pool closing');
     await this.#piscina.destroy();
   }
+}
+
+/** A part that failed alone: its request's own failure, which says nothing of the pool's health. */
+function partError(e: unknown): RecscoreError {
+  const message = `scoring this part failed in the worker: ${(e as Error)?.message ?? e}`;
+  return new RecscoreError('RECSCORE_REQUEST_FAILED', message, { reason: 'request-failed' }, { cause: e });
 }

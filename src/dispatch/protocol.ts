@@ -99,6 +99,27 @@ export interface BatchResult {
 
 export type ResultViews = Views<ReturnType<typeof resultShape>>;
 
+/**
+ * Several batch tasks (any kinds, any versions) in one worker visit: one request's kernel-backed sources
+ * (src/dispatch/trip.ts). Each part is scored as its own task would be, and fails on its own.
+ */
+export const MULTI = 'multi';
+export interface MultiTask {
+  kind: typeof MULTI;
+  parts: TaskBase[];
+  released?: readonly string[];
+}
+/** A part's answer, or why it failed (its message: errors do not cross threads with their class). */
+export type PartResult = BatchResult | { error: string };
+export interface MultiResult {
+  parts: PartResult[];
+  workerMicros: number;
+  referenceEnsembles: number;
+  startedAt: number;
+  endedAt: number;
+  kernelsHeld?: number;
+}
+
 export const newTask = (n: number, nh: number, ni: number) => allocate(taskShape(n, nh, ni));
 export const taskViews = (t: BatchTask): TaskViews => viewsOf(t.buffer, taskShape(t.n, t.nh, t.ni));
 export const newResult = (n: number, total: number) => allocate(resultShape(n, total));

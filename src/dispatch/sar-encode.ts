@@ -69,6 +69,11 @@ function finite(v: unknown, what: string): number | undefined {
   return v as number;
 }
 
+/** Whether the version has a stored history for `user` (a personalised request for it is scored). */
+export function knowsUser(version: SarPackedModel, user: string): boolean {
+  return indexOf(version.model.users, user) >= 0;
+}
+
 /** undefined: nothing to score (an unknown user, or no seed the model knows); the caller answers itself. */
 export function encodeSarRequest(version: SarPackedModel, req: SarRequest): SarEncoded | undefined {
   const model = version.model;

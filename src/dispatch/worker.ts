@@ -225,11 +225,43 @@ const scorers: Readonly<Record<string, (task: never) => P.BatchResult>> = {
   [SAR]: scoreSarBatch,
 };
 
-export function scoreBatch(task: P.TaskBase): P.BatchResult {
+export function scoreBatch(task: P.TaskBase): P.BatchResult;
+export function scoreBatch(task: P.MultiTask): P.MultiResult;
+export function scoreBatch(task: P.TaskBase | P.MultiTask): P.BatchResult | P.MultiResult {
   if (task.released) {
     dropSarKernels(task.released);
     for (const v of task.released) versions.delete(v);
   }
+  return task.kind === P.MULTI ? scoreParts(task as P.MultiTask) : scoreOneTask(task as P.TaskBase);
+}
+
+/** Each part as its own task would be scored; a part that throws fails alone. */
+function scoreParts(task: P.MultiTask): P.MultiResult {
+  const t0 = performance.now();
+  let referenceEnsembles = 0;
+  let kernelsHeld: number | undefined;
+  const parts = task.parts.map((part): P.PartResult => {
+    try {
+      const r = scoreOneTask(part);
+      referenceEnsembles += r.referenceEnsembles;
+      if (r.kernelsHeld !== undefined) kernelsHeld = r.kernelsHeld;
+      return r;
+    } catch (e) {
+      return { error: (e as Error)?.message ?? String(e) };
+    }
+  });
+  const t1 = performance.now();
+  return {
+    parts,
+    workerMicros: Math.round((t1 - t0) * 1000),
+    referenceEnsembles,
+    startedAt: performance.timeOrigin + t0,
+    endedAt: performance.timeOrigin + t1,
+    ...(kernelsHeld !== undefined ? { kernelsHeld } : {}),
+  };
+}
+
+function scoreOneTask(task: P.TaskBase): P.BatchResult {
   const score = Object.hasOwn(scorers, task.kind)
     ? (scorers[task.kind] as (t: P.TaskBase) => P.BatchResult)
     : undefined;

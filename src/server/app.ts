@@ -18,6 +18,7 @@ import { SurfaceMetrics } from '../pipeline/surfaces/stats.js';
 import { registerSurfaceRoutes } from './routes/surfaces.js';
 import { RecscoreError } from '../errors.js';
 import type { ScoringPool } from '../dispatch/pool.js';
+import type { KernelTrip } from '../dispatch/trip.js';
 import { createModelRecommend, type ModelRecommendDeps } from '../pipeline/model-recommend.js';
 import { registerModelRecommendRoutes } from './routes/model-recommend.js';
 import { methodNotAllowed } from 'hono/method-not-allowed';
@@ -80,6 +81,8 @@ export interface AppSurfaces {
   /** Packed SAR models by name or id, and how to score one (the pool's scoreSar). */
   sar?: SarModels;
   sarScore?: SarScore;
+  /** One pool trip for all kernel-backed sources of a request (the pool's scoreTrip); default: one each. */
+  trip?: KernelTrip<VersionInService>;
   /** Where experiment results are read from. */
   events?: EventStore;
   /** The admin check of `explain=1` (default: nobody is admin). */
@@ -152,6 +155,8 @@ export function createApp<V extends PipelineVersion>(deps: AppDeps<V>): Recscore
         guards,
         sar: surfaces.sar,
         sarScore: surfaces.sarScore,
+        // The server's versions are VersionInService (start.ts); tests over fakes give no trip.
+        trip: surfaces.trip as KernelTrip<V> | undefined,
         holder: surfaces.holder,
         metrics: new SurfaceMetrics(metrics.registry),
         fallbackChain: config.fallbackChain,

@@ -41,6 +41,7 @@ import { bearerMatches, registerModelRoutes } from './routes/models.js';
 import { modelStatus } from './status/models.js';
 import { openControlPlane, type ControlPlane, type ControlPlaneOptions } from './control-plane.js';
 import { scoreSar } from '../dispatch/sar-scorer.js';
+import { scoreTrip } from '../dispatch/trip.js';
 import { SurfacesHolder } from '../pipeline/surfaces/holder.js';
 import { registrySarModels, SarModelNames } from '../pipeline/surfaces/sar-names.js';
 import type { SarModels } from '../pipeline/surfaces/sources.js';
@@ -207,6 +208,7 @@ export async function startServer(opts: StartOptions): Promise<Recscore> {
       holder: surfaces,
       sar: opts.sarModels ?? registrySar,
       sarScore: (model, req, deadline) => scoreSar(pool, model, req, deadline),
+      trip: (parts, deadline) => scoreTrip(pool, parts, deadline),
       events: events.store,
       resultsCache: opts.experimentResultsCache ?? {
         ttlMs: defaultOf('experimentResultsCacheS') * 1000,

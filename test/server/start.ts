@@ -21,6 +21,8 @@ export interface StartOptions {
   ready?: () => boolean;
   served?: ServedSink;
   surfaces?: AppSurfaces;
+  /** The version in service (default: `facts` alone, for fakes); a real pool needs the packed model. */
+  current?: () => { facts: ModelFacts } | undefined;
 }
 
 /** A fake version in service: the fakes score without a packed model. */
@@ -40,7 +42,7 @@ function makeApp(opts: StartOptions) {
   const config = resolveServerConfig({ port: 0, host: '127.0.0.1', closeGraceMs: 1_000, ...opts.config });
   const app: RecscoreApp = createApp({
     scorer: opts.scorer,
-    current: () => versionOf(opts.facts()),
+    current: opts.current ?? (() => versionOf(opts.facts())),
     profiles: opts.profiles,
     config,
     log,

@@ -86,15 +86,14 @@ export async function runSurface<V extends { facts: ModelFacts }>(
     shed = active.reduce((a, b) => (costOf(b) > costOf(a) ? b : a)).name;
   }
 
+  const offOf = (src: SurfacePlan['sources'][number]) =>
+    plan.disabled?.has(src.name) ? 'variant' : src.weight === 0 ? 'weight' : src.name === shed ? 'quality' : undefined;
+  // The kernel-backed sources that run share one trip to the pool, which goes once each has joined or left.
+  ctx.expectKernel(plan.sources.filter((s) => offOf(s) === undefined));
+
   const lists: SourceList[] = await Promise.all(
     plan.sources.map(async (src): Promise<SourceList> => {
-      const off = plan.disabled?.has(src.name)
-        ? 'variant'
-        : src.weight === 0
-          ? 'weight'
-          : src.name === shed
-            ? 'quality'
-            : undefined;
+      const off = offOf(src);
       if (off) {
         sources[src.name] = { status: 'off', items: 0, reason: off };
         metrics.record(plan.name, 'source', src.name, 'off', 0, {});

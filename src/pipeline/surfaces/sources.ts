@@ -2,8 +2,12 @@
  * Candidate sources of a surface. Each turns one request into a weighted list; the runner (run.ts) runs
  * them concurrently, each within its own budget, and a failure or timeout leaves that source empty.
  *
- * - taar: collaborative, similarity, locale or ensemble. All TAAR sources of one request share one trip to
- *   the worker pool (a `lists` pick returns the four lists at once), made by whichever asks first.
+ * - taar: collaborative, similarity, locale or ensemble. All TAAR sources of one request share one part (a
+ *   `lists` pick returns the four lists at once), prepared by whichever asks first.
+ * - Every kernel-backed source of a request (that TAAR part and each SAR source's query) shares ONE trip to
+ *   the worker pool (shared-trip.ts; the pool's `trip`, src/dispatch/trip.ts), under the scoring stage's
+ *   budget and breaker (guards.ts). Without a `trip` (tests over fakes) each part goes its own way through
+ *   `scorer` and `sarScore`, guarded alike.
  * - sar: personalised (the client's stored history; a client the model does not know is seeded with their
  *   installed add-ons instead) or item-to-item (seeds: the installed add-ons), through `SarModels`, which
  *   returns a packed SAR model by name or id (the model registry's cache at merge). With `seeds: events`
@@ -15,16 +19,18 @@
  */
 import { RecscoreError } from '../../errors.js';
 import type { SarAnswer } from '../../dispatch/sar-scorer.js';
-import type { SarRequest } from '../../dispatch/sar-encode.js';
+import { knowsUser, type SarRequest } from '../../dispatch/sar-encode.js';
+import type { KernelTrip, TripAnswer, TripPart } from '../../dispatch/trip.js';
 import type { SarPackedModel } from '../../model/kinds/sar/packed-model.js';
 import type { ClientInfo, ExtraData } from '../../profile/client-info.js';
 import type { ProfileStore } from '../../profile/store.js';
-import type { ModelFacts, Scorer, TaarListName, WeightedList } from '../../recommend/contracts.js';
+import type { ModelFacts, ScoreOutput, Scorer, TaarListName, WeightedList } from '../../recommend/contracts.js';
 import type { Guards } from '../../resilience/guard.js';
 import { localeHints } from '../locale-hints.js';
 import { windowDays } from './impressions.js';
 import type { SourceConfig } from './schema.js';
 import type { RequestLog } from '../../log.js';
+import { SharedTrip } from './shared-trip.js';
 
 /** A SAR model held for one source's scoring: `done()` after it, so an evicted model is not released under it. */
 export interface SarLease {
@@ -56,6 +62,8 @@ export interface SourceEnv<V extends { facts: ModelFacts }> {
   guards: Guards;
   sar?: SarModels;
   sarScore?: SarScore;
+  /** The pool's one trip for several kinds' requests (the server's); without it, `scorer` and `sarScore`. */
+  trip?: KernelTrip<V>;
   /** Recent events for SAR seeds (`seeds: events | both`); without it those sources have none. */
   recent?: RecentItems;
   now?: () => number;
@@ -72,11 +80,18 @@ export interface SourceRequest {
   log?: RequestLog;
 }
 
-/** What the sources of one request share: the profile lookup and the TAAR trip, each made at most once. */
+const EMPTY_LISTS: Record<TaarListName, WeightedList> = { ensemble: [], collaborative: [], similarity: [], locale: [] };
+
+/**
+ * What the sources of one request share: the profile lookup, the recent events, the TAAR part and the one
+ * trip to the pool, each made at most once.
+ */
 export class SourceContext<V extends { facts: ModelFacts }> {
   private profileP: Promise<ClientInfo | null> | undefined;
   private listsP: Promise<Record<TaarListName, WeightedList>> | undefined;
   private readonly recentP = new Map<number, Promise<Array<[string, number]>>>();
+  /** The kernel-backed sources' shared trip; runSurface says how many take part (`expectKernel`). */
+  readonly trip = new SharedTrip<V>((parts) => this.send(parts));
 
   constructor(
     readonly env: SourceEnv<V>,
@@ -121,21 +136,52 @@ export class SourceContext<V extends { facts: ModelFacts }> {
     return p;
   }
 
-  taarLists(): Promise<Record<TaarListName, WeightedList>> {
+  /** The sources that take part in the shared trip: the TAAR ones count once (they share one part). */
+  expectKernel(sources: readonly SourceConfig[]): void {
+    const sar = sources.filter((s) => s.kind === 'sar').length;
+    this.trip.expect(sar + (sources.some((s) => s.kind === 'taar') ? 1 : 0));
+  }
+
+  /** The four TAAR lists; `budgetMs`: how long the first asking source lets the part be prepared. */
+  taarLists(budgetMs: number): Promise<Record<TaarListName, WeightedList>> {
     this.listsP ??= (async () => {
-      const profile = await this.profile();
-      if (!profile) return { ensemble: [], collaborative: [], similarity: [], locale: [] };
-      const input = {
-        clientInfo: profile,
-        extra: this.req.extra,
-        pick: { mode: 'lists' as const, size: this.taarSize },
-      };
-      const got = await this.env.guards.score(this.env.scorer, input, this.deadline, this.version, this.req.log);
-      if (!got.ok) throw new RecscoreError('RECSCORE_SOURCE_FAILED', `taar: ${got.reason}`, { reason: got.reason });
-      if (!got.value.lists) throw new RecscoreError('RECSCORE_INTERNAL', 'the scorer returned no lists');
-      return got.value.lists;
+      const got = await this.trip.join(budgetMs, async () => {
+        const profile = await this.profile();
+        if (!profile) return undefined;
+        const pick = { mode: 'lists' as const, size: this.taarSize };
+        const input = { clientInfo: profile, extra: this.req.extra, pick };
+        return { kind: 'taar' as const, version: this.version, input };
+      });
+      if (!got) return EMPTY_LISTS;
+      const lists = (got as ScoreOutput).lists;
+      if (!lists) throw new RecscoreError('RECSCORE_INTERNAL', 'the scorer returned no lists');
+      return lists;
     })();
     return this.listsP;
+  }
+
+  /** The trip itself: the pool's, under the scoring stage's guards; or each part on its own, guarded alike. */
+  private async send(parts: Array<TripPart<V>>): Promise<Array<PromiseSettledResult<TripAnswer>>> {
+    const { guards, trip } = this.env;
+    const log = this.req.log;
+    if (trip) {
+      const got = await guards.scoring(this.deadline, (until) => trip(parts, until), log);
+      if (!got.ok) throw scoringFailed(got.reason);
+      return got.value;
+    }
+    return Promise.all(
+      parts.map(async (part): Promise<PromiseSettledResult<TripAnswer>> => {
+        const got = await guards.scoring(this.deadline, (until) => this.alone(part, until), log);
+        if (got.ok) return { status: 'fulfilled', value: got.value };
+        return { status: 'rejected', reason: scoringFailed(got.reason) };
+      }),
+    );
+  }
+
+  private async alone(part: TripPart<V>, deadline: number): Promise<TripAnswer> {
+    if (part.kind === 'taar') return this.env.scorer.score(part.input, deadline, part.version);
+    if (!this.env.sarScore) throw new RecscoreError('RECSCORE_SOURCE_FAILED', 'no SAR models are served here');
+    return this.env.sarScore(part.model, part.req, deadline);
   }
 
   async localeHints(): Promise<string[]> {
@@ -151,7 +197,7 @@ export async function runSource<V extends { facts: ModelFacts }>(
 ): Promise<WeightedList> {
   switch (src.kind) {
     case 'taar':
-      return (await ctx.taarLists())[src.recommender].slice(0, limit);
+      return (await ctx.taarLists(budgetOf(src, ctx)))[src.recommender].slice(0, limit);
     case 'sar':
       return sarSource(src, limit, ctx);
     case 'popularity': {
@@ -175,52 +221,66 @@ async function sarSource<V extends { facts: ModelFacts }>(
   limit: number,
   ctx: SourceContext<V>,
 ): Promise<WeightedList> {
-  const { sar, sarScore } = ctx.env;
-  if (!sar || !sarScore) throw new RecscoreError('RECSCORE_SOURCE_FAILED', 'no SAR models are served here');
-  const lease = await sar.acquire(src.model);
-  if (!lease)
-    throw new RecscoreError('RECSCORE_MODEL_NOT_FOUND', `no SAR model ${JSON.stringify(src.model)}`, {
-      reason: 'unknown-model',
-    });
+  let lease: SarLease | undefined;
   try {
-    return await scoreWith(lease.model, src, limit, ctx, sarScore);
+    const got = await ctx.trip.join(budgetOf(src, ctx), async () => {
+      const { sar, sarScore, trip } = ctx.env;
+      if (!sar || (!trip && !sarScore))
+        throw new RecscoreError('RECSCORE_SOURCE_FAILED', 'no SAR models are served here');
+      lease = await sar.acquire(src.model);
+      if (!lease)
+        throw new RecscoreError('RECSCORE_MODEL_NOT_FOUND', `no SAR model ${JSON.stringify(src.model)}`, {
+          reason: 'unknown-model',
+        });
+      const req = await sarRequest(lease.model, src, limit, ctx);
+      return req && { kind: 'sar' as const, model: lease.model, req };
+    });
+    const answer = got as SarAnswer | undefined;
+    return answer?.known ? answer.top : [];
   } finally {
-    lease.done();
+    // Held until the trip answered (or the source gave up preparing): an evicted model is not released under it.
+    lease?.done();
   }
 }
 
-async function scoreWith<V extends { facts: ModelFacts }>(
+/**
+ * The SAR query of a source, decided here so that it rides in the shared trip: a known client's history
+ * (plus recent events), else the item seeds (installed add-ons and/or recent events); undefined: no seeds.
+ */
+async function sarRequest<V extends { facts: ModelFacts }>(
   model: SarPackedModel,
   src: Extract<SourceConfig, { kind: 'sar' }>,
   limit: number,
   ctx: SourceContext<V>,
-  sarScore: SarScore,
-): Promise<WeightedList> {
+): Promise<SarRequest | undefined> {
   const k = Math.min(limit, 1024);
   const useEvents = src.seeds !== 'installed';
   const recent = useEvents ? await ctx.recentItems(src.seed_days) : [];
-  // Item seeds: the installed add-ons (weight 1) and/or the recent items (their usage weight), summed.
-  const seeded = async (): Promise<WeightedList> => {
-    const seeds = new Map<string, number>();
-    if (src.seeds !== 'events') {
-      for (const id of (await ctx.profile())?.installed_addons ?? []) seeds.set(id, (seeds.get(id) ?? 0) + 1);
-    }
-    for (const [id, w] of recent) seeds.set(id, (seeds.get(id) ?? 0) + w);
-    if (seeds.size === 0) return [];
-    const got = await sarScore(model, { seeds: [...seeds].slice(0, 1000), k }, ctx.deadline);
-    return got.known ? got.top : [];
-  };
-  if (src.mode === 'item') return seeded();
   const clientId = ctx.req.clientId;
-  const got =
-    recent.length > 0
-      ? await sarScore(
-          model,
-          { events: recent.map(([item, weight]) => ({ item, weight })), history: clientId, k, removeSeen: true },
-          ctx.deadline,
-        )
-      : await sarScore(model, { user: clientId, k, removeSeen: true }, ctx.deadline);
-  return got.known ? got.top : seeded();
+  if (src.mode === 'personal') {
+    // Posted events always make a row (a known history or not); a stored history alone needs a known client.
+    if (recent.length > 0)
+      return { events: recent.map(([item, weight]) => ({ item, weight })), history: clientId, k, removeSeen: true };
+    if (knowsUser(model, clientId)) return { user: clientId, k, removeSeen: true };
+  }
+  // Item seeds: the installed add-ons (weight 1) and/or the recent items (their usage weight), summed.
+  const seeds = new Map<string, number>();
+  if (src.seeds !== 'events') {
+    for (const id of (await ctx.profile())?.installed_addons ?? []) seeds.set(id, (seeds.get(id) ?? 0) + 1);
+  }
+  for (const [id, w] of recent) seeds.set(id, (seeds.get(id) ?? 0) + w);
+  if (seeds.size === 0) return undefined;
+  return { seeds: [...seeds].slice(0, 1000), k };
+}
+
+/** How long a source lets its part of the shared trip be prepared: its budget, within the surface's. */
+function budgetOf<V extends { facts: ModelFacts }>(src: SourceConfig, ctx: SourceContext<V>): number {
+  return Math.min(src.budget_ms, ctx.deadline - performance.now());
+}
+
+/** The trip (or its scoring stage) failed: every part in it fails with the stage's reason. */
+function scoringFailed(reason: string): RecscoreError {
+  return new RecscoreError('RECSCORE_SOURCE_FAILED', `scoring: ${reason}`, { reason });
 }
 
 /** Relative cost of a source when the configuration gives none: kernel-backed sources cost most. */
