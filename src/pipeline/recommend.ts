@@ -107,7 +107,8 @@ export function createRecommendPipeline<V extends PipelineVersion>(
       reason: info.reason,
       locale: info.locale,
       items: body.results,
-      ...(req.experiments ? { variant: variantTag(req.experiments) } : {}),
+      // Not a conditional spread: that copies through a runtime call and gives answers two shapes.
+      variant: req.experiments ? variantTag(req.experiments) : undefined,
       ts: Date.now(),
     });
     // What was served, per request (TAAR #125/#186); debug level: at full rate this is the hot path.

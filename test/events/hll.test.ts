@@ -4,7 +4,7 @@ import { Redis } from 'ioredis';
 import { HLL_REGISTERS, HLL_STANDARD_ERROR } from '../../src/events/hll/estimate.js';
 import { murmur64a, REDIS_HLL_SEED } from '../../src/events/hll/murmur64a.js';
 import { decodeRedisHll } from '../../src/events/hll/redis-format.js';
-import { HllSketch } from '../../src/events/hll/sketch.js';
+import { HllSketch, positionOf, positionOfHash } from '../../src/events/hll/sketch.js';
 
 // MurmurHash64A transcribed literally with BigInt: the reference for the 32-bit-halves version.
 function murmurBig(data: Uint8Array, seed: number): bigint {
@@ -61,6 +61,29 @@ describe('MurmurHash64A', () => {
         const expect = murmurBig(data, REDIS_HLL_SEED);
         assert.equal((BigInt(h.hi) << 32n) | BigInt(h.lo), expect, `len ${len}`);
       }
+    }
+  });
+
+  it('hashes only the first `len` bytes when given a length', () => {
+    const data = Uint8Array.from({ length: 40 }, (_, i) => (i * 37) & 255);
+    for (const len of [0, 7, 8, 23, 40]) {
+      const h = murmur64a(data, REDIS_HLL_SEED, { hi: 0, lo: 0 }, len);
+      assert.equal((BigInt(h.hi) << 32n) | BigInt(h.lo), murmurBig(data.subarray(0, len), REDIS_HLL_SEED));
+    }
+  });
+
+  it('positionOf hashes the UTF-8 bytes of ASCII and non-ASCII ids alike', () => {
+    const ids = [
+      '',
+      'a',
+      '39f27049730188d1d21bf91aaf6c263cd6ac3d21e30aed0777c4f76c7a0a47e7',
+      'client-é',
+      'ß',
+      '日本-1',
+    ];
+    for (const id of [...ids, 'x'.repeat(300) + 'é']) {
+      const h = murmur64a(new TextEncoder().encode(id), REDIS_HLL_SEED);
+      assert.equal(positionOf(id), positionOfHash(h.hi, h.lo), id.slice(0, 20));
     }
   });
 });
