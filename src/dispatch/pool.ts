@@ -134,32 +134,10 @@ export class ScoringPool implements Scorer {
           idx.length === items.length ? items : idx.map((i) => items[i]),
         );
         task.released = this.#released.recent();
-        try {
-          const posted = performance.timeOrigin + performance.now();
-          const res = (await this.#piscina.run(task)) as P.BatchResult;
-          const returned = performance.timeOrigin + performance.now();
-          this.#consecutiveFailures = 0;
-          onBatch?.({
-            size: idx.length,
-            handoffMs: res.startedAt - posted,
-            computeMs: res.workerMicros / 1000,
-            returnMs: returned - res.endedAt,
-            referenceEnsembles: res.referenceEnsembles,
-            kernelsHeld: res.kernelsHeld,
-          });
-          // Never silent: the reference is far slower than the kernel (issue 11).
-          if (res.referenceEnsembles > 0) {
-            const detail = { count: res.referenceEnsembles, batch: idx.length };
-            this.#log.warn('ensembles computed by the TypeScript reference', detail);
-          }
-          computeMs += res.workerMicros / 1000;
-          const views = P.resultViews(res);
-          idx.forEach((i, j) => (out[i] = { views, index: j }));
-        } catch (e) {
-          this.#consecutiveFailures++;
-          const message = `worker failed: ${(e as Error)?.message ?? e}`;
-          throw new RecscoreError('RECSCORE_WORKER_FAILED', message, undefined, { cause: e });
-        }
+        const res = (await this.#visit(task, idx.length, { batch: idx.length }, onBatch)) as P.BatchResult;
+        computeMs += res.workerMicros / 1000;
+        const views = P.resultViews(res);
+        idx.forEach((i, j) => (out[i] = { views, index: j }));
       }),
     ]);
     return { outputs: out, computeMs };
@@ -183,28 +161,7 @@ export class ScoringPool implements Scorer {
       return 0;
     }
     const task: P.MultiTask = { kind: P.MULTI, parts: tasks, released: this.#released.recent() };
-    let res: P.MultiResult;
-    const posted = performance.timeOrigin + performance.now();
-    try {
-      res = (await this.#piscina.run(task)) as P.MultiResult;
-    } catch (e) {
-      this.#consecutiveFailures++;
-      const message = `worker failed: ${(e as Error)?.message ?? e}`;
-      throw new RecscoreError('RECSCORE_WORKER_FAILED', message, undefined, { cause: e });
-    }
-    const returned = performance.timeOrigin + performance.now();
-    this.#consecutiveFailures = 0;
-    onBatch?.({
-      size: tasks.length,
-      handoffMs: res.startedAt - posted,
-      computeMs: res.workerMicros / 1000,
-      returnMs: returned - res.endedAt,
-      referenceEnsembles: res.referenceEnsembles,
-      kernelsHeld: res.kernelsHeld,
-    });
-    if (res.referenceEnsembles > 0) {
-      this.#log.warn('ensembles computed by the TypeScript reference', { count: res.referenceEnsembles, trip: true });
-    }
+    const res = (await this.#visit(task, tasks.length, { trip: true }, onBatch)) as P.MultiResult;
     res.parts.forEach((r, j) => {
       slots[at[j]] =
         'error' in r
@@ -213,6 +170,41 @@ export class ScoringPool implements Scorer {
     });
     done(slots);
     return res.workerMicros / 1000;
+  }
+
+  /**
+   * One task on a worker: the failure count the pool's health reads, the batch's timing for the metrics, and
+   * a warning whenever the TypeScript reference computed ensembles (never silent: it is far slower, issue 11).
+   */
+  async #visit(
+    task: P.TaskBase | P.MultiTask,
+    size: number,
+    where: Record<string, unknown>,
+    onBatch?: (b: BatchTiming) => void,
+  ): Promise<P.BatchResult | P.MultiResult> {
+    const posted = performance.timeOrigin + performance.now();
+    let res: P.BatchResult | P.MultiResult;
+    try {
+      res = await this.#piscina.run(task);
+    } catch (e) {
+      this.#consecutiveFailures++;
+      const message = `worker failed: ${(e as Error)?.message ?? e}`;
+      throw new RecscoreError('RECSCORE_WORKER_FAILED', message, undefined, { cause: e });
+    }
+    const returned = performance.timeOrigin + performance.now();
+    this.#consecutiveFailures = 0;
+    onBatch?.({
+      size,
+      handoffMs: res.startedAt - posted,
+      computeMs: res.workerMicros / 1000,
+      returnMs: returned - res.endedAt,
+      referenceEnsembles: res.referenceEnsembles,
+      kernelsHeld: res.kernelsHeld,
+    });
+    if (res.referenceEnsembles > 0) {
+      this.#log.warn('ensembles computed by the TypeScript reference', { count: res.referenceEnsembles, ...where });
+    }
+    return res;
   }
 
   /**
