@@ -106,7 +106,7 @@ describe('surfaces: SAR sources seeded from recent events', { timeout: 120_000 }
       scorer: new FakeScorer(() => []),
       facts: () => fakeFacts({ whitelist: ['w@x'], globalTop: [['w@x', 1]] }),
       profiles,
-      config: { profileBudgetMs: 5000, totalBudgetMs: 5000 },
+      config: { profileBudgetMs: 5000, totalBudgetMs: 5000, scoringBudgetMs: 5000 },
       surfaces: {
         holder,
         events: store,

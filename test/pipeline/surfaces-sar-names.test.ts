@@ -128,7 +128,7 @@ describe('surfaces: SAR sources by name through the registry', { timeout: 180_00
       scorer: new FakeScorer(() => []),
       facts: () => facts,
       profiles,
-      config: { profileBudgetMs: 10_000, totalBudgetMs: 10_000 },
+      config: { profileBudgetMs: 10_000, totalBudgetMs: 10_000, scoringBudgetMs: 10_000 },
       surfaces: {
         holder,
         sar: registrySarModels(

@@ -76,7 +76,7 @@ describe('surfaces: SAR sources through the pool', { timeout: 120_000 }, () => {
       scorer: new FakeScorer(() => []),
       facts: () => facts,
       profiles,
-      config: { profileBudgetMs: 5000, totalBudgetMs: 5000 },
+      config: { profileBudgetMs: 5000, totalBudgetMs: 5000, scoringBudgetMs: 5000 },
       surfaces: {
         holder,
         sar: { acquire: async (name) => (name === 'sar-v1' ? { model: version, done: () => {} } : undefined) },
