@@ -53,6 +53,24 @@ export function registerRecommendRoutes(
     onError: (c) => errorResponse(c, 'RECSCORE_BODY_TOO_LARGE', `body is larger than ${config.bodyLimitBytes} bytes`),
   });
 
+  /** A `taar` experiment's variant served by another surface: TAAR's parameters only, no explain. */
+  const serveVariantSurface = (
+    c: Context<AppEnv>,
+    variant: TaarVariant,
+    surface: string,
+    req: Pick<SurfaceRequest, 'clientId' | 'postedProfile' | 'extra' | 'acceptLanguage' | 'promoted' | 'count'>,
+  ) =>
+    experiments!.serveSurface({
+      ...req,
+      surface,
+      exclude: [],
+      attributes: new Map(),
+      explain: false,
+      started: c.get('started'),
+      log: c.get('log'),
+      experiments: variant.experiments,
+    });
+
   const serveTaar: TaarHandler = async (c, clientId) => {
     const extra = parseExtra(c.req.query('locale'), c.req.query('platform'));
     const drawFlag = parseDrawFlag(c.req.query('draw'));
@@ -66,21 +84,8 @@ export function registerRecommendRoutes(
     const promoted = cleanPromoted(promotedRows);
     const acceptLanguage = () => requestHeader(c, 'accept-language');
     if (variant?.surface) {
-      const body = await experiments!.serveSurface({
-        surface: variant.surface,
-        clientId,
-        extra,
-        acceptLanguage,
-        promoted,
-        count: count ?? variant.size,
-        exclude: [],
-        attributes: new Map(),
-        explain: false,
-        started: c.get('started'),
-        log: c.get('log'),
-        experiments: variant.experiments,
-      });
-      return c.json(body);
+      const req = { clientId, extra, acceptLanguage, promoted, count: count ?? variant.size };
+      return c.json(await serveVariantSurface(c, variant, variant.surface, req));
     }
     const body = await recommend({
       clientId,
@@ -111,22 +116,8 @@ export function registerRecommendRoutes(
     const promoted = cleanPromoted(parsed.promotedRows);
     const acceptLanguage = () => requestHeader(c, 'accept-language');
     if (variant?.surface) {
-      const body = await experiments!.serveSurface({
-        surface: variant.surface,
-        clientId,
-        postedProfile: parsed.clientInfo,
-        extra: parsed.extra,
-        acceptLanguage,
-        promoted,
-        count,
-        exclude: [],
-        attributes: new Map(),
-        explain: false,
-        started: c.get('started'),
-        log: c.get('log'),
-        experiments: variant.experiments,
-      });
-      return c.json(body);
+      const req = { clientId, postedProfile: parsed.clientInfo, extra: parsed.extra, acceptLanguage, promoted, count };
+      return c.json(await serveVariantSurface(c, variant, variant.surface, req));
     }
     const body = await recommend({
       clientId,
